@@ -1,11 +1,72 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Entry point: with no command, the wizard; with a command, the CLI. */
+/*
+ * Entry point. With no command: the wizard (a terminal UI). With a command:
+ * the CLI, on the same core, so support staff and scripts get exactly what
+ * the wizard does.
+ */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "screens/cli.h"
+
+#define UW_VERSION "0.1.0"
+
+/* One line per command; each lives in screens/cmd-NAME.c. */
+static const struct uw_command *const commands[] = {
+	NULL,
+};
+
+void uw_cli_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "usbnet-wizard %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int uw_cli_wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+			return 1;
+	return 0;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: usbnet-wizard [COMMAND [OPTIONS]]\n\n"
+		   "Without a command, starts the wizard in the terminal.\n\nCommands:\n");
+	for (size_t i = 0; commands[i]; i++)
+		fprintf(f, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
+	fprintf(f, "\nRun 'usbnet-wizard COMMAND --help' for a command's options.\n");
+}
+
 int main(int argc, char **argv)
 {
-	if (argc > 1 && (!strcmp(argv[1], "--version")))
-		printf("usbnet-wizard 0.1\n");
-	return 0;
+	if (argc < 2)
+		return UW_EXIT_OK; /* the wizard lands here once the screens exist */
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		printf("usbnet-wizard %s\n", UW_VERSION);
+		return UW_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return UW_EXIT_OK;
+	}
+	for (size_t i = 0; commands[i]; i++) {
+		if (strcmp(argv[1], commands[i]->name))
+			continue;
+		if (uw_cli_wants_help(argc - 1, argv + 1)) {
+			fputs(commands[i]->usage, stdout);
+			return UW_EXIT_OK;
+		}
+		return commands[i]->run(argc - 1, argv + 1);
+	}
+	fprintf(stderr, "usbnet-wizard: unknown command '%s'\n\n", argv[1]);
+	usage(stderr);
+	return UW_EXIT_USAGE;
 }
