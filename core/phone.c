@@ -1,0 +1,921 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The phone session over libssh. See core/phone.h for the contract.
+ */
+#include "core/phone.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/icmp6.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libssh/callbacks.h>
+#include <libssh/libssh.h>
+
+#include "core/util.h"
+
+struct uw_phone {
+	ssh_session session;
+	enum uw_phone_auth auth;
+	unsigned timeout_s;
+	bool dead;                 /* the connection broke: every run fails fast */
+	char fingerprint[128];
+};
+
+static void ssh_free_autoptr(ssh_session *s)
+{
+	if (*s) {
+		ssh_disconnect(*s);
+		ssh_free(*s);
+	}
+}
+
+static void ssh_key_autoptr(ssh_key *k)
+{
+	if (*k)
+		ssh_key_free(*k);
+}
+
+static void file_autoptr(FILE **f)
+{
+	if (*f)
+		fclose(*f);
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Under sudo the files we create in the user's ~/.ssh must stay the user's:
+ * a root-owned known_hosts or config breaks their own ssh afterwards.
+ */
+static void chown_to_sudo_user(const char *path)
+{
+	const char *uid = getenv("SUDO_UID"), *gid = getenv("SUDO_GID");
+
+	if (geteuid() != 0 || !uid || !gid || getenv("USBNET_WIZARD_SSH_DIR"))
+		return;
+	if (chown(path, (uid_t)strtoul(uid, NULL, 10), (gid_t)strtoul(gid, NULL, 10)) < 0) {
+		/* Not fatal: the file still works for us; ownership is cosmetic for root. */
+	}
+}
+
+char *uw_phone_ssh_dir(void)
+{
+	const char *env = getenv("USBNET_WIZARD_SSH_DIR");
+	const char *sudo_user = getenv("SUDO_USER");
+	const char *home;
+	struct passwd *pw;
+
+	if (env && *env)
+		return uw_strdup(env);
+	/* sudo keeps HOME=/root on Debian: the keys a person means are theirs. */
+	if (geteuid() == 0 && sudo_user && *sudo_user && strcmp(sudo_user, "root")) {
+		pw = getpwnam(sudo_user);
+		if (pw && pw->pw_dir)
+			return uw_strdup_printf("%s/.ssh", pw->pw_dir);
+	}
+	home = getenv("HOME");
+	if (!home || !*home) {
+		pw = getpwuid(geteuid());
+		home = pw && pw->pw_dir ? pw->pw_dir : "/";
+	}
+	return uw_strdup_printf("%s/.ssh", home);
+}
+
+static int ensure_dir(const char *dir, struct uw_error *err)
+{
+	if (mkdir(dir, 0700) == 0) {
+		chown_to_sudo_user(dir);
+		return 0;
+	}
+	if (errno == EEXIST)
+		return 0;
+	return uw_error_set(err, -errno, "Cannot create the ssh directory %s: %s. Check that "
+			    "its parent exists and is writable.", dir, strerror(errno));
+}
+
+static char *known_hosts_name(const char *host, unsigned port)
+{
+	if (port == 22)
+		return uw_strdup(host);
+	return uw_strdup_printf("[%s]:%u", host, port);
+}
+
+static char *key_fingerprint(const ssh_key key)
+{
+	unsigned char *hash = NULL;
+	size_t hlen = 0;
+	char *fp, *ret;
+
+	if (ssh_get_publickey_hash(key, SSH_PUBLICKEY_HASH_SHA256, &hash, &hlen) < 0)
+		return uw_strdup("");
+	fp = ssh_get_fingerprint_hash(SSH_PUBLICKEY_HASH_SHA256, hash, hlen);
+	ssh_clean_pubkey_hash(&hash);
+	ret = uw_strdup(fp ? fp : "");
+	ssh_string_free_char(fp);
+	return ret;
+}
+
+/* The fingerprint of the first known_hosts entry for @host ("" if none). */
+static char *old_fingerprint(const char *path, const char *host)
+{
+	_auto_(file) FILE *f = fopen(path, "re");
+	char *line = NULL, *fp = NULL;
+	size_t cap = 0;
+
+	if (!f)
+		return uw_strdup("");
+	while (!fp && getline(&line, &cap, f) > 0) {
+		struct ssh_knownhosts_entry *e = NULL;
+
+		line[strcspn(line, "\r\n")] = '\0';
+		if (ssh_known_hosts_parse_line(host, line, &e) == SSH_OK && e) {
+			if (e->publickey)
+				fp = key_fingerprint(e->publickey);
+			ssh_knownhosts_entry_free(e);
+		}
+	}
+	free(line);
+	return fp ? fp : uw_strdup("");
+}
+
+int uw_phone_known_hosts_remove(const char *path, const char *host, struct uw_error *err)
+{
+	_auto_(file) FILE *in = NULL;
+	_auto_(file) FILE *out = NULL;
+	_auto_(free) char *tmp = NULL;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int removed = 0, fd;
+	struct stat st;
+
+	in = fopen(path, "re");
+	if (!in) {
+		if (errno == ENOENT)
+			return 0;
+		return uw_error_set(err, -errno, "Cannot read %s: %s.", path, strerror(errno));
+	}
+	if (fstat(fileno(in), &st) < 0)
+		return uw_error_set(err, -errno, "Cannot read %s: %s.", path, strerror(errno));
+	tmp = uw_strdup_printf("%s.uw-XXXXXX", path);
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		return uw_error_set(err, -errno, "Cannot write next to %s: %s. Check the "
+				    "directory's permissions.", path, strerror(errno));
+	fchmod(fd, st.st_mode & 07777);
+	if (fchown(fd, st.st_uid, st.st_gid) < 0) {
+		/* Keep going: only root can give the file away, and then it worked. */
+	}
+	out = fdopen(fd, "we");
+	if (!out) {
+		close(fd);
+		unlink(tmp);
+		return uw_error_set(err, -ENOMEM, "Cannot write %s.", tmp);
+	}
+	/*
+	 * libssh's own parser decides what matches @host, so hashed entries
+	 * (HashKnownHosts yes, Debian's default), comma lists and [host]:port
+	 * forms are all handled exactly as the connect-time check sees them.
+	 */
+	while ((n = getline(&line, &cap, in)) > 0) {
+		struct ssh_knownhosts_entry *e = NULL;
+		char *copy = uw_strdup(line);
+		int match;
+
+		copy[strcspn(copy, "\r\n")] = '\0';
+		match = copy[0] != '#' && ssh_known_hosts_parse_line(host, copy, &e) == SSH_OK;
+		ssh_knownhosts_entry_free(e);
+		free(copy);
+		if (match) {
+			removed++;
+			continue;
+		}
+		fwrite(line, 1, (size_t)n, out);
+	}
+	free(line);
+	if (fflush(out) != 0 || fsync(fileno(out)) < 0 || rename(tmp, path) < 0) {
+		int e = errno;
+
+		unlink(tmp);
+		return uw_error_set(err, -e, "Cannot rewrite %s: %s.", path, strerror(e));
+	}
+	return removed;
+}
+
+/* Map a failed ssh_connect to an errno and a sentence. */
+static int connect_error(ssh_session s, const char *host, unsigned port, unsigned timeout_s,
+			 struct uw_error *err)
+{
+	const char *m = ssh_get_error(s);
+
+	if (strstr(m, "refused"))
+		return uw_error_set(err, -ECONNREFUSED, "The phone at %s refused a connection on "
+				    "port %u (%s). Is the ssh server (dropbear) running on the phone, "
+				    "and is the port right?", host, port, m);
+	if (strstr(m, "imeout") || strstr(m, "timed out"))
+		return uw_error_set(err, -ETIMEDOUT, "The phone at %s did not answer on port %u "
+				    "within %u s. Check the cable, that the phone's USB networking "
+				    "is on, and the address (try the IPv6 rescue: --rescue).", host,
+				    port, timeout_s);
+	if (strstr(m, "unreachable") || strstr(m, "No route"))
+		return uw_error_set(err, -EHOSTUNREACH, "No route to the phone at %s (%s). The "
+				    "desktop side of the USB link is probably not configured yet.",
+				    host, m);
+	return uw_error_set(err, -EHOSTUNREACH, "Could not connect to the phone at %s port %u: "
+			    "%s.", host, port, m);
+}
+
+static int verify_host_key(struct uw_phone *p, const struct uw_phone_options *o,
+			   const char *kh_path, const char *kh_host, struct uw_error *err)
+{
+	_auto_(ssh_key) ssh_key key = NULL;
+	_auto_(free) char *fp = NULL;
+	_auto_(free) char *oldfp = NULL;
+	struct uw_phone_hostkey_info info = { 0 };
+	enum uw_phone_hostkey_decision d;
+	enum ssh_known_hosts_e st;
+	int rc;
+
+	if (ssh_get_server_publickey(p->session, &key) != SSH_OK)
+		return uw_error_set(err, -EPROTO, "The phone did not present a host key: %s.",
+				    ssh_get_error(p->session));
+	fp = key_fingerprint(key);
+	uw_strlcpy(p->fingerprint, fp, sizeof(p->fingerprint));
+
+	st = ssh_session_is_known_server(p->session);
+	info.host = kh_host;
+	info.key_type = ssh_key_type_to_char(ssh_key_type(key));
+	info.fingerprint = fp;
+	info.known_hosts = kh_path;
+	switch (st) {
+	case SSH_KNOWN_HOSTS_OK:
+		return 0;
+	case SSH_KNOWN_HOSTS_UNKNOWN:
+	case SSH_KNOWN_HOSTS_NOT_FOUND:
+		info.state = UW_PHONE_HOSTKEY_NEW;
+		info.old_fingerprint = "";
+		info.explanation = "This is the first connection to this phone from this account. "
+				   "Its host key will be remembered, so a different machine "
+				   "answering at this address later is noticed.";
+		d = o->hostkey_cb ? o->hostkey_cb(&info, o->hostkey_data) : UW_PHONE_HOSTKEY_ACCEPT;
+		if (d != UW_PHONE_HOSTKEY_ACCEPT)
+			return uw_error_set(err, -EKEYREJECTED, "The phone's host key %s was not "
+					    "accepted, so nothing was sent to it.", fp);
+		break;
+	case SSH_KNOWN_HOSTS_CHANGED:
+	case SSH_KNOWN_HOSTS_OTHER:
+		/* libssh leaves ssh_get_error empty here: say it all ourselves. */
+		oldfp = old_fingerprint(kh_path, kh_host);
+		info.state = UW_PHONE_HOSTKEY_CHANGED;
+		info.old_fingerprint = oldfp;
+		info.explanation = "The phone at this address now has a different host key than "
+				   "the one remembered. This is expected after the phone was "
+				   "reflashed or its ssh server reinstalled (a new key is made on "
+				   "first boot). It can also mean another machine is answering at "
+				   "this address. Replace the old entry only if you know the phone "
+				   "was reflashed.";
+		d = o->hostkey_cb ? o->hostkey_cb(&info, o->hostkey_data) : UW_PHONE_HOSTKEY_REJECT;
+		if (d != UW_PHONE_HOSTKEY_REPLACE)
+			return uw_error_set(err, -EKEYREJECTED, "The phone's host key changed: %s "
+					    "has %s on file but the phone now offers %s (%s). This is "
+					    "normal after a reflash; if so, replace the entry "
+					    "(--replace-host-key). Nothing was sent to the phone.",
+					    kh_path, *oldfp ? oldfp : "another key", fp, info.key_type);
+		rc = uw_phone_known_hosts_remove(kh_path, kh_host, err);
+		if (rc < 0)
+			return rc;
+		break;
+	default:
+		return uw_error_set(err, -EIO, "Cannot check the phone's host key against %s: %s. "
+				    "Check that the file is readable.", kh_path,
+				    ssh_get_error(p->session));
+	}
+	if (ssh_session_update_known_hosts(p->session) != SSH_OK)
+		return uw_error_set(err, -EIO, "Cannot save the phone's host key to %s: %s.",
+				    kh_path, ssh_get_error(p->session));
+	chown_to_sudo_user(kh_path);
+	return 0;
+}
+
+static int authenticate(struct uw_phone *p, const struct uw_phone_options *o, const char *host,
+			const char *user, struct uw_error *err)
+{
+	int rc, methods;
+
+	/* dropbear accepts a blank password only through "none" (LIBRARY-NOTES). */
+	rc = ssh_userauth_none(p->session, NULL);
+	if (rc == SSH_AUTH_SUCCESS) {
+		p->auth = UW_PHONE_AUTH_NONE_BLANK;
+		return 0;
+	}
+	if (rc == SSH_AUTH_ERROR)
+		goto lost;
+	methods = ssh_userauth_list(p->session, NULL);
+	if (methods & SSH_AUTH_METHOD_PUBLICKEY) {
+		/* Tries ssh-agent (SSH_AUTH_SOCK) first, then the keys in SSH_DIR. */
+		rc = ssh_userauth_publickey_auto(p->session, NULL, NULL);
+		if (rc == SSH_AUTH_SUCCESS) {
+			p->auth = UW_PHONE_AUTH_KEY;
+			return 0;
+		}
+		if (rc == SSH_AUTH_ERROR)
+			goto lost;
+	}
+	if ((methods & SSH_AUTH_METHOD_PASSWORD) && o->password_cb) {
+		_auto_(free) char *prompt = uw_strdup_printf("%s@%s's password", user, host);
+
+		for (int tries = 0; tries < 3; tries++) {
+			char pw[256];
+
+			if (o->password_cb(prompt, pw, sizeof(pw), o->password_data) < 0) {
+				explicit_bzero(pw, sizeof(pw));
+				break;
+			}
+			pw[sizeof(pw) - 1] = '\0';
+			rc = ssh_userauth_password(p->session, NULL, pw);
+			explicit_bzero(pw, sizeof(pw));
+			if (rc == SSH_AUTH_SUCCESS) {
+				p->auth = UW_PHONE_AUTH_PASSWORD;
+				return 0;
+			}
+			if (rc == SSH_AUTH_ERROR)
+				goto lost;
+		}
+	}
+	return uw_error_set(err, -EACCES, "The phone at %s refused every login we tried for %s "
+			    "(blank password, your keys%s, %s). Check the user name, give the "
+			    "right password, or install a key.", host, user,
+			    getenv("SSH_AUTH_SOCK") ? " and ssh-agent" : "",
+			    (methods & SSH_AUTH_METHOD_PASSWORD) ?
+			    (o->password_cb ? "the password given" : "no password asked") :
+			    "the phone does not take passwords");
+lost:
+	return uw_error_set(err, -ECONNRESET, "The connection to the phone broke during login: "
+			    "%s.", ssh_get_error(p->session));
+}
+
+int uw_phone_connect(const struct uw_phone_options *o, struct uw_phone **out,
+		     struct uw_error *err)
+{
+	const char *host = o->host && *o->host ? o->host : "192.168.0.202";
+	const char *user = o->user && *o->user ? o->user : "root";
+	unsigned port = o->port ? o->port : 22;
+	unsigned timeout_s = o->timeout_s ? o->timeout_s : 5;
+	_auto_(free) char *dir = o->ssh_dir && *o->ssh_dir ? uw_strdup(o->ssh_dir) : uw_phone_ssh_dir();
+	_auto_(free) char *kh_path = uw_strdup_printf("%s/known_hosts", dir);
+	_auto_(free) char *kh_host = known_hosts_name(o->known_host_name && *o->known_host_name ?
+						      o->known_host_name : host, port);
+	_auto_(ssh_free) ssh_session s = NULL;
+	struct uw_phone *p;
+	long timeout = timeout_s;
+	int iport = (int)port, one = 1, rc;
+	bool no = false;
+
+	*out = NULL;
+	if (port == 0 || port > 65535)
+		return uw_error_set(err, -EINVAL, "The port %u is not a TCP port (1-65535).", port);
+	rc = ensure_dir(dir, err);
+	if (rc < 0)
+		return rc;
+	s = ssh_new();
+	if (!s)
+		return uw_error_set(err, -ENOMEM, "Cannot create an ssh session (out of memory).");
+	/*
+	 * PROCESS_CONFIG off: ~/.ssh/config could redirect the phone's address
+	 * (ProxyJump, HostName) behind our back. NODELAY: without it the
+	 * many small packets of connect+auth+channels cost ~150 ms instead of ~9.
+	 */
+	if (ssh_options_set(s, SSH_OPTIONS_HOST, host) < 0 ||
+	    ssh_options_set(s, SSH_OPTIONS_PORT, &iport) < 0 ||
+	    ssh_options_set(s, SSH_OPTIONS_USER, user) < 0 ||
+	    ssh_options_set(s, SSH_OPTIONS_TIMEOUT, &timeout) < 0 ||
+	    ssh_options_set(s, SSH_OPTIONS_NODELAY, &one) < 0 ||
+	    ssh_options_set(s, SSH_OPTIONS_PROCESS_CONFIG, &no) < 0 ||
+	    ssh_options_set(s, SSH_OPTIONS_SSH_DIR, dir) < 0 ||
+	    ssh_options_set(s, SSH_OPTIONS_KNOWNHOSTS, kh_path) < 0)
+		return uw_error_set(err, -EINVAL, "Bad ssh option (host '%s', user '%s'): %s.",
+				    host, user, ssh_get_error(s));
+	if (ssh_connect(s) != SSH_OK)
+		return connect_error(s, host, port, timeout_s, err);
+
+	p = uw_malloc0(sizeof(*p));
+	p->session = uw_steal_ptr(&s);
+	p->timeout_s = timeout_s;
+	/*
+	 * libssh looks the key up under the session's host name. The rescue
+	 * path connected to fe80::...%usb0; check the key under the name the
+	 * phone is known by (same phone, same key) instead of a fresh TOFU.
+	 */
+	if (o->known_host_name && *o->known_host_name &&
+	    ssh_options_set(p->session, SSH_OPTIONS_HOST, o->known_host_name) < 0) {
+		uw_phone_free(p);
+		return uw_error_set(err, -EINVAL, "Bad host name '%s'.", o->known_host_name);
+	}
+	rc = verify_host_key(p, o, kh_path, kh_host, err);
+	if (rc == 0)
+		rc = authenticate(p, o, host, user, err);
+	if (rc < 0) {
+		uw_phone_free(p);
+		return rc;
+	}
+	*out = p;
+	return 0;
+}
+
+void uw_phone_free(struct uw_phone *p)
+{
+	if (!p)
+		return;
+	if (p->session) {
+		ssh_disconnect(p->session);
+		ssh_free(p->session);
+	}
+	free(p);
+}
+
+enum uw_phone_auth uw_phone_auth_method(const struct uw_phone *p)
+{
+	return p->auth;
+}
+
+const char *uw_phone_fingerprint(const struct uw_phone *p)
+{
+	return p->fingerprint;
+}
+
+void uw_phone_sanitize(char *s)
+{
+	char *w = s;
+
+	for (unsigned char *r = (unsigned char *)s; *r; r++) {
+		if (*r == '\r')
+			continue; /* CRLF from a pty-ish shell: drop the CR */
+		if ((*r < 0x20 && *r != '\n' && *r != '\t') || *r == 0x7f) {
+			*w++ = '?';
+		} else if (*r == 0xc2 && r[1] >= 0x80 && r[1] <= 0x9f) {
+			/* UTF-8 encoded C1 controls (CSI is U+009B): as dangerous as ESC. */
+			*w++ = '?';
+			r++;
+		} else {
+			*w++ = (char)*r;
+		}
+	}
+	*w = '\0';
+}
+
+struct stream {
+	char *buf;
+	size_t len;
+};
+
+struct run_ctx {
+	struct stream out, err;
+	bool truncated, eof, closed, got_status;
+	int exit_status;
+};
+
+static int on_data(ssh_session session, ssh_channel channel, void *data, uint32_t len,
+		   int is_stderr, void *userdata)
+{
+	struct run_ctx *c = userdata;
+	struct stream *st = is_stderr ? &c->err : &c->out;
+	size_t room = UW_PHONE_OUTPUT_MAX - st->len, n = len;
+
+	if (n > room) {
+		n = room;
+		c->truncated = true;
+	}
+	if (n) {
+		st->buf = uw_realloc(st->buf, st->len + n + 1);
+		memcpy(st->buf + st->len, data, n);
+		st->len += n;
+		st->buf[st->len] = '\0';
+	}
+	/* Everything is consumed: what is over the cap is dropped, never buffered. */
+	return (int)len;
+}
+
+static void on_eof(ssh_session session, ssh_channel channel, void *userdata)
+{
+	((struct run_ctx *)userdata)->eof = true;
+}
+
+static void on_close(ssh_session session, ssh_channel channel, void *userdata)
+{
+	((struct run_ctx *)userdata)->closed = true;
+}
+
+static void on_exit_status(ssh_session session, ssh_channel channel, int status, void *userdata)
+{
+	struct run_ctx *c = userdata;
+
+	c->exit_status = status;
+	c->got_status = true;
+}
+
+static char *finish_stream(struct stream *st)
+{
+	char *s = st->buf ? st->buf : uw_strdup("");
+
+	/* NUL bytes inside the output end the string early: that is fine for text. */
+	uw_phone_sanitize(s);
+	st->buf = NULL;
+	return s;
+}
+
+void uw_phone_result_fini(struct uw_phone_result *res)
+{
+	free(res->out);
+	free(res->err);
+	memset(res, 0, sizeof(*res));
+	res->exit_status = -1;
+}
+
+static int lost(struct uw_phone *p, struct uw_error *err, const char *what)
+{
+	p->dead = true;
+	return uw_error_set(err, -ECONNRESET, "The phone stopped answering while %s: %s. Check "
+			    "the cable and that the phone is awake, then run the check again.",
+			    what, ssh_get_error(p->session));
+}
+
+int uw_phone_run(struct uw_phone *p, const char *cmd, const char *input,
+		 struct uw_phone_result *res, struct uw_error *err)
+{
+	struct run_ctx ctx = { .exit_status = -1 };
+	struct ssh_channel_callbacks_struct cb = {
+		.userdata = &ctx,
+		.channel_data_function = on_data,
+		.channel_eof_function = on_eof,
+		.channel_close_function = on_close,
+		.channel_exit_status_function = on_exit_status,
+	};
+	ssh_channel ch = NULL;
+	ssh_event ev = NULL;
+	long long deadline;
+	int rc = 0;
+
+	memset(res, 0, sizeof(*res));
+	res->exit_status = -1;
+	if (p->dead || !ssh_is_connected(p->session))
+		return uw_error_set(err, -ECONNRESET, "The connection to the phone is gone. Check "
+				    "the cable and connect again.");
+	ch = ssh_channel_new(p->session);
+	if (!ch)
+		return lost(p, err, "opening a channel");
+	if (ssh_channel_open_session(ch) != SSH_OK) {
+		rc = lost(p, err, "opening a channel");
+		goto out;
+	}
+	ssh_callbacks_init(&cb);
+	/* Callbacks before exec: no byte of output can slip past them. */
+	ssh_set_channel_callbacks(ch, &cb);
+	if (ssh_channel_request_exec(ch, cmd) != SSH_OK) {
+		rc = lost(p, err, "starting a command");
+		goto out;
+	}
+	if (input && *input &&
+	    ssh_channel_write(ch, input, (uint32_t)strlen(input)) != (int)strlen(input)) {
+		rc = lost(p, err, "sending data");
+		goto out;
+	}
+	/* Always EOF stdin: a command that reads it must not wait for us forever. */
+	ssh_channel_send_eof(ch);
+
+	ev = ssh_event_new();
+	if (!ev || ssh_event_add_session(ev, p->session) != SSH_OK) {
+		rc = uw_error_set(err, -ENOMEM, "Cannot wait for the phone's answer.");
+		goto out;
+	}
+	deadline = now_ms() + (long long)p->timeout_s * 1000;
+	/*
+	 * Done when the channel closed, or EOF plus exit status arrived (some
+	 * servers send the status after EOF, some before). Stop early on the
+	 * cap: an endless stream must not keep us until the timeout.
+	 */
+	while (!ctx.closed && !(ctx.eof && ctx.got_status) && !ctx.truncated) {
+		long long left = deadline - now_ms();
+
+		if (left <= 0) {
+			res->timed_out = true;
+			break;
+		}
+		if (ssh_event_dopoll(ev, (int)(left < 200 ? left : 200)) == SSH_ERROR ||
+		    !ssh_is_connected(p->session)) {
+			rc = lost(p, err, "running a command");
+			break;
+		}
+	}
+	ssh_event_remove_session(ev, p->session);
+out:
+	if (ev)
+		ssh_event_free(ev);
+	ssh_remove_channel_callbacks(ch, &cb);
+	if (!p->dead && ssh_is_connected(p->session))
+		ssh_channel_close(ch);
+	ssh_channel_free(ch);
+	res->out = finish_stream(&ctx.out);
+	res->err = finish_stream(&ctx.err);
+	res->truncated = ctx.truncated;
+	res->exit_status = ctx.got_status ? ctx.exit_status : -1;
+	return rc;
+}
+
+/* ---- link-local rescue ------------------------------------------------- */
+
+static bool is_own_address(const struct in6_addr *a)
+{
+	struct ifaddrs *ifa, *i;
+	bool own = false;
+
+	if (getifaddrs(&ifa) < 0)
+		return false;
+	for (i = ifa; i && !own; i = i->ifa_next)
+		if (i->ifa_addr && i->ifa_addr->sa_family == AF_INET6 &&
+		    !memcmp(&((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr, a, sizeof(*a)))
+			own = true;
+	freeifaddrs(ifa);
+	return own;
+}
+
+int uw_phone_find_link_local(const char *iface, unsigned wait_ms, char (*addrs)[64],
+			     size_t max, struct uw_error *err)
+{
+	unsigned ifindex = if_nametoindex(iface);
+	_auto_fd_ int fd = -1;
+	struct icmp6_filter filt;
+	struct icmp6_hdr req = { .icmp6_type = ICMP6_ECHO_REQUEST };
+	struct sockaddr_in6 dst = { .sin6_family = AF_INET6, .sin6_scope_id = ifindex };
+	int hops = 1, loop = 0;
+	uint16_t id = (uint16_t)(getpid() ^ now_ms());
+	long long deadline;
+	size_t n = 0;
+
+	if (!ifindex)
+		return uw_error_set(err, -ENODEV, "There is no interface '%s'. Plug the phone in "
+				    "and check the name (e.g. usb0, enx...).", iface);
+	/*
+	 * A raw ICMPv6 socket: the kernel fills in the checksum for us and
+	 * hands us only echo replies through the filter. Root (or CAP_NET_RAW)
+	 * is needed, as for ping.
+	 */
+	fd = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6);
+	if (fd < 0)
+		return uw_error_set(err, -errno, "Cannot open an ICMPv6 socket: %s. The rescue "
+				    "search needs root.", strerror(errno));
+	ICMP6_FILTER_SETBLOCKALL(&filt);
+	ICMP6_FILTER_SETPASS(ICMP6_ECHO_REPLY, &filt);
+	setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &filt, sizeof(filt));
+	setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &ifindex, sizeof(ifindex));
+	setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops, sizeof(hops));
+	/* Our own echo of the request would make us "find" ourselves. */
+	setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, &loop, sizeof(loop));
+	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, iface, (socklen_t)strlen(iface)) < 0)
+		return uw_error_set(err, -errno, "Cannot bind to %s: %s.", iface, strerror(errno));
+	inet_pton(AF_INET6, "ff02::1", &dst.sin6_addr);
+	req.icmp6_id = htons(id);
+	req.icmp6_seq = htons(1);
+	if (sendto(fd, &req, sizeof(req), 0, (struct sockaddr *)&dst, sizeof(dst)) < 0)
+		return uw_error_set(err, -errno, "Cannot send the IPv6 search on %s: %s. The "
+				    "interface must be up (ip link set %s up) and have its "
+				    "fe80:: address.", iface, strerror(errno), iface);
+	deadline = now_ms() + wait_ms;
+	for (;;) {
+		long long left = deadline - now_ms();
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		struct sockaddr_in6 src;
+		socklen_t slen = sizeof(src);
+		unsigned char buf[1500];
+		struct icmp6_hdr *rep = (struct icmp6_hdr *)buf;
+		ssize_t len;
+		char txt[INET6_ADDRSTRLEN];
+		bool dup = false;
+
+		if (left <= 0 || n >= max)
+			break;
+		if (poll(&pfd, 1, (int)left) <= 0)
+			break;
+		len = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&src, &slen);
+		if (len < (ssize_t)sizeof(*rep) || rep->icmp6_type != ICMP6_ECHO_REPLY ||
+		    rep->icmp6_id != htons(id))
+			continue;
+		if (!IN6_IS_ADDR_LINKLOCAL(&src.sin6_addr) || is_own_address(&src.sin6_addr))
+			continue;
+		inet_ntop(AF_INET6, &src.sin6_addr, txt, sizeof(txt));
+		for (size_t i = 0; i < n; i++)
+			if (!strncmp(addrs[i], txt, strlen(txt)) && addrs[i][strlen(txt)] == '%')
+				dup = true;
+		if (!dup)
+			snprintf(addrs[n++], 64, "%s%%%s", txt, iface);
+	}
+	return (int)n;
+}
+
+/* ---- ssh extras -------------------------------------------------------- */
+
+static char *read_first_line(const char *path)
+{
+	_auto_(file) FILE *f = fopen(path, "re");
+	char *line = NULL;
+	size_t cap = 0;
+
+	if (!f)
+		return NULL;
+	if (getline(&line, &cap, f) <= 0) {
+		free(line);
+		return NULL;
+	}
+	line[strcspn(line, "\r\n")] = '\0';
+	return line;
+}
+
+static char *pubkey_line(const ssh_key key, const char *comment)
+{
+	char *b64 = NULL, *line;
+
+	if (ssh_pki_export_pubkey_base64(key, &b64) != SSH_OK)
+		return NULL;
+	line = uw_strdup_printf("%s %s %s", ssh_key_type_to_char(ssh_key_type(key)), b64, comment);
+	ssh_string_free_char(b64);
+	return line;
+}
+
+int uw_phone_user_key(const char *ssh_dir, bool may_generate, char **out,
+		      struct uw_error *err)
+{
+	static const char *const names[] = { "id_ed25519", "id_ecdsa", "id_rsa" };
+	_auto_(ssh_key) ssh_key key = NULL;
+	_auto_(free) char *priv = NULL;
+	_auto_(free) char *pub = NULL;
+	char host[64] = "desktop";
+	const char *user = getenv("SUDO_USER") ? getenv("SUDO_USER") : getenv("USER");
+	int rc;
+
+	*out = NULL;
+	for (size_t i = 0; i < UW_ARRAY_SIZE(names); i++) {
+		_auto_(free) char *pp = uw_strdup_printf("%s/%s.pub", ssh_dir, names[i]);
+		_auto_(free) char *kp = uw_strdup_printf("%s/%s", ssh_dir, names[i]);
+		_auto_(ssh_key) ssh_key k = NULL;
+		char *line = read_first_line(pp);
+
+		if (line && *line) {
+			*out = line;
+			return 0;
+		}
+		free(line);
+		/* A private key without its .pub: derive the public half. */
+		if (access(kp, R_OK) == 0 &&
+		    ssh_pki_import_privkey_file(kp, NULL, NULL, NULL, &k) == SSH_OK) {
+			*out = pubkey_line(k, names[i]);
+			if (*out)
+				return 0;
+		}
+	}
+	if (!may_generate)
+		return uw_error_set(err, -ENOENT, "You have no ssh key in %s yet. One can be made "
+				    "for you (ed25519, no passphrase).", ssh_dir);
+	rc = ensure_dir(ssh_dir, err);
+	if (rc < 0)
+		return rc;
+	if (ssh_pki_generate(SSH_KEYTYPE_ED25519, 0, &key) != SSH_OK)
+		return uw_error_set(err, -EIO, "Could not generate an ssh key.");
+	priv = uw_strdup_printf("%s/id_ed25519", ssh_dir);
+	pub = uw_strdup_printf("%s/id_ed25519.pub", ssh_dir);
+	gethostname(host, sizeof(host) - 1);
+	{
+		_auto_(free) char *comment = uw_strdup_printf("%s@%s", user ? user : "user", host);
+		_auto_(free) char *line = pubkey_line(key, comment);
+		_auto_fd_ int fd = -1;
+
+		if (!line)
+			return uw_error_set(err, -EIO, "Could not export the new public key.");
+		/* libssh writes the private key with mode 0600 itself. */
+		if (ssh_pki_export_privkey_file(key, NULL, NULL, NULL, priv) != SSH_OK)
+			return uw_error_set(err, -EIO, "Could not write the new key to %s. Check "
+					    "the directory's permissions.", priv);
+		chmod(priv, 0600);
+		chown_to_sudo_user(priv);
+		fd = open(pub, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (fd < 0 || dprintf(fd, "%s\n", line) < 0)
+			return uw_error_set(err, -errno, "Could not write %s: %s.", pub,
+					    strerror(errno));
+		chown_to_sudo_user(pub);
+		*out = uw_steal_ptr(&line);
+	}
+	return 1;
+}
+
+int uw_phone_install_key(struct uw_phone *p, const char *key, struct uw_error *err)
+{
+	struct uw_phone_result res;
+	_auto_(free) char *input = NULL;
+	int rc;
+
+	if (!key || (strncmp(key, "ssh-", 4) != 0 && strncmp(key, "ecdsa-", 6) != 0))
+		return uw_error_set(err, -EINVAL, "That does not look like an ssh public key "
+				    "(expected 'ssh-ed25519 AAAA...').");
+	if (strchr(key, '\n') || strchr(key, '\''))
+		return uw_error_set(err, -EINVAL, "The public key must be one line.");
+	/*
+	 * The key travels on stdin, never inside the command line. umask 077
+	 * because dropbear ignores an authorized_keys that others can write.
+	 */
+	input = uw_strdup_printf("%s\n", key);
+	rc = uw_phone_run(p, "umask 077; k=$(cat); mkdir -p ~/.ssh && chmod 700 ~/.ssh && "
+			  "touch ~/.ssh/authorized_keys && "
+			  "if grep -qxF \"$k\" ~/.ssh/authorized_keys; then echo UW-PRESENT; "
+			  "else printf '%s\\n' \"$k\" >> ~/.ssh/authorized_keys && echo UW-ADDED; fi",
+			  input, &res, err);
+	if (rc == 0) {
+		/* Judge by output: some dropbear builds report 255 for success. */
+		if (strstr(res.out, "UW-ADDED"))
+			rc = 0;
+		else if (strstr(res.out, "UW-PRESENT"))
+			rc = -EEXIST;
+		else
+			rc = uw_error_set(err, -EIO, "Could not add the key to the phone's "
+					  "~/.ssh/authorized_keys: %s", *res.err ? res.err :
+					  "no answer from the phone's shell.");
+	}
+	uw_phone_result_fini(&res);
+	return rc;
+}
+
+static bool valid_word(const char *s, const char *extra)
+{
+	if (!s || !*s)
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr(extra, *s))
+			return false;
+	return true;
+}
+
+int uw_phone_ssh_config_add(const char *path, const char *name, const char *host,
+			    const char *user, unsigned port, struct uw_error *err)
+{
+	_auto_(file) FILE *f = NULL;
+	_auto_fd_ int fd = -1;
+	char *line = NULL;
+	size_t cap = 0;
+	bool ends_nl = true, found = false;
+	ssize_t n;
+
+	if (!valid_word(name, "-_."))
+		return uw_error_set(err, -EINVAL, "'%s' is not a usable host alias: use letters, "
+				    "digits, '-', '_' or '.' (for example: phone).", name ? name : "");
+	if (!valid_word(host, ".:%-_") || !valid_word(user, "-_.") || port == 0 || port > 65535)
+		return uw_error_set(err, -EINVAL, "The address, user or port for the ssh config "
+				    "entry is not valid.");
+	f = fopen(path, "re");
+	if (f) {
+		while ((n = getline(&line, &cap, f)) > 0) {
+			char *s = line, *tok, *save = NULL;
+
+			ends_nl = line[n - 1] == '\n';
+			while (isspace((unsigned char)*s))
+				s++;
+			if (strncasecmp(s, "host", 4) || !(isspace((unsigned char)s[4]) || s[4] == '='))
+				continue;
+			for (tok = strtok_r(s + 5, " \t=\r\n", &save); tok;
+			     tok = strtok_r(NULL, " \t\r\n", &save))
+				if (!strcmp(tok, name))
+					found = true;
+		}
+		free(line);
+	} else if (errno != ENOENT) {
+		return uw_error_set(err, -errno, "Cannot read %s: %s.", path, strerror(errno));
+	}
+	if (found)
+		return uw_error_set(err, -EEXIST, "%s already has a 'Host %s' entry; it was left "
+				    "as it is. Pick another name or edit that entry.", path, name);
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return uw_error_set(err, -errno, "Cannot write %s: %s.", path, strerror(errno));
+	if (dprintf(fd, "%s\n# added by usbnet-wizard\nHost %s\n\tHostName %s\n\tUser %s\n",
+		    ends_nl ? "" : "\n", name, host, user) < 0 ||
+	    (port != 22 && dprintf(fd, "\tPort %u\n", port) < 0))
+		return uw_error_set(err, -errno, "Cannot write %s: %s.", path, strerror(errno));
+	chown_to_sudo_user(path);
+	return 0;
+}

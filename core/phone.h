@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/*
+ * The phone session: a built-in ssh client (libssh) to the USB-networked
+ * phone. No `ssh` binary is ever run. The struct is opaque so that screens/
+ * never sees a libssh type.
+ *
+ * Authentication is tried in the order a FreeRunner needs it: "none" (that is
+ * how dropbear accepts a blank password), the user's keys and ssh-agent, then
+ * a password obtained from the caller's callback (never stored, never logged).
+ *
+ * Host keys: trust on first use with the fingerprint shown through a callback;
+ * a changed key is never accepted silently, the callback gets both SHA256
+ * fingerprints and may answer "replace" (explicit consent) or "reject".
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/error.h"
+
+/* Output of one remote command is capped at this many bytes per stream. */
+#define UW_PHONE_OUTPUT_MAX (64 * 1024)
+
+struct uw_phone;
+
+enum uw_phone_hostkey_state {
+	UW_PHONE_HOSTKEY_NEW,      /* no entry for this host yet (first contact) */
+	UW_PHONE_HOSTKEY_CHANGED,  /* an entry exists with a different key */
+};
+
+enum uw_phone_hostkey_decision {
+	UW_PHONE_HOSTKEY_REJECT,   /* do not connect */
+	UW_PHONE_HOSTKEY_ACCEPT,   /* NEW only: trust and save to known_hosts */
+	UW_PHONE_HOSTKEY_REPLACE,  /* CHANGED only: drop the old entry, save the new key */
+};
+
+struct uw_phone_hostkey_info {
+	enum uw_phone_hostkey_state state;
+	const char *host;          /* as written in known_hosts: "ip" or "[ip]:port" */
+	const char *key_type;      /* "ssh-ed25519", ... */
+	const char *fingerprint;   /* "SHA256:..." of the key the phone offers now */
+	const char *old_fingerprint; /* CHANGED: "SHA256:..." on file ("" if unknown) */
+	const char *known_hosts;   /* path of the known_hosts file */
+	const char *explanation;   /* plain words about what this means */
+};
+
+/*
+ * Host key decision callback. Must return quickly (the TUI asks the user; the
+ * CLI decides from its options). With no callback, NEW keys are accepted
+ * (trust on first use) and CHANGED keys are rejected.
+ */
+typedef enum uw_phone_hostkey_decision (*uw_phone_hostkey_fn)(
+	const struct uw_phone_hostkey_info *info, void *userdata);
+
+/*
+ * Password callback: fill @buf (size @size) with the password for @prompt
+ * ("root@192.168.0.202's password") and return 0, or a negative value to give
+ * up. The buffer is wiped after use.
+ */
+typedef int (*uw_phone_password_fn)(const char *prompt, char *buf, size_t size, void *userdata);
+
+struct uw_phone_options {
+	const char *host;          /* default "192.168.0.202"; may be "fe80::1%usb0" */
+	const char *user;          /* default "root" */
+	unsigned port;             /* default 22 */
+	unsigned timeout_s;        /* connect/auth/command timeout, default 5 */
+	const char *ssh_dir;       /* default: uw_phone_ssh_dir() */
+	/*
+	 * Name used for the known_hosts lookup instead of @host. The rescue path
+	 * connects to fe80::...%usb0 but checks the key the phone has on file
+	 * under its usual IPv4 address: same phone, same key.
+	 */
+	const char *known_host_name;
+	uw_phone_hostkey_fn hostkey_cb;
+	void *hostkey_data;
+	uw_phone_password_fn password_cb;
+	void *password_data;
+};
+
+/* How the session authenticated (for the report; never contains a secret). */
+enum uw_phone_auth {
+	UW_PHONE_AUTH_NONE_BLANK,  /* "none" auth: the blank-password default */
+	UW_PHONE_AUTH_KEY,         /* a key from the ssh dir or the agent */
+	UW_PHONE_AUTH_PASSWORD,    /* a password from the callback */
+};
+
+/* One remote command's result. */
+struct uw_phone_result {
+	char *out;                 /* stdout, NUL-terminated, sanitized, <= UW_PHONE_OUTPUT_MAX */
+	char *err;                 /* stderr, same rules */
+	int exit_status;           /* -1 when the phone sent none */
+	bool truncated;            /* output hit the cap; the rest was dropped */
+	bool timed_out;            /* the command did not finish within the timeout */
+};
+
+/*
+ * The ssh directory to use: $USBNET_WIZARD_SSH_DIR if set; when running as
+ * root under sudo, the invoking user's ~/.ssh (SUDO_USER), not root's;
+ * otherwise $HOME/.ssh. Returns a malloc'd path.
+ */
+char *uw_phone_ssh_dir(void);
+
+/*
+ * Connect and authenticate. On success *out is a live session (free with
+ * uw_phone_free). Errors: -ETIMEDOUT / -EHOSTUNREACH / -ECONNREFUSED (phone
+ * not answering), -EACCES (every auth method refused), -EKEYREJECTED (host
+ * key rejected or changed and not replaced), each with a sentence in @err.
+ */
+int uw_phone_connect(const struct uw_phone_options *opts, struct uw_phone **out,
+		     struct uw_error *err);
+
+/* Close the session and free it (NULL is fine). */
+void uw_phone_free(struct uw_phone *p);
+
+/* How the session authenticated. */
+enum uw_phone_auth uw_phone_auth_method(const struct uw_phone *p);
+
+/* The SHA256 fingerprint of the phone's host key ("SHA256:..."). */
+const char *uw_phone_fingerprint(const struct uw_phone *p);
+
+/*
+ * Run @cmd on the phone (one channel per command), feeding @input (may be
+ * NULL) on its stdin. stdout and stderr are read separately, each capped at
+ * UW_PHONE_OUTPUT_MAX and sanitized of control characters; the whole run is
+ * bounded by the session timeout. A timeout or truncation is reported in
+ * @res, not as an error. Returns 0, or a negative errno when the channel
+ * could not be used (the phone vanished: -ECONNRESET). Free @res with
+ * uw_phone_result_fini even on error.
+ */
+int uw_phone_run(struct uw_phone *p, const char *cmd, const char *input,
+		 struct uw_phone_result *res, struct uw_error *err);
+
+/* Free the strings in @res and zero it. */
+void uw_phone_result_fini(struct uw_phone_result *res);
+
+/*
+ * Remove every entry for @host (as written in known_hosts: "ip" or
+ * "[ip]:port"; plain, hashed and comma lists all match) from the known_hosts
+ * file @path. The file is rewritten atomically; other hosts' lines are kept
+ * byte for byte. Returns the number of lines removed (0 if none) or a
+ * negative errno.
+ */
+int uw_phone_known_hosts_remove(const char *path, const char *host, struct uw_error *err);
+
+/*
+ * Replace text in @s in place: control characters other than newline and tab
+ * become '?', so phone output can be shown on a terminal safely. Invalid
+ * UTF-8 is left alone (the terminal shows replacement glyphs, not commands).
+ */
+void uw_phone_sanitize(char *s);
+
+/*
+ * Find phones on @iface by IPv6 link-local: one ICMPv6 echo request to ff02::1
+ * scoped to the interface, replies collected for @wait_ms. Writes up to @max
+ * addresses as "fe80::...%iface" strings (each @len bytes) into @addrs,
+ * excluding this machine's own addresses. Returns the count (0: nobody
+ * answered) or a negative errno (no such interface, no permission).
+ */
+int uw_phone_find_link_local(const char *iface, unsigned wait_ms, char (*addrs)[64],
+			     size_t max, struct uw_error *err);
+
+/*
+ * Make sure the user has a key pair in @ssh_dir. If one of id_ed25519,
+ * id_ecdsa, id_rsa exists its public half is returned in *pubkey_line
+ * ("ssh-ed25519 AAAA... comment"); otherwise, only when @may_generate is
+ * true, a new ed25519 pair is generated with libssh (ssh_pki_generate) and
+ * written as id_ed25519 / id_ed25519.pub (0600 / 0644, owned by the sudo user
+ * when under sudo). Returns 1 when a key was generated, 0 when one existed,
+ * -ENOENT when none exists and generation was not allowed.
+ */
+int uw_phone_user_key(const char *ssh_dir, bool may_generate, char **pubkey_line,
+		      struct uw_error *err);
+
+/*
+ * Install @pubkey_line in the phone user's ~/.ssh/authorized_keys (creates
+ * the directory with mode 700; appends only when the key is not already
+ * there). Returns 0 when added, -EEXIST when it was already there.
+ */
+int uw_phone_install_key(struct uw_phone *p, const char *pubkey_line, struct uw_error *err);
+
+/*
+ * Add "Host NAME / HostName HOST / User USER [/ Port PORT]" to the ssh config
+ * file @config_path (created with mode 600 if missing). Never duplicates:
+ * -EEXIST when a Host line already names NAME; never clobbers: other content
+ * is kept and the stanza is appended. NAME must be a plain host alias
+ * (letters, digits, '-', '_', '.').
+ */
+int uw_phone_ssh_config_add(const char *config_path, const char *name, const char *host,
+			    const char *user, unsigned port, struct uw_error *err);
