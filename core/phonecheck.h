@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/*
+ * The phone checklist and its fixes, run over a struct uw_phone session.
+ *
+ * Each check is a result: a status, the evidence (the phone's own output,
+ * bounded and sanitized), a plain explanation and the id of a suggested fix.
+ * Each fix has a description, the equivalent shell text, apply and revert;
+ * the caller shows it and asks before applying. The parsers are public so
+ * they can be tested without a phone (busybox and dropbear quirks live there).
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/error.h"
+#include "core/phone.h"
+
+#define UW_PHONECHECK_MAX_NS 3
+
+enum uw_check_status { UW_CHECK_PASS, UW_CHECK_FAIL, UW_CHECK_WARN, UW_CHECK_SKIP };
+
+enum uw_check_id {
+	UW_CHECK_HOST_REACH,   /* the phone pings the desktop */
+	UW_CHECK_ROUTE,        /* the phone's default route goes via the desktop */
+	UW_CHECK_OUTSIDE,      /* the phone pings an outside address */
+	UW_CHECK_RESOLV,       /* the phone's resolv.conf names a usable server */
+	UW_CHECK_DNS,          /* a name resolves on the phone */
+	UW_CHECK__COUNT,
+};
+
+enum uw_fix_id {
+	UW_FIX_NONE,
+	UW_FIX_ROUTE,          /* add the phone's default route via the desktop */
+	UW_FIX_RESOLV,         /* write the phone's resolv.conf */
+	UW_FIX_PERSIST,        /* make route and DNS last in /etc/network/interfaces */
+	UW_FIX_HOST_SIDE,      /* not fixable on the phone: apply the desktop side */
+};
+
+struct uw_check {
+	enum uw_check_id id;
+	const char *name;      /* stable id for JSON: "host-reachable", ... */
+	const char *title;     /* one line for people */
+	enum uw_check_status status;
+	char *evidence;        /* the command and its output (malloc'd, may be "") */
+	char *explanation;     /* plain words (malloc'd) */
+	enum uw_fix_id fix;
+};
+
+struct uw_phonecheck_params {
+	const char *desktop_ip;   /* the desktop's address on the USB link, "192.168.0.200" */
+	const char *outside_ip;   /* an address outside to ping */
+	const char *test_name;    /* a name that should resolve */
+	const char *iface;        /* the phone's interface name for persistence, "usb0" */
+	/* Nameservers the resolv.conf fix writes (numeric, validated). */
+	const char *nameservers[UW_PHONECHECK_MAX_NS];
+	size_t n_nameservers;
+};
+
+/*
+ * Run the checklist. @checks gets UW_CHECK__COUNT results (free each with
+ * uw_check_fini). When the phone vanishes part-way, the remaining checks are
+ * UW_CHECK_SKIP with that said, and -ECONNRESET is returned (with @err set);
+ * otherwise 0. Bad parameters: -EINVAL and nothing is run.
+ */
+int uw_phonecheck_run(struct uw_phone *p, const struct uw_phonecheck_params *params,
+		      struct uw_check checks[UW_CHECK__COUNT], struct uw_error *err);
+
+/* Free the strings of one check. */
+void uw_check_fini(struct uw_check *c);
+
+/* "pass", "fail", "warn", "skip". */
+const char *uw_check_status_name(enum uw_check_status s);
+
+/* "route", "resolv", ... ("" for UW_FIX_NONE). */
+const char *uw_fix_name(enum uw_fix_id id);
+
+/* ---- fixes ------------------------------------------------------------- */
+
+struct uw_phonefix {
+	enum uw_fix_id id;
+	char *describe;        /* one line of plain words */
+	char *shell;           /* what runs on the phone (shown to the user) */
+	char *revert_shell;    /* what undoes it */
+	/* Copied from the params at prepare time (apply verifies against them). */
+	char desktop_ip[64];
+	char iface[32];
+	char nameservers[UW_PHONECHECK_MAX_NS][64];
+	size_t n_nameservers;
+};
+
+/*
+ * Prepare fix @id from @params (validated: numeric addresses only, so the
+ * shell text never carries user input) and, for the route fix, the phone's
+ * present default gateway @old_gw (NULL or "" if none) so revert restores it.
+ * Returns 0, or -EINVAL with a sentence; free with uw_phonefix_fini.
+ */
+int uw_phonefix_prepare(enum uw_fix_id id, const struct uw_phonecheck_params *params,
+			const char *old_gw, struct uw_phonefix *fix, struct uw_error *err);
+
+/* Free the strings of @fix. */
+void uw_phonefix_fini(struct uw_phonefix *fix);
+
+/*
+ * Apply @fix on the phone (the caller has confirmed), then verify from the
+ * phone's own state (not from the exit status, which some dropbear builds
+ * report as 255 for success). 0 on success, negative errno otherwise.
+ */
+int uw_phonefix_apply(struct uw_phone *p, const struct uw_phonefix *fix, struct uw_error *err);
+
+/* Undo @fix (restores the backed-up resolv.conf / interfaces, the old route). */
+int uw_phonefix_revert(struct uw_phone *p, const struct uw_phonefix *fix, struct uw_error *err);
+
+/*
+ * The phone's IPv4 addresses (not loopback), from `ip -4 addr` or `ifconfig`
+ * output on the phone, for the rescue path's report. Returns the count.
+ */
+int uw_phonecheck_phone_ipv4(struct uw_phone *p, char (*addrs)[64], size_t max,
+			     struct uw_error *err);
+
+/* ---- pure parsers (tested without a phone) ----------------------------- */
+
+/* 1 when ping output shows at least one reply, else 0 (busybox and iputils). */
+int uw_phonecheck_parse_ping(const char *out);
+
+/*
+ * Find the default route in `ip route` or `route -n` / `route` output.
+ * Returns 1 and fills @gw (may be "" for a device-only route) and @dev, or 0.
+ */
+int uw_phonecheck_parse_default_route(const char *out, char *gw, size_t gwlen, char *dev,
+				      size_t devlen);
+
+/* Nameserver addresses in resolv.conf content (up to @max). Returns the count. */
+int uw_phonecheck_parse_resolv(const char *content, char (*ns)[64], size_t max);
+
+/* True for 127.0.0.0/8, ::1 and 0.0.0.0 (a stub that is no use to another machine). */
+bool uw_phonecheck_is_loopback(const char *addr);
+
+/*
+ * Did @name resolve, judging from nslookup (busybox or bind), getent or ping
+ * output? Addresses shown for the DNS server itself do not count. Returns 1
+ * and fills @addr, or 0.
+ */
+int uw_phonecheck_parse_lookup(const char *out, const char *name, char *addr, size_t addrlen);
+
+/* IPv4 addresses (not loopback) in `ip addr` or `ifconfig` output. Returns the count. */
+int uw_phonecheck_parse_ipv4_addrs(const char *out, char (*addrs)[64], size_t max);
+
+/*
+ * The seed's persistence: add "up" lines for the default route and DNS to
+ * the iface stanza of /etc/network/interfaces content @content (right after
+ * the stanza's last line, before the next stanza). Returns a malloc'd new
+ * content; -EEXIST when our lines are already there; -ENOENT when there is no
+ * "iface IFACE" stanza.
+ */
+int uw_phonecheck_interfaces_add(const char *content, const struct uw_phonecheck_params *params,
+				 char **out, struct uw_error *err);
+
+/*
+ * The host's nameservers a phone can use: from $USBNET_WIZARD_RESOLVED_CONF
+ * or /etc/resolv.conf; when that holds only a loopback stub (127.0.0.53),
+ * from systemd-resolved's /run/systemd/resolve/resolv.conf. Returns the count
+ * (0: none known) written into @ns.
+ */
+int uw_phonecheck_host_nameservers(char (*ns)[64], size_t max);

@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The phone checklist's parsers, fed real output of iputils, busybox,
+ * iproute2, net-tools, bind's and busybox's nslookup, getent; plus the
+ * interfaces-file edit and fix preparation (validation, shell text).
+ */
+#include "tests/testutil.h"
+#include "core/phonecheck.h"
+#include "core/util.h"
+
+static void test_ping(void **state)
+{
+	/* iputils, success and failure */
+	assert_int_equal(uw_phonecheck_parse_ping(
+		"PING 192.168.0.200 (192.168.0.200) 56(84) bytes of data.\n"
+		"64 bytes from 192.168.0.200: icmp_seq=1 ttl=64 time=0.05 ms\n\n"
+		"--- 192.168.0.200 ping statistics ---\n"
+		"1 packets transmitted, 1 received, 0% packet loss, time 0ms\n"), 1);
+	assert_int_equal(uw_phonecheck_parse_ping(
+		"PING 203.0.113.1 (203.0.113.1) 56(84) bytes of data.\n\n"
+		"--- 203.0.113.1 ping statistics ---\n"
+		"1 packets transmitted, 0 received, 100% packet loss, time 0ms\n"), 0);
+	/* busybox */
+	assert_int_equal(uw_phonecheck_parse_ping(
+		"PING 203.0.113.1 (203.0.113.1): 56 data bytes\n\n"
+		"--- 203.0.113.1 ping statistics ---\n"
+		"1 packets transmitted, 0 packets received, 100% packet loss\n"), 0);
+	assert_int_equal(uw_phonecheck_parse_ping(
+		"--- x ping statistics ---\n2 packets transmitted, 10 packets received\n"), 1);
+	assert_int_equal(uw_phonecheck_parse_ping("ping: sendto: Network is unreachable\n"), 0);
+	assert_int_equal(uw_phonecheck_parse_ping(""), 0);
+	assert_int_equal(uw_phonecheck_parse_ping(NULL), 0);
+	/* garbage does not count as a reply */
+	assert_int_equal(uw_phonecheck_parse_ping("received received 0 received\x01\x02"), 0);
+}
+
+static void test_default_route(void **state)
+{
+	char gw[64], dev[64];
+
+	assert_int_equal(uw_phonecheck_parse_default_route(
+		"default via 192.168.0.200 dev eth0 onlink \n"
+		"192.168.0.0/24 dev eth0 proto kernel scope link src 192.168.0.202 \n",
+		gw, sizeof(gw), dev, sizeof(dev)), 1);
+	assert_string_equal(gw, "192.168.0.200");
+	assert_string_equal(dev, "eth0");
+	/* busybox route -n */
+	assert_int_equal(uw_phonecheck_parse_default_route(
+		"Kernel IP routing table\n"
+		"Destination     Gateway         Genmask         Flags Metric Ref    Use Iface\n"
+		"192.168.0.0     0.0.0.0         255.255.255.0   U     0      0        0 usb0\n"
+		"0.0.0.0         192.168.0.200   0.0.0.0         UG    0      0        0 usb0\n",
+		gw, sizeof(gw), dev, sizeof(dev)), 1);
+	assert_string_equal(gw, "192.168.0.200");
+	assert_string_equal(dev, "usb0");
+	/* route without -n */
+	assert_int_equal(uw_phonecheck_parse_default_route(
+		"default         192.168.0.200   0.0.0.0         UG    0      0        0 usb0\n",
+		gw, sizeof(gw), dev, sizeof(dev)), 1);
+	assert_string_equal(gw, "192.168.0.200");
+	/* device-only default */
+	assert_int_equal(uw_phonecheck_parse_default_route("default dev ppp0 scope link\n",
+							   gw, sizeof(gw), dev, sizeof(dev)), 1);
+	assert_string_equal(gw, "");
+	assert_string_equal(dev, "ppp0");
+	/* no default: only the link route */
+	assert_int_equal(uw_phonecheck_parse_default_route(
+		"192.168.0.0/24 dev eth0 proto kernel scope link src 192.168.0.202\n",
+		gw, sizeof(gw), dev, sizeof(dev)), 0);
+	assert_int_equal(uw_phonecheck_parse_default_route(
+		"Kernel IP routing table\nDestination Gateway Genmask Flags Metric Ref Use Iface\n"
+		"192.168.0.0 0.0.0.0 255.255.255.0 U 0 0 0 usb0\n", gw, sizeof(gw), dev,
+		sizeof(dev)), 0);
+	assert_int_equal(uw_phonecheck_parse_default_route("", gw, sizeof(gw), dev, sizeof(dev)), 0);
+	/* wrong gateway is reported as it is */
+	assert_int_equal(uw_phonecheck_parse_default_route("default via 10.0.0.1 dev wlan0\n",
+							   gw, sizeof(gw), dev, sizeof(dev)), 1);
+	assert_string_equal(gw, "10.0.0.1");
+}
+
+static void test_resolv(void **state)
+{
+	char ns[4][64];
+
+	assert_int_equal(uw_phonecheck_parse_resolv("# the phone as shipped\n", ns, 4), 0);
+	assert_int_equal(uw_phonecheck_parse_resolv("", ns, 4), 0);
+	assert_int_equal(uw_phonecheck_parse_resolv(
+		"search lan\nnameserver 203.0.113.53\n  nameserver\t198.51.100.1 # router\n"
+		"nameserver garbage\n#nameserver 1.1.1.1\nnameserver fe80::1%usb0\n", ns, 4), 3);
+	assert_string_equal(ns[0], "203.0.113.53");
+	assert_string_equal(ns[1], "198.51.100.1");
+	assert_string_equal(ns[2], "fe80::1%usb0");
+	assert_int_equal(uw_phonecheck_parse_resolv("nameserver 127.0.0.53\noptions edns0\n", ns, 4), 1);
+	assert_true(uw_phonecheck_is_loopback(ns[0]));
+	assert_false(uw_phonecheck_is_loopback("192.168.0.200"));
+	assert_true(uw_phonecheck_is_loopback("::1"));
+	/* max is honoured */
+	assert_int_equal(uw_phonecheck_parse_resolv("nameserver 1.2.3.4\nnameserver 1.2.3.5\n", ns, 1), 1);
+}
+
+static void test_lookup(void **state)
+{
+	char a[64];
+	const char *n = "phone-test.example";
+
+	/* bind nslookup success: the server's address must not be taken */
+	assert_int_equal(uw_phonecheck_parse_lookup(
+		"Server:\t\t203.0.113.53\nAddress:\t203.0.113.53#53\n\nNon-authoritative answer:\n"
+		"Name:\tphone-test.example\nAddress: 203.0.113.1\n", n, a, sizeof(a)), 1);
+	assert_string_equal(a, "203.0.113.1");
+	/* busybox 1.x */
+	assert_int_equal(uw_phonecheck_parse_lookup(
+		"Server:    203.0.113.53\nAddress 1: 203.0.113.53\n\n"
+		"Name:      phone-test.example\nAddress 1: 203.0.113.1 phone-test.example\n",
+		n, a, sizeof(a)), 1);
+	assert_string_equal(a, "203.0.113.1");
+	/* busybox failure prints the server section and then "can't resolve" */
+	assert_int_equal(uw_phonecheck_parse_lookup(
+		"Server:    203.0.113.99\nAddress 1: 203.0.113.99\n\n"
+		"nslookup: can't resolve 'phone-test.example'\n", n, a, sizeof(a)), 0);
+	/* only the server section: no answer */
+	assert_int_equal(uw_phonecheck_parse_lookup(
+		"Server:\t\t203.0.113.53\nAddress:\t203.0.113.53#53\n", n, a, sizeof(a)), 0);
+	assert_int_equal(uw_phonecheck_parse_lookup(
+		";; connection timed out; no servers could be reached\n", n, a, sizeof(a)), 0);
+	/* getent */
+	assert_int_equal(uw_phonecheck_parse_lookup("203.0.113.1     phone-test.example\n", n, a,
+						    sizeof(a)), 1);
+	assert_string_equal(a, "203.0.113.1");
+	assert_int_equal(uw_phonecheck_parse_lookup("", n, a, sizeof(a)), 0);
+	/* ping fallback: resolving is enough even when no reply comes */
+	assert_int_equal(uw_phonecheck_parse_lookup(
+		"PING phone-test.example (203.0.113.1): 56 data bytes\n\n"
+		"1 packets transmitted, 0 packets received, 100% packet loss\n", n, a, sizeof(a)), 1);
+	assert_int_equal(uw_phonecheck_parse_lookup("ping: bad address 'phone-test.example'\n", n, a,
+						    sizeof(a)), 0);
+	/* another name's answer is not ours */
+	assert_int_equal(uw_phonecheck_parse_lookup("203.0.113.1 other.example\n", n, a, sizeof(a)), 0);
+}
+
+static void test_ipv4_addrs(void **state)
+{
+	char a[4][64];
+
+	assert_int_equal(uw_phonecheck_parse_ipv4_addrs(
+		"1: lo: <LOOPBACK,UP> mtu 65536\n    inet 127.0.0.1/8 scope host lo\n"
+		"2: usb0: <BROADCAST,UP>\n    inet 192.168.0.77/24 brd 192.168.0.255 scope global usb0\n",
+		a, 4), 1);
+	assert_string_equal(a[0], "192.168.0.77");
+	/* busybox / net-tools ifconfig, old and new style */
+	assert_int_equal(uw_phonecheck_parse_ipv4_addrs(
+		"usb0      Link encap:Ethernet  HWaddr 00:1F:11:01:0A:2B\n"
+		"          inet addr:192.168.0.202  Bcast:192.168.0.255  Mask:255.255.255.0\n"
+		"lo        Link encap:Local Loopback\n          inet addr:127.0.0.1  Mask:255.0.0.0\n"
+		"eth0: flags=4163<UP>  mtu 1500\n        inet 10.1.2.3  netmask 255.0.0.0\n",
+		a, 4), 2);
+	assert_string_equal(a[0], "192.168.0.202");
+	assert_string_equal(a[1], "10.1.2.3");
+	assert_int_equal(uw_phonecheck_parse_ipv4_addrs("garbage inet \ninet 999.1.1.1\n", a, 4), 0);
+}
+
+static void test_interfaces_add(void **state)
+{
+	struct uw_phonecheck_params p = {
+		.desktop_ip = "192.168.0.200", .outside_ip = "203.0.113.1", .test_name = "x.example",
+		.iface = "usb0", .nameservers = { "203.0.113.53", "198.51.100.1" }, .n_nameservers = 2,
+	};
+	const char *in = "auto lo\niface lo inet loopback\n\n"
+			 "auto usb0\niface usb0 inet static\n\taddress 192.168.0.202\n"
+			 "\tnetmask 255.255.255.0\n\tnetwork 192.168.0.0\n\n"
+			 "# Bluetooth networking\niface bnep0 inet dhcp\n";
+	char *out = NULL, *again = NULL;
+	struct uw_error e;
+
+	assert_int_equal(uw_phonecheck_interfaces_add(in, &p, &out, &e), 0);
+	assert_string_equal(out,
+		"auto lo\niface lo inet loopback\n\n"
+		"auto usb0\niface usb0 inet static\n\taddress 192.168.0.202\n"
+		"\tnetmask 255.255.255.0\n\tnetwork 192.168.0.0\n"
+		"\t# usbnet-wizard: default route and DNS via the desktop\n"
+		"\tgateway 192.168.0.200\n"
+		"\tup echo nameserver 203.0.113.53 > /etc/resolv.conf\n"
+		"\tup echo nameserver 198.51.100.1 >> /etc/resolv.conf\n"
+		"\n# Bluetooth networking\niface bnep0 inet dhcp\n");
+	/* never twice */
+	assert_int_equal(uw_phonecheck_interfaces_add(out, &p, &again, &e), -EEXIST);
+	assert_null(again);
+	free(out);
+	/* an existing gateway line is kept and not duplicated; last stanza without newline */
+	assert_int_equal(uw_phonecheck_interfaces_add(
+		"iface usb0 inet static\n  address 192.168.0.202\n  gateway 192.168.0.200", &p,
+		&out, &e), 0);
+	assert_null(strstr(out, "\tgateway"));
+	assert_non_null(strstr(out, "gateway 192.168.0.200\n\t# usbnet-wizard"));
+	free(out);
+	/* no stanza */
+	assert_int_equal(uw_phonecheck_interfaces_add("iface usb01 inet dhcp\n", &p, &out, &e),
+			 -ENOENT);
+	assert_non_null(strstr(e.msg, "iface usb0"));
+	/* bad nameserver: nothing produced */
+	p.nameservers[1] = "8.8.8.8; reboot";
+	assert_int_equal(uw_phonecheck_interfaces_add(in, &p, &out, &e), -EINVAL);
+	assert_null(out);
+}
+
+static void test_fix_prepare(void **state)
+{
+	struct uw_phonecheck_params p = {
+		.desktop_ip = "192.168.0.200", .outside_ip = "203.0.113.1", .test_name = "x.example",
+		.nameservers = { "203.0.113.53" }, .n_nameservers = 1,
+	};
+	struct uw_phonefix f;
+	struct uw_error e;
+
+	assert_int_equal(uw_phonefix_prepare(UW_FIX_ROUTE, &p, NULL, &f, &e), 0);
+	assert_string_equal(f.shell, "ip route add default via 192.168.0.200 || route add default gw 192.168.0.200");
+	assert_non_null(strstr(f.revert_shell, "ip route del default via 192.168.0.200"));
+	uw_phonefix_fini(&f);
+	/* a wrong gateway is replaced and restored on revert */
+	assert_int_equal(uw_phonefix_prepare(UW_FIX_ROUTE, &p, "10.0.0.1", &f, &e), 0);
+	assert_non_null(strstr(f.shell, "replace default via 192.168.0.200"));
+	assert_non_null(strstr(f.revert_shell, "replace default via 10.0.0.1"));
+	uw_phonefix_fini(&f);
+	assert_int_equal(uw_phonefix_prepare(UW_FIX_RESOLV, &p, NULL, &f, &e), 0);
+	assert_non_null(strstr(f.shell, "printf 'nameserver %s\\n' 203.0.113.53 > /etc/resolv.conf"));
+	assert_non_null(strstr(f.revert_shell, "/resolv.conf > /etc/resolv.conf"));
+	uw_phonefix_fini(&f);
+	/* bad input: clear error, nothing prepared */
+	p.desktop_ip = "192.168.0.200; rm -rf /";
+	assert_int_equal(uw_phonefix_prepare(UW_FIX_ROUTE, &p, NULL, &f, &e), -EINVAL);
+	assert_null(f.shell);
+	p.desktop_ip = "192.168.0.200";
+	p.nameservers[0] = "127.0.0.53";
+	assert_int_equal(uw_phonefix_prepare(UW_FIX_RESOLV, &p, NULL, &f, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "127.0.0.53"));
+	p.n_nameservers = 0;
+	assert_int_equal(uw_phonefix_prepare(UW_FIX_RESOLV, &p, NULL, &f, &e), -EINVAL);
+	assert_int_equal(uw_phonefix_prepare(UW_FIX_HOST_SIDE, &p, NULL, &f, &e), -EINVAL);
+	p.test_name = "a b";
+	assert_int_equal(uw_phonefix_prepare(UW_FIX_ROUTE, &p, NULL, &f, &e), -EINVAL);
+}
+
+static void test_sanitize(void **state)
+{
+	char s[] = "ok\r\n\x1b[2Jbad\x07 tab\there \xc2\x9b" "31m end\x7f";
+
+	uw_phone_sanitize(s);
+	assert_string_equal(s, "ok\n?[2Jbad? tab\there ?31m end?");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ping),
+		cmocka_unit_test(test_default_route),
+		cmocka_unit_test(test_resolv),
+		cmocka_unit_test(test_lookup),
+		cmocka_unit_test(test_ipv4_addrs),
+		cmocka_unit_test(test_interfaces_add),
+		cmocka_unit_test(test_fix_prepare),
+		cmocka_unit_test(test_sanitize),
+	};
+	return cmocka_run_group_tests_name("phonecheck", tests, NULL, NULL);
+}
