@@ -31,3 +31,4 @@ void uw_cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(p
 
 /* True when argv holds -h or --help. */
 int uw_cli_wants_help(int argc, char **argv);
+extern const struct uw_command uw_cmd_check;

@@ -14,6 +14,7 @@
 
 /* One line per command; each lives in screens/cmd-NAME.c. */
 static const struct uw_command *const commands[] = {
+	&uw_cmd_check,
 	NULL,
 };
 

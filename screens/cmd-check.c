@@ -1,0 +1,539 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * `usbnet-wizard check`: log in to the phone with the built-in ssh client and
+ * run the checklist from the phone's side; optionally fix what is found.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "core/error.h"
+#include "core/phone.h"
+#include "core/phonecheck.h"
+#include "core/util.h"
+#include "screens/cli.h"
+
+struct opts {
+	bool json, fix, yes, replace_key, rescue, persist, install_key;
+	const char *phone_ip, *user, *iface, *desktop_ip, *ping_ip, *test_name;
+	const char *password_file, *ssh_config_name;
+	char *dns;
+	unsigned port, timeout;
+	FILE *msg;              /* people's messages: stdout, or stderr with --json */
+};
+
+static bool ask_yes_no(const struct opts *o, const char *q, bool dflt)
+{
+	char line[16];
+	FILE *tty;
+	bool ans = dflt;
+
+	if (o->yes)
+		return true;
+	tty = fopen("/dev/tty", "r+e");
+	if (!tty || !isatty(fileno(tty))) {
+		if (tty)
+			fclose(tty);
+		return false; /* no one to ask: the safe answer */
+	}
+	fprintf(tty, "%s [%s] ", q, dflt ? "Y/n" : "y/N");
+	fflush(tty);
+	if (fgets(line, sizeof(line), tty))
+		ans = line[0] == '\n' ? dflt : (line[0] == 'y' || line[0] == 'Y');
+	fclose(tty);
+	return ans;
+}
+
+static enum uw_phone_hostkey_decision on_hostkey(const struct uw_phone_hostkey_info *i, void *ud)
+{
+	const struct opts *o = ud;
+
+	if (i->state == UW_PHONE_HOSTKEY_NEW) {
+		fprintf(o->msg, "First connection to %s: its %s host key is\n  %s\n%s\n", i->host,
+			i->key_type, i->fingerprint, i->explanation);
+		/* Trust on first use; someone at a terminal may still say no. */
+		if (!o->yes && isatty(STDIN_FILENO) &&
+		    !ask_yes_no(o, "Trust this key and remember it?", true))
+			return UW_PHONE_HOSTKEY_REJECT;
+		fprintf(o->msg, "Remembered in %s.\n", i->known_hosts);
+		return UW_PHONE_HOSTKEY_ACCEPT;
+	}
+	fprintf(o->msg, "\nWARNING: the phone's host key changed.\n"
+		"  on file (%s): %s\n  offered now:  %s (%s)\n%s\n", i->known_hosts,
+		*i->old_fingerprint ? i->old_fingerprint : "(another key)", i->fingerprint,
+		i->key_type, i->explanation);
+	if (o->replace_key) {
+		fprintf(o->msg, "Replacing the old entry, as asked (--replace-host-key).\n");
+		return UW_PHONE_HOSTKEY_REPLACE;
+	}
+	fprintf(o->msg, "Not connecting. If the phone was reflashed, run again with "
+		"--replace-host-key.\n");
+	return UW_PHONE_HOSTKEY_REJECT;
+}
+
+/* For scripts and tests only: read the password from a file (never from argv). */
+static int password_from_file(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "re");
+	bool ok;
+
+	if (!f)
+		return -1;
+	ok = fgets(buf, (int)size, f) != NULL;
+	fclose(f);
+	if (!ok)
+		return -1;
+	buf[strcspn(buf, "\r\n")] = '\0';
+	return 0;
+}
+
+static int on_password(const char *prompt, char *buf, size_t size, void *ud)
+{
+	const struct opts *o = ud;
+	struct termios old, noecho;
+	int fd;
+	ssize_t n;
+	size_t len = 0;
+
+	if (o->password_file)
+		return password_from_file(o->password_file, buf, size);
+	fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -1; /* no terminal, no password */
+	if (tcgetattr(fd, &old) < 0) {
+		close(fd);
+		return -1;
+	}
+	dprintf(fd, "%s: ", prompt);
+	noecho = old;
+	noecho.c_lflag &= ~(tcflag_t)ECHO;
+	tcsetattr(fd, TCSAFLUSH, &noecho);
+	while (len + 1 < size && (n = read(fd, buf + len, 1)) == 1 && buf[len] != '\n')
+		len++;
+	buf[len] = '\0';
+	tcsetattr(fd, TCSAFLUSH, &old);
+	dprintf(fd, "\n");
+	close(fd);
+	return 0;
+}
+
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", f);
+		else if (c == '\t')
+			fputs("\\t", f);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static bool all_pass(const struct uw_check *c)
+{
+	for (int i = 0; i < UW_CHECK__COUNT; i++)
+		if (c[i].status != UW_CHECK_PASS)
+			return false;
+	return true;
+}
+
+static void print_checks(const struct opts *o, const struct uw_check *c)
+{
+	static const char *const mark[] = { "[ ok ]", "[FAIL]", "[warn]", "[skip]" };
+
+	for (int i = 0; i < UW_CHECK__COUNT; i++) {
+		fprintf(o->msg, "%s %s\n       %s\n", mark[c[i].status], c[i].title,
+			c[i].explanation);
+		if (c[i].status != UW_CHECK_PASS && c[i].evidence && *c[i].evidence) {
+			_auto_(free) char *ev = uw_strdup(c[i].evidence);
+			char *save = NULL;
+			int lines = 0;
+
+			for (char *l = strtok_r(ev, "\n", &save); l && lines < 8;
+			     l = strtok_r(NULL, "\n", &save), lines++)
+				fprintf(o->msg, "       | %s\n", l);
+		}
+		if (c[i].fix != UW_FIX_NONE)
+			fprintf(o->msg, "       suggested fix: %s\n", uw_fix_name(c[i].fix));
+	}
+}
+
+static void print_json(const struct opts *o, const struct uw_check *c, const char *host,
+		       const char *fp, const char *error, const char (*v4)[64], int nv4)
+{
+	printf("{\"phone\":");
+	json_str(stdout, host);
+	printf(",\"host_key\":");
+	json_str(stdout, fp ? fp : "");
+	if (error) {
+		printf(",\"error\":");
+		json_str(stdout, error);
+	}
+	if (nv4 >= 0) {
+		printf(",\"phone_ipv4\":[");
+		for (int i = 0; i < nv4; i++) {
+			printf(i ? "," : "");
+			json_str(stdout, v4[i]);
+		}
+		printf("]");
+	}
+	printf(",\"all_pass\":%s,\"checks\":[", c && all_pass(c) ? "true" : "false");
+	for (int i = 0; c && i < UW_CHECK__COUNT; i++) {
+		printf("%s{\"id\":", i ? "," : "");
+		json_str(stdout, c[i].name);
+		printf(",\"title\":");
+		json_str(stdout, c[i].title);
+		printf(",\"status\":\"%s\",\"explanation\":", uw_check_status_name(c[i].status));
+		json_str(stdout, c[i].explanation);
+		printf(",\"evidence\":");
+		json_str(stdout, c[i].evidence);
+		printf(",\"fix\":");
+		json_str(stdout, uw_fix_name(c[i].fix));
+		printf("}");
+	}
+	printf("]}\n");
+}
+
+static void fini_checks(struct uw_check *c)
+{
+	for (int i = 0; i < UW_CHECK__COUNT; i++)
+		uw_check_fini(&c[i]);
+}
+
+/* Offer and apply the phone-side fixes the checklist suggests. Returns the number applied. */
+static int offer_fixes(const struct opts *o, struct uw_phone *p,
+		       const struct uw_phonecheck_params *prm, const struct uw_check *c)
+{
+	enum uw_fix_id wanted[3];
+	int nw = 0, applied = 0;
+	char gw[64] = "", dev[64];
+
+	for (int i = 0; i < UW_CHECK__COUNT; i++) {
+		bool dup = false;
+
+		if (c[i].status == UW_CHECK_PASS ||
+		    (c[i].fix != UW_FIX_ROUTE && c[i].fix != UW_FIX_RESOLV))
+			continue;
+		for (int k = 0; k < nw; k++)
+			dup |= wanted[k] == c[i].fix;
+		if (!dup)
+			wanted[nw++] = c[i].fix;
+	}
+	if (o->persist)
+		wanted[nw++] = UW_FIX_PERSIST;
+	uw_phonecheck_parse_default_route(c[UW_CHECK_ROUTE].evidence, gw, sizeof(gw), dev,
+					  sizeof(dev));
+	for (int k = 0; k < nw; k++) {
+		struct uw_phonefix f;
+		struct uw_error e;
+
+		if (uw_phonefix_prepare(wanted[k], prm, gw, &f, &e) < 0) {
+			fprintf(o->msg, "Cannot offer the %s fix: %s\n", uw_fix_name(wanted[k]), e.msg);
+			continue;
+		}
+		fprintf(o->msg, "\nFix: %s\n  on the phone: %s\n  undo with:    %s\n", f.describe,
+			f.shell, f.revert_shell);
+		if (!ask_yes_no(o, "Apply this fix on the phone?", false)) {
+			fprintf(o->msg, "Skipped (use --yes to apply without asking).\n");
+		} else if (uw_phonefix_apply(p, &f, &e) < 0) {
+			fprintf(o->msg, "The fix failed: %s\n", e.msg);
+		} else {
+			fprintf(o->msg, "Done.\n");
+			applied++;
+		}
+		uw_phonefix_fini(&f);
+	}
+	return applied;
+}
+
+static int parse_dns(char *list, struct uw_phonecheck_params *prm)
+{
+	char *save = NULL;
+
+	for (char *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		if (prm->n_nameservers >= UW_PHONECHECK_MAX_NS)
+			return -1;
+		prm->nameservers[prm->n_nameservers++] = t;
+	}
+	return 0;
+}
+
+/* IPv4 did not answer: look for the phone by IPv6 link-local on the USB link. */
+static int rescue(const struct opts *o, const struct uw_phone_options *po,
+		  struct uw_phone **out, char *found, size_t flen)
+{
+	char addrs[8][64];
+	struct uw_error e;
+	int n;
+
+	fprintf(o->msg, "Looking for the phone by its IPv6 link-local address on %s...\n", o->iface);
+	n = uw_phone_find_link_local(o->iface, 1500, addrs, UW_ARRAY_SIZE(addrs), &e);
+	if (n < 0) {
+		fprintf(o->msg, "The IPv6 search failed: %s\n", e.msg);
+		return n;
+	}
+	if (n == 0) {
+		fprintf(o->msg, "Nothing answered on %s over IPv6 either: the phone is not on this "
+			"link (cable, USB mode, interface name?).\n", o->iface);
+		return -ENOENT;
+	}
+	for (int i = 0; i < n; i++) {
+		struct uw_phone_options ro = *po;
+
+		ro.host = addrs[i];
+		/* Same phone, same key: check it under the name it is known by. */
+		ro.known_host_name = o->phone_ip;
+		if (uw_phone_connect(&ro, out, &e) == 0) {
+			uw_strlcpy(found, addrs[i], flen);
+			return 0;
+		}
+		fprintf(o->msg, "%s answered but: %s\n", addrs[i], e.msg);
+	}
+	return -EHOSTUNREACH;
+}
+
+static int run(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "phone-ip", required_argument, NULL, 'a' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "iface", required_argument, NULL, 'i' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "fix", no_argument, NULL, 'f' },
+		{ "yes", no_argument, NULL, 'y' },
+		{ "replace-host-key", no_argument, NULL, 'R' },
+		{ "password-file", required_argument, NULL, 'P' },
+		{ "desktop-ip", required_argument, NULL, 'd' },
+		{ "ping-ip", required_argument, NULL, 'o' },
+		{ "test-name", required_argument, NULL, 'n' },
+		{ "dns", required_argument, NULL, 'D' },
+		{ "no-rescue", no_argument, NULL, 'N' },
+		{ "persist", no_argument, NULL, 'S' },
+		{ "install-key", no_argument, NULL, 'K' },
+		{ "ssh-config", required_argument, NULL, 'C' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct opts o = {
+		.phone_ip = "192.168.0.202", .user = "root", .iface = "usb0",
+		.desktop_ip = "192.168.0.200", .ping_ip = "9.9.9.9", .test_name = "example.com",
+		.port = 22, .timeout = 5, .rescue = true, .msg = stdout,
+	};
+	struct uw_phonecheck_params prm = { 0 };
+	struct uw_phone_options po = { 0 };
+	struct uw_check checks[UW_CHECK__COUNT];
+	struct uw_phone *p = NULL;
+	struct uw_error e;
+	char host_ns[UW_PHONECHECK_MAX_NS][64], found[64] = "", v4[8][64];
+	int c, rc, nv4 = -1;
+	bool ok;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		char *end;
+		unsigned long v;
+
+		switch (c) {
+		case 'j': o.json = true; o.msg = stderr; break;
+		case 'a': o.phone_ip = optarg; break;
+		case 'u': o.user = optarg; break;
+		case 'i': o.iface = optarg; break;
+		case 'f': o.fix = true; break;
+		case 'y': o.yes = true; break;
+		case 'R': o.replace_key = true; break;
+		case 'P': o.password_file = optarg; break;
+		case 'd': o.desktop_ip = optarg; break;
+		case 'o': o.ping_ip = optarg; break;
+		case 'n': o.test_name = optarg; break;
+		case 'D': o.dns = optarg; break;
+		case 'N': o.rescue = false; break;
+		case 'S': o.persist = true; o.fix = true; break;
+		case 'K': o.install_key = true; break;
+		case 'C': o.ssh_config_name = optarg; break;
+		case 'p':
+		case 't':
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (errno || *end || v == 0 || v > (c == 'p' ? 65535 : 600)) {
+				uw_cli_error("check", "--%s needs a number (%s), not '%s'.",
+					     c == 'p' ? "port" : "timeout",
+					     c == 'p' ? "1-65535" : "1-600 seconds", optarg);
+				return UW_EXIT_USAGE;
+			}
+			if (c == 'p')
+				o.port = (unsigned)v;
+			else
+				o.timeout = (unsigned)v;
+			break;
+		default:
+			return UW_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		uw_cli_error("check", "unexpected argument '%s' (see --help).", argv[optind]);
+		return UW_EXIT_USAGE;
+	}
+	prm.desktop_ip = o.desktop_ip;
+	prm.outside_ip = o.ping_ip;
+	prm.test_name = o.test_name;
+	prm.iface = o.iface;
+	if (o.dns) {
+		if (parse_dns(o.dns, &prm) < 0) {
+			uw_cli_error("check", "--dns takes at most %d addresses.", UW_PHONECHECK_MAX_NS);
+			return UW_EXIT_USAGE;
+		}
+	} else {
+		int n = uw_phonecheck_host_nameservers(host_ns, UW_PHONECHECK_MAX_NS);
+
+		for (int i = 0; i < n; i++)
+			prm.nameservers[prm.n_nameservers++] = host_ns[i];
+	}
+	/* Validate everything before touching the network: bad input changes nothing. */
+	{
+		struct uw_phonefix f;
+
+		rc = uw_phonefix_prepare(UW_FIX_ROUTE, &prm, NULL, &f, &e);
+		uw_phonefix_fini(&f);
+		if (rc < 0) {
+			uw_cli_error("check", "%s", e.msg);
+			return UW_EXIT_USAGE;
+		}
+	}
+
+	po.host = o.phone_ip;
+	po.user = o.user;
+	po.port = o.port;
+	po.timeout_s = o.timeout;
+	po.hostkey_cb = on_hostkey;
+	po.hostkey_data = &o;
+	po.password_cb = on_password;
+	po.password_data = &o;
+	rc = uw_phone_connect(&po, &p, &e);
+	if (rc < 0) {
+		struct uw_error first = e;
+
+		if (!o.rescue || (rc != -ETIMEDOUT && rc != -EHOSTUNREACH) ||
+		    rescue(&o, &po, &p, found, sizeof(found)) < 0) {
+			uw_cli_error("check", "%s", first.msg);
+			if (o.json)
+				print_json(&o, NULL, o.phone_ip, "", first.msg, NULL, -1);
+			return rc == -ETIMEDOUT || rc == -EHOSTUNREACH || rc == -ECONNREFUSED ?
+			       UW_EXIT_NOTFOUND : UW_EXIT_FAIL;
+		}
+		nv4 = uw_phonecheck_phone_ipv4(p, v4, UW_ARRAY_SIZE(v4), &e);
+		fprintf(o.msg, "Found the phone at %s (IPv6 link-local); %s did not answer.\n",
+			found, o.phone_ip);
+		fprintf(o.msg, "The phone's IPv4 address%s: ", nv4 == 1 ? " is" : "es are");
+		for (int i = 0; i < nv4; i++)
+			fprintf(o.msg, "%s%s", i ? ", " : "", v4[i]);
+		fprintf(o.msg, "%s\nUse --phone-ip with that address, or give the phone the "
+			"expected one.\n", nv4 > 0 ? "" : "(none)");
+	}
+	fprintf(o.msg, "Logged in to %s as %s (%s).\n", found[0] ? found : o.phone_ip, o.user,
+		uw_phone_auth_method(p) == UW_PHONE_AUTH_NONE_BLANK ? "blank password" :
+		uw_phone_auth_method(p) == UW_PHONE_AUTH_KEY ? "ssh key" : "password");
+
+	if (o.install_key) {
+		_auto_(free) char *dir = uw_phone_ssh_dir();
+		_auto_(free) char *key = NULL;
+
+		rc = uw_phone_user_key(dir, false, &key, &e);
+		if (rc == -ENOENT && ask_yes_no(&o, "You have no ssh key. Make one now (ed25519)?",
+						 false))
+			rc = uw_phone_user_key(dir, true, &key, &e);
+		if (rc >= 0)
+			rc = uw_phone_install_key(p, key, &e);
+		fprintf(o.msg, "%s\n", rc == 0 ? "Your public key is now in the phone's "
+			"authorized_keys." : rc == -EEXIST ? "The phone already has your key." : e.msg);
+	}
+	if (o.ssh_config_name) {
+		_auto_(free) char *dir = uw_phone_ssh_dir();
+		_auto_(free) char *cfg = uw_strdup_printf("%s/config", dir);
+
+		rc = uw_phone_ssh_config_add(cfg, o.ssh_config_name, o.phone_ip, o.user, o.port, &e);
+		fprintf(o.msg, "%s\n", rc == 0 ? "Added the Host entry; now 'ssh NAME' works." : e.msg);
+	}
+
+	rc = uw_phonecheck_run(p, &prm, checks, &e);
+	if (rc < 0 && rc != -ECONNRESET) {
+		uw_cli_error("check", "%s", e.msg);
+		uw_phone_free(p);
+		return UW_EXIT_USAGE;
+	}
+	if (rc == 0 && o.fix && (!all_pass(checks) || o.persist)) {
+		print_checks(&o, checks);
+		if (offer_fixes(&o, p, &prm, checks) > 0) {
+			fprintf(o.msg, "\nChecking again:\n");
+			fini_checks(checks);
+			rc = uw_phonecheck_run(p, &prm, checks, &e);
+		}
+	}
+	if (o.json)
+		print_json(&o, checks, found[0] ? found : o.phone_ip, uw_phone_fingerprint(p),
+			   rc < 0 ? e.msg : NULL, v4, nv4);
+	else
+		print_checks(&o, checks);
+	if (rc < 0)
+		uw_cli_error("check", "%s", e.msg);
+	ok = rc == 0 && all_pass(checks) && !found[0];
+	fini_checks(checks);
+	uw_phone_free(p);
+	return ok ? UW_EXIT_OK : UW_EXIT_FAIL;
+}
+
+const struct uw_command uw_cmd_check = {
+	.name = "check",
+	.summary = "check from the phone's side (over ssh) that it is online; offer fixes",
+	.usage =
+	"usage: usbnet-wizard check [OPTIONS]\n"
+	"\n"
+	"Logs in to the phone with the built-in ssh client (no ssh binary is run) and\n"
+	"checks, from the phone's side: it reaches the desktop, its default route goes\n"
+	"via the desktop, it reaches an outside address, its resolv.conf names a usable\n"
+	"DNS server, a name resolves. Exit status 0 only if every check passes.\n"
+	"\n"
+	"Login order: blank password (the FreeRunner default), your keys and ssh-agent\n"
+	"(under sudo: the invoking user's ~/.ssh), then a password asked on the terminal.\n"
+	"\n"
+	"  --json               print the checklist as JSON on stdout\n"
+	"  --phone-ip A         the phone's address (default 192.168.0.202)\n"
+	"  --user U             login user (default root)\n"
+	"  --port N             ssh port (default 22)\n"
+	"  --iface IF           the USB interface, for the IPv6 rescue (default usb0)\n"
+	"  --timeout S          connect and per-command timeout in seconds (default 5)\n"
+	"  --desktop-ip A       the desktop's address on the link (default 192.168.0.200)\n"
+	"  --ping-ip A          outside address the phone pings (default 9.9.9.9)\n"
+	"  --test-name NAME     name the phone resolves (default example.com)\n"
+	"  --dns A[,B]          nameservers for the resolv.conf fix (default: the\n"
+	"                       desktop's own upstream servers)\n"
+	"  --fix                offer the phone-side fixes (route, resolv.conf)\n"
+	"  --persist            also make them last in the phone's /etc/network/interfaces\n"
+	"  --yes                apply fixes without asking\n"
+	"  --replace-host-key   the phone was reflashed: replace its remembered host key\n"
+	"  --install-key        put your public key on the phone (offers to make one)\n"
+	"  --ssh-config NAME    add 'Host NAME' for the phone to your ~/.ssh/config\n"
+	"  --no-rescue          do not look for the phone over IPv6 when IPv4 fails\n"
+	"  --password-file F    for scripts and tests only: read the password from F\n"
+	"                       (never put a password on the command line)\n"
+	"\n"
+	"Environment: USBNET_WIZARD_SSH_DIR overrides the ssh directory (known_hosts,\n"
+	"keys, config); USBNET_WIZARD_PHONE_INTERFACES the phone-side interfaces path.\n"
+	"Exit: 0 all pass, 1 a check failed or the host key changed, 2 bad usage,\n"
+	"4 the phone did not answer.\n",
+	.run = run,
+};
