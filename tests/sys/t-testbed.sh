@@ -22,8 +22,9 @@ check "seed recipe applies by hand" tb_desk_configure 24
 check "phone pings the desktop" tb_phone ping -c1 -W2 "$TB_HOST_IP"
 check "phone reaches the upstream address through masquerade" \
 	tb_phone ping -c1 -W2 "$TB_PING_IP"
-tb_phone_set_resolv "$TB_DNS_IP"
-check "phone resolves a test name" \
+check_eq "the phone asks the desktop for names, as a FreeRunner ships" \
+	"nameserver $TB_HOST_IP" "$(cat /etc/netns/$TB_PHONE/resolv.conf)"
+check "phone resolves a test name through the desktop's DNAT proxy" \
 	tb_phone bash -c "getent ahostsv4 $TB_TEST_NAME | grep -q $TB_TEST_NAME_IP"
 
 # A libssh-free client: dbclient with a blank password (the FreeRunner default).

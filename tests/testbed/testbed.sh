@@ -20,7 +20,8 @@
 #   --phone-password PW  phone root has password PW (blank logins refused)
 #   --phone-keyonly F    phone accepts only the public key in file F
 #   --phone-no-route     phone has no default route
-#   --phone-bad-resolv   phone's resolv.conf names a dead server
+#   --phone-bad-resolv   phone's resolv.conf names a dead server (default: the
+#                        desktop, 192.168.0.200, as a FreeRunner ships)
 #   --forward-drop       desktop firewall FORWARD policy DROP (like Docker/ufw)
 #   --dns-stub           desktop resolv.conf is 127.0.0.53; the real upstream
 #                        is in $TB_DIR/resolved.conf (USBNET_WIZARD_RESOLVED_CONF)
@@ -57,7 +58,8 @@ _tb_write_phone_etc() { # password-field
 	if [ -n "${_tb_bad_resolv:-}" ]; then
 		printf 'nameserver 203.0.113.99\n' >"$etc/resolv.conf"
 	else
-		printf '# the phone as shipped: no DNS server known\n' >"$etc/resolv.conf"
+		# As a FreeRunner ships: it assumes a DNS server on the desktop.
+		printf 'nameserver %s\n' "$TB_HOST_IP" >"$etc/resolv.conf"
 	fi
 	# A phone has no hosts entries for the test names.
 	printf '127.0.0.1 localhost\n' >"$etc/hosts"
@@ -130,6 +132,8 @@ tb_unplug() {
 #   ip addr add 192.168.0.200/24 dev usb0; ip link set usb0 up
 #   iptables -t nat -A POSTROUTING -s 192.168.0.0/24 -j MASQUERADE
 #   sysctl -w net.ipv4.ip_forward=1
+# plus the seed's "Proxying with iptables" DNAT of port 53 (tcp and udp) to the
+# desktop's DNS server, since the phone asks the desktop for names.
 tb_desk_configure() {
 	local plen=${1:-24} ipt=iptables
 	[ "$TB_FW" = legacy ] && ipt=iptables-legacy
@@ -138,8 +142,15 @@ tb_desk_configure() {
 	if [ "$plen" = 32 ]; then
 		tb_desk ip route add "$TB_PHONE_IP/32" dev usb0 || return 1
 	fi
-	tb_desk "$ipt" -t nat -A POSTROUTING -s "192.168.0.0/$plen" -j MASQUERADE || return 1
-	[ "$plen" = 32 ] && tb_desk "$ipt" -t nat -A POSTROUTING -s "$TB_PHONE_IP/32" -j MASQUERADE
+	local src
+	case $plen in 24) src=192.168.0.0/24 ;; 29) src=192.168.0.200/29 ;; 32) src=$TB_PHONE_IP/32 ;;
+	*) _tb_log "tb_desk_configure: plen 24, 29 or 32"; return 2 ;; esac
+	tb_desk "$ipt" -t nat -A POSTROUTING -s "$src" -j MASQUERADE || return 1
+	local p
+	for p in tcp udp; do
+		tb_desk "$ipt" -t nat -A PREROUTING -p $p -s "$TB_PHONE_IP" -d "$TB_HOST_IP" --dport 53 \
+			-j DNAT --to-destination "$TB_DNS_IP" || return 1
+	done
 	if [ -n "${_tb_forward_drop:-}" ]; then
 		tb_desk "$ipt" -I FORWARD -i usb0 -j ACCEPT || return 1
 		tb_desk "$ipt" -I FORWARD -o usb0 -j ACCEPT || return 1
