@@ -537,7 +537,10 @@ static char *finish_stream(struct stream *st)
 {
 	char *s = st->buf ? st->buf : uw_strdup("");
 
-	/* NUL bytes inside the output end the string early: that is fine for text. */
+	/* A NUL byte would end the string early and hide the rest: mark it instead. */
+	for (size_t i = 0; i < st->len; i++)
+		if (!s[i])
+			s[i] = '?';
 	uw_phone_sanitize(s);
 	st->buf = NULL;
 	return s;
