@@ -1,0 +1,595 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * nftables backend through libnftables.
+ *
+ * libnftables speaks the nft language: we write the same commands a person
+ * would type (which is also what uw_fw_rule_shell shows) and read back the
+ * `list` output. Our rules live in table `ip usbnet-wizard`; a FORWARD_ACCEPT
+ * for a foreign dropping chain goes into that chain, because an accept in our
+ * own table does not override a drop in another table at the same hook.
+ *
+ * A rule is found by comparing nft's own printed form of each rule with the
+ * text we write (nft prints our statements back in the order and spelling we
+ * use below — the tests check this), so the comment tag is part of the
+ * match and a foreign rule that differs only by its comment is never ours.
+ *
+ * nftables has no lock like the xtables one: each change is one atomic
+ * transaction, and between our probe and our add another program could add
+ * the same rule; the result would be a harmless duplicate.
+ */
+/* libnftables.h defines _GNU_SOURCE itself; the compiler command line does
+ * too, and the two definitions differ. */
+#undef _GNU_SOURCE
+#include <nftables/libnftables.h>
+
+#include "core/fw.h"
+#include "core/util.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define OUR_FAMILY "ip"
+#define TAG_TEXT "comment \"" UW_FW_TAG "\""
+
+/* Run @cmd (one atomic transaction) in a fresh context: the context's
+ * netlink socket is bound to the namespace it is created in. */
+static int nft_run(const char *cmd, unsigned flags, char **out, struct uw_error *err)
+{
+	struct nft_ctx *ctx = nft_ctx_new(NFT_CTX_DEFAULT);
+	const char *ebuf, *obuf;
+	int rc, ret = 0;
+
+	if (out)
+		*out = NULL;
+	if (!ctx)
+		return uw_error_set(err, -ENOMEM, "Could not start libnftables.");
+	nft_ctx_output_set_flags(ctx, flags);
+	if (nft_ctx_buffer_output(ctx) || nft_ctx_buffer_error(ctx)) {
+		nft_ctx_free(ctx);
+		return uw_error_set(err, -ENOMEM, "Could not set up libnftables buffers.");
+	}
+	rc = nft_run_cmd_from_buffer(ctx, cmd);
+	ebuf = nft_ctx_get_error_buffer(ctx);
+	obuf = nft_ctx_get_output_buffer(ctx);
+	if (rc != 0 || (ebuf && strstr(ebuf, "Error:"))) {
+		char first[256] = "";
+		int code = -EIO;
+
+		if (ebuf)
+			snprintf(first, sizeof(first), "%.*s", (int)strcspn(ebuf, "\n"), ebuf);
+		if (ebuf && strstr(ebuf, "No such file or directory"))
+			code = -ENOENT;
+		else if (ebuf && strstr(ebuf, "Operation not permitted"))
+			code = -EPERM;
+		ret = uw_error_set(err, code, "nft refused \"%.*s\": %s", (int)strcspn(cmd, "\n"),
+				   cmd, first[0] ? first : "unknown error");
+	} else if (out) {
+		*out = uw_strdup(obuf ? obuf : "");
+	}
+	nft_ctx_free(ctx);
+	return ret;
+}
+
+/* ---- reading `nft list` output ---- */
+
+struct chain_info {
+	char fam[16], table[64], chain[64];
+	char hook[24];
+	bool policy_drop;
+	bool has_drop_rule;
+	unsigned rules;
+};
+
+struct walker {
+	void (*table)(struct walker *w, const char *fam, const char *name);
+	void (*rule)(struct walker *w, const struct chain_info *c, const char *text,
+		     unsigned long handle);
+	void (*chain_end)(struct walker *w, const struct chain_info *c);
+	void *data;
+};
+
+static bool has_word_unquoted(const char *text, const char *word)
+{
+	size_t wl = strlen(word);
+	bool q = false;
+
+	for (const char *p = text; *p; p++) {
+		if (*p == '"')
+			q = !q;
+		if (q || (p != text && p[-1] != ' '))
+			continue;
+		if (strncmp(p, word, wl) == 0 && (p[wl] == ' ' || p[wl] == '\0'))
+			return true;
+	}
+	return false;
+}
+
+static int brace_delta(const char *s)
+{
+	bool q = false;
+	int d = 0;
+
+	for (; *s; s++) {
+		if (*s == '"')
+			q = !q;
+		else if (!q && *s == '{')
+			d++;
+		else if (!q && *s == '}')
+			d--;
+	}
+	return d;
+}
+
+/*
+ * Walk the text of `nft [-a] list ...`: tables at depth 0, chains at depth 1,
+ * rules at depth 2 inside a chain (sets and maps, whose elements may span
+ * lines, are skipped by depth).
+ */
+static void walk(const char *listing, struct walker *w)
+{
+	struct chain_info c;
+	char fam[16] = "", table[64] = "";
+	bool in_chain = false;
+	int depth = 0;
+	const char *p = listing;
+
+	memset(&c, 0, sizeof(c));
+	while (p && *p) {
+		size_t n = strcspn(p, "\n");
+		char line[1024];
+		unsigned long handle = 0;
+		char *s, *h;
+
+		snprintf(line, sizeof(line), "%.*s", (int)n, p);
+		p += n + (p[n] == '\n');
+		s = line + strspn(line, " \t");
+		h = strstr(s, " # handle ");
+		if (h) {
+			handle = strtoul(h + 10, NULL, 10);
+			*h = '\0';
+		}
+		if (depth == 0 && strncmp(s, "table ", 6) == 0) {
+			if (sscanf(s, "table %15s %63s", fam, table) == 2 && w->table)
+				w->table(w, fam, table);
+		} else if (depth == 1 && strncmp(s, "chain ", 6) == 0) {
+			memset(&c, 0, sizeof(c));
+			uw_strlcpy(c.fam, fam, sizeof(c.fam));
+			uw_strlcpy(c.table, table, sizeof(c.table));
+			sscanf(s, "chain %63s", c.chain);
+			in_chain = true;
+		} else if (depth == 2 && in_chain && *s && *s != '}') {
+			if (strncmp(s, "type ", 5) == 0) {
+				char *hk = strstr(s, " hook ");
+				if (hk)
+					sscanf(hk, " hook %23s", c.hook);
+				c.policy_drop = strstr(s, "policy drop;") != NULL;
+			} else if (strncmp(s, "policy ", 7) == 0) {
+				c.policy_drop = strstr(s, "policy drop;") != NULL;
+			} else if (strncmp(s, "comment ", 8) != 0) {
+				c.rules++;
+				if (has_word_unquoted(s, "drop") || has_word_unquoted(s, "reject"))
+					c.has_drop_rule = true;
+				if (w->rule)
+					w->rule(w, &c, s, handle);
+			}
+		}
+		depth += brace_delta(s);
+		if (depth < 0)
+			depth = 0;
+		if (in_chain && depth <= 1) {
+			in_chain = false;
+			if (w->chain_end)
+				w->chain_end(w, &c);
+		}
+	}
+}
+
+/* ---- our rules in nft words ---- */
+
+struct where {
+	char fam[16], table[64], chain[64];
+	bool own;
+	const char *chain_def; /* for our own chains */
+};
+
+static void where_of(const struct uw_fw_rule *r, struct where *w)
+{
+	memset(w, 0, sizeof(*w));
+	if (r->kind == UW_FW_FORWARD_ACCEPT && r->chain[0]) {
+		/* Validated by uw_fw_rule_validate: exactly three names. */
+		sscanf(r->chain, "%15s %63s %63s", w->fam, w->table, w->chain);
+		w->own = strcmp(w->fam, OUR_FAMILY) == 0 && strcmp(w->table, UW_FW_NFT_TABLE) == 0;
+		if (w->own && strcmp(w->chain, "forward") == 0)
+			w->chain_def = "{ type filter hook forward priority filter; policy accept; }";
+		else
+			w->own = false; /* treat any other chain as someone else's */
+		return;
+	}
+	uw_strlcpy(w->fam, OUR_FAMILY, sizeof(w->fam));
+	uw_strlcpy(w->table, UW_FW_NFT_TABLE, sizeof(w->table));
+	w->own = true;
+	switch (r->kind) {
+	case UW_FW_MASQUERADE:
+		uw_strlcpy(w->chain, "postrouting", sizeof(w->chain));
+		w->chain_def = "{ type nat hook postrouting priority srcnat; policy accept; }";
+		break;
+	case UW_FW_DNAT:
+		uw_strlcpy(w->chain, "prerouting", sizeof(w->chain));
+		w->chain_def = "{ type nat hook prerouting priority dstnat; policy accept; }";
+		break;
+	default:
+		uw_strlcpy(w->chain, "forward", sizeof(w->chain));
+		w->chain_def = "{ type filter hook forward priority filter; policy accept; }";
+	}
+}
+
+static void addr_text(char *buf, size_t n, struct in_addr a, unsigned len)
+{
+	char ip[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &a, ip, sizeof(ip));
+	if (len == 32)
+		snprintf(buf, n, "%s", ip); /* nft prints a /32 as the bare address */
+	else
+		snprintf(buf, n, "%s/%u", ip, len);
+}
+
+/* The rule's statements, spelled exactly as `nft list` prints them. */
+static void rule_body(const struct uw_fw_rule *r, char *buf, size_t len)
+{
+	char a[32];
+	size_t o = 0;
+
+#define PUT(...) o += (size_t)snprintf(buf + o, o < len ? len - o : 0, __VA_ARGS__)
+	buf[0] = '\0';
+	if (r->src_len) {
+		addr_text(a, sizeof(a), r->src, r->src_len);
+		PUT("ip saddr %s ", a);
+	}
+	if (r->dst_len) {
+		addr_text(a, sizeof(a), r->dst, r->dst_len);
+		PUT("ip daddr %s ", a);
+	}
+	if (r->in_iface[0])
+		PUT("iifname \"%s\" ", r->in_iface);
+	if (r->out_iface[0])
+		PUT("oifname \"%s\" ", r->out_iface);
+	if (r->kind == UW_FW_DNAT) {
+		char to[INET_ADDRSTRLEN];
+		inet_ntop(AF_INET, &r->to, to, sizeof(to));
+		PUT("%s dport %u dnat to %s ", r->proto == IPPROTO_TCP ? "tcp" : "udp", r->dport, to);
+	} else if (r->kind == UW_FW_MASQUERADE) {
+		PUT("masquerade ");
+	} else {
+		PUT("accept ");
+	}
+	PUT("%s", TAG_TEXT);
+#undef PUT
+}
+
+struct find {
+	const char *body;
+	const char *chain;
+	unsigned long handle;
+	unsigned rules;
+};
+
+static void find_rule_cb(struct walker *w, const struct chain_info *c, const char *text,
+			 unsigned long handle)
+{
+	struct find *f = w->data;
+
+	f->rules++;
+	if (!f->handle && strcmp(c->chain, f->chain) == 0 && strcmp(text, f->body) == 0)
+		f->handle = handle ? handle : 1;
+}
+
+/*
+ * Look for @body in chain @wh. Returns 1 (handle in *handle), 0 absent,
+ * -ENOENT when the chain (or its table) does not exist, or another error.
+ */
+static int find_in_chain(const struct where *wh, const char *body, unsigned long *handle,
+			 struct uw_error *err)
+{
+	_auto_(free) char *cmd = NULL;
+	_auto_(free) char *out = NULL;
+	struct find f = { .body = body, .chain = wh->chain };
+	struct walker w = { .rule = find_rule_cb, .data = &f };
+	int r;
+
+	cmd = uw_strdup_printf("list chain %s %s %s", wh->fam, wh->table, wh->chain);
+	r = nft_run(cmd, NFT_CTX_OUTPUT_HANDLE, &out, err);
+	if (r < 0)
+		return r;
+	walk(out, &w);
+	if (handle)
+		*handle = f.handle;
+	return f.handle ? 1 : 0;
+}
+
+int uw_fw_nft_probe(const struct uw_fw_rule *r, struct uw_error *err)
+{
+	struct where wh;
+	char body[512];
+	int ret;
+
+	where_of(r, &wh);
+	rule_body(r, body, sizeof(body));
+	ret = find_in_chain(&wh, body, NULL, err);
+	if (ret == -ENOENT) {
+		/* No table or chain: the rule is simply not there. */
+		uw_error_clear(err);
+		return 0;
+	}
+	return ret;
+}
+
+int uw_fw_nft_add(const struct uw_fw_rule *r, struct uw_error *err)
+{
+	_auto_(free) char *cmd = NULL;
+	struct where wh;
+	char body[512];
+	int ret;
+
+	where_of(r, &wh);
+	rule_body(r, body, sizeof(body));
+	ret = find_in_chain(&wh, body, NULL, err);
+	if (ret == 1)
+		return uw_error_set(err, -EEXIST, "The rule is already in %s %s %s.", wh.fam,
+				    wh.table, wh.chain);
+	if (ret == -ENOENT && !wh.own)
+		return uw_error_set(err, -ENOENT,
+				    "There is no nftables chain \"%s %s %s\" — give an existing "
+				    "chain (see the firewall inventory) or none for our own table.",
+				    wh.fam, wh.table, wh.chain);
+	if (ret < 0 && ret != -ENOENT)
+		return ret;
+	uw_error_clear(err);
+	if (wh.own)
+		/* `add` of an existing table or chain is a no-op, so one
+		 * transaction makes whatever is missing plus the rule. */
+		cmd = uw_strdup_printf("add table %s %s\nadd chain %s %s %s %s\nadd rule %s %s %s %s\n",
+				       wh.fam, wh.table, wh.fam, wh.table, wh.chain, wh.chain_def,
+				       wh.fam, wh.table, wh.chain, body);
+	else
+		/* At the top of someone else's chain: after their drop it
+		 * would never be reached. */
+		cmd = uw_strdup_printf("insert rule %s %s %s %s\n", wh.fam, wh.table, wh.chain,
+				       body);
+	return nft_run(cmd, 0, NULL, err);
+}
+
+static void count_rule_cb(struct walker *w, const struct chain_info *c, const char *text,
+			  unsigned long handle)
+{
+	(*(unsigned *)w->data)++;
+}
+
+/* Our table with no rule left goes away (nothing of ours lingers). */
+static int drop_table_if_empty(struct uw_error *err)
+{
+	_auto_(free) char *out = NULL;
+	unsigned rules = 0;
+	struct walker w = { .rule = count_rule_cb, .data = &rules };
+	int r;
+
+	r = nft_run("list table " OUR_FAMILY " " UW_FW_NFT_TABLE, 0, &out, err);
+	if (r == -ENOENT) {
+		uw_error_clear(err);
+		return 0;
+	}
+	if (r < 0)
+		return r;
+	walk(out, &w);
+	if (rules)
+		return 0;
+	return nft_run("delete table " OUR_FAMILY " " UW_FW_NFT_TABLE "\n", 0, NULL, err);
+}
+
+int uw_fw_nft_del(const struct uw_fw_rule *r, struct uw_error *err)
+{
+	_auto_(free) char *cmd = NULL;
+	unsigned long handle = 0;
+	struct where wh;
+	char body[512];
+	int ret;
+
+	where_of(r, &wh);
+	rule_body(r, body, sizeof(body));
+	ret = find_in_chain(&wh, body, &handle, err);
+	if (ret == 0 || ret == -ENOENT)
+		return uw_error_set(err, -ENOENT, "Our rule is not in %s %s %s; nothing to remove.",
+				    wh.fam, wh.table, wh.chain);
+	if (ret < 0)
+		return ret;
+	cmd = uw_strdup_printf("delete rule %s %s %s handle %lu\n", wh.fam, wh.table, wh.chain,
+			       handle);
+	ret = nft_run(cmd, 0, NULL, err);
+	if (ret < 0)
+		return ret;
+	return wh.own ? drop_table_if_empty(err) : 0;
+}
+
+/* ---- cleanup ---- */
+
+struct cleanup {
+	char *cmd;
+	size_t len;
+	int removed;
+	bool have_table;
+};
+
+static void cleanup_table_cb(struct walker *w, const char *fam, const char *name)
+{
+	struct cleanup *c = w->data;
+
+	if (strcmp(fam, OUR_FAMILY) == 0 && strcmp(name, UW_FW_NFT_TABLE) == 0)
+		c->have_table = true;
+}
+
+static void cleanup_rule_cb(struct walker *w, const struct chain_info *ci, const char *text,
+			    unsigned long handle)
+{
+	struct cleanup *c = w->data;
+	bool own = strcmp(ci->fam, OUR_FAMILY) == 0 && strcmp(ci->table, UW_FW_NFT_TABLE) == 0;
+	char line[256];
+	size_t n;
+
+	if (own) {
+		c->removed++; /* goes with the table */
+		return;
+	}
+	if (!strstr(text, TAG_TEXT) || !handle)
+		return;
+	n = (size_t)snprintf(line, sizeof(line), "delete rule %s %s %s handle %lu\n", ci->fam,
+			     ci->table, ci->chain, handle);
+	c->cmd = uw_realloc(c->cmd, c->len + n + 1);
+	memcpy(c->cmd + c->len, line, n + 1);
+	c->len += n;
+	c->removed++;
+}
+
+int uw_fw_nft_remove_all_ours(struct uw_error *err)
+{
+	_auto_(free) char *out = NULL;
+	struct cleanup c = { 0 };
+	struct walker w = { .table = cleanup_table_cb, .rule = cleanup_rule_cb, .data = &c };
+	int r;
+
+	r = nft_run("list ruleset", NFT_CTX_OUTPUT_HANDLE, &out, err);
+	if (r < 0)
+		return r;
+	walk(out, &w);
+	if (c.have_table) {
+		static const char del[] = "delete table " OUR_FAMILY " " UW_FW_NFT_TABLE "\n";
+		c.cmd = uw_realloc(c.cmd, c.len + sizeof(del));
+		memcpy(c.cmd + c.len, del, sizeof(del));
+		c.len += sizeof(del) - 1;
+	}
+	if (c.len)
+		r = nft_run(c.cmd, 0, NULL, err);
+	free(c.cmd);
+	return r < 0 ? r : c.removed;
+}
+
+/* ---- inventory ---- */
+
+static bool is_ours(const char *fam, const char *table)
+{
+	return strcmp(fam, OUR_FAMILY) == 0 && strcmp(table, UW_FW_NFT_TABLE) == 0;
+}
+
+static void inv_table_cb(struct walker *w, const char *fam, const char *name)
+{
+	struct uw_fw_inventory *inv = w->data;
+
+	if (is_ours(fam, name))
+		inv->nft_has_ours = true;
+	else
+		inv->nft_tables++;
+}
+
+static void inv_rule_cb(struct walker *w, const struct chain_info *c, const char *text,
+			unsigned long handle)
+{
+	struct uw_fw_inventory *inv = w->data;
+	bool tagged = strstr(text, TAG_TEXT) != NULL;
+
+	if (is_ours(c->fam, c->table))
+		return;
+	inv->nft_rules_foreign++;
+	if (tagged)
+		inv->nft_ours_foreign_chains++;
+	else if (has_word_unquoted(text, "masquerade"))
+		inv->foreign_masquerade++;
+}
+
+static void inv_chain_cb(struct walker *w, const struct chain_info *c)
+{
+	struct uw_fw_inventory *inv = w->data;
+	char spec[160];
+
+	if (is_ours(c->fam, c->table))
+		return;
+	snprintf(spec, sizeof(spec), "%s %s %s", c->fam, c->table, c->chain);
+	if (strcmp(c->fam, "ip") == 0 && strcmp(c->table, "filter") == 0 &&
+	    strcmp(c->chain, "DOCKER-USER") == 0 && !inv->docker_user) {
+		inv->docker_user = true;
+		inv->docker_user_backend = UW_FW_NFTABLES;
+		uw_strlcpy(inv->docker_user_chain, spec, sizeof(inv->docker_user_chain));
+	}
+	/* Only the IPv4 forward path matters for the phone's traffic. */
+	if ((strcmp(c->fam, "ip") == 0 || strcmp(c->fam, "inet") == 0) &&
+	    strcmp(c->hook, "forward") == 0 && (c->policy_drop || c->has_drop_rule))
+		uw_fw_inventory_add_drop(inv, UW_FW_NFTABLES, spec, c->policy_drop,
+					 c->has_drop_rule);
+}
+
+int uw_fw_nft_inventory(struct uw_fw_inventory *inv, struct uw_error *err)
+{
+	_auto_(free) char *out = NULL;
+	struct walker w = { .table = inv_table_cb, .rule = inv_rule_cb,
+			    .chain_end = inv_chain_cb, .data = inv };
+	int r;
+
+	r = nft_run("list ruleset", 0, &out, err);
+	if (r < 0)
+		return r;
+	inv->nft_available = true;
+	walk(out, &w);
+	if (inv->nft_has_ours)
+		uw_fw_inventory_note(inv, "Our nftables table \"%s %s\" exists (from an earlier "
+				     "run).", OUR_FAMILY, UW_FW_NFT_TABLE);
+	return 0;
+}
+
+/* ---- shell text ---- */
+
+/* Escape for a basic sed regular expression between / delimiters. */
+static void sed_escape(const char *in, char *out, size_t len)
+{
+	size_t o = 0;
+
+	for (; *in && o + 3 < len; in++) {
+		if (strchr(".[]*^$\\/", *in))
+			out[o++] = '\\';
+		out[o++] = *in;
+	}
+	out[o] = '\0';
+}
+
+void uw_fw_nft_shell(const struct uw_fw_rule *r, bool add, char *buf, size_t len)
+{
+	struct where wh;
+	char body[512], esc[1100];
+
+	where_of(r, &wh);
+	rule_body(r, body, sizeof(body));
+	if (add && wh.own) {
+		snprintf(buf, len,
+			 "nft add table %s %s && nft 'add chain %s %s %s %s' && "
+			 "nft 'add rule %s %s %s %s'",
+			 wh.fam, wh.table, wh.fam, wh.table, wh.chain, wh.chain_def, wh.fam,
+			 wh.table, wh.chain, body);
+		return;
+	}
+	if (add) {
+		snprintf(buf, len, "nft 'insert rule %s %s %s %s'", wh.fam, wh.table, wh.chain,
+			 body);
+		return;
+	}
+	/* nft deletes rules by handle: find ours by its exact text. */
+	sed_escape(body, esc, sizeof(esc));
+	snprintf(buf, len,
+		 "h=$(nft -a list chain %s %s %s | sed -n 's/^[[:space:]]*%s # handle "
+		 "\\([0-9]*\\)$/\\1/p' | head -n 1) && [ -n \"$h\" ] && "
+		 "nft delete rule %s %s %s handle \"$h\"%s",
+		 wh.fam, wh.table, wh.chain, esc, wh.fam, wh.table, wh.chain,
+		 wh.own ? " && { nft list table " OUR_FAMILY " " UW_FW_NFT_TABLE
+			  " | grep -q 'comment \"" UW_FW_TAG "\"' || nft delete table "
+			  OUR_FAMILY " " UW_FW_NFT_TABLE "; }"
+			: "");
+}

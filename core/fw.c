@@ -1,0 +1,429 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Firewall: the backend-neutral part. Checks rules before any backend sees
+ * them (so bad input changes nothing), dispatches to core/fw-iptc.c or
+ * core/fw-nft.c, writes plain words, and merges the inventory.
+ */
+#include "core/fw.h"
+#include "core/util.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+const char *uw_fw_backend_name(enum uw_fw_backend be)
+{
+	switch (be) {
+	case UW_FW_IPTABLES:
+		return "iptables-legacy";
+	case UW_FW_NFTABLES:
+		return "nftables";
+	case UW_FW_AUTO:
+		return "auto";
+	case UW_FW_NONE:
+		break;
+	}
+	return "none";
+}
+
+int uw_fw_backend_parse(const char *s, enum uw_fw_backend *out, struct uw_error *err)
+{
+	static const struct {
+		const char *name;
+		enum uw_fw_backend be;
+	} names[] = {
+		{ "iptables", UW_FW_IPTABLES }, { "legacy", UW_FW_IPTABLES },
+		{ "iptables-legacy", UW_FW_IPTABLES }, { "nft", UW_FW_NFTABLES },
+		{ "nftables", UW_FW_NFTABLES }, { "auto", UW_FW_AUTO }, { "none", UW_FW_NONE },
+	};
+
+	for (size_t i = 0; s && i < UW_ARRAY_SIZE(names); i++) {
+		if (strcasecmp(s, names[i].name) == 0) {
+			*out = names[i].be;
+			return 0;
+		}
+	}
+	return uw_error_set(err, -EINVAL,
+			    "Unknown firewall backend \"%s\" — use one of: nftables (nft), "
+			    "iptables (legacy), auto, none.", s ? s : "");
+}
+
+enum uw_fw_backend uw_fw_backend_resolve(enum uw_fw_backend be, const struct uw_fw_inventory *inv)
+{
+	if (be == UW_FW_AUTO && inv)
+		return inv->in_use;
+	return be;
+}
+
+/* Interface names go into shell text and nft commands: allow only what real
+ * interface names use, so no quoting trap is possible. */
+static bool iface_ok(const char *s)
+{
+	size_t n = strnlen(s, 16);
+
+	if (n >= 16)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (!isalnum(c) && c != '_' && c != '-' && c != '.' && c != '@')
+			return false;
+	}
+	return true;
+}
+
+static bool name_ok(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > max)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (!isalnum(c) && c != '_' && c != '-' && c != '.')
+			return false;
+	}
+	return true;
+}
+
+/* "family table chain" with family ip or inet (the IPv4 forward path). */
+static bool nft_chain_spec_ok(const char *spec)
+{
+	char fam[16], table[64], chain[64], extra[2];
+
+	if (strnlen(spec, 96) >= 96 ||
+	    sscanf(spec, "%15s %63s %63s %1s", fam, table, chain, extra) != 3)
+		return false;
+	if (strcmp(fam, "ip") != 0 && strcmp(fam, "inet") != 0)
+		return false;
+	return name_ok(table, 63) && name_ok(chain, 63);
+}
+
+int uw_fw_rule_validate(enum uw_fw_backend be, const struct uw_fw_rule *r, struct uw_error *err)
+{
+	if (!r)
+		return uw_error_set(err, -EINVAL, "No firewall rule given.");
+	if (be != UW_FW_IPTABLES && be != UW_FW_NFTABLES)
+		return uw_error_set(err, -EINVAL,
+				    "Firewall backend \"%s\" cannot change rules — choose nftables or "
+				    "iptables (resolve \"auto\" from the inventory first).",
+				    uw_fw_backend_name(be));
+	if (r->src_len > 32 || r->dst_len > 32)
+		return uw_error_set(err, -EINVAL,
+				    "Prefix length /%u is impossible for IPv4 — use 0 to 32.",
+				    r->src_len > 32 ? r->src_len : r->dst_len);
+	if (!iface_ok(r->in_iface) || !iface_ok(r->out_iface))
+		return uw_error_set(err, -EINVAL,
+				    "Interface name \"%.16s\" is not valid — use at most 15 letters, "
+				    "digits or _ - . @.",
+				    iface_ok(r->in_iface) ? r->out_iface : r->in_iface);
+	switch (r->kind) {
+	case UW_FW_MASQUERADE:
+		if (r->in_iface[0] || r->proto || r->dport || r->to.s_addr || r->chain[0])
+			return uw_error_set(err, -EINVAL,
+					    "A masquerade rule takes only source, destination and "
+					    "outgoing interface — clear the other fields.");
+		return 0;
+	case UW_FW_DNAT:
+		if (r->proto != IPPROTO_TCP && r->proto != IPPROTO_UDP)
+			return uw_error_set(err, -EINVAL,
+					    "A DNAT rule needs protocol tcp or udp (got %d).", r->proto);
+		if (r->dport < 1 || r->dport > 65535)
+			return uw_error_set(err, -EINVAL,
+					    "A DNAT rule needs a destination port 1-65535 (got %u).",
+					    r->dport);
+		if (r->dst_len != 32 || r->dst.s_addr == 0)
+			return uw_error_set(err, -EINVAL,
+					    "A DNAT rule needs one destination address (a /32), the "
+					    "address the phone sends its DNS queries to.");
+		if (r->to.s_addr == 0)
+			return uw_error_set(err, -EINVAL,
+					    "A DNAT rule needs the address to redirect to.");
+		if (r->out_iface[0] || r->chain[0])
+			return uw_error_set(err, -EINVAL,
+					    "A DNAT rule cannot name an outgoing interface or a chain.");
+		return 0;
+	case UW_FW_FORWARD_ACCEPT:
+		if (r->proto || r->dport || r->to.s_addr)
+			return uw_error_set(err, -EINVAL,
+					    "A forward-accept rule takes no protocol, port or target.");
+		if (!r->in_iface[0] && !r->out_iface[0])
+			return uw_error_set(err, -EINVAL,
+					    "A forward-accept rule needs an incoming or outgoing "
+					    "interface; without one it would let everything through.");
+		if (!r->chain[0])
+			return 0;
+		if (be == UW_FW_IPTABLES && !name_ok(r->chain, 28))
+			return uw_error_set(err, -EINVAL,
+					    "\"%.96s\" is not an iptables chain name — give a name like "
+					    "FORWARD or DOCKER-USER.", r->chain);
+		if (be == UW_FW_NFTABLES && !nft_chain_spec_ok(r->chain))
+			return uw_error_set(err, -EINVAL,
+					    "\"%.96s\" does not name an nftables chain — give \"family "
+					    "table chain\", e.g. \"inet filter forward\" (family ip or "
+					    "inet).", r->chain);
+		return 0;
+	}
+	return uw_error_set(err, -EINVAL, "Unknown firewall rule kind %d.", (int)r->kind);
+}
+
+/* The kernel matches addr & mask; clear host bits so what we write, what we
+ * probe and what the shell text says are the same rule. */
+static void normalize(struct uw_fw_rule *r)
+{
+	uint32_t m;
+
+	m = r->src_len ? htonl(~0u << (32 - r->src_len)) : 0;
+	r->src.s_addr &= m;
+	m = r->dst_len ? htonl(~0u << (32 - r->dst_len)) : 0;
+	r->dst.s_addr &= m;
+}
+
+static int prepare(enum uw_fw_backend be, const struct uw_fw_rule *in, struct uw_fw_rule *out,
+		   struct uw_error *err)
+{
+	int r = uw_fw_rule_validate(be, in, err);
+
+	if (r < 0)
+		return r;
+	*out = *in;
+	normalize(out);
+	return 0;
+}
+
+int uw_fw_rule_probe(enum uw_fw_backend be, const struct uw_fw_rule *rule, struct uw_error *err)
+{
+	struct uw_fw_rule r;
+	int ret = prepare(be, rule, &r, err);
+
+	if (ret < 0)
+		return ret;
+	return be == UW_FW_IPTABLES ? uw_fw_iptc_probe(&r, err) : uw_fw_nft_probe(&r, err);
+}
+
+int uw_fw_rule_add(enum uw_fw_backend be, const struct uw_fw_rule *rule, struct uw_error *err)
+{
+	struct uw_fw_rule r;
+	int ret = prepare(be, rule, &r, err);
+
+	if (ret < 0)
+		return ret;
+	return be == UW_FW_IPTABLES ? uw_fw_iptc_add(&r, err) : uw_fw_nft_add(&r, err);
+}
+
+int uw_fw_rule_del(enum uw_fw_backend be, const struct uw_fw_rule *rule, struct uw_error *err)
+{
+	struct uw_fw_rule r;
+	int ret = prepare(be, rule, &r, err);
+
+	if (ret < 0)
+		return ret;
+	return be == UW_FW_IPTABLES ? uw_fw_iptc_del(&r, err) : uw_fw_nft_del(&r, err);
+}
+
+void uw_fw_rule_shell(enum uw_fw_backend be, const struct uw_fw_rule *rule, bool add, char *buf,
+		      size_t len)
+{
+	struct uw_error e;
+	struct uw_fw_rule r;
+
+	if (!buf || len == 0)
+		return;
+	if (prepare(be, rule, &r, &e) < 0) {
+		snprintf(buf, len, "# invalid rule: %s", e.msg);
+		return;
+	}
+	if (be == UW_FW_IPTABLES)
+		uw_fw_iptc_shell(&r, add, buf, len);
+	else
+		uw_fw_nft_shell(&r, add, buf, len);
+}
+
+static void net_text(struct in_addr a, unsigned len, char *buf, size_t n)
+{
+	char ip[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &a, ip, sizeof(ip));
+	if (len == 32)
+		snprintf(buf, n, "%s", ip);
+	else
+		snprintf(buf, n, "%s/%u", ip, len);
+}
+
+void uw_fw_rule_describe(const struct uw_fw_rule *rule, char *buf, size_t len)
+{
+	char src[32] = "anywhere", dst[32] = "anywhere", to[INET_ADDRSTRLEN];
+	struct uw_fw_rule r;
+
+	if (!buf || len == 0)
+		return;
+	if (!rule) {
+		snprintf(buf, len, "(no rule)");
+		return;
+	}
+	r = *rule;
+	if (r.src_len <= 32 && r.dst_len <= 32)
+		normalize(&r);
+	if (r.src_len)
+		net_text(r.src, r.src_len, src, sizeof(src));
+	if (r.dst_len)
+		net_text(r.dst, r.dst_len, dst, sizeof(dst));
+	inet_ntop(AF_INET, &r.to, to, sizeof(to));
+
+	switch (r.kind) {
+	case UW_FW_MASQUERADE:
+		snprintf(buf, len,
+			 "Share this computer's connection: traffic from %s%s%s leaves with this "
+			 "computer's address (masquerade)%s%.16s.",
+			 src, r.dst_len ? " to " : "", r.dst_len ? dst : "",
+			 r.out_iface[0] ? " through " : "", r.out_iface);
+		break;
+	case UW_FW_DNAT:
+		snprintf(buf, len,
+			 "Send %s port %u queries from %s to %s on to %s instead (DNS forwarding "
+			 "by DNAT)%s%.16s.",
+			 r.proto == IPPROTO_TCP ? "tcp" : "udp", r.dport, src, dst, to,
+			 r.in_iface[0] ? ", arriving on " : "", r.in_iface);
+		break;
+	case UW_FW_FORWARD_ACCEPT:
+		snprintf(buf, len, "Let forwarded traffic through%s%.16s%s%.16s (accept in chain %.96s).",
+			 r.in_iface[0] ? " coming in on " : "", r.in_iface,
+			 r.out_iface[0] ? " going out on " : "", r.out_iface,
+			 r.chain[0] ? r.chain : "FORWARD / our own forward chain");
+		break;
+	default:
+		snprintf(buf, len, "(unknown firewall rule kind %d)", (int)r.kind);
+	}
+}
+
+int uw_fw_remove_all_ours(enum uw_fw_backend be, struct uw_error *err)
+{
+	if (be == UW_FW_IPTABLES)
+		return uw_fw_iptc_remove_all_ours(err);
+	if (be == UW_FW_NFTABLES)
+		return uw_fw_nft_remove_all_ours(err);
+	return uw_error_set(err, -EINVAL,
+			    "Firewall backend \"%s\" has no rules to remove — choose nftables or "
+			    "iptables.", uw_fw_backend_name(be));
+}
+
+void uw_fw_inventory_note(struct uw_fw_inventory *inv, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (inv->n_notes >= UW_FW_MAX_NOTES)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(inv->notes[inv->n_notes++], UW_FW_TEXT_MAX, fmt, ap);
+	va_end(ap);
+}
+
+void uw_fw_inventory_add_drop(struct uw_fw_inventory *inv, enum uw_fw_backend be,
+			      const char *chain, bool policy_drop, bool has_drop_rule)
+{
+	struct uw_fw_drop_chain *d;
+
+	if (inv->n_drops >= UW_FW_MAX_DROP_CHAINS)
+		return;
+	d = &inv->drops[inv->n_drops++];
+	d->backend = be;
+	uw_strlcpy(d->chain, chain, sizeof(d->chain));
+	d->policy_drop = policy_drop;
+	d->has_drop_rule = has_drop_rule;
+	snprintf(d->why, sizeof(d->why),
+		 "%s chain \"%s\" %s: forwarded traffic from the phone is dropped there unless an "
+		 "accept rule for the phone's interface is put into that very chain.",
+		 be == UW_FW_IPTABLES ? "The iptables-legacy" : "The nftables", chain,
+		 policy_drop ? "has policy drop" : "holds a drop or reject rule");
+}
+
+/* firewalld rewrites the ruleset on reload and owns the forward policy; we
+ * only look whether it runs (a /proc scan of process names: reading only). */
+static bool firewalld_running(void)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	bool found = false;
+
+	if (!d)
+		return false;
+	while (!found && (de = readdir(d))) {
+		char path[300], comm[32];
+		FILE *f;
+
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/comm", de->d_name);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		if (fgets(comm, sizeof(comm), f) && strcmp(comm, "firewalld\n") == 0)
+			found = true;
+		fclose(f);
+	}
+	closedir(d);
+	return found;
+}
+
+int uw_fw_inventory_read(struct uw_fw_inventory *inv, struct uw_error *err)
+{
+	struct uw_error e1, e2;
+	int r1, r2;
+
+	memset(inv, 0, sizeof(*inv));
+	uw_error_clear(&e1);
+	uw_error_clear(&e2);
+	r1 = uw_fw_iptc_inventory(inv, &e1);
+	if (r1 < 0)
+		uw_fw_inventory_note(inv, "Could not read legacy iptables: %s", e1.msg);
+	r2 = uw_fw_nft_inventory(inv, &e2);
+	if (r2 < 0)
+		uw_fw_inventory_note(inv, "Could not read nftables: %s", e2.msg);
+
+	if (inv->nft_available && inv->nft_tables > 0)
+		inv->in_use = UW_FW_NFTABLES;
+	else if (inv->legacy_has_rules)
+		inv->in_use = UW_FW_IPTABLES;
+	else if (inv->nft_available)
+		inv->in_use = UW_FW_NFTABLES;
+	else
+		inv->in_use = UW_FW_IPTABLES;
+
+	if (inv->nft_tables > 0 && inv->legacy_has_rules)
+		uw_fw_inventory_note(inv,
+				     "Rules exist both in legacy iptables and in nftables; both are "
+				     "active at once, and the usual `iptables` command (the nft "
+				     "variant) does not show the legacy ones. Using %s.",
+				     uw_fw_backend_name(inv->in_use));
+	else
+		uw_fw_inventory_note(inv, "This computer's firewall uses %s; our rules go there.",
+				     uw_fw_backend_name(inv->in_use));
+
+	inv->firewalld_running = firewalld_running();
+	if (inv->firewalld_running)
+		uw_fw_inventory_note(inv,
+				     "firewalld is running: it may remove our rules when it reloads. "
+				     "With firewalld, put the phone's interface in the \"trusted\" "
+				     "zone and enable masquerade there instead.");
+	if (inv->docker_user)
+		uw_fw_inventory_note(inv,
+				     "Docker is set up here (chain DOCKER-USER in %s): Docker sets the "
+				     "FORWARD policy to drop, so the accept for the phone goes into "
+				     "DOCKER-USER.", uw_fw_backend_name(inv->docker_user_backend));
+	if (inv->foreign_masquerade)
+		uw_fw_inventory_note(inv,
+				     "%u masquerade rule(s) of other programs exist (e.g. Docker, "
+				     "libvirt); they are left alone.", inv->foreign_masquerade);
+	for (unsigned i = 0; i < inv->n_drops; i++)
+		uw_fw_inventory_note(inv, "%s", inv->drops[i].why);
+
+	if (r1 < 0 && r2 < 0) {
+		uw_error_set(err, r2, "Could not read the firewall at all: %s / %s", e1.msg, e2.msg);
+		return r2;
+	}
+	return 0;
+}
