@@ -222,6 +222,31 @@ static int init_error(struct uw_error *err, const char *table)
 			    "ip_tables kernel module must be available).", table, iptc_strerror(e));
 }
 
+static int loaded_tables(char names[][XT_TABLE_MAXNAMELEN], int max);
+
+/* 1 when the kernel already has @table in this namespace, 0 if not. */
+static int table_loaded(const char *table, struct uw_error *err)
+{
+	char tables[8][XT_TABLE_MAXNAMELEN];
+	int n = loaded_tables(tables, 8);
+
+	if (n < 0)
+		return uw_error_set(err, n, "Could not read /proc/net/ip_tables_names: %s.",
+				    strerror(-n));
+	for (int i = 0; i < n; i++)
+		if (strcmp(tables[i], table) == 0)
+			return 1;
+	return 0;
+}
+
+static bool builtin_chain(const char *table, const char *chain)
+{
+	if (strcmp(table, "nat") == 0)
+		return !strcmp(chain, "PREROUTING") || !strcmp(chain, "INPUT") ||
+		       !strcmp(chain, "OUTPUT") || !strcmp(chain, "POSTROUTING");
+	return !strcmp(chain, "INPUT") || !strcmp(chain, "FORWARD") || !strcmp(chain, "OUTPUT");
+}
+
 enum op { OP_PROBE, OP_ADD, OP_DEL };
 
 static int run_op(const struct uw_fw_rule *r, enum op op, struct uw_error *err)
@@ -234,6 +259,25 @@ static int run_op(const struct uw_fw_rule *r, enum op op, struct uw_error *err)
 	int fd = -1, ret = 0;
 
 	chain_of(r, chain);
+	/* iptc_init on a table the kernel does not have yet creates it: a
+	 * probe must not change anything, and neither may a failing add. */
+	ret = table_loaded(table, err);
+	if (ret < 0)
+		return ret;
+	if (!ret) {
+		if (op == OP_PROBE)
+			return 0;
+		if (op == OP_DEL)
+			return uw_error_set(err, -ENOENT,
+					    "Our rule is not in %s/%s (no legacy %s table); "
+					    "nothing to remove.", table, chain, table);
+		if (!builtin_chain(table, chain))
+			return uw_error_set(err, -ENOENT,
+					    "Chain \"%s\" does not exist in the legacy iptables %s "
+					    "table — pick an existing chain (e.g. FORWARD).", chain,
+					    table);
+	}
+	ret = 0;
 	e = build_entry(r, &size);
 	/* Full mask: every byte of header, matches and target must be equal. */
 	mask = uw_malloc0(size);

@@ -1,0 +1,580 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Firewall backends against the real kernel.
+ *
+ * main() leaves the machine's namespace once (uw_test_private_netns); every
+ * test then unshares again into a brand-new namespace of its own, so no state
+ * leaks from one test to the next. The equivalence oracle: the listing made
+ * by our library calls must equal the listing made by running our own
+ * uw_fw_rule_shell text through sh in a second fresh namespace.
+ */
+#include "tests/testutil.h"
+#include "core/error.h"
+#include "core/fw.h"
+#include "core/util.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <sys/wait.h>
+#include <time.h>
+
+static char lockfile[64];
+
+static int fresh_netns(void **state)
+{
+	/* Already out of the machine's namespace (main); this is one more
+	 * private namespace per test, the previous one dies with it. */
+	if (unshare(CLONE_NEWNET) < 0)
+		return -1;
+	if (system("ip link set lo up") != 0)
+		return -1;
+	uw_fw_lock_timeout_set(5000);
+	return 0;
+}
+
+static struct in_addr ip4(const char *s)
+{
+	struct in_addr a;
+
+	assert_int_equal(inet_pton(AF_INET, s, &a), 1);
+	return a;
+}
+
+static struct uw_fw_rule masq(void)
+{
+	struct uw_fw_rule r = { .kind = UW_FW_MASQUERADE, .src_len = 24 };
+
+	r.src = ip4("192.168.0.0");
+	strcpy(r.out_iface, "up0");
+	return r;
+}
+
+static struct uw_fw_rule dnat(int proto)
+{
+	struct uw_fw_rule r = { .kind = UW_FW_DNAT, .src_len = 29, .dst_len = 32,
+				.proto = proto, .dport = 53 };
+
+	r.src = ip4("192.168.0.200");
+	r.dst = ip4("192.168.0.200");
+	r.to = ip4("198.51.100.53");
+	strcpy(r.in_iface, "usb0");
+	return r;
+}
+
+static struct uw_fw_rule fwd(const char *in, const char *out, const char *chain)
+{
+	struct uw_fw_rule r = { .kind = UW_FW_FORWARD_ACCEPT };
+
+	strcpy(r.in_iface, in);
+	strcpy(r.out_iface, out);
+	strcpy(r.chain, chain);
+	return r;
+}
+
+static char *legacy_listing(void)
+{
+	/* Drop the "# Generated ... on <date>" lines. */
+	char *s = uw_test_capture("iptables-legacy-save 2>&1 | grep -v '^#'");
+
+	assert_non_null(s);
+	return s;
+}
+
+static char *nft_listing(void)
+{
+	char *s = uw_test_capture("nft list ruleset 2>&1");
+
+	assert_non_null(s);
+	return s;
+}
+
+/* Run @script in a second fresh namespace and return its listing. */
+static char *shell_listing(const char *script, bool legacy)
+{
+	char path[] = "/tmp/uw-test-fw-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f;
+	char *out, cmd[128];
+
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	fprintf(f, "set -e\n%s\n%s\n", script,
+		legacy ? "iptables-legacy-save 2>&1 | grep -v '^#'" : "nft list ruleset 2>&1");
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "unshare -n sh %s", path);
+	out = uw_test_capture(cmd);
+	unlink(path);
+	assert_non_null(out);
+	return out;
+}
+
+/* Append @line and a newline to the growing script *s. */
+static void script_add(char **s, const char *line)
+{
+	char *n = uw_strdup_printf("%s%s\n", *s ? *s : "", line);
+
+	free(*s);
+	*s = n;
+}
+
+static void add_shell(char **script, enum uw_fw_backend be, const struct uw_fw_rule *r, bool add)
+{
+	char buf[2048];
+
+	uw_fw_rule_shell(be, r, add, buf, sizeof(buf));
+	assert_null(strstr(buf, "# invalid"));
+	script_add(script, buf);
+}
+
+/* ---------------------------------------------------------------- */
+
+static void test_backend_names(void **state)
+{
+	enum uw_fw_backend be;
+	struct uw_error e;
+
+	assert_int_equal(uw_fw_backend_parse("nft", &be, &e), 0);
+	assert_int_equal(be, UW_FW_NFTABLES);
+	assert_int_equal(uw_fw_backend_parse("Legacy", &be, &e), 0);
+	assert_int_equal(be, UW_FW_IPTABLES);
+	assert_int_equal(uw_fw_backend_parse("auto", &be, &e), 0);
+	assert_int_equal(be, UW_FW_AUTO);
+	assert_int_equal(uw_fw_backend_parse("pf", &be, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "pf"));
+	assert_string_equal(uw_fw_backend_name(UW_FW_IPTABLES), "iptables-legacy");
+	assert_string_equal(uw_fw_backend_name(UW_FW_NFTABLES), "nftables");
+}
+
+static void test_describe_and_shell_text(void **state)
+{
+	struct uw_fw_rule r = masq();
+	char buf[1024];
+
+	uw_fw_rule_shell(UW_FW_IPTABLES, &r, true, buf, sizeof(buf));
+	assert_string_equal(buf, "iptables-legacy -t nat -A POSTROUTING -s 192.168.0.0/24 -o up0 "
+				 "-m comment --comment usbnet-wizard -j MASQUERADE");
+	r = dnat(IPPROTO_UDP);
+	uw_fw_rule_shell(UW_FW_IPTABLES, &r, false, buf, sizeof(buf));
+	assert_string_equal(buf, "iptables-legacy -t nat -D PREROUTING -s 192.168.0.200/29 "
+				 "-d 192.168.0.200/32 -i usb0 -p udp -m udp --dport 53 -m comment "
+				 "--comment usbnet-wizard -j DNAT --to-destination 198.51.100.53");
+	uw_fw_rule_describe(&r, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "udp port 53"));
+	assert_non_null(strstr(buf, "198.51.100.53"));
+	r = fwd("usb0", "", "inet filter forward");
+	uw_fw_rule_shell(UW_FW_NFTABLES, &r, true, buf, sizeof(buf));
+	assert_string_equal(buf, "nft 'insert rule inet filter forward iifname \"usb0\" accept "
+				 "comment \"usbnet-wizard\"'");
+	/* Host bits are cleared, in the text too. */
+	r = masq();
+	r.src = ip4("192.168.0.77");
+	uw_fw_rule_shell(UW_FW_NFTABLES, &r, true, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "ip saddr 192.168.0.0/24 oifname \"up0\" masquerade"));
+}
+
+static void test_bad_input_changes_nothing(void **state)
+{
+	enum uw_fw_backend bes[] = { UW_FW_IPTABLES, UW_FW_NFTABLES };
+	struct uw_fw_rule r;
+	struct uw_error e;
+
+	for (size_t i = 0; i < UW_ARRAY_SIZE(bes); i++) {
+		enum uw_fw_backend be = bes[i];
+		char *l0 = legacy_listing(), *n0 = nft_listing(), *l1, *n1;
+
+		r = masq();
+		r.src_len = 33;
+		assert_int_equal(uw_fw_rule_add(be, &r, &e), -EINVAL);
+		assert_non_null(strstr(e.msg, "/33"));
+		r = dnat(IPPROTO_ICMP);
+		assert_int_equal(uw_fw_rule_add(be, &r, &e), -EINVAL);
+		r = dnat(IPPROTO_TCP);
+		r.dport = 70000;
+		assert_int_equal(uw_fw_rule_add(be, &r, &e), -EINVAL);
+		r = fwd("", "", "");
+		assert_int_equal(uw_fw_rule_add(be, &r, &e), -EINVAL);
+		assert_non_null(strstr(e.msg, "interface"));
+		r = fwd("usb0;rm", "", "");
+		assert_int_equal(uw_fw_rule_add(be, &r, &e), -EINVAL);
+		r = fwd("usb0", "", "inet filter");
+		assert_int_equal(uw_fw_rule_add(UW_FW_NFTABLES, &r, &e), -EINVAL);
+		assert_non_null(strstr(e.msg, "family table chain"));
+		/* Well-formed but missing chains. */
+		r = fwd("usb0", "", be == UW_FW_IPTABLES ? "NO-SUCH" : "inet filter nosuch");
+		assert_int_equal(uw_fw_rule_add(be, &r, &e), -ENOENT);
+		assert_non_null(strstr(e.msg, "nosuch") ? e.msg : strstr(e.msg, "NO-SUCH"));
+		assert_int_equal(uw_fw_rule_probe(be, &r, &e), 0);
+		assert_int_equal(uw_fw_rule_del(be, &r, &e), -ENOENT);
+		/* NONE and AUTO cannot change rules. */
+		r = masq();
+		assert_int_equal(uw_fw_rule_add(UW_FW_AUTO, &r, &e), -EINVAL);
+		uw_fw_rule_shell(be, &(struct uw_fw_rule){ .kind = UW_FW_MASQUERADE, .src_len = 40 },
+				 true, e.msg, sizeof(e.msg));
+		assert_non_null(strstr(e.msg, "# invalid rule"));
+
+		l1 = legacy_listing();
+		n1 = nft_listing();
+		assert_string_equal(l0, l1);
+		assert_string_equal(n0, n1);
+		free(l0), free(l1), free(n0), free(n1);
+	}
+}
+
+/* Foreign rules the library must never touch (legacy). */
+static const char legacy_foreign[] =
+	"iptables-legacy -t nat -A POSTROUTING -s 192.168.0.0/24 -o up0 -m comment --comment "
+	"other -j MASQUERADE\n"
+	"iptables-legacy -t nat -A POSTROUTING -s 10.9.0.0/16 -j MASQUERADE\n"
+	"iptables-legacy -t filter -A FORWARD -i usb0 -j ACCEPT\n"
+	"iptables-legacy -t filter -N DOCKER-USER\n"
+	"iptables-legacy -t filter -A DOCKER-USER -j RETURN\n";
+
+/* Foreign tables for nftables (including a masquerade identical but for
+ * its comment, and a dropping forward chain). */
+static const char nft_foreign[] =
+	"nft add table ip nat\n"
+	"nft 'add chain ip nat post { type nat hook postrouting priority srcnat; policy accept; }'\n"
+	"nft 'add rule ip nat post ip saddr 192.168.0.0/24 oifname \"up0\" masquerade comment "
+	"\"other\"'\n"
+	"nft add table inet filter\n"
+	"nft 'add chain inet filter forward { type filter hook forward priority filter; policy "
+	"drop; }'\n"
+	"nft 'add rule inet filter forward ct state established,related accept'\n";
+
+static void rules_roundtrip(enum uw_fw_backend be, const char *foreign, const char *fwd_chain)
+{
+	bool legacy = be == UW_FW_IPTABLES;
+	struct uw_fw_rule rules[] = { masq(), dnat(IPPROTO_TCP), dnat(IPPROTO_UDP),
+				      fwd("usb0", "", fwd_chain), fwd("", "usb0", fwd_chain) };
+	char *initial, *after, *oracle, *script = NULL;
+	struct uw_error e;
+
+	uw_test_sh(foreign);
+	initial = legacy ? legacy_listing() : nft_listing();
+	script_add(&script, foreign);
+
+	for (size_t i = 0; i < UW_ARRAY_SIZE(rules); i++) {
+		assert_int_equal(uw_fw_rule_probe(be, &rules[i], &e), 0);
+		if (uw_fw_rule_add(be, &rules[i], &e) != 0)
+			fail_msg("add %zu: %s", i, e.msg);
+		assert_int_equal(uw_fw_rule_probe(be, &rules[i], &e), 1);
+		add_shell(&script, be, &rules[i], true);
+	}
+	after = legacy ? legacy_listing() : nft_listing();
+	oracle = shell_listing(script, legacy);
+	assert_string_equal(after, oracle);
+	assert_string_not_equal(after, initial);
+	free(oracle);
+
+	/* Add again: already there, one copy. 50 times: still one copy. */
+	for (size_t i = 0; i < UW_ARRAY_SIZE(rules); i++)
+		for (int k = 0; k < 50; k++)
+			assert_int_equal(uw_fw_rule_add(be, &rules[i], &e), -EEXIST);
+	{
+		char *again = legacy ? legacy_listing() : nft_listing();
+		assert_string_equal(again, after);
+		free(again);
+	}
+
+	/* The delete shell text, run after the add text, returns to the
+	 * initial listing as well. */
+	for (size_t i = 0; i < UW_ARRAY_SIZE(rules); i++)
+		add_shell(&script, be, &rules[i], false);
+	oracle = shell_listing(script, legacy);
+	assert_string_equal(oracle, initial);
+	free(oracle);
+
+	for (size_t i = 0; i < UW_ARRAY_SIZE(rules); i++) {
+		assert_int_equal(uw_fw_rule_del(be, &rules[i], &e), 0);
+		assert_int_equal(uw_fw_rule_probe(be, &rules[i], &e), 0);
+		assert_int_equal(uw_fw_rule_del(be, &rules[i], &e), -ENOENT);
+	}
+	free(after);
+	after = legacy ? legacy_listing() : nft_listing();
+	assert_string_equal(after, initial);
+
+	/* A crash leaves rules behind: remove_all_ours takes exactly ours. */
+	for (size_t i = 0; i < UW_ARRAY_SIZE(rules); i++)
+		assert_int_equal(uw_fw_rule_add(be, &rules[i], &e), 0);
+	assert_int_equal(uw_fw_remove_all_ours(be, &e), (int)UW_ARRAY_SIZE(rules));
+	assert_int_equal(uw_fw_remove_all_ours(be, &e), 0);
+	free(after);
+	after = legacy ? legacy_listing() : nft_listing();
+	assert_string_equal(after, initial);
+
+	free(after);
+	free(initial);
+	free(script);
+}
+
+static void test_legacy_rules(void **state)
+{
+	rules_roundtrip(UW_FW_IPTABLES, legacy_foreign, "");
+}
+
+static void test_legacy_docker_user(void **state)
+{
+	rules_roundtrip(UW_FW_IPTABLES, legacy_foreign, "DOCKER-USER");
+}
+
+static void test_nft_rules_own_table(void **state)
+{
+	rules_roundtrip(UW_FW_NFTABLES, nft_foreign, "");
+}
+
+static void test_nft_rules_foreign_chain(void **state)
+{
+	rules_roundtrip(UW_FW_NFTABLES, nft_foreign, "inet filter forward");
+}
+
+static void test_nft_other_backend_untouched(void **state)
+{
+	/* Our nft work never touches legacy tables and vice versa. */
+	struct uw_fw_rule r = masq();
+	struct uw_error e;
+	char *l0, *l1;
+
+	uw_test_sh(legacy_foreign);
+	l0 = legacy_listing();
+	assert_int_equal(uw_fw_rule_add(UW_FW_NFTABLES, &r, &e), 0);
+	assert_int_equal(uw_fw_rule_probe(UW_FW_IPTABLES, &r, &e), 0);
+	assert_int_equal(uw_fw_remove_all_ours(UW_FW_IPTABLES, &e), 0);
+	assert_int_equal(uw_fw_rule_probe(UW_FW_NFTABLES, &r, &e), 1);
+	l1 = legacy_listing();
+	assert_string_equal(l0, l1);
+	free(l0), free(l1);
+}
+
+static void test_inventory_empty_reads_only(void **state)
+{
+	struct uw_fw_inventory inv;
+	struct uw_error e;
+	char *names;
+
+	assert_int_equal(uw_fw_inventory_read(&inv, &e), 0);
+	assert_false(inv.legacy_has_rules);
+	assert_int_equal(inv.nft_tables, 0);
+	assert_int_equal(inv.n_drops, 0);
+	assert_false(inv.docker_user);
+	assert_true(inv.nft_available);
+	assert_int_equal(inv.in_use, UW_FW_NFTABLES);
+	assert_true(inv.n_notes >= 1);
+	/* Reading created no legacy table and no nft table. */
+	names = uw_test_capture("cat /proc/net/ip_tables_names 2>/dev/null");
+	assert_string_equal(names, "");
+	free(names);
+	names = nft_listing();
+	assert_string_equal(names, "");
+	free(names);
+	/* A probe on either backend neither. */
+	struct uw_fw_rule r = masq();
+	assert_int_equal(uw_fw_rule_probe(UW_FW_IPTABLES, &r, &e), 0);
+	assert_int_equal(uw_fw_rule_probe(UW_FW_NFTABLES, &r, &e), 0);
+	names = uw_test_capture("cat /proc/net/ip_tables_names 2>/dev/null; nft list ruleset");
+	assert_string_equal(names, "");
+	free(names);
+}
+
+static void test_inventory_legacy(void **state)
+{
+	struct uw_fw_inventory inv;
+	struct uw_fw_rule r = masq();
+	struct uw_error e;
+
+	uw_test_sh(legacy_foreign);
+	uw_test_sh("iptables-legacy -P FORWARD DROP");
+	assert_int_equal(uw_fw_rule_add(UW_FW_IPTABLES, &r, &e), 0);
+	assert_int_equal(uw_fw_inventory_read(&inv, &e), 0);
+	assert_true(inv.legacy_has_rules);
+	assert_int_equal(inv.legacy_rules, 5);
+	assert_int_equal(inv.legacy_ours, 1);
+	assert_string_equal(inv.legacy_forward_policy, "DROP");
+	assert_int_equal(inv.in_use, UW_FW_IPTABLES);
+	assert_int_equal(uw_fw_backend_resolve(UW_FW_AUTO, &inv), UW_FW_IPTABLES);
+	assert_true(inv.docker_user);
+	assert_int_equal(inv.docker_user_backend, UW_FW_IPTABLES);
+	assert_string_equal(inv.docker_user_chain, "DOCKER-USER");
+	assert_int_equal(inv.foreign_masquerade, 2);
+	assert_int_equal(inv.n_drops, 1);
+	assert_string_equal(inv.drops[0].chain, "FORWARD");
+	assert_true(inv.drops[0].policy_drop);
+	assert_non_null(strstr(inv.drops[0].why, "FORWARD"));
+}
+
+static void test_inventory_nft(void **state)
+{
+	struct uw_fw_inventory inv;
+	struct uw_fw_rule r = fwd("usb0", "", "inet filter forward");
+	struct uw_error e;
+	bool found = false;
+
+	uw_test_sh(nft_foreign);
+	uw_test_sh("nft add table ip filter && nft add chain ip filter DOCKER-USER && "
+		   "nft 'add chain ip filter fw2 { type filter hook forward priority 10; policy "
+		   "accept; }' && nft add rule ip filter fw2 iifname eth7 reject");
+	assert_int_equal(uw_fw_rule_add(UW_FW_NFTABLES, &r, &e), 0);
+	assert_int_equal(uw_fw_inventory_read(&inv, &e), 0);
+	assert_true(inv.nft_available);
+	assert_int_equal(inv.nft_tables, 3);
+	assert_false(inv.nft_has_ours);
+	assert_int_equal(inv.nft_ours_foreign_chains, 1);
+	assert_int_equal(inv.in_use, UW_FW_NFTABLES);
+	assert_true(inv.docker_user);
+	assert_int_equal(inv.docker_user_backend, UW_FW_NFTABLES);
+	assert_string_equal(inv.docker_user_chain, "ip filter DOCKER-USER");
+	assert_int_equal(inv.foreign_masquerade, 1);
+	assert_int_equal(inv.n_drops, 2);
+	for (unsigned i = 0; i < inv.n_drops; i++) {
+		if (strcmp(inv.drops[i].chain, "inet filter forward") == 0) {
+			assert_true(inv.drops[i].policy_drop);
+			found = true;
+		} else {
+			assert_string_equal(inv.drops[i].chain, "ip filter fw2");
+			assert_false(inv.drops[i].policy_drop);
+			assert_true(inv.drops[i].has_drop_rule);
+		}
+	}
+	assert_true(found);
+}
+
+/*
+ * The accept really opens a foreign dropping chain: a "phone" namespace
+ * behind usb0 pings an "upstream" namespace through this one, with our
+ * masquerade (own table) and our accepts (in `inet filter forward`, policy
+ * drop).
+ */
+static void test_nft_forward_accept_lets_traffic_through(void **state)
+{
+	struct uw_fw_rule rules[] = { masq(), fwd("usb0", "", "inet filter forward"),
+				      fwd("", "usb0", "inet filter forward") };
+	char ph[32], up[32], cmd[1024];
+	struct uw_error e;
+	int ok;
+
+	snprintf(ph, sizeof(ph), "uwfw%d-ph", (int)getpid());
+	snprintf(up, sizeof(up), "uwfw%d-up", (int)getpid());
+	snprintf(cmd, sizeof(cmd),
+		 "set -e; ip netns add %1$s; ip netns add %2$s;"
+		 "ip link add usb0 type veth peer name p0; ip link set p0 netns %1$s;"
+		 "ip link add up0 type veth peer name u0; ip link set u0 netns %2$s;"
+		 "ip addr add 192.168.0.200/24 dev usb0; ip link set usb0 up;"
+		 "ip addr add 203.0.113.2/24 dev up0; ip link set up0 up;"
+		 "ip -n %1$s addr add 192.168.0.202/24 dev p0; ip -n %1$s link set p0 up;"
+		 "ip -n %1$s route add default via 192.168.0.200;"
+		 "ip -n %2$s addr add 203.0.113.1/24 dev u0; ip -n %2$s link set u0 up;"
+		 "echo 1 > /proc/sys/net/ipv4/ip_forward",
+		 ph, up);
+	ok = system(cmd);
+	snprintf(cmd, sizeof(cmd), "ip netns exec %s ping -c1 -W1 203.0.113.1 >/dev/null 2>&1",
+		 ph);
+	if (ok == 0) {
+		uw_test_sh(nft_foreign);
+		assert_int_not_equal(system(cmd), 0); /* dropped */
+		for (size_t i = 0; i < UW_ARRAY_SIZE(rules); i++)
+			assert_int_equal(uw_fw_rule_add(UW_FW_NFTABLES, &rules[i], &e), 0);
+		ok = system(cmd);
+		for (size_t i = 0; i < UW_ARRAY_SIZE(rules); i++)
+			assert_int_equal(uw_fw_rule_del(UW_FW_NFTABLES, &rules[i], &e), 0);
+		if (ok == 0)
+			ok = system(cmd) != 0 ? 0 : 2; /* dropped again */
+	}
+	snprintf(cmd, sizeof(cmd), "ip netns del %s 2>/dev/null; ip netns del %s 2>/dev/null", ph,
+		 up);
+	(void)!system(cmd);
+	assert_int_equal(ok, 0);
+}
+
+/* Another process holds the xtables lock: we wait, then fail clearly
+ * without touching the table; once it is released we succeed. */
+static pid_t hold_lock(int ms)
+{
+	int p[2];
+	pid_t pid;
+	char c;
+
+	assert_int_equal(pipe(p), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int fd = open(lockfile, O_CREAT | O_RDONLY, 0600);
+		if (fd < 0 || flock(fd, LOCK_EX) < 0)
+			_exit(1);
+		(void)!write(p[1], "x", 1);
+		usleep((useconds_t)ms * 1000);
+		_exit(0);
+	}
+	close(p[1]);
+	assert_int_equal(read(p[0], &c, 1), 1);
+	close(p[0]);
+	return pid;
+}
+
+static void test_legacy_lock_held(void **state)
+{
+	struct uw_fw_rule r = masq();
+	struct uw_error e;
+	struct timespec t0, t1;
+	char *l0, *l1;
+	pid_t pid;
+	int st;
+	long ms;
+
+	uw_test_sh(legacy_foreign);
+	l0 = legacy_listing();
+	pid = hold_lock(1500);
+	uw_fw_lock_timeout_set(200);
+	assert_int_equal(uw_fw_rule_add(UW_FW_IPTABLES, &r, &e), -EBUSY);
+	assert_non_null(strstr(e.msg, lockfile));
+	assert_int_equal(uw_fw_remove_all_ours(UW_FW_IPTABLES, &e), -EBUSY);
+	l1 = legacy_listing();
+	assert_string_equal(l0, l1);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+
+	/* Held for 300 ms while we may wait 5 s: we wait, then add. */
+	uw_fw_lock_timeout_set(5000);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	pid = hold_lock(300);
+	assert_int_equal(uw_fw_rule_add(UW_FW_IPTABLES, &r, &e), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	assert_true(ms >= 250);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_int_equal(uw_fw_rule_probe(UW_FW_IPTABLES, &r, &e), 1);
+	free(l0), free(l1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_backend_names),
+		cmocka_unit_test(test_describe_and_shell_text),
+		cmocka_unit_test_setup(test_bad_input_changes_nothing, fresh_netns),
+		cmocka_unit_test_setup(test_legacy_rules, fresh_netns),
+		cmocka_unit_test_setup(test_legacy_docker_user, fresh_netns),
+		cmocka_unit_test_setup(test_nft_rules_own_table, fresh_netns),
+		cmocka_unit_test_setup(test_nft_rules_foreign_chain, fresh_netns),
+		cmocka_unit_test_setup(test_nft_other_backend_untouched, fresh_netns),
+		cmocka_unit_test_setup(test_inventory_empty_reads_only, fresh_netns),
+		cmocka_unit_test_setup(test_inventory_legacy, fresh_netns),
+		cmocka_unit_test_setup(test_inventory_nft, fresh_netns),
+		cmocka_unit_test_setup(test_nft_forward_accept_lets_traffic_through, fresh_netns),
+		cmocka_unit_test_setup(test_legacy_lock_held, fresh_netns),
+	};
+	int fd, r;
+
+	uw_test_private_netns();
+	/* Our own lock file: the tests never wait on (or hold) the machine's
+	 * /run/xtables.lock; iptables-legacy run by the tests honours it too. */
+	snprintf(lockfile, sizeof(lockfile), "/tmp/uw-test-fw-lock-XXXXXX");
+	fd = mkstemp(lockfile);
+	if (fd < 0)
+		return 1;
+	close(fd);
+	setenv("XTABLES_LOCKFILE", lockfile, 1);
+	r = cmocka_run_group_tests_name("fw", tests, NULL, NULL);
+	unlink(lockfile);
+	return r;
+}
