@@ -33,10 +33,13 @@ grep -q "First connection" "$TB_DIR/err1" && grep -q "SHA256:" "$TB_DIR/err1" &&
 fp1=$(jq -r .host_key <<<"$out")
 check_eq "known_hosts holds one entry for the phone" 1 "$(grep -c "^$TB_PHONE_IP " "$SSHD/known_hosts")"
 
-# After the seed's recipe on the desktop: only the phone's DNS is missing,
-# the resolv.conf fix writes it, then everything passes.
+# After the seed's recipe on the desktop (NAT, forwarding, the DNS proxy the
+# phone's shipped resolv.conf points at): everything passes.
 tb_desk ip addr del "$TB_HOST_IP/24" dev usb0
 tb_desk_configure 24
+check "after configure: all checks pass (exit 0)" uwc "${ARGS[@]}"
+# A phone with no DNS server at all: detected, and the fix writes one.
+printf '# no DNS server known\n' >"/etc/netns/$TB_PHONE/resolv.conf"
 out=$(uwc "${ARGS[@]}" --json 2>/dev/null)
 check_eq "after configure: outside passes" pass "$(status_of "$out" outside-reachable)"
 check_eq "after configure: empty resolv.conf detected" fail "$(status_of "$out" resolv-conf)"
@@ -44,7 +47,7 @@ check_eq "after configure: the suggested fix is resolv" resolv \
 	"$(jq -r '.checks[] | select(.id == "resolv-conf") | .fix' <<<"$out")"
 check_fails "the fix is not applied without --yes and without a terminal" \
 	uwc "${ARGS[@]}" --fix --dns "$TB_DNS_IP"
-check_eq "phone resolv.conf unchanged without consent" "# the phone as shipped: no DNS server known" \
+check_eq "phone resolv.conf unchanged without consent" "# no DNS server known" \
 	"$(cat "/etc/netns/$TB_PHONE/resolv.conf")"
 check "--fix --yes writes the phone's resolv.conf and all checks pass" \
 	uwc "${ARGS[@]}" --fix --yes --dns "$TB_DNS_IP"
@@ -121,6 +124,7 @@ tb_desk iptables -D FORWARD -s 192.168.0.0/24 -j DROP
 	not_ok "vanished phone took $((SECONDS - start)) s"
 grep -qE "stopped answering|no answer within|Not run" "$TB_DIR/vanish.out" &&
 	ok "vanished phone: said so" || { not_ok "vanish message"; sed 's/^/#   /' "$TB_DIR/vanish.out"; }
+for i in $(seq 1 30); do tb_phone ping -c1 -W1 "$TB_HOST_IP" >/dev/null 2>&1 && break; done
 check "after the phone is back, the check passes again" uwc "${ARGS[@]}"
 
 t_finish
