@@ -1,0 +1,801 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Netlink handles over libnl-route-3, and sysctls through /proc/sys.
+ *
+ * Each call opens and closes its own NETLINK_ROUTE socket: a socket is bound
+ * to the network namespace it was created in, and the wizard (and its tests)
+ * may switch namespaces between calls. Opening a socket costs a few
+ * microseconds, nothing next to the work.
+ */
+#include "core/nl.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if.h>
+#include <linux/rtnetlink.h>
+#include <stdio.h>
+#include <string.h>
+#include <arpa/inet.h>
+
+#include <netlink/netlink.h>
+#include <netlink/msg.h>
+#include <netlink/socket.h>
+#include <netlink/route/addr.h>
+#include <netlink/route/link.h>
+#include <netlink/route/route.h>
+
+#include "core/util.h"
+
+UW_DEFINE_CLEANUP(struct nl_sock, nl_socket_free)
+UW_DEFINE_CLEANUP(struct nl_cache, nl_cache_free)
+UW_DEFINE_CLEANUP(struct rtnl_link, rtnl_link_put)
+UW_DEFINE_CLEANUP(struct rtnl_addr, rtnl_addr_put)
+UW_DEFINE_CLEANUP(struct rtnl_route, rtnl_route_put)
+UW_DEFINE_CLEANUP(struct nl_addr, nl_addr_put)
+
+/*
+ * libnl turns kernel errnos into its own NLE_* codes (and there is no reverse
+ * function); our callers speak errno. Several errnos collapse into one NLE
+ * code, so the mapping is per context: ESRCH (no such route) and ENOENT both
+ * become NLE_OBJ_NOTFOUND, EADDRNOTAVAIL (no such address) NLE_NOADDR, and
+ * ENOBUFS (socket overrun) NLE_NOMEM.
+ */
+static int nle_to_errno(int nle)
+{
+	switch (nle < 0 ? -nle : nle) {
+	case 0: return 0;
+	case NLE_INTR: return -EINTR;
+	case NLE_AGAIN: return -EAGAIN;
+	case NLE_NOMEM: return -ENOMEM;
+	case NLE_EXIST: return -EEXIST;
+	case NLE_INVAL: return -EINVAL;
+	case NLE_RANGE: return -ERANGE;
+	case NLE_OPNOTSUPP: return -EOPNOTSUPP;
+	case NLE_AF_NOSUPPORT: return -EAFNOSUPPORT;
+	case NLE_OBJ_NOTFOUND: return -ENOENT;
+	case NLE_NOADDR: return -ENOENT;
+	case NLE_BUSY: return -EBUSY;
+	case NLE_NOACCESS: return -EACCES;
+	case NLE_PERM: return -EPERM;
+	case NLE_NODEV: return -ENODEV;
+	default: return -EIO;
+	}
+}
+
+int uw_nl_ifname_check(const char *ifname, struct uw_error *err)
+{
+	size_t n;
+
+	if (!ifname || !*ifname)
+		return uw_error_set(err, -EINVAL,
+				    "no interface name given: name the phone's interface, e.g. --iface usb0");
+	n = strnlen(ifname, UW_NL_IFNAME_MAX);
+	if (n >= UW_NL_IFNAME_MAX)
+		return uw_error_set(err, -EINVAL,
+				    "interface name \"%.20s...\" is too long: Linux names have at most 15 characters",
+				    ifname);
+	if (!strcmp(ifname, ".") || !strcmp(ifname, ".."))
+		return uw_error_set(err, -EINVAL,
+				    "\"%s\" is not an interface name: pick one from `ip link`", ifname);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)ifname[i];
+
+		/* The kernel allows almost any byte except '/', ':' rules
+		 * aside; we also refuse what would need quoting in the shell
+		 * text we show people. */
+		if (!(isascii(c) && (isalnum(c) || strchr("_.@:-", c))))
+			return uw_error_set(err, -EINVAL,
+					    "interface name \"%s\" contains a character (byte 0x%02x) that "
+					    "interface names do not have: pick one from `ip link`",
+					    ifname, c);
+	}
+	return 0;
+}
+
+/*
+ * libnl's errno -> NLE table is lossy (ENETDOWN, EHOSTUNREACH ... all become
+ * NLE_FAILURE): keep the kernel's own answer from the NLMSG_ERROR as well.
+ * Returning NL_STOP leaves libnl's normal error path unchanged.
+ */
+static __thread int kernel_errno;
+
+static int remember_errno(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
+{
+	kernel_errno = e->error < 0 ? -e->error : e->error;
+	return NL_STOP;
+}
+
+/* The negative errno for libnl result @nle: the kernel's if it said one. */
+static int kerr(int nle)
+{
+	int k = kernel_errno;
+
+	kernel_errno = 0;
+	return k ? -k : nle_to_errno(nle);
+}
+
+static int nl_open(struct nl_sock **out, struct uw_error *err)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	int r;
+
+	if (!sk)
+		return uw_error_set(err, -ENOMEM, "out of memory opening a netlink socket");
+	kernel_errno = 0;
+	nl_socket_modify_err_cb(sk, NL_CB_CUSTOM, remember_errno, NULL);
+	r = nl_connect(sk, NETLINK_ROUTE);
+	if (r < 0) {
+		nl_socket_free(sk);
+		return uw_error_set(err, nle_to_errno(r),
+				    "cannot talk to the kernel's routing netlink: %s", nl_geterror(r));
+	}
+	*out = sk;
+	return 0;
+}
+
+static int nodev_error(struct uw_error *err, const char *ifname)
+{
+	return uw_error_set(err, -ENODEV,
+			    "interface %s does not exist (any more?): plug the phone in again, "
+			    "or pick another interface with --iface", ifname);
+}
+
+/* Look the link up by name on @sk. */
+static int link_get(struct nl_sock *sk, const char *ifname, struct rtnl_link **out,
+		    struct uw_error *err)
+{
+	int r = uw_nl_ifname_check(ifname, err);
+
+	if (r < 0)
+		return r;
+	kernel_errno = 0;
+	r = rtnl_link_get_kernel(sk, 0, ifname, out);
+	if (r < 0) {
+		r = kerr(r);
+		/* The kernel answers ENODEV for an unknown name. */
+		if (r == -ENODEV || r == -ENOENT)
+			return nodev_error(err, ifname);
+		return uw_error_set(err, r, "cannot read interface %s from the kernel: %s",
+				    ifname, strerror(-r));
+	}
+	return 0;
+}
+
+int uw_nl_link_index(const char *ifname, struct uw_error *err)
+{
+	_auto_(nl_socket_free) struct nl_sock *sk = NULL;
+	_auto_(rtnl_link_put) struct rtnl_link *link = NULL;
+	int r;
+
+	r = uw_nl_ifname_check(ifname, err);
+	if (r < 0)
+		return r;
+	r = nl_open(&sk, err);
+	if (r < 0)
+		return r;
+	r = link_get(sk, ifname, &link, err);
+	if (r < 0)
+		return r;
+	return rtnl_link_get_ifindex(link);
+}
+
+int uw_nl_link_name(int ifindex, char *buf, size_t len, struct uw_error *err)
+{
+	_auto_(nl_socket_free) struct nl_sock *sk = NULL;
+	_auto_(rtnl_link_put) struct rtnl_link *link = NULL;
+	int r;
+
+	if (ifindex <= 0)
+		return uw_error_set(err, -EINVAL, "interface index %d is not valid", ifindex);
+	r = nl_open(&sk, err);
+	if (r < 0)
+		return r;
+	r = rtnl_link_get_kernel(sk, ifindex, NULL, &link);
+	if (r < 0)
+		return uw_error_set(err, -ENODEV,
+				    "interface number %d does not exist (any more?): plug the phone in again",
+				    ifindex);
+	if (uw_strlcpy(buf, rtnl_link_get_name(link), len) >= len)
+		return uw_error_set(err, -E2BIG, "buffer too small for an interface name");
+	return 0;
+}
+
+int uw_nl_link_is_up(const char *ifname, struct uw_error *err)
+{
+	_auto_(nl_socket_free) struct nl_sock *sk = NULL;
+	_auto_(rtnl_link_put) struct rtnl_link *link = NULL;
+	int r;
+
+	r = uw_nl_ifname_check(ifname, err);
+	if (r < 0)
+		return r;
+	r = nl_open(&sk, err);
+	if (r < 0)
+		return r;
+	r = link_get(sk, ifname, &link, err);
+	if (r < 0)
+		return r;
+	return (rtnl_link_get_flags(link) & IFF_UP) ? 1 : 0;
+}
+
+int uw_nl_link_set_up(const char *ifname, bool up, struct uw_error *err)
+{
+	_auto_(nl_socket_free) struct nl_sock *sk = NULL;
+	_auto_(rtnl_link_put) struct rtnl_link *link = NULL;
+	_auto_(rtnl_link_put) struct rtnl_link *change = NULL;
+	int r;
+
+	r = uw_nl_ifname_check(ifname, err);
+	if (r < 0)
+		return r;
+	r = nl_open(&sk, err);
+	if (r < 0)
+		return r;
+	r = link_get(sk, ifname, &link, err);
+	if (r < 0)
+		return r;
+	change = rtnl_link_alloc();
+	if (!change)
+		return uw_error_set(err, -ENOMEM, "out of memory");
+	if (up)
+		rtnl_link_set_flags(change, IFF_UP);
+	else
+		rtnl_link_unset_flags(change, IFF_UP);
+	/* rtnl_link_change sends RTM_NEWLINK and falls back to RTM_SETLINK on
+	 * old kernels; the change carries only the flag we mean to touch. */
+	kernel_errno = 0;
+	r = rtnl_link_change(sk, link, change, 0);
+	if (r < 0) {
+		r = kerr(r);
+		if (r == -ENODEV)
+			return nodev_error(err, ifname);
+		return uw_error_set(err, r, "cannot bring interface %s %s: %s%s", ifname,
+				    up ? "up" : "down", strerror(-r),
+				    r == -EPERM ? " (run as root)" : "");
+	}
+	return 0;
+}
+
+static int plen_check(unsigned plen, struct uw_error *err)
+{
+	if (plen > 32)
+		return uw_error_set(err, -EINVAL,
+				    "prefix length /%u is not valid for IPv4: use 0..32 (e.g. /24 or /29)",
+				    plen);
+	return 0;
+}
+
+static int nladdr_v4(struct in_addr a, unsigned plen, struct nl_addr **out, struct uw_error *err)
+{
+	struct nl_addr *na = nl_addr_build(AF_INET, &a, sizeof(a));
+
+	if (!na)
+		return uw_error_set(err, -ENOMEM, "out of memory");
+	nl_addr_set_prefixlen(na, (int)plen);
+	*out = na;
+	return 0;
+}
+
+/* Common start of the address and route calls: validate, open, resolve. */
+static int prepare(const char *ifname, unsigned plen, struct nl_sock **sk, int *ifindex,
+		   struct uw_error *err)
+{
+	_auto_(rtnl_link_put) struct rtnl_link *link = NULL;
+	int r;
+
+	r = uw_nl_ifname_check(ifname, err);
+	if (r < 0)
+		return r;
+	r = plen_check(plen, err);
+	if (r < 0)
+		return r;
+	r = nl_open(sk, err);
+	if (r < 0)
+		return r;
+	r = link_get(*sk, ifname, &link, err);
+	if (r < 0) {
+		nl_socket_free(*sk);
+		*sk = NULL;
+		return r;
+	}
+	*ifindex = rtnl_link_get_ifindex(link);
+	return 0;
+}
+
+int uw_nl_addr_probe(const char *ifname, struct in_addr a, unsigned plen, struct uw_error *err)
+{
+	_auto_(nl_socket_free) struct nl_sock *sk = NULL;
+	_auto_(nl_cache_free) struct nl_cache *cache = NULL;
+	int ifindex, r;
+
+	r = prepare(ifname, plen, &sk, &ifindex, err);
+	if (r < 0)
+		return r;
+	r = rtnl_addr_alloc_cache(sk, &cache);
+	if (r < 0)
+		return uw_error_set(err, nle_to_errno(r), "cannot list addresses: %s", nl_geterror(r));
+	for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
+		struct rtnl_addr *ra = (struct rtnl_addr *)o;
+		struct nl_addr *local = rtnl_addr_get_local(ra);
+
+		if (rtnl_addr_get_family(ra) != AF_INET || rtnl_addr_get_ifindex(ra) != ifindex ||
+		    !local || nl_addr_get_len(local) != sizeof(a))
+			continue;
+		if ((unsigned)rtnl_addr_get_prefixlen(ra) == plen &&
+		    !memcmp(nl_addr_get_binary_addr(local), &a, sizeof(a)))
+			return 1;
+	}
+	return 0;
+}
+
+static int addr_change(const char *ifname, struct in_addr a, unsigned plen, bool add,
+		       struct uw_error *err)
+{
+	_auto_(nl_socket_free) struct nl_sock *sk = NULL;
+	_auto_(rtnl_addr_put) struct rtnl_addr *ra = NULL;
+	_auto_(nl_addr_put) struct nl_addr *local = NULL;
+	char txt[INET_ADDRSTRLEN];
+	int ifindex, r;
+
+	r = prepare(ifname, plen, &sk, &ifindex, err);
+	if (r < 0)
+		return r;
+	inet_ntop(AF_INET, &a, txt, sizeof(txt));
+	r = nladdr_v4(a, plen, &local, err);
+	if (r < 0)
+		return r;
+	ra = rtnl_addr_alloc();
+	if (!ra)
+		return uw_error_set(err, -ENOMEM, "out of memory");
+	rtnl_addr_set_family(ra, AF_INET);
+	rtnl_addr_set_ifindex(ra, ifindex);
+	rtnl_addr_set_prefixlen(ra, (int)plen);
+	r = rtnl_addr_set_local(ra, local);
+	if (r < 0)
+		return uw_error_set(err, nle_to_errno(r), "cannot build the address: %s", nl_geterror(r));
+	/* NLM_F_EXCL: an existing address is -EEXIST (the kernel says so even
+	 * without it unless NLM_F_REPLACE is given; be explicit). */
+	kernel_errno = 0;
+	r = add ? rtnl_addr_add(sk, ra, NLM_F_EXCL) : rtnl_addr_delete(sk, ra, 0);
+	if (r >= 0)
+		return 0;
+	r = kerr(r);
+	if (r == -EADDRNOTAVAIL)
+		r = -ENOENT;
+	if (r == -ENODEV)
+		return nodev_error(err, ifname);
+	if (add && r == -EEXIST)
+		return uw_error_set(err, -EEXIST, "address %s/%u is already on %s", txt, plen, ifname);
+	/* Deleting an absent address: the kernel says EADDRNOTAVAIL. */
+	if (!add && r == -ENOENT)
+		return uw_error_set(err, -ENOENT, "address %s/%u is not on %s (nothing to remove)",
+				    txt, plen, ifname);
+	return uw_error_set(err, r, "cannot %s address %s/%u %s %s: %s%s", add ? "add" : "remove",
+			    txt, plen, add ? "to" : "from", ifname, strerror(-r),
+			    r == -EPERM ? " (run as root)" : "");
+}
+
+int uw_nl_addr_add(const char *ifname, struct in_addr a, unsigned plen, struct uw_error *err)
+{
+	return addr_change(ifname, a, plen, true, err);
+}
+
+int uw_nl_addr_del(const char *ifname, struct in_addr a, unsigned plen, struct uw_error *err)
+{
+	return addr_change(ifname, a, plen, false, err);
+}
+
+static int dst_check(struct in_addr dst, unsigned plen, struct uw_error *err)
+{
+	uint32_t mask = plen ? htonl(~0u << (32 - plen)) : 0;
+	char txt[INET_ADDRSTRLEN];
+
+	/* The kernel refuses a route whose destination has host bits set
+	 * ("Invalid prefix for given prefix length"); say it in our words. */
+	if (plen <= 32 && (dst.s_addr & ~mask)) {
+		struct in_addr net = { .s_addr = dst.s_addr & mask };
+		char ntxt[INET_ADDRSTRLEN];
+
+		inet_ntop(AF_INET, &dst, txt, sizeof(txt));
+		inet_ntop(AF_INET, &net, ntxt, sizeof(ntxt));
+		return uw_error_set(err, -EINVAL,
+				    "route destination %s/%u has host bits set: did you mean %s/%u?",
+				    txt, plen, ntxt, plen);
+	}
+	return 0;
+}
+
+static bool route_matches(struct rtnl_route *rt, int ifindex, struct in_addr dst, unsigned plen)
+{
+	struct nl_addr *d = rtnl_route_get_dst(rt);
+	struct rtnl_nexthop *nh;
+
+	if (rtnl_route_get_family(rt) != AF_INET || rtnl_route_get_table(rt) != RT_TABLE_MAIN ||
+	    rtnl_route_get_type(rt) != RTN_UNICAST || rtnl_route_get_scope(rt) != RT_SCOPE_LINK ||
+	    rtnl_route_get_nnexthops(rt) != 1)
+		return false;
+	if (!d || (unsigned)nl_addr_get_prefixlen(d) != plen)
+		return false;
+	/* A default route's dst has length 0 in libnl. */
+	if (plen > 0 && (nl_addr_get_len(d) != sizeof(dst) ||
+			 memcmp(nl_addr_get_binary_addr(d), &dst, sizeof(dst))))
+		return false;
+	nh = rtnl_route_nexthop_n(rt, 0);
+	return nh && rtnl_route_nh_get_ifindex(nh) == ifindex;
+}
+
+int uw_nl_route_probe(const char *ifname, struct in_addr dst, unsigned plen, struct uw_error *err)
+{
+	_auto_(nl_socket_free) struct nl_sock *sk = NULL;
+	_auto_(nl_cache_free) struct nl_cache *cache = NULL;
+	int ifindex, r;
+
+	r = prepare(ifname, plen, &sk, &ifindex, err);
+	if (r < 0)
+		return r;
+	r = dst_check(dst, plen, err);
+	if (r < 0)
+		return r;
+	r = rtnl_route_alloc_cache(sk, AF_INET, 0, &cache);
+	if (r < 0)
+		return uw_error_set(err, nle_to_errno(r), "cannot list routes: %s", nl_geterror(r));
+	for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o))
+		if (route_matches((struct rtnl_route *)o, ifindex, dst, plen))
+			return 1;
+	return 0;
+}
+
+static int route_change(const char *ifname, struct in_addr dst, unsigned plen, bool add,
+			struct uw_error *err)
+{
+	_auto_(nl_socket_free) struct nl_sock *sk = NULL;
+	_auto_(rtnl_route_put) struct rtnl_route *rt = NULL;
+	_auto_(nl_addr_put) struct nl_addr *d = NULL;
+	struct rtnl_nexthop *nh;
+	char txt[INET_ADDRSTRLEN];
+	int ifindex, r;
+
+	r = prepare(ifname, plen, &sk, &ifindex, err);
+	if (r < 0)
+		return r;
+	r = dst_check(dst, plen, err);
+	if (r < 0)
+		return r;
+	inet_ntop(AF_INET, &dst, txt, sizeof(txt));
+	r = nladdr_v4(dst, plen, &d, err);
+	if (r < 0)
+		return r;
+	rt = rtnl_route_alloc();
+	nh = rtnl_route_nh_alloc();
+	if (!rt || !nh) {
+		if (nh)
+			rtnl_route_nh_free(nh);
+		return uw_error_set(err, -ENOMEM, "out of memory");
+	}
+	rtnl_route_set_family(rt, AF_INET);
+	rtnl_route_set_table(rt, RT_TABLE_MAIN);
+	rtnl_route_set_type(rt, RTN_UNICAST);
+	rtnl_route_set_scope(rt, RT_SCOPE_LINK);
+	/* libnl defaults to proto static. `ip route add` (our shell
+	 * equivalent) writes proto boot, so add like it; for a delete, proto 0
+	 * matches any protocol in the kernel's lookup. */
+	rtnl_route_set_protocol(rt, add ? RTPROT_BOOT : 0);
+	r = rtnl_route_set_dst(rt, d);
+	if (r < 0) {
+		rtnl_route_nh_free(nh);
+		return uw_error_set(err, nle_to_errno(r), "cannot build the route: %s", nl_geterror(r));
+	}
+	rtnl_route_nh_set_ifindex(nh, ifindex);
+	rtnl_route_add_nexthop(rt, nh); /* the route owns nh from here */
+	kernel_errno = 0;
+	r = add ? rtnl_route_add(sk, rt, NLM_F_EXCL) : rtnl_route_delete(sk, rt, 0);
+	if (r >= 0)
+		return 0;
+	r = kerr(r);
+	if (r == -ESRCH)
+		r = -ENOENT;
+	if (r == -ENODEV)
+		return nodev_error(err, ifname);
+	if (add && r == -EEXIST)
+		return uw_error_set(err, -EEXIST, "route %s/%u is already in the main table", txt, plen);
+	/* The kernel answers ESRCH for "no such route". */
+	if (!add && r == -ENOENT)
+		return uw_error_set(err, -ENOENT, "there is no route %s/%u dev %s (nothing to remove)",
+				    txt, plen, ifname);
+	return uw_error_set(err, r, "cannot %s route %s/%u dev %s: %s%s", add ? "add" : "delete",
+			    txt, plen, ifname, strerror(-r), r == -EPERM ? " (run as root)" : "");
+}
+
+int uw_nl_route_add(const char *ifname, struct in_addr dst, unsigned plen, struct uw_error *err)
+{
+	return route_change(ifname, dst, plen, true, err);
+}
+
+int uw_nl_route_del(const char *ifname, struct in_addr dst, unsigned plen, struct uw_error *err)
+{
+	return route_change(ifname, dst, plen, false, err);
+}
+
+/* ---- sysctl ---- */
+
+#define SYSCTL_NAME_MAX 200
+
+static int sysctl_path(const char *name, char *path, size_t len, struct uw_error *err)
+{
+	size_t n, comp = 0;
+
+	if (!name || !*name)
+		return uw_error_set(err, -EINVAL, "no sysctl name given");
+	n = strnlen(name, SYSCTL_NAME_MAX + 1);
+	if (n > SYSCTL_NAME_MAX)
+		return uw_error_set(err, -EINVAL, "sysctl name \"%.40s...\" is too long", name);
+	/* Only the network settings are ours to touch. */
+	if (strncmp(name, "net.", 4))
+		return uw_error_set(err, -EINVAL,
+				    "sysctl \"%s\" is not a network setting (net.*): refusing to touch it",
+				    name);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		if (c == '.') {
+			if (comp == 0)
+				goto bad;
+			comp = 0;
+			continue;
+		}
+		/* No '/' (it would walk the tree), no '.' runs (".."), nothing
+		 * that is not in a kernel setting or interface name. */
+		if (!(isascii(c) && (isalnum(c) || strchr("_@:-", c))) || ++comp > 64)
+			goto bad;
+	}
+	if (comp == 0)
+		goto bad;
+	if (snprintf(path, len, "/proc/sys/%s", name) >= (int)len)
+		goto bad;
+	for (char *p = path + strlen("/proc/sys/"); *p; p++)
+		if (*p == '.')
+			*p = '/';
+	return 0;
+bad:
+	return uw_error_set(err, -EINVAL,
+			    "\"%s\" is not a valid sysctl name: use the dotted form, e.g. net.ipv4.ip_forward",
+			    name);
+}
+
+int uw_sysctl_read(const char *name, char *buf, size_t len, struct uw_error *err)
+{
+	char path[SYSCTL_NAME_MAX + 16];
+	_auto_fd_ int fd = -1;
+	ssize_t n;
+	int r;
+
+	r = sysctl_path(name, path, sizeof(path), err);
+	if (r < 0)
+		return r;
+	if (!buf || len < 2)
+		return uw_error_set(err, -EINVAL, "no room to read sysctl %s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		r = -errno;
+		if (r == -ENOENT)
+			return uw_error_set(err, r,
+					    "setting %s does not exist (interface gone, or IPv4 not "
+					    "available?)", name);
+		return uw_error_set(err, r, "cannot read %s: %s", name, strerror(-r));
+	}
+	/* Read one byte more than fits to notice truncation. */
+	{
+		char tmp[4096];
+		size_t want = len < sizeof(tmp) ? len : sizeof(tmp);
+
+		do
+			n = read(fd, tmp, want);
+		while (n < 0 && errno == EINTR);
+		if (n < 0)
+			return uw_error_set(err, -errno, "cannot read %s: %s", name, strerror(errno));
+		while (n > 0 && (tmp[n - 1] == '\n' || tmp[n - 1] == ' '))
+			n--;
+		if ((size_t)n >= len)
+			return uw_error_set(err, -E2BIG, "value of %s is longer than expected", name);
+		memcpy(buf, tmp, (size_t)n);
+		buf[n] = '\0';
+	}
+	return 0;
+}
+
+int uw_sysctl_write(const char *name, const char *value, struct uw_error *err)
+{
+	char path[SYSCTL_NAME_MAX + 16];
+	_auto_fd_ int fd = -1;
+	size_t vlen;
+	ssize_t n;
+	int r;
+
+	r = sysctl_path(name, path, sizeof(path), err);
+	if (r < 0)
+		return r;
+	if (!value || !*value)
+		return uw_error_set(err, -EINVAL, "no value given for %s", name);
+	vlen = strnlen(value, 64);
+	if (vlen >= 64)
+		return uw_error_set(err, -EINVAL, "value for %s is too long", name);
+	for (size_t i = 0; i < vlen; i++)
+		if (!isprint((unsigned char)value[i]))
+			return uw_error_set(err, -EINVAL,
+					    "value for %s contains a control character", name);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0) {
+		r = -errno;
+		if (r == -ENOENT)
+			return uw_error_set(err, r, "setting %s does not exist (interface gone?)", name);
+		return uw_error_set(err, r, "cannot change %s: %s%s", name, strerror(-r),
+				    (r == -EACCES || r == -EPERM || r == -EROFS) ? " (run as root)" : "");
+	}
+	do
+		n = write(fd, value, vlen);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		/* The kernel answers EINVAL for a value out of range. */
+		return uw_error_set(err, -errno, "cannot set %s to \"%s\": %s", name, value,
+				    strerror(errno));
+	if ((size_t)n != vlen)
+		return uw_error_set(err, -EIO, "short write setting %s", name);
+	return 0;
+}
+
+/* ---- link monitor ---- */
+
+struct uw_nl_monitor {
+	struct nl_sock *sk;
+	int *known;       /* ifindexes seen, to tell NEW from CHANGED */
+	size_t n_known, cap_known;
+	void (*cb)(const struct uw_link_event *ev, void *ud);
+	void *ud;
+	int delivered;
+};
+
+static ssize_t known_find(const struct uw_nl_monitor *m, int ifindex)
+{
+	for (size_t i = 0; i < m->n_known; i++)
+		if (m->known[i] == ifindex)
+			return (ssize_t)i;
+	return -1;
+}
+
+static void known_add(struct uw_nl_monitor *m, int ifindex)
+{
+	if (known_find(m, ifindex) >= 0)
+		return;
+	if (m->n_known == m->cap_known) {
+		m->cap_known = m->cap_known ? m->cap_known * 2 : 16;
+		m->known = uw_realloc(m->known, m->cap_known * sizeof(*m->known));
+	}
+	m->known[m->n_known++] = ifindex;
+}
+
+static void known_del(struct uw_nl_monitor *m, int ifindex)
+{
+	ssize_t i = known_find(m, ifindex);
+
+	if (i >= 0)
+		m->known[i] = m->known[--m->n_known];
+}
+
+static int monitor_valid(struct nl_msg *msg, void *arg)
+{
+	struct uw_nl_monitor *m = arg;
+	struct nlmsghdr *h = nlmsg_hdr(msg);
+	struct nlattr *tb[IFLA_MAX + 1];
+	struct uw_link_event ev = { 0 };
+	struct ifinfomsg *ifi;
+
+	if (h->nlmsg_type != RTM_NEWLINK && h->nlmsg_type != RTM_DELLINK)
+		return NL_OK;
+	/* Parse the message by hand: we need three fields, not a cache. */
+	if (nlmsg_parse(h, sizeof(*ifi), tb, IFLA_MAX, NULL) < 0)
+		return NL_OK;
+	ifi = nlmsg_data(h);
+	ev.ifindex = ifi->ifi_index;
+	ev.admin_up = ifi->ifi_flags & IFF_UP;
+	ev.lower_up = ifi->ifi_flags & IFF_LOWER_UP;
+	if (tb[IFLA_IFNAME])
+		uw_strlcpy(ev.ifname, nla_get_string(tb[IFLA_IFNAME]), sizeof(ev.ifname));
+	if (h->nlmsg_type == RTM_DELLINK) {
+		ev.type = UW_LINK_DEL;
+		known_del(m, ev.ifindex);
+	} else if (known_find(m, ev.ifindex) < 0) {
+		ev.type = UW_LINK_NEW;
+		known_add(m, ev.ifindex);
+	} else {
+		ev.type = UW_LINK_CHANGED;
+	}
+	m->delivered++;
+	if (m->cb)
+		m->cb(&ev, m->ud);
+	return NL_OK;
+}
+
+void uw_nl_monitor_free(struct uw_nl_monitor *mon)
+{
+	if (!mon)
+		return;
+	if (mon->sk)
+		nl_socket_free(mon->sk);
+	free(mon->known);
+	free(mon);
+}
+
+int uw_nl_monitor_new(struct uw_nl_monitor **out, struct uw_error *err)
+{
+	_auto_(uw_nl_monitor_free) struct uw_nl_monitor *m = uw_malloc0(sizeof(*m));
+	_auto_(nl_socket_free) struct nl_sock *dump = NULL;
+	_auto_(nl_cache_free) struct nl_cache *links = NULL;
+	int r;
+
+	m->sk = nl_socket_alloc();
+	if (!m->sk)
+		return uw_error_set(err, -ENOMEM, "out of memory opening a netlink socket");
+	/* Events carry sequence number 0: without this libnl rejects every
+	 * one of them as a sequence mismatch. */
+	nl_socket_disable_seq_check(m->sk);
+	nl_socket_modify_cb(m->sk, NL_CB_VALID, NL_CB_CUSTOM, monitor_valid, m);
+	r = nl_connect(m->sk, NETLINK_ROUTE);
+	if (r >= 0)
+		r = nl_socket_add_membership(m->sk, RTNLGRP_LINK);
+	if (r >= 0)
+		r = nl_socket_set_nonblocking(m->sk);
+	if (r < 0)
+		return uw_error_set(err, nle_to_errno(r), "cannot subscribe to link events: %s",
+				    nl_geterror(r));
+	/* Join first, dump second: a link that appears in between is in the
+	 * dump and reported as CHANGED, but none is missed. The dump uses its
+	 * own socket so its replies never mix with events. */
+	r = nl_open(&dump, err);
+	if (r < 0)
+		return r;
+	r = rtnl_link_alloc_cache(dump, AF_UNSPEC, &links);
+	if (r < 0)
+		return uw_error_set(err, nle_to_errno(r), "cannot list interfaces: %s", nl_geterror(r));
+	for (struct nl_object *o = nl_cache_get_first(links); o; o = nl_cache_get_next(o))
+		known_add(m, rtnl_link_get_ifindex((struct rtnl_link *)o));
+	*out = uw_steal_ptr(&m);
+	return 0;
+}
+
+int uw_nl_monitor_fd(const struct uw_nl_monitor *mon)
+{
+	return mon ? nl_socket_get_fd(mon->sk) : -EINVAL;
+}
+
+int uw_nl_monitor_dispatch(struct uw_nl_monitor *mon,
+			   void (*cb)(const struct uw_link_event *ev, void *ud), void *ud,
+			   struct uw_error *err)
+{
+	int r;
+
+	if (!mon)
+		return uw_error_set(err, -EINVAL, "no link monitor");
+	mon->cb = cb;
+	mon->ud = ud;
+	mon->delivered = 0;
+	/* Non-blocking socket: read until the kernel has nothing more. */
+	for (;;) {
+		r = nl_recvmsgs_default(mon->sk);
+		if (r >= 0)
+			continue;
+		if (r == -NLE_AGAIN)
+			break;
+		if (r == -NLE_INTR)
+			continue;
+		mon->cb = NULL;
+		/* ENOBUFS (receive queue overrun) arrives as NLE_NOMEM. */
+		if (r == -NLE_NOMEM)
+			return uw_error_set(err, -ENOBUFS,
+					    "some interface events were lost (too many at once): rescan");
+		return uw_error_set(err, nle_to_errno(r), "cannot read interface events: %s",
+				    nl_geterror(r));
+	}
+	mon->cb = NULL;
+	return mon->delivered;
+}

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/*
+ * Small handles over the kernel's routing netlink (libnl-route-3) and over
+ * /proc/sys. No libnl type leaves core/nl.c: callers name interfaces by name
+ * and addresses by struct in_addr. Every call opens its own short-lived
+ * netlink socket, so the functions are independent of each other and act on
+ * the network namespace the calling thread is in at the time of the call.
+ *
+ * Conventions: "already there" is an answer, not a failure (-EEXIST from an
+ * add, -ENOENT from a delete); a vanished interface is -ENODEV with a
+ * sentence telling the user what to do; bad names are -EINVAL and change
+ * nothing.
+ */
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/error.h"
+#include "core/util.h"
+
+#define UW_NL_IFNAME_MAX 16 /* IFNAMSIZ, with the NUL */
+
+/*
+ * Check an interface name before it reaches the kernel or a shell text shown
+ * to people: 1..15 bytes of [A-Za-z0-9_.@:-], not "." or "..". Returns 0 or
+ * -EINVAL with a sentence.
+ */
+int uw_nl_ifname_check(const char *ifname, struct uw_error *err);
+
+/* The interface index of @ifname (> 0), or -ENODEV ("interface usb0 does not
+ * exist (any more?) ...") or another negative errno. */
+int uw_nl_link_index(const char *ifname, struct uw_error *err);
+
+/* The current name of interface @ifindex into @buf (UW_NL_IFNAME_MAX bytes).
+ * udev may rename a fresh gadget (usb0 -> enx...) right after it appears:
+ * whoever keeps an interface across time keeps its index and re-reads the
+ * name. Returns 0 or -ENODEV. */
+int uw_nl_link_name(int ifindex, char *buf, size_t len, struct uw_error *err);
+
+/* 1 if @ifname is administratively up (IFF_UP), 0 if down, <0 on error. */
+int uw_nl_link_is_up(const char *ifname, struct uw_error *err);
+
+/* Set the administrative state of @ifname (ip link set IF up|down).
+ * Returns 0 (also when it already was in that state) or <0. */
+int uw_nl_link_set_up(const char *ifname, bool up, struct uw_error *err);
+
+/* Is the IPv4 address @a/@plen on @ifname? 1 present, 0 absent, <0 error.
+ * Address and prefix length must both match (the kernel treats
+ * 192.168.0.200/24 and 192.168.0.200/29 as two different addresses). */
+int uw_nl_addr_probe(const char *ifname, struct in_addr a, unsigned plen, struct uw_error *err);
+
+/* Add @a/@plen to @ifname (ip addr add A/PLEN dev IF). -EEXIST if it is
+ * already there (nothing changed). */
+int uw_nl_addr_add(const char *ifname, struct in_addr a, unsigned plen, struct uw_error *err);
+
+/* Remove @a/@plen from @ifname (ip addr del A/PLEN dev IF). -ENOENT if it
+ * was not there. */
+int uw_nl_addr_del(const char *ifname, struct in_addr a, unsigned plen, struct uw_error *err);
+
+/* Is there a device route @dst/@plen via @ifname in the main table with
+ * scope link (ip route show DST/PLEN dev IF scope link)? 1/0/<0. */
+int uw_nl_route_probe(const char *ifname, struct in_addr dst, unsigned plen, struct uw_error *err);
+
+/* Add a device route @dst/@plen dev @ifname scope link to the main table
+ * (ip route add DST/PLEN dev IF scope link). @dst must be the network
+ * address of the prefix (-EINVAL otherwise). -EEXIST if it is there. */
+int uw_nl_route_add(const char *ifname, struct in_addr dst, unsigned plen, struct uw_error *err);
+
+/* Delete the device route @dst/@plen dev @ifname from the main table
+ * (ip route del DST/PLEN dev IF). -ENOENT if it was not there. */
+int uw_nl_route_del(const char *ifname, struct in_addr dst, unsigned plen, struct uw_error *err);
+
+/*
+ * Sysctls through /proc/sys. @name is in dotted form ("net.ipv4.ip_forward",
+ * "net.ipv4.conf.usb0.rp_filter") and must start with "net."; components are
+ * 1..64 bytes of [A-Za-z0-9_@:-] (so no "/", no "..", no empty component).
+ * Interface names that contain a dot (eth0.100) cannot be named this way.
+ */
+
+/* Read a sysctl into @buf (trailing newline removed). Returns 0 or <0
+ * (-ENOENT: no such setting, -E2BIG: @buf too small). */
+int uw_sysctl_read(const char *name, char *buf, size_t len, struct uw_error *err);
+
+/* Write @value (1..63 printable bytes, no newline) to a sysctl. Returns 0
+ * or <0 (-EACCES/-EPERM: needs root, -ENOENT, -EINVAL from the kernel). */
+int uw_sysctl_write(const char *name, const char *value, struct uw_error *err);
+
+/* Link events. */
+enum uw_link_event_type {
+	UW_LINK_NEW,     /* an interface appeared (index not seen before) */
+	UW_LINK_CHANGED, /* flags, state or name of a known interface changed */
+	UW_LINK_DEL,     /* an interface went away */
+};
+
+struct uw_link_event {
+	enum uw_link_event_type type;
+	int ifindex;
+	char ifname[UW_NL_IFNAME_MAX];
+	bool admin_up;  /* IFF_UP */
+	bool lower_up;  /* IFF_LOWER_UP: carrier */
+};
+
+struct uw_nl_monitor;
+
+/* Subscribe to link events (RTNLGRP_LINK) of the current network namespace.
+ * Interfaces existing at this moment are known: they are reported as CHANGED,
+ * not NEW. Returns 0 and *out, or <0. */
+int uw_nl_monitor_new(struct uw_nl_monitor **out, struct uw_error *err);
+
+/* The file descriptor to poll() for POLLIN. Non-blocking. */
+int uw_nl_monitor_fd(const struct uw_nl_monitor *mon);
+
+/* Read every pending event and call @cb for each. Returns the number of
+ * events delivered (0 if none was pending), or <0; -ENOBUFS means the kernel
+ * dropped events because they were not read in time: rescan. */
+int uw_nl_monitor_dispatch(struct uw_nl_monitor *mon,
+			   void (*cb)(const struct uw_link_event *ev, void *ud), void *ud,
+			   struct uw_error *err);
+
+/* Unsubscribe and free (NULL is fine). */
+void uw_nl_monitor_free(struct uw_nl_monitor *mon);
+UW_DEFINE_CLEANUP(struct uw_nl_monitor, uw_nl_monitor_free)
