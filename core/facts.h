@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/*
+ * What the plan needs to know about the host, in one plain struct: filled
+ * from the live inventory by uw_facts_read(), or by hand in unit tests. The
+ * plan never reads the system itself, so it can be tested on any machine.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/error.h"
+#include "core/fw.h"
+#include "core/ip4.h"
+
+#define UW_FACTS_MAX_ROUTES 256
+#define UW_FACTS_NOTE_MAX 320
+
+struct uw_facts_route {
+	struct uw_ip4_net net;          /* destination (an address's own subnet for is_address) */
+	char dev[UW_IFNAME_MAX];
+	struct in_addr gateway;         /* 0 = on-link */
+	bool is_address;                /* a local address, not a route */
+	struct in_addr address;         /* for is_address: the address itself */
+};
+
+struct uw_facts {
+	struct uw_facts_route routes[UW_FACTS_MAX_ROUTES];
+	size_t n_routes;
+	char default_iface[UW_IFNAME_MAX];  /* "" = no default route */
+	struct in_addr default_gw;
+
+	struct in_addr dns[3];              /* real upstream servers (never a loopback stub) */
+	size_t n_dns;
+	bool dns_stub;                      /* resolv.conf points at a local stub */
+	char dns_note[UW_FACTS_NOTE_MAX];   /* where the servers came from, in plain words */
+
+	int ip_forward;                     /* -1 unknown */
+	bool have_fw;                       /* fw was read */
+	struct uw_fw_inventory fw;
+};
+
+/* Fill @f from the running system (the calling thread's namespace). */
+int uw_facts_read(struct uw_facts *f, struct uw_error *err);

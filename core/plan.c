@@ -1,0 +1,737 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "core/plan.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/nl.h"
+#include "core/util.h"
+
+static const char *const kind_names[UW_ACT__COUNT] = {
+	[UW_ACT_ADDR] = "addr", [UW_ACT_LINK_UP] = "link", [UW_ACT_ROUTE] = "route",
+	[UW_ACT_SYSCTL] = "sysctl", [UW_ACT_FW] = "fw",
+};
+
+const char *uw_action_kind_name(enum uw_action_kind k)
+{
+	return (unsigned)k < UW_ACT__COUNT ? kind_names[k] : "?";
+}
+
+static void note(struct uw_plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note(struct uw_plan *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (p->n_notes >= UW_PLAN_MAX_NOTES)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(p->notes[p->n_notes++], sizeof(p->notes[0]), fmt, ap);
+	va_end(ap);
+}
+
+static struct uw_action *add(struct uw_plan *p, enum uw_action_kind k, const char *iface)
+{
+	struct uw_action *a = &p->actions[p->n++];
+
+	memset(a, 0, sizeof(*a));
+	a->kind = k;
+	if (iface)
+		uw_strlcpy(a->iface, iface, sizeof(a->iface));
+	return a;
+}
+
+static struct uw_action *add_fw(struct uw_plan *p, enum uw_fw_backend be, enum uw_fw_rule_kind k)
+{
+	struct uw_action *a = add(p, UW_ACT_FW, NULL);
+
+	a->fw = be;
+	a->rule.kind = k;
+	return a;
+}
+
+/* The DNS server the proxy forwards to: the host's first real upstream that
+ * is reachable from outside the USB link. */
+static int pick_upstream(const struct uw_facts *f, const struct uw_ip4_net *usb, struct in_addr *out,
+			 struct uw_error *err)
+{
+	for (size_t i = 0; i < f->n_dns; i++) {
+		if (uw_ip4_is_loopback(f->dns[i]) || uw_ip4_net_contains(usb, f->dns[i]))
+			continue;
+		*out = f->dns[i];
+		return 0;
+	}
+	if (f->dns_stub)
+		return uw_error_set(err, -ENOENT,
+				    "The desktop's resolv.conf points at a local stub resolver (127.0.0.53) and "
+				    "the real upstream server could not be found (systemd-resolved's "
+				    "/run/systemd/resolve/resolv.conf is missing or empty). A proxy to a loopback "
+				    "address cannot work: use --dns static --dns-server ADDRESS.");
+	return uw_error_set(err, -ENOENT,
+			    "The desktop has no DNS server in its resolv.conf to forward the phone's queries "
+			    "to: use --dns static --dns-server ADDRESS, or --dns none.");
+}
+
+int uw_plan_build(const struct uw_choices *choices, const struct uw_facts *facts,
+		  struct uw_plan *plan, struct uw_error *err)
+{
+	struct uw_choices *c = &plan->choices;
+	char hs[UW_IP4_STRLEN], ps[UW_IP4_STRLEN], ns[UW_IP4_STRLEN];
+	struct uw_ip4_net usb;
+	enum uw_fw_backend nat_be;
+
+	memset(plan, 0, sizeof(*plan));
+	*c = *choices;
+	if (!c->iface[0])
+		return uw_error_set(err, -ENODEV, "No phone interface was chosen or found: plug the phone in "
+				    "(and boot it past the boot menu), then run 'usbnet-wizard detect', or name "
+				    "the interface with --iface.");
+	if (uw_ifname_check(c->iface, err) < 0)
+		return -EINVAL;
+	uw_ip4_str(c->host_ip, hs);
+	uw_ip4_str(c->phone_ip, ps);
+
+	/* Overlap with the choices as given (the user's netmask or the preset's). */
+	uw_overlap_find(facts, c->iface, c->host_ip, c->phone_ip, c->plen, &plan->overlap);
+	if (plan->overlap.n) {
+		if (!c->plen_set && plan->overlap.fix == UW_OVERLAP_FIX_32) {
+			c->plen = 32;
+			plan->netmask_from_overlap = true;
+			note(plan, "Overlap: %s The netmask is therefore /32 with a host route to %s "
+			     "(choose another with --netmask).", plan->overlap.explanation, ps);
+		} else if (plan->overlap.fix == UW_OVERLAP_FIX_SUBNET) {
+			return uw_error_set(err, -EADDRINUSE, "%s", plan->overlap.explanation);
+		} else {
+			note(plan, "Warning: %s", plan->overlap.explanation);
+		}
+	}
+	if (uw_ip4_check_pair(c->host_ip, c->phone_ip, c->plen, err) < 0)
+		return -EINVAL;
+	usb.plen = c->plen == 32 ? 32 : c->plen;
+	usb.addr = uw_ip4_network(c->plen == 32 ? c->phone_ip : c->host_ip, usb.plen);
+
+	if (c->nat && !c->out_iface[0]) {
+		if (!facts->default_iface[0])
+			return uw_error_set(err, -ENETUNREACH,
+					    "The desktop has no default route, so there is no internet connection "
+					    "to share with the phone. Connect the desktop first, name the outgoing "
+					    "interface with --out-iface, or use --no-nat for a link to the phone only.");
+		uw_strlcpy(c->out_iface, facts->default_iface, sizeof(c->out_iface));
+	}
+	if (c->nat && !strcmp(c->out_iface, c->iface))
+		return uw_error_set(err, -EINVAL, "The outgoing interface cannot be the phone's own interface %s.",
+				    c->iface);
+
+	nat_be = c->fw;
+	if (facts->have_fw)
+		nat_be = uw_fw_backend_resolve(c->fw, &facts->fw);
+	else if (nat_be == UW_FW_AUTO)
+		nat_be = UW_FW_NFTABLES;
+
+	/* 1. Address, link, host route: the seed's `ip addr add`, `ifconfig usb0 up`, `route add -host`. */
+	struct uw_action *a = add(plan, UW_ACT_ADDR, c->iface);
+	a->addr = c->host_ip;
+	a->plen = c->plen;
+	add(plan, UW_ACT_LINK_UP, c->iface);
+	if (c->plen == 32) {
+		a = add(plan, UW_ACT_ROUTE, c->iface);
+		a->addr = c->phone_ip;
+		a->plen = 32;
+		snprintf(a->why, sizeof(a->why), "with a /32 address the desktop needs this route to know the "
+			 "phone is on %s (and strict rp_filter needs it for the replies)", c->iface);
+	}
+
+	if (c->nat) {
+		/* 2. Forwarding. */
+		a = add(plan, UW_ACT_SYSCTL, NULL);
+		uw_strlcpy(a->sysctl, "net.ipv4.ip_forward", sizeof(a->sysctl));
+		uw_strlcpy(a->value, "1", sizeof(a->value));
+		if (facts->ip_forward == 1)
+			snprintf(a->why, sizeof(a->why), "already on; kept as it is");
+		else
+			snprintf(a->why, sizeof(a->why), "the desktop must pass packets between %s and %s",
+				 c->iface, c->out_iface);
+
+		/* 3. Someone else's firewall drops forwarded traffic: accept ours where the drop is. */
+		if (facts->have_fw) {
+			const struct uw_fw_inventory *fi = &facts->fw;
+			bool docker_done = false;
+
+			for (size_t i = 0; i < fi->n_drops; i++) {
+				const struct uw_fw_drop_chain *d = &fi->drops[i];
+				const char *chain = d->chain;
+				enum uw_fw_backend be = d->backend;
+
+				/* Docker's FORWARD jumps to DOCKER-USER first: that is where ours go. */
+				if (fi->docker_user && fi->docker_user_backend == be &&
+				    (!strcmp(d->chain, "FORWARD") || strstr(d->chain, " FORWARD"))) {
+					if (docker_done)
+						continue;
+					chain = fi->docker_user_chain;
+					docker_done = true;
+				}
+				for (int dir = 0; dir < 2; dir++) {
+					a = add_fw(plan, be, UW_FW_FORWARD_ACCEPT);
+					uw_strlcpy(a->rule.chain, chain, sizeof(a->rule.chain));
+					uw_strlcpy(dir ? a->rule.out_iface : a->rule.in_iface, c->iface, UW_IFNAME_MAX);
+					snprintf(a->why, sizeof(a->why), "%s", d->why[0] ? d->why :
+						 "this chain drops forwarded traffic; an accept elsewhere would not help");
+					if (plan->n >= UW_PLAN_MAX_ACTIONS - 4)
+						break;
+				}
+				if (plan->n >= UW_PLAN_MAX_ACTIONS - 4)
+					break;
+			}
+			if (fi->n_drops)
+				note(plan, "The desktop's firewall drops forwarded traffic (%s). usbnet-wizard puts "
+				     "its own tagged accept rules for %s into that chain, because an accept "
+				     "anywhere else would not override the drop.", fi->drops[0].why[0] ?
+				     fi->drops[0].why : fi->drops[0].chain, c->iface);
+			if (fi->firewalld_running)
+				note(plan, "firewalld is running and may rewrite the firewall when it reloads; if "
+				     "sharing stops later, add %s to firewalld's trusted zone and enable "
+				     "masquerading there (firewall-cmd --zone=trusted --add-interface=%s; "
+				     "firewall-cmd --zone=public --add-masquerade).", c->iface, c->iface);
+		}
+
+		/* 4. Masquerade: the seed's `iptables -t nat -A POSTROUTING -s NET -j MASQUERADE`. */
+		a = add_fw(plan, nat_be, UW_FW_MASQUERADE);
+		a->rule.src = usb.addr;
+		a->rule.src_len = usb.plen;
+		uw_strlcpy(a->rule.out_iface, c->out_iface, sizeof(a->rule.out_iface));
+	}
+
+	/* 5. DNS. */
+	switch (c->dns) {
+	case UW_DNS_PROXY: {
+		struct in_addr up;
+		int r = pick_upstream(facts, &usb, &up, err);
+
+		if (r < 0)
+			return r;
+		if (!c->nat)
+			note(plan, "DNS proxy without NAT: the forwarded queries leave with the phone's own "
+			     "address, so the upstream server needs a route back to %s.", ps);
+		for (int i = 0; i < 2; i++) {
+			a = add_fw(plan, nat_be, UW_FW_DNAT);
+			a->rule.proto = i ? IPPROTO_UDP : IPPROTO_TCP;
+			a->rule.src = c->phone_ip;
+			a->rule.src_len = 32;
+			a->rule.dst = c->host_ip;
+			a->rule.dst_len = 32;
+			a->rule.dport = 53;
+			a->rule.to = up;
+			snprintf(a->why, sizeof(a->why), "the phone asks the desktop (%s) for names; this "
+				 "forwards the question to %s", hs, uw_ip4_str(up, ns));
+		}
+		c->dns_servers[0] = up;
+		c->n_dns_servers = 1;
+		if (facts->dns_note[0])
+			note(plan, "DNS: %s", facts->dns_note);
+		note(plan, "DNS: the phone's resolv.conf must say 'nameserver %s' (a FreeRunner's does; "
+		     "'usbnet-wizard check --fix' sets it).", hs);
+		break;
+	}
+	case UW_DNS_STATIC:
+		if (c->n_dns_servers == 0)
+			return uw_error_set(err, -EINVAL, "DNS mode static needs at least one server: add "
+					    "--dns-server ADDRESS (your router's, or your provider's).");
+		note(plan, "DNS: the phone's resolv.conf is written by 'usbnet-wizard check --fix' (or the "
+		     "wizard's phone step) with the servers you gave.");
+		break;
+	case UW_DNS_COPY:
+		if (facts->n_dns == 0)
+			return uw_error_set(err, -ENOENT, "DNS mode copy: the desktop has no usable DNS server "
+					    "to copy%s. Use --dns static --dns-server ADDRESS.",
+					    facts->dns_stub ? " (resolv.conf names only a local stub)" : "");
+		c->n_dns_servers = 0;
+		for (size_t i = 0; i < facts->n_dns && i < UW_MAX_DNS; i++)
+			c->dns_servers[c->n_dns_servers++] = facts->dns[i];
+		note(plan, "DNS: the desktop's servers are copied to the phone's resolv.conf by "
+		     "'usbnet-wizard check --fix' (or the wizard's phone step)%s.",
+		     facts->dns_stub ? "; the real upstream servers are used, not the 127.0.0.53 stub" : "");
+		break;
+	case UW_DNS_NONE:
+		break;
+	}
+
+	/* Every firewall rule must make sense before anything is touched. */
+	for (size_t i = 0; i < plan->n; i++) {
+		if (plan->actions[i].kind != UW_ACT_FW)
+			continue;
+		if (uw_fw_rule_validate(plan->actions[i].fw, &plan->actions[i].rule, err) < 0)
+			return uw_error_prefix(err, "Internal plan error");
+	}
+	return 0;
+}
+
+/* ---- describe / shell -------------------------------------------------- */
+
+void uw_action_describe(const struct uw_action *a, char *buf, size_t len)
+{
+	char s[UW_IP4_STRLEN], m[UW_IP4_STRLEN];
+
+	switch (a->kind) {
+	case UW_ACT_ADDR:
+		snprintf(buf, len, "Give the desktop the address %s/%u (netmask %s) on %s, the USB link "
+			 "to the phone", uw_ip4_str(a->addr, s), a->plen, uw_ip4_mask_str(a->plen, m), a->iface);
+		break;
+	case UW_ACT_LINK_UP:
+		snprintf(buf, len, "Bring %s up", a->iface);
+		break;
+	case UW_ACT_ROUTE:
+		snprintf(buf, len, "Route %s/%u directly to %s", uw_ip4_str(a->addr, s), a->plen, a->iface);
+		break;
+	case UW_ACT_SYSCTL:
+		if (!strcmp(a->sysctl, "net.ipv4.ip_forward"))
+			snprintf(buf, len, "Let the desktop forward packets (IPv4 forwarding %s)",
+				 !strcmp(a->value, "1") ? "on" : "off");
+		else
+			snprintf(buf, len, "Set %s to %s", a->sysctl, a->value);
+		break;
+	case UW_ACT_FW:
+		uw_fw_rule_describe(&a->rule, buf, len);
+		break;
+	default:
+		snprintf(buf, len, "?");
+	}
+}
+
+void uw_action_shell(const struct uw_action *a, bool undo, char *buf, size_t len)
+{
+	char s[UW_IP4_STRLEN];
+
+	switch (a->kind) {
+	case UW_ACT_ADDR:
+		snprintf(buf, len, "ip addr %s %s/%u dev %s", undo ? "del" : "add", uw_ip4_str(a->addr, s),
+			 a->plen, a->iface);
+		break;
+	case UW_ACT_LINK_UP:
+		snprintf(buf, len, "ip link set %s %s", a->iface, undo ? "down" : "up");
+		break;
+	case UW_ACT_ROUTE:
+		snprintf(buf, len, "ip route %s %s/%u dev %s", undo ? "del" : "add", uw_ip4_str(a->addr, s),
+			 a->plen, a->iface);
+		break;
+	case UW_ACT_SYSCTL:
+		snprintf(buf, len, "sysctl -w %s=%s", a->sysctl,
+			 undo ? (a->old_value[0] ? a->old_value : "0") : a->value);
+		break;
+	case UW_ACT_FW:
+		uw_fw_rule_shell(a->fw, &a->rule, !undo, buf, len);
+		break;
+	default:
+		snprintf(buf, len, "# ?");
+	}
+}
+
+/* ---- probe / capture / apply / revert ---------------------------------- */
+
+int uw_action_probe(const struct uw_action *a, struct uw_error *err)
+{
+	char v[32];
+	int r;
+
+	switch (a->kind) {
+	case UW_ACT_ADDR:
+		return uw_nl_addr_probe(a->iface, a->addr, a->plen, err);
+	case UW_ACT_LINK_UP:
+		return uw_nl_link_is_up(a->iface, err);
+	case UW_ACT_ROUTE:
+		return uw_nl_route_probe(a->iface, a->addr, a->plen, err);
+	case UW_ACT_SYSCTL:
+		r = uw_sysctl_read(a->sysctl, v, sizeof(v), err);
+		if (r < 0)
+			return r;
+		return !strcmp(v, a->value);
+	case UW_ACT_FW:
+		return uw_fw_rule_probe(a->fw, &a->rule, err);
+	default:
+		return uw_error_set(err, -EINVAL, "unknown action");
+	}
+}
+
+int uw_action_capture(struct uw_action *a, struct uw_error *err)
+{
+	int r;
+
+	switch (a->kind) {
+	case UW_ACT_LINK_UP:
+		r = uw_nl_link_is_up(a->iface, err);
+		if (r < 0)
+			return r;
+		a->was_up = r;
+		return 0;
+	case UW_ACT_SYSCTL:
+		return uw_sysctl_read(a->sysctl, a->old_value, sizeof(a->old_value), err);
+	default:
+		return 0;
+	}
+}
+
+int uw_action_apply(const struct uw_action *a, struct uw_error *err)
+{
+	switch (a->kind) {
+	case UW_ACT_ADDR:
+		return uw_nl_addr_add(a->iface, a->addr, a->plen, err);
+	case UW_ACT_LINK_UP:
+		if (a->was_up)
+			return -EEXIST;
+		return uw_nl_link_set_up(a->iface, true, err);
+	case UW_ACT_ROUTE:
+		return uw_nl_route_add(a->iface, a->addr, a->plen, err);
+	case UW_ACT_SYSCTL:
+		if (!strcmp(a->old_value, a->value))
+			return -EEXIST;
+		return uw_sysctl_write(a->sysctl, a->value, err);
+	case UW_ACT_FW:
+		return uw_fw_rule_add(a->fw, &a->rule, err);
+	default:
+		return uw_error_set(err, -EINVAL, "unknown action");
+	}
+}
+
+int uw_action_revert(const struct uw_action *a, struct uw_error *err)
+{
+	int r;
+
+	switch (a->kind) {
+	case UW_ACT_ADDR:
+		r = uw_nl_addr_del(a->iface, a->addr, a->plen, err);
+		break;
+	case UW_ACT_LINK_UP:
+		if (a->was_up)
+			return 0;
+		r = uw_nl_link_set_up(a->iface, false, err);
+		break;
+	case UW_ACT_ROUTE:
+		r = uw_nl_route_del(a->iface, a->addr, a->plen, err);
+		break;
+	case UW_ACT_SYSCTL:
+		if (!a->old_value[0])
+			return 0;
+		r = uw_sysctl_write(a->sysctl, a->old_value, err);
+		break;
+	case UW_ACT_FW:
+		r = uw_fw_rule_del(a->fw, &a->rule, err);
+		break;
+	default:
+		return uw_error_set(err, -EINVAL, "unknown action");
+	}
+	/*
+	 * Gone already is fine: a crash can come between journaling a step
+	 * and making it, and unplugging the phone takes its address and
+	 * routes with it.
+	 */
+	if (r == -ENOENT || r == -ENODEV || r == -ESRCH) {
+		uw_error_clear(err);
+		return 0;
+	}
+	return r;
+}
+
+bool uw_action_same(const struct uw_action *a, const struct uw_action *b)
+{
+	if (a->kind != b->kind)
+		return false;
+	switch (a->kind) {
+	case UW_ACT_ADDR:
+	case UW_ACT_ROUTE:
+		return !strcmp(a->iface, b->iface) && a->addr.s_addr == b->addr.s_addr && a->plen == b->plen;
+	case UW_ACT_LINK_UP:
+		return !strcmp(a->iface, b->iface);
+	case UW_ACT_SYSCTL:
+		return !strcmp(a->sysctl, b->sysctl);
+	case UW_ACT_FW:
+		return a->fw == b->fw && !memcmp(&a->rule, &b->rule, sizeof(a->rule));
+	default:
+		return false;
+	}
+}
+
+/* ---- journal lines ------------------------------------------------------ */
+
+/* Values are %XX-escaped so a chain like "inet filter forward" stays one token. */
+static void put(char **p, size_t *left, const char *key, const char *val)
+{
+	int n = snprintf(*p, *left, " %s=", key);
+
+	if (n < 0 || (size_t)n >= *left) {
+		*left = 0;
+		return;
+	}
+	*p += n;
+	*left -= (size_t)n;
+	for (const unsigned char *v = (const unsigned char *)val; *v; v++) {
+		if (isalnum(*v) || strchr("._:/-@", *v)) {
+			if (*left < 2) { *left = 0; return; }
+			*(*p)++ = (char)*v;
+			(*left)--;
+		} else {
+			if (*left < 4) { *left = 0; return; }
+			snprintf(*p, *left, "%%%02X", *v);
+			*p += 3;
+			*left -= 3;
+		}
+	}
+	**p = '\0';
+}
+
+static void put_addr(char **p, size_t *left, const char *key, struct in_addr a)
+{
+	char s[UW_IP4_STRLEN];
+	put(p, left, key, uw_ip4_str(a, s));
+}
+
+static void put_uint(char **p, size_t *left, const char *key, unsigned v)
+{
+	char s[16];
+	snprintf(s, sizeof(s), "%u", v);
+	put(p, left, key, s);
+}
+
+int uw_action_to_line(const struct uw_action *a, char *buf, size_t len)
+{
+	char *p = buf;
+	size_t left = len;
+	static const char *const rk[] = { [UW_FW_MASQUERADE] = "masquerade", [UW_FW_DNAT] = "dnat",
+					  [UW_FW_FORWARD_ACCEPT] = "forward-accept" };
+
+	if (len == 0)
+		return -ENOSPC;
+	buf[0] = '\0';
+	put(&p, &left, "kind", uw_action_kind_name(a->kind));
+	switch (a->kind) {
+	case UW_ACT_ADDR:
+	case UW_ACT_ROUTE:
+		put(&p, &left, "iface", a->iface);
+		put_addr(&p, &left, "addr", a->addr);
+		put_uint(&p, &left, "plen", a->plen);
+		break;
+	case UW_ACT_LINK_UP:
+		put(&p, &left, "iface", a->iface);
+		put_uint(&p, &left, "was_up", a->was_up);
+		break;
+	case UW_ACT_SYSCTL:
+		put(&p, &left, "name", a->sysctl);
+		put(&p, &left, "value", a->value);
+		put(&p, &left, "old", a->old_value[0] ? a->old_value : "-");
+		break;
+	case UW_ACT_FW:
+		put(&p, &left, "backend", a->fw == UW_FW_IPTABLES ? "iptables" : "nftables");
+		put(&p, &left, "rule", (unsigned)a->rule.kind < 3 ? rk[a->rule.kind] : "?");
+		put_addr(&p, &left, "src", a->rule.src);
+		put_uint(&p, &left, "src_len", a->rule.src_len);
+		put_addr(&p, &left, "dst", a->rule.dst);
+		put_uint(&p, &left, "dst_len", a->rule.dst_len);
+		put(&p, &left, "in", a->rule.in_iface[0] ? a->rule.in_iface : "-");
+		put(&p, &left, "out", a->rule.out_iface[0] ? a->rule.out_iface : "-");
+		put_uint(&p, &left, "proto", (unsigned)a->rule.proto);
+		put_uint(&p, &left, "dport", a->rule.dport);
+		put_addr(&p, &left, "to", a->rule.to);
+		put(&p, &left, "chain", a->rule.chain[0] ? a->rule.chain : "-");
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (left == 0)
+		return -ENOSPC;
+	/* drop the leading space */
+	memmove(buf, buf + 1, strlen(buf));
+	return 0;
+}
+
+static int unescape(const char *in, size_t n, char *out, size_t outlen)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		char c = in[i];
+		if (c == '%') {
+			unsigned v;
+			char hex[3];
+			if (i + 2 >= n)
+				return -1;
+			hex[0] = in[i + 1];
+			hex[1] = in[i + 2];
+			hex[2] = '\0';
+			if (!isxdigit((unsigned char)hex[0]) || !isxdigit((unsigned char)hex[1]))
+				return -1;
+			v = (unsigned)strtoul(hex, NULL, 16);
+			if (v == 0)
+				return -1;
+			c = (char)v;
+			i += 2;
+		}
+		if (o + 1 >= outlen)
+			return -1;
+		out[o++] = c;
+	}
+	out[o] = '\0';
+	return 0;
+}
+
+struct kv {
+	char key[16];
+	char val[128];
+};
+
+static int get(const struct kv *kv, size_t n, const char *key, const char **val)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(kv[i].key, key)) {
+			*val = kv[i].val;
+			return 0;
+		}
+	return -1;
+}
+
+static int get_uint(const struct kv *kv, size_t n, const char *key, unsigned max, unsigned *out)
+{
+	const char *v;
+	char *end;
+	unsigned long x;
+
+	if (get(kv, n, key, &v) < 0 || !*v || !isdigit((unsigned char)*v))
+		return -1;
+	errno = 0;
+	x = strtoul(v, &end, 10);
+	if (*end || errno || x > max)
+		return -1;
+	*out = (unsigned)x;
+	return 0;
+}
+
+static int get_addr(const struct kv *kv, size_t n, const char *key, struct in_addr *out)
+{
+	const char *v;
+	return get(kv, n, key, &v) < 0 ? -1 : uw_ip4_parse(v, out, key, NULL);
+}
+
+static int get_str(const struct kv *kv, size_t n, const char *key, char *out, size_t outlen, bool dash_empty)
+{
+	const char *v;
+
+	if (get(kv, n, key, &v) < 0 || strlen(v) >= outlen)
+		return -1;
+	if (dash_empty && !strcmp(v, "-"))
+		v = "";
+	strcpy(out, v);
+	return 0;
+}
+
+static bool sysctl_name_ok(const char *s)
+{
+	if (strncmp(s, "net.", 4) || strstr(s, ".."))
+		return false;
+	for (; *s; s++)
+		if (!(isalnum((unsigned char)*s) || *s == '.' || *s == '_' || *s == '-'))
+			return false;
+	return true;
+}
+
+int uw_action_from_line(const char *line, struct uw_action *a, struct uw_error *err)
+{
+	struct kv kv[20];
+	size_t n = 0;
+	const char *p = line, *v;
+	unsigned u;
+
+	memset(a, 0, sizeof(*a));
+	while (*p) {
+		const char *sp, *eq;
+
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		sp = strchr(p, ' ');
+		if (!sp)
+			sp = p + strlen(p);
+		eq = memchr(p, '=', (size_t)(sp - p));
+		if (!eq || eq == p || (size_t)(eq - p) >= sizeof(kv[0].key) || n >= UW_ARRAY_SIZE(kv))
+			goto bad;
+		memcpy(kv[n].key, p, (size_t)(eq - p));
+		kv[n].key[eq - p] = '\0';
+		if (unescape(eq + 1, (size_t)(sp - eq - 1), kv[n].val, sizeof(kv[n].val)) < 0)
+			goto bad;
+		n++;
+		p = sp;
+	}
+	if (get(kv, n, "kind", &v) < 0)
+		goto bad;
+	for (u = 0; u < UW_ACT__COUNT; u++)
+		if (!strcmp(v, kind_names[u]))
+			break;
+	if (u == UW_ACT__COUNT)
+		goto bad;
+	a->kind = (enum uw_action_kind)u;
+	switch (a->kind) {
+	case UW_ACT_ADDR:
+	case UW_ACT_ROUTE:
+		if (get_str(kv, n, "iface", a->iface, sizeof(a->iface), false) < 0 ||
+		    uw_ifname_check(a->iface, NULL) < 0 || get_addr(kv, n, "addr", &a->addr) < 0 ||
+		    get_uint(kv, n, "plen", 32, &a->plen) < 0)
+			goto bad;
+		break;
+	case UW_ACT_LINK_UP:
+		if (get_str(kv, n, "iface", a->iface, sizeof(a->iface), false) < 0 ||
+		    uw_ifname_check(a->iface, NULL) < 0 || get_uint(kv, n, "was_up", 1, &u) < 0)
+			goto bad;
+		a->was_up = u;
+		break;
+	case UW_ACT_SYSCTL:
+		if (get_str(kv, n, "name", a->sysctl, sizeof(a->sysctl), false) < 0 || !sysctl_name_ok(a->sysctl) ||
+		    get_str(kv, n, "value", a->value, sizeof(a->value), false) < 0 ||
+		    get_str(kv, n, "old", a->old_value, sizeof(a->old_value), true) < 0)
+			goto bad;
+		for (const char *q = a->value; *q; q++)
+			if (!isdigit((unsigned char)*q))
+				goto bad;
+		for (const char *q = a->old_value; *q; q++)
+			if (!isdigit((unsigned char)*q))
+				goto bad;
+		break;
+	case UW_ACT_FW:
+		if (get(kv, n, "backend", &v) < 0)
+			goto bad;
+		if (!strcmp(v, "iptables"))
+			a->fw = UW_FW_IPTABLES;
+		else if (!strcmp(v, "nftables"))
+			a->fw = UW_FW_NFTABLES;
+		else
+			goto bad;
+		if (get(kv, n, "rule", &v) < 0)
+			goto bad;
+		if (!strcmp(v, "masquerade"))
+			a->rule.kind = UW_FW_MASQUERADE;
+		else if (!strcmp(v, "dnat"))
+			a->rule.kind = UW_FW_DNAT;
+		else if (!strcmp(v, "forward-accept"))
+			a->rule.kind = UW_FW_FORWARD_ACCEPT;
+		else
+			goto bad;
+		if (get_addr(kv, n, "src", &a->rule.src) < 0 || get_uint(kv, n, "src_len", 32, &a->rule.src_len) < 0 ||
+		    get_addr(kv, n, "dst", &a->rule.dst) < 0 || get_uint(kv, n, "dst_len", 32, &a->rule.dst_len) < 0 ||
+		    get_str(kv, n, "in", a->rule.in_iface, sizeof(a->rule.in_iface), true) < 0 ||
+		    get_str(kv, n, "out", a->rule.out_iface, sizeof(a->rule.out_iface), true) < 0 ||
+		    get_uint(kv, n, "proto", 255, &u) < 0 || get_uint(kv, n, "dport", 65535, &a->rule.dport) < 0 ||
+		    get_addr(kv, n, "to", &a->rule.to) < 0 ||
+		    get_str(kv, n, "chain", a->rule.chain, sizeof(a->rule.chain), true) < 0)
+			goto bad;
+		a->rule.proto = (int)u;
+		if (uw_fw_rule_validate(a->fw, &a->rule, NULL) < 0)
+			goto bad;
+		break;
+	default:
+		goto bad;
+	}
+	return 0;
+bad:
+	return uw_error_set(err, -EBADMSG, "The journal line \"%.80s\" is damaged and cannot be read.", line);
+}

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/*
+ * The plan: an ordered list of actions made from the choices and the host's
+ * facts. Each action kind knows how to describe itself in plain words, give
+ * the equivalent shell command, probe whether it is already in place, apply
+ * itself and revert itself from the prior state captured at apply time.
+ * Applying and reverting live in core/apply.h; this file only builds plans.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/choices.h"
+#include "core/error.h"
+#include "core/facts.h"
+#include "core/fw.h"
+#include "core/overlap.h"
+
+enum uw_action_kind {
+	UW_ACT_ADDR,    /* ip addr add A/P dev IF */
+	UW_ACT_LINK_UP, /* ip link set IF up */
+	UW_ACT_ROUTE,   /* ip route add D/P dev IF (host route to the phone) */
+	UW_ACT_SYSCTL,  /* sysctl -w NAME=VALUE */
+	UW_ACT_FW,      /* one tagged firewall rule */
+	UW_ACT__COUNT,
+};
+
+struct uw_action {
+	enum uw_action_kind kind;
+	char iface[UW_IFNAME_MAX];
+	struct in_addr addr;            /* ADDR, ROUTE destination */
+	unsigned plen;
+	char sysctl[64];                /* SYSCTL: dotted name */
+	char value[16];                 /* SYSCTL: value to set */
+	enum uw_fw_backend fw;          /* FW */
+	struct uw_fw_rule rule;         /* FW */
+	char why[UW_FW_TEXT_MAX];        /* why this step is in the plan, plain words ("" = obvious) */
+
+	/* Prior state, captured at apply time (and journaled before the change). */
+	char old_value[16];             /* SYSCTL */
+	bool was_up;                    /* LINK_UP */
+};
+
+#define UW_PLAN_MAX_ACTIONS 32
+#define UW_PLAN_MAX_NOTES 16
+
+struct uw_plan {
+	struct uw_choices choices;      /* resolved: iface, plen, out_iface, DNS servers filled in */
+	struct uw_action actions[UW_PLAN_MAX_ACTIONS];
+	size_t n;
+	struct uw_overlap overlap;      /* what overlap there was with the choices as given */
+	bool netmask_from_overlap;      /* the netmask is the overlap fix, not the user's */
+	char notes[UW_PLAN_MAX_NOTES][512]; /* warnings and explanations, in order */
+	size_t n_notes;
+};
+
+/*
+ * Build the plan for @choices on a host described by @facts. Defaults are
+ * resolved here: no interface → error (the caller detects one first); no
+ * netmask chosen → the preset's, or the overlap fix when there is an overlap;
+ * no outgoing interface → the default route's; DNS proxy → the host's real
+ * upstream. Returns 0, or -EINVAL with a sentence when the choices cannot
+ * work (and @plan is then unusable).
+ */
+int uw_plan_build(const struct uw_choices *choices, const struct uw_facts *facts,
+		  struct uw_plan *plan, struct uw_error *err);
+
+/* One line of plain words for @a. */
+void uw_action_describe(const struct uw_action *a, char *buf, size_t len);
+
+/* The equivalent shell command: to apply (@undo false) or to undo it. */
+void uw_action_shell(const struct uw_action *a, bool undo, char *buf, size_t len);
+
+/* Is @a already in place? 1 yes, 0 no, negative errno on error. */
+int uw_action_probe(const struct uw_action *a, struct uw_error *err);
+
+/*
+ * Capture the prior state @a's revert needs (old sysctl value, link state)
+ * into @a. Called just before apply, and before journaling.
+ */
+int uw_action_capture(struct uw_action *a, struct uw_error *err);
+
+/* Make the change. -EEXIST when it was already there. */
+int uw_action_apply(const struct uw_action *a, struct uw_error *err);
+
+/*
+ * Undo the change from the captured prior state. Undoing something that is
+ * already gone is success (a crash may have come before the change).
+ */
+int uw_action_revert(const struct uw_action *a, struct uw_error *err);
+
+/* Serialize @a as one journal line (no newline); parse it back (strict). */
+int uw_action_to_line(const struct uw_action *a, char *buf, size_t len);
+int uw_action_from_line(const char *line, struct uw_action *a, struct uw_error *err);
+
+/* True when two actions change the same thing (same kind and target). */
+bool uw_action_same(const struct uw_action *a, const struct uw_action *b);
+
+/* Human name of a kind: "address", "link", "route", "sysctl", "firewall". */
+const char *uw_action_kind_name(enum uw_action_kind k);
