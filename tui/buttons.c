@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "tui/buttons.h"
+#include "tui/text.h"
+#include "tui/theme.h"
+#include "core/util.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct button {
+	char *label;
+	char *reason;
+	int id;
+	bool enabled;
+};
+
+struct uw_widget_buttons {
+	struct uw_widget base;
+	struct button *b;
+	size_t n, focus;
+	int activated;
+};
+
+static int buttons_size(struct uw_widget *w, int width)
+{
+	return 2;
+}
+
+static void buttons_draw(struct uw_widget *w, bool focused)
+{
+	struct uw_widget_buttons *b = (struct uw_widget_buttons *)w;
+	int total = 0, x;
+	const struct button *why = NULL;
+
+	for (size_t i = 0; i < b->n; i++)
+		total += uw_tui_text_width(b->b[i].label) + 4 + 2;
+	x = w->x + w->w - total;
+	if (x < w->x)
+		x = w->x;
+	for (size_t i = 0; i < b->n; i++) {
+		const struct button *bt = &b->b[i];
+		int lw = uw_tui_text_width(bt->label);
+		bool cur = focused && i == b->focus;
+		int role = cur ? UW_TUI_FOCUS : bt->enabled ? UW_TUI_NORMAL : UW_TUI_DIM;
+
+		uw_widget_attr_on(role);
+		uw_tui_puts(stdscr, w->y + w->h - 1, x, 2, bt->enabled ? "< " : "[ ");
+		uw_tui_puts(stdscr, w->y + w->h - 1, x + 2, lw, bt->label);
+		uw_tui_puts(stdscr, w->y + w->h - 1, x + 2 + lw, 2, bt->enabled ? " >" : " ]");
+		uw_widget_attr_off(role);
+		x += lw + 4 + 2;
+		/* The focused disabled button's reason wins, else the first. */
+		if (!bt->enabled && bt->reason && (!why || cur))
+			why = bt;
+	}
+	if (why && w->h > 1) {
+		char line[320];
+
+		snprintf(line, sizeof(line), "%s is unavailable: %s", why->label, why->reason);
+		uw_widget_attr_on(UW_TUI_ERROR);
+		uw_tui_puts(stdscr, w->y + w->h - 2, w->x, w->w, line);
+		uw_widget_attr_off(UW_TUI_ERROR);
+	}
+}
+
+static unsigned buttons_key(struct uw_widget *w, int key)
+{
+	struct uw_widget_buttons *b = (struct uw_widget_buttons *)w;
+
+	if (!b->n)
+		return UW_TUI_IGNORED;
+	switch (key) {
+	case UW_KEY(KEY_LEFT):
+		if (b->focus == 0)
+			return UW_TUI_IGNORED;
+		b->focus--;
+		return UW_TUI_HANDLED | UW_TUI_REDRAW;
+	case UW_KEY(KEY_RIGHT):
+		if (b->focus + 1 >= b->n)
+			return UW_TUI_IGNORED;
+		b->focus++;
+		return UW_TUI_HANDLED | UW_TUI_REDRAW;
+	case '\r': case '\n': case UW_KEY(KEY_ENTER): case ' ':
+		if (!b->b[b->focus].enabled) {
+			beep();
+			return UW_TUI_HANDLED;
+		}
+		b->activated = b->b[b->focus].id;
+		return UW_TUI_HANDLED | UW_TUI_ACTIVATE;
+	}
+	return UW_TUI_IGNORED;
+}
+
+static void free_buttons(struct uw_widget_buttons *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		free(b->b[i].label);
+		free(b->b[i].reason);
+	}
+	free(b->b);
+	b->b = NULL;
+	b->n = b->focus = 0;
+}
+
+static void buttons_destroy(struct uw_widget *w)
+{
+	struct uw_widget_buttons *b = (struct uw_widget_buttons *)w;
+
+	free_buttons(b);
+	free(b);
+}
+
+static const struct uw_widget_class buttons_class = {
+	.name = "buttons",
+	.draw = buttons_draw,
+	.handle_key = buttons_key,
+	.size = buttons_size,
+	.destroy = buttons_destroy,
+};
+
+struct uw_widget_buttons *uw_widget_buttons_new(void)
+{
+	struct uw_widget_buttons *b = uw_malloc0(sizeof(*b));
+
+	b->base.cls = &buttons_class;
+	b->base.focusable = true;
+	return b;
+}
+
+size_t uw_widget_buttons_add(struct uw_widget_buttons *b, const char *label, int id)
+{
+	b->b = uw_realloc(b->b, (b->n + 1) * sizeof(*b->b));
+	b->b[b->n] = (struct button){ .label = uw_strdup(label), .id = id, .enabled = true };
+	return b->n++;
+}
+
+void uw_widget_buttons_clear(struct uw_widget_buttons *b)
+{
+	free_buttons(b);
+	b->activated = 0;
+}
+
+static struct button *find(const struct uw_widget_buttons *b, int id)
+{
+	for (size_t i = 0; i < b->n; i++)
+		if (b->b[i].id == id)
+			return &b->b[i];
+	return NULL;
+}
+
+void uw_widget_buttons_set_enabled(struct uw_widget_buttons *b, int id, bool enabled,
+				   const char *reason)
+{
+	struct button *bt = find(b, id);
+
+	if (!bt)
+		return;
+	bt->enabled = enabled;
+	if (bt->reason && reason && !strcmp(bt->reason, reason))
+		return;
+	free(bt->reason);
+	bt->reason = uw_strdup(reason);
+}
+
+bool uw_widget_buttons_enabled(const struct uw_widget_buttons *b, int id)
+{
+	const struct button *bt = find(b, id);
+
+	return bt && bt->enabled;
+}
+
+void uw_widget_buttons_focus(struct uw_widget_buttons *b, int id)
+{
+	for (size_t i = 0; i < b->n; i++)
+		if (b->b[i].id == id)
+			b->focus = i;
+}
+
+int uw_widget_buttons_activated(const struct uw_widget_buttons *b)
+{
+	return b->activated;
+}
+
+struct uw_widget *uw_widget_buttons_widget(struct uw_widget_buttons *b)
+{
+	return &b->base;
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/*
+ * Button row ("< Back >  < Next >"), right-aligned, with a line above it
+ * that says why a button is disabled ("Next is unavailable: ..."). Disabled
+ * buttons are drawn dimmed in square brackets and cannot be pressed, but can
+ * be focused, so their reason stays readable. Left/Right move between
+ * buttons; Enter or Space presses the focused one.
+ *
+ * Each button has an id: UW_TUI_NEXT, UW_TUI_BACK, UW_TUI_QUIT, or any app
+ * value >= UW_TUI_BUTTON_CUSTOM.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "tui/widget.h"
+
+#define UW_TUI_BUTTON_CUSTOM 0x1000
+
+struct uw_widget_buttons;
+
+/* A new, empty button row. */
+struct uw_widget_buttons *uw_widget_buttons_new(void);
+
+/* Append a button (enabled); returns its index. */
+size_t uw_widget_buttons_add(struct uw_widget_buttons *b, const char *label, int id);
+
+/* Remove every button. */
+void uw_widget_buttons_clear(struct uw_widget_buttons *b);
+
+/* Enable or disable the button with @id; @reason (copied, may be NULL)
+ * says why it is disabled. Unknown ids are ignored. */
+void uw_widget_buttons_set_enabled(struct uw_widget_buttons *b, int id, bool enabled,
+				   const char *reason);
+
+/* Whether a button with @id exists and is enabled. */
+bool uw_widget_buttons_enabled(const struct uw_widget_buttons *b, int id);
+
+/* Focus the button with @id. */
+void uw_widget_buttons_focus(struct uw_widget_buttons *b, int id);
+
+/* The id of the button pressed last (after UW_TUI_ACTIVATE), or 0. */
+int uw_widget_buttons_activated(const struct uw_widget_buttons *b);
+
+/* The base widget. */
+struct uw_widget *uw_widget_buttons_widget(struct uw_widget_buttons *b);

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "tui/progress.h"
+#include "tui/text.h"
+#include "core/util.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct step {
+	char *label;
+	enum uw_tui_status st;
+};
+
+struct uw_widget_progress {
+	struct uw_widget base;
+	struct step *steps;
+	size_t n;
+	char *note;
+	unsigned frame;
+};
+
+int uw_widget_progress_bar_cells(size_t done, size_t total, int width)
+{
+	if (total == 0 || width <= 0)
+		return 0;
+	if (done >= total)
+		return width;
+	return (int)((done * (size_t)width) / total);
+}
+
+static int progress_size(struct uw_widget *w, int width)
+{
+	struct uw_widget_progress *p = (struct uw_widget_progress *)w;
+
+	return (int)p->n + 3;
+}
+
+static void progress_draw(struct uw_widget *w, bool focused)
+{
+	struct uw_widget_progress *p = (struct uw_widget_progress *)w;
+	const struct uw_tui_glyphs *g = uw_tui_glyphs();
+	int rows = w->h > 3 ? w->h - 3 : 1;
+	size_t top = 0, focus = 0, done = uw_widget_progress_done(p);
+	char count[32];
+
+	/* Keep the first unfinished step in view. */
+	while (focus < p->n && p->steps[focus].st != UW_TUI_PENDING &&
+	       p->steps[focus].st != UW_TUI_RUNNING)
+		focus++;
+	if (focus >= (size_t)rows)
+		top = focus - (size_t)rows + 1;
+	if (top + (size_t)rows > p->n)
+		top = p->n > (size_t)rows ? p->n - (size_t)rows : 0;
+	for (int i = 0; i < rows && top + (size_t)i < p->n; i++) {
+		struct step *s = &p->steps[top + (size_t)i];
+		int role = uw_tui_status_role(s->st), y = w->y + i;
+
+		uw_widget_attr_on(role);
+		if (s->st == UW_TUI_RUNNING)
+			uw_tui_puts(stdscr, y, w->x + 2, 1, g->spinner[p->frame % UW_TUI_SPINNER_FRAMES]);
+		else
+			uw_tui_puts(stdscr, y, w->x + 1, 4, g->status[s->st]);
+		uw_widget_attr_off(role);
+		if (s->st == UW_TUI_RUNNING)
+			wattron(stdscr, A_BOLD);
+		uw_tui_puts(stdscr, y, w->x + 6, w->w - 7, s->label);
+		wattroff(stdscr, A_BOLD);
+	}
+	if (w->h <= 3)
+		return;
+	snprintf(count, sizeof(count), " %zu/%zu", done, p->n);
+	int bar = w->w - 3 - (int)strlen(count);
+	int full = uw_widget_progress_bar_cells(done, p->n, bar);
+	int y = w->y + rows + 1;
+	for (int i = 0; i < bar; i++)
+		uw_tui_puts(stdscr, y, w->x + 1 + i, 1, i < full ? g->bar_full : g->bar_empty);
+	uw_tui_puts(stdscr, y, w->x + 1 + bar, (int)strlen(count), count);
+	if (p->note) {
+		uw_widget_attr_on(UW_TUI_WARN);
+		uw_tui_puts(stdscr, y + 1, w->x + 1, w->w - 2, p->note);
+		uw_widget_attr_off(UW_TUI_WARN);
+	}
+}
+
+static void progress_destroy(struct uw_widget *w)
+{
+	struct uw_widget_progress *p = (struct uw_widget_progress *)w;
+
+	for (size_t i = 0; i < p->n; i++)
+		free(p->steps[i].label);
+	free(p->steps);
+	free(p->note);
+	free(p);
+}
+
+static const struct uw_widget_class progress_class = {
+	.name = "progress",
+	.draw = progress_draw,
+	.size = progress_size,
+	.destroy = progress_destroy,
+};
+
+struct uw_widget_progress *uw_widget_progress_new(void)
+{
+	struct uw_widget_progress *p = uw_malloc0(sizeof(*p));
+
+	p->base.cls = &progress_class;
+	return p;
+}
+
+size_t uw_widget_progress_add(struct uw_widget_progress *p, const char *label)
+{
+	p->steps = uw_realloc(p->steps, (p->n + 1) * sizeof(*p->steps));
+	p->steps[p->n] = (struct step){ .label = uw_strdup(label), .st = UW_TUI_PENDING };
+	return p->n++;
+}
+
+void uw_widget_progress_set(struct uw_widget_progress *p, size_t i, enum uw_tui_status st)
+{
+	if (i < p->n && (unsigned)st < UW_TUI_STATUS_COUNT)
+		p->steps[i].st = st;
+}
+
+void uw_widget_progress_set_note(struct uw_widget_progress *p, const char *note)
+{
+	free(p->note);
+	p->note = uw_strdup(note);
+}
+
+size_t uw_widget_progress_done(const struct uw_widget_progress *p)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->n; i++)
+		n += p->steps[i].st != UW_TUI_PENDING && p->steps[i].st != UW_TUI_RUNNING;
+	return n;
+}
+
+bool uw_widget_progress_tick(struct uw_widget_progress *p)
+{
+	p->frame++;
+	for (size_t i = 0; i < p->n; i++)
+		if (p->steps[i].st == UW_TUI_RUNNING)
+			return true;
+	return false;
+}
+
+struct uw_widget *uw_widget_progress_widget(struct uw_widget_progress *p)
+{
+	return &p->base;
+}

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "tui/radio.h"
+#include "tui/text.h"
+#include "tui/theme.h"
+#include "core/util.h"
+
+struct radio_item {
+	char *label, *help;
+};
+
+struct uw_widget_radio {
+	struct uw_widget base;
+	struct radio_item *items;
+	size_t n, sel, top;
+};
+
+static int radio_size(struct uw_widget *w, int width)
+{
+	struct uw_widget_radio *r = (struct uw_widget_radio *)w;
+
+	/* Items, a blank line, two lines of help. */
+	return (int)r->n + 3;
+}
+
+static void radio_draw(struct uw_widget *w, bool focused)
+{
+	struct uw_widget_radio *r = (struct uw_widget_radio *)w;
+	const struct uw_tui_glyphs *g = uw_tui_glyphs();
+	int rows = w->h > 3 ? w->h - 3 : 1;
+
+	/* Scroll so the selection is visible when space is short. */
+	if (r->sel < r->top)
+		r->top = r->sel;
+	if (r->sel >= r->top + (size_t)rows)
+		r->top = r->sel - (size_t)rows + 1;
+	for (int i = 0; i < rows && r->top + (size_t)i < r->n; i++) {
+		size_t k = r->top + (size_t)i;
+		bool cur = k == r->sel;
+		int role = cur && focused ? UW_TUI_FOCUS : UW_TUI_NORMAL;
+
+		uw_widget_attr_on(role);
+		mvwhline(stdscr, w->y + i, w->x, ' ', w->w);
+		uw_tui_puts(stdscr, w->y + i, w->x + 1, 3, cur ? g->radio_on : g->radio_off);
+		uw_tui_puts(stdscr, w->y + i, w->x + 5, w->w - 6, r->items[k].label);
+		uw_widget_attr_off(role);
+	}
+	if (r->top > 0)
+		uw_tui_puts(stdscr, w->y, w->x + w->w - 1, 1, g->more_up);
+	if (r->top + (size_t)rows < r->n)
+		uw_tui_puts(stdscr, w->y + rows - 1, w->x + w->w - 1, 1, g->more_down);
+	if (r->n && r->items[r->sel].help && w->h > 3) {
+		struct uw_tui_line lines[2];
+		const char *help = r->items[r->sel].help;
+		size_t nl = uw_tui_text_wrap(help, w->w - 2, lines, 2);
+
+		uw_widget_attr_on(UW_TUI_DIM);
+		for (size_t i = 0; i < nl && i < 2; i++)
+			uw_tui_put(stdscr, w->y + rows + 1 + (int)i, w->x + 1, w->w - 2,
+				   help + lines[i].off, lines[i].len);
+		uw_widget_attr_off(UW_TUI_DIM);
+	}
+}
+
+static unsigned radio_key(struct uw_widget *w, int key)
+{
+	struct uw_widget_radio *r = (struct uw_widget_radio *)w;
+
+	if (!r->n)
+		return UW_TUI_IGNORED;
+	switch (key) {
+	case UW_KEY(KEY_UP):
+		if (r->sel == 0)
+			return UW_TUI_IGNORED; /* the container moves focus up */
+		r->sel--;
+		return UW_TUI_HANDLED | UW_TUI_REDRAW;
+	case UW_KEY(KEY_DOWN):
+		if (r->sel + 1 >= r->n)
+			return UW_TUI_IGNORED;
+		r->sel++;
+		return UW_TUI_HANDLED | UW_TUI_REDRAW;
+	case ' ':
+		r->sel = (r->sel + 1) % r->n;
+		return UW_TUI_HANDLED | UW_TUI_REDRAW;
+	case UW_KEY(KEY_HOME):
+		r->sel = 0;
+		return UW_TUI_HANDLED | UW_TUI_REDRAW;
+	case UW_KEY(KEY_END):
+		r->sel = r->n - 1;
+		return UW_TUI_HANDLED | UW_TUI_REDRAW;
+	}
+	return UW_TUI_IGNORED;
+}
+
+static void radio_destroy(struct uw_widget *w)
+{
+	struct uw_widget_radio *r = (struct uw_widget_radio *)w;
+
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->items[i].label);
+		free(r->items[i].help);
+	}
+	free(r->items);
+	free(r);
+}
+
+static const struct uw_widget_class radio_class = {
+	.name = "radio",
+	.draw = radio_draw,
+	.handle_key = radio_key,
+	.size = radio_size,
+	.destroy = radio_destroy,
+};
+
+struct uw_widget_radio *uw_widget_radio_new(void)
+{
+	struct uw_widget_radio *r = uw_malloc0(sizeof(*r));
+
+	r->base.cls = &radio_class;
+	r->base.focusable = true;
+	return r;
+}
+
+size_t uw_widget_radio_add(struct uw_widget_radio *r, const char *label, const char *help)
+{
+	r->items = uw_realloc(r->items, (r->n + 1) * sizeof(*r->items));
+	r->items[r->n].label = uw_strdup(label);
+	r->items[r->n].help = uw_strdup(help);
+	return r->n++;
+}
+
+void uw_widget_radio_set_selected(struct uw_widget_radio *r, size_t i)
+{
+	if (i < r->n)
+		r->sel = i;
+}
+
+size_t uw_widget_radio_selected(const struct uw_widget_radio *r)
+{
+	return r->sel;
+}
+
+struct uw_widget *uw_widget_radio_widget(struct uw_widget_radio *r)
+{
+	return &r->base;
+}

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "tui/text.h"
+#include "tui/theme.h"
+
+#include <stdint.h>
+#include <string.h>
+
+size_t uw_tui_utf8_decode(const char *str, size_t len, wchar_t *wc)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	unsigned need;
+	uint32_t cp, min;
+
+	if (s[0] < 0x80) {
+		*wc = s[0];
+		return 1;
+	}
+	if ((s[0] & 0xE0) == 0xC0) {
+		need = 1; cp = s[0] & 0x1F; min = 0x80;
+	} else if ((s[0] & 0xF0) == 0xE0) {
+		need = 2; cp = s[0] & 0x0F; min = 0x800;
+	} else if ((s[0] & 0xF8) == 0xF0) {
+		need = 3; cp = s[0] & 0x07; min = 0x10000;
+	} else {
+		*wc = 0xFFFD;
+		return 1;
+	}
+	if (len < need + 1) {
+		*wc = 0xFFFD;
+		return 1;
+	}
+	for (unsigned i = 1; i <= need; i++) {
+		if ((s[i] & 0xC0) != 0x80) {
+			*wc = 0xFFFD;
+			return i;
+		}
+		cp = (cp << 6) | (s[i] & 0x3F);
+	}
+	/* Overlong forms and surrogates are malformed: showing them as what
+	 * they pretend to be would let odd input hide characters. */
+	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		cp = 0xFFFD;
+	*wc = (wchar_t)cp;
+	return need + 1;
+}
+
+int uw_tui_char_width(wchar_t wc)
+{
+	int w;
+
+	if (wc < 0x20 || wc == 0x7F)
+		return 0;
+	if (wc < 0x7F)
+		return 1;
+	w = wcwidth(wc);
+	return w < 0 ? 1 : w;
+}
+
+size_t uw_tui_text_fit(const char *s, size_t len, int cols, int *used)
+{
+	size_t i = 0;
+	int w = 0;
+
+	while (i < len && s[i]) {
+		wchar_t wc;
+		size_t n = uw_tui_utf8_decode(s + i, len - i, &wc);
+		int cw = uw_tui_char_width(wc);
+
+		if (w + cw > cols)
+			break;
+		w += cw;
+		i += n;
+	}
+	if (used)
+		*used = w;
+	return i;
+}
+
+int uw_tui_text_width(const char *s)
+{
+	int w;
+
+	uw_tui_text_fit(s, strlen(s), 1 << 30, &w);
+	return w;
+}
+
+static void emit(struct uw_tui_line *lines, size_t max, size_t *n, size_t off, size_t len)
+{
+	if (*n < max) {
+		lines[*n].off = off;
+		lines[*n].len = len;
+	}
+	(*n)++;
+}
+
+size_t uw_tui_text_wrap(const char *s, int width, struct uw_tui_line *lines, size_t max)
+{
+	size_t n = 0, para = 0, total = strlen(s);
+
+	if (width < 1)
+		width = 1;
+	while (para <= total) {
+		size_t end = para;
+		while (end < total && s[end] != '\n')
+			end++;
+		/* Wrap one paragraph [para, end). */
+		size_t pos = para;
+		if (pos == end)
+			emit(lines, max, &n, pos, 0);
+		while (pos < end) {
+			int used;
+			size_t fit = uw_tui_text_fit(s + pos, end - pos, width, &used);
+			size_t cut = fit, next;
+
+			if (pos + fit < end) {
+				/* Break at the last space that fits, if any. */
+				size_t sp = fit;
+				while (sp > 0 && s[pos + sp] != ' ')
+					sp--;
+				if (s[pos + sp] == ' ' && sp > 0)
+					cut = sp;
+				if (fit == 0) /* a character wider than the line */
+					cut = uw_tui_utf8_decode(s + pos, end - pos, &(wchar_t){0});
+			}
+			next = pos + cut;
+			size_t keep = cut;
+			while (keep > 0 && s[pos + keep - 1] == ' ' && pos + cut < end)
+				keep--;
+			emit(lines, max, &n, pos, keep);
+			while (next < end && s[next] == ' ')
+				next++;
+			pos = next;
+		}
+		if (end >= total)
+			break;
+		para = end + 1;
+	}
+	return n;
+}
+
+int uw_tui_put(WINDOW *win, int y, int x, int cols, const char *s, size_t len)
+{
+	bool utf8 = uw_tui_glyphs()->utf8;
+	int w = 0;
+	size_t i = 0;
+
+	if (cols <= 0)
+		return 0;
+	wmove(win, y, x);
+	while (i < len && s[i]) {
+		wchar_t wc;
+		size_t n = uw_tui_utf8_decode(s + i, len - i, &wc);
+		int cw = uw_tui_char_width(wc);
+
+		if (w + cw > cols)
+			break;
+		if (cw == 0 && wc < 0x20) {
+			i += n;
+			continue;
+		}
+		if (wc < 0x80)
+			waddch(win, (chtype)wc);
+		else if (utf8)
+			waddnstr(win, s + i, (int)n);
+		else
+			waddch(win, '?');
+		w += cw;
+		i += n;
+	}
+	return w;
+}
+
+int uw_tui_puts(WINDOW *win, int y, int x, int cols, const char *s)
+{
+	return uw_tui_put(win, y, x, cols, s, strlen(s));
+}
