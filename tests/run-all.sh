@@ -83,6 +83,7 @@ if [ -z "${NO_VALGRIND:-}" ] && command -v valgrind >/dev/null; then
 		name="valgrind:$(basename "$bin")"
 		match "$name" || continue
 		run_cmocka "$name" "$bin" valgrind -q --error-exitcode=99 --leak-check=full \
+			--suppressions=tests/valgrind.supp \
 			--errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect \
 			--track-fds=no
 	done
