@@ -21,6 +21,7 @@ struct fd_watch {
 	uw_tui_fd_fn cb;
 	void *ud;
 	bool removed;
+	bool running; /* as for timers: not re-entered from a nested run */
 };
 
 struct timer {
@@ -30,6 +31,7 @@ struct timer {
 	uw_tui_timer_fn cb;
 	void *ud;
 	bool removed;
+	bool running; /* its callback is on the stack (maybe in a nested run) */
 };
 
 struct post {
@@ -309,24 +311,38 @@ static void run_posts(struct uw_tui_loop *loop)
 	}
 }
 
+static struct timer *find_timer(struct uw_tui_loop *loop, int id)
+{
+	for (size_t i = 0; i < loop->n_timers; i++)
+		if (loop->timers[i].id == id && !loop->timers[i].removed)
+			return &loop->timers[i];
+	return NULL;
+}
+
 static void run_timers(struct uw_tui_loop *loop)
 {
 	long long now = uw_tui_now_ms();
-	/* Timers added by a callback land past @n and wait for the next turn. */
-	size_t n = loop->n_timers;
+	size_t n = 0;
+	int *due = uw_malloc0((loop->n_timers + 1) * sizeof(*due));
 
-	for (size_t i = 0; i < n; i++) {
-		struct timer *t = &loop->timers[i];
-		if (t->removed || t->due > now)
+	/* Take the ids first and look each one up again: a callback may add
+	 * or remove timers, or open a modal box whose nested loop runs (and
+	 * compacts) the timer array under our feet. Timers added meanwhile
+	 * wait for the next turn. */
+	for (size_t i = 0; i < loop->n_timers; i++)
+		if (!loop->timers[i].removed && !loop->timers[i].running &&
+		    loop->timers[i].due <= now)
+			due[n++] = loop->timers[i].id;
+	for (size_t k = 0; k < n && !loop->quit; k++) {
+		struct timer *t = find_timer(loop, due[k]);
+		if (!t || t->running)
 			continue;
-		uw_tui_timer_fn cb = t->cb;
-		void *ud = t->ud;
-		int id = t->id;
-		bool again = cb(loop, ud);
-		/* The array may have moved (a callback added a timer). */
-		t = &loop->timers[i];
-		if (t->id != id || t->removed)
+		t->running = true;
+		bool again = t->cb(loop, t->ud);
+		t = find_timer(loop, due[k]);
+		if (!t)
 			continue;
+		t->running = false;
 		if (again) {
 			t->due += t->interval;
 			if (t->due <= now) /* we fell behind: do not fire in a burst */
@@ -335,6 +351,7 @@ static void run_timers(struct uw_tui_loop *loop)
 			t->removed = true;
 		}
 	}
+	free(due);
 }
 
 static void compact(struct uw_tui_loop *loop)
@@ -357,7 +374,7 @@ static int next_timeout(struct uw_tui_loop *loop)
 	long long now = uw_tui_now_ms(), best = -1;
 
 	for (size_t i = 0; i < loop->n_timers; i++) {
-		if (loop->timers[i].removed)
+		if (loop->timers[i].removed || loop->timers[i].running)
 			continue;
 		long long d = loop->timers[i].due - now;
 		if (d < 0)
@@ -407,7 +424,7 @@ static void iterate(struct uw_tui_loop *loop)
 		pfd[n++] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
 	size_t first_app = n;
 	for (size_t i = 0; i < n_app; i++) {
-		if (loop->fds[i].removed)
+		if (loop->fds[i].removed || loop->fds[i].running)
 			continue;
 		ids[n - first_app] = loop->fds[i].id;
 		pfd[n++] = (struct pollfd){ .fd = loop->fds[i].fd, .events = loop->fds[i].events };
@@ -424,8 +441,14 @@ static void iterate(struct uw_tui_loop *loop)
 				continue;
 			for (size_t k = 0; k < loop->n_fds; k++) {
 				struct fd_watch *w = &loop->fds[k];
-				if (w->id == ids[i - first_app] && !w->removed) {
+				if (w->id == ids[i - first_app] && !w->removed && !w->running) {
+					int id = w->id;
+					w->running = true;
 					w->cb(loop, w->fd, pfd[i].revents, w->ud);
+					/* The array may have moved (add_fd in the callback). */
+					for (size_t m = 0; m < loop->n_fds; m++)
+						if (loop->fds[m].id == id)
+							loop->fds[m].running = false;
 					break;
 				}
 			}

@@ -62,7 +62,13 @@ size_t uw_tui_text_fit(const char *s, size_t len, int cols, int *used)
 	int w = 0;
 
 	while (i < len && s[i]) {
+		unsigned char lead = (unsigned char)s[i];
+		size_t want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
 		wchar_t wc;
+
+		/* @len cuts a character in two: the prefix ends before it. */
+		if (i + want > len && lead >= 0xC0 && lead < 0xF8)
+			break;
 		size_t n = uw_tui_utf8_decode(s + i, len - i, &wc);
 		int cw = uw_tui_char_width(wc);
 

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* tui/text.c: UTF-8 decoding, column widths, fitting and word wrapping. */
+#include "tests/testutil.h"
+#include "tui/text.h"
+
+#include <locale.h>
+
+static int setup_utf8(void **state)
+{
+	/* Widths of non-ASCII characters follow LC_CTYPE (wcwidth). */
+	return setlocale(LC_CTYPE, "C.UTF-8") ? 0 : -1;
+}
+
+static void test_decode(void **state)
+{
+	wchar_t wc;
+
+	assert_int_equal(uw_tui_utf8_decode("a", 1, &wc), 1);
+	assert_int_equal(wc, 'a');
+	assert_int_equal(uw_tui_utf8_decode("é", 2, &wc), 2);
+	assert_int_equal(wc, 0xE9);
+	assert_int_equal(uw_tui_utf8_decode("—x", 4, &wc), 3);
+	assert_int_equal(wc, 0x2014);
+	assert_int_equal(uw_tui_utf8_decode("😀", 4, &wc), 4);
+	assert_int_equal(wc, 0x1F600);
+	/* Truncated, stray continuation, overlong and surrogate: U+FFFD, and
+	 * always at least one byte of progress. */
+	assert_int_equal(uw_tui_utf8_decode("\xE2\x80", 2, &wc), 1);
+	assert_int_equal(wc, 0xFFFD);
+	assert_int_equal(uw_tui_utf8_decode("\x80", 1, &wc), 1);
+	assert_int_equal(wc, 0xFFFD);
+	assert_int_equal(uw_tui_utf8_decode("\xC0\xAF", 2, &wc), 2);
+	assert_int_equal(wc, 0xFFFD);
+	assert_int_equal(uw_tui_utf8_decode("\xED\xA0\x80", 3, &wc), 3);
+	assert_int_equal(wc, 0xFFFD);
+	assert_int_equal(uw_tui_utf8_decode("\xE2" "ab", 3, &wc), 1);
+	assert_int_equal(wc, 0xFFFD);
+}
+
+static void test_width(void **state)
+{
+	assert_int_equal(uw_tui_text_width(""), 0);
+	assert_int_equal(uw_tui_text_width("usb0"), 4);
+	assert_int_equal(uw_tui_text_width("usbnet-wizard — Step"), 20);
+	assert_int_equal(uw_tui_text_width("日本"), 4);          /* wide */
+	assert_int_equal(uw_tui_text_width("e\xCC\x81"), 1);    /* e + combining acute */
+	assert_int_equal(uw_tui_text_width("┌─┐"), 3);
+}
+
+static void test_fit(void **state)
+{
+	int used;
+	const char *s = "ab日本c";
+
+	assert_int_equal(uw_tui_text_fit(s, strlen(s), 3, &used), 2); /* 日 would need 2 more */
+	assert_int_equal(used, 2);
+	assert_int_equal(uw_tui_text_fit(s, strlen(s), 4, &used), 5);
+	assert_int_equal(used, 4);
+	assert_int_equal(uw_tui_text_fit(s, strlen(s), 100, &used), strlen(s));
+	assert_int_equal(used, 7);
+	assert_int_equal(uw_tui_text_fit(s, 3, 100, &used), 2); /* never splits a character */
+}
+
+static char *line_str(const char *s, const struct uw_tui_line *l)
+{
+	static char buf[256];
+
+	memcpy(buf, s + l->off, l->len);
+	buf[l->len] = '\0';
+	return buf;
+}
+
+static void test_wrap_words(void **state)
+{
+	const char *s = "Choose the netmask of the USB link";
+	struct uw_tui_line l[8];
+	size_t n = uw_tui_text_wrap(s, 12, l, 8);
+
+	assert_int_equal(n, 3);
+	assert_string_equal(line_str(s, &l[0]), "Choose the");
+	assert_string_equal(line_str(s, &l[1]), "netmask of");
+	assert_string_equal(line_str(s, &l[2]), "the USB link"); /* exactly 12 columns */
+}
+
+static void test_wrap_exact_and_long(void **state)
+{
+	struct uw_tui_line l[8];
+	const char *s = "abcdefghijkl xy";
+	size_t n = uw_tui_text_wrap(s, 5, l, 8);
+
+	/* A word longer than the line is cut hard. */
+	assert_int_equal(n, 3);
+	assert_string_equal(line_str(s, &l[0]), "abcde");
+	assert_string_equal(line_str(s, &l[1]), "fghij");
+	assert_string_equal(line_str(s, &l[2]), "kl xy");
+
+	const char *t = "12345 678";
+	n = uw_tui_text_wrap(t, 5, l, 8);
+	assert_int_equal(n, 2);
+	assert_string_equal(line_str(t, &l[0]), "12345");
+	assert_string_equal(line_str(t, &l[1]), "678");
+}
+
+static void test_wrap_newlines_and_count(void **state)
+{
+	struct uw_tui_line l[8];
+	const char *s = "one\n\ntwo three";
+	size_t n = uw_tui_text_wrap(s, 40, l, 8);
+
+	assert_int_equal(n, 3);
+	assert_string_equal(line_str(s, &l[0]), "one");
+	assert_string_equal(line_str(s, &l[1]), "");
+	assert_string_equal(line_str(s, &l[2]), "two three");
+	/* Counting only, and a too-small array: the count stays right. */
+	/* "one", "", "two", "thre", "e" */
+	assert_int_equal(uw_tui_text_wrap(s, 4, NULL, 0), 5);
+	assert_int_equal(uw_tui_text_wrap(s, 4, l, 1), 5);
+	assert_string_equal(line_str(s, &l[0]), "one");
+	assert_int_equal(uw_tui_text_wrap("", 10, NULL, 0), 1);
+}
+
+static void test_wrap_wide(void **state)
+{
+	struct uw_tui_line l[8];
+	const char *s = "日本語テキスト";
+	size_t n = uw_tui_text_wrap(s, 5, l, 8);
+
+	/* Five columns hold two wide characters, never half of one. */
+	assert_int_equal(n, 4);
+	for (size_t i = 0; i < n; i++)
+		assert_true(uw_tui_text_width(line_str(s, &l[i])) <= 5);
+	assert_string_equal(line_str(s, &l[0]), "日本");
+	/* A line one column wide still makes progress with wide characters. */
+	assert_int_equal(uw_tui_text_wrap(s, 1, l, 8), 7);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_decode),
+		cmocka_unit_test(test_width),
+		cmocka_unit_test(test_fit),
+		cmocka_unit_test(test_wrap_words),
+		cmocka_unit_test(test_wrap_exact_and_long),
+		cmocka_unit_test(test_wrap_newlines_and_count),
+		cmocka_unit_test(test_wrap_wide),
+	};
+	return cmocka_run_group_tests_name("tui-text", tests, setup_utf8, NULL);
+}
