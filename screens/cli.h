@@ -31,4 +31,9 @@ void uw_cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(p
 
 /* True when argv holds -h or --help. */
 int uw_cli_wants_help(int argc, char **argv);
+extern const struct uw_command uw_cmd_detect;
+extern const struct uw_command uw_cmd_plan;
+extern const struct uw_command uw_cmd_apply;
+extern const struct uw_command uw_cmd_revert;
+extern const struct uw_command uw_cmd_status;
 extern const struct uw_command uw_cmd_check;

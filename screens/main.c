@@ -14,6 +14,11 @@
 
 /* One line per command; each lives in screens/cmd-NAME.c. */
 static const struct uw_command *const commands[] = {
+	&uw_cmd_detect,
+	&uw_cmd_plan,
+	&uw_cmd_apply,
+	&uw_cmd_revert,
+	&uw_cmd_status,
 	&uw_cmd_check,
 	NULL,
 };

@@ -189,6 +189,8 @@ tb_up() {
 	TB_DESK=uwtb-$TB_ID-desk TB_PHONE=uwtb-$TB_ID-phone TB_UP=uwtb-$TB_ID-up
 	export TB_ID TB_DESK TB_PHONE TB_UP
 	TB_DIR=$(mktemp -d "/tmp/uwtb-$TB_ID.XXXXXX"); export TB_DIR
+	# usbnet-wizard's journal and lock live here, not in the machine's /run.
+	USBNET_WIZARD_RUNDIR=$TB_DIR/run; export USBNET_WIZARD_RUNDIR
 	trap 'tb_down' EXIT
 	trap 'tb_down; trap - INT; kill -INT $$' INT
 	trap 'tb_down; trap - TERM; kill -TERM $$' TERM

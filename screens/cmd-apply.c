@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* `plan` and `apply`: the same options; plan only shows, apply changes. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/apply.h"
+#include "core/log.h"
+#include "screens/cli.h"
+#include "screens/cliopts.h"
+#include "screens/json.h"
+
+static void print_plan_text(const struct uw_plan *p, const struct uw_cli_plan_opts *o, FILE *f)
+{
+	char d[512], sh[1024], hs[UW_IP4_STRLEN], ps[UW_IP4_STRLEN];
+	const struct uw_choices *c = &p->choices;
+
+	fprintf(f, "Phone interface: %s%s%s%s\n", c->iface, o->iface_detected ? " (detected: " : "",
+		o->iface_detected ? o->detect_reason : "", o->iface_detected ? ")" : "");
+	fprintf(f, "Preset: %s. Desktop %s, phone %s, netmask /%u%s.\n", c->preset->name,
+		uw_ip4_str(c->host_ip, hs), uw_ip4_str(c->phone_ip, ps), c->plen,
+		p->netmask_from_overlap ? " (the overlap fix)" : "");
+	if (c->nat)
+		fprintf(f, "Sharing: on, out through %s. DNS: %s.\n\n", c->out_iface, uw_dns_mode_name(c->dns));
+	else
+		fprintf(f, "Sharing: off. DNS: %s.\n\n", uw_dns_mode_name(c->dns));
+	for (size_t i = 0; i < p->n_notes; i++)
+		fprintf(f, "* %s\n\n", p->notes[i]);
+	fprintf(f, "Plan (%zu steps):\n", p->n);
+	for (size_t i = 0; i < p->n; i++) {
+		uw_action_describe(&p->actions[i], d, sizeof(d));
+		uw_action_shell(&p->actions[i], false, sh, sizeof(sh));
+		fprintf(f, "%2zu. %s\n", i + 1, d);
+		if (p->actions[i].why[0])
+			fprintf(f, "    (%s)\n", p->actions[i].why);
+		fprintf(f, "    $ %s\n", sh);
+	}
+}
+
+static void print_plan_json(const struct uw_plan *p, const struct uw_cli_plan_opts *o, struct uw_json *j)
+{
+	char d[512], sh[1024], un[1024], s[UW_IP4_STRLEN];
+	const struct uw_choices *c = &p->choices;
+
+	uw_json_str(j, "iface", c->iface);
+	uw_json_bool(j, "iface_detected", o->iface_detected);
+	uw_json_str(j, "preset", c->preset->id);
+	uw_json_str(j, "host_ip", uw_ip4_str(c->host_ip, s));
+	uw_json_str(j, "phone_ip", uw_ip4_str(c->phone_ip, s));
+	uw_json_int(j, "prefix", c->plen);
+	uw_json_bool(j, "netmask_from_overlap", p->netmask_from_overlap);
+	uw_json_bool(j, "nat", c->nat);
+	uw_json_str(j, "out_iface", c->nat ? c->out_iface : NULL);
+	uw_json_str(j, "dns", uw_dns_mode_name(c->dns));
+	uw_json_arr_begin(j, "overlap");
+	for (size_t i = 0; i < p->overlap.n; i++)
+		uw_json_str(j, NULL, p->overlap.conflicts[i].text);
+	uw_json_arr_end(j);
+	uw_json_arr_begin(j, "notes");
+	for (size_t i = 0; i < p->n_notes; i++)
+		uw_json_str(j, NULL, p->notes[i]);
+	uw_json_arr_end(j);
+	uw_json_arr_begin(j, "actions");
+	for (size_t i = 0; i < p->n; i++) {
+		uw_action_describe(&p->actions[i], d, sizeof(d));
+		uw_action_shell(&p->actions[i], false, sh, sizeof(sh));
+		uw_action_shell(&p->actions[i], true, un, sizeof(un));
+		uw_json_obj_begin(j, NULL);
+		uw_json_str(j, "kind", uw_action_kind_name(p->actions[i].kind));
+		uw_json_str(j, "describe", d);
+		uw_json_str(j, "why", p->actions[i].why);
+		uw_json_str(j, "shell", sh);
+		uw_json_str(j, "undo_shell", un);
+		uw_json_obj_end(j);
+	}
+	uw_json_arr_end(j);
+}
+
+static const char plan_usage[] =
+	"usage: usbnet-wizard plan [OPTIONS] [--json]\n\n"
+	"Show what 'apply' would do with the same options: warnings (such as a\n"
+	"subnet overlap), then every step in plain words with its shell command.\n"
+	"Changes nothing; needs no root.\n\nOptions:\n";
+
+static const char apply_usage[] =
+	"usage: usbnet-wizard apply [OPTIONS] [--dry-run] [--json]\n\n"
+	"Configure this desktop so the phone gets online through it: address on\n"
+	"the phone's interface, forwarding, masquerade, DNS proxy. Every step is\n"
+	"journaled first; a failing step undoes the ones before it, and\n"
+	"'usbnet-wizard revert' undoes everything, even after a crash.\n"
+	"Applying again changes nothing that is already in place.\n\nOptions:\n";
+
+static int do_plan(int argc, char **argv, bool apply)
+{
+	struct uw_plan *plan = calloc(1, sizeof(*plan));
+	struct uw_facts *facts = calloc(1, sizeof(*facts));
+	struct uw_cli_plan_opts o;
+	struct uw_error err;
+	int rc;
+
+	uw_error_clear(&err);
+	if (!plan || !facts) {
+		free(plan);
+		free(facts);
+		return UW_EXIT_FAIL;
+	}
+	rc = uw_cli_plan_from_args(argc, argv, plan, facts, &o, NULL, NULL, &err);
+	if (rc) {
+		uw_cli_error(argv[0], "%s", err.msg);
+		goto out;
+	}
+	if (!apply || o.dry_run) {
+		if (o.json) {
+			struct uw_json j;
+			uw_json_init(&j, stdout);
+			uw_json_obj_begin(&j, NULL);
+			print_plan_json(plan, &o, &j);
+			uw_json_obj_end(&j);
+			uw_json_end(&j);
+		} else {
+			print_plan_text(plan, &o, stdout);
+			if (apply)
+				printf("\n(--dry-run: nothing was changed)\n");
+		}
+		rc = UW_EXIT_OK;
+		goto out;
+	}
+	rc = uw_cli_apply_plan(plan, &o, argv[0]);
+out:
+	free(plan);
+	free(facts);
+	return rc;
+}
+
+struct progress {
+	bool json;
+	const struct uw_plan *plan;
+};
+
+static void on_step(void *ud, size_t idx, const struct uw_action *a, enum uw_step_event ev,
+		    const struct uw_error *e)
+{
+	struct progress *pr = ud;
+	char d[512], sh[1024];
+	FILE *f = pr->json ? stderr : stdout;
+
+	uw_action_describe(a, d, sizeof(d));
+	switch (ev) {
+	case UW_STEP_START:
+		uw_action_shell(a, false, sh, sizeof(sh));
+		fprintf(f, "[%zu/%zu] %s\n        $ %s\n", idx + 1, pr->plan ? pr->plan->n : 0, d, sh);
+		break;
+	case UW_STEP_DONE:
+		fprintf(f, "        done\n");
+		break;
+	case UW_STEP_ALREADY:
+		fprintf(f, "        already in place, left as it is\n");
+		break;
+	case UW_STEP_FAILED:
+		fprintf(f, "        FAILED: %s\n", e ? e->msg : "");
+		break;
+	case UW_STEP_UNDOING:
+		uw_action_shell(a, true, sh, sizeof(sh));
+		fprintf(f, "  undo: %s\n        $ %s\n", d, sh);
+		break;
+	case UW_STEP_UNDONE:
+		fprintf(f, "        undone\n");
+		break;
+	case UW_STEP_UNDO_FAILED:
+		fprintf(f, "        COULD NOT UNDO: %s\n", e ? e->msg : "");
+		break;
+	}
+	fflush(f);
+}
+
+int uw_cli_apply_plan(const struct uw_plan *plan, const struct uw_cli_plan_opts *o, const char *cmd)
+{
+	struct progress pr = { .json = o->json, .plan = plan };
+	struct uw_error err;
+	int r;
+
+	uw_error_clear(&err);
+	if (geteuid() != 0) {
+		uw_cli_error(cmd, "changing the network needs root: run 'sudo usbnet-wizard %s ...'. "
+			     "Nothing was changed ('usbnet-wizard plan' shows what would be done).", cmd);
+		return UW_EXIT_NOPERM;
+	}
+	if (!o->json) {
+		for (size_t i = 0; i < plan->n_notes; i++)
+			printf("* %s\n", plan->notes[i]);
+		if (plan->n_notes)
+			printf("\n");
+	}
+	r = uw_apply(plan, NULL, on_step, &pr, &err);
+	if (o->json) {
+		struct uw_json j;
+		uw_json_init(&j, stdout);
+		uw_json_obj_begin(&j, NULL);
+		uw_json_bool(&j, "ok", r == 0);
+		uw_json_str(&j, "error", r ? err.msg : NULL);
+		print_plan_json(plan, o, &j);
+		uw_json_obj_end(&j);
+		uw_json_end(&j);
+	}
+	if (r == -EBUSY) {
+		uw_cli_error(cmd, "%s", err.msg);
+		return UW_EXIT_BUSY;
+	}
+	if (r == -EACCES || r == -EPERM) {
+		uw_cli_error(cmd, "%s", err.msg);
+		return UW_EXIT_NOPERM;
+	}
+	if (r < 0) {
+		uw_cli_error(cmd, "%s", err.msg);
+		return UW_EXIT_FAIL;
+	}
+	if (!o->json)
+		printf("\nThe desktop side is ready. Next: 'usbnet-wizard check' tests the phone; "
+		       "'usbnet-wizard revert' undoes all of this.\n");
+	return UW_EXIT_OK;
+}
+
+static int run_plan(int argc, char **argv) { return do_plan(argc, argv, false); }
+static int run_apply(int argc, char **argv) { return do_plan(argc, argv, true); }
+
+static char plan_help[4096], apply_help[4096];
+
+__attribute__((constructor)) static void build_help(void)
+{
+	snprintf(plan_help, sizeof(plan_help), "%s%s  --json              machine-readable output\n",
+		 plan_usage, uw_cli_plan_usage);
+	snprintf(apply_help, sizeof(apply_help),
+		 "%s%s  --dry-run           show the plan, change nothing\n"
+		 "  --json              machine-readable result\n\n"
+		 "Exit status: 0 done, 1 a step failed (and was rolled back), 2 bad option\n"
+		 "or value (nothing changed), 3 not root, 4 no phone interface, 5 another\n"
+		 "usbnet-wizard is busy.\n", apply_usage, uw_cli_plan_usage);
+}
+
+const struct uw_command uw_cmd_plan = {
+	.name = "plan", .summary = "show what apply would do, with the equivalent commands",
+	.usage = plan_help, .run = run_plan,
+};
+
+const struct uw_command uw_cmd_apply = {
+	.name = "apply", .summary = "configure the desktop side live (journaled, undoable)",
+	.usage = apply_help, .run = run_apply,
+};

@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* `revert`: undo exactly what apply did, from the journal. `status`: what is live. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/apply.h"
+#include "core/fw.h"
+#include "screens/cli.h"
+#include "screens/json.h"
+
+static void on_step(void *ud, size_t idx, const struct uw_action *a, enum uw_step_event ev,
+		    const struct uw_error *e)
+{
+	char d[512], sh[1024];
+
+	uw_action_describe(a, d, sizeof(d));
+	if (ev == UW_STEP_UNDOING) {
+		uw_action_shell(a, true, sh, sizeof(sh));
+		printf("undo: %s\n      $ %s\n", d, sh);
+	} else if (ev == UW_STEP_UNDONE) {
+		printf("      done\n");
+	} else if (ev == UW_STEP_UNDO_FAILED) {
+		printf("      FAILED: %s\n", e ? e->msg : "");
+	}
+	fflush(stdout);
+}
+
+static int run_revert(int argc, char **argv)
+{
+	struct uw_error err;
+	bool leftovers = false;
+	int r;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--leftovers"))
+			leftovers = true;
+		else {
+			uw_cli_error("revert", "unknown option \"%s\" (see --help).", argv[i]);
+			return UW_EXIT_USAGE;
+		}
+	}
+	uw_error_clear(&err);
+	if (geteuid() != 0) {
+		uw_cli_error("revert", "changing the network needs root: run 'sudo usbnet-wizard revert'. "
+			     "Nothing was changed.");
+		return UW_EXIT_NOPERM;
+	}
+	r = uw_revert(NULL, on_step, NULL, &err);
+	if (r == -EBUSY) {
+		uw_cli_error("revert", "%s", err.msg);
+		return UW_EXIT_BUSY;
+	}
+	if (r < 0) {
+		uw_cli_error("revert", "%s", err.msg);
+		return UW_EXIT_FAIL;
+	}
+	if (r == 0 && !leftovers)
+		printf("Nothing to revert: usbnet-wizard has no changes in place.\n");
+	else if (r > 0)
+		printf("Reverted %d step%s: the desktop is as it was before.\n", r, r == 1 ? "" : "s");
+	if (leftovers) {
+		/* Rules tagged by us with no journal entry: a crash before journaling existed, or a lost /run. */
+		int total = 0;
+		for (int be = UW_FW_IPTABLES; be <= UW_FW_NFTABLES; be++) {
+			int n = uw_fw_remove_all_ours((enum uw_fw_backend)be, &err);
+			if (n < 0) {
+				uw_cli_error("revert", "%s: %s", uw_fw_backend_name((enum uw_fw_backend)be), err.msg);
+				return UW_EXIT_FAIL;
+			}
+			total += n;
+		}
+		printf("Removed %d leftover firewall rule%s tagged usbnet-wizard.\n", total, total == 1 ? "" : "s");
+	}
+	return UW_EXIT_OK;
+}
+
+static int run_status(int argc, char **argv)
+{
+	struct uw_journal *j = calloc(1, sizeof(*j));
+	struct uw_error err;
+	bool json = false;
+	int r, rc = UW_EXIT_OK;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json"))
+			json = true;
+		else {
+			uw_cli_error("status", "unknown option \"%s\" (see --help).", argv[i]);
+			free(j);
+			return UW_EXIT_USAGE;
+		}
+	}
+	uw_error_clear(&err);
+	r = uw_journal_read(j, &err);
+	if (r < 0) {
+		uw_cli_error("status", "%s", err.msg);
+		free(j);
+		return UW_EXIT_FAIL;
+	}
+	if (json) {
+		struct uw_json js;
+		char d[512], sh[1024];
+
+		uw_json_init(&js, stdout);
+		uw_json_obj_begin(&js, NULL);
+		uw_json_bool(&js, "live", j->n_live > 0);
+		uw_json_int(&js, "pid", j->pid);
+		uw_json_int(&js, "started", j->started);
+		uw_json_arr_begin(&js, "steps");
+		for (size_t i = 0; i < j->n_live; i++) {
+			struct uw_error pe;
+			int p = uw_action_probe(&j->live[i], &pe);
+			uw_action_describe(&j->live[i], d, sizeof(d));
+			uw_action_shell(&j->live[i], true, sh, sizeof(sh));
+			uw_json_obj_begin(&js, NULL);
+			uw_json_str(&js, "describe", d);
+			uw_json_str(&js, "undo_shell", sh);
+			uw_json_bool(&js, "complete", j->complete[i]);
+			uw_json_str(&js, "in_place", p < 0 ? "unknown" : p ? "yes" : "no");
+			uw_json_obj_end(&js);
+		}
+		uw_json_arr_end(&js);
+		uw_json_obj_end(&js);
+		uw_json_end(&js);
+	} else if (j->n_live == 0) {
+		printf("No changes by usbnet-wizard are in place.\n");
+	} else {
+		char d[512];
+		printf("%zu change%s by usbnet-wizard in place (pid %ld); 'usbnet-wizard revert' undoes them:\n",
+		       j->n_live, j->n_live == 1 ? "" : "s", j->pid);
+		for (size_t i = 0; i < j->n_live; i++) {
+			struct uw_error pe;
+			int p = uw_action_probe(&j->live[i], &pe);
+			uw_action_describe(&j->live[i], d, sizeof(d));
+			printf("  %s %s%s\n", p == 1 ? "[in place]" : p == 0 ? "[gone]    " : "[unknown] ", d,
+			       j->complete[i] ? "" : " (interrupted while applying)");
+		}
+	}
+	free(j);
+	return rc;
+}
+
+const struct uw_command uw_cmd_revert = {
+	.name = "revert", .summary = "undo everything usbnet-wizard applied (also after a crash)",
+	.usage = "usage: usbnet-wizard revert [--leftovers]\n\n"
+		 "Undo every change recorded in the journal, newest first, restoring prior\n"
+		 "values (such as the old ip_forward). Works after a crash or kill -9.\n"
+		 "  --leftovers   also remove any firewall rule tagged usbnet-wizard that the\n"
+		 "                journal does not know (only ever our own tagged rules)\n\n"
+		 "Exit status: 0 done (or nothing to do), 1 a step could not be undone (it\n"
+		 "stays journaled), 3 not root, 5 another usbnet-wizard is busy.\n",
+	.run = run_revert,
+};
+
+const struct uw_command uw_cmd_status = {
+	.name = "status", .summary = "show the changes usbnet-wizard has in place",
+	.usage = "usage: usbnet-wizard status [--json]\n\n"
+		 "List the journaled changes still in place, each probed live.\n",
+	.run = run_status,
+};
