@@ -1,0 +1,612 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Interface detection: netlink for the list of links and their state,
+ * sysfs for the driver and USB ids, ETHTOOL_GDRVINFO where sysfs has no
+ * device (veth, and sysfs of another namespace), link events for waiting.
+ */
+#include "core/detect.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/ethtool.h>
+#include <linux/if.h>
+#include <linux/if_arp.h>
+#include <linux/rtnetlink.h>
+#include <linux/sockios.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include <netlink/netlink.h>
+#include <netlink/route/addr.h>
+#include <netlink/route/link.h>
+#include <netlink/route/route.h>
+
+#include "core/nl.h"
+
+UW_DEFINE_CLEANUP(struct nl_sock, nl_socket_free)
+UW_DEFINE_CLEANUP(struct nl_cache, nl_cache_free)
+UW_DEFINE_CLEANUP(struct rtnl_link, rtnl_link_put)
+
+#define SCORE_LIKELY 30
+
+static const struct {
+	const char *name, *what;
+} usb_drivers[] = {
+	{ "cdc_ether", "USB networking gadget" },
+	{ "rndis_host", "RNDIS USB networking, as Windows-minded gadgets and Android tethering use" },
+	{ "cdc_subset", "simple USB networking gadget" },
+	{ "cdc_eem", "USB EEM networking gadget" },
+	{ "cdc_ncm", "USB NCM networking gadget" },
+	{ "cdc_mbim", "USB mobile broadband" },
+	{ "ipheth", "iPhone USB tethering" },
+};
+
+static const struct {
+	unsigned vendor, product;
+	const char *name;
+} usb_ids[] = {
+	{ 0x1457, 0x5122, "Openmoko FreeRunner" },
+	{ 0x0525, 0xa4a2, "Linux USB Ethernet/RNDIS gadget (g_ether)" },
+	{ 0x0525, 0xa4a1, "Linux USB Ethernet gadget (CDC subset)" },
+	{ 0x1d6b, 0x0104, "Linux composite gadget (postmarketOS, Raspberry Pi)" },
+	{ 0x18d1, 0x4ee3, "Android phone (USB tethering)" },
+	{ 0x18d1, 0x4ee4, "Android phone (USB tethering + adb)" },
+};
+
+/* Virtual plumbing that is never a phone. */
+static const char *const skip_kinds[] = {
+	"bridge", "bond", "team", "vlan", "macvlan", "macvtap", "ipvlan", "vxlan", "geneve",
+	"wireguard", "tun", "ifb", "dummy", "gre", "gretap", "ip6gre", "ip6gretap", "ipip",
+	"sit", "ip6tnl", "vti", "vti6", "vrf", "openvswitch", "nlmon", "can", "vcan",
+};
+
+static const char *sysfs_root(void)
+{
+	const char *r = getenv("USBNET_WIZARD_SYSFS");
+
+	return r && *r ? r : "/sys";
+}
+
+static void reason(struct uw_candidate *c, int points, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void reason(struct uw_candidate *c, int points, const char *fmt, ...)
+{
+	va_list ap;
+
+	c->score += points;
+	if (c->n_reasons >= UW_DETECT_MAX_REASONS)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(c->reasons[c->n_reasons++], UW_DETECT_REASON_LEN, fmt, ap);
+	va_end(ap);
+}
+
+/* Read a small sysfs/proc file into @buf, newline stripped. */
+static int read_small(const char *path, char *buf, size_t len)
+{
+	_auto_fd_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+/*
+ * sysfs shows the network namespace it was mounted in, not the caller's:
+ * in a private namespace, /sys/class/net/eth0 may be the host's eth0. Trust
+ * a sysfs entry only if its ifindex agrees with netlink (fake test trees
+ * may leave the file out).
+ */
+static bool sysfs_matches(const char *ifname, int ifindex)
+{
+	char path[PATH_MAX], buf[32];
+
+	snprintf(path, sizeof(path), "%s/class/net/%s", sysfs_root(), ifname);
+	if (access(path, F_OK) < 0)
+		return false;
+	snprintf(path, sizeof(path), "%s/class/net/%s/ifindex", sysfs_root(), ifname);
+	if (read_small(path, buf, sizeof(buf)) < 0)
+		return true;
+	return atoi(buf) == ifindex;
+}
+
+static void sysfs_driver(const char *ifname, char *drv, size_t len)
+{
+	char path[PATH_MAX], target[PATH_MAX];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/class/net/%s/device/driver", sysfs_root(), ifname);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n <= 0)
+		return;
+	target[n] = '\0';
+	uw_strlcpy(drv, strrchr(target, '/') ? strrchr(target, '/') + 1 : target, len);
+}
+
+/* Walk up from the interface's device to the USB device holding the ids
+ * (the interface hangs off a USB interface, e.g. 1-1:1.0, under 1-1). */
+static bool sysfs_usb_ids(const char *ifname, unsigned *vendor, unsigned *product)
+{
+	char path[PATH_MAX + 32], dir[PATH_MAX], root[PATH_MAX], buf[16];
+
+	if (!realpath(sysfs_root(), root))
+		return false;
+	snprintf(path, sizeof(path), "%s/class/net/%s/device", sysfs_root(), ifname);
+	if (!realpath(path, dir))
+		return false;
+	for (int depth = 0; depth < 8; depth++) {
+		char *slash;
+		unsigned v, p;
+
+		snprintf(path, sizeof(path), "%s/idVendor", dir);
+		if (read_small(path, buf, sizeof(buf)) == 0 && sscanf(buf, "%4x", &v) == 1) {
+			snprintf(path, sizeof(path), "%s/idProduct", dir);
+			if (read_small(path, buf, sizeof(buf)) == 0 &&
+			    sscanf(buf, "%4x", &p) == 1) {
+				*vendor = v;
+				*product = p;
+				return true;
+			}
+		}
+		slash = strrchr(dir, '/');
+		if (!slash || slash == dir)
+			return false;
+		*slash = '\0';
+		if (strlen(dir) <= strlen(root))
+			return false;
+	}
+	return false;
+}
+
+/* ETHTOOL_GDRVINFO names the driver of any link, device or not. */
+static void ethtool_driver(const char *ifname, char *drv, size_t len)
+{
+	struct ethtool_drvinfo info = { .cmd = ETHTOOL_GDRVINFO };
+	struct ifreq ifr = { 0 };
+	_auto_fd_ int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return;
+	uw_strlcpy(ifr.ifr_name, ifname, sizeof(ifr.ifr_name));
+	ifr.ifr_data = (void *)&info;
+	if (ioctl(fd, SIOCETHTOOL, &ifr) == 0)
+		uw_strlcpy(drv, info.driver, len);
+}
+
+static bool all_hex(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!isxdigit((unsigned char)s[i]))
+			return false;
+	return s[n] == '\0';
+}
+
+static bool digits_after(const char *s, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	if (strncmp(s, prefix, n) || !s[n])
+		return false;
+	for (s += n; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return false;
+	return true;
+}
+
+static void score_name(struct uw_candidate *c)
+{
+	const char *n = c->ifname;
+
+	if (digits_after(n, "usb"))
+		reason(c, 30, "name %s is what gadgets get", n);
+	else if (!strncmp(n, "enx", 3) && all_hex(n + 3, 12))
+		reason(c, 25, "name %s is a predictable name for a USB network device (from its MAC)",
+		       n);
+	else if (digits_after(n, "rndis"))
+		reason(c, 25, "name %s is what RNDIS gadgets get", n);
+	else if (!strncmp(n, "en", 2) && strchr(n, 'u') && strchr(n + 2, 'p'))
+		reason(c, 20, "name %s is a predictable name with a USB port path", n);
+}
+
+static const char *nm_rundir(void)
+{
+	const char *r = getenv("USBNET_WIZARD_NM_RUNDIR");
+
+	return r && *r ? r : "/run/NetworkManager";
+}
+
+bool uw_detect_nm_running(void)
+{
+	char path[PATH_MAX], buf[64];
+	DIR *d;
+	struct dirent *de;
+	bool found = false;
+
+	snprintf(path, sizeof(path), "%s/NetworkManager.pid", nm_rundir());
+	if (read_small(path, buf, sizeof(buf)) == 0) {
+		int pid = atoi(buf);
+
+		if (pid > 0 && (kill(pid, 0) == 0 || errno == EPERM))
+			return true;
+	}
+	/* Only look at /proc when the run directory is the real one: a test
+	 * pointing it elsewhere wants its answer from there alone. */
+	if (getenv("USBNET_WIZARD_NM_RUNDIR"))
+		return false;
+	d = opendir("/proc");
+	if (!d)
+		return false;
+	while (!found && (de = readdir(d))) {
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/comm", de->d_name);
+		found = read_small(path, buf, sizeof(buf)) == 0 && !strcmp(buf, "NetworkManager");
+	}
+	closedir(d);
+	return found;
+}
+
+/*
+ * NetworkManager keeps a small keyfile per device in
+ * /run/NetworkManager/devices/IFINDEX ("[device]" group, "managed=true" or
+ * "managed=false"); reading it is enough to know, without D-Bus.
+ */
+static void nm_state(struct uw_candidate *c, bool nm_running)
+{
+	char path[PATH_MAX], line[256];
+	FILE *f;
+	int managed = -1;
+
+	if (!nm_running) {
+		c->manager = UW_MANAGER_NONE;
+		snprintf(c->manager_note, sizeof(c->manager_note),
+			 "NetworkManager is not running: nothing else should reconfigure %s", c->ifname);
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/devices/%d", nm_rundir(), c->ifindex);
+	f = fopen(path, "re");
+	if (f) {
+		while (fgets(line, sizeof(line), f)) {
+			if (!strncmp(line, "managed=", 8))
+				managed = !strncmp(line + 8, "true", 4) || line[8] == '1';
+		}
+		fclose(f);
+	}
+	if (managed == 1) {
+		c->manager = UW_MANAGER_NM_MANAGED;
+		snprintf(c->manager_note, sizeof(c->manager_note),
+			 "NetworkManager manages %s and may reconfigure it a few seconds from now: "
+			 "mark it unmanaged (nmcli device set %s managed no)", c->ifname, c->ifname);
+	} else if (managed == 0) {
+		c->manager = UW_MANAGER_NM_UNMANAGED;
+		snprintf(c->manager_note, sizeof(c->manager_note),
+			 "NetworkManager runs but leaves %s alone (unmanaged)", c->ifname);
+	} else {
+		c->manager = UW_MANAGER_NM_UNKNOWN;
+		snprintf(c->manager_note, sizeof(c->manager_note),
+			 "NetworkManager runs; whether it manages %s is unknown: check with "
+			 "nmcli device status", c->ifname);
+	}
+}
+
+struct scan_ctx {
+	struct nl_cache *addrs;
+	int default_ifindex;
+	bool nm_running;
+};
+
+/* Fill @c from @link; false if the link is not a candidate at all. */
+static bool evaluate(struct rtnl_link *link, const struct scan_ctx *ctx, struct uw_candidate *c)
+{
+	const char *kind = rtnl_link_get_type(link);
+	unsigned flags = rtnl_link_get_flags(link);
+	struct nl_addr *ll = rtnl_link_get_addr(link);
+	bool in_sysfs;
+
+	memset(c, 0, sizeof(*c));
+	uw_strlcpy(c->ifname, rtnl_link_get_name(link), sizeof(c->ifname));
+	c->ifindex = rtnl_link_get_ifindex(link);
+	if ((flags & IFF_LOOPBACK) || rtnl_link_get_arptype(link) != ARPHRD_ETHER)
+		return false;
+	for (size_t i = 0; kind && i < UW_ARRAY_SIZE(skip_kinds); i++)
+		if (!strcmp(kind, skip_kinds[i]))
+			return false;
+	if (rtnl_link_get_master(link) > 0)
+		return false; /* a bridge or bond port, e.g. a container's veth */
+	if (c->ifindex == ctx->default_ifindex)
+		return false; /* the uplink: never the phone */
+	c->admin_up = flags & IFF_UP;
+	c->carrier = flags & IFF_LOWER_UP;
+	rtnl_link_operstate2str(rtnl_link_get_operstate(link), c->operstate, sizeof(c->operstate));
+	if (ll && nl_addr_get_len(ll) == 6) {
+		const unsigned char *m = nl_addr_get_binary_addr(ll);
+
+		snprintf(c->mac, sizeof(c->mac), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2],
+			 m[3], m[4], m[5]);
+	}
+	for (struct nl_object *o = nl_cache_get_first(ctx->addrs); o; o = nl_cache_get_next(o)) {
+		struct rtnl_addr *a = (struct rtnl_addr *)o;
+		struct nl_addr *local = rtnl_addr_get_local(a);
+
+		if (rtnl_addr_get_family(a) != AF_INET || rtnl_addr_get_ifindex(a) != c->ifindex ||
+		    !local || nl_addr_get_len(local) != 4 || c->n_addrs >= UW_DETECT_MAX_ADDRS)
+			continue;
+		memcpy(&c->addrs[c->n_addrs], nl_addr_get_binary_addr(local), 4);
+		c->plens[c->n_addrs++] = (unsigned)rtnl_addr_get_prefixlen(a);
+	}
+
+	in_sysfs = sysfs_matches(c->ifname, c->ifindex);
+	if (in_sysfs)
+		sysfs_driver(c->ifname, c->driver, sizeof(c->driver));
+	if (!c->driver[0])
+		ethtool_driver(c->ifname, c->driver, sizeof(c->driver));
+	if (c->driver[0]) {
+		bool usbnet = false;
+
+		for (size_t i = 0; i < UW_ARRAY_SIZE(usb_drivers); i++) {
+			if (!strcmp(c->driver, usb_drivers[i].name)) {
+				reason(c, 50, "driver %s (%s)", c->driver, usb_drivers[i].what);
+				usbnet = true;
+			}
+		}
+		if (!usbnet && !strcmp(c->driver, "veth"))
+			reason(c, 0, "driver veth (a virtual link, e.g. a simulated phone)");
+		else if (!usbnet)
+			reason(c, 0, "driver %s (not a USB networking driver)", c->driver);
+	}
+	if (in_sysfs && sysfs_usb_ids(c->ifname, &c->usb_vendor, &c->usb_product)) {
+		c->has_usb_id = true;
+		reason(c, 20, "USB device %04x:%04x", c->usb_vendor, c->usb_product);
+		for (size_t i = 0; i < UW_ARRAY_SIZE(usb_ids); i++) {
+			if (usb_ids[i].vendor == c->usb_vendor && usb_ids[i].product == c->usb_product) {
+				uw_strlcpy(c->usb_name, usb_ids[i].name, sizeof(c->usb_name));
+				reason(c, 40, "USB id %04x:%04x = %s", c->usb_vendor, c->usb_product,
+				       usb_ids[i].name);
+			}
+		}
+	}
+	score_name(c);
+	if (c->carrier)
+		reason(c, 5, "it has a carrier (cable side is up)");
+	c->likely = c->score >= SCORE_LIKELY;
+	nm_state(c, ctx->nm_running);
+	return true;
+}
+
+static int cmp_candidates(const void *a, const void *b)
+{
+	const struct uw_candidate *x = a, *y = b;
+
+	if (x->score != y->score)
+		return y->score - x->score;
+	return strcmp(x->ifname, y->ifname);
+}
+
+/* Index of the main table's default route with the lowest metric, or 0. */
+static int default_route_ifindex(struct nl_sock *sk)
+{
+	_auto_(nl_cache_free) struct nl_cache *routes = NULL;
+	uint32_t best_metric = UINT32_MAX;
+	int best = 0;
+
+	if (rtnl_route_alloc_cache(sk, AF_INET, 0, &routes) < 0)
+		return 0;
+	for (struct nl_object *o = nl_cache_get_first(routes); o; o = nl_cache_get_next(o)) {
+		struct rtnl_route *rt = (struct rtnl_route *)o;
+		struct nl_addr *dst = rtnl_route_get_dst(rt);
+		struct rtnl_nexthop *nh;
+
+		if (rtnl_route_get_table(rt) != RT_TABLE_MAIN || rtnl_route_get_type(rt) != RTN_UNICAST ||
+		    (dst && nl_addr_get_prefixlen(dst) != 0) || rtnl_route_get_nnexthops(rt) < 1)
+			continue;
+		nh = rtnl_route_nexthop_n(rt, 0);
+		if (nh && rtnl_route_get_priority(rt) < best_metric) {
+			best_metric = rtnl_route_get_priority(rt);
+			best = rtnl_route_nh_get_ifindex(nh);
+		}
+	}
+	return best;
+}
+
+static int open_ctx(struct nl_sock **sk, struct scan_ctx *ctx, struct uw_error *err)
+{
+	int r;
+
+	*sk = nl_socket_alloc();
+	if (!*sk)
+		return uw_error_set(err, -ENOMEM, "out of memory");
+	r = nl_connect(*sk, NETLINK_ROUTE);
+	if (r >= 0)
+		r = rtnl_addr_alloc_cache(*sk, &ctx->addrs);
+	if (r < 0)
+		return uw_error_set(err, -EIO, "cannot read the interface list from the kernel: %s",
+				    nl_geterror(r));
+	ctx->default_ifindex = default_route_ifindex(*sk);
+	ctx->nm_running = uw_detect_nm_running();
+	return 0;
+}
+
+int uw_detect_scan(struct uw_candidate **out, size_t *n, struct uw_error *err)
+{
+	_auto_(nl_socket_free) struct nl_sock *sk = NULL;
+	_auto_(nl_cache_free) struct nl_cache *links = NULL;
+	_auto_(free) struct uw_candidate *v = NULL;
+	struct scan_ctx ctx = { 0 };
+	size_t count = 0, cap;
+	int r;
+
+	*out = NULL;
+	*n = 0;
+	r = open_ctx(&sk, &ctx, err);
+	if (r >= 0) {
+		r = rtnl_link_alloc_cache(sk, AF_UNSPEC, &links);
+		if (r < 0)
+			r = uw_error_set(err, -EIO, "cannot list interfaces: %s", nl_geterror(r));
+	}
+	if (r < 0) {
+		if (ctx.addrs)
+			nl_cache_free(ctx.addrs);
+		return r;
+	}
+	cap = (size_t)nl_cache_nitems(links) + 1;
+	v = uw_malloc0(cap * sizeof(*v));
+	for (struct nl_object *o = nl_cache_get_first(links); o && count < cap;
+	     o = nl_cache_get_next(o))
+		if (evaluate((struct rtnl_link *)o, &ctx, &v[count]))
+			count++;
+	nl_cache_free(ctx.addrs);
+	qsort(v, count, sizeof(*v), cmp_candidates);
+	if (count) {
+		*out = uw_steal_ptr(&v);
+		*n = count;
+	}
+	return 0;
+}
+
+void uw_candidates_free(struct uw_candidate *c)
+{
+	free(c);
+}
+
+struct wait_state {
+	int pending[64];
+	size_t n_pending;
+};
+
+static void on_event(const struct uw_link_event *ev, void *ud)
+{
+	struct wait_state *w = ud;
+
+	if (ev->type == UW_LINK_DEL)
+		return;
+	/* NEW, and CHANGED too: a renamed new link (usb0 -> enx...) or one
+	 * whose driver shows up late is looked at again. Existing links never
+	 * reach here as NEW; for them, CHANGED is filtered by the caller. */
+	if (w->n_pending < UW_ARRAY_SIZE(w->pending))
+		w->pending[w->n_pending++] = ev->ifindex;
+}
+
+static bool excluded(const char *name, const char *const *exclude)
+{
+	for (size_t i = 0; exclude && exclude[i]; i++)
+		if (!strcmp(exclude[i], name))
+			return true;
+	return false;
+}
+
+static bool int_in(const int *v, size_t n, int x)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == x)
+			return true;
+	return false;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int uw_detect_wait(int timeout_ms, const char *const *exclude, struct uw_candidate *out,
+		   struct uw_error *err)
+{
+	_auto_(uw_nl_monitor_free) struct uw_nl_monitor *mon = NULL;
+	_auto_(nl_socket_free) struct nl_sock *sk = NULL;
+	_auto_(nl_cache_free) struct nl_cache *links = NULL;
+	_auto_(free) int *old = NULL;
+	size_t n_old = 0;
+	long long deadline = timeout_ms >= 0 ? now_ms() + timeout_ms : 0;
+	int r;
+
+	/* Subscribe first, then list: nothing appears unseen in between. */
+	r = uw_nl_monitor_new(&mon, err);
+	if (r < 0)
+		return r;
+	sk = nl_socket_alloc();
+	if (!sk)
+		return uw_error_set(err, -ENOMEM, "out of memory");
+	r = nl_connect(sk, NETLINK_ROUTE);
+	if (r >= 0)
+		r = rtnl_link_alloc_cache(sk, AF_UNSPEC, &links);
+	if (r < 0)
+		return uw_error_set(err, -EIO, "cannot list interfaces: %s", nl_geterror(r));
+	old = uw_malloc0(((size_t)nl_cache_nitems(links) + 1) * sizeof(int));
+	for (struct nl_object *o = nl_cache_get_first(links); o; o = nl_cache_get_next(o))
+		old[n_old++] = rtnl_link_get_ifindex((struct rtnl_link *)o);
+
+	for (;;) {
+		struct pollfd p = { .fd = uw_nl_monitor_fd(mon), .events = POLLIN };
+		struct wait_state w = { .n_pending = 0 };
+		int wait = -1;
+
+		if (timeout_ms >= 0) {
+			long long left = deadline - now_ms();
+
+			wait = left > 0 ? (int)left : 0;
+		}
+		r = poll(&p, 1, wait);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return uw_error_set(err, -errno, "waiting for interface events failed: %s",
+					    strerror(errno));
+		if (r == 0)
+			return uw_error_set(err, -ETIMEDOUT,
+					    "no new network interface appeared within %d s: is the phone "
+					    "plugged in, switched on and booted, with USB networking "
+					    "enabled? (try another cable or port)",
+					    (timeout_ms + 999) / 1000);
+		r = uw_nl_monitor_dispatch(mon, on_event, &w, err);
+		if (r == -ENOBUFS) {
+			/* Events were lost: look at every link not there at the start. */
+			nl_cache_free(links);
+			links = NULL;
+			if (rtnl_link_alloc_cache(sk, AF_UNSPEC, &links) < 0)
+				return uw_error_set(err, -EIO, "cannot list interfaces");
+			for (struct nl_object *o = nl_cache_get_first(links);
+			     o && w.n_pending < UW_ARRAY_SIZE(w.pending); o = nl_cache_get_next(o))
+				w.pending[w.n_pending++] = rtnl_link_get_ifindex((struct rtnl_link *)o);
+		} else if (r < 0) {
+			return r;
+		}
+		for (size_t i = 0; i < w.n_pending; i++) {
+			_auto_(rtnl_link_put) struct rtnl_link *link = NULL;
+			struct scan_ctx ctx = { 0 };
+			_auto_(nl_socket_free) struct nl_sock *csk = NULL;
+			bool ok;
+
+			if (int_in(old, n_old, w.pending[i]))
+				continue;
+			/* Read the link afresh by index: the event's name may
+			 * already be stale, and the link may be gone again. */
+			if (rtnl_link_get_kernel(sk, w.pending[i], NULL, &link) < 0)
+				continue;
+			if (open_ctx(&csk, &ctx, err) < 0) {
+				if (ctx.addrs)
+					nl_cache_free(ctx.addrs);
+				return err ? err->code : -EIO;
+			}
+			ok = evaluate(link, &ctx, out);
+			nl_cache_free(ctx.addrs);
+			if (ok && out->score > 0 && !excluded(out->ifname, exclude))
+				return 0;
+		}
+	}
+}
