@@ -39,11 +39,17 @@ ns_state() { # [ns] — empty means the machine's own namespace (read only!)
 	local pre=()
 	[ -n "${1:-}" ] && pre=(ip netns exec "$1")
 	{
-		echo "## addr";  "${pre[@]}" ip -o addr show | sed 's/valid_lft.*//' | sort
-		echo "## link";  "${pre[@]}" ip -o link show | sed -E 's/^[0-9]+: //; s/ state [A-Z]+//; s/link-netns [^ ]*//; s/ link-netnsid [0-9]+//' | sort
+		echo "## addr";  "${pre[@]}" ip -o addr show | sed -E 's/valid_lft.*//; s/ tentative//' | sort
+		# (the qdisc is the kernel's default once a link was up: not configuration)
+		echo "## link";  "${pre[@]}" ip -o link show | sed -E 's/^[0-9]+: //; s/ state [A-Z]+//; s/ qdisc [a-z_]+//; s/link-netns [^ ]*//; s/ link-netnsid [0-9]+//' | sort
 		echo "## route"; "${pre[@]}" ip route show table all | grep -v -E '^(local|broadcast|multicast) ' | sort
 		echo "## sysctl"; "${pre[@]}" cat /proc/sys/net/ipv4/ip_forward
-		echo "## iptables-legacy"; "${pre[@]}" iptables-legacy-save 2>/dev/null | grep -v '^#' | sed -E 's/\[[0-9]+:[0-9]+\]//'
+		# A legacy table, once loaded, cannot be unloaded from a namespace; an
+		# empty one (no rule, every policy ACCEPT) holds no configuration.
+		echo "## iptables-legacy"; "${pre[@]}" iptables-legacy-save 2>/dev/null | grep -v '^#' | sed -E 's/\[[0-9]+:[0-9]+\]//' |
+			awk '/^\*/ { buf = $0; keep = 0; next }
+			     /^COMMIT/ { if (keep) print buf "\nCOMMIT"; next }
+			     { buf = buf "\n" $0; if ($0 ~ /^-/ || ($0 ~ /^:/ && $2 != "ACCEPT")) keep = 1 }'
 		echo "## nft"; "${pre[@]}" nft list ruleset 2>/dev/null | sed -E 's/counter packets [0-9]+ bytes [0-9]+/counter/'
 	}
 }
