@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Host inventory: one netlink dump each of links, addresses and routes,
+ * sysctls from /proc/sys, and the resolv.conf files.
+ */
+#include "core/inventory.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/if.h>
+#include <linux/rtnetlink.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <netlink/netlink.h>
+#include <netlink/route/addr.h>
+#include <netlink/route/link.h>
+#include <netlink/route/route.h>
+
+#include "core/detect.h"
+#include "core/nl.h"
+#include "core/util.h"
+
+UW_DEFINE_CLEANUP(struct nl_sock, nl_socket_free)
+UW_DEFINE_CLEANUP(struct nl_cache, nl_cache_free)
+
+static int sysctl_int(const char *name)
+{
+	char buf[32];
+
+	if (uw_sysctl_read(name, buf, sizeof(buf), NULL) < 0)
+		return -1;
+	return atoi(buf);
+}
+
+static const char *env_or(const char *var, const char *def)
+{
+	const char *v = getenv(var);
+
+	return v && *v ? v : def;
+}
+
+static void ns_list(const struct uw_resolv *r, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < r->n_ns && n < len; i++) {
+		if (r->ns[i].loopback)
+			continue;
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? ", " : "", r->ns[i].text);
+	}
+}
+
+static void read_dns(struct uw_inventory *inv)
+{
+	struct uw_error e;
+	char list[256];
+
+	uw_strlcpy(inv->resolv_path, env_or("USBNET_WIZARD_RESOLV_CONF", "/etc/resolv.conf"),
+		   sizeof(inv->resolv_path));
+	uw_strlcpy(inv->upstream_path,
+		   env_or("USBNET_WIZARD_RESOLVED_CONF", "/run/systemd/resolve/resolv.conf"),
+		   sizeof(inv->upstream_path));
+	inv->resolv_error = uw_resolv_read(inv->resolv_path, &inv->resolv, &e);
+	if (inv->resolv_error < 0) {
+		snprintf(inv->dns_note, sizeof(inv->dns_note),
+			 "%s: the phone needs DNS servers named by hand (static mode)", e.msg);
+		return;
+	}
+	if (inv->resolv.n_ns == 0) {
+		snprintf(inv->dns_note, sizeof(inv->dns_note),
+			 "%s names no nameserver (the resolver then asks 127.0.0.1): no upstream DNS "
+			 "server found; name one by hand for the phone", inv->resolv_path);
+		return;
+	}
+	if (!uw_resolv_only_loopback(&inv->resolv))
+		return;
+	/* A stub such as systemd-resolved's 127.0.0.53 is useless to the
+	 * phone (its own loopback) and cannot be a DNAT target: the real
+	 * servers are in resolved's own file. */
+	inv->dns_stub = true;
+	if (uw_resolv_read(inv->upstream_path, &inv->upstream, NULL) == 0 &&
+	    uw_resolv_count_usable(&inv->upstream) > 0) {
+		inv->have_upstream = true;
+		ns_list(&inv->upstream, list, sizeof(list));
+		snprintf(inv->dns_note, sizeof(inv->dns_note),
+			 "%s points at the local stub %s; the real upstream server%s %s (from %s)",
+			 inv->resolv_path, inv->resolv.ns[0].text,
+			 uw_resolv_count_usable(&inv->upstream) > 1 ? "s are" : " is", list,
+			 inv->upstream_path);
+	} else {
+		snprintf(inv->dns_note, sizeof(inv->dns_note),
+			 "%s points only at the local stub %s and no upstream server was found in "
+			 "%s: give the phone a DNS server by hand (static mode)",
+			 inv->resolv_path, inv->resolv.ns[0].text, inv->upstream_path);
+	}
+}
+
+static const char *link_name(const struct uw_inventory *inv, int ifindex)
+{
+	for (size_t i = 0; i < inv->n_links; i++)
+		if (inv->links[i].ifindex == ifindex)
+			return inv->links[i].ifname;
+	return "";
+}
+
+int uw_inventory_read(struct uw_inventory *inv, struct uw_error *err)
+{
+	_auto_(nl_socket_free) struct nl_sock *sk = NULL;
+	_auto_(nl_cache_free) struct nl_cache *links = NULL;
+	_auto_(nl_cache_free) struct nl_cache *addrs = NULL;
+	_auto_(nl_cache_free) struct nl_cache *routes = NULL;
+	char name[96];
+	int r;
+
+	memset(inv, 0, sizeof(*inv));
+	sk = nl_socket_alloc();
+	if (!sk)
+		return uw_error_set(err, -ENOMEM, "out of memory");
+	r = nl_connect(sk, NETLINK_ROUTE);
+	if (r >= 0)
+		r = rtnl_link_alloc_cache(sk, AF_UNSPEC, &links);
+	if (r >= 0)
+		r = rtnl_addr_alloc_cache(sk, &addrs);
+	if (r >= 0)
+		r = rtnl_route_alloc_cache(sk, AF_INET, 0, &routes);
+	if (r < 0)
+		return uw_error_set(err, -EIO, "cannot read addresses and routes from the kernel: %s",
+				    nl_geterror(r));
+
+	inv->links = uw_malloc0(((size_t)nl_cache_nitems(links) + 1) * sizeof(*inv->links));
+	for (struct nl_object *o = nl_cache_get_first(links); o; o = nl_cache_get_next(o)) {
+		struct rtnl_link *l = (struct rtnl_link *)o;
+		struct uw_inv_link *il = &inv->links[inv->n_links++];
+
+		uw_strlcpy(il->ifname, rtnl_link_get_name(l), sizeof(il->ifname));
+		il->ifindex = rtnl_link_get_ifindex(l);
+		il->admin_up = rtnl_link_get_flags(l) & IFF_UP;
+		il->rp_filter = -1;
+		/* Names with a dot cannot be written in dotted sysctl form. */
+		if (!strchr(il->ifname, '.')) {
+			snprintf(name, sizeof(name), "net.ipv4.conf.%s.rp_filter", il->ifname);
+			il->rp_filter = sysctl_int(name);
+		}
+	}
+
+	inv->addrs = uw_malloc0(((size_t)nl_cache_nitems(addrs) + 1) * sizeof(*inv->addrs));
+	for (struct nl_object *o = nl_cache_get_first(addrs); o; o = nl_cache_get_next(o)) {
+		struct rtnl_addr *a = (struct rtnl_addr *)o;
+		struct nl_addr *local = rtnl_addr_get_local(a);
+		struct uw_inv_addr *ia;
+
+		if (rtnl_addr_get_family(a) != AF_INET || !local || nl_addr_get_len(local) != 4)
+			continue;
+		ia = &inv->addrs[inv->n_addrs++];
+		ia->ifindex = rtnl_addr_get_ifindex(a);
+		uw_strlcpy(ia->ifname, link_name(inv, ia->ifindex), sizeof(ia->ifname));
+		memcpy(&ia->addr, nl_addr_get_binary_addr(local), 4);
+		ia->plen = (unsigned)rtnl_addr_get_prefixlen(a);
+	}
+
+	inv->routes = uw_malloc0(((size_t)nl_cache_nitems(routes) + 1) * sizeof(*inv->routes));
+	for (struct nl_object *o = nl_cache_get_first(routes); o; o = nl_cache_get_next(o)) {
+		struct rtnl_route *rt = (struct rtnl_route *)o;
+		struct nl_addr *dst = rtnl_route_get_dst(rt);
+		struct rtnl_nexthop *nh;
+		struct nl_addr *gw;
+		struct uw_inv_route *ir;
+
+		if (rtnl_route_get_table(rt) != RT_TABLE_MAIN || rtnl_route_get_type(rt) != RTN_UNICAST)
+			continue;
+		ir = &inv->routes[inv->n_routes++];
+		if (dst && nl_addr_get_len(dst) == 4)
+			memcpy(&ir->dst, nl_addr_get_binary_addr(dst), 4);
+		ir->plen = dst ? (unsigned)nl_addr_get_prefixlen(dst) : 0;
+		ir->scope = rtnl_route_get_scope(rt);
+		ir->metric = rtnl_route_get_priority(rt);
+		ir->protocol = rtnl_route_get_protocol(rt);
+		/* Multipath routes: the first hop stands for the route. */
+		nh = rtnl_route_get_nnexthops(rt) > 0 ? rtnl_route_nexthop_n(rt, 0) : NULL;
+		if (nh) {
+			ir->ifindex = rtnl_route_nh_get_ifindex(nh);
+			uw_strlcpy(ir->dev, link_name(inv, ir->ifindex), sizeof(ir->dev));
+			gw = rtnl_route_nh_get_gateway(nh);
+			if (gw && nl_addr_get_len(gw) == 4) {
+				ir->has_gateway = true;
+				memcpy(&ir->gateway, nl_addr_get_binary_addr(gw), 4);
+			}
+		}
+		if (ir->plen == 0 && (!inv->has_default || ir->metric < inv->default_route.metric)) {
+			inv->has_default = true;
+			inv->default_route = *ir;
+			uw_strlcpy(inv->default_ifname, ir->dev, sizeof(inv->default_ifname));
+		}
+	}
+
+	inv->ip_forward = sysctl_int("net.ipv4.ip_forward");
+	inv->rp_filter_all = sysctl_int("net.ipv4.conf.all.rp_filter");
+	inv->rp_filter_default = sysctl_int("net.ipv4.conf.default.rp_filter");
+	read_dns(inv);
+	inv->nm_running = uw_detect_nm_running();
+	return 0;
+}
+
+void uw_inventory_fini(struct uw_inventory *inv)
+{
+	if (!inv)
+		return;
+	free(inv->addrs);
+	free(inv->routes);
+	free(inv->links);
+	memset(inv, 0, sizeof(*inv));
+}
+
+const struct uw_resolv *uw_inventory_dns(const struct uw_inventory *inv)
+{
+	return inv->dns_stub && inv->have_upstream ? &inv->upstream : &inv->resolv;
+}
+
+int uw_inventory_rp_filter(const struct uw_inventory *inv, const char *ifname)
+{
+	for (size_t i = 0; i < inv->n_links; i++) {
+		if (strcmp(inv->links[i].ifname, ifname))
+			continue;
+		if (inv->links[i].rp_filter < 0 || inv->rp_filter_all < 0)
+			return -1;
+		return inv->links[i].rp_filter > inv->rp_filter_all ? inv->links[i].rp_filter
+								     : inv->rp_filter_all;
+	}
+	return -1;
+}
