@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/nl.h"
 #include "core/util.h"
 
 #define JOURNAL_MAGIC "usbnet-wizard-journal 1"
@@ -325,7 +326,7 @@ int uw_apply(const struct uw_plan *plan, struct uw_lock *lk, uw_step_fn cb, void
 	struct jw jw = { .fd = -1 };
 	bool fresh = false;
 	long seq;
-	int r;
+	int r, ifindex;
 
 	if (!lk || lk->fd < 0) {
 		r = uw_lock_take(&own, err);
@@ -357,6 +358,18 @@ int uw_apply(const struct uw_plan *plan, struct uw_lock *lk, uw_step_fn cb, void
 			goto out;
 		}
 	}
+	/*
+	 * The phone's interface must stay the same one all through: a cable
+	 * pulled mid-apply takes it away, and a replug brings a new one (new
+	 * ifindex, maybe a new name). Either way the rest of the plan would
+	 * configure a phone that is not there.
+	 */
+	ifindex = uw_nl_link_index(plan->choices.iface, err);
+	if (ifindex < 0) {
+		r = ifindex;
+		uw_error_prefix(err, "Nothing was changed");
+		goto out;
+	}
 	r = jw_open(&jw, &fresh, err);
 	if (r < 0)
 		goto out;
@@ -370,6 +383,12 @@ int uw_apply(const struct uw_plan *plan, struct uw_lock *lk, uw_step_fn cb, void
 		emit(cb, ud, i, &a, UW_STEP_START, NULL);
 		if (fault("stop-before", i + 1))
 			raise(SIGSTOP);
+		p = uw_nl_link_index(plan->choices.iface, NULL);
+		if (p != ifindex) {
+			p = uw_error_set(err, -ENODEV, "The phone's interface %s disappeared (was the cable "
+					 "pulled, or the phone rebooted?).", plan->choices.iface);
+			goto fail;
+		}
 		p = uw_action_probe(&a, err);
 		if (p < 0)
 			goto fail;
