@@ -85,6 +85,15 @@ size_t uw_overlap_find(const struct uw_facts *facts, const char *iface, struct i
 		ov->fix = UW_OVERLAP_NONE;
 		return 0;
 	}
+	/* Name a route first: that is what sends the packets the wrong way. */
+	for (size_t i = 1; i < ov->n; i++) {
+		if (ov->conflicts[0].route.is_address && !ov->conflicts[i].route.is_address) {
+			struct uw_overlap_conflict t = ov->conflicts[0];
+			ov->conflicts[0] = ov->conflicts[i];
+			ov->conflicts[i] = t;
+			break;
+		}
+	}
 	uw_ip4_str(host, h);
 	uw_ip4_str(phone, p);
 	/*
