@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Plan building, overlap and journal lines, from hand-made facts (no system access). */
+#include "tests/testutil.h"
+
+#include <arpa/inet.h>
+
+#include "core/overlap.h"
+#include "core/plan.h"
+
+static struct in_addr A(const char *s)
+{
+	struct in_addr a;
+	assert_int_equal(inet_pton(AF_INET, s, &a), 1);
+	return a;
+}
+
+static void add_route(struct uw_facts *f, const char *net, unsigned plen, const char *dev, const char *gw)
+{
+	struct uw_facts_route *r = &f->routes[f->n_routes++];
+	memset(r, 0, sizeof(*r));
+	r->net.addr = A(net);
+	r->net.plen = plen;
+	strcpy(r->dev, dev);
+	if (gw)
+		r->gateway = A(gw);
+}
+
+static void add_addr(struct uw_facts *f, const char *a, unsigned plen, const char *dev)
+{
+	struct uw_facts_route *r = &f->routes[f->n_routes++];
+	memset(r, 0, sizeof(*r));
+	r->is_address = true;
+	r->address = A(a);
+	r->net.plen = plen;
+	r->net.addr = uw_ip4_network(r->address, plen);
+	strcpy(r->dev, dev);
+}
+
+/* A desktop on 198.51.100.0/24 via lan0, nftables, DNS 203.0.113.53. */
+static struct uw_facts *desk(bool overlap)
+{
+	struct uw_facts *f = calloc(1, sizeof(*f));
+	const char *net = overlap ? "192.168.0.0" : "198.51.100.0";
+	const char *me = overlap ? "192.168.0.100" : "198.51.100.2";
+	const char *gw = overlap ? "192.168.0.1" : "198.51.100.1";
+
+	add_addr(f, me, 24, "lan0");
+	add_route(f, net, 24, "lan0", NULL);
+	add_route(f, "0.0.0.0", 0, "lan0", gw);
+	strcpy(f->default_iface, "lan0");
+	f->default_gw = A(gw);
+	f->dns[0] = A("203.0.113.53");
+	f->n_dns = 1;
+	f->ip_forward = 0;
+	f->have_fw = true;
+	f->fw.in_use = UW_FW_NFTABLES;
+	return f;
+}
+
+static void choices(struct uw_choices *c)
+{
+	uw_choices_init(c);
+	strcpy(c->iface, "usb0");
+}
+
+static size_t count_kind(const struct uw_plan *p, enum uw_action_kind k)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < p->n; i++)
+		n += p->actions[i].kind == k;
+	return n;
+}
+
+static void test_default_plan(void **state)
+{
+	struct uw_facts *f = desk(false);
+	struct uw_plan *p = calloc(1, sizeof(*p));
+	struct uw_choices c;
+	char sh[1024];
+
+	choices(&c);
+	assert_int_equal(uw_plan_build(&c, f, p, NULL), 0);
+	assert_int_equal(p->n, 6);
+	assert_int_equal(p->overlap.n, 0);
+	uw_action_shell(&p->actions[0], false, sh, sizeof(sh));
+	assert_string_equal(sh, "ip addr add 192.168.0.200/24 dev usb0");
+	uw_action_shell(&p->actions[0], true, sh, sizeof(sh));
+	assert_string_equal(sh, "ip addr del 192.168.0.200/24 dev usb0");
+	uw_action_shell(&p->actions[2], false, sh, sizeof(sh));
+	assert_string_equal(sh, "sysctl -w net.ipv4.ip_forward=1");
+	assert_int_equal(p->actions[3].rule.kind, UW_FW_MASQUERADE);
+	assert_string_equal(p->actions[3].rule.out_iface, "lan0");
+	assert_int_equal(p->actions[3].rule.src_len, 24);
+	assert_int_equal(p->actions[4].rule.to.s_addr, A("203.0.113.53").s_addr);
+	assert_int_equal(count_kind(p, UW_ACT_ROUTE), 0);
+	free(p);
+	free(f);
+}
+
+static void test_overlap_defaults_to_32(void **state)
+{
+	struct uw_facts *f = desk(true);
+	struct uw_plan *p = calloc(1, sizeof(*p));
+	struct uw_choices c;
+
+	choices(&c);
+	assert_int_equal(uw_plan_build(&c, f, p, NULL), 0);
+	assert_true(p->overlap.n >= 1);
+	assert_string_equal(p->overlap.conflicts[0].text, "route 192.168.0.0/24 dev lan0");
+	assert_true(p->netmask_from_overlap);
+	assert_int_equal(p->choices.plen, 32);
+	assert_int_equal(count_kind(p, UW_ACT_ROUTE), 1);
+	assert_true(p->overlap.fix_29_ok);
+	/* the masquerade covers only the phone */
+	for (size_t i = 0; i < p->n; i++)
+		if (p->actions[i].kind == UW_ACT_FW && p->actions[i].rule.kind == UW_FW_MASQUERADE)
+			assert_int_equal(p->actions[i].rule.src_len, 32);
+	/* a netmask chosen by the user wins, with a warning */
+	choices(&c);
+	assert_int_equal(uw_choices_set_netmask(&c, "/29", NULL), 0);
+	assert_int_equal(uw_plan_build(&c, f, p, NULL), 0);
+	assert_int_equal(p->choices.plen, 29);
+	assert_false(p->netmask_from_overlap);
+	assert_non_null(strstr(p->notes[0], "Warning"));
+	free(p);
+	free(f);
+}
+
+static void test_overlap_taken_address(void **state)
+{
+	struct uw_facts *f = desk(true);
+	struct uw_plan *p = calloc(1, sizeof(*p));
+	struct uw_choices c;
+	struct uw_error e;
+
+	choices(&c);
+	c.host_ip = A("192.168.0.100");   /* the desktop's own LAN address */
+	assert_int_equal(uw_plan_build(&c, f, p, &e), -EADDRINUSE);
+	assert_non_null(strstr(e.msg, "another subnet"));
+	free(p);
+	free(f);
+}
+
+static void test_forward_drop_docker(void **state)
+{
+	struct uw_facts *f = desk(false);
+	struct uw_plan *p = calloc(1, sizeof(*p));
+	struct uw_choices c;
+
+	f->fw.in_use = UW_FW_IPTABLES;
+	uw_fw_inventory_add_drop(&f->fw, UW_FW_IPTABLES, "FORWARD", true, false);
+	f->fw.docker_user = true;
+	f->fw.docker_user_backend = UW_FW_IPTABLES;
+	strcpy(f->fw.docker_user_chain, "DOCKER-USER");
+	choices(&c);
+	assert_int_equal(uw_plan_build(&c, f, p, NULL), 0);
+	assert_int_equal(p->n, 8);
+	assert_int_equal(p->actions[3].rule.kind, UW_FW_FORWARD_ACCEPT);
+	assert_string_equal(p->actions[3].rule.chain, "DOCKER-USER");
+	assert_string_equal(p->actions[3].rule.in_iface, "usb0");
+	assert_string_equal(p->actions[4].rule.out_iface, "usb0");
+	assert_int_equal(p->actions[3].fw, UW_FW_IPTABLES);
+	free(p);
+	free(f);
+}
+
+static void test_dns_modes(void **state)
+{
+	struct uw_facts *f = desk(false);
+	struct uw_plan *p = calloc(1, sizeof(*p));
+	struct uw_choices c;
+	struct uw_error e;
+
+	/* stub with no upstream: proxy refused, static fine */
+	f->n_dns = 0;
+	f->dns_stub = true;
+	choices(&c);
+	assert_int_equal(uw_plan_build(&c, f, p, &e), -ENOENT);
+	assert_non_null(strstr(e.msg, "127.0.0.53"));
+	assert_int_equal(uw_choices_set_dns_mode(&c, "static", NULL), 0);
+	assert_int_equal(uw_plan_build(&c, f, p, &e), -EINVAL);
+	assert_int_equal(uw_choices_add_dns_server(&c, "203.0.113.53", NULL), 0);
+	assert_int_equal(uw_plan_build(&c, f, p, NULL), 0);
+	assert_int_equal(p->n, 4);
+	assert_int_equal(uw_choices_add_dns_server(&c, "127.0.0.53", &e), -EINVAL);
+	/* none + no NAT: address and link only */
+	choices(&c);
+	c.nat = false;
+	assert_int_equal(uw_choices_set_dns_mode(&c, "none", NULL), 0);
+	assert_int_equal(uw_plan_build(&c, f, p, NULL), 0);
+	assert_int_equal(p->n, 2);
+	free(p);
+	free(f);
+}
+
+static void test_no_default_route(void **state)
+{
+	struct uw_facts *f = desk(false);
+	struct uw_plan *p = calloc(1, sizeof(*p));
+	struct uw_choices c;
+	struct uw_error e;
+
+	f->default_iface[0] = '\0';
+	choices(&c);
+	assert_int_equal(uw_plan_build(&c, f, p, &e), -ENETUNREACH);
+	assert_non_null(strstr(e.msg, "--no-nat"));
+	choices(&c);
+	c.iface[0] = '\0';
+	assert_int_equal(uw_plan_build(&c, f, p, &e), -ENODEV);
+	free(p);
+	free(f);
+}
+
+static void test_journal_lines(void **state)
+{
+	struct uw_facts *f = desk(false);
+	struct uw_plan *p = calloc(1, sizeof(*p));
+	struct uw_choices c;
+	struct uw_action back;
+	char line[1024];
+
+	uw_fw_inventory_add_drop(&f->fw, UW_FW_NFTABLES, "inet filter forward", true, false);
+	choices(&c);
+	assert_int_equal(uw_plan_build(&c, f, p, NULL), 0);
+	for (size_t i = 0; i < p->n; i++) {
+		strcpy(p->actions[i].old_value, p->actions[i].kind == UW_ACT_SYSCTL ? "0" : "");
+		assert_int_equal(uw_action_to_line(&p->actions[i], line, sizeof(line)), 0);
+		assert_int_equal(uw_action_from_line(line, &back, NULL), 0);
+		assert_true(uw_action_same(&p->actions[i], &back));
+		if (back.kind == UW_ACT_FW && back.rule.kind == UW_FW_FORWARD_ACCEPT)
+			assert_string_equal(back.rule.chain, "inet filter forward");
+	}
+	static const char *bad[] = {
+		"", "kind=", "kind=addr", "kind=addr iface=usb0 addr=192.168.0.200 plen=33",
+		"kind=addr iface=usb0;rm addr=192.168.0.200 plen=24",
+		"kind=addr iface=usb0%3Brm addr=192.168.0.200 plen=24",
+		"kind=sysctl name=kernel.core_pattern value=1 old=0",
+		"kind=sysctl name=net.ipv4.ip_forward value=1;reboot old=0",
+		"kind=sysctl name=net/../../etc value=1 old=0",
+		"kind=fw backend=pf rule=masquerade", "kind=nope", "garbage", "kind=addr iface=%zz",
+		"kind=link iface=usb0 was_up=2",
+	};
+	struct uw_error e;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		uw_error_clear(&e);
+		assert_int_equal(uw_action_from_line(bad[i], &back, &e), -EBADMSG);
+		assert_non_null(strstr(e.msg, "damaged"));
+	}
+	free(p);
+	free(f);
+}
+
+static void test_presets(void **state)
+{
+	struct uw_choices c;
+	char s[UW_IP4_STRLEN];
+
+	uw_choices_init(&c);
+	assert_string_equal(c.preset->id, "openmoko");
+	assert_int_equal(uw_choices_set_preset(&c, "postmarketOS", NULL), 0);
+	assert_string_equal(uw_ip4_str(c.phone_ip, s), "172.16.42.1");
+	assert_int_equal(uw_choices_set_preset(&c, "windows", NULL), -EINVAL);
+	assert_string_equal(c.preset->id, "postmarketos");
+	assert_int_equal(uw_choices_set_netmask(&c, "/4", NULL), -EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_default_plan),
+		cmocka_unit_test(test_overlap_defaults_to_32),
+		cmocka_unit_test(test_overlap_taken_address),
+		cmocka_unit_test(test_forward_drop_docker),
+		cmocka_unit_test(test_dns_modes),
+		cmocka_unit_test(test_no_default_route),
+		cmocka_unit_test(test_journal_lines),
+		cmocka_unit_test(test_presets),
+	};
+	return cmocka_run_group_tests_name("plan", tests, NULL, NULL);
+}
