@@ -208,6 +208,10 @@ int uw_cli_apply_plan(const struct uw_plan *plan, const struct uw_cli_plan_opts 
 		uw_cli_error(cmd, "%s", err.msg);
 		return UW_EXIT_BUSY;
 	}
+	if (r == -ENODEV && plan->n && !strstr(err.msg, "Step ")) {
+		uw_cli_error(cmd, "%s", err.msg);
+		return UW_EXIT_NOTFOUND;
+	}
 	if (r == -EACCES || r == -EPERM) {
 		uw_cli_error(cmd, "%s", err.msg);
 		return UW_EXIT_NOPERM;

@@ -36,7 +36,7 @@ tb_down
 tb_up --dns-stub
 W plan >"$TB_DIR/plan.txt" 2>&1
 check "stub: the plan says the stub was seen and where the upstream came from" \
-	grep -q 'local stub resolver (127.0.0.53).*real upstream server 203.0.113.53' "$TB_DIR/plan.txt"
+	grep -q 'local stub 127.0.0.53.*real upstream server is 203.0.113.53' "$TB_DIR/plan.txt"
 check "stub: DNAT goes to the real upstream, never to 127.0.0.53" grep -q 'dnat to 203.0.113.53' "$TB_DIR/plan.txt"
 check "stub: apply" W apply
 check "stub: phone resolves a name through the proxy" \
