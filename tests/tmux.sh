@@ -13,7 +13,9 @@
 # Every run uses its own socket (-L) so it never sees or touches the user's
 # tmux sessions; the trap kills only that server.
 
-TMX_SOCK=${TMX_SOCK:-uw-tui-$$-$RANDOM}
+TMX_SOCK_BASE=${TMX_SOCK_BASE:-uw-tui-$$-$RANDOM}
+TMX_SOCK=$TMX_SOCK_BASE
+_tmx_n=0
 TMX_SESSION=uw
 TMX_TIMEOUT=${TMX_TIMEOUT:-10}   # seconds tmx_wait waits at most
 TMX_LAST=""                      # the last screen tmx_wait saw
@@ -34,6 +36,10 @@ trap "tmx_kill; ${_tmx_prev_trap:-:}" EXIT
 tmx_start() {
 	local cols=$1 rows=$2 cmd=$3
 	tmx_kill
+	# A fresh socket for every session: a server that is still shutting
+	# down must not meet the next one ("server exited unexpectedly").
+	_tmx_n=$((_tmx_n + 1))
+	TMX_SOCK=$TMX_SOCK_BASE-$_tmx_n
 	# -u: the server speaks UTF-8 whatever this script's locale is; the
 	# program's own locale comes from COMMAND's environment.
 	tmx -u -f /dev/null new-session -d -s "$TMX_SESSION" -x "$cols" -y "$rows" \

@@ -283,6 +283,7 @@ void uw_tui_frame_free(struct uw_tui_frame *f)
 {
 	if (!f)
 		return;
+	uw_tui_loop_forget_layer(f->loop, &f->layer);
 	free_widgets(f);
 	uw_widget_free(buttons_w(f));
 	free(f->app);

@@ -55,6 +55,10 @@ struct uw_tui_loop {
 	void *signal_ud;
 
 	struct uw_tui_layer *top;
+	/* The last bottom layer that finished: still drawn behind a modal box
+	 * opened between two screens ("Quit?" after a screen returned), so the
+	 * box does not float on an empty terminal. */
+	struct uw_tui_layer *backdrop;
 	bool quit;
 	int quit_code;
 	bool full_redraw;
@@ -222,6 +226,12 @@ void uw_tui_loop_set_signal_handler(struct uw_tui_loop *loop, uw_tui_signal_fn f
 	loop->signal_ud = ud;
 }
 
+void uw_tui_loop_forget_layer(struct uw_tui_loop *loop, struct uw_tui_layer *layer)
+{
+	if (loop && loop->backdrop == layer)
+		loop->backdrop = NULL;
+}
+
 void uw_tui_loop_quit(struct uw_tui_loop *loop, int code)
 {
 	loop->quit = true;
@@ -251,6 +261,8 @@ void uw_tui_loop_redraw(struct uw_tui_loop *loop, bool full)
 	loop->full_redraw = false;
 	uw_tui_term_begin_draw();
 	werase(stdscr);
+	if (loop->backdrop && loop->backdrop->draw)
+		loop->backdrop->draw(loop->backdrop);
 	draw_layers(loop->top);
 	uw_tui_term_end_draw();
 	wrefresh(stdscr);
@@ -481,12 +493,16 @@ int uw_tui_loop_run_layer(struct uw_tui_loop *loop, struct uw_tui_layer *layer)
 {
 	layer->done = false;
 	layer->below = loop->top;
+	if (!layer->modal)
+		loop->backdrop = NULL; /* a new screen replaces the old one */
 	loop->top = layer;
 	uw_tui_loop_redraw(loop, false);
 	while (!layer->done && !loop->quit)
 		iterate(loop);
 	loop->top = layer->below;
 	layer->below = NULL;
+	if (!loop->top && !layer->modal)
+		loop->backdrop = layer;
 	if (!loop->quit)
 		uw_tui_loop_redraw(loop, false);
 	return loop->quit ? loop->quit_code : layer->result;

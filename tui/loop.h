@@ -58,6 +58,7 @@ struct uw_tui_layer {
 	unsigned (*key)(struct uw_tui_layer *layer, int key);
 	/* Draw on stdscr; called bottom to top after every batch of events. */
 	void (*draw)(struct uw_tui_layer *layer);
+	bool modal;   /* a box over the screen: keeps the backdrop drawn */
 	bool done;    /* set to end uw_tui_loop_run_layer() for this layer */
 	int result;   /* what uw_tui_loop_run_layer() returns */
 	struct uw_tui_layer *below; /* managed by the loop */
@@ -115,6 +116,14 @@ int uw_tui_loop_run(struct uw_tui_loop *loop);
  * This is how modal boxes and wizard screens run; it nests.
  */
 int uw_tui_loop_run_layer(struct uw_tui_loop *loop, struct uw_tui_layer *layer);
+
+/*
+ * The last bottom layer that finished stays drawn behind modal boxes until
+ * the next bottom layer is pushed (so "Quit?" after a screen returned shows
+ * over that screen). Call this before freeing a layer that may be that
+ * backdrop.
+ */
+void uw_tui_loop_forget_layer(struct uw_tui_loop *loop, struct uw_tui_layer *layer);
 
 /* Ask every running uw_tui_loop_run*() to return @code. */
 void uw_tui_loop_quit(struct uw_tui_loop *loop, int code);

@@ -108,7 +108,7 @@ int uw_tui_msgbox(struct uw_tui_loop *loop, const char *title, const char *text,
 {
 	static const char *const ok[] = { "OK" };
 	struct uw_tui_msgbox m = {
-		.layer = { .key = msgbox_key, .draw = msgbox_draw },
+		.layer = { .key = msgbox_key, .draw = msgbox_draw, .modal = true },
 		.title = title, .text = text ? text : "",
 		.buttons = n ? buttons : ok, .n = n ? n : 1,
 		.focus = def < n ? def : 0,

@@ -83,7 +83,7 @@ int uw_tui_password(struct uw_tui_loop *loop, const char *title, const char *pro
 		    char *out, size_t n)
 {
 	struct uw_tui_password p = {
-		.layer = { .key = password_key, .draw = password_draw },
+		.layer = { .key = password_key, .draw = password_draw, .modal = true },
 		.title = title ? title : "Password", .prompt = prompt ? prompt : "",
 	};
 	int r;

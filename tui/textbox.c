@@ -54,7 +54,7 @@ static unsigned textbox_key(struct uw_tui_layer *layer, int key)
 void uw_tui_textbox(struct uw_tui_loop *loop, const char *title, const char *text)
 {
 	struct uw_tui_textbox t = {
-		.layer = { .key = textbox_key, .draw = textbox_draw },
+		.layer = { .key = textbox_key, .draw = textbox_draw, .modal = true },
 		.title = title ? title : "Help",
 		.view = uw_widget_textview_new(text),
 	};

@@ -232,7 +232,7 @@ demo_ended "Ctrl-C + Yes" 1
 echo "# --- crash"
 demo_start UW_TUI_DEMO_CRASH=1 --
 demo_ended "abort() in the app: the crash handler restores the terminal" 134
-expect_gone "crash: the alternate screen was left (reset sequences written)" "Step 1 of 6"
+expect_gone "crash: the alternate screen was left (reset sequences written)" "255.255.255.0 (/24)" 1
 
 echo "# --- NO_COLOR, TERM=vt100, LANG=C"
 demo_start --
