@@ -1,0 +1,643 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Persistence generators: one hook script shared by all targets, plus the
+ * target system's own configuration that calls it. Install/uninstall is in
+ * core/persist-install.c.
+ */
+#include "core/persist.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/util.h"
+
+static const struct {
+	const char *name, *about;
+} targets[UW_PERSIST__COUNT] = {
+	[UW_PERSIST_NM] = { "nm", "NetworkManager connection (keyfile) with a dispatcher script" },
+	[UW_PERSIST_NM_UNMANAGED] = { "nm-unmanaged", "NetworkManager told to leave the interface alone; "
+				      "a udev rule and hook script configure it" },
+	[UW_PERSIST_NETWORKD] = { "networkd", "systemd-networkd .network and .link files and a unit "
+				  "bound to the device" },
+	[UW_PERSIST_IFUPDOWN] = { "ifupdown", "Debian/Ubuntu /etc/network/interfaces.d stanza with "
+				  "up and down hooks" },
+	[UW_PERSIST_IFCFG] = { "ifcfg", "Fedora/RHEL network-scripts ifcfg file with ifup-local and "
+			       "ifdown-local hooks" },
+	[UW_PERSIST_OPENRC] = { "openrc", "Gentoo/OpenRC netifrc /etc/conf.d/net.IFACE" },
+	[UW_PERSIST_UDEV] = { "udev", "udev rule for the gadget's USB ids with a hook script "
+			      "(Slackware, Arch, any system)" },
+	[UW_PERSIST_DEVD] = { "devd", "FreeBSD devd configuration (text for a FreeBSD desktop)" },
+};
+
+const char *uw_persist_target_name(enum uw_persist_target t)
+{
+	return (unsigned)t < UW_PERSIST__COUNT ? targets[t].name : "?";
+}
+
+const char *uw_persist_target_about(enum uw_persist_target t)
+{
+	return (unsigned)t < UW_PERSIST__COUNT ? targets[t].about : "?";
+}
+
+int uw_persist_target_parse(const char *s, enum uw_persist_target *out, struct uw_error *err)
+{
+	for (int t = 0; t < UW_PERSIST__COUNT; t++) {
+		if (s && !strcasecmp(s, targets[t].name)) {
+			*out = (enum uw_persist_target)t;
+			return 0;
+		}
+	}
+	if (s && (!strcasecmp(s, "networkmanager") || !strcasecmp(s, "keyfile"))) {
+		*out = UW_PERSIST_NM;
+		return 0;
+	}
+	if (s && (!strcasecmp(s, "systemd-networkd") || !strcasecmp(s, "systemd"))) {
+		*out = UW_PERSIST_NETWORKD;
+		return 0;
+	}
+	return uw_error_set(err, -EINVAL, "Unknown target \"%.40s\": use nm, nm-unmanaged, networkd, "
+			    "ifupdown, ifcfg, openrc, udev or devd.", s ? s : "");
+}
+
+/* ---- detection ------------------------------------------------------- */
+
+static bool exists_under(const char *root, const char *path, bool want_dir)
+{
+	char full[512];
+	struct stat st;
+
+	snprintf(full, sizeof(full), "%s%s", root && strcmp(root, "/") ? root : "", path);
+	if (lstat(full, &st) < 0)
+		return false;
+	return want_dir ? S_ISDIR(st.st_mode) : true;
+}
+
+void uw_persist_detect(const char *root, enum uw_persist_target *out, char *why, size_t why_len)
+{
+	enum uw_persist_target t;
+	const char *w;
+
+	/* A running NetworkManager takes any new interface it is not told to
+	 * leave alone, so it wins over whatever else is installed. */
+	if (exists_under(root, "/etc/NetworkManager", true) &&
+	    (exists_under(root, "/run/NetworkManager/NetworkManager.pid", false) ||
+	     exists_under(root, "/run/NetworkManager/devices", true))) {
+		t = UW_PERSIST_NM;
+		w = "NetworkManager is installed and running";
+	} else if (exists_under(root, "/etc/systemd/system/multi-user.target.wants/systemd-networkd.service",
+				false) || exists_under(root, "/run/systemd/netif/links", true)) {
+		t = UW_PERSIST_NETWORKD;
+		w = "systemd-networkd is enabled or running";
+	} else if (exists_under(root, "/etc/network/interfaces", false)) {
+		t = UW_PERSIST_IFUPDOWN;
+		w = "/etc/network/interfaces exists (ifupdown)";
+	} else if (exists_under(root, "/etc/sysconfig/network-scripts", true)) {
+		t = UW_PERSIST_IFCFG;
+		w = "/etc/sysconfig/network-scripts exists (Fedora/RHEL network scripts)";
+	} else if (exists_under(root, "/etc/conf.d/net", false) || exists_under(root, "/sbin/openrc-run", false)) {
+		t = UW_PERSIST_OPENRC;
+		w = "OpenRC's netifrc is installed (/etc/conf.d/net)";
+	} else {
+		t = UW_PERSIST_UDEV;
+		w = "no known network manager was found, so a udev rule runs the setup";
+	}
+	*out = t;
+	if (why && why_len)
+		snprintf(why, why_len, "%s", w);
+}
+
+/* ---- a growing string ------------------------------------------------ */
+
+struct sb {
+	char *s;
+	size_t len, cap;
+};
+
+static void sb_add(struct sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sb_add(struct sb *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if (b->len + (size_t)n + 1 > b->cap) {
+		b->cap = (b->len + (size_t)n + 1) * 2;
+		b->s = uw_realloc(b->s, b->cap);
+	}
+	va_start(ap, fmt);
+	vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+/* ---- what every file says about itself --------------------------------- */
+
+struct gen {
+	const struct uw_plan *plan;
+	enum uw_persist_target target;
+	time_t when;
+	const char *ifc;
+	char host[UW_IP4_STRLEN], phone[UW_IP4_STRLEN];
+	unsigned plen;
+	enum uw_fw_backend fw;          /* of the plan's firewall actions, NONE if there are none */
+	char hook[128];                 /* path of the hook script */
+	struct uw_persist_file *files;
+	size_t n;
+};
+
+static void header(struct sb *b, const struct gen *g, const char *what)
+{
+	const struct uw_choices *c = &g->plan->choices;
+	char ts[40], ns[UW_IP4_STRLEN];
+	struct tm tm;
+
+	gmtime_r(&g->when, &tm);
+	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	sb_add(b, "# Generated by usbnet-wizard (persist --target %s): %s.\n", targets[g->target].name, what);
+	sb_add(b, "# Generated at %s.\n", ts);
+	sb_add(b, "# Choices: interface %s; desktop %s/%u; phone %s", g->ifc, g->host, g->plen, g->phone);
+	if (c->nat)
+		sb_add(b, "; sharing on, out through %s (%s)", c->out_iface, uw_fw_backend_name(g->fw));
+	else
+		sb_add(b, "; sharing off");
+	sb_add(b, "; DNS %s", uw_dns_mode_name(c->dns));
+	for (unsigned i = 0; i < c->n_dns_servers && i < UW_MAX_DNS; i++)
+		sb_add(b, "%s%s", i ? ", " : " ", uw_ip4_str(c->dns_servers[i], ns));
+	sb_add(b, ".\n# Remove with 'usbnet-wizard persist --uninstall'; edits here are lost when it is "
+		  "installed again.\n");
+}
+
+static struct uw_persist_file *add_file(struct gen *g, const char *path, unsigned mode, struct sb *b)
+{
+	struct uw_persist_file *f;
+
+	g->files = uw_realloc(g->files, (g->n + 1) * sizeof(*g->files));
+	f = &g->files[g->n++];
+	memset(f, 0, sizeof(*f));
+	uw_strlcpy(f->path, path, sizeof(f->path));
+	f->mode = mode;
+	f->content = b ? b->s : NULL;
+	if (b)
+		memset(b, 0, sizeof(*b));
+	return f;
+}
+
+static void add_link(struct gen *g, const char *path, const char *target)
+{
+	struct uw_persist_file *f = add_file(g, path, 0777, NULL);
+
+	uw_strlcpy(f->link_target, target, sizeof(f->link_target));
+}
+
+/* ---- the hook script ----------------------------------------------------- */
+
+enum hook_mode {
+	HOOK_FW,        /* the system configures address and routes; we add sysctls and firewall */
+	HOOK_ROUTE_FW,  /* the system configures the address; we add the host route too */
+	HOOK_FULL,      /* nothing else configures the interface: address, link, route too */
+};
+
+/* A sysctl name as it appears in the plan, turned into a safe file-name part
+ * and /proc/sys path; the plan only ever has [a-z0-9_.] names, anything else
+ * is refused rather than quoted. */
+static bool sysctl_name_ok(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '_' || *s == '.'))
+			return false;
+	return true;
+}
+
+static void hook_script(struct gen *g, enum hook_mode mode)
+{
+	const struct uw_plan *p = g->plan;
+	struct sb b = { 0 };
+	char sh[1400];
+	char net[UW_IP4_STRLEN];
+	bool have_sysctl = false;
+
+	sb_add(&b, "#!/bin/sh\n");
+	header(&b, g, "hook script run when the phone's interface comes and goes");
+	sb_add(&b, "#\n# Usage: %s start|stop\n", g->hook);
+	sb_add(&b, "# 'start' applies the steps below; 'stop' undoes all of them. 'start' first removes\n"
+		   "# our own tagged rules, so running it twice never duplicates a rule, and only rules\n"
+		   "# tagged '%s' are ever removed.\n", UW_FW_TAG);
+	/* The state directory can be moved for tests, which must not write
+	 * into the machine's /run. */
+	sb_add(&b, "PATH=/usr/sbin:/usr/bin:/sbin:/bin\n"
+		   "STATE_DIR=${USBNET_WIZARD_STATE_DIR:-/run/usbnet-wizard}\n\n");
+
+	sb_add(&b, "undo_firewall() {\n");
+	for (size_t i = p->n; i-- > 0;) {
+		if (p->actions[i].kind != UW_ACT_FW)
+			continue;
+		uw_action_shell(&p->actions[i], true, sh, sizeof(sh));
+		sb_add(&b, "\t{ %s; } >/dev/null 2>&1\n", sh);
+	}
+	sb_add(&b, "\treturn 0\n}\n\n");
+
+	sb_add(&b, "start() {\n\trc=0\n\tundo_firewall\n");
+	for (size_t i = 0; i < p->n; i++) {
+		const struct uw_action *a = &p->actions[i];
+
+		switch (a->kind) {
+		case UW_ACT_ADDR:
+			/* `replace`, not `add`: a second start must not fail on the address
+			 * the first one set. */
+			if (mode == HOOK_FULL)
+				sb_add(&b, "\tip addr replace %s/%u dev %s || rc=1\n", uw_ip4_str(a->addr, net),
+				       a->plen, a->iface);
+			break;
+		case UW_ACT_LINK_UP:
+			if (mode == HOOK_FULL)
+				sb_add(&b, "\tip link set %s up || rc=1\n", a->iface);
+			break;
+		case UW_ACT_ROUTE:
+			if (mode != HOOK_FW)
+				sb_add(&b, "\tip route replace %s/%u dev %s || rc=1\n", uw_ip4_str(a->addr, net),
+				       a->plen, a->iface);
+			break;
+		case UW_ACT_SYSCTL:
+			/* Remember the value found before the first start, so stop puts it
+			 * back instead of blindly writing 0 (the seed's scripts turned
+			 * forwarding off even when another program needed it). */
+			have_sysctl = true;
+			sb_add(&b, "\tif [ ! -e \"$STATE_DIR/%s-%s\" ]; then\n"
+				   "\t\tmkdir -p \"$STATE_DIR\" && cat /proc/sys/",
+			       g->ifc, a->sysctl);
+			for (const char *c = a->sysctl; *c; c++)
+				sb_add(&b, "%c", *c == '.' ? '/' : *c);
+			sb_add(&b, " >\"$STATE_DIR/%s-%s\"\n\tfi\n", g->ifc, a->sysctl);
+			sb_add(&b, "\tsysctl -q -w %s=%s || rc=1\n", a->sysctl, a->value);
+			break;
+		case UW_ACT_FW:
+			uw_action_shell(a, false, sh, sizeof(sh));
+			sb_add(&b, "\t{ %s; } || rc=1\n", sh);
+			break;
+		default:
+			break;
+		}
+	}
+	sb_add(&b, "\treturn $rc\n}\n\n");
+
+	sb_add(&b, "stop() {\n\tundo_firewall\n");
+	for (size_t i = p->n; i-- > 0;) {
+		const struct uw_action *a = &p->actions[i];
+
+		if (a->kind == UW_ACT_SYSCTL) {
+			sb_add(&b, "\tif [ -f \"$STATE_DIR/%s-%s\" ]; then\n"
+				   "\t\tv=$(cat \"$STATE_DIR/%s-%s\")\n"
+				   "\t\tcase \"$v\" in [0-9]|[0-9][0-9]) sysctl -q -w %s=\"$v\" ;; esac\n"
+				   "\t\trm -f \"$STATE_DIR/%s-%s\"\n\tfi\n",
+			       g->ifc, a->sysctl, g->ifc, a->sysctl, a->sysctl, g->ifc, a->sysctl);
+		} else if (a->kind == UW_ACT_ROUTE && mode != HOOK_FW) {
+			sb_add(&b, "\tip route del %s/%u dev %s 2>/dev/null\n", uw_ip4_str(a->addr, net),
+			       a->plen, a->iface);
+		} else if (a->kind == UW_ACT_ADDR && mode == HOOK_FULL) {
+			/* On unplug the interface is already gone with its address: the
+			 * error is expected and silenced. */
+			sb_add(&b, "\tip addr del %s/%u dev %s 2>/dev/null\n", uw_ip4_str(a->addr, net),
+			       a->plen, a->iface);
+		}
+	}
+	(void)have_sysctl;
+	sb_add(&b, "\treturn 0\n}\n\n");
+	sb_add(&b, "case \"$1\" in\nstart) start ;;\nstop) stop ;;\n"
+		   "*) echo \"usage: $0 start|stop\" >&2; exit 2 ;;\nesac\n");
+	add_file(g, g->hook, 0755, &b);
+}
+
+/* ---- targets -------------------------------------------------------------- */
+
+/* A stable UUID for the keyfile: the same choices give the same connection,
+ * so installing again replaces it instead of adding a twin. FNV-1a over the
+ * interface and addresses, laid out as a version-4-looking UUID. */
+static void stable_uuid(const struct gen *g, char *out, size_t len)
+{
+	unsigned long long h1 = 1469598103934665603ULL, h2 = 0x9e3779b97f4a7c15ULL;
+	char seed[96];
+
+	snprintf(seed, sizeof(seed), "usbnet-wizard/%s/%s/%s/%u", g->ifc, g->host, g->phone, g->plen);
+	for (const char *s = seed; *s; s++) {
+		h1 = (h1 ^ (unsigned char)*s) * 1099511628211ULL;
+		h2 = (h2 ^ (unsigned char)*s) * 0x100000001b3ULL + 0x51ULL;
+	}
+	snprintf(out, len, "%08llx-%04llx-4%03llx-%04llx-%012llx", h1 >> 32, (h1 >> 16) & 0xffff,
+		 h1 & 0xfff, 0x8000 | ((h2 >> 48) & 0x3fff), h2 & 0xffffffffffffULL);
+}
+
+static bool has_route(const struct uw_plan *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (p->actions[i].kind == UW_ACT_ROUTE)
+			return true;
+	return false;
+}
+
+static void gen_nm(struct gen *g)
+{
+	struct sb b = { 0 };
+	char path[256], uuid[40];
+
+	header(&b, g, "NetworkManager connection for the phone's USB link");
+	sb_add(&b, "#\n# method=manual, not method=shared: 'shared' would give the link NetworkManager's\n"
+		   "# own 10.42.x.1/24 address with dnsmasq and its own NAT, which a FreeRunner (fixed\n"
+		   "# address %s, expecting %s) cannot use. The NAT and DNS steps run from\n"
+		   "# the dispatcher script next to this file, tagged like usbnet-wizard's live rules.\n",
+	       g->phone, g->host);
+	stable_uuid(g, uuid, sizeof(uuid));
+	sb_add(&b, "\n[connection]\nid=usbnet-wizard-%s\nuuid=%s\ntype=ethernet\ninterface-name=%s\n"
+		   "autoconnect=true\n\n[ethernet]\n\n[ipv4]\nmethod=manual\naddress1=%s/%u\n",
+	       g->ifc, uuid, g->ifc, g->host, g->plen);
+	if (has_route(g->plan))
+		sb_add(&b, "route1=%s/32\n", g->phone);
+	/* The phone is not a way to the internet: never a default route. */
+	sb_add(&b, "never-default=true\n\n[ipv6]\n# Link-local only: the rescue path (fe80::...%%%s) "
+		   "when IPv4 is broken.\nmethod=link-local\n", g->ifc);
+	snprintf(path, sizeof(path), "/etc/NetworkManager/system-connections/usbnet-wizard-%s.nmconnection",
+		 g->ifc);
+	/* NetworkManager ignores keyfiles readable by others: 0600 is required. */
+	add_file(g, path, 0600, &b);
+
+	sb_add(&b, "#!/bin/sh\n");
+	header(&b, g, "NetworkManager dispatcher script");
+	sb_add(&b, "# NetworkManager runs this with the interface and the action; it must be owned by\n"
+		   "# root and not writable by others, or NetworkManager skips it.\n");
+	sb_add(&b, "[ \"$1\" = \"%s\" ] || exit 0\ncase \"$2\" in\nup) exec %s start ;;\n"
+		   "down|pre-down) exec %s stop ;;\nesac\nexit 0\n", g->ifc, g->hook, g->hook);
+	snprintf(path, sizeof(path), "/etc/NetworkManager/dispatcher.d/90-usbnet-wizard-%s", g->ifc);
+	add_file(g, path, 0755, &b);
+	hook_script(g, HOOK_FW);
+}
+
+static void udev_rule(struct gen *g, const char *why)
+{
+	const struct uw_preset *pr = g->plan->choices.preset;
+	struct sb b = { 0 };
+	char path[256];
+
+	header(&b, g, why);
+	sb_add(&b, "#\n# Add: matched by the gadget's USB ids (never by MAC: some gadgets make a new one\n"
+		   "# on every plug) and named %s, so the hook and the firewall rules find it.\n"
+		   "# Remove: the USB attributes are gone by then (the bug behind the old advice that\n"
+		   "# 'ifdown is not run on unplug'), so the name is matched instead.\n"
+		   "# udev kills programs that run long; the hook only runs ip, sysctl and the firewall tool.\n",
+	       g->ifc);
+	if (pr && pr->usb_vendor && pr->usb_product)
+		sb_add(&b, "SUBSYSTEM==\"net\", ACTION==\"add\", ATTRS{idVendor}==\"%04x\", "
+			   "ATTRS{idProduct}==\"%04x\", NAME=\"%s\", RUN+=\"%s start\"\n",
+		       pr->usb_vendor, pr->usb_product, g->ifc, g->hook);
+	else
+		sb_add(&b, "# The preset has no USB ids: matched by interface name only.\n"
+			   "SUBSYSTEM==\"net\", ACTION==\"add\", KERNEL==\"%s\", RUN+=\"%s start\"\n",
+		       g->ifc, g->hook);
+	sb_add(&b, "SUBSYSTEM==\"net\", ACTION==\"remove\", ENV{INTERFACE}==\"%s\", RUN+=\"%s stop\"\n",
+	       g->ifc, g->hook);
+	snprintf(path, sizeof(path), "/etc/udev/rules.d/91-usbnet-wizard-%s.rules", g->ifc);
+	add_file(g, path, 0644, &b);
+}
+
+static void gen_nm_unmanaged(struct gen *g)
+{
+	struct sb b = { 0 };
+
+	header(&b, g, "NetworkManager leaves the phone's interface to usbnet-wizard");
+	sb_add(&b, "# Without this NetworkManager takes the new interface a few seconds after it appears\n"
+		   "# and replaces the address; the udev rule and hook script configure it instead.\n");
+	sb_add(&b, "\n[keyfile]\nunmanaged-devices=interface-name:%s\n", g->ifc);
+	add_file(g, "/etc/NetworkManager/conf.d/90-usbnet-wizard-unmanaged.conf", 0644, &b);
+	udev_rule(g, "udev rule that configures the phone's interface when it appears");
+	hook_script(g, HOOK_FULL);
+}
+
+static void gen_networkd(struct gen *g)
+{
+	const struct uw_preset *pr = g->plan->choices.preset;
+	struct sb b = { 0 };
+	char path[256];
+
+	if (pr && pr->usb_vendor && pr->usb_product) {
+		header(&b, g, "systemd .link file naming the gadget");
+		sb_add(&b, "# Matched by the USB ids udev imports for the interface (never by MAC: some\n"
+			   "# gadgets make a new one on every plug), so the name stays %s.\n", g->ifc);
+		sb_add(&b, "\n[Match]\nProperty=ID_VENDOR_ID=%04x ID_MODEL_ID=%04x\n\n[Link]\nNamePolicy=\n"
+			   "Name=%s\n", pr->usb_vendor, pr->usb_product, g->ifc);
+		snprintf(path, sizeof(path), "/etc/systemd/network/10-usbnet-wizard-%s.link", g->ifc);
+		add_file(g, path, 0644, &b);
+	}
+
+	header(&b, g, "systemd-networkd configuration of the phone's USB link");
+	sb_add(&b, "#\n# No IPMasquerade= here: networkd masquerades only its own address's subnet (with\n"
+		   "# a /32 address not the phone's), cannot proxy DNS, and its rules are not tagged;\n"
+		   "# usbnet-wizard-%s.service runs the hook script for NAT and DNS instead.\n", g->ifc);
+	sb_add(&b, "\n[Match]\nName=%s\n\n[Link]\nRequiredForOnline=no\n\n[Network]\nAddress=%s/%u\n"
+		   "ConfigureWithoutCarrier=yes\n# Keep the IPv6 link-local rescue path (fe80::...%%%s).\n"
+		   "LinkLocalAddressing=ipv6\nIPv6AcceptRA=no\n",
+	       g->ifc, g->host, g->plen, g->ifc);
+	if (has_route(g->plan))
+		sb_add(&b, "\n[Route]\nDestination=%s/32\nScope=link\n", g->phone);
+	snprintf(path, sizeof(path), "/etc/systemd/network/10-usbnet-wizard-%s.network", g->ifc);
+	add_file(g, path, 0644, &b);
+
+	header(&b, g, "unit running the hook script while the phone's interface exists");
+	sb_add(&b, "# BindsTo= the device: unplugging stops the unit, which runs the 'stop' half.\n");
+	sb_add(&b, "\n[Unit]\nDescription=usbnet-wizard sharing for %s\n"
+		   "BindsTo=sys-subsystem-net-devices-%s.device\nAfter=sys-subsystem-net-devices-%s.device\n\n"
+		   "[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=%s start\nExecStop=%s stop\n\n"
+		   "[Install]\nWantedBy=sys-subsystem-net-devices-%s.device\n",
+	       g->ifc, g->ifc, g->ifc, g->hook, g->hook, g->ifc);
+	snprintf(path, sizeof(path), "/etc/systemd/system/usbnet-wizard-%s.service", g->ifc);
+	add_file(g, path, 0644, &b);
+	/* What `systemctl enable` would make, written directly so install needs no
+	 * running systemd (and works under a root prefix). */
+	char link[256], target[256];
+	snprintf(link, sizeof(link),
+		 "/etc/systemd/system/sys-subsystem-net-devices-%s.device.wants/usbnet-wizard-%s.service",
+		 g->ifc, g->ifc);
+	snprintf(target, sizeof(target), "/etc/systemd/system/usbnet-wizard-%s.service", g->ifc);
+	add_link(g, link, target);
+	hook_script(g, HOOK_FW);
+}
+
+static void gen_ifupdown(struct gen *g)
+{
+	struct sb b = { 0 };
+	char path[256];
+
+	header(&b, g, "ifupdown stanza for the phone's USB link");
+	sb_add(&b, "# Read through 'source /etc/network/interfaces.d/*' in /etc/network/interfaces\n"
+		   "# (Debian's default). allow-hotplug: brought up when the phone appears and down when it\n"
+		   "# goes; pre-down undoes every change of post-up (the old recipe left its NAT rule and\n"
+		   "# forwarding behind, and added a second copy on every plug).\n");
+	sb_add(&b, "allow-hotplug %s\niface %s inet static\n\taddress %s/%u\n\tpost-up %s start\n"
+		   "\tpre-down %s stop\n",
+	       g->ifc, g->ifc, g->host, g->plen, g->hook, g->hook);
+	snprintf(path, sizeof(path), "/etc/network/interfaces.d/usbnet-wizard-%s", g->ifc);
+	add_file(g, path, 0644, &b);
+	hook_script(g, HOOK_ROUTE_FW);
+}
+
+static void gen_ifcfg(struct gen *g)
+{
+	struct sb b = { 0 };
+	char path[256];
+
+	header(&b, g, "network-scripts configuration of the phone's USB link");
+	sb_add(&b, "# NM_CONTROLLED=no keeps NetworkManager from taking the interface a few seconds\n"
+		   "# after it appears; /sbin/ifup-local and /sbin/ifdown-local run the hook script.\n");
+	sb_add(&b, "DEVICE=%s\nBOOTPROTO=none\nONBOOT=yes\nHOTPLUG=yes\nIPADDR=%s\nPREFIX=%u\n"
+		   "DEFROUTE=no\nNM_CONTROLLED=no\n", g->ifc, g->host, g->plen);
+	snprintf(path, sizeof(path), "/etc/sysconfig/network-scripts/ifcfg-%s", g->ifc);
+	add_file(g, path, 0644, &b);
+
+	for (int down = 0; down < 2; down++) {
+		sb_add(&b, "#!/bin/sh\n");
+		header(&b, g, down ? "ifdown-local hook" : "ifup-local hook");
+		sb_add(&b, "# The network scripts run this with the interface name after every if%s.\n"
+			   "[ \"$1\" = \"%s\" ] || exit 0\nexec %s %s\n",
+		       down ? "down" : "up", g->ifc, g->hook, down ? "stop" : "start");
+		add_file(g, down ? "/sbin/ifdown-local" : "/sbin/ifup-local", 0755, &b);
+	}
+	hook_script(g, HOOK_ROUTE_FW);
+}
+
+static void gen_openrc(struct gen *g)
+{
+	struct sb b = { 0 };
+	char path[256], link[256];
+
+	header(&b, g, "netifrc configuration of the phone's USB link");
+	sb_add(&b, "# OpenRC reads /etc/conf.d/net.%s for the net.%s service, so /etc/conf.d/net\n"
+		   "# stays untouched. postup/predown run the hook (predown undoes all of postup).\n",
+	       g->ifc, g->ifc);
+	sb_add(&b, "config_%s=\"%s/%u\"\n\npostup() {\n\t[ \"${IFACE}\" = \"%s\" ] || return 0\n"
+		   "\t%s start\n\treturn 0\n}\n\npredown() {\n\t[ \"${IFACE}\" = \"%s\" ] || return 0\n"
+		   "\t%s stop\n\treturn 0\n}\n",
+	       g->ifc, g->host, g->plen, g->ifc, g->hook, g->ifc, g->hook);
+	snprintf(path, sizeof(path), "/etc/conf.d/net.%s", g->ifc);
+	add_file(g, path, 0644, &b);
+	snprintf(link, sizeof(link), "/etc/init.d/net.%s", g->ifc);
+	add_link(g, link, "net.lo");
+	hook_script(g, HOOK_ROUTE_FW);
+}
+
+static void gen_udev(struct gen *g)
+{
+	udev_rule(g, "udev rule that configures the phone's interface when it appears");
+	hook_script(g, HOOK_FULL);
+}
+
+static void gen_devd(struct gen *g)
+{
+	const struct uw_choices *c = &g->plan->choices;
+	struct sb b = { 0 };
+	char mask[UW_IP4_STRLEN];
+
+	header(&b, g, "FreeBSD devd configuration (for a FreeBSD desktop)");
+	sb_add(&b, "# FreeBSD names the gadget cdce0 (kldload if_cdce). Restart devd after installing:\n"
+		   "#   service devd restart\n");
+	sb_add(&b, "notify 100 {\n\tmatch \"system\" \"IFNET\";\n\tmatch \"subsystem\" \"cdce[0-9]+\";\n"
+		   "\tmatch \"type\" \"ATTACH\";\n\taction \"/usr/local/etc/devd/usbnet-wizard.sh $subsystem start\";\n"
+		   "};\n\nnotify 100 {\n\tmatch \"system\" \"IFNET\";\n\tmatch \"subsystem\" \"cdce[0-9]+\";\n"
+		   "\tmatch \"type\" \"DETACH\";\n\taction \"/usr/local/etc/devd/usbnet-wizard.sh $subsystem stop\";\n"
+		   "};\n");
+	add_file(g, "/usr/local/etc/devd/usbnet-wizard.conf", 0644, &b);
+
+	sb_add(&b, "#!/bin/sh\n");
+	header(&b, g, "FreeBSD hook run by devd");
+	sb_add(&b, "# Sharing on FreeBSD needs pf: add to /etc/pf.conf (and pf_enable=\"YES\" in rc.conf)\n"
+		   "#   nat on %s from %s/%u to any -> (%s)\n"
+		   "# The interface name there is the FreeBSD one of your uplink (em0, wlan0, ...).\n",
+	       c->nat ? c->out_iface : "UPLINK", g->plen == 32 ? g->phone : g->host, g->plen,
+	       c->nat ? c->out_iface : "UPLINK");
+	sb_add(&b, "case \"$1\" in\ncdce[0-9]*) ;;\n*) exit 0 ;;\nesac\ncase \"$2\" in\nstart)\n"
+		   "\tifconfig \"$1\" inet %s netmask %s\n", g->host, uw_ip4_mask_str(g->plen, mask));
+	if (has_route(g->plan))
+		sb_add(&b, "\troute add -host %s -interface \"$1\"\n", g->phone);
+	if (c->nat)
+		sb_add(&b, "\tsysctl net.inet.ip.forwarding=1\n");
+	sb_add(&b, "\t;;\nstop)\n");
+	if (c->nat)
+		sb_add(&b, "\t# forwarding is left on: other interfaces may need it\n");
+	sb_add(&b, "\t;;\nesac\nexit 0\n");
+	add_file(g, "/usr/local/etc/devd/usbnet-wizard.sh", 0755, &b);
+}
+
+int uw_persist_generate(enum uw_persist_target target, const struct uw_plan *plan, time_t when,
+			struct uw_persist_file **files, size_t *n, struct uw_error *err)
+{
+	struct gen g = { .plan = plan, .target = target, .when = when, .fw = UW_FW_NONE };
+	const struct uw_choices *c = &plan->choices;
+
+	*files = NULL;
+	*n = 0;
+	if ((unsigned)target >= UW_PERSIST__COUNT)
+		return uw_error_set(err, -EINVAL, "Unknown persistence target.");
+	/* The interface name goes into shell text and file names: it must be one
+	 * uw_ifname_check accepts, and must not look like an option. */
+	if (uw_ifname_check(c->iface, err) < 0)
+		return uw_error_prefix(err, "Cannot make the setup permanent");
+	if (c->iface[0] == '-' || strchr(c->iface, ':') || strchr(c->iface, '@'))
+		return uw_error_set(err, -EINVAL, "The interface name \"%s\" cannot be used in configuration "
+				    "files safely: rename the interface (e.g. to usb0) first.", c->iface);
+	if (plan->n == 0)
+		return uw_error_set(err, -EINVAL, "The plan is empty: build it first ('usbnet-wizard plan').");
+	for (size_t i = 0; i < plan->n; i++) {
+		const struct uw_action *a = &plan->actions[i];
+
+		if (a->kind == UW_ACT_FW) {
+			if (uw_fw_rule_validate(a->fw, &a->rule, err) < 0)
+				return uw_error_prefix(err, "Cannot make the setup permanent");
+			if (g.fw == UW_FW_NONE)
+				g.fw = a->fw;
+		}
+		if (a->kind == UW_ACT_SYSCTL && (!sysctl_name_ok(a->sysctl) || !sysctl_name_ok(a->value)))
+			return uw_error_set(err, -EINVAL, "The plan's sysctl step \"%.60s\" cannot be written "
+					    "into a script safely.", a->sysctl);
+		if (a->iface[0] && strcmp(a->iface, c->iface))
+			return uw_error_set(err, -EINVAL, "The plan's steps are for %s, not %s: build it again.",
+					    a->iface, c->iface);
+	}
+	g.ifc = c->iface;
+	uw_ip4_str(c->host_ip, g.host);
+	uw_ip4_str(c->phone_ip, g.phone);
+	g.plen = c->plen;
+	snprintf(g.hook, sizeof(g.hook), "%s/hook-%s",
+		 target == UW_PERSIST_DEVD ? "/usr/local/etc/devd" : "/etc/usbnet-wizard", g.ifc);
+
+	switch (target) {
+	case UW_PERSIST_NM: gen_nm(&g); break;
+	case UW_PERSIST_NM_UNMANAGED: gen_nm_unmanaged(&g); break;
+	case UW_PERSIST_NETWORKD: gen_networkd(&g); break;
+	case UW_PERSIST_IFUPDOWN: gen_ifupdown(&g); break;
+	case UW_PERSIST_IFCFG: gen_ifcfg(&g); break;
+	case UW_PERSIST_OPENRC: gen_openrc(&g); break;
+	case UW_PERSIST_UDEV: gen_udev(&g); break;
+	case UW_PERSIST_DEVD: gen_devd(&g); break;
+	default: break;
+	}
+	*files = g.files;
+	*n = g.n;
+	return 0;
+}
+
+void uw_persist_files_free(struct uw_persist_file *files, size_t n)
+{
+	if (!files)
+		return;
+	for (size_t i = 0; i < n; i++)
+		free(files[i].content);
+	free(files);
+}
