@@ -37,3 +37,4 @@ extern const struct uw_command uw_cmd_apply;
 extern const struct uw_command uw_cmd_revert;
 extern const struct uw_command uw_cmd_status;
 extern const struct uw_command uw_cmd_check;
+extern const struct uw_command uw_cmd_persist;
