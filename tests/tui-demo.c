@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,11 +125,13 @@ static void apply_update(struct uw_tui_loop *loop, void *ud)
 	uw_widget_checklist_set(u->list, u->i, u->st, u->detail);
 }
 
+static atomic_bool stop_worker;
+
 static void *check_worker(void *ud)
 {
 	struct uw_tui_loop *loop = ud;
 
-	for (size_t i = 0; i < sizeof(updates) / sizeof(updates[0]); i++) {
+	for (size_t i = 0; i < sizeof(updates) / sizeof(updates[0]) && !stop_worker; i++) {
 		nanosleep(&(struct timespec){ 0, 120 * 1000 * 1000 }, NULL);
 		uw_tui_post(loop, apply_update, &updates[i]);
 	}
@@ -178,11 +181,16 @@ static int screen_checks(struct app *a)
 	uw_tui_frame_set_help(a->frame, "Checks run over ssh on the phone. Tick a fix with Space.");
 	uw_tui_frame_set_key_handler(a->frame, checks_key, a);
 	int timer = uw_tui_loop_add_timer(a->loop, 120, spin, c);
+	stop_worker = false;
 	bool threaded = pthread_create(&th, NULL, check_worker, a->loop) == 0;
 	int res = uw_tui_frame_run(a->frame);
 	uw_tui_loop_remove_timer(a->loop, timer);
+	stop_worker = true;
 	if (threaded)
 		pthread_join(th, NULL);
+	/* Posts the worker queued point at this screen's checklist, which the
+	 * next uw_tui_frame_clear frees: run them while it still exists. */
+	uw_tui_loop_flush_posts(a->loop);
 	return res;
 }
 

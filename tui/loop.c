@@ -331,6 +331,11 @@ static struct timer *find_timer(struct uw_tui_loop *loop, int id)
 	return NULL;
 }
 
+void uw_tui_loop_flush_posts(struct uw_tui_loop *loop)
+{
+	run_posts(loop);
+}
+
 static void run_timers(struct uw_tui_loop *loop)
 {
 	long long now = uw_tui_now_ms();

@@ -100,6 +100,13 @@ void uw_tui_loop_remove_timer(struct uw_tui_loop *loop, int id);
  */
 int uw_tui_post(struct uw_tui_loop *loop, uw_tui_post_fn fn, void *ud);
 
+/*
+ * Run the posts queued so far, now, in the calling (loop) thread. Call it
+ * after joining a worker thread and before freeing what its posts point
+ * to: a post still queued would otherwise run later on freed memory.
+ */
+void uw_tui_loop_flush_posts(struct uw_tui_loop *loop);
+
 /* Who decides what SIGINT/SIGTERM mean (NULL: quit). */
 void uw_tui_loop_set_signal_handler(struct uw_tui_loop *loop, uw_tui_signal_fn fn, void *ud);
 
