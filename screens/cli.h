@@ -37,4 +37,6 @@ extern const struct uw_command uw_cmd_apply;
 extern const struct uw_command uw_cmd_revert;
 extern const struct uw_command uw_cmd_status;
 extern const struct uw_command uw_cmd_check;
+extern const struct uw_command uw_cmd_profile;
+extern const struct uw_command uw_cmd_watch;
 extern const struct uw_command uw_cmd_persist;

@@ -20,6 +20,8 @@ static const struct uw_command *const commands[] = {
 	&uw_cmd_revert,
 	&uw_cmd_status,
 	&uw_cmd_check,
+	&uw_cmd_profile,
+	&uw_cmd_watch,
 	&uw_cmd_persist,
 	NULL,
 };

@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "core/watch.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/apply.h"
+#include "core/detect.h"
+#include "core/facts.h"
+#include "core/nl.h"
+#include "core/plan.h"
+#include "core/util.h"
+
+struct uw_watch {
+	struct uw_profile profile;
+	struct uw_nl_monitor *mon;
+	uw_watch_msg_fn cb;
+	void *ud;
+	bool active;
+	int ifindex;                    /* the gadget the setup is on */
+	char ifname[UW_NL_IFNAME_MAX];  /* its name when the setup was applied */
+	struct uw_watch_stats stats;
+};
+
+static void say(struct uw_watch *w, enum uw_watch_msg kind, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void say(struct uw_watch *w, enum uw_watch_msg kind, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (w->cb)
+		w->cb(w->ud, kind, buf);
+}
+
+/* Steps of the live setup, as the journal has them. */
+static int live_steps(struct uw_journal *j, struct uw_error *err)
+{
+	int r = uw_journal_read(j, err);
+	return r < 0 ? r : (int)j->n_live;
+}
+
+/* Undo what is live. @renamed_to: the gadget now has this name (its address
+ * and link state moved with it, so they are undone under the new name too). */
+static int do_revert(struct uw_watch *w, const char *why, const char *renamed_to)
+{
+	struct uw_journal *j = uw_malloc0(sizeof(*j));
+	struct uw_error e;
+	int r, n;
+
+	uw_error_clear(&e);
+	n = live_steps(j, &e);
+	if (n < 0) {
+		say(w, UW_WATCH_FAILED, "cannot read the journal: %s", e.msg);
+		w->stats.failed++;
+		free(j);
+		return n;
+	}
+	r = uw_revert(NULL, NULL, NULL, &e);
+	if (r < 0) {
+		w->stats.failed++;
+		say(w, UW_WATCH_FAILED, "%s: revert failed: %s", why, e.msg);
+		free(j);
+		return r;
+	}
+	/*
+	 * A rename keeps the interface's addresses and state, but the journal
+	 * names the old name, whose revert found nothing ("already gone"). Undo
+	 * those steps under the new name, so the renamed link is as it was.
+	 */
+	if (renamed_to) {
+		for (size_t i = 0; i < j->n_live; i++) {
+			struct uw_action a = j->live[i];
+
+			if (a.kind != UW_ACT_ADDR && a.kind != UW_ACT_ROUTE && a.kind != UW_ACT_LINK_UP)
+				continue;
+			if (strcmp(a.iface, w->ifname))
+				continue;
+			uw_strlcpy(a.iface, renamed_to, sizeof(a.iface));
+			uw_action_revert(&a, NULL);
+		}
+	}
+	w->active = false;
+	w->stats.reverted++;
+	say(w, UW_WATCH_REVERTED, "%s: reverted %d step(s); the desktop is as it was before", why, r);
+	free(j);
+	return 0;
+}
+
+static void do_apply(struct uw_watch *w, int ifindex, const char *ifname, const char *why)
+{
+	struct uw_facts *facts = uw_malloc0(sizeof(*facts));
+	struct uw_plan *plan = uw_malloc0(sizeof(*plan));
+	struct uw_choices c = w->profile.choices;
+	struct uw_error e;
+	char hs[UW_IP4_STRLEN];
+	int r;
+
+	uw_error_clear(&e);
+	uw_strlcpy(c.iface, ifname, sizeof(c.iface));
+	r = uw_facts_read(facts, &e);
+	if (r == 0)
+		r = uw_plan_build(&c, facts, plan, &e);
+	if (r == 0) {
+		r = uw_apply(plan, NULL, NULL, NULL, &e);
+		if (r == -EALREADY) {
+			/* A setup for another gadget (or other choices) is still live: ours comes first. */
+			if (do_revert(w, "an older setup was still in place", NULL) == 0) {
+				uw_error_clear(&e);
+				r = uw_apply(plan, NULL, NULL, NULL, &e);
+			}
+		}
+	}
+	if (r < 0) {
+		w->stats.failed++;
+		say(w, UW_WATCH_FAILED, "%s: could not apply the profile to %s: %s", why, ifname, e.msg);
+	} else {
+		w->active = true;
+		w->ifindex = ifindex;
+		uw_strlcpy(w->ifname, ifname, sizeof(w->ifname));
+		w->stats.applied++;
+		if (plan->choices.nat)
+			say(w, UW_WATCH_APPLIED, "%s: applied the profile to %s (%zu steps: desktop %s/%u, "
+			    "sharing out through %s, DNS %s)", why, ifname, plan->n,
+			    uw_ip4_str(plan->choices.host_ip, hs), plan->choices.plen, plan->choices.out_iface,
+			    uw_dns_mode_name(plan->choices.dns));
+		else
+			say(w, UW_WATCH_APPLIED, "%s: applied the profile to %s (%zu steps: desktop %s/%u, no "
+			    "sharing)", why, ifname, plan->n, uw_ip4_str(plan->choices.host_ip, hs),
+			    plan->choices.plen);
+	}
+	free(plan);
+	free(facts);
+}
+
+/*
+ * Is @ifindex the profile's gadget? Detection scores and identifies it
+ * (driver, USB ids, name); the profile's match section decides. 1 yes, 0 no,
+ * <0 when the scan failed. @name gets its current name.
+ */
+static int is_ours(struct uw_watch *w, int ifindex, char *name, size_t len, char *why, size_t wlen)
+{
+	_auto_(uw_candidates_free) struct uw_candidate *c = NULL;
+	size_t n = 0;
+	int r = uw_detect_scan(&c, &n, NULL);
+
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < n; i++) {
+		if (c[i].ifindex != ifindex)
+			continue;
+		uw_strlcpy(name, c[i].ifname, len);
+		snprintf(why, wlen, "driver %s%s%s", c[i].driver[0] ? c[i].driver : "unknown",
+			 c[i].has_usb_id ? ", USB " : "", c[i].has_usb_id ? c[i].usb_name : "");
+		if (c[i].has_usb_id && !c[i].usb_name[0])
+			snprintf(why + strlen(why), wlen - strlen(why), "%04x:%04x", c[i].usb_vendor,
+				 c[i].usb_product);
+		return uw_profile_match(&w->profile, &c[i]) ? 1 : 0;
+	}
+	/* Not a candidate at all (loopback, a bridge, the uplink...). */
+	why[0] = '\0';
+	if (uw_nl_link_name(ifindex, name, len, NULL) < 0)
+		name[0] = '\0';
+	return 0;
+}
+
+/* Set up the first matching gadget that is plugged in now (start, or after lost events). */
+static void scan_present(struct uw_watch *w, const char *why)
+{
+	_auto_(uw_candidates_free) struct uw_candidate *c = NULL;
+	size_t n = 0;
+
+	if (uw_detect_scan(&c, &n, NULL) < 0)
+		return;
+	for (size_t i = 0; i < n && !w->active; i++) {
+		if (!uw_profile_match(&w->profile, &c[i]))
+			continue;
+		char name[UW_NL_IFNAME_MAX];
+		uw_strlcpy(name, c[i].ifname, sizeof(name));
+		do_apply(w, c[i].ifindex, name, why);
+	}
+}
+
+static void on_event(const struct uw_link_event *ev, void *ud)
+{
+	struct uw_watch *w = ud;
+	char name[UW_NL_IFNAME_MAX], why[128];
+	int r;
+
+	w->stats.events++;
+	if (w->active && ev->ifindex == w->ifindex) {
+		if (ev->type == UW_LINK_DEL) {
+			char msg[96];
+			snprintf(msg, sizeof(msg), "%s was unplugged", w->ifname);
+			do_revert(w, msg, NULL);
+			return;
+		}
+		if (ev->ifname[0] && strcmp(ev->ifname, w->ifname)) {
+			/* udev's usb0 -> enx<mac>: our rules name the old one; set up again under the new. */
+			char old[UW_NL_IFNAME_MAX], msg[96];
+			uw_strlcpy(old, w->ifname, sizeof(old));
+			snprintf(msg, sizeof(msg), "%s was renamed to %s", old, ev->ifname);
+			say(w, UW_WATCH_INFO, "%s", msg);
+			if (do_revert(w, msg, ev->ifname) == 0)
+				do_apply(w, ev->ifindex, ev->ifname, msg);
+		}
+		return;
+	}
+	if (ev->type == UW_LINK_DEL || w->active) {
+		if (ev->type == UW_LINK_NEW && w->active)
+			say(w, UW_WATCH_INFO, "%s appeared; ignored while the profile is on %s", ev->ifname,
+			    w->ifname);
+		return;
+	}
+	/* No setup live: a new interface, or a known one renamed into a match. */
+	r = is_ours(w, ev->ifindex, name, sizeof(name), why, sizeof(why));
+	if (r < 0)
+		return;
+	if (r == 0) {
+		if (ev->type == UW_LINK_NEW)
+			say(w, UW_WATCH_INFO, "%s appeared (%s); not the profile's gadget, ignored",
+			    name[0] ? name : ev->ifname, why[0] ? why : "not a USB gadget");
+		return;
+	}
+	snprintf(why, sizeof(why), "%s %s", name, ev->type == UW_LINK_NEW ? "was plugged in" : "appeared");
+	do_apply(w, ev->ifindex, name, why);
+}
+
+int uw_watch_new(const struct uw_profile *p, uw_watch_msg_fn cb, void *ud, struct uw_watch **out,
+		 struct uw_error *err)
+{
+	struct uw_watch *w = uw_malloc0(sizeof(*w));
+	struct uw_journal *j = uw_malloc0(sizeof(*j));
+	char m[160];
+	int r;
+
+	w->profile = *p;
+	w->cb = cb;
+	w->ud = ud;
+	w->ifindex = -1;
+	/* Subscribe before looking: a gadget plugged in between the two is not missed. */
+	r = uw_nl_monitor_new(&w->mon, err);
+	if (r < 0)
+		goto fail;
+	uw_profile_describe_match(p, m, sizeof(m));
+	say(w, UW_WATCH_INFO, "watching for the profile's gadget (%s)", m);
+	r = live_steps(j, err);
+	if (r < 0)
+		goto fail;
+	if (r > 0)
+		do_revert(w, "a setup left by an earlier run (crash or kill)", NULL);
+	scan_present(w, "already plugged in");
+	free(j);
+	*out = w;
+	return 0;
+fail:
+	free(j);
+	uw_watch_free(w);
+	return r;
+}
+
+int uw_watch_fd(const struct uw_watch *w)
+{
+	return uw_nl_monitor_fd(w->mon);
+}
+
+int uw_watch_dispatch(struct uw_watch *w, struct uw_error *err)
+{
+	int r = uw_nl_monitor_dispatch(w->mon, on_event, w, err);
+
+	if (r != -ENOBUFS)
+		return r < 0 ? r : 0;
+	/* The kernel dropped events: look at what is there now instead. */
+	uw_error_clear(err);
+	say(w, UW_WATCH_INFO, "link events were lost (the system was busy); looking again");
+	if (w->active) {
+		char name[UW_NL_IFNAME_MAX];
+		if (uw_nl_link_name(w->ifindex, name, sizeof(name), NULL) < 0) {
+			char msg[96];
+			snprintf(msg, sizeof(msg), "%s is gone", w->ifname);
+			do_revert(w, msg, NULL);
+		} else if (strcmp(name, w->ifname)) {
+			char msg[96];
+			snprintf(msg, sizeof(msg), "%s was renamed to %s", w->ifname, name);
+			if (do_revert(w, msg, name) == 0)
+				do_apply(w, w->ifindex, name, msg);
+		}
+	}
+	if (!w->active)
+		scan_present(w, "found after lost events");
+	return 0;
+}
+
+bool uw_watch_active(const struct uw_watch *w)
+{
+	return w->active;
+}
+
+const struct uw_watch_stats *uw_watch_stats(const struct uw_watch *w)
+{
+	return &w->stats;
+}
+
+int uw_watch_stop(struct uw_watch *w, struct uw_error *err)
+{
+	struct uw_journal *j = uw_malloc0(sizeof(*j));
+	int r = live_steps(j, err);
+
+	free(j);
+	if (r <= 0) {
+		w->active = false;
+		return r;
+	}
+	r = do_revert(w, "stopping", NULL);
+	if (r < 0)
+		return uw_error_set(err, r, "Reverting on the way out failed; run 'usbnet-wizard revert'.");
+	return 0;
+}
+
+void uw_watch_free(struct uw_watch *w)
+{
+	if (!w)
+		return;
+	uw_nl_monitor_free(w->mon);
+	free(w);
+}

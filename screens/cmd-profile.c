@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* `profile save|show`: the choices `watch` applies when the gadget is plugged in. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/profile.h"
+#include "core/util.h"
+#include "screens/cli.h"
+#include "screens/cliopts.h"
+
+static char profile_help[4096];
+
+__attribute__((constructor)) static void build_help(void)
+{
+	snprintf(profile_help, sizeof(profile_help),
+		 "usage: usbnet-wizard profile save [OPTIONS] [--profile FILE]\n"
+		 "       usbnet-wizard profile show [--profile FILE]\n\n"
+		 "Save the choices that 'usbnet-wizard watch' applies every time the phone is\n"
+		 "plugged in, and which gadget they are for. The file is %s\n"
+		 "(or $USBNET_WIZARD_PROFILE, or --profile FILE); it is written atomically and\n"
+		 "read strictly (a damaged line is an error naming the line).\n\nOptions:\n%s"
+		 "  --match-usb V:P     the gadget's USB ids, like 1457:5122 (default: the\n"
+		 "                      preset's ids, when it has some)\n"
+		 "  --match-driver D    its kernel driver, like cdc_ether or rndis_host\n"
+		 "  --match-name PAT    its interface name pattern, like usb* or enx*\n"
+		 "                      (with no match at all: any likely USB gadget)\n",
+		 "/etc/usbnet-wizard/profile", uw_cli_plan_usage);
+}
+
+/* The plan options, through the same validated setters as `apply`. */
+static int parse(int argc, char **argv, struct uw_profile *p, const char **path, struct uw_error *err)
+{
+	bool match_given = false;
+	int r;
+
+	/* The preset first, wherever it is. */
+	for (int i = 1; i + 1 < argc; i++)
+		if (!strcmp(argv[i], "--preset") && uw_choices_set_preset(&p->choices, argv[i + 1], err) < 0)
+			return -EINVAL;
+	for (int i = 1; i < argc; i++) {
+		const char *o = argv[i], *a = i + 1 < argc ? argv[i + 1] : NULL;
+		struct uw_choices *c = &p->choices;
+
+		if (!strcmp(o, "--nat")) { c->nat = true; continue; }
+		if (!strcmp(o, "--no-nat")) { c->nat = false; continue; }
+		if (!a || strncmp(o, "--", 2))
+			return uw_error_set(err, -EINVAL, "Unknown option or missing value: \"%.60s\" (see "
+					    "'usbnet-wizard profile --help').", o);
+		i++;
+		if (!strcmp(o, "--preset")) r = 0;
+		else if (!strcmp(o, "--profile")) { *path = a; r = 0; }
+		else if (!strcmp(o, "--iface")) r = uw_choices_set_iface(c, a, err);
+		else if (!strcmp(o, "--host-ip")) r = uw_choices_set_host_ip(c, a, err);
+		else if (!strcmp(o, "--phone-ip")) r = uw_choices_set_phone_ip(c, a, err);
+		else if (!strcmp(o, "--netmask")) r = uw_choices_set_netmask(c, a, err);
+		else if (!strcmp(o, "--out-iface")) r = uw_choices_set_out_iface(c, a, err);
+		else if (!strcmp(o, "--dns")) r = uw_choices_set_dns_mode(c, a, err);
+		else if (!strcmp(o, "--dns-server")) r = uw_choices_add_dns_server(c, a, err);
+		else if (!strcmp(o, "--fw")) r = uw_choices_set_fw(c, a, err);
+		else if (!strcmp(o, "--match-usb")) { r = uw_profile_set_match_usb(p, a, err); match_given = true; }
+		else if (!strcmp(o, "--match-driver")) { r = uw_profile_set_match_driver(p, a, err); match_given = true; }
+		else if (!strcmp(o, "--match-name")) { r = uw_profile_set_match_name(p, a, err); match_given = true; }
+		else
+			return uw_error_set(err, -EINVAL, "Unknown option \"%.60s\" (see 'usbnet-wizard profile "
+					    "--help').", o);
+		if (r < 0)
+			return r;
+	}
+	if (p->choices.n_dns_servers && p->choices.dns != UW_DNS_STATIC)
+		return uw_error_set(err, -EINVAL, "--dns-server is used with --dns static.");
+	if (uw_ip4_check_pair(p->choices.host_ip, p->choices.phone_ip, p->choices.plen, err) < 0)
+		return -EINVAL;
+	if (!match_given && p->choices.preset && p->choices.preset->usb_vendor) {
+		p->match_usb = true;
+		p->usb_vendor = p->choices.preset->usb_vendor;
+		p->usb_product = p->choices.preset->usb_product;
+	}
+	return 0;
+}
+
+static int run_profile(int argc, char **argv)
+{
+	struct uw_profile p;
+	struct uw_error err;
+	const char *path = NULL;
+	_auto_(free) char *text = NULL;
+
+	uw_error_clear(&err);
+	uw_profile_init(&p);
+	if (argc < 2 || (strcmp(argv[1], "save") && strcmp(argv[1], "show"))) {
+		uw_cli_error("profile", "say 'save' or 'show' (see 'usbnet-wizard profile --help').");
+		return UW_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "show")) {
+		for (int i = 2; i < argc; i++) {
+			if (!strcmp(argv[i], "--profile") && i + 1 < argc) {
+				path = argv[++i];
+			} else {
+				uw_cli_error("profile", "unknown option \"%s\" for show.", argv[i]);
+				return UW_EXIT_USAGE;
+			}
+		}
+		if (uw_profile_load(path, &p, &err) < 0) {
+			uw_cli_error("profile", "%s", err.msg);
+			return err.code == -ENOENT ? UW_EXIT_NOTFOUND : UW_EXIT_FAIL;
+		}
+		text = uw_profile_format(&p);
+		printf("# %s\n%s", path ? path : uw_profile_path(), text);
+		return UW_EXIT_OK;
+	}
+	if (parse(argc - 1, argv + 1, &p, &path, &err) < 0) {
+		uw_cli_error("profile", "%s Nothing was saved.", err.msg);
+		return UW_EXIT_USAGE;
+	}
+	if (uw_profile_save(path, &p, &err) < 0) {
+		uw_cli_error("profile", "%s", err.msg);
+		return err.code == -EACCES || err.code == -EPERM ? UW_EXIT_NOPERM : UW_EXIT_FAIL;
+	}
+	text = uw_profile_format(&p);
+	printf("Saved to %s:\n%s", path ? path : uw_profile_path(), text);
+	return UW_EXIT_OK;
+}
+
+const struct uw_command uw_cmd_profile = {
+	.name = "profile", .summary = "save or show the profile that 'watch' applies",
+	.usage = profile_help, .run = run_profile,
+};
