@@ -113,6 +113,7 @@ expect "Down moves the radio selection" "(•) 255.255.255.248 (/29)"
 expect "the help line follows the selection" "A narrow subnet"
 tmx_keys F1
 expect "F1 opens the help overlay" "decides which addresses"
+fixture help
 tmx_keys Escape
 expect_gone "Esc closes the help overlay" "decides which addresses"
 tmx_keys '?'
@@ -152,6 +153,7 @@ tmx_keys F2
 expect "F2 opens the password prompt" "Typing is not shown."
 tmx_type "s3cret-pw"
 stays "the password prompt is open" "Typing is not shown."
+fixture password
 if grep -q "s3cret" <<<"$TMX_LAST"; then not_ok "the password is not echoed"; show; else ok "the password is not echoed"; fi
 tmx_keys Enter
 expect "the password reached the app" "Got a password of 9 characters."
