@@ -109,3 +109,45 @@ bench: deps
 
 clean:
 	rm -rf build build-san $(BIN)
+
+# ---- fuzzing (issue 7): make fuzz [FUZZ_SECONDS=600] ----------------------
+# Each tests/fuzz/fuzz-NAME.c is a libFuzzer target, built with clang against
+# a copy of core/ instrumented for coverage (build-fuzz/), run for
+# FUZZ_SECONDS from its seeds (tests/fuzz/corpus/NAME) and regression inputs
+# (tests/fuzz/regress/NAME); new inputs go to build-fuzz/corpus/NAME, a crash
+# to build-fuzz/crash-NAME-* (add it to tests/fuzz/regress/NAME/).
+FUZZ_SECONDS ?= 600
+FUZZ_CC      ?= clang
+FUZZ_B       := build-fuzz
+FUZZ_FLAGS   := -O1 -g -std=gnu11 -I. -D_GNU_SOURCE -fno-omit-frame-pointer \
+		-fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_NAMES   := $(patsubst tests/fuzz/fuzz-%.c,%,$(sort $(wildcard tests/fuzz/fuzz-*.c)))
+FUZZ_BINS    := $(patsubst %,$(FUZZ_B)/fuzz-%,$(FUZZ_NAMES))
+FUZZ_CORE    := $(patsubst core/%.c,$(FUZZ_B)/core/%.o,$(CORE_SRC))
+
+.PHONY: fuzz fuzz-build
+$(FUZZ_B)/core/%.o: core/%.c $(wildcard core/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(CORE_CFLAGS) -c -o $@ $<
+
+$(FUZZ_B)/libcore.a: $(FUZZ_CORE)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(FUZZ_B)/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/targets.h $(FUZZ_B)/libcore.a
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer $(CORE_CFLAGS) -o $@ $< $(FUZZ_B)/libcore.a $(CORE_LIBS)
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	@set -e; for n in $(FUZZ_NAMES); do \
+		mkdir -p $(FUZZ_B)/corpus/$$n tests/fuzz/regress/$$n; \
+		echo "== fuzz $$n for $(FUZZ_SECONDS) s =="; \
+		if ! $(FUZZ_B)/fuzz-$$n -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+			-print_final_stats=1 -artifact_prefix=$(FUZZ_B)/crash-$$n- \
+			$(FUZZ_B)/corpus/$$n tests/fuzz/corpus/$$n tests/fuzz/regress/$$n \
+			>$(FUZZ_B)/fuzz-$$n.log 2>&1; then \
+			tail -40 $(FUZZ_B)/fuzz-$$n.log; echo "fuzz $$n: crash, log in $(FUZZ_B)/fuzz-$$n.log"; exit 1; \
+		fi; \
+		grep -E '^(#[0-9]+ +DONE|stat::number_of_executed_units)' $(FUZZ_B)/fuzz-$$n.log; \
+	done; echo "fuzz: every target ran $(FUZZ_SECONDS) s without a crash"
