@@ -17,17 +17,21 @@ fw_listing() {
 }
 
 for fw in nft legacy; do
+for plen in 24 29 32; do
 	tb_up --fw $fw || { not_ok "testbed up ($fw)"; continue; }
+	NM=(--netmask /$plen)
+	W() { case $1 in plan|apply) tb_desk "$UW_BIN" "$1" "${NM[@]}" "${@:2}" ;; *) tb_desk "$UW_BIN" "$@" ;; esac; }
+	fw="${fw%%/*}/$plen"
 	before=$(desk_state)
 
 	check "[$fw] plan works without changing anything" W plan
 	check_eq "[$fw] plan changed nothing" "$before" "$(desk_state)"
 	W plan > "$TB_DIR/plan.txt"
-	check "[$fw] plan shows the seed's address command" grep -q 'ip addr add 192.168.0.200/24 dev usb0' "$TB_DIR/plan.txt"
+	check "[$fw] plan shows the seed's address command" grep -q "ip addr add 192.168.0.200/$plen dev usb0" "$TB_DIR/plan.txt"
 
 	check "[$fw] apply with defaults" W apply
-	check "[$fw] phone pings the desktop" tb_phone ping -c1 -W2 "$TB_HOST_IP"
-	check "[$fw] phone reaches the outside through masquerade" tb_phone ping -c1 -W2 "$TB_PING_IP"
+	check "[$fw] phone pings the desktop" tb_phone ping -c3 -i0.2 -W2 "$TB_HOST_IP"
+	check "[$fw] phone reaches the outside through masquerade" tb_phone ping -c3 -i0.2 -W2 "$TB_PING_IP"
 	check "[$fw] phone resolves a test name through the desktop's DNS proxy" \
 		tb_phone bash -c "getent ahostsv4 $TB_TEST_NAME | grep -q $TB_TEST_NAME_IP"
 	applied=$(desk_state)
@@ -35,7 +39,8 @@ for fw in nft legacy; do
 
 	for i in $(seq 1 50); do W apply >/dev/null 2>&1 || break; done
 	check_eq "[$fw] applying 50 more times changes nothing" "$applied" "$(desk_state)"
-	check_eq "[$fw] status lists the 6 changes in place" "6" "$(W status | grep -c '\[in place\]')"
+	check_eq "[$fw] status lists every change in place" "$(W plan --json | grep -o '"kind":' | wc -l)" \
+		"$(W status | grep -c '\[in place\]')"
 
 	# Equivalence oracle 1: the plan's own shell text, run by hand, gives the same state.
 	W plan --json > "$TB_DIR/plan.json"
@@ -56,15 +61,15 @@ for fw in nft legacy; do
 
 	# Equivalence oracle 2: the seed's manual recipe (tb_desk_configure) gives the
 	# same rules, but for our tag and the outgoing interface we name.
-	tb_desk_configure 24 >/dev/null 2>&1
+	tb_desk_configure "$plen" >/dev/null 2>&1
 	seed=$(fw_listing)
-	if [ $fw = legacy ]; then
+	if [ "${fw%/*}" = legacy ]; then
 		norm() { sed -E 's/ -m comment --comment usbnet-wizard//; s/ -o lan0//' | grep -v -- '-j ACCEPT$' | sort; }
 	else
 		norm() { sed -E 's/ comment "usbnet-wizard"//; s/ oifname "lan0"//' | grep -E 'masquerade|dnat' | sed -E 's/^\s+//; s/ (meta l4proto|ip protocol) (tcp|udp)//' | sort; }
 		seed=$(tb_desk iptables-nft-save 2>/dev/null; tb_desk nft list ruleset)
 	fi
-	if [ $fw = legacy ]; then
+	if [ "${fw%/*}" = legacy ]; then
 		check_eq "[$fw] our rules equal the seed's manual commands (but for tag and -o)" \
 			"$(norm <<<"$seed")" "$(norm <<<"$fw_applied")"
 	else
@@ -74,16 +79,22 @@ for fw in nft legacy; do
 		theirs=$(tb_desk iptables-nft-save -t nat 2>/dev/null | grep -E 'MASQUERADE|DNAT' | sort)
 		check_eq "[$fw] the seed's recipe makes the same three NAT rules" "3" "$(wc -l <<<"$theirs")"
 		check_eq "[$fw] we make three NAT rules too" "3" "$(wc -l <<<"$ours")"
+		check_eq "[$fw] ... matching the same addresses" \
+			"$(grep -oE '(saddr|daddr|to) [0-9./]+' <<<"$ours" | sort | uniq -c)" \
+			"$(sed -E 's/-s /saddr /; s/-d /daddr /; s/--to-destination /to /' <<<"$theirs" | grep -oE '(saddr|daddr|to) [0-9./]+' | sed -E 's#/32##' | sort | uniq -c)"
 	fi
+	fw=${fw%/*}
 	tb_down
 done
+done
+W() { tb_desk "$UW_BIN" "$@"; }
 
 # /29 and /32 + host route: each works end to end and reverts cleanly.
 for mask in /29 /32; do
 	tb_up --fw nft || continue
 	before=$(desk_state)
 	check "[$mask] apply --netmask $mask" W apply --netmask $mask
-	check "[$mask] phone reaches the outside" tb_phone ping -c1 -W2 "$TB_PING_IP"
+	check "[$mask] phone reaches the outside" tb_phone ping -c3 -i0.2 -W2 "$TB_PING_IP"
 	if [ $mask = /32 ]; then
 		check_eq "[$mask] host route to the phone exists" "192.168.0.202 dev usb0 scope link" \
 			"$(tb_desk ip route show 192.168.0.202 | sed 's/ *$//')"
