@@ -873,3 +873,18 @@ int uw_phonecheck_host_nameservers(char (*ns)[64], size_t max)
 			uw_strlcpy(ns[n++], tmp[i], 64);
 	return (int)n;
 }
+
+void uw_phonecheck_default_targets(const char **outside_ip, const char **test_name)
+{
+	const char *ip = getenv("USBNET_WIZARD_OUTSIDE_IP");
+	const char *name = getenv("USBNET_WIZARD_TEST_NAME");
+	struct in_addr a;
+
+	*outside_ip = "9.9.9.9";
+	*test_name = "example.com";
+	if (ip && inet_pton(AF_INET, ip, &a) == 1)
+		*outside_ip = ip;
+	if (name && *name && strlen(name) < 254 && strspn(name, "abcdefghijklmnopqrstuvwxyz"
+			"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") == strlen(name))
+		*test_name = name;
+}

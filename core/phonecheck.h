@@ -164,3 +164,12 @@ int uw_phonecheck_interfaces_add(const char *content, const struct uw_phonecheck
  * (0: none known) written into @ns.
  */
 int uw_phonecheck_host_nameservers(char (*ns)[64], size_t max);
+
+/*
+ * The outside address the phone pings and the name it resolves, when the
+ * caller does not give them: $USBNET_WIZARD_OUTSIDE_IP (default 9.9.9.9, a
+ * public resolver that answers ping) and $USBNET_WIZARD_TEST_NAME (default
+ * example.com). The demo and the tests point them into the simulated
+ * internet. Invalid values from the environment are ignored.
+ */
+void uw_phonecheck_default_targets(const char **outside_ip, const char **test_name);

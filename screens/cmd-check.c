@@ -343,6 +343,7 @@ static int run(int argc, char **argv)
 	int c, rc, nv4 = -1;
 	bool ok;
 
+	uw_phonecheck_default_targets(&o.ping_ip, &o.test_name);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		char *end;
@@ -517,8 +518,10 @@ const struct uw_command uw_cmd_check = {
 	"  --iface IF           the USB interface, for the IPv6 rescue (default usb0)\n"
 	"  --timeout S          connect and per-command timeout in seconds (default 5)\n"
 	"  --desktop-ip A       the desktop's address on the link (default 192.168.0.200)\n"
-	"  --ping-ip A          outside address the phone pings (default 9.9.9.9)\n"
-	"  --test-name NAME     name the phone resolves (default example.com)\n"
+	"  --ping-ip A          outside address the phone pings (default 9.9.9.9,\n"
+	"                       or $USBNET_WIZARD_OUTSIDE_IP)\n"
+	"  --test-name NAME     name the phone resolves (default example.com,\n"
+	"                       or $USBNET_WIZARD_TEST_NAME)\n"
 	"  --dns A[,B]          nameservers for the resolv.conf fix (default: the\n"
 	"                       desktop's own upstream servers)\n"
 	"  --fix                offer the phone-side fixes (route, resolv.conf)\n"

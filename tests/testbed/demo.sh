@@ -24,8 +24,9 @@ MSG
 
 if [ -t 0 ] && [ -t 1 ]; then
 	[ -z "${DEMO_NO_PAUSE:-}" ] && read -r -p "Press Enter to start the wizard... " _
-	tb_desk env USBNET_WIZARD_SSH_DIR="$TB_DIR/ssh" ${USBNET_WIZARD_RESOLVED_CONF:+USBNET_WIZARD_RESOLVED_CONF=$USBNET_WIZARD_RESOLVED_CONF} \
-		./usbnet-wizard
+	# (the testbed exported USBNET_WIZARD_RUNDIR, _OUTSIDE_IP and _TEST_NAME:
+	# journal in its temp dir, phone checks aimed at the simulated internet)
+	tb_desk env USBNET_WIZARD_SSH_DIR="$TB_DIR/ssh" ./usbnet-wizard
 	rc=$?
 else
 	# No terminal (a script or CI): show what the wizard would do instead.

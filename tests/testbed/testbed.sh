@@ -39,6 +39,10 @@ TB_DNS_IP=203.0.113.53
 TB_TEST_NAME=phone-test.example
 TB_TEST_NAME_IP=203.0.113.1
 export TB_PHONE_IP TB_HOST_IP TB_PING_IP TB_DNS_IP TB_TEST_NAME TB_TEST_NAME_IP
+# The phone check's outside address and test name point into the simulated
+# internet, so no check ever sends anything beyond these namespaces.
+USBNET_WIZARD_OUTSIDE_IP=$TB_PING_IP USBNET_WIZARD_TEST_NAME=$TB_TEST_NAME
+export USBNET_WIZARD_OUTSIDE_IP USBNET_WIZARD_TEST_NAME
 
 _tb_log() { echo "testbed: $*" >&2; }
 
