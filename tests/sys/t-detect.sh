@@ -1,0 +1,32 @@
+#!/bin/bash
+# detect: the simulated gadget is found and ranked with its reasons; --wait
+# reports a phone plugged in later the moment it appears (link events).
+source "$(dirname "$0")/lib.sh"
+W() { tb_desk "$UW_BIN" "$@"; }
+
+tb_up --no-phone
+out=$(W detect 2>&1); rc=$?
+check_eq "nothing plugged in: exit 4" "4" "$rc"
+check "nothing plugged in: says how to plug and wait" grep -q 'detect --wait' <<<"$out"
+start=$(date +%s%N)
+W detect --wait 20 >"$TB_DIR/wait.out" 2>&1 &
+pid=$!
+sleep 0.5
+tb_plug
+wait $pid; rc=$?
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+check_eq "--wait returns 0 when the phone appears" "0" "$rc"
+check "--wait names usb0" grep -q '^\* usb0' "$TB_DIR/wait.out"
+if [ $ms -lt 5000 ]; then ok "--wait reported it promptly (${ms} ms after start, plugged at 500 ms)"
+else not_ok "--wait took ${ms} ms"; fi
+W detect --json > "$TB_DIR/d.json"
+check "--json is valid JSON naming usb0 with reasons" python3 -c '
+import json,sys; d=json.load(open(sys.argv[1])); assert d[0]["ifname"]=="usb0" and d[0]["reasons"], d' "$TB_DIR/d.json"
+# A second, more USB-looking interface ranks below usb0 only by name; lan0 (default route) is never a candidate.
+check_fails "the default-route interface is never offered" grep -q '"lan0"' "$TB_DIR/d.json"
+out=$(W detect --wait 1 2>&1); rc=$?
+check_eq "--wait with nothing new times out with exit 4" "4" "$rc"
+out=$(W detect --wait abc 2>&1); rc=$?
+check_eq "--wait abc is refused (exit 2)" "2" "$rc"
+tb_down
+t_finish
