@@ -22,6 +22,7 @@ static const struct uw_command *const commands[] = {
 	&uw_cmd_check,
 	&uw_cmd_profile,
 	&uw_cmd_watch,
+	&uw_cmd_doctor,
 	&uw_cmd_persist,
 	NULL,
 };

@@ -1,0 +1,666 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "core/doctor.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "core/apply.h"
+#include "core/detect.h"
+#include "core/facts.h"
+#include "core/fw.h"
+#include "core/nl.h"
+#include "core/overlap.h"
+#include "core/profile.h"
+#include "core/util.h"
+
+const char *uw_doctor_severity_name(enum uw_doctor_severity s)
+{
+	static const char *const n[] = { "ok", "info", "warn", "error" };
+	return (unsigned)s < UW_ARRAY_SIZE(n) ? n[s] : "?";
+}
+
+static struct uw_finding *add(struct uw_doctor *d, const char *id, enum uw_doctor_severity sev,
+			      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static struct uw_finding *add(struct uw_doctor *d, const char *id, enum uw_doctor_severity sev,
+			      const char *fmt, ...)
+{
+	static struct uw_finding spare;
+	struct uw_finding *f = d->n < UW_DOCTOR_MAX_FINDINGS ? &d->findings[d->n++] : &spare;
+	va_list ap;
+
+	memset(f, 0, sizeof(*f));
+	uw_strlcpy(f->id, id, sizeof(f->id));
+	f->severity = sev;
+	va_start(ap, fmt);
+	vsnprintf(f->title, sizeof(f->title), fmt, ap);
+	va_end(ap);
+	return f;
+}
+
+#define SETF(f, field, ...) snprintf((f)->field, sizeof((f)->field), __VA_ARGS__)
+#define APPF(f, field, ...) snprintf((f)->field + strlen((f)->field), sizeof((f)->field) - strlen((f)->field), __VA_ARGS__)
+
+const struct uw_finding *uw_doctor_find(const struct uw_doctor *d, const char *id)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (!strcmp(d->findings[i].id, id))
+			return &d->findings[i];
+	return NULL;
+}
+
+/* ---- what the fixes build from -------------------------------------------- */
+
+/*
+ * The choices a fix builds on: the saved profile if there is one (else the
+ * defaults), with what the live setup actually uses laid over it (its
+ * address and netmask, firewall backend, outgoing interface, phone address).
+ */
+static void live_choices(const struct uw_journal *j, const char *iface, struct uw_choices *c)
+{
+	struct uw_profile p;
+
+	if (uw_profile_load(NULL, &p, NULL) == 0)
+		*c = p.choices;
+	else
+		uw_choices_init(c);
+	for (size_t i = 0; i < j->n_live; i++) {
+		const struct uw_action *a = &j->live[i];
+
+		if (a->kind == UW_ACT_ADDR) {
+			c->host_ip = a->addr;
+			c->plen = a->plen;
+			c->plen_set = true;
+			if (!iface || !*iface)
+				iface = a->iface;
+		} else if (a->kind == UW_ACT_FW && a->rule.kind != UW_FW_FORWARD_ACCEPT) {
+			c->fw = a->fw;
+			if (a->rule.kind == UW_FW_MASQUERADE && a->rule.out_iface[0])
+				uw_strlcpy(c->out_iface, a->rule.out_iface, sizeof(c->out_iface));
+			if (a->rule.kind == UW_FW_DNAT)
+				c->phone_ip = a->rule.src;
+		}
+	}
+	if (iface && *iface)
+		uw_strlcpy(c->iface, iface, sizeof(c->iface));
+}
+
+/* Build the plan the choices give on this host now; @dns_proxy forces the DNS proxy. */
+static int full_plan(const struct uw_choices *c0, bool dns_proxy, bool overlap_fix, struct uw_facts *facts,
+		     struct uw_plan *plan, struct uw_error *err)
+{
+	struct uw_choices c = *c0;
+
+	if (dns_proxy) {
+		c.dns = UW_DNS_PROXY;
+		c.n_dns_servers = 0;
+	}
+	if (overlap_fix)
+		c.plen_set = false;
+	return uw_plan_build(&c, facts, plan, err);
+}
+
+static bool is_kind(const struct uw_action *a, enum uw_action_kind k, int rule_kind)
+{
+	return a->kind == k && (rule_kind < 0 || a->rule.kind == (enum uw_fw_rule_kind)rule_kind);
+}
+
+/* 1 every action of @p matching the filter is in place, 0 some is missing, -1 there is none. */
+static int all_present(const struct uw_plan *p, enum uw_action_kind k, int rule_kind, char *missing, size_t len)
+{
+	int seen = 0, ok = 1;
+
+	if (missing)
+		missing[0] = '\0';
+	for (size_t i = 0; i < p->n; i++) {
+		if (!is_kind(&p->actions[i], k, rule_kind))
+			continue;
+		seen = 1;
+		if (uw_action_probe(&p->actions[i], NULL) != 1) {
+			ok = 0;
+			if (missing && strlen(missing) + 8 < len) {
+				char d[256];
+				uw_action_describe(&p->actions[i], d, sizeof(d));
+				snprintf(missing + strlen(missing), len - strlen(missing), "%s%s",
+					 missing[0] ? "; " : "", d);
+			}
+		}
+	}
+	return seen ? ok : -1;
+}
+
+/* ---- kernel options ------------------------------------------------------- */
+
+struct kopt {
+	const char *id, *sym, *alt, *module, *alt_module, *what;
+	enum uw_doctor_severity missing;
+};
+
+static const struct kopt kopts[] = {
+	{ "kernel-nf-conntrack", "NF_CONNTRACK", NULL, "nf_conntrack", NULL,
+	  "connection tracking, which NAT is built on", UW_DOC_ERROR },
+	{ "kernel-nf-nat", "NF_NAT", NULL, "nf_nat", NULL, "NAT (masquerading)", UW_DOC_ERROR },
+	{ "kernel-firewall", "NF_TABLES", "IP_NF_IPTABLES", "nf_tables", "ip_tables",
+	  "a packet filter to hold the masquerade rule (nftables or iptables)", UW_DOC_ERROR },
+	{ "kernel-usbnet", "USB_USBNET", NULL, "usbnet", NULL,
+	  "the Multipurpose USB Networking Framework every USB network gadget needs", UW_DOC_ERROR },
+	{ "kernel-cdc-ether", "USB_NET_CDCETHER", NULL, "cdc_ether", NULL,
+	  "the CDC Ethernet driver (Openmoko, most Linux gadgets)", UW_DOC_WARN },
+	{ "kernel-rndis-host", "USB_NET_RNDIS_HOST", NULL, "rndis_host", NULL,
+	  "the RNDIS driver (Android and Windows-style gadgets)", UW_DOC_WARN },
+};
+
+/* 'y', 'm', 'n' (not set or absent) from config text @cfg. */
+static char config_value(const char *cfg, const char *sym)
+{
+	char key[64];
+	const char *p = cfg;
+	size_t kl;
+
+	snprintf(key, sizeof(key), "CONFIG_%s=", sym);
+	kl = strlen(key);
+	while ((p = strstr(p, key))) {
+		if (p == cfg || p[-1] == '\n')
+			return p[kl] == 'y' || p[kl] == 'm' ? p[kl] : 'n';
+		p += kl;
+	}
+	return 'n';
+}
+
+static bool module_present(const char *m)
+{
+	char path[128];
+	struct stat st;
+
+	if (!m)
+		return false;
+	snprintf(path, sizeof(path), "/sys/module/%s", m);
+	return stat(path, &st) == 0;
+}
+
+static char *read_small(const char *path, size_t max)
+{
+	FILE *f = fopen(path, "re");
+	char *buf;
+	size_t n;
+
+	if (!f)
+		return NULL;
+	buf = uw_malloc0(max + 1);
+	n = fread(buf, 1, max, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static void check_kernel(struct uw_doctor *d, const struct uw_doctor_opts *o)
+{
+	char path[256];
+	const char *env = getenv("USBNET_WIZARD_KERNEL_CONFIG");
+	struct utsname u;
+	_auto_(free) char *cfg = NULL;
+	struct stat st;
+
+	if (o && o->kernel_config)
+		uw_strlcpy(path, o->kernel_config, sizeof(path));
+	else if (env && *env)
+		uw_strlcpy(path, env, sizeof(path));
+	else {
+		uname(&u);
+		snprintf(path, sizeof(path), "/boot/config-%s", u.release);
+	}
+	cfg = read_small(path, 4 << 20);
+	for (size_t i = 0; i < UW_ARRAY_SIZE(kopts); i++) {
+		const struct kopt *k = &kopts[i];
+		struct uw_finding *f;
+
+		if (cfg) {
+			char v = config_value(cfg, k->sym), v2 = k->alt ? config_value(cfg, k->alt) : 'n';
+			if (v != 'n' || v2 != 'n') {
+				f = add(d, k->id, UW_DOC_OK, "Kernel: %s is there", k->what);
+				SETF(f, evidence, "%s: CONFIG_%s=%c%s%s%s", path, k->sym, v, k->alt ? ", CONFIG_" : "",
+				     k->alt ? k->alt : "", k->alt ? (v2 == 'n' ? "=not set" : v2 == 'y' ? "=y" : "=m") : "");
+				SETF(f, explanation, "Built in (y) or a module (m): either works.");
+				continue;
+			}
+			f = add(d, k->id, k->missing, "Kernel: %s is missing", k->what);
+			SETF(f, evidence, "%s: CONFIG_%s is not set%s%s%s", path, k->sym, k->alt ? " (nor CONFIG_" : "",
+			     k->alt ? k->alt : "", k->alt ? ")" : "");
+			SETF(f, explanation, "This kernel was built without %s. The seed's \"Linux Kernel Support\": "
+			     "enable CONFIG_%s (as a module is fine) and rebuild, or install your "
+			     "distribution's standard kernel.", k->what, k->sym);
+			SETF(f, fix, "Rebuild the kernel with CONFIG_%s=m (no automatic fix).", k->sym);
+			continue;
+		}
+		/* No readable config (e.g. only /proc/config.gz, which needs zlib): a hint from loaded modules. */
+		if (module_present(k->module) || module_present(k->alt_module)) {
+			f = add(d, k->id, UW_DOC_OK, "Kernel: %s is loaded", k->what);
+			SETF(f, evidence, "no kernel config readable at %s; /sys/module/%s exists", path,
+			     module_present(k->module) ? k->module : k->alt_module);
+			SETF(f, explanation, "The module (or built-in part) is present in the running kernel.");
+		} else {
+			f = add(d, k->id, UW_DOC_INFO, "Kernel: %s: unknown", k->what);
+			SETF(f, evidence, "no kernel config readable at %s%s; /sys/module/%s%s%s absent (it may "
+			     "load on demand)", path, stat("/proc/config.gz", &st) == 0 ?
+			     " (/proc/config.gz exists: 'zcat /proc/config.gz | grep CONFIG_' shows it)" : "",
+			     k->module, k->alt_module ? " and /sys/module/" : "", k->alt_module ? k->alt_module : "");
+			SETF(f, explanation, "Most distribution kernels have it as a module that loads when "
+			     "first needed; this is only a problem if the other checks fail.");
+		}
+	}
+}
+
+/* ---- the checks ----------------------------------------------------------- */
+
+static bool route_to(const struct uw_facts *fa, const char *iface, struct in_addr a)
+{
+	for (size_t i = 0; i < fa->n_routes; i++)
+		if (!strcmp(fa->routes[i].dev, iface) && uw_ip4_net_contains(&fa->routes[i].net, a))
+			return true;
+	return false;
+}
+
+static int sysctl_int(const char *name)
+{
+	char b[16];
+	return uw_sysctl_read(name, b, sizeof(b), NULL) == 0 ? atoi(b) : -1;
+}
+
+int uw_doctor_run(const struct uw_doctor_opts *o, struct uw_doctor *d, struct uw_error *err)
+{
+	struct uw_journal *j = uw_malloc0(sizeof(*j));
+	struct uw_facts *fa = uw_malloc0(sizeof(*fa));
+	struct uw_plan *plan = uw_malloc0(sizeof(*plan)), *dnsplan = uw_malloc0(sizeof(*dnsplan));
+	struct uw_candidate *cands = NULL;
+	size_t n_cands = 0;
+	struct uw_finding *f;
+	struct uw_error e;
+	char hs[UW_IP4_STRLEN], ps[UW_IP4_STRLEN], miss[400];
+	bool have_iface = false, have_plan = false;
+	int r;
+
+	memset(d, 0, sizeof(*d));
+	uw_error_clear(&e);
+	r = uw_facts_read(fa, err);
+	if (r < 0)
+		goto out;
+	if (uw_journal_read(j, &e) < 0) {
+		f = add(d, "journal", UW_DOC_WARN, "The journal cannot be read");
+		SETF(f, evidence, "%s", e.msg);
+		SETF(f, explanation, "usbnet-wizard cannot tell what it set up earlier.");
+	}
+	d->live = j->n_live > 0;
+
+	/* Which interface: asked for, else the live setup's, else the best detected one. */
+	if (o && o->iface && *o->iface)
+		uw_strlcpy(d->iface, o->iface, sizeof(d->iface));
+	for (size_t i = 0; !d->iface[0] && i < j->n_live; i++)
+		if (j->live[i].kind == UW_ACT_ADDR)
+			uw_strlcpy(d->iface, j->live[i].iface, sizeof(d->iface));
+	uw_detect_scan(&cands, &n_cands, NULL);
+	if (!d->iface[0] && n_cands)
+		uw_strlcpy(d->iface, cands[0].ifname, sizeof(d->iface));
+	live_choices(j, d->iface, &d->choices);
+	uw_ip4_str(d->choices.host_ip, hs);
+	uw_ip4_str(d->choices.phone_ip, ps);
+
+	/* The phone's interface. */
+	if (!d->iface[0]) {
+		f = add(d, "phone-iface", UW_DOC_ERROR, "No phone interface found");
+		SETF(f, evidence, "no USB network interface in 'ip link'");
+		SETF(f, explanation, "The phone is not plugged in, not booted (at its boot menu it has no "
+		     "network), or the kernel lacks its driver (see the kernel checks).");
+		SETF(f, fix, "Plug the phone in and boot it; 'usbnet-wizard detect --wait' waits for it.");
+	} else if (uw_nl_link_index(d->iface, NULL) < 0) {
+		f = add(d, "phone-iface", UW_DOC_ERROR, "The phone's interface %s is missing", d->iface);
+		SETF(f, evidence, "no interface %s in 'ip link'", d->iface);
+		SETF(f, explanation, "It went away: the cable was pulled or the phone rebooted (it may come "
+		     "back under another name, like enx<mac>).");
+		SETF(f, fix, "Plug the phone in; then run 'usbnet-wizard doctor' again.");
+	} else {
+		have_iface = true;
+		if (uw_nl_link_is_up(d->iface, NULL) == 0) {
+			f = add(d, "phone-iface", d->live ? UW_DOC_ERROR : UW_DOC_WARN, "%s is down", d->iface);
+			SETF(f, evidence, "'ip link show %s': state DOWN (administratively)", d->iface);
+			SETF(f, explanation, "A link that is down carries nothing; a fresh gadget starts down.");
+			f->fixable = true;
+			SETF(f, fix, "ip link set %s up (journaled; 'usbnet-wizard revert' takes it down again)",
+			     d->iface);
+		} else {
+			f = add(d, "phone-iface", UW_DOC_OK, "The phone's interface %s is there and up", d->iface);
+			SETF(f, evidence, "'ip link show %s': UP", d->iface);
+		}
+	}
+
+	if (have_iface) {
+		r = full_plan(&d->choices, false, false, fa, plan, &e);
+		have_plan = r == 0;
+		if (!have_plan) {
+			f = add(d, "plan", UW_DOC_ERROR, "No setup can be planned on this host");
+			SETF(f, evidence, "%s", e.msg);
+			SETF(f, explanation, "The checks that compare the host with the setup were skipped.");
+		}
+		uw_error_clear(&e);
+		if (full_plan(&d->choices, true, false, fa, dnsplan, &e) < 0)
+			dnsplan->n = 0;
+	}
+
+	/* The setup itself. */
+	if (have_iface && !d->live) {
+		if (uw_nl_addr_probe(d->iface, d->choices.host_ip, d->choices.plen, NULL) == 1) {
+			f = add(d, "setup", UW_DOC_INFO, "%s has %s/%u, set by someone else", d->iface, hs,
+				d->choices.plen);
+			SETF(f, evidence, "the address is on %s; the journal holds no setup by usbnet-wizard", d->iface);
+			SETF(f, explanation, "Another tool (NetworkManager, ifupdown, a script) configured it.");
+		} else if (have_plan) {
+			f = add(d, "setup", UW_DOC_WARN, "The desktop side is not set up");
+			SETF(f, evidence, "%s has no address %s/%u; no setup by usbnet-wizard is live", d->iface, hs,
+			     d->choices.plen);
+			SETF(f, explanation, "Without it the phone cannot reach the desktop, let alone the outside.");
+			f->fixable = true;
+			SETF(f, fix, "apply the whole setup (%zu steps; 'usbnet-wizard plan' lists them)", plan->n);
+		}
+	} else if (have_iface) {
+		f = add(d, "setup", UW_DOC_OK, "A setup by usbnet-wizard is live on %s (%zu steps)", d->iface,
+			j->n_live);
+		SETF(f, evidence, "journal in %s", uw_rundir());
+	}
+
+	/* ip_forward. */
+	if (fa->ip_forward != 1 && d->choices.nat) {
+		f = add(d, "ip-forward", UW_DOC_ERROR, "IP forwarding is off");
+		SETF(f, evidence, "net.ipv4.ip_forward = %d", fa->ip_forward);
+		SETF(f, explanation, "The desktop does not pass packets between the phone and the outside; "
+		     "the phone reaches the desktop and nothing further.");
+		f->fixable = have_plan;
+		SETF(f, fix, "sysctl -w net.ipv4.ip_forward=1 (journaled; revert restores %d)", fa->ip_forward);
+	} else {
+		f = add(d, "ip-forward", UW_DOC_OK, "IP forwarding is on");
+		SETF(f, evidence, "net.ipv4.ip_forward = %d", fa->ip_forward);
+	}
+
+	/* The nat table (the seed: "you'll want to see only the MASQUERADE rule"). */
+	if (have_plan && d->choices.nat) {
+		int p = all_present(plan, UW_ACT_FW, UW_FW_MASQUERADE, miss, sizeof(miss));
+		if (p == 0) {
+			f = add(d, "nat-missing", UW_DOC_ERROR, "The masquerade rule for the phone is missing");
+			SETF(f, evidence, "not in the %s nat table: %s", uw_fw_backend_name(
+			     uw_fw_backend_resolve(d->choices.fw, &fa->fw)), miss);
+			SETF(f, explanation, "Without masquerading, the phone's packets leave with its private "
+			     "address %s and the answers never find their way back.", ps);
+			f->fixable = true;
+			SETF(f, fix, "add the tagged masquerade rule (journaled)");
+		} else if (p == 1) {
+			f = add(d, "nat-missing", UW_DOC_OK, "The masquerade rule for the phone is in place");
+			SETF(f, evidence, "%s", "found our tagged MASQUERADE rule");
+		}
+	}
+	if (fa->have_fw && fa->fw.foreign_masquerade) {
+		f = add(d, "nat-foreign", UW_DOC_INFO, "%u masquerade rule(s) of other programs", fa->fw.foreign_masquerade);
+		SETF(f, evidence, "nat tables hold %u MASQUERADE rule(s) not tagged usbnet-wizard",
+		     fa->fw.foreign_masquerade);
+		SETF(f, explanation, "Docker, libvirt or an earlier manual setup made them. They do no harm "
+		     "to the phone; usbnet-wizard never touches them (never flush the nat table).");
+	}
+
+	/* The forward path: drops in other tables, Docker, firewalld. */
+	if (fa->have_fw) {
+		const struct uw_fw_inventory *fi = &fa->fw;
+		int p = have_plan ? all_present(plan, UW_ACT_FW, UW_FW_FORWARD_ACCEPT, miss, sizeof(miss)) : -1;
+
+		if (fi->n_drops && p == 0) {
+			f = add(d, "forward-drop", UW_DOC_ERROR, "The firewall drops the phone's forwarded traffic");
+			for (unsigned i = 0; i < fi->n_drops; i++)
+				APPF(f, evidence, "%s%s chain \"%s\": %s%s%s", i ? "; " : "",
+				     uw_fw_backend_name(fi->drops[i].backend), fi->drops[i].chain,
+				     fi->drops[i].policy_drop ? "policy drop" : "",
+				     fi->drops[i].policy_drop && fi->drops[i].has_drop_rule ? ", " : "",
+				     fi->drops[i].has_drop_rule ? "drop/reject rules" : "");
+			if (fi->docker_user)
+				APPF(f, evidence, "; Docker's DOCKER-USER chain exists");
+			SETF(f, explanation, "A FORWARD policy or rule of DROP (Docker, ufw, firewalld, a distribution "
+			     "firewall) silently kills sharing. An accept in another table does not override a "
+			     "drop, so the accepts must go where the drop is%s.",
+			     fi->docker_user ? " (for Docker: DOCKER-USER)" : "");
+			f->fixable = true;
+			SETF(f, fix, "insert tagged accepts for %s into the dropping chain(s): %s", d->iface, miss);
+		} else if (fi->n_drops) {
+			f = add(d, "forward-drop", UW_DOC_OK, "The firewall drops forwarded traffic, but accepts "
+				"the phone's");
+			SETF(f, evidence, "dropping chain %s holds our tagged accepts for %s", fi->drops[0].chain, d->iface);
+		} else {
+			f = add(d, "forward-drop", UW_DOC_OK, "Nothing drops forwarded traffic");
+			SETF(f, evidence, "FORWARD policy %s; no dropping forward chain in nftables",
+			     fi->legacy_forward_policy[0] ? fi->legacy_forward_policy : "(legacy filter not loaded)");
+		}
+		if (fi->firewalld_running) {
+			f = add(d, "firewalld", UW_DOC_WARN, "firewalld is running");
+			SETF(f, evidence, "a firewalld process was found");
+			SETF(f, explanation, "firewalld rewrites the firewall when it reloads, which can remove the "
+			     "rules usbnet-wizard added.");
+			SETF(f, fix, "firewall-cmd --zone=trusted --add-interface=%s; firewall-cmd --zone=public "
+			     "--add-masquerade (add --permanent to keep it)", d->iface[0] ? d->iface : "usb0");
+		}
+		/* Split rulesets: legacy rules are invisible to Debian's default (nft) iptables. */
+		if (fi->legacy_has_rules && fi->nft_tables > 0) {
+			bool other_drop = false;
+			for (unsigned i = 0; i < fi->n_drops; i++)
+				other_drop = other_drop || fi->drops[i].backend != fi->in_use;
+			f = add(d, "fw-split", other_drop && p == 0 ? UW_DOC_ERROR : UW_DOC_WARN,
+				"Firewall rules are split between nftables and legacy iptables");
+			SETF(f, evidence, "legacy iptables: %u rule(s), FORWARD policy %s; nftables: %u table(s) "
+			     "with %u rule(s); in use: %s", fi->legacy_rules,
+			     fi->legacy_forward_policy[0] ? fi->legacy_forward_policy : "-", fi->nft_tables,
+			     fi->nft_rules_foreign, uw_fw_backend_name(fi->in_use));
+			SETF(f, explanation, "Both rule sets are active at once, but each tool shows only its own: "
+			     "'iptables' (the nft variant) does not list legacy rules, and a drop in one still "
+			     "drops what the other accepts. Legacy NAT may also fail to load while nft NAT is in "
+			     "use. Look with 'iptables-legacy -S' and 'nft list ruleset'.");
+			if (other_drop && p == 0) {
+				f->fixable = true;
+				SETF(f, fix, "insert tagged accepts for %s where the drop is, in that rule set: %s",
+				     d->iface, miss);
+			} else {
+				SETF(f, fix, "Move the old rules to one system (iptables-legacy-save | "
+				     "iptables-restore-translate), or leave them if nothing drops the phone.");
+			}
+		}
+	}
+
+	/* rp_filter with no return route (the /32 recipe without its host route). */
+	if (have_iface) {
+		char name[96];
+		int all = sysctl_int("net.ipv4.conf.all.rp_filter"), one;
+		snprintf(name, sizeof(name), "net.ipv4.conf.%s.rp_filter", d->iface);
+		one = sysctl_int(name);
+		int eff = all > one ? all : one;
+		bool has_addr = d->live || uw_nl_addr_probe(d->iface, d->choices.host_ip, d->choices.plen, NULL) == 1;
+		if (has_addr && !route_to(fa, d->iface, d->choices.phone_ip)) {
+			f = add(d, "rp-filter", eff == 1 ? UW_DOC_ERROR : UW_DOC_WARN,
+				"No route to the phone %s on %s%s", ps, d->iface, eff == 1 ? " and rp_filter is strict" : "");
+			SETF(f, evidence, "'ip route get %s' does not use %s; rp_filter: all=%d, %s=%d (effective %d)",
+			     ps, d->iface, all, d->iface, one, eff);
+			SETF(f, explanation, "With a /32 address the desktop needs a host route to the phone. "
+			     "Without it, replies to the phone go elsewhere%s.", eff == 1 ?
+			     ", and strict reverse-path filtering drops everything the phone sends" : "");
+			f->fixable = true;
+			SETF(f, fix, "ip route add %s/32 dev %s (journaled)", ps, d->iface);
+		} else if (has_addr) {
+			f = add(d, "rp-filter", UW_DOC_OK, "The desktop routes to the phone over %s", d->iface);
+			SETF(f, evidence, "route to %s via %s; rp_filter effective %d", ps, d->iface, eff);
+		}
+	}
+
+	/* Overlap with the desktop's networks (the seed's 192.168.0.x trap). */
+	if (have_iface) {
+		struct uw_overlap *ov = uw_malloc0(sizeof(*ov));
+		unsigned plen = d->live || d->choices.plen_set ? d->choices.plen : plan->choices.plen;
+
+		size_t nov = uw_overlap_find(fa, d->iface, d->choices.host_ip, d->choices.phone_ip, plen, ov);
+
+		if (nov > 0 && plen == 32 && route_to(fa, d->iface, d->choices.phone_ip)) {
+			/* The seed's recipe for a 192.168.0.x LAN: only the phone's address is taken. */
+			f = add(d, "overlap", UW_DOC_OK, "The USB link overlaps the LAN, handled with /32 and a "
+				"host route to the phone");
+			for (size_t i = 0; i < ov->n; i++)
+				APPF(f, evidence, "%s%s", i ? "; " : "", ov->conflicts[i].text);
+		} else if (nov > 0) {
+			f = add(d, "overlap", d->live ? UW_DOC_ERROR : UW_DOC_INFO,
+				"The USB subnet /%u overlaps a network the desktop uses", plen);
+			for (size_t i = 0; i < ov->n; i++)
+				APPF(f, evidence, "%s%s", i ? "; " : "", ov->conflicts[i].text);
+			SETF(f, explanation, "%s", ov->explanation);
+			if (d->live && ov->fix == UW_OVERLAP_FIX_32) {
+				f->fixable = true;
+				SETF(f, fix, "revert the live setup and apply it again with %s/32 plus a host "
+				     "route to %s (journaled)", hs, ps);
+			} else if (!d->live) {
+				SETF(f, fix, "Nothing to do: the plan already picks /%u.", plan->choices.plen);
+			}
+		} else {
+			f = add(d, "overlap", UW_DOC_OK, "The USB subnet overlaps none of the desktop's networks");
+			SETF(f, evidence, "%s/%u checked against %zu routes and addresses", hs, plen, fa->n_routes);
+		}
+		free(ov);
+	}
+
+	/* DNS: a loopback stub on the desktop. */
+	{
+		int p = dnsplan->n ? all_present(dnsplan, UW_ACT_FW, UW_FW_DNAT, NULL, 0) : -1;
+		if (fa->dns_stub && p != 1) {
+			f = add(d, "dns-stub", UW_DOC_WARN, "The desktop's resolv.conf names a local stub");
+			SETF(f, evidence, "resolv.conf: loopback resolver only. %s", fa->dns_note);
+			SETF(f, explanation, "The phone asks the desktop (%s) for names, but the stub only "
+			     "listens on loopback; copying resolv.conf would give the phone a useless "
+			     "127.0.0.53. The real upstream must be used.", hs);
+			f->fixable = p == 0;
+			if (p == 0)
+				SETF(f, fix, "proxy the phone's DNS (port 53 tcp+udp to %s) to the real upstream "
+				     "(journaled)", hs);
+		} else {
+			f = add(d, "dns-stub", UW_DOC_OK, fa->dns_stub ? "DNS: the stub is handled (proxy to the "
+				"real upstream)" : "DNS: resolv.conf names real servers");
+			SETF(f, evidence, "%s", fa->dns_note[0] ? fa->dns_note : "no loopback stub");
+		}
+	}
+
+	/* NetworkManager fighting over the interface. */
+	for (size_t i = 0; have_iface && i < n_cands; i++) {
+		if (strcmp(cands[i].ifname, d->iface))
+			continue;
+		if (cands[i].manager == UW_MANAGER_NM_MANAGED || cands[i].manager == UW_MANAGER_NM_UNKNOWN) {
+			f = add(d, "nm-managed", cands[i].manager == UW_MANAGER_NM_MANAGED ? UW_DOC_WARN : UW_DOC_INFO,
+				"NetworkManager %s %s", cands[i].manager == UW_MANAGER_NM_MANAGED ? "manages" :
+				"may manage", d->iface);
+			SETF(f, evidence, "%s", cands[i].manager_note);
+			SETF(f, explanation, "NetworkManager takes a new interface and reconfigures it a few "
+			     "seconds later, undoing this setup.");
+			SETF(f, fix, "nmcli device set %s managed no (no automatic fix: it changes "
+			     "NetworkManager's state, which 'usbnet-wizard revert' does not track)", d->iface);
+		} else {
+			f = add(d, "nm-managed", UW_DOC_OK, "No network manager fights over %s", d->iface);
+			SETF(f, evidence, "%s", cands[i].manager_note[0] ? cands[i].manager_note :
+			     "NetworkManager is not running");
+		}
+	}
+
+	check_kernel(d, o);
+	r = 0;
+out:
+	uw_candidates_free(cands);
+	free(j);
+	free(fa);
+	free(plan);
+	free(dnsplan);
+	return r;
+}
+
+/* ---- fixes ---------------------------------------------------------------- */
+
+static void plan_put(struct uw_plan *p, const struct uw_action *a)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (uw_action_same(&p->actions[i], a))
+			return;
+	if (p->n < UW_PLAN_MAX_ACTIONS)
+		p->actions[p->n++] = *a;
+}
+
+int uw_doctor_fix_plan(const struct uw_doctor *d, const char *id, struct uw_plan *plan,
+		       bool *revert_first, struct uw_error *err)
+{
+	const struct uw_finding *f = uw_doctor_find(d, id);
+	struct uw_journal *j = NULL;
+	struct uw_facts *fa = NULL;
+	struct uw_plan *full = NULL;
+	int r;
+
+	*revert_first = false;
+	if (!f)
+		return uw_error_set(err, -ENOENT, "There is no finding \"%.40s\" (run 'usbnet-wizard doctor' "
+				    "to list them).", id);
+	if (!f->fixable)
+		return uw_error_set(err, -EINVAL, "The finding \"%s\" has no automatic fix%s%s", f->id,
+				    f->fix[0] ? ". By hand: " : ".", f->fix);
+	j = uw_malloc0(sizeof(*j));
+	fa = uw_malloc0(sizeof(*fa));
+	full = uw_malloc0(sizeof(*full));
+	r = uw_journal_read(j, err);
+	if (r == 0)
+		r = uw_facts_read(fa, err);
+	if (r < 0)
+		goto out;
+	*revert_first = !strcmp(id, "overlap");
+	r = full_plan(&d->choices, !strcmp(id, "dns-stub"), *revert_first, fa, full, err);
+	if (r < 0)
+		goto out;
+	memset(plan, 0, sizeof(*plan));
+	plan->choices = full->choices;
+	/* uw_apply wants every live step in the plan; they are probed and left alone when in place. */
+	if (!*revert_first)
+		for (size_t i = 0; i < j->n_live; i++)
+			plan_put(plan, &j->live[i]);
+	for (size_t i = 0; i < full->n; i++) {
+		const struct uw_action *a = &full->actions[i];
+		bool take = false;
+
+		if (!strcmp(id, "setup") || !strcmp(id, "overlap"))
+			take = true;
+		else if (!strcmp(id, "ip-forward"))
+			take = a->kind == UW_ACT_SYSCTL && !strcmp(a->sysctl, "net.ipv4.ip_forward");
+		else if (!strcmp(id, "nat-missing"))
+			take = is_kind(a, UW_ACT_FW, UW_FW_MASQUERADE);
+		else if (!strcmp(id, "forward-drop") || !strcmp(id, "fw-split"))
+			take = is_kind(a, UW_ACT_FW, UW_FW_FORWARD_ACCEPT);
+		else if (!strcmp(id, "dns-stub"))
+			take = is_kind(a, UW_ACT_FW, UW_FW_DNAT);
+		else if (!strcmp(id, "phone-iface"))
+			take = a->kind == UW_ACT_LINK_UP;
+		if (take)
+			plan_put(plan, a);
+	}
+	if (!strcmp(id, "rp-filter")) {
+		struct uw_action a;
+		memset(&a, 0, sizeof(a));
+		a.kind = UW_ACT_ROUTE;
+		uw_strlcpy(a.iface, d->iface, sizeof(a.iface));
+		a.addr = d->choices.phone_ip;
+		a.plen = 32;
+		snprintf(a.why, sizeof(a.why), "the desktop needs a route to the phone (and strict "
+			 "rp_filter needs it for the replies)");
+		plan_put(plan, &a);
+	}
+	if (plan->n == 0)
+		r = uw_error_set(err, -EINVAL, "Nothing to do for \"%s\" any more (run 'usbnet-wizard doctor' "
+				 "again).", id);
+out:
+	free(j);
+	free(fa);
+	free(full);
+	return r;
+}

@@ -1,0 +1,128 @@
+#!/bin/bash
+# doctor: each fault scenario of the testbed is found with the right id and
+# explained; its offered fix (--fix ID --yes) fixes it, so the phone reaches
+# the outside (and 'check' passes where relevant); revert restores the
+# before-state. Plus kernel options from a planted config.
+source "$(dirname "$0")/lib.sh"
+
+W() { tb_desk "$UW_BIN" "$@"; }
+desk_state() { ns_state "$TB_DESK" | sed -E 's#link/ether [0-9a-f:]+ brd [0-9a-f:]+##'; }
+SSHD=$(mktemp -d /tmp/uw-doc-ssh.XXXXXX)
+uwc() { tb_desk env USBNET_WIZARD_SSH_DIR="$SSHD" "$UW_BIN" check --ping-ip "$TB_PING_IP" \
+	--test-name "$TB_TEST_NAME" --no-rescue "$@" </dev/null; }
+# severity ID: the finding's severity from doctor --json ("" if absent)
+sev() { W doctor --json 2>/dev/null | python3 -c 'import json,sys
+for f in json.load(sys.stdin)["findings"]:
+    if f["id"]==sys.argv[1]: print(f["severity"]); break' "$1"; }
+explained() { W doctor --json 2>/dev/null | python3 -c 'import json,sys
+for f in json.load(sys.stdin)["findings"]:
+    if f["id"]==sys.argv[1] and len(f["explanation"])>40 and f["evidence"]: sys.exit(0)
+sys.exit(1)' "$1"; }
+
+# scenario NAME ID EXPECTED-SEVERITY : find, explain, fix, phone online, revert exact
+scenario() {
+	local name=$1 id=$2 want=$3 after=${4:-ok}
+	local s; s=$(sev "$id")
+	check_eq "[$name] doctor finds '$id' ($want)" "$want" "$s"
+	check "[$name] ... with evidence and an explanation" explained "$id"
+	check "[$name] doctor --fix $id --yes" W doctor --fix "$id" --yes
+	check_eq "[$name] ... the finding is $after now" "$after" "$(sev "$id")"
+	check "[$name] ... the phone reaches the outside" tb_phone ping -c1 -W2 "$TB_PING_IP"
+}
+
+# 1. FORWARD DROP: a drop policy appears after the setup (Docker starting later).
+tb_up --fw nft
+rm -f "$SSHD/known_hosts"
+before=$(desk_state)
+check "[forward-drop] apply" W apply
+tb_desk nft add chain inet hostfw forward '{ type filter hook forward priority 0; policy drop; }'
+check_fails "[forward-drop] the phone is cut off" tb_phone ping -c1 -W1 "$TB_PING_IP"
+check_fails "[forward-drop] doctor exits 1 on an error" W doctor
+scenario forward-drop forward-drop error
+check "[forward-drop] check passes" uwc
+check "[forward-drop] revert" W revert
+tb_desk nft delete chain inet hostfw forward
+check_eq "[forward-drop] revert restores the before-state" "$before" "$(desk_state)"
+
+# 2. ip_forward switched off after apply.
+check "[ip-forward] apply" W apply
+tb_desk sysctl -qw net.ipv4.ip_forward=0
+scenario ip-forward ip-forward error
+W revert >/dev/null 2>&1
+check_eq "[ip-forward] revert restores the before-state" "$before" "$(desk_state)"
+
+# 3. Our masquerade deleted by hand after apply.
+check "[nat] apply" W apply
+h=$(tb_desk nft -a list chain ip usbnet-wizard postrouting | sed -n 's/.*masquerade.*# handle \([0-9]*\).*/\1/p')
+tb_desk nft delete rule ip usbnet-wizard postrouting handle "$h"
+scenario nat nat-missing error
+check "[nat] check passes" uwc
+W revert >/dev/null 2>&1
+check_eq "[nat] revert restores the before-state" "$before" "$(desk_state)"
+
+# 4. Split rulesets: a legacy iptables rule drops the phone on an nft host.
+check "[split] apply" W apply
+tb_desk iptables-legacy -I FORWARD -i usb0 -j DROP
+scenario split fw-split error warn
+check_eq "[split] ... and nothing drops the phone any more" ok "$(sev forward-drop)"
+check "[split] revert" W revert
+tb_desk iptables-legacy -D FORWARD -i usb0 -j DROP
+check_eq "[split] revert restores the before-state" "$before" "$(desk_state)"
+
+# 5. Nothing set up yet: the whole setup is one fix.
+scenario setup setup warn
+W revert >/dev/null 2>&1
+check_eq "[setup] revert restores the before-state" "$before" "$(desk_state)"
+
+# 6. Kernel options from a planted config.
+printf 'CONFIG_NF_CONNTRACK=m\nCONFIG_NF_NAT=y\n# CONFIG_NF_TABLES is not set\nCONFIG_IP_NF_IPTABLES=m\n# CONFIG_USB_USBNET is not set\nCONFIG_USB_NET_CDCETHER=m\n' >"$TB_DIR/kconfig"
+out=$(USBNET_WIZARD_KERNEL_CONFIG=$TB_DIR/kconfig W doctor --json)
+kj() { python3 -c 'import json,sys
+d={f["id"]:f["severity"] for f in json.load(sys.stdin)["findings"]}
+print(" ".join(d.get(k,"-") for k in sys.argv[1:]))' "$@" <<<"$out"; }
+check_eq "kernel config: conntrack ok, nat ok, iptables-only ok, usbnet error, cdc ok, rndis warn" \
+	"ok ok ok error ok warn" "$(kj kernel-nf-conntrack kernel-nf-nat kernel-firewall kernel-usbnet kernel-cdc-ether kernel-rndis-host)"
+check_fails "--fix of a finding with no automatic fix is refused" W doctor --fix kernel-usbnet --yes
+check_fails "--fix of an unknown id is refused" W doctor --fix no-such --yes
+check_eq "... and nothing was changed" "$before" "$(desk_state)"
+tb_down
+
+# 7. Overlap: applied with /24 on a 192.168.0.x LAN.
+tb_up --overlap
+rm -f "$SSHD/known_hosts"
+before=$(desk_state)
+check "[overlap] apply --netmask 24 (the trap)" W apply --netmask 24
+scenario overlap overlap error
+W revert >/dev/null 2>&1
+check_eq "[overlap] revert restores the before-state" "$before" "$(desk_state)"
+tb_down
+
+# 8. DNS stub on the desktop, applied without the DNS proxy.
+tb_up --dns-stub
+rm -f "$SSHD/known_hosts"
+before=$(desk_state)
+check "[dns-stub] apply --dns none" W apply --dns none
+check_fails "[dns-stub] the phone cannot resolve names" uwc
+scenario dns-stub dns-stub warn
+check "[dns-stub] check passes (names resolve)" uwc
+W revert >/dev/null 2>&1
+check_eq "[dns-stub] revert restores the before-state" "$before" "$(desk_state)"
+tb_down
+
+# 9. The phone has no default route: the host side is fine; check --fix is the way.
+tb_up --phone-no-route
+rm -f "$SSHD/known_hosts"
+before=$(desk_state)
+check "[phone-no-route] apply" W apply
+out=$(W doctor 2>&1); rc=$?
+check_eq "[phone-no-route] doctor: no error on the desktop side (exit 0)" 0 "$rc"
+grep -q "usbnet-wizard check --fix" <<<"$out" && ok "[phone-no-route] doctor points at 'usbnet-wizard check --fix'" \
+	|| not_ok "[phone-no-route] pointer"
+check_fails "[phone-no-route] check fails" uwc
+check "[phone-no-route] check --fix --yes" uwc --fix --yes --dns "$TB_DNS_IP"
+check "[phone-no-route] the phone reaches the outside" tb_phone ping -c1 -W2 "$TB_PING_IP"
+W revert >/dev/null 2>&1
+check_eq "[phone-no-route] revert restores the before-state" "$before" "$(desk_state)"
+tb_down
+rm -rf "$SSHD"
+t_finish
