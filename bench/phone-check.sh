@@ -44,3 +44,8 @@ m_ours=$(median_ms ours "$RUNS")
 m_theirs=$(median_ms theirs "$RUNS")
 printf 'phone-check: usbnet-wizard (libssh, 5 channels) median %s ms; openssh one call median %s ms; ratio %s\n' \
 	"$m_ours" "$m_theirs" "$(awk -v a="$m_ours" -v b="$m_theirs" 'BEGIN {printf "%.2f", a/b}')"
+# Machine-readable lines for bench/run-all.sh.
+echo "RESULT phone_check_ours_ms $m_ours"
+echo "RESULT phone_check_openssh_ms $m_theirs"
+echo "RESULT phone_check_ratio $(awk -v a="$m_ours" -v b="$m_theirs" 'BEGIN {printf "%.2f", a/b}')"
+echo "RESULT phone_check_runs $RUNS"

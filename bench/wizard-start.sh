@@ -1,0 +1,58 @@
+#!/bin/bash
+# Benchmark: the wizard's start-to-first-screen time and peak memory. Started
+# with no arguments in an 80x24 tmux pane inside a testbed's desktop
+# namespace (phone plugged in); the time runs from the keystroke that starts
+# it to the first screen on which the wizard has drawn text (the shell's
+# command line is gone: ncurses switched screens); peak RSS from
+# /usr/bin/time -v. Medians of RUNS starts.
+#
+#   bash bench/wizard-start.sh [RUNS]     (default 7)
+# Prints "RESULT wizard_skipped <reason>" when the binary has no wizard yet.
+set -u
+source "$(dirname "$0")/lib.sh"
+RUNS=${1:-7}
+
+# No wizard yet: with no arguments the program returns at once, drawing nothing.
+out=$(timeout 5 "$UW_BIN" </dev/null 2>&1); rc=$?
+if [ $rc -ne 124 ] && [ -z "$out" ]; then
+	echo "wizard-start: skipped: '$(basename "$UW_BIN")' with no arguments exits at once ($rc) without drawing a screen (the wizard's screens are not in this build)"
+	result wizard_skipped "no-wizard-in-this-build"
+	exit 0
+fi
+command -v tmux >/dev/null || { echo "bench: tmux is needed" >&2; exit 1; }
+source tests/tmux.sh
+tb_up >/dev/null || { echo "bench: testbed did not come up" >&2; exit 1; }
+
+: >"$TB_DIR/start"; : >"$TB_DIR/rss"
+for i in $(seq 1 "$RUNS"); do
+	tmx_start 80 24 ":" || exit 1
+	tmx_wait '$ ' 5 >/dev/null
+	marker="UWSTART$i"
+	# The pane's shell becomes /usr/bin/time, whose child is the wizard.
+	tmx_type "echo \$\$ >$TB_DIR/pid; exec /usr/bin/time -v -o $TB_DIR/time.$i ip netns exec $TB_DESK env USBNET_WIZARD_BENCH=$marker $UW_BIN"
+	t0=$(date +%s%N)
+	tmx_keys Enter
+	t1=""
+	for j in $(seq 1 2000); do
+		scr=$(tmx_screen 2>/dev/null)
+		if ! grep -q "$marker" <<<"$scr" && [ -n "$(tr -d ' \n' <<<"$scr")" ]; then
+			t1=$(date +%s%N); break
+		fi
+		sleep 0.005
+	done
+	[ -n "$t1" ] || { echo "bench: no wizard screen within 10 s" >&2; tmx_screen >&2; exit 1; }
+	echo $(((t1 - t0) / 1000)) >>"$TB_DIR/start"
+	sleep 1 # let it settle: peak memory of the first screen, not of the start alone
+	tpid=$(cat "$TB_DIR/pid")
+	wpid=$(pgrep -P "$tpid" -n)
+	[ -n "$wpid" ] && kill -TERM "$wpid" 2>/dev/null
+	for j in $(seq 1 100); do [ -s "$TB_DIR/time.$i" ] && grep -q 'Maximum resident' "$TB_DIR/time.$i" && break; sleep 0.05; done
+	sed -n 's/.*Maximum resident set size (kbytes): //p' "$TB_DIR/time.$i" >>"$TB_DIR/rss"
+	tmx_kill
+done
+s=$(median_ms <"$TB_DIR/start")
+rss=$(sort -n "$TB_DIR/rss" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+printf 'wizard-start [%d runs]: first screen after %s ms (median); peak RSS %s KiB (median)\n' "$RUNS" "$s" "$rss"
+result wizard_first_screen_ms "$s"
+result wizard_peak_rss_kib "$rss"
+result wizard_runs "$RUNS"
