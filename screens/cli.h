@@ -41,3 +41,4 @@ extern const struct uw_command uw_cmd_profile;
 extern const struct uw_command uw_cmd_watch;
 extern const struct uw_command uw_cmd_persist;
 extern const struct uw_command uw_cmd_doctor;
+extern const struct uw_command uw_cmd_report;

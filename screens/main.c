@@ -23,6 +23,7 @@ static const struct uw_command *const commands[] = {
 	&uw_cmd_profile,
 	&uw_cmd_watch,
 	&uw_cmd_doctor,
+	&uw_cmd_report,
 	&uw_cmd_persist,
 	NULL,
 };

@@ -1,0 +1,479 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "core/report.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/utsname.h>
+#include <time.h>
+
+#include "core/apply.h"
+#include "core/detect.h"
+#include "core/doctor.h"
+#include "core/facts.h"
+#include "core/fw.h"
+#include "core/inventory.h"
+#include "core/phone.h"
+#include "core/phonecheck.h"
+#include "core/plan.h"
+#include "core/profile.h"
+#include "core/util.h"
+
+/* ---- redaction ------------------------------------------------------------ */
+
+static const char *const secret_words[] = {
+	"password", "passwd", "passphrase", "pass", "pwd", "secret", "token", "psk", "apikey",
+	"api_key", "api-key", "private", "credential", "auth", "key", NULL,
+};
+
+/* Does the line name a secret (a word above followed by '=', ':' or a blank and a value)? */
+static bool secret_line(const char *line, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		for (size_t w = 0; secret_words[w]; w++) {
+			size_t wl = strlen(secret_words[w]);
+			if (i + wl > len || strncasecmp(line + i, secret_words[w], wl))
+				continue;
+			if (i > 0 && isalpha((unsigned char)line[i - 1]))
+				continue; /* "monkey:" is not a key */
+			/* the next non-word character after the word (and any suffix like _file) */
+			size_t k = i + wl;
+			while (k < len && (isalnum((unsigned char)line[k]) || line[k] == '_' || line[k] == '-'))
+				k++;
+			while (k < len && (line[k] == ' ' || line[k] == '\t' || line[k] == '"' || line[k] == '\''))
+				k++;
+			if (k < len && (line[k] == '=' || line[k] == ':'))
+				return true;
+		}
+	}
+	return false;
+}
+
+/* A crypt(3) hash: $id$salt$hash with a long tail. */
+static bool hash_at(const char *p)
+{
+	size_t n = 0;
+
+	if (p[0] != '$' || !p[1])
+		return false;
+	const char *q = strchr(p + 1, '$');
+	if (!q || q - p > 4)
+		return false;
+	for (q++; *q && !isspace((unsigned char)*q) && *q != ':'; q++)
+		n++;
+	return n >= 12;
+}
+
+char *uw_report_redact(const char *text)
+{
+	size_t len = strlen(text), cap = len + 64, o = 0;
+	char *out = uw_malloc0(cap);
+	const char *p = text;
+	bool in_pem = false;
+
+#define PUT(s, n) do { size_t _n = (n); if (o + _n + 1 > cap) { cap = (o + _n + 1) * 2; out = uw_realloc(out, cap); } \
+		memcpy(out + o, (s), _n); o += _n; out[o] = '\0'; } while (0)
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t l = nl ? (size_t)(nl - p) : strlen(p);
+		char *line = uw_malloc0(l + 1);
+
+		memcpy(line, p, l);
+		if (strstr(line, "-----BEGIN") && strstr(line, "PRIVATE KEY")) {
+			in_pem = true;
+			PUT("[REDACTED: private key]", 23);
+		} else if (in_pem) {
+			if (strstr(line, "-----END"))
+				in_pem = false;
+			free(line);
+			p += l + (nl ? 1 : 0);
+			continue;
+		} else if (secret_line(line, l)) {
+			/* keep the key, drop the value */
+			size_t k = strcspn(line, "=:");
+			PUT(line, k < l ? k + 1 : 0);
+			PUT(" [REDACTED]", 11);
+		} else {
+			for (size_t i = 0; i < l; i++) {
+				if (hash_at(line + i)) {
+					PUT("[REDACTED: password hash]", 25);
+					while (i < l && !isspace((unsigned char)line[i]) && line[i] != ':')
+						i++;
+					i--;
+				} else if (!strncmp(line + i, "AAAA", 4) && i >= 1 && line[i - 1] == ' ') {
+					/* base64 key material of an ssh public or private key */
+					PUT("[REDACTED: key]", 15);
+					while (i < l && !isspace((unsigned char)line[i]))
+						i++;
+					i--;
+				} else {
+					PUT(line + i, 1);
+				}
+			}
+		}
+		if (nl)
+			PUT("\n", 1);
+		free(line);
+		p += l + (nl ? 1 : 0);
+	}
+#undef PUT
+	return out;
+}
+
+/* ---- sections ------------------------------------------------------------- */
+
+struct sb {
+	char *s;
+	size_t len, cap;
+};
+
+static void sb_printf(struct sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sb_printf(struct sb *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	for (;;) {
+		if (!b->s) {
+			b->cap = 1024;
+			b->s = uw_malloc0(b->cap);
+		}
+		va_start(ap, fmt);
+		n = vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
+		va_end(ap);
+		if (n >= 0 && (size_t)n < b->cap - b->len)
+			break;
+		b->cap = b->cap * 2 + (size_t)(n > 0 ? n : 0);
+		b->s = uw_realloc(b->s, b->cap);
+	}
+	b->len += (size_t)n;
+}
+
+static void section(struct uw_report *r, const char *title, struct sb *b)
+{
+	r->s = uw_realloc(r->s, (r->n + 1) * sizeof(*r->s));
+	r->s[r->n].title = uw_strdup(title);
+	r->s[r->n].body = uw_report_redact(b->s ? b->s : "");
+	r->n++;
+	free(b->s);
+	memset(b, 0, sizeof(*b));
+}
+
+static void include_file(struct sb *b, const char *path, size_t max)
+{
+	FILE *f = fopen(path, "re");
+	char line[512];
+	size_t n = 0;
+
+	if (!f) {
+		sb_printf(b, "  (%s: %s)\n", path, strerror(errno));
+		return;
+	}
+	sb_printf(b, "  --- %s\n", path);
+	while (fgets(line, sizeof(line), f) && n++ < max) {
+		line[strcspn(line, "\n")] = '\0';
+		for (char *c = line; *c; c++)
+			if ((unsigned char)*c < 0x20 && *c != '\t')
+				*c = '?';
+		sb_printf(b, "  %s\n", line);
+	}
+	if (n > max)
+		sb_printf(b, "  (cut after %zu lines)\n", max);
+	fclose(f);
+}
+
+static void sec_system(struct uw_report *r, const struct uw_report_opts *o)
+{
+	struct sb b = { 0 };
+	struct utsname u;
+	char ts[64];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(ts, sizeof(ts), "%Y-%m-%d %H:%M:%S UTC", &tm);
+	sb_printf(&b, "usbnet-wizard %s, report made %s\n", o->version ? o->version : "?", ts);
+	if (uname(&u) == 0)
+		sb_printf(&b, "kernel: %s %s %s (%s)\n", u.sysname, u.release, u.machine, u.version);
+	sb_printf(&b, "distribution (/etc/os-release):\n");
+	include_file(&b, "/etc/os-release", 40);
+	section(r, "System", &b);
+}
+
+static void sec_detect(struct uw_report *r, char *iface, size_t len)
+{
+	struct sb b = { 0 };
+	struct uw_candidate *c = NULL;
+	size_t n = 0;
+	struct uw_error e;
+	char a[UW_IP4_STRLEN];
+
+	uw_error_clear(&e);
+	if (uw_detect_scan(&c, &n, &e) < 0)
+		sb_printf(&b, "detection failed: %s\n", e.msg);
+	else if (!n)
+		sb_printf(&b, "no candidate interface (the phone is not plugged in, or not booted)\n");
+	for (size_t i = 0; i < n; i++) {
+		sb_printf(&b, "%s: score %d%s, driver %s, %s, carrier %s, MAC %s\n", c[i].ifname, c[i].score,
+			  c[i].likely ? " (likely the phone)" : "", c[i].driver[0] ? c[i].driver : "?",
+			  c[i].admin_up ? "up" : "down", c[i].carrier ? "yes" : "no", c[i].mac);
+		if (c[i].has_usb_id)
+			sb_printf(&b, "  USB %04x:%04x %s\n", c[i].usb_vendor, c[i].usb_product, c[i].usb_name);
+		for (size_t k = 0; k < c[i].n_addrs; k++)
+			sb_printf(&b, "  address %s/%u\n", uw_ip4_str(c[i].addrs[k], a), c[i].plens[k]);
+		sb_printf(&b, "  manager: %s\n", c[i].manager_note);
+		for (size_t k = 0; k < c[i].n_reasons; k++)
+			sb_printf(&b, "  - %s\n", c[i].reasons[k]);
+	}
+	if (n)
+		uw_strlcpy(iface, c[0].ifname, len);
+	uw_candidates_free(c);
+	section(r, "Detected interfaces", &b);
+}
+
+static void sec_inventory(struct uw_report *r)
+{
+	struct sb b = { 0 };
+	struct uw_inventory inv;
+	struct uw_fw_inventory *fw = uw_malloc0(sizeof(*fw));
+	struct uw_error e;
+	char a[UW_IP4_STRLEN], g[UW_IP4_STRLEN];
+
+	memset(&inv, 0, sizeof(inv));
+	uw_error_clear(&e);
+	if (uw_inventory_read(&inv, &e) < 0) {
+		sb_printf(&b, "inventory failed: %s\n", e.msg);
+	} else {
+		sb_printf(&b, "addresses:\n");
+		for (size_t i = 0; i < inv.n_addrs; i++)
+			sb_printf(&b, "  %s %s/%u\n", inv.addrs[i].ifname, uw_ip4_str(inv.addrs[i].addr, a),
+				  inv.addrs[i].plen);
+		sb_printf(&b, "routes (main table):\n");
+		for (size_t i = 0; i < inv.n_routes; i++) {
+			const struct uw_inv_route *rt = &inv.routes[i];
+			sb_printf(&b, "  %s/%u%s%s dev %s metric %u\n", uw_ip4_str(rt->dst, a), rt->plen,
+				  rt->has_gateway ? " via " : "", rt->has_gateway ? uw_ip4_str(rt->gateway, g) : "",
+				  rt->dev, rt->metric);
+		}
+		sb_printf(&b, "default route: %s\n", inv.has_default ? inv.default_ifname : "none");
+		sb_printf(&b, "ip_forward: %d; rp_filter all=%d default=%d\n", inv.ip_forward, inv.rp_filter_all,
+			  inv.rp_filter_default);
+		sb_printf(&b, "NetworkManager running: %s\n", inv.nm_running ? "yes" : "no");
+		sb_printf(&b, "DNS: %s%s\n", inv.dns_stub ? "loopback stub. " : "", inv.dns_note);
+		include_file(&b, inv.resolv_path, 40);
+		if (inv.dns_stub && inv.upstream_path[0])
+			include_file(&b, inv.upstream_path, 40);
+	}
+	uw_inventory_fini(&inv);
+	uw_error_clear(&e);
+	if (uw_fw_inventory_read(fw, &e) < 0) {
+		sb_printf(&b, "firewall: cannot be read: %s\n", e.msg);
+	} else {
+		sb_printf(&b, "firewall in use: %s\n", uw_fw_backend_name(fw->in_use));
+		sb_printf(&b, "  legacy iptables: %s, %u rule(s) (%u ours), FORWARD policy %s\n",
+			  fw->legacy_readable ? "readable" : "not readable", fw->legacy_rules, fw->legacy_ours,
+			  fw->legacy_forward_policy[0] ? fw->legacy_forward_policy : "-");
+		sb_printf(&b, "  nftables: %s, %u other table(s), %u rule(s) in them, our table %s\n",
+			  fw->nft_available ? "available" : "not available", fw->nft_tables, fw->nft_rules_foreign,
+			  fw->nft_has_ours ? "present" : "absent");
+		for (unsigned i = 0; i < fw->n_drops; i++)
+			sb_printf(&b, "  drops forwarded traffic: %s \"%s\"%s%s\n", uw_fw_backend_name(fw->drops[i].backend),
+				  fw->drops[i].chain, fw->drops[i].policy_drop ? " (policy drop)" : "",
+				  fw->drops[i].has_drop_rule ? " (drop rules)" : "");
+		sb_printf(&b, "  docker DOCKER-USER: %s; firewalld: %s; other masquerades: %u\n",
+			  fw->docker_user ? "yes" : "no", fw->firewalld_running ? "running" : "no",
+			  fw->foreign_masquerade);
+		for (unsigned i = 0; i < fw->n_notes; i++)
+			sb_printf(&b, "  * %s\n", fw->notes[i]);
+	}
+	free(fw);
+	section(r, "Host inventory", &b);
+}
+
+static void sec_plan(struct uw_report *r, const char *iface, char *phone_ip, size_t plen)
+{
+	struct sb b = { 0 };
+	struct uw_facts *fa = uw_malloc0(sizeof(*fa));
+	struct uw_plan *p = uw_malloc0(sizeof(*p));
+	struct uw_choices c;
+	struct uw_error e;
+	char d[512], sh[1024];
+
+	uw_error_clear(&e);
+	uw_choices_init(&c);
+	uw_ip4_str(c.phone_ip, phone_ip);
+	(void)plen;
+	if (!iface[0]) {
+		sb_printf(&b, "no phone interface: no plan\n");
+	} else if (uw_choices_set_iface(&c, iface, &e) < 0 || uw_facts_read(fa, &e) < 0 ||
+		   uw_plan_build(&c, fa, p, &e) < 0) {
+		sb_printf(&b, "no plan for %s with the default choices: %s\n", iface, e.msg);
+	} else {
+		sb_printf(&b, "default choices (preset %s) on %s:\n", p->choices.preset->id, iface);
+		for (size_t i = 0; i < p->n_notes; i++)
+			sb_printf(&b, "* %s\n", p->notes[i]);
+		for (size_t i = 0; i < p->n; i++) {
+			uw_action_describe(&p->actions[i], d, sizeof(d));
+			uw_action_shell(&p->actions[i], false, sh, sizeof(sh));
+			sb_printf(&b, "%2zu. %s\n    $ %s\n", i + 1, d, sh);
+		}
+	}
+	free(fa);
+	free(p);
+	section(r, "Plan for the default choices", &b);
+}
+
+static void sec_journal(struct uw_report *r)
+{
+	struct sb b = { 0 };
+	struct uw_journal *j = uw_malloc0(sizeof(*j));
+	struct uw_error e;
+	char d[512];
+
+	uw_error_clear(&e);
+	if (uw_journal_read(j, &e) < 0)
+		sb_printf(&b, "journal unreadable: %s\n", e.msg);
+	else if (!j->exists)
+		sb_printf(&b, "no journal in %s: nothing applied by usbnet-wizard is live\n", uw_rundir());
+	else {
+		sb_printf(&b, "journal in %s: %zu live step(s), pid %ld, started %lld%s\n", uw_rundir(), j->n_live,
+			  j->pid, j->started, j->other_netns ? " (another network namespace)" : "");
+		for (size_t i = 0; i < j->n_live; i++) {
+			uw_action_describe(&j->live[i], d, sizeof(d));
+			sb_printf(&b, "  %s%s\n", d, j->complete[i] ? "" : " (begun, not finished)");
+		}
+	}
+	free(j);
+	section(r, "Journal", &b);
+}
+
+static void sec_doctor(struct uw_report *r)
+{
+	struct sb b = { 0 };
+	struct uw_doctor *d = uw_malloc0(sizeof(*d));
+	struct uw_error e;
+
+	uw_error_clear(&e);
+	if (uw_doctor_run(NULL, d, &e) < 0)
+		sb_printf(&b, "doctor failed: %s\n", e.msg);
+	for (size_t i = 0; i < d->n; i++) {
+		const struct uw_finding *f = &d->findings[i];
+		sb_printf(&b, "[%s] %s (%s)\n", uw_doctor_severity_name(f->severity), f->title, f->id);
+		if (f->severity != UW_DOC_OK && f->evidence[0])
+			sb_printf(&b, "    seen: %s\n", f->evidence);
+	}
+	free(d);
+	section(r, "Doctor", &b);
+}
+
+static void sec_profile(struct uw_report *r)
+{
+	struct sb b = { 0 };
+	struct uw_profile p;
+	struct uw_error e;
+
+	uw_error_clear(&e);
+	if (uw_profile_load(NULL, &p, &e) < 0)
+		sb_printf(&b, "%s\n", e.msg);
+	else
+		sb_printf(&b, "loads cleanly\n");
+	include_file(&b, uw_profile_path(), 60);
+	section(r, "Saved profile", &b);
+}
+
+/* Names only: the content of an ssh directory is nobody else's business. */
+static void sec_ssh(struct uw_report *r)
+{
+	struct sb b = { 0 };
+	_auto_(free) char *dir = uw_phone_ssh_dir();
+	DIR *dh = opendir(dir);
+	struct dirent *de;
+
+	if (!dh) {
+		sb_printf(&b, "%s: %s\n", dir, strerror(errno));
+	} else {
+		sb_printf(&b, "%s holds (names only, never content):\n", dir);
+		while ((de = readdir(dh))) {
+			if (de->d_name[0] == '.')
+				continue;
+			sb_printf(&b, "  %s%s\n", de->d_name, strstr(de->d_name, ".pub") ? " (public key)" :
+				  !strncmp(de->d_name, "id_", 3) ? " (a private key, never included)" : "");
+		}
+		closedir(dh);
+	}
+	section(r, "ssh directory", &b);
+}
+
+static void sec_phone(struct uw_report *r, const struct uw_report_opts *o, const char *phone_ip, const char *iface)
+{
+	struct sb b = { 0 };
+	struct uw_phone_options po = { 0 };
+	struct uw_phone *ph = NULL;
+	struct uw_check checks[UW_CHECK__COUNT];
+	struct uw_phonecheck_params pp = { 0 };
+	struct uw_error e;
+
+	uw_error_clear(&e);
+	po.host = o->phone_ip ? o->phone_ip : phone_ip;
+	po.timeout_s = o->timeout_s ? o->timeout_s : 5;
+	/* No password callback: the report never asks for, holds or sends a password. */
+	sb_printf(&b, "phone %s (blank-password login and keys only)\n", po.host);
+	if (uw_phone_connect(&po, &ph, &e) < 0) {
+		sb_printf(&b, "could not log in: %s\n", e.msg);
+		section(r, "Phone check", &b);
+		return;
+	}
+	pp.desktop_ip = "192.168.0.200";
+	pp.outside_ip = o->ping_ip ? o->ping_ip : "9.9.9.9";
+	pp.test_name = o->test_name ? o->test_name : "example.com";
+	pp.iface = iface[0] ? iface : "usb0";
+	{
+		struct uw_choices c;
+		static char hs[UW_IP4_STRLEN];
+		uw_choices_init(&c);
+		pp.desktop_ip = uw_ip4_str(c.host_ip, hs);
+	}
+	uw_phonecheck_run(ph, &pp, checks, &e);
+	for (int i = 0; i < UW_CHECK__COUNT; i++) {
+		sb_printf(&b, "[%s] %s (%s)\n", uw_check_status_name(checks[i].status), checks[i].title,
+			  checks[i].name);
+		if (checks[i].status != UW_CHECK_PASS && checks[i].evidence && checks[i].evidence[0])
+			sb_printf(&b, "    %s\n", checks[i].evidence);
+		uw_check_fini(&checks[i]);
+	}
+	uw_phone_free(ph);
+	section(r, "Phone check", &b);
+}
+
+int uw_report_build(const struct uw_report_opts *o, struct uw_report *r, struct uw_error *err)
+{
+	char iface[UW_IFNAME_MAX] = "", phone_ip[UW_IP4_STRLEN] = "";
+
+	memset(r, 0, sizeof(*r));
+	sec_system(r, o);
+	sec_detect(r, iface, sizeof(iface));
+	sec_inventory(r);
+	sec_plan(r, iface, phone_ip, sizeof(phone_ip));
+	sec_journal(r);
+	sec_doctor(r);
+	sec_profile(r);
+	sec_ssh(r);
+	if (o->phone)
+		sec_phone(r, o, phone_ip, iface);
+	return 0;
+}
+
+void uw_report_fini(struct uw_report *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->s[i].title);
+		free(r->s[i].body);
+	}
+	free(r->s);
+	memset(r, 0, sizeof(*r));
+}

@@ -1,0 +1,60 @@
+#!/bin/bash
+# report: every section is there, as text and as JSON; no planted secret gets
+# in (the phone's password, a private key in the ssh dir, a password and a
+# hash in files the report reads).
+source "$(dirname "$0")/lib.sh"
+
+PW='Sw0rdfish-uwtb-91'
+tb_up --phone-password "$PW" || { not_ok testbed; t_finish; }
+SSHD=$TB_DIR/ssh; mkdir -p "$SSHD"; chmod 700 "$SSHD"
+ssh-keygen -q -t ed25519 -N '' -C planted -f "$SSHD/id_ed25519"
+KEYLINE=$(sed -n 2p "$SSHD/id_ed25519")            # a line of the private key's base64
+PUBKEY=$(awk '{print $2}' "$SSHD/id_ed25519.pub")
+# Secrets in files the report includes: the desktop's resolv.conf and the profile.
+printf '# password=%s\nnameserver %s\n' "$PW" "$TB_DNS_IP" >"/etc/netns/$TB_DESK/resolv.conf"
+HASH=$(openssl passwd -6 -salt plantedsalt "$PW")
+export USBNET_WIZARD_PROFILE=$TB_DIR/profile
+printf 'preset=openmoko\n# root:%s:19000::\napi_token: %s\n' "$HASH" "$PW" >"$USBNET_WIZARD_PROFILE"
+tb_desk "$UW_BIN" apply >/dev/null 2>&1
+
+R() { tb_desk env USBNET_WIZARD_SSH_DIR="$SSHD" "$UW_BIN" report --phone --ping-ip "$TB_PING_IP" \
+	--test-name "$TB_TEST_NAME" "$@" </dev/null; }
+check "report --phone --output FILE" R --output "$TB_DIR/report.txt"
+check_eq "... the file is private (600)" 600 "$(stat -c %a "$TB_DIR/report.txt")"
+R --json >"$TB_DIR/report.json" 2>/dev/null
+check "--json parses" python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$TB_DIR/report.json"
+for s in System "Detected interfaces" "Host inventory" "Plan for the default choices" Journal Doctor \
+	"Saved profile" "ssh directory" "Phone check"; do
+	grep -q "^===== $s =====" "$TB_DIR/report.txt" && ok "section: $s" || not_ok "section: $s"
+done
+grep -q 'usb0: score' "$TB_DIR/report.txt" && grep -q 'ip_forward: 1' "$TB_DIR/report.txt" \
+	&& grep -q 'firewall in use: nftables' "$TB_DIR/report.txt" && grep -q 'live step' "$TB_DIR/report.txt" \
+	&& grep -q 'masquerade' "$TB_DIR/report.txt" && grep -q 'could not log in' "$TB_DIR/report.txt" \
+	&& ok "the sections hold the interface, inventory, firewall, journal, plan and phone result" \
+	|| { not_ok "section content"; head -80 "$TB_DIR/report.txt" | sed 's/^/#   /'; }
+for f in report.txt report.json; do
+	leak=""
+	grep -qF "$PW" "$TB_DIR/$f" && leak="$leak password"
+	grep -qF "$KEYLINE" "$TB_DIR/$f" && leak="$leak private-key"
+	grep -qF "$PUBKEY" "$TB_DIR/$f" && leak="$leak key-material"
+	grep -qF "$HASH" "$TB_DIR/$f" && leak="$leak hash"
+	grep -qF 'plantedsalt' "$TB_DIR/$f" && leak="$leak hash-salt"
+	grep -q 'PRIVATE KEY' "$TB_DIR/$f" && leak="$leak pem"
+	check_eq "$f: no planted secret" "" "$leak"
+done
+grep -q 'id_ed25519 (a private key, never included)' "$TB_DIR/report.txt" && ok "ssh dir listed by name only" \
+	|| not_ok "ssh names"
+grep -q 'REDACTED' "$TB_DIR/report.txt" && ok "redactions are marked" || not_ok "redaction marks"
+
+# The phone answering: the check results appear (blank-password phone).
+tb_down
+tb_up
+tb_desk "$UW_BIN" apply >/dev/null 2>&1
+SSHD=$TB_DIR/ssh2; mkdir -p "$SSHD"
+out=$(tb_desk env USBNET_WIZARD_SSH_DIR="$SSHD" "$UW_BIN" report --phone --ping-ip "$TB_PING_IP" \
+	--test-name "$TB_TEST_NAME" 2>&1)
+grep -q '^\[pass\] .*(outside' <<<"$out" && ok "with a reachable phone, the phone check results are in" \
+	|| { not_ok "phone results"; sed -n '/Phone check/,$p' <<<"$out" | sed 's/^/#   /'; }
+tb_desk "$UW_BIN" revert >/dev/null 2>&1
+tb_down
+t_finish
