@@ -31,6 +31,7 @@
 #include "core/ip4.h"
 #include "core/phonecheck.h"
 #include "core/plan.h"
+#include "core/profile.h"
 #include "core/resolv.h"
 
 #ifndef UW_FUZZ_FAIL
@@ -423,6 +424,54 @@ static inline int uw_fuzz_choices(const uint8_t *data, size_t size)
 	return 0;
 }
 
+/* ---- profile file: uw_profile_parse / uw_profile_format ----------------- */
+
+/*
+ * Whatever the parser accepts, written back by uw_profile_format, parses to
+ * the same profile; what it refuses leaves @p as it was and names the line.
+ */
+static inline int uw_fuzz_profile(const uint8_t *data, size_t size)
+{
+	char *s = uw_fuzz_cstr(data, size), *text;
+	struct uw_profile p, keep, q;
+	struct uw_error err;
+	int rc;
+
+	uw_profile_init(&p);
+	/* A profile that differs from the defaults, so "unchanged" means something. */
+	UW_FUZZ_CHECK(uw_choices_set_iface(&p.choices, "usb7", NULL) == 0);
+	UW_FUZZ_CHECK(uw_profile_set_match_name(&p, "usb*", NULL) == 0);
+	keep = p;
+	uw_error_clear(&err);
+	rc = uw_profile_parse(s, "fuzzed", &p, &err);
+	if (rc < 0) {
+		uw_fuzz_check_err(rc, &err);
+		UW_FUZZ_CHECK(strncmp(err.msg, "fuzzed", 6) == 0);
+		UW_FUZZ_CHECK(memcmp(&p, &keep, sizeof(p)) == 0);
+		free(s);
+		return 0;
+	}
+	UW_FUZZ_TERMINATED(p.match_driver);
+	UW_FUZZ_TERMINATED(p.match_name);
+	UW_FUZZ_CHECK(p.choices.preset != NULL && p.choices.plen <= 32);
+	UW_FUZZ_CHECK(p.choices.n_dns_servers <= UW_MAX_DNS);
+	text = uw_profile_format(&p);
+	UW_FUZZ_CHECK(text != NULL);
+	uw_profile_init(&q);
+	uw_error_clear(&err);
+	rc = uw_profile_parse(text, "formatted", &q, &err);
+	if (rc < 0)
+		fprintf(stderr, "formatted profile does not parse: %s\n---\n%s---\n", err.msg, text);
+	UW_FUZZ_CHECK(rc == 0);
+	UW_FUZZ_CHECK(memcmp(&p.choices, &q.choices, sizeof(p.choices)) == 0);
+	UW_FUZZ_CHECK(p.match_usb == q.match_usb && p.usb_vendor == q.usb_vendor &&
+		      p.usb_product == q.usb_product);
+	UW_FUZZ_CHECK(!strcmp(p.match_driver, q.match_driver) && !strcmp(p.match_name, q.match_name));
+	free(text);
+	free(s);
+	return 0;
+}
+
 /* The table both callers walk: the corpus directories are named after these. */
 struct uw_fuzz_target {
 	const char *name;
@@ -435,4 +484,5 @@ static const struct uw_fuzz_target uw_fuzz_targets[] __attribute__((unused)) = {
 	{ "journal", uw_fuzz_journal },
 	{ "phonecheck", uw_fuzz_phonecheck },
 	{ "choices", uw_fuzz_choices },
+	{ "profile", uw_fuzz_profile },
 };
