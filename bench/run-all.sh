@@ -14,7 +14,7 @@ export UW_BIN=${UW_BIN:-$PWD/usbnet-wizard}
 if [ -n "${BENCH_QUICK:-}" ]; then
 	R_AR=3 R_MR=2 R_W=5 R_PC=3 R_WZ=2
 else
-	R_AR=15 R_MR=5 R_W=20 R_PC=15 R_WZ=7
+	R_AR=31 R_MR=9 R_W=30 R_PC=21 R_WZ=7
 fi
 out=bench/results
 mkdir -p "$out"
