@@ -77,7 +77,7 @@ $(B)/screens/%.o: screens/%.c $(wildcard screens/*.h core/*.h tui/*.h)
 
 # Every tests/test-*.c is one cmocka program linked with the core library
 # (and tui/ objects, which have no networking in them).
-$(B)/tests/test-%: tests/test-%.c $(B)/libcore.a $(TUI_OBJ) $(wildcard tests/*.h)
+$(B)/tests/test-%: tests/test-%.c $(B)/libcore.a $(TUI_OBJ) $(wildcard tests/*.h tests/fuzz/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(CORE_CFLAGS) $(TUI_CFLAGS) -o $@ $< $(TUI_OBJ) $(B)/libcore.a \
 		$(CORE_LIBS) $(TUI_LIBS) $(CMOCKA_LIBS) $(LDFLAGS)
