@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "screens/cli.h"
+#include "screens/wizard.h"
 
 #define UW_VERSION "0.1.0"
 
@@ -25,6 +26,7 @@ static const struct uw_command *const commands[] = {
 	&uw_cmd_doctor,
 	&uw_cmd_report,
 	&uw_cmd_persist,
+	&uw_cmd_wizard,
 	NULL,
 };
 
@@ -59,7 +61,7 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
 	if (argc < 2)
-		return UW_EXIT_OK; /* the wizard lands here once the screens exist */
+		return uw_wizard_main();
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
 		printf("usbnet-wizard %s\n", UW_VERSION);
 		return UW_EXIT_OK;

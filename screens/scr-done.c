@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Done: summary; revert; make it permanent; save a support report; quit. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/persist.h"
+#include "core/report.h"
+#include "core/util.h"
+#include "screens/wizard.h"
+#include "tui/input.h"
+#include "tui/msgbox.h"
+#include "tui/textbox.h"
+#include "tui/textview.h"
+
+#define BTN_REVERT (UW_TUI_BUTTON_CUSTOM + 1)
+#define BTN_PERSIST (UW_TUI_BUTTON_CUSTOM + 2)
+#define BTN_REPORT (UW_TUI_BUTTON_CUSTOM + 3)
+
+/* Keep in step with screens/main.c's UW_VERSION. */
+#define WIZARD_VERSION "0.1.0"
+
+static void enter(struct uw_wizard *w)
+{
+	struct uw_widget_buttons *b = uw_tui_frame_buttons(w->frame);
+	bool live = uw_wizard_changes_live();
+	char text[1200];
+
+	snprintf(text, sizeof(text), "%s\n\n%s\n\n"
+		 "Revert undoes every change usbnet-wizard made. Make permanent writes the "
+		 "configuration files that set this up again each time the phone is plugged in. "
+		 "Save report writes a support report (secrets left out) to paste into a ticket.%s",
+		 live ? "The desktop side is set up: the changes are live now." :
+			"No usbnet-wizard changes are in place on this computer.",
+		 w->checks_summary[0] ? w->checks_summary : "The phone was not checked.",
+		 live ? "\n\nQuit leaves the changes in place; 'sudo usbnet-wizard revert' undoes "
+			"them later." : "");
+	struct uw_widget_textview *t = uw_widget_textview_new(text);
+	uw_widget_textview_set_rows(t, 12);
+	uw_tui_frame_add(w->frame, uw_widget_textview_widget(t));
+	uw_widget_buttons_clear(b);
+	uw_widget_buttons_add(b, "Back", UW_TUI_BACK);
+	uw_widget_buttons_add(b, "Quit", UW_TUI_NEXT);
+	uw_widget_buttons_add(b, "Revert", BTN_REVERT);
+	uw_widget_buttons_add(b, "Make permanent", BTN_PERSIST);
+	uw_widget_buttons_add(b, "Save report", BTN_REPORT);
+	uw_widget_buttons_focus(b, UW_TUI_NEXT);
+	if (!live)
+		uw_widget_buttons_set_enabled(b, BTN_REVERT, false, "nothing is in place to revert.");
+	if (!w->plan_ok)
+		uw_widget_buttons_set_enabled(b, BTN_PERSIST, false, "there is no plan to make permanent.");
+	uw_tui_frame_set_hints(w->frame, "Enter Quit  Tab/Left/Right Move  Esc Back  F1 Help  q Quit");
+	uw_tui_frame_focus(w->frame, 1);
+}
+
+static void persist(struct uw_wizard *w)
+{
+	const char *root = getenv("USBNET_WIZARD_PERSIST_ROOT");
+	bool real = !root || !root[0] || !strcmp(root, "/");
+	enum uw_persist_target target;
+	struct uw_persist_file *files = NULL;
+	struct uw_error err;
+	char why[256];
+	size_t n = 0;
+
+	uw_persist_detect(real ? NULL : root, &target, why, sizeof(why));
+	if (uw_persist_generate(target, w->plan, time(NULL), &files, &n, &err) < 0) {
+		uw_tui_message(w->loop, "Cannot make this permanent", err.msg);
+		return;
+	}
+	/* Show first (persist --show), then ask (persist --install). */
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+	fprintf(m, "Target: %s (%s). Chosen because %s.\n", uw_persist_target_name(target),
+		uw_persist_target_about(target), why);
+	for (size_t i = 0; i < n; i++) {
+		if (files[i].link_target[0])
+			fprintf(m, "\n==> %s -> %s (symbolic link)\n", files[i].path, files[i].link_target);
+		else
+			fprintf(m, "\n==> %s (mode %04o)\n%s", files[i].path, files[i].mode, files[i].content);
+	}
+	fclose(m);
+	uw_tui_textbox(w->loop, "Files to install", text);
+	free(text);
+	char *q = uw_strdup_printf("Install these %zu files%s%s? 'usbnet-wizard persist --uninstall' "
+				   "removes them and puts back any file they replace.", n,
+				   real ? "" : " under ", real ? "" : root);
+	if (real && geteuid() != 0) {
+		uw_tui_message(w->loop, "Root is needed", "Writing to /etc needs root: run 'sudo usbnet-wizard "
+			       "persist --install'. Nothing was changed.");
+	} else if (uw_tui_confirm(w->loop, "Make permanent", q, false)) {
+		if (uw_persist_install(files, n, real ? NULL : root, &err) < 0) {
+			char *msg = uw_strdup_printf("%s Nothing was left changed.", err.msg);
+			uw_tui_message(w->loop, "Install failed", msg);
+			free(msg);
+		} else {
+			uw_tui_message(w->loop, "Made permanent", "Installed. Undo with 'usbnet-wizard persist "
+				       "--uninstall'.");
+		}
+	}
+	free(q);
+	uw_persist_files_free(files, n);
+}
+
+static void report(struct uw_wizard *w)
+{
+	struct uw_report_opts o = { .version = WIZARD_VERSION };
+	struct uw_report r;
+	struct uw_error err;
+	char path[512], cwd[256], def[300];
+
+	snprintf(def, sizeof(def), "%s/usbnet-wizard-report.txt", getcwd(cwd, sizeof(cwd)) ? cwd : "/tmp");
+	if (uw_tui_input(w->loop, "Save report", "Write the support report (secrets left out; read it "
+			 "before sending) to this file:", def, path, sizeof(path)) < 0)
+		return;
+	uw_error_clear(&err);
+	uw_report_build(&o, &r, &err);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+	fprintf(m, "usbnet-wizard support report (secrets redacted; please read before sending)\n");
+	for (size_t i = 0; i < r.n; i++)
+		fprintf(m, "\n===== %s =====\n%s", r.s[i].title, r.s[i].body);
+	fclose(m);
+	uw_report_fini(&r);
+	if (uw_wizard_save_file(w, path, text, 0600) == 0) {
+		char *msg = uw_strdup_printf("Report written to %s (readable only by you).", path);
+		uw_tui_message(w->loop, "Saved", msg);
+		free(msg);
+	}
+	free(text);
+}
+
+static int leave(struct uw_wizard *w, int result)
+{
+	switch (result) {
+	case BTN_REVERT:
+		if (uw_tui_confirm(w->loop, "Revert", "Undo every change usbnet-wizard made on this computer?",
+				   false))
+			uw_wizard_revert(w);
+		return UW_WIZ_STAY;
+	case BTN_PERSIST:
+		persist(w);
+		return UW_WIZ_STAY;
+	case BTN_REPORT:
+		report(w);
+		return UW_WIZ_STAY;
+	case UW_TUI_NEXT:
+		w->quit = true;
+		if (uw_wizard_changes_live())
+			w->exit_note = "usbnet-wizard: the changes stay in place; 'sudo usbnet-wizard "
+				       "revert' undoes them.";
+		return result;
+	}
+	return result;
+}
+
+const struct uw_screen uw_scr_done = {
+	.id = "done", .title = "Done",
+	.help = "Quit: leave the wizard; the changes stay until you revert them or the phone "
+		"is unplugged (the address goes with the interface).\n\n"
+		"Revert: undo exactly what usbnet-wizard did, restoring earlier values such as "
+		"ip_forward.\n\n"
+		"Make permanent: shows the configuration files for the network system this "
+		"computer runs (NetworkManager, systemd-networkd, ifupdown, ...), then installs "
+		"them if you confirm; 'usbnet-wizard persist --uninstall' removes them.\n\n"
+		"Save report: everything support needs, with passwords and keys left out.",
+	.enter = enter, .leave = leave,
+};

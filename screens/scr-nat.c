@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* NAT: share this computer's connection (masquerade + ip_forward), and out of which interface. */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/nl.h"
+#include "screens/wizard.h"
+#include "tui/field.h"
+#include "tui/radio.h"
+#include "tui/textview.h"
+
+static struct {
+	struct uw_wizard *w;
+	struct uw_widget_radio *radio;
+	struct uw_widget_field *field;
+} s;
+
+static bool valid_out(const char *text, char *why, size_t n, void *ud)
+{
+	struct uw_choices scratch = s.w->draft;
+	struct uw_error err;
+
+	if (!text[0]) {
+		snprintf(why, n, "Name the interface your internet connection uses (this computer "
+			 "has no default route to take it from).");
+		return false;
+	}
+	if (uw_choices_set_out_iface(&scratch, text, &err) < 0 || uw_nl_link_index(text, &err) < 0) {
+		snprintf(why, n, "%s", err.msg);
+		return false;
+	}
+	if (!strcmp(text, s.w->draft.iface)) {
+		snprintf(why, n, "%s is the phone's own interface: shared traffic must leave through "
+			 "your internet connection.", text);
+		return false;
+	}
+	return true;
+}
+
+static const char *gate(void *ud)
+{
+	uw_widget_field_widget(s.field)->hidden = uw_widget_radio_selected(s.radio) != 0;
+	return NULL;
+}
+
+static void enter(struct uw_wizard *w)
+{
+	const char *def = w->facts_ok ? w->facts->default_iface : "";
+	char text[400];
+
+	s.w = w;
+	snprintf(text, sizeof(text), "Share this computer's internet connection with the phone? "
+		 "Its traffic is masqueraded (NAT) out of your connection%s%s%s, and IPv4 forwarding "
+		 "is switched on.", def[0] ? " (the default route goes out of " : "", def,
+		 def[0] ? ")" : "");
+	struct uw_widget_textview *t = uw_widget_textview_new(text);
+	uw_widget_textview_set_rows(t, 3);
+	s.radio = uw_widget_radio_new();
+	uw_widget_radio_add(s.radio, "Share the connection (NAT)",
+			    "The phone gets online through this computer. Needed for the phone checks.");
+	uw_widget_radio_add(s.radio, "Do not share",
+			    "Only this computer and the phone talk (ssh still works).");
+	uw_widget_radio_set_selected(s.radio, w->draft.nat ? 0 : 1);
+	s.field = uw_widget_field_new("Outgoing interface:", w->draft.out_iface[0] ? w->draft.out_iface : def,
+				      15);
+	uw_widget_field_set_validate(s.field, valid_out, NULL);
+	uw_tui_frame_add(w->frame, uw_wizard_gate_new(gate, NULL));
+	uw_tui_frame_add(w->frame, uw_widget_textview_widget(t));
+	uw_tui_frame_add(w->frame, uw_widget_radio_widget(s.radio));
+	uw_tui_frame_add(w->frame, uw_widget_field_widget(s.field));
+	gate(NULL);
+	uw_tui_frame_focus(w->frame, 2);
+}
+
+static int leave(struct uw_wizard *w, int result)
+{
+	const char *out = uw_widget_field_text(s.field);
+	const char *def = w->facts_ok ? w->facts->default_iface : "";
+
+	w->draft.nat = uw_widget_radio_selected(s.radio) == 0;
+	/* The default route's interface stays "the default" (resolved by the plan). */
+	if (!strcmp(out, def))
+		w->draft.out_iface[0] = '\0';
+	else if (!uw_widget_field_error(s.field))
+		uw_choices_set_out_iface(&w->draft, out, NULL);
+	return result;
+}
+
+const struct uw_screen uw_scr_nat = {
+	.id = "nat", .title = "Sharing (NAT)",
+	.help = "Sharing makes this computer a small router for the phone: IPv4 forwarding "
+		"(net.ipv4.ip_forward=1) and a masquerade rule, so the phone's packets leave "
+		"with this computer's address. Only rules tagged usbnet-wizard are added; "
+		"nobody else's rules are touched, and revert removes exactly ours.\n\n"
+		"The outgoing interface is the one your internet connection uses: by default "
+		"the interface of the default route.",
+	.enter = enter, .leave = leave,
+};

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Netmask: /24, /29, /32 plus a host route, or typed in (checked by core/ as you type). */
+#include <stdio.h>
+#include <string.h>
+
+#include "screens/wizard.h"
+#include "tui/field.h"
+#include "tui/radio.h"
+#include "tui/textview.h"
+
+#define CUSTOM 3
+
+static const unsigned plens[] = { 24, 29, 32 };
+
+static struct {
+	struct uw_wizard *w;
+	struct uw_widget_radio *radio;
+	struct uw_widget_field *field;
+} s;
+
+/* Syntax and meaning both come from core/: the setter's own sentence. */
+static bool valid_mask(const char *text, char *why, size_t n, void *ud)
+{
+	struct uw_choices scratch = s.w->draft;
+	struct uw_error err;
+
+	if (uw_choices_set_netmask(&scratch, text, &err) == 0)
+		return true;
+	snprintf(why, n, "%s", err.msg);
+	return false;
+}
+
+/* The custom field is there only while "Custom" is chosen. */
+static const char *gate(void *ud)
+{
+	uw_widget_field_widget(s.field)->hidden = uw_widget_radio_selected(s.radio) != CUSTOM;
+	return NULL;
+}
+
+static void enter(struct uw_wizard *w)
+{
+	char ip[UW_IP4_STRLEN], ph[UW_IP4_STRLEN], text[400], cur[24] = "";
+	unsigned plen = w->draft.plen_set ? w->draft.plen : (w->draft.preset ? w->draft.preset->plen : 24);
+	size_t sel = CUSTOM;
+
+	s.w = w;
+	snprintf(text, sizeof(text), "The netmask of the USB link. This computer gets %s and the "
+		 "phone %s on %s.", uw_ip4_str(w->draft.host_ip, ip), uw_ip4_str(w->draft.phone_ip, ph),
+		 w->draft.iface[0] ? w->draft.iface : "the phone's interface");
+	struct uw_widget_textview *t = uw_widget_textview_new(text);
+	uw_widget_textview_set_rows(t, 2);
+	s.radio = uw_widget_radio_new();
+	uw_widget_radio_add(s.radio, "255.255.255.0   (/24)",
+			    "The FreeRunner default; fine unless your LAN uses the same subnet.");
+	uw_widget_radio_add(s.radio, "255.255.255.248 (/29)",
+			    "A narrow subnet: only .200 to .207 belong to the USB link.");
+	uw_widget_radio_add(s.radio, "255.255.255.255 (/32 plus a route to the phone)",
+			    "No subnet at all: one address and a host route to the phone.");
+	uw_widget_radio_add(s.radio, "Custom", "Type a netmask or a prefix length below.");
+	for (size_t i = 0; i < UW_ARRAY_SIZE(plens); i++)
+		if (plen == plens[i])
+			sel = i;
+	if (sel == CUSTOM)
+		snprintf(cur, sizeof(cur), "/%u", plen);
+	uw_widget_radio_set_selected(s.radio, sel);
+	s.field = uw_widget_field_new("Netmask:", cur, 18);
+	uw_widget_field_set_validate(s.field, valid_mask, NULL);
+	uw_tui_frame_add(w->frame, uw_wizard_gate_new(gate, NULL));
+	uw_tui_frame_add(w->frame, uw_widget_textview_widget(t));
+	uw_tui_frame_add(w->frame, uw_widget_radio_widget(s.radio));
+	uw_tui_frame_add(w->frame, uw_widget_field_widget(s.field));
+	gate(NULL);
+	uw_tui_frame_focus(w->frame, 2);
+}
+
+static int leave(struct uw_wizard *w, int result)
+{
+	size_t sel = uw_widget_radio_selected(s.radio);
+	char mask[24];
+
+	/* Going back keeps the choice too (unless the typed text is not valid). */
+	if (sel == CUSTOM)
+		snprintf(mask, sizeof(mask), "%s", uw_widget_field_text(s.field));
+	else
+		snprintf(mask, sizeof(mask), "/%u", plens[sel]);
+	uw_choices_set_netmask(&w->draft, mask, NULL);
+	return result;
+}
+
+const struct uw_screen uw_scr_netmask = {
+	.id = "netmask", .title = "Netmask",
+	.help = "The netmask decides which addresses belong to the USB link.\n\n"
+		"/24 (255.255.255.0) is what the FreeRunner expects. Choose /29 or /32 when "
+		"your home network already uses 192.168.0.x: with /32 this computer takes one "
+		"address and adds a route to the phone, so the rest of the LAN stays reachable.\n\n"
+		"Custom accepts 255.255.255.x or /N.",
+	.enter = enter, .leave = leave,
+};

@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Review: the plan built from the draft on the host as it is now, every
+ * action in plain words with its shell equivalent. Apply, apply with an
+ * automatic revert unless confirmed, save the plan as a script, or go back.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/util.h"
+#include "screens/wizard.h"
+#include "tui/input.h"
+#include "tui/msgbox.h"
+#include "tui/textview.h"
+
+#define BTN_AUTO (UW_TUI_BUTTON_CUSTOM + 1)
+#define BTN_SAVE (UW_TUI_BUTTON_CUSTOM + 2)
+
+static struct {
+	struct uw_wizard *w;
+	char error[UW_ERROR_MSG_MAX + 64];
+} s;
+
+static const char *gate(void *ud)
+{
+	return s.error[0] ? "the plan cannot be made: go Back and change the choices." : NULL;
+}
+
+static char *plan_text(const struct uw_plan *p)
+{
+	char *text = NULL, d[512], sh[1024], hs[UW_IP4_STRLEN], ps[UW_IP4_STRLEN];
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+	const struct uw_choices *c = &p->choices;
+
+	fprintf(m, "Phone interface %s. Desktop %s, phone %s, netmask /%u%s.\n", c->iface,
+		uw_ip4_str(c->host_ip, hs), uw_ip4_str(c->phone_ip, ps), c->plen,
+		p->netmask_from_overlap ? " (the overlap fix)" : "");
+	if (c->nat)
+		fprintf(m, "Sharing: on, out through %s. DNS: %s.\n", c->out_iface, uw_dns_mode_name(c->dns));
+	else
+		fprintf(m, "Sharing: off. DNS: %s.\n", uw_dns_mode_name(c->dns));
+	for (size_t i = 0; i < p->n_notes; i++)
+		fprintf(m, "* %s\n", p->notes[i]);
+	fprintf(m, "\nThe plan (%zu steps), each with its shell command:\n", p->n);
+	for (size_t i = 0; i < p->n; i++) {
+		uw_action_describe(&p->actions[i], d, sizeof(d));
+		uw_action_shell(&p->actions[i], false, sh, sizeof(sh));
+		fprintf(m, "%2zu. %s\n", i + 1, d);
+		if (p->actions[i].why[0])
+			fprintf(m, "    (%s)\n", p->actions[i].why);
+		fprintf(m, "    $ %s\n", sh);
+	}
+	fclose(m);
+	return text;
+}
+
+/* The plan as a script: `sh FILE` applies it, `sh FILE undo` undoes it. */
+static char *script_text(const struct uw_plan *p)
+{
+	char *text = NULL, d[512], sh[1024], hs[UW_IP4_STRLEN], ps[UW_IP4_STRLEN];
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+	const struct uw_choices *c = &p->choices;
+
+	fprintf(m, "#!/bin/sh\n# usbnet-wizard: phone on %s, desktop %s, phone %s/%u.\n"
+		"# Run as root.  sh THIS-FILE       applies the plan\n"
+		"#               sh THIS-FILE undo  undoes it\n"
+		"# (the wizard's own apply also journals each step so 'usbnet-wizard revert' works)\n"
+		"set -e\nif [ \"${1:-}\" = undo ]; then\n", c->iface, uw_ip4_str(c->host_ip, hs),
+		uw_ip4_str(c->phone_ip, ps), c->plen);
+	for (size_t i = p->n; i-- > 0;) {
+		uw_action_describe(&p->actions[i], d, sizeof(d));
+		uw_action_shell(&p->actions[i], true, sh, sizeof(sh));
+		fprintf(m, "\t# undo: %s\n\t%s\n", d, sh);
+	}
+	fprintf(m, "else\n");
+	for (size_t i = 0; i < p->n; i++) {
+		uw_action_describe(&p->actions[i], d, sizeof(d));
+		uw_action_shell(&p->actions[i], false, sh, sizeof(sh));
+		fprintf(m, "\t# %s\n\t%s\n", d, sh);
+	}
+	fprintf(m, "fi\n");
+	fclose(m);
+	return text;
+}
+
+static void enter(struct uw_wizard *w)
+{
+	struct uw_error err;
+	struct uw_widget_buttons *b = uw_tui_frame_buttons(w->frame);
+	_auto_(free) char *text = NULL;
+
+	s.w = w;
+	s.error[0] = '\0';
+	uw_error_clear(&err);
+	/* Plan against the host as it is now, not as it was at start. */
+	w->facts_ok = uw_facts_read(w->facts, &err) == 0;
+	if (!w->facts_ok)
+		snprintf(s.error, sizeof(s.error), "Reading this computer's network failed: %s", err.msg);
+	else if (uw_plan_build(&w->draft, w->facts, w->plan, &err) < 0)
+		snprintf(s.error, sizeof(s.error), "%s", err.msg);
+	w->plan_ok = !s.error[0];
+	text = w->plan_ok ? plan_text(w->plan) : uw_strdup(s.error);
+
+	struct uw_widget_textview *t = uw_widget_textview_new(text);
+	uw_widget_textview_set_rows(t, 15);
+	uw_tui_frame_add(w->frame, uw_wizard_gate_new(gate, NULL));
+	uw_tui_frame_add(w->frame, uw_widget_textview_widget(t));
+	uw_widget_buttons_clear(b);
+	uw_widget_buttons_add(b, "Back", UW_TUI_BACK);
+	uw_widget_buttons_add(b, "Apply", UW_TUI_NEXT);
+	uw_widget_buttons_add(b, "Apply with auto-revert", BTN_AUTO);
+	uw_widget_buttons_add(b, "Save as script", BTN_SAVE);
+	uw_widget_buttons_focus(b, UW_TUI_NEXT);
+	if (!w->plan_ok) {
+		uw_widget_buttons_set_enabled(b, BTN_AUTO, false, "the plan cannot be made.");
+		uw_widget_buttons_set_enabled(b, BTN_SAVE, false, "the plan cannot be made.");
+	}
+	uw_tui_frame_set_hints(w->frame, "Enter Apply  PgUp/PgDn Scroll  Tab Move  Esc Back  F1 Help  q Quit");
+	uw_tui_frame_focus(w->frame, 1);
+}
+
+static void save(struct uw_wizard *w)
+{
+	char path[512], cwd[256], def[300], msg[1800];
+
+	snprintf(def, sizeof(def), "%s/usbnet-wizard-%s.sh", getcwd(cwd, sizeof(cwd)) ? cwd : "/tmp",
+		 w->plan->choices.iface);
+	if (uw_tui_input(w->loop, "Save as script", "Write the plan's shell commands (and the commands "
+			 "that undo them) to this file:", def, path, sizeof(path)) < 0)
+		return;
+	_auto_(free) char *text = script_text(w->plan);
+	if (uw_wizard_save_file(w, path, text, 0644) == 0) {
+		snprintf(msg, sizeof(msg), "Saved to %s.\n\n'sh %s' applies the plan; 'sh %s undo' undoes it.",
+			 path, path, path);
+		uw_tui_message(w->loop, "Saved", msg);
+	}
+}
+
+static int leave(struct uw_wizard *w, int result)
+{
+	if (result == BTN_SAVE) {
+		save(w);
+		return UW_WIZ_STAY;
+	}
+	if (result != UW_TUI_NEXT && result != BTN_AUTO)
+		return result;
+	if (!w->plan_ok)
+		return UW_WIZ_STAY;
+	if (geteuid() != 0) {
+		uw_tui_message(w->loop, "Root is needed",
+			       "Changing the network needs root. Nothing was changed.\n\n"
+			       "Quit and start the wizard again with 'sudo usbnet-wizard', or save "
+			       "this plan as a script and run it as root. Detection and the phone "
+			       "check work without root.");
+		return UW_WIZ_STAY;
+	}
+	w->auto_revert = result == BTN_AUTO;
+	return UW_TUI_NEXT;
+}
+
+const struct uw_screen uw_scr_review = {
+	.id = "review", .title = "Review",
+	.help = "This is everything usbnet-wizard will change, in order, with the command "
+		"you could type to do the same by hand. Nothing has changed yet.\n\n"
+		"Apply: make the changes now. Each step is written to a journal first, so a "
+		"failing step undoes the ones before it and 'usbnet-wizard revert' undoes "
+		"everything, even after a crash.\n\n"
+		"Apply with auto-revert: the same, but everything is undone unless you confirm "
+		"within a few seconds (useful when working remotely).\n\n"
+		"Save as script: write these commands, and the ones undoing them, to a file.",
+	.enter = enter, .leave = leave,
+};

@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The wizard app: walks the screen table, owns the terminal, the loop and
+ * the frame, and decides what quitting means (changes live → ask).
+ */
+#include "screens/wizard.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/apply.h"
+#include "core/util.h"
+#include "tui/msgbox.h"
+#include "tui/term.h"
+
+static const struct uw_screen *const screens[] = {
+	&uw_scr_welcome, &uw_scr_detect, &uw_scr_overlap, &uw_scr_netmask, &uw_scr_nat,
+	&uw_scr_dns,     &uw_scr_review, &uw_scr_apply,   &uw_scr_phone,   &uw_scr_done,
+};
+#define N_SCREENS UW_ARRAY_SIZE(screens)
+
+/* ---- the gate widget ---------------------------------------------------- */
+
+struct gate {
+	struct uw_widget base;
+	const char *(*check)(void *ud);
+	void *ud;
+};
+
+static int gate_size(struct uw_widget *wd, int width)
+{
+	return 0;
+}
+
+static void gate_draw(struct uw_widget *wd, bool focused)
+{
+}
+
+static void gate_destroy(struct uw_widget *wd)
+{
+	free(wd);
+}
+
+static const char *gate_invalid(struct uw_widget *wd)
+{
+	struct gate *g = (struct gate *)wd;
+
+	return g->check(g->ud);
+}
+
+static const struct uw_widget_class gate_class = {
+	.name = "gate", .draw = gate_draw, .size = gate_size, .destroy = gate_destroy,
+	.invalid = gate_invalid,
+};
+
+struct uw_widget *uw_wizard_gate_new(const char *(*check)(void *ud), void *ud)
+{
+	struct gate *g = uw_malloc0(sizeof(*g));
+
+	g->base.cls = &gate_class;
+	g->base.focusable = false;
+	g->check = check;
+	g->ud = ud;
+	return &g->base;
+}
+
+/* ---- helpers for screens ------------------------------------------------ */
+
+bool uw_wizard_changes_live(void)
+{
+	struct uw_journal *j = uw_malloc0(sizeof(*j));
+	bool live = uw_journal_read(j, NULL) == 0 && j->n_live > 0;
+
+	free(j);
+	return live;
+}
+
+int uw_wizard_revert(struct uw_wizard *w)
+{
+	struct uw_error err;
+	char msg[UW_ERROR_MSG_MAX + 128];
+	int r;
+
+	uw_error_clear(&err);
+	r = uw_revert(NULL, NULL, NULL, &err);
+	if (r < 0)
+		snprintf(msg, sizeof(msg), "Reverting failed: %s\n\nWhat could not be undone stays in the "
+			 "journal: 'sudo usbnet-wizard revert' tries again.", err.msg);
+	else if (r == 0)
+		snprintf(msg, sizeof(msg), "Nothing to revert: usbnet-wizard has no changes in place.");
+	else
+		snprintf(msg, sizeof(msg), "Reverted %d step%s: the desktop is as it was before.", r,
+			 r == 1 ? "" : "s");
+	if (r >= 0)
+		w->applied = false;
+	uw_tui_message(w->loop, "Revert", msg);
+	return r;
+}
+
+int uw_wizard_save_file(struct uw_wizard *w, const char *path, const char *text, unsigned mode)
+{
+	char msg[600];
+	struct stat st;
+	int fd, flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW;
+
+	if (!path[0])
+		return -ECANCELED;
+	if (lstat(path, &st) == 0) {
+		if (!S_ISREG(st.st_mode)) {
+			snprintf(msg, sizeof(msg), "%s exists and is not a plain file: choose another name.", path);
+			uw_tui_message(w->loop, "Cannot save", msg);
+			return -EEXIST;
+		}
+		snprintf(msg, sizeof(msg), "%s already exists. Replace it?", path);
+		if (!uw_tui_confirm(w->loop, "Replace the file?", msg, false))
+			return -ECANCELED;
+		flags |= O_TRUNC;
+	} else {
+		flags |= O_EXCL;
+	}
+	fd = open(path, flags, mode);
+	if (fd < 0) {
+		int e = errno;
+
+		snprintf(msg, sizeof(msg), "Cannot write %s: %s. Choose another place.", path, strerror(e));
+		uw_tui_message(w->loop, "Cannot save", msg);
+		return -e;
+	}
+	/* The umask may have taken bits away; the mode asked for is the mode meant. */
+	size_t len = strlen(text), off = 0;
+	int e = fchmod(fd, mode) < 0 ? errno : 0;
+	while (!e && off < len) {
+		ssize_t n = write(fd, text + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			e = n < 0 ? errno : EIO;
+		else
+			off += (size_t)n;
+	}
+	if (close(fd) < 0 && !e)
+		e = errno;
+	if (e) {
+		snprintf(msg, sizeof(msg), "Writing %s failed: %s.", path, strerror(e));
+		uw_tui_message(w->loop, "Cannot save", msg);
+		return -e;
+	}
+	return 0;
+}
+
+/* ---- the app ------------------------------------------------------------ */
+
+static bool shown(struct uw_wizard *w, size_t i)
+{
+	return !screens[i]->wanted || screens[i]->wanted(w);
+}
+
+static void set_title(struct uw_wizard *w)
+{
+	int step = 0, total = 0;
+
+	for (size_t i = 0; i < N_SCREENS; i++) {
+		if (i == w->cur || shown(w, i)) {
+			total++;
+			if (i <= w->cur)
+				step++;
+		}
+	}
+	uw_tui_frame_set_step(w->frame, step, total, screens[w->cur]->title);
+}
+
+static unsigned screen_key(struct uw_tui_frame *f, int key, void *ud)
+{
+	struct uw_wizard *w = ud;
+
+	return screens[w->cur]->key ? screens[w->cur]->key(w, key) : UW_TUI_IGNORED;
+}
+
+void uw_wizard_rebuild(struct uw_wizard *w)
+{
+	const struct uw_screen *s = screens[w->cur];
+
+	uw_tui_frame_clear(w->frame);
+	set_title(w);
+	uw_tui_frame_set_help(w->frame, s->help);
+	uw_tui_frame_set_key_handler(w->frame, screen_key, w);
+	s->enter(w);
+}
+
+/*
+ * Quitting: with changes live, three answers (nmtui/kconfig ask before
+ * throwing work away; here the work is live in the kernel). Returns true
+ * when the wizard should end.
+ */
+static bool ask_quit(struct uw_wizard *w)
+{
+	static const char *const btn[] = { "Leave them in place", "Revert and quit", "Cancel" };
+
+	if (!uw_wizard_changes_live()) {
+		w->exit_note = NULL;
+		return true;
+	}
+	int r = uw_tui_msgbox(w->loop, "Quit?",
+			      "Changes made by usbnet-wizard are live on this computer.\n\n"
+			      "Leave them in place (the phone stays online; 'sudo usbnet-wizard revert' "
+			      "undoes them later), revert them now, or go back to the wizard?",
+			      btn, 3, 2);
+	if (r == 0) {
+		w->exit_note = "usbnet-wizard: the changes stay in place; 'sudo usbnet-wizard revert' undoes them.";
+		return true;
+	}
+	if (r == 1) {
+		struct uw_error err;
+		int n = uw_revert(NULL, NULL, NULL, &err);
+
+		if (n < 0) {
+			char msg[UW_ERROR_MSG_MAX + 64];
+			snprintf(msg, sizeof(msg), "Reverting failed: %s", err.msg);
+			uw_tui_message(w->loop, "Revert", msg);
+			return false;
+		}
+		w->applied = false;
+		w->exit_note = "usbnet-wizard: the changes were reverted.";
+		return true;
+	}
+	return false;
+}
+
+/* Ctrl-C asks like q does; SIGTERM (and SIGHUP, handled by the loop) end at
+ * once, leaving any changes journaled for 'revert'. */
+static void on_signal(struct uw_tui_loop *loop, int sig, void *ud)
+{
+	struct uw_wizard *w = ud;
+
+	if (sig == SIGINT && !ask_quit(w))
+		return;
+	if (sig != SIGINT && uw_wizard_changes_live())
+		w->exit_note = "usbnet-wizard: stopped; the changes stay in place, "
+			       "'sudo usbnet-wizard revert' undoes them.";
+	w->quit = true;
+	w->exit_code = sig == SIGINT ? 0 : 128 + sig;
+	uw_tui_loop_quit(loop, 128 + sig);
+}
+
+static void go(struct uw_wizard *w, int dir)
+{
+	size_t i = w->cur;
+
+	for (;;) {
+		if (dir > 0 && i + 1 >= N_SCREENS)
+			return;
+		if (dir < 0 && i == 0)
+			return;
+		i = (size_t)((long)i + dir);
+		if (shown(w, i)) {
+			w->cur = i;
+			return;
+		}
+	}
+}
+
+int uw_wizard_main(void)
+{
+	struct uw_wizard w = { .exit_code = 0 };
+	struct uw_error err;
+
+	uw_error_clear(&err);
+	if (uw_tui_term_init(NULL, &err) < 0) {
+		fprintf(stderr, "usbnet-wizard: %s\nThe wizard needs a terminal; the commands "
+			"('usbnet-wizard --help') work without one.\n", err.msg);
+		return UW_EXIT_USAGE;
+	}
+	w.loop = uw_tui_loop_new();
+	if (!w.loop) {
+		uw_tui_term_fini();
+		fprintf(stderr, "usbnet-wizard: cannot start the event loop.\n");
+		return UW_EXIT_FAIL;
+	}
+	w.frame = uw_tui_frame_new(w.loop, "usbnet-wizard");
+	uw_tui_loop_set_signal_handler(w.loop, on_signal, &w);
+	w.facts = uw_malloc0(sizeof(*w.facts));
+	w.plan = uw_malloc0(sizeof(*w.plan));
+	uw_choices_init(&w.draft);
+	w.facts_ok = uw_facts_read(w.facts, &err) == 0;
+	if (!w.facts_ok)
+		uw_strlcpy(w.facts_error, err.msg, sizeof(w.facts_error));
+
+	while (!w.quit) {
+		const struct uw_screen *s = screens[w.cur];
+
+		uw_wizard_rebuild(&w);
+		int r = uw_tui_frame_run(w.frame);
+		bool signalled = uw_tui_loop_quitting(w.loop);
+		r = s->leave(&w, signalled ? UW_TUI_QUIT : r);
+		if (signalled || w.quit) {
+			if (!w.quit) { /* SIGHUP or a lost terminal: the loop ended itself */
+				w.exit_code = 128 + SIGHUP;
+				if (uw_wizard_changes_live())
+					w.exit_note = "usbnet-wizard: stopped; the changes stay in place, "
+						       "'sudo usbnet-wizard revert' undoes them.";
+			}
+			break;
+		}
+		if (r == UW_TUI_NEXT)
+			go(&w, +1);
+		else if (r == UW_TUI_BACK)
+			go(&w, -1);
+		else if (r == UW_TUI_QUIT && ask_quit(&w))
+			w.quit = true;
+	}
+	uw_tui_frame_free(w.frame);
+	uw_tui_loop_free(w.loop);
+	uw_tui_term_fini();
+	if (w.exit_note)
+		printf("%s\n", w.exit_note);
+	free(w.facts);
+	free(w.plan);
+	return w.exit_code;
+}
+
+static int run_wizard(int argc, char **argv)
+{
+	if (argc > 1) {
+		uw_cli_error("wizard", "takes no options (not \"%.60s\").", argv[1]);
+		return UW_EXIT_USAGE;
+	}
+	return uw_wizard_main();
+}
+
+const struct uw_command uw_cmd_wizard = {
+	.name = "wizard", .summary = "the interactive wizard (the same as no command)",
+	.usage = "usage: usbnet-wizard wizard\n\n"
+		 "Start the terminal wizard: detect the phone, choose netmask, sharing and DNS,\n"
+		 "review the plan with its shell commands, apply it (journaled, undoable),\n"
+		 "check the phone over ssh and offer fixes. Without root, detection and the\n"
+		 "checks work; applying explains that root is needed. Needs a terminal of at\n"
+		 "least 80x24.\n",
+	.run = run_wizard,
+};

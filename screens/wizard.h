@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/*
+ * The wizard: a table of screens (nmtui's subprograms[]) walked by one app
+ * over the shared wizard state. The screens edit a *draft* of the choices;
+ * only the Apply screen changes the system, through core/ (uw_apply), and
+ * quitting while changes are live asks first (q and Ctrl-C alike).
+ *
+ * Each screens/scr-NAME.c exports one `const struct uw_screen uw_scr_NAME`.
+ * The app clears the frame, sets the title "Step N of M: TITLE" and the
+ * help, calls enter() (which adds the widgets), runs the frame, and hands
+ * the result to leave() (which reads the widgets back into the draft and
+ * says where to go). Screens reach the system through core/ only.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/choices.h"
+#include "core/detect.h"
+#include "core/facts.h"
+#include "core/plan.h"
+#include "screens/cli.h"
+#include "tui/frame.h"
+#include "tui/loop.h"
+
+/* leave() may return this: build the same screen again (after a custom button). */
+#define UW_WIZ_STAY 0x7000
+
+struct uw_wizard {
+	struct uw_tui_loop *loop;
+	struct uw_tui_frame *frame;
+
+	struct uw_choices draft;        /* what the screens edit */
+	struct uw_facts *facts;         /* the host, read at start and before Review */
+	bool facts_ok;
+	char facts_error[UW_ERROR_MSG_MAX];
+	struct uw_plan *plan;           /* built by Review from the draft and the facts */
+	bool plan_ok;
+	bool auto_revert;               /* Review asked for "apply with automatic revert" */
+	bool applied;                   /* this run applied the plan (and did not revert it) */
+	bool checks_passed;             /* every phone check passed */
+	char checks_summary[256];       /* one line for the Done screen */
+
+	size_t cur;                     /* index into the screen table */
+	bool quit;                      /* leave the wizard */
+	int exit_code;
+	const char *exit_note;          /* printed after the terminal is restored */
+};
+
+struct uw_screen {
+	const char *id;                 /* "welcome", "detect", ... */
+	const char *title;              /* for the title bar */
+	const char *help;               /* F1 / ? */
+	/* Whether the screen is shown now (NULL: always). */
+	bool (*wanted)(struct uw_wizard *w);
+	/* Add the widgets to w->frame (cleared already) and start what runs. */
+	void (*enter)(struct uw_wizard *w);
+	/* Extra keys (NULL: none); see uw_tui_frame_key_fn. */
+	unsigned (*key)(struct uw_wizard *w, int key);
+	/* Read the widgets back, stop what runs, and return UW_TUI_NEXT,
+	 * UW_TUI_BACK, UW_TUI_QUIT or UW_WIZ_STAY. @result is what the frame
+	 * returned (a UW_TUI_* value or a custom button id). */
+	int (*leave)(struct uw_wizard *w, int result);
+};
+
+extern const struct uw_screen uw_scr_welcome, uw_scr_detect, uw_scr_overlap, uw_scr_netmask,
+	uw_scr_nat, uw_scr_dns, uw_scr_review, uw_scr_apply, uw_scr_phone, uw_scr_done;
+
+/*
+ * Run the wizard on this terminal. Returns an exit status: 0 normally, 1 on
+ * a terminal error, 128+N when a signal ended it.
+ */
+int uw_wizard_main(void);
+
+/* `usbnet-wizard wizard`: the same, as an explicit command. */
+extern const struct uw_command uw_cmd_wizard;
+
+/* Rebuild the current screen now (from an fd or timer callback): clear the
+ * frame, set title and help again, call enter(). */
+void uw_wizard_rebuild(struct uw_wizard *w);
+
+/* Whether usbnet-wizard changes are live (the journal holds steps). */
+bool uw_wizard_changes_live(void);
+
+/*
+ * Undo the live changes (uw_revert) and tell the user how it went in a
+ * message box. Returns uw_revert's result.
+ */
+int uw_wizard_revert(struct uw_wizard *w);
+
+/*
+ * A widget that takes no room and is never focused: at every redraw and
+ * key it calls @check, which may sync other widgets (hide a field) and
+ * returns NULL when the screen may go on, else the reason "Next" is
+ * disabled. Add it first: the frame stops asking at the first invalid
+ * widget.
+ */
+struct uw_widget *uw_wizard_gate_new(const char *(*check)(void *ud), void *ud);
+
+/* Write @text to @path with @mode, asking before overwriting an existing
+ * file. Returns 0, -ECANCELED (the user said no), or -errno with a message
+ * box already shown. */
+int uw_wizard_save_file(struct uw_wizard *w, const char *path, const char *text, unsigned mode);
