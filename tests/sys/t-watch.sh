@@ -122,6 +122,22 @@ check_eq "--once: exits 0 after one plug and unplug" 0 "$rc"
 tb_desk ip link del veth9
 check_eq "... desktop as before" "$before" "$(desk_state)"
 
+# udev's rename (usb0 -> enx<mac>) while set up: reverted and applied again under the new name.
+tb_desk "$UW_BIN" watch >"$TB_DIR/rename.log" 2>&1 &
+wpid=$!
+wait_for 10 grep -q 'watching for' "$TB_DIR/rename.log"
+tb_plug
+wait_applied "$TB_DIR/rename.log" 1 || not_ok "applied before rename"
+tb_desk ip link set usb0 down && tb_desk ip link set usb0 name enxrename0
+wait_applied "$TB_DIR/rename.log" 2 && grep -q 'APPLIED usb0 was renamed to enxrename0' "$TB_DIR/rename.log" \
+	&& ok "rename: set up again under the new name" || { not_ok "rename"; sed 's/^/#   /' "$TB_DIR/rename.log"; }
+check "rename: the phone reaches the outside" wait_for 5 tb_phone ping -c1 -W1 "$TB_PING_IP"
+check_eq "rename: one copy of each rule" 3 "$(tb_desk nft list table ip usbnet-wizard | grep -c 'comment "usbnet-wizard"')"
+tb_desk ip link del enxrename0
+wait_reverted "$TB_DIR/rename.log" 2 && wait_for 5 no_table && ok "rename: unplug reverts" || not_ok "rename unplug"
+kill -TERM $(pgrep -P $wpid -n 2>/dev/null || echo $wpid); wait $wpid
+check_eq "... desktop as before" "$before" "$(desk_state)"
+
 # A setup left by a crashed run is reverted at start (no stale state).
 tb_plug
 tb_desk "$UW_BIN" apply --iface usb0 >/dev/null 2>&1
