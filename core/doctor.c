@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "core/doctor.h"
 
+#include <zlib.h>
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -183,18 +185,23 @@ static bool module_present(const char *m)
 	return stat(path, &st) == 0;
 }
 
+/* Read up to @max bytes of a file, gzip-compressed or not (zlib reads both). */
 static char *read_small(const char *path, size_t max)
 {
-	FILE *f = fopen(path, "re");
+	gzFile f = gzopen(path, "rb");
 	char *buf;
-	size_t n;
+	int n;
 
 	if (!f)
 		return NULL;
 	buf = uw_malloc0(max + 1);
-	n = fread(buf, 1, max, f);
+	n = gzread(f, buf, (unsigned)max);
+	gzclose(f);
+	if (n <= 0) {
+		free(buf);
+		return NULL;
+	}
 	buf[n] = '\0';
-	fclose(f);
 	return buf;
 }
 
@@ -204,7 +211,6 @@ static void check_kernel(struct uw_doctor *d, const struct uw_doctor_opts *o)
 	const char *env = getenv("USBNET_WIZARD_KERNEL_CONFIG");
 	struct utsname u;
 	_auto_(free) char *cfg = NULL;
-	struct stat st;
 
 	if (o && o->kernel_config)
 		uw_strlcpy(path, o->kernel_config, sizeof(path));
@@ -215,6 +221,9 @@ static void check_kernel(struct uw_doctor *d, const struct uw_doctor_opts *o)
 		snprintf(path, sizeof(path), "/boot/config-%s", u.release);
 	}
 	cfg = read_small(path, 4 << 20);
+	/* Kernels built with IKCONFIG_PROC carry their own config (Arch, many phones' hosts). */
+	if (!cfg && !(o && o->kernel_config) && !(env && *env) && (cfg = read_small("/proc/config.gz", 4 << 20)))
+		uw_strlcpy(path, "/proc/config.gz", sizeof(path));
 	for (size_t i = 0; i < UW_ARRAY_SIZE(kopts); i++) {
 		const struct kopt *k = &kopts[i];
 		struct uw_finding *f;
@@ -237,7 +246,7 @@ static void check_kernel(struct uw_doctor *d, const struct uw_doctor_opts *o)
 			SETF(f, fix, "Rebuild the kernel with CONFIG_%s=m (no automatic fix).", k->sym);
 			continue;
 		}
-		/* No readable config (e.g. only /proc/config.gz, which needs zlib): a hint from loaded modules. */
+		/* No readable config: a hint from loaded modules. */
 		if (module_present(k->module) || module_present(k->alt_module)) {
 			f = add(d, k->id, UW_DOC_OK, "Kernel: %s is loaded", k->what);
 			SETF(f, evidence, "no kernel config readable at %s; /sys/module/%s exists", path,
@@ -245,9 +254,8 @@ static void check_kernel(struct uw_doctor *d, const struct uw_doctor_opts *o)
 			SETF(f, explanation, "The module (or built-in part) is present in the running kernel.");
 		} else {
 			f = add(d, k->id, UW_DOC_INFO, "Kernel: %s: unknown", k->what);
-			SETF(f, evidence, "no kernel config readable at %s%s; /sys/module/%s%s%s absent (it may "
-			     "load on demand)", path, stat("/proc/config.gz", &st) == 0 ?
-			     " (/proc/config.gz exists: 'zcat /proc/config.gz | grep CONFIG_' shows it)" : "",
+			SETF(f, evidence, "no kernel config readable at %s or /proc/config.gz; /sys/module/%s%s%s "
+			     "absent (it may load on demand)", path,
 			     k->module, k->alt_module ? " and /sys/module/" : "", k->alt_module ? k->alt_module : "");
 			SETF(f, explanation, "Most distribution kernels have it as a module that loads when "
 			     "first needed; this is only a problem if the other checks fail.");

@@ -10,8 +10,8 @@
 #include "screens/cli.h"
 #include "screens/json.h"
 
-/* Keep in step with screens/main.c's UW_VERSION (one definition would need a shared header). */
-#define REPORT_VERSION "0.1.0"
+#include "screens/version.h"
+#define REPORT_VERSION UW_VERSION
 
 static const char report_usage[] =
 	"usage: usbnet-wizard report [--json] [--output FILE] [--phone [--phone-ip A]\n"

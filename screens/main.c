@@ -11,7 +11,7 @@
 #include "screens/cli.h"
 #include "screens/wizard.h"
 
-#define UW_VERSION "0.1.0"
+#include "screens/version.h"
 
 /* One line per command; each lives in screens/cmd-NAME.c. */
 static const struct uw_command *const commands[] = {
