@@ -29,6 +29,30 @@
 #include <time.h>
 #include <unistd.h>
 
+/*
+ * iptc_commit, with fault injection for the rollback tests only
+ * (USBNET_WIZARD_FAULT=iptc-commit-refused:N refuses the Nth commit of this
+ * process with EPERM, iptc-commit-eagain:N makes it fail with EAGAIN as when
+ * another writer changed the table; see docs/testing.md). Unset in real use.
+ */
+static int commit(struct xtc_handle *h)
+{
+	static unsigned n;
+	const char *f = getenv("USBNET_WIZARD_FAULT");
+	unsigned want;
+
+	n++;
+	if (f && sscanf(f, "iptc-commit-refused:%u", &want) == 1 && want == n) {
+		errno = EPERM;
+		return 0;
+	}
+	if (f && sscanf(f, "iptc-commit-eagain:%u", &want) == 1 && want == n) {
+		errno = EAGAIN;
+		return 0;
+	}
+	return iptc_commit(h);
+}
+
 static unsigned lock_timeout_ms = 5000;
 
 void uw_fw_lock_timeout_set(unsigned ms)
@@ -344,7 +368,7 @@ static int run_op(const struct uw_fw_rule *r, enum op op, struct uw_error *err)
 		else
 			ok = iptc_append_entry(chain, e, h);
 		if (ok)
-			ok = iptc_commit(h);
+			ok = commit(h);
 		if (!ok) {
 			int en = errno ? errno : EIO;
 			iptc_free(h);
@@ -450,7 +474,7 @@ int uw_fw_iptc_remove_all_ours(struct uw_error *err)
 					}
 				}
 			}
-			if (removed && !iptc_commit(h)) {
+			if (removed && !commit(h)) {
 				int en = errno ? errno : EIO;
 				iptc_free(h);
 				if (en == EAGAIN && attempt < 5)

@@ -204,11 +204,16 @@ int uw_cli_apply_plan(const struct uw_plan *plan, const struct uw_cli_plan_opts 
 		uw_json_obj_end(&j);
 		uw_json_end(&j);
 	}
+	if (r < 0 && !strncmp(err.msg, "Step ", 5)) {
+		/* a step failed (and was rolled back), whatever its errno */
+		uw_cli_error(cmd, "%s", err.msg);
+		return UW_EXIT_FAIL;
+	}
 	if (r == -EBUSY) {
 		uw_cli_error(cmd, "%s", err.msg);
 		return UW_EXIT_BUSY;
 	}
-	if (r == -ENODEV && plan->n && !strstr(err.msg, "Step ")) {
+	if (r == -ENODEV) {
 		uw_cli_error(cmd, "%s", err.msg);
 		return UW_EXIT_NOTFOUND;
 	}

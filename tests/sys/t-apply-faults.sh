@@ -27,11 +27,38 @@ for fw in nft legacy; do
 			fi
 		done
 	done
-	# kill -9 in the middle of a revert, then revert again.
-	W apply >/dev/null 2>&1
-	USBNET_WIZARD_FAULT=kill-revert-before:4 W revert >/dev/null 2>&1
-	W revert >/dev/null 2>&1
-	check_eq "[$fw] kill -9 during revert, then revert again: before-state" "$before" "$(desk_state)"
+	# kill -9 before each step of a revert, then revert again.
+	for n in $(seq 1 "$nsteps"); do
+		W apply >/dev/null 2>&1
+		USBNET_WIZARD_FAULT=kill-revert-before:$n W revert >/dev/null 2>&1
+		rc=$?
+		W revert >/dev/null 2>&1
+		if [ $rc = 137 ] && [ "$before" == "$(desk_state)" ]; then
+			ok "[$fw] kill -9 at revert step $n, then revert again: before-state exactly"
+		else
+			not_ok "[$fw] kill -9 at revert step $n (rc $rc)"
+		fi
+	done
+	if [ $fw = legacy ]; then
+		# libiptc's commit refused by the kernel (3rd commit = the masquerade,
+		# after the two forward accepts): apply fails and rolls back.
+		out=$(USBNET_WIZARD_FAULT=iptc-commit-refused:3 W apply 2>&1); rc=$?
+		if [ $rc = 1 ] && grep -q 'Could not add the rule in nat/POSTROUTING' <<<"$out"; then
+			ok "[$fw] a refused libiptc commit fails the step, naming the table"
+		else
+			not_ok "[$fw] refused commit (rc $rc)"; tail -3 <<<"$out" | sed 's/^/#   /'
+		fi
+		check_eq "[$fw] ... and the rollback leaves the desktop as it was" "$before" "$(desk_state)"
+		# A commit that meets a changed table (EAGAIN) is read again and retried.
+		check "[$fw] a commit racing another writer (EAGAIN) is retried and succeeds" \
+			env USBNET_WIZARD_FAULT=iptc-commit-eagain:1 "$UW_BIN" --version
+		USBNET_WIZARD_FAULT=iptc-commit-eagain:2 W apply >/dev/null 2>&1; rc=$?
+		check_eq "[$fw] apply with one EAGAIN commit succeeds" "0" "$rc"
+		check_eq "[$fw] ... with exactly one copy of each of our rules" "5" \
+			"$(tb_desk iptables-legacy-save | grep -c 'usbnet-wizard')"
+		W revert >/dev/null 2>&1
+		check_eq "[$fw] ... and reverts to the before-state" "$before" "$(desk_state)"
+	fi
 
 	for n in 1 4 "$nsteps"; do
 		out=$(USBNET_WIZARD_FAULT=fail:$n W apply 2>&1); rc=$?
@@ -51,26 +78,31 @@ for fw in nft legacy; do
 	tb_down
 done
 
-# The interface vanishes in the middle of apply (the cable is pulled).
+# The interface vanishes before each step of apply (the cable is pulled).
 tb_up --fw nft
 before_fw=$(tb_desk nft list ruleset); before_fwd=$(tb_desk cat /proc/sys/net/ipv4/ip_forward)
-USBNET_WIZARD_FAULT=stop-before:4 tb_desk "$UW_BIN" apply >"$TB_DIR/vanish.out" 2>&1 &
-pid=$!
-for i in $(seq 1 100); do
-	st=$(ps -o stat= -p $(pgrep -P $pid -n 2>/dev/null || echo $pid) 2>/dev/null)
-	[[ "$st" == T* ]] && break
-	grep -q '\[4/' "$TB_DIR/vanish.out" && sleep 0.1 && break
-	sleep 0.05
+for n in 1 2 3 4 5 6; do
+	USBNET_WIZARD_FAULT=stop-before:$n tb_desk "$UW_BIN" apply >"$TB_DIR/vanish.out" 2>&1 &
+	pid=$!
+	stopped=""
+	for i in $(seq 1 200); do
+		for p in $(pgrep -f "$UW_BIN apply"); do
+			[[ "$(ps -o stat= -p "$p" 2>/dev/null)" == T* ]] && stopped=$p
+		done
+		[ -n "$stopped" ] && break
+		sleep 0.025
+	done
+	tb_unplug
+	[ -n "$stopped" ] && kill -CONT "$stopped"
+	wait $pid; rc=$?
+	if [ -n "$stopped" ] && [ $rc -ne 0 ] && grep -q 'usb0 disappeared\|usb0 does not exist' "$TB_DIR/vanish.out"; then
+		ok "cable pulled before step $n: apply fails, naming usb0 (exit $rc)"
+	else not_ok "cable pulled before step $n (rc $rc, stopped '${stopped}')"; sed 's/^/#   /' "$TB_DIR/vanish.out" | tail -3; fi
+	check_eq "... firewall as before" "$before_fw" "$(tb_desk nft list ruleset)"
+	check_eq "... ip_forward as before" "$before_fwd" "$(tb_desk cat /proc/sys/net/ipv4/ip_forward)"
+	check_eq "... no journal left" "" "$(ls "$USBNET_WIZARD_RUNDIR/journal" 2>/dev/null)"
+	tb_plug
 done
-tb_unplug
-pkill -CONT -f "$UW_BIN apply" ; kill -CONT $pid 2>/dev/null
-wait $pid; rc=$?
-if [ $rc -ne 0 ] && grep -q 'usb0' "$TB_DIR/vanish.out"; then ok "cable pulled mid-apply: apply fails, naming usb0 (exit $rc)"
-else not_ok "cable pulled mid-apply (rc $rc)"; sed 's/^/#   /' "$TB_DIR/vanish.out" | tail -5; fi
-check_eq "... firewall as before" "$before_fw" "$(tb_desk nft list ruleset)"
-check_eq "... ip_forward as before" "$before_fwd" "$(tb_desk cat /proc/sys/net/ipv4/ip_forward)"
-check_eq "... no journal left" "" "$(ls "$USBNET_WIZARD_RUNDIR/journal" 2>/dev/null)"
-tb_plug
 
 # Two wizards at once: the second is refused with a clear message, exit 5.
 USBNET_WIZARD_FAULT=stop-before:2 tb_desk "$UW_BIN" apply >/dev/null 2>&1 &
