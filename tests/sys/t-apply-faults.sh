@@ -72,7 +72,7 @@ for fw in nft legacy; do
 
 	# With the forward drop in place, the phone still gets out (accepts went where the drop is).
 	check "[$fw] apply through a FORWARD policy of DROP" W apply
-	check "[$fw] phone reaches the outside despite the host's forward drop" tb_phone ping -c3 -i0.2 -W2 "$TB_PING_IP"
+	check "[$fw] phone reaches the outside despite the host's forward drop" tb_phone_ping "$TB_PING_IP"
 	check "[$fw] revert" W revert
 	check_eq "[$fw] revert restores the before-state" "$before" "$(desk_state)"
 	tb_down

@@ -18,14 +18,14 @@ check "overlap: the default netmask is the seed's /32 with a host route" \
 	grep -q 'ip route add 192.168.0.202/32 dev usb0' "$TB_DIR/plan.txt"
 check "overlap: the plan says the netmask is the overlap fix" grep -q '(the overlap fix)' "$TB_DIR/plan.txt"
 check "overlap: apply with the recommended choice" W apply
-check "overlap: phone pings the desktop" tb_phone ping -c3 -i0.2 -W2 "$TB_HOST_IP"
-check "overlap: phone reaches the outside" tb_phone ping -c3 -i0.2 -W2 "$TB_PING_IP"
-check "overlap: the desktop still reaches its LAN router" tb_desk ping -c3 -i0.2 -W2 192.168.0.1
+check "overlap: phone pings the desktop" tb_phone_ping "$TB_HOST_IP"
+check "overlap: phone reaches the outside" tb_phone_ping "$TB_PING_IP"
+check "overlap: the desktop still reaches its LAN router" tb_desk_ping 192.168.0.1
 check "overlap: phone resolves a name" tb_phone bash -c "getent ahostsv4 $TB_TEST_NAME | grep -q $TB_TEST_NAME_IP"
 check "overlap: revert" W revert
 check_eq "overlap: revert restores the before-state" "$before" "$(desk_state)"
 check "overlap: /29 by choice works too" W apply --netmask /29
-check "overlap: /29 phone reaches the outside" tb_phone ping -c3 -i0.2 -W2 "$TB_PING_IP"
+check "overlap: /29 phone reaches the outside" tb_phone_ping "$TB_PING_IP"
 W revert >/dev/null
 out=$(W plan --phone-ip 192.168.0.100 --host-ip 192.168.0.99 2>&1); rc=$?
 [ $rc = 2 ] && grep -q 'another subnet' <<<"$out" && ok "overlap: the phone's address itself taken on the LAN → another subnet advised" \
@@ -57,7 +57,7 @@ out=$(W plan --dns static 2>&1); rc=$?
 check "copy DNS: plan names the desktop's servers for the phone" bash -c "$(declare -f tb_desk); TB_DESK=$TB_DESK; tb_desk '$UW_BIN' plan --dns copy | grep -q 'copied to the phone'"
 check_eq "copy DNS: no DNAT rule in the plan" "0" "$(W plan --dns copy --json | grep -c dnat)"
 check "NAT off: apply --no-nat --dns none" W apply --no-nat --dns none
-check "NAT off: phone pings the desktop" tb_phone ping -c3 -i0.2 -W2 "$TB_HOST_IP"
+check "NAT off: phone pings the desktop" tb_phone_ping "$TB_HOST_IP"
 check_fails "NAT off: phone does not reach the outside" tb_phone ping -c1 -W1 "$TB_PING_IP"
 check_eq "NAT off: ip_forward untouched" "0" "$(tb_desk cat /proc/sys/net/ipv4/ip_forward)"
 check_eq "NAT off: no firewall rule of ours" "0" "$(tb_desk nft list ruleset | grep -c usbnet-wizard)"

@@ -30,8 +30,8 @@ for plen in 24 29 32; do
 	check "[$fw] plan shows the seed's address command" grep -q "ip addr add 192.168.0.200/$plen dev usb0" "$TB_DIR/plan.txt"
 
 	check "[$fw] apply with defaults" W apply
-	check "[$fw] phone pings the desktop" tb_phone ping -c3 -i0.2 -W2 "$TB_HOST_IP"
-	check "[$fw] phone reaches the outside through masquerade" tb_phone ping -c3 -i0.2 -W2 "$TB_PING_IP"
+	check "[$fw] phone pings the desktop" tb_phone_ping "$TB_HOST_IP"
+	check "[$fw] phone reaches the outside through masquerade" tb_phone_ping "$TB_PING_IP"
 	check "[$fw] phone resolves a test name through the desktop's DNS proxy" \
 		tb_phone bash -c "getent ahostsv4 $TB_TEST_NAME | grep -q $TB_TEST_NAME_IP"
 	applied=$(desk_state)
@@ -94,7 +94,7 @@ for mask in /29 /32; do
 	tb_up --fw nft || continue
 	before=$(desk_state)
 	check "[$mask] apply --netmask $mask" W apply --netmask $mask
-	check "[$mask] phone reaches the outside" tb_phone ping -c3 -i0.2 -W2 "$TB_PING_IP"
+	check "[$mask] phone reaches the outside" tb_phone_ping "$TB_PING_IP"
 	if [ $mask = /32 ]; then
 		check_eq "[$mask] host route to the phone exists" "192.168.0.202 dev usb0 scope link" \
 			"$(tb_desk ip route show 192.168.0.202 | sed 's/ *$//')"

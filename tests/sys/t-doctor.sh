@@ -35,7 +35,7 @@ scenario() {
 	check "[$name] ... with evidence and an explanation" explained "$id"
 	check "[$name] doctor --fix $id --yes" W doctor --fix "$id" --yes
 	check_eq "[$name] ... the finding is $after now" "$after" "$(sev "$id")"
-	check "[$name] ... the phone reaches the outside" tb_phone ping -c1 -W2 "$TB_PING_IP"
+	check "[$name] ... the phone reaches the outside" tb_phone_ping "$TB_PING_IP"
 }
 
 # 1. FORWARD DROP: a drop policy appears after the setup (Docker starting later).
@@ -128,7 +128,7 @@ grep -q "usbnet-wizard check --fix" <<<"$out" && ok "[phone-no-route] doctor poi
 	|| not_ok "[phone-no-route] pointer"
 check_fails "[phone-no-route] check fails" uwc
 check "[phone-no-route] check --fix --yes" uwc --fix --yes --dns "$TB_DNS_IP"
-check "[phone-no-route] the phone reaches the outside" tb_phone ping -c1 -W2 "$TB_PING_IP"
+check "[phone-no-route] the phone reaches the outside" tb_phone_ping "$TB_PING_IP"
 W revert >/dev/null 2>&1
 check_eq "[phone-no-route] revert restores the before-state" "$before" "$(desk_state)"
 tb_down

@@ -13,15 +13,15 @@ check_fails "phone cannot reach the desktop before configuration" \
 	tb_phone ping -c1 -W1 "$TB_HOST_IP"
 check_fails "phone cannot reach the outside before configuration" \
 	tb_phone ping -c1 -W1 "$TB_PING_IP"
-check "desktop reaches the upstream address" tb_desk ping -c3 -i0.2 -W2 "$TB_PING_IP"
+check "desktop reaches the upstream address" tb_desk_ping "$TB_PING_IP"
 check "desktop resolves the test name" \
 	tb_desk bash -c "getent ahostsv4 $TB_TEST_NAME | grep -q $TB_TEST_NAME_IP"
 
 # The seed's manual recipe, by hand.
 check "seed recipe applies by hand" tb_desk_configure 24
-check "phone pings the desktop" tb_phone ping -c3 -i0.2 -W2 "$TB_HOST_IP"
+check "phone pings the desktop" tb_phone_ping "$TB_HOST_IP"
 check "phone reaches the upstream address through masquerade" \
-	tb_phone ping -c3 -i0.2 -W2 "$TB_PING_IP"
+	tb_phone_ping "$TB_PING_IP"
 check_eq "the phone asks the desktop for names, as a FreeRunner ships" \
 	"nameserver $TB_HOST_IP" "$(cat /etc/netns/$TB_PHONE/resolv.conf)"
 check "phone resolves a test name through the desktop's DNAT proxy" \

@@ -47,6 +47,24 @@ export USBNET_WIZARD_OUTSIDE_IP USBNET_WIZARD_TEST_NAME
 _tb_log() { echo "testbed: $*" >&2; }
 
 tb_desk()  { ip netns exec "$TB_DESK" "$@"; }
+
+# ping_ok IP [SECONDS]: succeed as soon as one echo comes back, trying for up
+# to SECONDS (default 5). A neighbour entry left FAILED or INCOMPLETE by an
+# earlier unanswered ping can turn the first tries into "Host Unreachable"
+# for up to three seconds after the link starts working; a real user would
+# simply try again too. Run it inside a namespace: tb_phone ping_ok ...
+ping_ok() {
+	local ip=$1 secs=${2:-5} end
+	end=$(( $(date +%s) + secs ))
+	while :; do
+		ping -c1 -W1 "$ip" && return 0
+		[ "$(date +%s)" -ge "$end" ] && return 1
+		sleep 0.2
+	done
+}
+export -f ping_ok
+tb_phone_ping() { ip netns exec "$TB_PHONE" bash -c 'ping_ok "$@"' _ "$@"; }
+tb_desk_ping()  { ip netns exec "$TB_DESK" bash -c 'ping_ok "$@"' _ "$@"; }
 tb_phone() { ip netns exec "$TB_PHONE" "$@"; }
 tb_up_ns() { ip netns exec "$TB_UP" "$@"; }
 
