@@ -391,7 +391,13 @@ int uw_phonecheck_run(struct uw_phone *p, const struct uw_phonecheck_params *prm
 		return rc;
 
 	/* 1. the desktop */
-	cmd = uw_strdup_printf("ping -c1 -W2 %s 2>&1", prm->desktop_ip);
+	/*
+	 * -c1 -w4: stop at the first reply, but keep asking for up to 4 s: a
+	 * neighbour entry left FAILED by an earlier try answers "unreachable"
+	 * for a few seconds after the link starts working (iputils and busybox
+	 * both know -w).
+	 */
+	cmd = uw_strdup_printf("ping -c1 -w4 %s 2>&1", prm->desktop_ip);
 	rc = probe(p, &checks[UW_CHECK_HOST_REACH], cmd, &r, err);
 	if (rc < 0)
 		goto lost;
@@ -434,7 +440,7 @@ int uw_phonecheck_run(struct uw_phone *p, const struct uw_phonecheck_params *prm
 
 	/* 3. outside */
 	free(cmd);
-	cmd = uw_strdup_printf("ping -c1 -W2 %s 2>&1", prm->outside_ip);
+	cmd = uw_strdup_printf("ping -c1 -w4 %s 2>&1", prm->outside_ip);
 	rc = probe(p, &checks[UW_CHECK_OUTSIDE], cmd, &r, err);
 	if (rc < 0)
 		goto lost;
@@ -469,7 +475,7 @@ int uw_phonecheck_run(struct uw_phone *p, const struct uw_phonecheck_params *prm
 	free(cmd);
 	cmd = uw_strdup_printf("if command -v nslookup >/dev/null 2>&1; then nslookup %s; "
 			       "elif command -v getent >/dev/null 2>&1; then getent hosts %s; "
-			       "else ping -c1 -W2 %s; fi 2>&1", prm->test_name, prm->test_name,
+			       "else ping -c1 -w4 %s; fi 2>&1", prm->test_name, prm->test_name,
 			       prm->test_name);
 	rc = probe(p, &checks[UW_CHECK_DNS], cmd, &r, err);
 	if (rc < 0)
