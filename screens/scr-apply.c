@@ -27,6 +27,8 @@ static struct {
 	size_t log_len;
 	FILE *logf;
 	int start_timer, count_timer;
+	size_t failed_idx;      /* the step that failed keeps its mark through the rollback */
+	bool failed;
 	long long deadline;
 } s;
 
@@ -46,7 +48,7 @@ static const char *gate(void *ud)
 	case RUNNING:
 		return "the plan is being applied.";
 	case FAILED:
-		return "a step failed and was rolled back: go Back to change the choices.";
+		return "a step failed and was undone; go Back to retry.";
 	case REVERTED:
 		return "the changes were reverted: go Back to apply again.";
 	default:
@@ -75,13 +77,16 @@ static void on_step(void *ud, size_t idx, const struct uw_action *a, enum uw_ste
 			fprintf(s.logf, "Already in place, left alone: %s\n", d);
 		break;
 	case UW_STEP_FAILED:
-		if (mine)
+		if (mine) {
 			uw_widget_progress_set(s.prog, idx, UW_TUI_FAIL);
+			s.failed = true;
+			s.failed_idx = idx;
+		}
 		break;
 	case UW_STEP_UNDOING:
 		break;
 	case UW_STEP_UNDONE:
-		if (mine)
+		if (mine && !(s.failed && idx == s.failed_idx))
 			uw_widget_progress_set(s.prog, idx, UW_TUI_SKIPPED);
 		fprintf(s.logf, "Undone: %s\n", d);
 		break;
@@ -198,7 +203,7 @@ static void enter(struct uw_wizard *w)
 		uw_widget_progress_add(s.prog, d);
 	}
 	s.outcome = uw_widget_textview_new("");
-	uw_widget_textview_set_rows(s.outcome, 6);
+	uw_widget_textview_set_rows(s.outcome, 10);
 	uw_widget_textview_widget(s.outcome)->hidden = true;
 	uw_tui_frame_add(w->frame, uw_wizard_gate_new(gate, NULL));
 	uw_tui_frame_add(w->frame, uw_widget_progress_widget(s.prog));

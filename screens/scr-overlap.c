@@ -62,7 +62,7 @@ static void enter(struct uw_wizard *w)
 	if (len < sizeof(text))
 		snprintf(text + len, sizeof(text) - len, "\n%s", s.ov.explanation);
 	struct uw_widget_textview *t = uw_widget_textview_new(text);
-	uw_widget_textview_set_rows(t, 9);
+	uw_widget_textview_set_rows(t, 10);
 	uw_tui_frame_add(w->frame, uw_widget_textview_widget(t));
 
 	s.radio = uw_widget_radio_new();

@@ -23,6 +23,7 @@
 #include "tui/checklist.h"
 #include "tui/msgbox.h"
 #include "tui/password.h"
+#include "tui/textbox.h"
 #include "tui/textview.h"
 
 #define BTN_FIX (UW_TUI_BUTTON_CUSTOM + 1)
@@ -50,6 +51,7 @@ static struct {
 	struct uw_wizard *w;
 	bool active;             /* state survives rebuilds of this screen */
 	bool pending_start;      /* start the worker once the screen is rebuilt */
+	bool fix_focused;        /* Fix... was focused for this run's results */
 	pthread_t th;
 	bool th_started;
 	atomic_bool done, cancel;
@@ -132,7 +134,9 @@ static void *worker(void *ud)
 		uw_error_clear(&err);
 		if (uw_phonefix_prepare(s.fixes[i], &s.prm, NULL, &f, &err) == 0 &&
 		    uw_phonefix_apply(s.phone, &f, &err) == 0)
-			snprintf(s.fix_log + l, sizeof(s.fix_log) - l, "Fixed: %s. ", f.describe);
+			snprintf(s.fix_log + l, sizeof(s.fix_log) - l, "Fixed: %.*s. ",
+				 (int)strcspn(f.describe, "\n") - (f.describe[0] &&
+				 f.describe[strcspn(f.describe, "\n") - 1] == '.'), f.describe);
 		else
 			snprintf(s.fix_log + l, sizeof(s.fix_log) - l, "The %s fix failed: %s ",
 				 uw_fix_name(s.fixes[i]), err.msg);
@@ -262,6 +266,12 @@ static void show(void)
 	}
 	uw_widget_buttons_set_enabled(b, BTN_FIX, !running && fix > 0,
 				      running ? "the checks are running." : "nothing to fix on the phone.");
+	/* Fixes on offer: Enter goes to them first (each is still confirmed). */
+	if (!running && fix > 0 && !s.fix_focused) {
+		s.fix_focused = true;
+		uw_widget_buttons_focus(b, BTN_FIX);
+		uw_tui_frame_focus(s.w->frame, 3); /* gate, list, note, then the buttons */
+	}
 	uw_widget_buttons_set_enabled(b, BTN_AGAIN, !running, "the checks are running.");
 }
 
@@ -307,6 +317,7 @@ static void start_worker(struct uw_wizard *w)
 	s.have_checks = false;
 	s.run_error[0] = '\0';
 	s.done = false;
+	s.fix_focused = false;
 	if (!s.phone) {
 		s.login_st = UW_TUI_RUNNING;
 		s.login_detail[0] = '\0';
@@ -417,11 +428,19 @@ static size_t choose_fixes(struct uw_wizard *w)
 			uw_tui_message(w->loop, "Cannot offer this fix", err.msg);
 			continue;
 		}
-		char *msg = uw_strdup_printf("%s\n\nOn the phone:\n  %s\n\nUndo with:\n  %s\n\n"
-					     "Apply this fix on the phone?", f.describe, f.shell, f.revert_shell);
-		if (uw_tui_confirm(w->loop, "Fix on the phone", msg, true))
+		/* The commands can be long: the question stays short and on screen,
+		 * the full text (with its undo) is one button away. */
+		static const char *const btn[] = { "Apply", "Show commands", "Skip" };
+		char *msg = uw_strdup_printf("%s\n\nApply this fix on the phone?", f.describe);
+		char *cmds = uw_strdup_printf("%s\n\nRuns on the phone:\n\n%s\n\nUndone by:\n\n%s",
+					      f.describe, f.shell, f.revert_shell);
+		int r;
+		while ((r = uw_tui_msgbox(w->loop, "Fix on the phone", msg, btn, 3, 0)) == 1)
+			uw_tui_textbox(w->loop, "The fix's commands", cmds);
+		if (r == 0)
 			s.fixes[s.n_fixes++] = wanted[k];
 		free(msg);
+		free(cmds);
 		uw_phonefix_fini(&f);
 	}
 	return s.n_fixes;

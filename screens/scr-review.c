@@ -107,7 +107,7 @@ static void enter(struct uw_wizard *w)
 	text = w->plan_ok ? plan_text(w->plan) : uw_strdup(s.error);
 
 	struct uw_widget_textview *t = uw_widget_textview_new(text);
-	uw_widget_textview_set_rows(t, 15);
+	uw_widget_textview_set_rows(t, 17);
 	uw_tui_frame_add(w->frame, uw_wizard_gate_new(gate, NULL));
 	uw_tui_frame_add(w->frame, uw_widget_textview_widget(t));
 	uw_widget_buttons_clear(b);

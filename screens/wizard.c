@@ -265,10 +265,45 @@ static void go(struct uw_wizard *w, int dir)
 	}
 }
 
+/*
+ * Libraries below core/ (libnftables, libiptc's helpers, libssh) may write
+ * to stderr, which would scribble over the screen. While the wizard owns the
+ * terminal, stderr goes to $USBNET_WIZARD_STDERR (tests read it; sanitizer
+ * reports land there too) or /dev/null. Returns the saved stderr, or -1.
+ */
+static int divert_stderr(void)
+{
+	const char *path = getenv("USBNET_WIZARD_STDERR");
+	int saved = dup(STDERR_FILENO), fd;
+
+	if (saved < 0)
+		return -1;
+	fd = path && *path ? open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600) : -1;
+	if (fd < 0)
+		fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || dup2(fd, STDERR_FILENO) < 0) {
+		if (fd >= 0)
+			close(fd);
+		close(saved);
+		return -1;
+	}
+	close(fd);
+	return saved;
+}
+
+static void restore_stderr(int saved)
+{
+	if (saved < 0)
+		return;
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+}
+
 int uw_wizard_main(void)
 {
 	struct uw_wizard w = { .exit_code = 0 };
 	struct uw_error err;
+	int saved_stderr;
 
 	uw_error_clear(&err);
 	if (uw_tui_term_init(NULL, &err) < 0) {
@@ -276,9 +311,11 @@ int uw_wizard_main(void)
 			"('usbnet-wizard --help') work without one.\n", err.msg);
 		return UW_EXIT_USAGE;
 	}
+	saved_stderr = divert_stderr();
 	w.loop = uw_tui_loop_new();
 	if (!w.loop) {
 		uw_tui_term_fini();
+		restore_stderr(saved_stderr);
 		fprintf(stderr, "usbnet-wizard: cannot start the event loop.\n");
 		return UW_EXIT_FAIL;
 	}
@@ -317,6 +354,7 @@ int uw_wizard_main(void)
 	uw_tui_frame_free(w.frame);
 	uw_tui_loop_free(w.loop);
 	uw_tui_term_fini();
+	restore_stderr(saved_stderr);
 	if (w.exit_note)
 		printf("%s\n", w.exit_note);
 	free(w.facts);

@@ -1,0 +1,254 @@
+#!/bin/bash
+# The wizard (screens/) end to end: the real binary in tmux at 80x24 against
+# the testbed. Enter through the defaults gets the phone online with every
+# phone check passing; Esc walks back keeping choices; resize keeps the
+# screen whole; the overlap scenario warns with the conflicting route and the
+# recommended fix, then works; a failing step shows the error and leaves the
+# host clean; auto-revert reverts when not confirmed; quitting with live
+# changes asks (q and Ctrl-C); without root nothing changes; "plug in your
+# phone" updates by itself on a link event; after quitting `stty -a` is
+# unchanged. Screens are compared with tests/fixtures/wizard/
+# (UPDATE_FIXTURES=1 rewrites them).
+source "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/tmux.sh
+source "$UW_ROOT/tests/tmux.sh"
+
+FIX=$UW_ROOT/tests/fixtures/wizard
+T=$(mktemp -d /tmp/uw-wizard.XXXXXX)
+chmod 755 "$T"
+cleanup() { tmx_kill; tb_down; rm -rf "$T" /tmp/uw-wizard-ssh-*."$$" 2>/dev/null; }
+trap cleanup EXIT
+mkdir -p "$FIX"
+
+if ! command -v tmux >/dev/null; then not_ok "tmux is installed"; exit 1; fi
+
+show() { sed 's/^/#   /' <<<"$TMX_LAST"; }
+expect() { # NAME STRING [TIMEOUT]
+	if tmx_wait "$2" "${3:-8}"; then ok "$1"; else not_ok "$1 (no \"$2\" on screen)"; show; fi
+}
+expect_gone() {
+	if tmx_wait_gone "$2" "${3:-8}"; then ok "$1"; else not_ok "$1 (\"$2\" still on screen)"; show; fi
+}
+# The random parts of a screen: namespace names, temp paths, host key
+# fingerprints, MAC addresses, pids. Replacements keep the length where the
+# text is wrapped, so the wrapping stays what it was.
+normalize() {
+	sed -E 's/uwtb-[0-9a-f]+-(desk|phone|up)/uwtb-ID-\1/g; s#uw-wizard-ssh-[A-Za-z0-9]{6}#uw-wizard-ssh-XXXXXX#g;
+		s/SHA256:[A-Za-z0-9+/]{43}/SHA256:XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX/g;
+		s/[◐◓◑◒]/*/g; s/([0-9a-f]{2}:){5}[0-9a-f]{2}/MAC/g;
+		s/pid [0-9]+/pid N/g'
+}
+fixture() { # NAME: the screen (stable for a moment) matches tests/fixtures/wizard/NAME.txt
+	local got="$T/$1.txt"
+	sleep 0.3
+	tmx_screen | normalize >"$got"
+	if [ -n "${UPDATE_FIXTURES:-}" ]; then cp "$got" "$FIX/$1.txt"; ok "fixture $1 written"; return; fi
+	if diff -u "$FIX/$1.txt" "$got" >"$T/diff" 2>&1; then ok "screen matches fixture $1"
+	else not_ok "screen matches fixture $1"; sed 's/^/#   /' "$T/diff" | head -40; fi
+}
+desk_state() { ns_state "$TB_DESK" | sed -E 's#link/ether [0-9a-f:]+ brd [0-9a-f:]+##'; }
+
+# wiz_start [VAR=VALUE...] [-- PREFIX...]: the wizard in a fresh 80x24 pane in
+# the desktop namespace, with a fresh ssh directory; the pane's shell records
+# `stty -a` before and after, and the exit status.
+wiz_start() {
+	local envs=() pre=""
+	while [ $# -gt 0 ] && [ "$1" != "--" ]; do envs+=("$1"); shift; done
+	[ "${1:-}" = "--" ] && { shift; pre="$*"; }
+	SSHD=$(mktemp -d /tmp/uw-wizard-ssh-XXXXXX)
+	chmod 755 "$SSHD"
+	rm -f "$T"/rc "$T"/stty.*
+	install -m 666 /dev/null "$T/stderr.log"   # writable when the wizard runs without root
+	tmx_start 80 24 "bash --norc --noprofile -c 'stty -a >$T/stty.before; ip netns exec $TB_DESK env TERM=xterm-256color LANG=C.UTF-8 USBNET_WIZARD_SSH_DIR=$SSHD USBNET_WIZARD_RUNDIR=$USBNET_WIZARD_RUNDIR USBNET_WIZARD_OUTSIDE_IP=$TB_PING_IP USBNET_WIZARD_TEST_NAME=$TB_TEST_NAME USBNET_WIZARD_STDERR=$T/stderr.log ${envs[*]} $pre $UW_BIN; echo \$? >$T/rc; stty -a >$T/stty.after; echo WIZ-\"END\"'"
+}
+# wiz_end NAME RC: the wizard exited with RC and the terminal is as it was.
+wiz_end() {
+	if ! tmx_wait "WIZ-END" 10; then not_ok "$1: the wizard exits"; show; return; fi
+	local rc; rc=$(cat "$T/rc" 2>/dev/null)
+	if [ "$rc" == "$2" ]; then ok "$1: exit status $2"; else not_ok "$1: exit status $rc, wanted $2"; show; fi
+	if [ -s "$T/stty.before" ] && cmp -s "$T/stty.before" "$T/stty.after"; then ok "$1: stty -a unchanged"
+	else not_ok "$1: stty -a unchanged"; diff "$T/stty.before" "$T/stty.after" | sed 's/^/#   /'; fi
+	rm -rf "$SSHD"
+	if grep -qE "ERROR: (Address|Leak)Sanitizer|runtime error:" "$T/stderr.log" 2>/dev/null; then
+		not_ok "$1: no sanitizer report"; sed 's/^/#   /' "$T/stderr.log" | head -30
+	fi
+	rm -f "$T/stderr.log"
+}
+k() { tmx_keys "$@"; sleep 0.15; }
+
+# ---- 1. Enter through the defaults --------------------------------------
+tb_up || { not_ok "testbed up"; exit 1; }
+trap cleanup EXIT
+before=$(desk_state)
+wiz_start
+expect "welcome screen" "Step 1 of 9: Welcome"; fixture welcome
+k Enter; expect "detect screen lists usb0 with its reasons" "name usb0 is what"; fixture detect
+k Enter; expect "netmask screen" "Step 3 of 9: Netmask"; fixture netmask
+k Enter; expect "NAT screen" "Step 4 of 9: Sharing"; fixture nat
+k Enter; expect "DNS screen" "Step 5 of 9: DNS"; fixture dns
+k Enter; expect "review shows the seed's address command" "ip addr add 192.168.0.200/24 dev usb0"; fixture review
+check_eq "nothing changed before Apply" "$before" "$(desk_state)"
+k Enter; expect "apply finishes" "The desktop side is ready"; fixture apply
+k Enter; expect "the first connection asks about the host key" "Trust this key"; fixture hostkey
+k Enter; expect "every phone check passes" "Every check passed" 20; fixture phone-check
+check "the phone reaches the outside" tb_phone ping -c2 -i0.2 -W2 "$TB_PING_IP"
+check "the phone resolves a name" tb_phone bash -c "getent ahostsv4 $TB_TEST_NAME | grep -q $TB_TEST_NAME_IP"
+check "the host key was remembered" grep -q . "$SSHD/known_hosts"
+k Enter; expect "done screen" "Step 9 of 9: Done"; fixture done
+k F1; expect "help on the done screen" "Make permanent: shows"; k Escape
+k q; expect "q with live changes asks" "Leave them in place"; fixture quit-live
+k Escape; expect_gone "the question can be cancelled" "Leave them in place"
+k C-c; expect "Ctrl-C with live changes asks too" "Leave them in place"
+k Escape; expect_gone "Ctrl-C question cancelled" "Leave them in place"
+k q; expect "ask again" "Revert and quit"
+k Left Enter
+wiz_end "revert and quit" 0
+check_eq "revert and quit leaves the desktop as before" "$before" "$(desk_state)"
+check_fails "the phone is offline again" tb_phone ping -c1 -W1 "$TB_PING_IP"
+
+# ---- 2. Esc keeps choices; help; resize ---------------------------------
+wiz_start
+expect "wizard again" "Step 1 of 9: Welcome"
+k Enter; expect "detect" "Find the phone"
+k Enter; expect "netmask" "Step 3 of 9: Netmask"
+k Down; expect "choose /29" "(•) 255.255.255.248"
+k Escape; expect "Esc goes back to detect" "Step 2 of 9: Find the phone"
+k Escape; expect "Esc goes back to welcome" "Step 1 of 9: Welcome"
+k Enter Enter; expect "forward again to netmask" "Step 3 of 9: Netmask"
+if grep -qF "(•) 255.255.255.248 (/29)" <<<"$(tmx_screen)"; then ok "the netmask choice survived going back two screens"
+else not_ok "the netmask choice survived going back two screens"; TMX_LAST=$(tmx_screen); show; fi
+k '?'; expect "? opens the help" "The netmask decides"; k Escape
+k Down Down; expect "custom netmask" "Netmask: ["
+k Down # at the list's end, Down moves on to the field
+tmx_type "/4"; expect "inline validation says why" "would claim millions"
+expect "Next is disabled with the reason" "Next is unavailable"
+k BSpace BSpace; tmx_type "/29"; expect_gone "valid again" "would claim millions"
+k Enter; expect "NAT" "Step 4 of 9"; k Enter Enter
+expect "the review uses the typed /29" "ip addr add 192.168.0.200/29 dev usb0"
+k Escape; expect "back to DNS" "Step 5 of 9: DNS"
+s1=$(tmx_screen)
+tmx_resize 100 30; sleep 0.5
+if tmx_screen | head -1 | grep -q "Step 5 of 9: DNS" && tmx_screen | tail -1 | grep -q "q Quit"; then
+	ok "at 100x30 the screen is whole"; else not_ok "at 100x30 the screen is whole"; TMX_LAST=$(tmx_screen); show; fi
+tmx_resize 60 20; expect "too small a terminal says so" "enlarge to 80x24"
+tmx_resize 80 24; sleep 0.5
+check_eq "back at 80x24 the screen is the same" "$s1" "$(tmx_screen)"
+k q
+wiz_end "quit with nothing live does not ask" 0
+check_eq "walking around changed nothing" "$before" "$(desk_state)"
+
+# ---- 3. a failing step --------------------------------------------------
+wiz_start USBNET_WIZARD_FAULT=fail:3
+expect "wizard with a fault" "Welcome"
+for i in 1 2 3 4 5; do k Enter; sleep 0.2; done
+expect "at review" "Step 6 of 9: Review"
+k Enter; expect "the failure is shown" "Applying failed"; fixture apply-failed
+expect "the rollback is shown" "Undone:"
+check_eq "the failed apply left the desktop as before" "$before" "$(desk_state)"
+k Enter; expect "Next stays disabled after a failure" "go Back to retry"
+k q
+wiz_end "quit after a failure" 0
+
+# ---- 4. apply with automatic revert, not confirmed ----------------------
+wiz_start USBNET_WIZARD_CONFIRM_SECONDS=2
+expect "wizard for auto-revert" "Welcome"
+for i in 1 2 3 4 5; do k Enter; sleep 0.2; done
+expect "at review" "Step 6 of 9: Review"
+k Tab Right Enter
+expect "the countdown runs" "Automatic revert in"
+expect "not confirmed: reverted" "Not confirmed in time" 8
+check_eq "the automatic revert restored the desktop" "$before" "$(desk_state)"
+k q
+wiz_end "quit after auto-revert" 0
+
+# ---- 5. without root ----------------------------------------------------
+wiz_start -- setpriv --reuid=65534 --regid=65534 --clear-groups
+expect "wizard without root" "Not running as root"
+for i in 1 2 3 4 5; do k Enter; sleep 0.2; done
+expect "review without root" "Step 6 of 9: Review"
+k Enter; expect "apply explains that root is needed" "Changing the network needs root"
+k Enter; expect_gone "and stays on review" "Root is needed"
+check_eq "without root nothing changed" "$before" "$(desk_state)"
+k q
+wiz_end "quit without root" 0
+tmx_kill; tb_down
+
+# ---- 6. overlap ---------------------------------------------------------
+tb_up --overlap || { not_ok "testbed up --overlap"; t_finish; }
+trap cleanup EXIT
+wiz_start
+expect "overlap: welcome" "Welcome"
+k Enter; expect "detect" "Find the phone"
+k Enter; expect "the overlap screen names the conflicting route" "route 192.168.0.0/24 dev lan0"
+expect "and recommends the /32 fix" "Recommended: /32"; fixture overlap
+k Enter; expect "the netmask screen shows the recommended choice" "(•) 255.255.255.255"
+k Enter Enter Enter
+expect "review" "Review"
+k NPage; expect "review has the host route" "ip route add 192.168.0.202/32 dev usb0"
+k Enter; expect "apply" "The desktop side is ready"
+k Enter; expect "host key" "Trust this key"
+k Enter; expect "overlap: every phone check passes" "Every check passed" 20
+check "overlap: the phone reaches the outside" tb_phone ping -c2 -i0.2 -W2 "$TB_PING_IP"
+check "overlap: the LAN router is still reachable" tb_desk ping -c1 -W2 192.168.0.1
+k Enter; expect "done" "Step 10 of 10: Done"
+k Enter
+wiz_end "quit from Done leaves the changes" 0
+expect "a note says how to revert" "the changes stay in place"
+check "revert from the CLI afterwards" tb_desk "$UW_BIN" revert
+tmx_kill; tb_down
+
+# ---- 7. a phone with a password, no default route and a dead nameserver ----
+tb_up --phone-password sekrit --phone-no-route --phone-bad-resolv || { not_ok "testbed up (broken phone)"; t_finish; }
+trap cleanup EXIT
+wiz_start
+expect "broken phone: welcome" "Welcome"
+for i in 1 2 3 4 5; do k Enter; sleep 0.2; done
+expect "review" "Step 6 of 9: Review"
+k Enter; expect "apply" "The desktop side is ready"
+k Enter; expect "host key" "Trust this key"
+k Enter; expect "the password is asked in a modal box" "Typing is not shown"; fixture password
+tmx_type sekrit; k Enter
+expect "logged in with the password" "(password)" 10
+# A fix can reveal the next problem (with a route, the dead nameserver
+# shows): offer, confirm, check again until everything passes.
+for round in 1 2 3; do
+	expect "failed checks offer fixes (round $round)" "Fix... offers the phone-side fixes" 20
+	[ $round = 1 ] && fixture phone-failing
+	k Enter; expect "the fix is shown with its command (round $round)" "Apply this fix on the phone?"
+	if [ $round = 1 ]; then
+		fixture phone-fix
+		k Right Enter; expect "Show commands shows what runs on the phone" "Runs on the phone:"
+		fixture phone-fix-commands
+		k Escape; expect "back to the question" "Apply this fix on the phone?"
+	fi
+	while tmx_screen | grep -qF "Apply this fix on the phone?"; do k Enter; sleep 0.3; done
+	# The old results stay as the backdrop until the screen is rebuilt.
+	tmx_wait_gone "Fix... offers" 10
+	for i in $(seq 1 100); do
+		TMX_LAST=$(tmx_screen)
+		grep -qE "Every check passed|Fix\.\.\. offers" <<<"$TMX_LAST" && break
+		sleep 0.2
+	done
+	grep -qF "Every check passed" <<<"$TMX_LAST" && break
+done
+expect "after the fixes every check passes" "Every check passed" 20
+check "the fixed phone reaches the outside" tb_phone ping -c2 -i0.2 -W2 "$TB_PING_IP"
+check "the fixed phone resolves a name" tb_phone bash -c "getent ahostsv4 $TB_TEST_NAME | grep -q $TB_TEST_NAME_IP"
+k Enter; expect "done" "Done"
+k q; expect "asks" "Revert and quit"; k Left Enter
+wiz_end "broken phone: revert and quit" 0
+tmx_kill; tb_down
+
+# ---- 8. plug in the phone while the wizard waits -------------------------
+tb_up --no-phone || { not_ok "testbed up --no-phone"; t_finish; }
+trap cleanup EXIT
+wiz_start
+expect "no phone: welcome" "Welcome"
+k Enter; expect "no phone yet: asks to plug it in" "No phone found yet"; fixture detect-waiting
+k Enter; expect "Next is disabled until a phone appears" "plug in the phone"
+tb_plug
+expect "the link event brings the phone onto the screen" "name usb0 is what" 3
+k q
+wiz_end "quit while detecting" 0
+tmx_kill; tb_down
+t_finish
