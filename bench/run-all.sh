@@ -80,6 +80,7 @@ thou() { sed ':a;s/\B[0-9]\{3\}\>/,&/;ta' <<<"$1"; }
 		echo "| wizard: start to first screen; peak memory | not measured: in this build \`usbnet-wizard\` without a command exits at once (the wizard's screens have not landed yet); bench/wizard-start.sh measures them once they do | — | — |"
 	else
 		echo "| wizard: start to first screen; peak memory (median of $(v wizard_runs)) | $(v wizard_first_screen_ms) ms; peak RSS $(v wizard_peak_rss_kib) KiB | — | — |"
+		echo "| wizard: keypress to redraw, through tmux (median) | $(v wizard_key_redraw_ms) ms | — | — |"
 	fi
 	echo
 	echo "How each figure is made:"

@@ -23,7 +23,7 @@ command -v tmux >/dev/null || { echo "bench: tmux is needed" >&2; exit 1; }
 source tests/tmux.sh
 tb_up >/dev/null || { echo "bench: testbed did not come up" >&2; exit 1; }
 
-: >"$TB_DIR/start"; : >"$TB_DIR/rss"
+: >"$TB_DIR/start"; : >"$TB_DIR/rss"; : >"$TB_DIR/key"
 for i in $(seq 1 "$RUNS"); do
 	tmx_start 80 24 ":" || exit 1
 	tmx_wait '$ ' 5 >/dev/null
@@ -43,6 +43,21 @@ for i in $(seq 1 "$RUNS"); do
 	[ -n "$t1" ] || { echo "bench: no wizard screen within 10 s" >&2; tmx_screen >&2; exit 1; }
 	echo $(((t1 - t0) / 1000)) >>"$TB_DIR/start"
 	sleep 1 # let it settle: peak memory of the first screen, not of the start alone
+	# Keypress to redraw: Down moves the preset choice, Up moves it back; the
+	# time runs from the key to the screen showing the new selection (as seen
+	# through tmux, whose own latency is included: an upper bound).
+	for k in 1 2 3 4 5; do
+		for dir in Down Up; do
+			want='(•) postmarketOS'; [ $dir = Up ] && want='(•) Openmoko'
+			t0=$(date +%s%N)
+			tmx_keys $dir
+			t2=""
+			for j in $(seq 1 1000); do
+				if tmx_screen 2>/dev/null | grep -qF "$want"; then t2=$(date +%s%N); break; fi
+			done
+			[ -n "$t2" ] && echo $(((t2 - t0) / 1000)) >>"$TB_DIR/key"
+		done
+	done
 	tpid=$(cat "$TB_DIR/pid")
 	wpid=$(pgrep -P "$tpid" -n)
 	[ -n "$wpid" ] && kill -TERM "$wpid" 2>/dev/null
@@ -52,7 +67,10 @@ for i in $(seq 1 "$RUNS"); do
 done
 s=$(median_ms <"$TB_DIR/start")
 rss=$(sort -n "$TB_DIR/rss" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-printf 'wizard-start [%d runs]: first screen after %s ms (median); peak RSS %s KiB (median)\n' "$RUNS" "$s" "$rss"
+key=$(median_ms <"$TB_DIR/key")
+printf 'wizard-start [%d runs]: first screen after %s ms (median); peak RSS %s KiB (median); keypress to redraw %s ms (median of %d)\n' \
+	"$RUNS" "$s" "$rss" "$key" "$(wc -l <"$TB_DIR/key")"
+result wizard_key_redraw_ms "$key"
 result wizard_first_screen_ms "$s"
 result wizard_peak_rss_kib "$rss"
 result wizard_runs "$RUNS"
