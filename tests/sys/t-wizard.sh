@@ -80,7 +80,8 @@ k() { tmx_keys "$@"; sleep 0.15; }
 tb_up || { not_ok "testbed up"; exit 1; }
 trap cleanup EXIT
 before=$(desk_state)
-wiz_start
+mkdir -p "$T/root"
+wiz_start USBNET_WIZARD_PERSIST_ROOT=$T/root
 expect "welcome screen" "Step 1 of 9: Welcome"; fixture welcome
 k Enter; expect "detect screen lists usb0 with its reasons" "name usb0 is what"; fixture detect
 k Enter; expect "netmask screen" "Step 3 of 9: Netmask"; fixture netmask
@@ -95,6 +96,11 @@ check "the phone reaches the outside" tb_phone ping -c2 -i0.2 -W2 "$TB_PING_IP"
 check "the phone resolves a name" tb_phone bash -c "getent ahostsv4 $TB_TEST_NAME | grep -q $TB_TEST_NAME_IP"
 check "the host key was remembered" grep -q . "$SSHD/known_hosts"
 k Enter; expect "done screen" "Step 9 of 9: Done"; fixture done
+k Right Right Enter; expect "make permanent shows the files first" "Files to install"
+k Escape; expect "then asks before installing" "Install these"
+k y; expect "installed under the test root" "Installed. Undo with"; k Enter
+check "the permanent setup has its manifest" test -s "$T/root/var/lib/usbnet-wizard/persist.manifest"
+check "persist --uninstall removes it" "$UW_BIN" persist --uninstall --root "$T/root" --yes
 k F1; expect "help on the done screen" "Make permanent: shows"; k Escape
 k q; expect "q with live changes asks" "Leave them in place"; fixture quit-live
 k Escape; expect_gone "the question can be cancelled" "Leave them in place"
@@ -125,6 +131,17 @@ expect "Next is disabled with the reason" "Next is unavailable"
 k BSpace BSpace; tmx_type "/29"; expect_gone "valid again" "would claim millions"
 k Enter; expect "NAT" "Step 4 of 9"; k Enter Enter
 expect "the review uses the typed /29" "ip addr add 192.168.0.200/29 dev usb0"
+k Tab Right Right Enter; expect "save as script asks for a file name" "Write the plan's shell commands"
+k C-u; tmx_type "$T/plan.sh"; k Enter; expect "the script is saved" "Saved to" 5
+k Enter
+check "the script is 0644" test "$(stat -c %a "$T/plan.sh")" = 644
+check "the script has the plan's commands" grep -q "ip addr add 192.168.0.200/29 dev usb0" "$T/plan.sh"
+check "the script has the undo commands" grep -q "ip addr del 192.168.0.200/29 dev usb0" "$T/plan.sh"
+echo precious >"$T/plan.sh"
+k Tab Right Right Enter; expect "save again" "Write the plan's shell commands"
+k C-u; tmx_type "$T/plan.sh"; k Enter; expect "an existing file is not overwritten without asking" "Replace it?"
+k Enter; sleep 0.3
+check_eq "the answer No (the default) keeps the file" precious "$(cat "$T/plan.sh")"
 k Escape; expect "back to DNS" "Step 5 of 9: DNS"
 s1=$(tmx_screen)
 tmx_resize 100 30; sleep 0.5
