@@ -7,6 +7,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/apply.h"
+#include "core/doctor.h"
 #include "core/persist.h"
 #include "core/report.h"
 #include "core/util.h"
@@ -19,9 +21,10 @@
 #define BTN_REVERT (UW_TUI_BUTTON_CUSTOM + 1)
 #define BTN_PERSIST (UW_TUI_BUTTON_CUSTOM + 2)
 #define BTN_REPORT (UW_TUI_BUTTON_CUSTOM + 3)
+#define BTN_DOCTOR (UW_TUI_BUTTON_CUSTOM + 4)
 
-/* Keep in step with screens/main.c's UW_VERSION. */
-#define WIZARD_VERSION "0.1.0"
+#include "screens/version.h"
+#define WIZARD_VERSION UW_VERSION
 
 static void enter(struct uw_wizard *w)
 {
@@ -30,9 +33,10 @@ static void enter(struct uw_wizard *w)
 	char text[1200];
 
 	snprintf(text, sizeof(text), "%s\n\n%s\n\n"
-		 "Revert undoes every change usbnet-wizard made. Make permanent writes the "
+		 "Revert undoes every change usbnet-wizard made. Permanent writes the "
 		 "configuration files that set this up again each time the phone is plugged in. "
-		 "Save report writes a support report (secrets left out) to paste into a ticket.%s",
+		 "Doctor looks for everything that stops a phone getting online and offers fixes. "
+		 "Report writes a support report (secrets left out) to paste into a ticket.%s",
 		 live ? "The desktop side is set up: the changes are live now." :
 			"No usbnet-wizard changes are in place on this computer.",
 		 w->checks_summary[0] ? w->checks_summary : "The phone was not checked.",
@@ -45,8 +49,9 @@ static void enter(struct uw_wizard *w)
 	uw_widget_buttons_add(b, "Back", UW_TUI_BACK);
 	uw_widget_buttons_add(b, "Quit", UW_TUI_NEXT);
 	uw_widget_buttons_add(b, "Revert", BTN_REVERT);
-	uw_widget_buttons_add(b, "Make permanent", BTN_PERSIST);
-	uw_widget_buttons_add(b, "Save report", BTN_REPORT);
+	uw_widget_buttons_add(b, "Permanent", BTN_PERSIST);
+	uw_widget_buttons_add(b, "Doctor", BTN_DOCTOR);
+	uw_widget_buttons_add(b, "Report", BTN_REPORT);
 	uw_widget_buttons_focus(b, UW_TUI_NEXT);
 	if (!live)
 		uw_widget_buttons_set_enabled(b, BTN_REVERT, false, "nothing is in place to revert.");
@@ -135,6 +140,78 @@ static void report(struct uw_wizard *w)
 	free(text);
 }
 
+/*
+ * Doctor: every finding, worst first, in a scrollable box; then each fixable
+ * warning or error offered with one confirmation. Fixes are plans applied
+ * through the journal, so Revert (and 'usbnet-wizard revert') undoes them.
+ */
+static void doctor(struct uw_wizard *w)
+{
+	struct uw_doctor *d = uw_malloc0(sizeof(*d));
+	struct uw_plan *plan = uw_malloc0(sizeof(*plan));
+	struct uw_doctor_opts o = { .iface = w->draft.iface[0] ? w->draft.iface : NULL };
+	struct uw_error err;
+	char *text = NULL;
+	size_t len = 0;
+	unsigned problems = 0;
+	FILE *m;
+
+	uw_error_clear(&err);
+	if (uw_doctor_run(&o, d, &err) < 0) {
+		uw_tui_message(w->loop, "Doctor", err.msg);
+		goto out;
+	}
+	m = open_memstream(&text, &len);
+	for (int sev = UW_DOC_ERROR; sev >= UW_DOC_OK; sev--) {
+		for (size_t i = 0; i < d->n; i++) {
+			const struct uw_finding *f = &d->findings[i];
+			if ((int)f->severity != sev)
+				continue;
+			problems += sev >= UW_DOC_WARN;
+			fprintf(m, "[%s] %s\n", uw_doctor_severity_name(f->severity), f->title);
+			if (sev >= UW_DOC_WARN) {
+				fprintf(m, "  seen: %s\n  why: %s\n", f->evidence, f->explanation);
+				if (f->fix[0])
+					fprintf(m, "  what to do: %s\n", f->fix);
+				fputc('\n', m);
+			}
+		}
+	}
+	fprintf(m, "\n%u problem%s found.\n", problems, problems == 1 ? "" : "s");
+	fclose(m);
+	uw_tui_textbox(w->loop, "Doctor", text);
+	for (size_t i = 0; i < d->n; i++) {
+		const struct uw_finding *f = &d->findings[i];
+		bool revert_first = false;
+		char *q;
+
+		if (!f->fixable || f->severity < UW_DOC_WARN)
+			continue;
+		q = uw_strdup_printf("%s\n\n%s\n\nApply this fix? Revert undoes it.", f->title, f->fix);
+		if (!uw_tui_confirm(w->loop, "Doctor: fix", q, false)) {
+			free(q);
+			continue;
+		}
+		free(q);
+		if (geteuid() != 0) {
+			uw_tui_message(w->loop, "Root is needed", "Fixes change the network: run 'sudo "
+				       "usbnet-wizard'. Nothing was changed.");
+			break;
+		}
+		if (uw_doctor_fix_plan(d, f->id, plan, &revert_first, &err) < 0 ||
+		    (revert_first && uw_revert(NULL, NULL, NULL, &err) < 0) ||
+		    uw_apply(plan, NULL, NULL, NULL, &err) < 0) {
+			uw_tui_message(w->loop, "The fix did not work", err.msg);
+			break;
+		}
+		uw_tui_message(w->loop, "Fixed", "Done. Run Doctor again to see the result; Revert undoes it.");
+	}
+out:
+	free(text);
+	free(plan);
+	free(d);
+}
+
 static int leave(struct uw_wizard *w, int result)
 {
 	switch (result) {
@@ -148,6 +225,9 @@ static int leave(struct uw_wizard *w, int result)
 		return UW_WIZ_STAY;
 	case BTN_REPORT:
 		report(w);
+		return UW_WIZ_STAY;
+	case BTN_DOCTOR:
+		doctor(w);
 		return UW_WIZ_STAY;
 	case UW_TUI_NEXT:
 		w->quit = true;
@@ -165,9 +245,12 @@ const struct uw_screen uw_scr_done = {
 		"is unplugged (the address goes with the interface).\n\n"
 		"Revert: undo exactly what usbnet-wizard did, restoring earlier values such as "
 		"ip_forward.\n\n"
-		"Make permanent: shows the configuration files for the network system this "
+		"Permanent: shows the configuration files for the network system this "
 		"computer runs (NetworkManager, systemd-networkd, ifupdown, ...), then installs "
 		"them if you confirm; 'usbnet-wizard persist --uninstall' removes them.\n\n"
-		"Save report: everything support needs, with passwords and keys left out.",
+		"Doctor: every check of the Openmoko wiki's troubleshooting sections and more "
+		"(firewall, forwarding, NAT, kernel options, DNS, NetworkManager, overlap), each "
+		"explained, with fixes you confirm one by one (Revert undoes them).\n\n"
+		"Report: everything support needs, with passwords and keys left out.",
 	.enter = enter, .leave = leave,
 };

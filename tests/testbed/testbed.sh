@@ -216,6 +216,8 @@ tb_up() {
 	trap 'tb_down' EXIT
 	trap 'tb_down; trap - INT; kill -INT $$' INT
 	trap 'tb_down; trap - TERM; kill -TERM $$' TERM
+	# The terminal closing (a demo's window, an ssh session dropping).
+	trap 'tb_down; trap - HUP; kill -HUP $$' HUP
 
 	ip netns add "$TB_DESK" && ip netns add "$TB_PHONE" && ip netns add "$TB_UP" || {
 		_tb_log "cannot create network namespaces (are you root?)"; return 1; }
@@ -301,7 +303,7 @@ NFT
 }
 
 tb_down() {
-	trap - EXIT INT TERM
+	trap - EXIT INT TERM HUP
 	[ -n "${TB_ID:-}" ] || return 0
 	local ns
 	for ns in "$TB_DESK" "$TB_PHONE" "$TB_UP"; do
