@@ -28,6 +28,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,14 +37,42 @@
 
 /* Run @cmd (one atomic transaction) in a fresh context: the context's
  * netlink socket is bound to the namespace it is created in. */
+/*
+ * Does this process hold CAP_NET_ADMIN (bit 12 of CapEff)? Without it
+ * libnftables writes "Operation not permitted (you must be root)" straight
+ * to stderr — over the wizard's screen — before any error buffer sees it,
+ * so we do not call it at all.
+ */
+static bool have_net_admin(void)
+{
+	FILE *f = fopen("/proc/self/status", "re");
+	char line[256];
+	unsigned long long eff = 0;
+	bool found = false;
+
+	if (!f)
+		return geteuid() == 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %llx", &eff) == 1) {
+			found = true;
+			break;
+		}
+	fclose(f);
+	return found ? (eff >> 12) & 1 : geteuid() == 0;
+}
+
 static int nft_run(const char *cmd, unsigned flags, char **out, struct uw_error *err)
 {
-	struct nft_ctx *ctx = nft_ctx_new(NFT_CTX_DEFAULT);
+	struct nft_ctx *ctx;
 	const char *ebuf, *obuf;
 	int rc, ret = 0;
 
 	if (out)
 		*out = NULL;
+	if (!have_net_admin())
+		return uw_error_set(err, -EPERM, "Reading or changing nftables needs root (CAP_NET_ADMIN): "
+				    "run with sudo.");
+	ctx = nft_ctx_new(NFT_CTX_DEFAULT);
 	if (!ctx)
 		return uw_error_set(err, -ENOMEM, "Could not start libnftables.");
 	nft_ctx_output_set_flags(ctx, flags);
