@@ -94,6 +94,7 @@ layering:
 	@bash scripts/layering.sh
 
 check: deps
+	@bash scripts/tools.sh
 	@$(MAKE) --no-print-directory layering
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory SAN=1 all
