@@ -101,9 +101,10 @@ int uw_choices_set_netmask(struct uw_choices *c, const char *s, struct uw_error 
 
 	if (uw_ip4_parse_mask(s, &plen, err) < 0)
 		return -EINVAL;
-	if (plen < 8)
-		return uw_error_set(err, -EINVAL, "The netmask /%u would claim millions of addresses for one "
-				    "USB cable: use /24, /29 or /32.", plen);
+	if (plen < 16)
+		return uw_error_set(err, -EINVAL, "The netmask /%u would claim %s addresses for one USB cable "
+				    "(and masquerade them all): use /24, /29 or /32.", plen,
+				    plen < 8 ? "billions of" : "millions of");
 	c->plen = plen;
 	c->plen_set = true;
 	return 0;
@@ -142,12 +143,32 @@ int uw_choices_add_dns_server(struct uw_choices *c, const char *s, struct uw_err
 		return -EINVAL;
 	if (uw_ip4_is_loopback(a))
 		return uw_error_set(err, -EINVAL, "The DNS server %s is a loopback address: on the phone it would "
-				    "mean the phone itself. Give the address of a real server.", s);
+				    "mean the phone itself. Give the address of a real server, such as "
+				    "your router's.", s);
+	{
+		uint32_t h = ntohl(a.s_addr);
+		if (h == 0 || (h >> 28) >= 0xe)
+			return uw_error_set(err, -EINVAL, "%s cannot be a DNS server (it is %s): give the "
+					    "address of a real server, such as your router's.", s,
+					    h == 0 ? "the \"any\" address" : "a multicast or broadcast address");
+	}
+	for (unsigned i = 0; i < c->n_dns_servers; i++)
+		if (c->dns_servers[i].s_addr == a.s_addr)
+			return uw_error_set(err, -EINVAL, "The DNS server %s is given twice.", s);
 	c->dns_servers[c->n_dns_servers++] = a;
 	return 0;
 }
 
 int uw_choices_set_fw(struct uw_choices *c, const char *s, struct uw_error *err)
 {
-	return uw_fw_backend_parse(s, &c->fw, err);
+	enum uw_fw_backend be;
+
+	if (uw_fw_backend_parse(s, &be, err) < 0)
+		return -EINVAL;
+	if (be == UW_FW_NONE)
+		return uw_error_set(err, -EINVAL, "--fw none cannot share a connection: masquerade and the DNS "
+				    "proxy are firewall rules. To change no firewall rule at all, use "
+				    "--no-nat --dns none (or --dns static) and leave --fw out.");
+	c->fw = be;
+	return 0;
 }

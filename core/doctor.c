@@ -145,7 +145,7 @@ struct kopt {
 
 static const struct kopt kopts[] = {
 	{ "kernel-nf-conntrack", "NF_CONNTRACK", NULL, "nf_conntrack", NULL,
-	  "connection tracking, which NAT is built on", UW_DOC_ERROR },
+	  "connection tracking (NAT is built on it)", UW_DOC_ERROR },
 	{ "kernel-nf-nat", "NF_NAT", NULL, "nf_nat", NULL, "NAT (masquerading)", UW_DOC_ERROR },
 	{ "kernel-firewall", "NF_TABLES", "IP_NF_IPTABLES", "nf_tables", "ip_tables",
 	  "a packet filter to hold the masquerade rule (nftables or iptables)", UW_DOC_ERROR },
@@ -240,7 +240,7 @@ static void check_kernel(struct uw_doctor *d, const struct uw_doctor_opts *o)
 			f = add(d, k->id, k->missing, "Kernel: %s is missing", k->what);
 			SETF(f, evidence, "%s: CONFIG_%s is not set%s%s%s", path, k->sym, k->alt ? " (nor CONFIG_" : "",
 			     k->alt ? k->alt : "", k->alt ? ")" : "");
-			SETF(f, explanation, "This kernel was built without %s. The seed's \"Linux Kernel Support\": "
+			SETF(f, explanation, "This kernel was built without %s. The Openmoko wiki's \"Linux Kernel Support\" says: "
 			     "enable CONFIG_%s (as a module is fine) and rebuild, or install your "
 			     "distribution's standard kernel.", k->what, k->sym);
 			SETF(f, fix, "Rebuild the kernel with CONFIG_%s=m (no automatic fix).", k->sym);

@@ -235,7 +235,7 @@ static int connect_error(ssh_session s, const char *host, unsigned port, unsigne
 	if (strstr(m, "imeout") || strstr(m, "timed out"))
 		return uw_error_set(err, -ETIMEDOUT, "The phone at %s did not answer on port %u "
 				    "within %u s. Check the cable, that the phone's USB networking "
-				    "is on, and the address (try the IPv6 rescue: --rescue).", host,
+				    "is on, and the address ('usbnet-wizard check' also looks for the phone by its IPv6 link-local address).", host,
 				    port, timeout_s);
 	if (strstr(m, "unreachable") || strstr(m, "No route"))
 		return uw_error_set(err, -EHOSTUNREACH, "No route to the phone at %s (%s). The "

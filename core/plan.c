@@ -93,12 +93,31 @@ int uw_plan_build(const struct uw_choices *choices, const struct uw_facts *facts
 				    "the interface with --iface.");
 	if (uw_ifname_check(c->iface, err) < 0)
 		return -EINVAL;
+	if (!strcmp(c->iface, "lo"))
+		return uw_error_set(err, -EINVAL, "lo is this computer's loopback interface, not a phone: name "
+				    "the phone's interface with --iface (see 'usbnet-wizard detect').");
+	if (facts->default_iface[0] && !strcmp(c->iface, facts->default_iface))
+		return uw_error_set(err, -EINVAL, "%s carries this computer's own connection (the default "
+				    "route goes out of it), so it cannot be the phone's interface: name the "
+				    "phone's with --iface (see 'usbnet-wizard detect').", c->iface);
+	for (unsigned i = 0; i < c->n_dns_servers; i++)
+		if (c->dns_servers[i].s_addr == c->phone_ip.s_addr)
+			return uw_error_set(err, -EINVAL, "The DNS server cannot be the phone's own address "
+					    "%s: give your router's, or use --dns proxy.",
+					    uw_ip4_str(c->phone_ip, hs));
 	uw_ip4_str(c->host_ip, hs);
 	uw_ip4_str(c->phone_ip, ps);
 
 	/* Overlap with the choices as given (the user's netmask or the preset's). */
 	uw_overlap_find(facts, c->iface, c->host_ip, c->phone_ip, c->plen, &plan->overlap);
-	if (plan->overlap.n) {
+	if (plan->overlap.n && c->plen_set &&
+	    ((c->plen == 32 && plan->overlap.fix == UW_OVERLAP_FIX_32) ||
+	     (c->plen == 29 && plan->overlap.fix_29_ok))) {
+		/* The netmask chosen is already the fix: say so, do not warn. */
+		note(plan, "Overlap handled: the USB link shares addresses with %s, and the /%u netmask "
+		     "keeps it apart (the more specific route wins).", plan->overlap.conflicts[0].text,
+		     c->plen);
+	} else if (plan->overlap.n) {
 		if (!c->plen_set && plan->overlap.fix == UW_OVERLAP_FIX_32) {
 			c->plen = 32;
 			plan->netmask_from_overlap = true;

@@ -243,9 +243,9 @@ __attribute__((constructor)) static void build_help(void)
 	snprintf(apply_help, sizeof(apply_help),
 		 "%s%s  --dry-run           show the plan, change nothing\n"
 		 "  --json              machine-readable result\n\n"
-		 "Exit status: 0 done, 1 a step failed (and was rolled back), 2 bad option\n"
-		 "or value (nothing changed), 3 not root, 4 no phone interface, 5 another\n"
-		 "usbnet-wizard is busy.\n", apply_usage, uw_cli_plan_usage);
+		 "Exit status: 0 done, 1 a step failed (and was rolled back) or a different\n"
+		 "setup is still live (revert it first), 2 bad option or value (nothing\n"
+		 "changed), 3 not root, 4 no phone interface, 5 another usbnet-wizard is busy.\n", apply_usage, uw_cli_plan_usage);
 }
 
 const struct uw_command uw_cmd_plan = {

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/ip4.h"
 #include "core/phone.h"
 #include "core/phonecheck.h"
 #include "core/util.h"
@@ -388,6 +389,22 @@ static int run(int argc, char **argv)
 	if (optind < argc) {
 		uw_cli_error("check", "unexpected argument '%s' (see --help).", argv[optind]);
 		return UW_EXIT_USAGE;
+	}
+	{
+		/* An IPv4 address is checked here; an IPv6 one (fe80::...%usb0) goes to libssh as is. */
+		struct in_addr a;
+		struct uw_error ve;
+		const char *const *which[] = { &o.phone_ip, &o.desktop_ip, &o.ping_ip };
+		static const char *const what[] = { "phone address (--phone-ip)",
+						    "desktop address (--desktop-ip)", "outside address (--ping-ip)" };
+		for (size_t i = 0; i < sizeof(which) / sizeof(which[0]); i++) {
+			if (strchr(*which[i], ':') && i == 0)
+				continue;
+			if (uw_ip4_parse(*which[i], &a, what[i], &ve) < 0) {
+				uw_cli_error("check", "%s", ve.msg);
+				return UW_EXIT_USAGE;
+			}
+		}
 	}
 	prm.desktop_ip = o.desktop_ip;
 	prm.outside_ip = o.ping_ip;

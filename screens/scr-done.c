@@ -232,8 +232,11 @@ static int leave(struct uw_wizard *w, int result)
 	case UW_TUI_NEXT:
 		w->quit = true;
 		if (uw_wizard_changes_live())
-			w->exit_note = "usbnet-wizard: the changes stay in place; 'sudo usbnet-wizard "
-				       "revert' undoes them.";
+			w->exit_note = getenv("USBNET_WIZARD_DEMO") ?
+				"usbnet-wizard: this was the demo: the simulated phone and every change "
+				"go away with it now." :
+				"usbnet-wizard: the changes stay in place; 'sudo usbnet-wizard "
+				"revert' undoes them.";
 		return result;
 	}
 	return result;

@@ -68,7 +68,7 @@ static void enter(struct uw_wizard *w)
 	s.radio = uw_widget_radio_new();
 	if (s.ov.fix == UW_OVERLAP_FIX_32 || s.ov.fix == UW_OVERLAP_FIX_SUBNET)
 		add(32, "Recommended: /32 address plus a route to the phone",
-		    "Only the phone's one address is taken from the LAN (the seed's recipe).");
+		    "Only the phone's one address is taken from the LAN (the Openmoko wiki's recipe for a 192.168.0.x LAN).");
 	if (s.ov.fix == UW_OVERLAP_FIX_29)
 		add(29, "Recommended: /29 netmask (255.255.255.248)",
 		    "Only .200 to .207 belong to the USB link; the rest of the LAN stays reachable.");

@@ -119,6 +119,10 @@ static void enter(struct uw_wizard *w)
 	if (!w->plan_ok) {
 		uw_widget_buttons_set_enabled(b, BTN_AUTO, false, "the plan cannot be made.");
 		uw_widget_buttons_set_enabled(b, BTN_SAVE, false, "the plan cannot be made.");
+	} else if (uw_wizard_changes_live()) {
+		/* Its automatic revert would undo the earlier, confirmed setup as well. */
+		uw_widget_buttons_set_enabled(b, BTN_AUTO, false, "changes are already live; an automatic "
+					      "revert would undo those too.");
 	}
 	uw_tui_frame_set_hints(w->frame, "Enter Apply  PgUp/PgDn Scroll  Tab Move  Esc Back  F1 Help  q Quit");
 	uw_tui_frame_focus(w->frame, 1);

@@ -121,6 +121,12 @@ static void test_overlap_defaults_to_32(void **state)
 	assert_int_equal(uw_plan_build(&c, f, p, NULL), 0);
 	assert_int_equal(p->choices.plen, 29);
 	assert_false(p->netmask_from_overlap);
+	assert_non_null(strstr(p->notes[0], "Overlap handled"));
+	/* a netmask that does not fix it is kept, with a warning */
+	choices(&c);
+	assert_int_equal(uw_choices_set_netmask(&c, "/24", NULL), 0);
+	assert_int_equal(uw_plan_build(&c, f, p, NULL), 0);
+	assert_int_equal(p->choices.plen, 24);
 	assert_non_null(strstr(p->notes[0], "Warning"));
 	free(p);
 	free(f);
@@ -189,6 +195,29 @@ static void test_dns_modes(void **state)
 	assert_int_equal(uw_choices_set_dns_mode(&c, "none", NULL), 0);
 	assert_int_equal(uw_plan_build(&c, f, p, NULL), 0);
 	assert_int_equal(p->n, 2);
+	free(p);
+	free(f);
+}
+
+static void test_not_a_phone_interface(void **state)
+{
+	struct uw_facts *f = desk(false);
+	struct uw_plan *p = calloc(1, sizeof(*p));
+	struct uw_choices c;
+	struct uw_error e;
+
+	choices(&c);
+	strcpy(c.iface, "lo");
+	assert_int_equal(uw_plan_build(&c, f, p, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "loopback"));
+	strcpy(c.iface, "lan0");
+	assert_int_equal(uw_plan_build(&c, f, p, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "default route"));
+	choices(&c);
+	assert_int_equal(uw_choices_set_dns_mode(&c, "static", NULL), 0);
+	assert_int_equal(uw_choices_add_dns_server(&c, "192.168.0.202", NULL), 0);
+	assert_int_equal(uw_plan_build(&c, f, p, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "phone's own address"));
 	free(p);
 	free(f);
 }
@@ -262,6 +291,15 @@ static void test_presets(void **state)
 	assert_int_equal(uw_choices_set_preset(&c, "windows", NULL), -EINVAL);
 	assert_string_equal(c.preset->id, "postmarketos");
 	assert_int_equal(uw_choices_set_netmask(&c, "/4", NULL), -EINVAL);
+	assert_int_equal(uw_choices_set_netmask(&c, "/8", NULL), -EINVAL);
+	assert_int_equal(uw_choices_set_netmask(&c, "/16", NULL), 0);
+	assert_int_equal(uw_choices_set_fw(&c, "none", NULL), -EINVAL);
+	assert_int_equal(uw_choices_set_dns_mode(&c, "static", NULL), 0);
+	assert_int_equal(uw_choices_add_dns_server(&c, "0.0.0.0", NULL), -EINVAL);
+	assert_int_equal(uw_choices_add_dns_server(&c, "255.255.255.255", NULL), -EINVAL);
+	assert_int_equal(uw_choices_add_dns_server(&c, "224.0.0.1", NULL), -EINVAL);
+	assert_int_equal(uw_choices_add_dns_server(&c, "203.0.113.53", NULL), 0);
+	assert_int_equal(uw_choices_add_dns_server(&c, "203.0.113.53", NULL), -EINVAL);
 }
 
 int main(void)
@@ -272,6 +310,7 @@ int main(void)
 		cmocka_unit_test(test_overlap_taken_address),
 		cmocka_unit_test(test_forward_drop_docker),
 		cmocka_unit_test(test_dns_modes),
+		cmocka_unit_test(test_not_a_phone_interface),
 		cmocka_unit_test(test_no_default_route),
 		cmocka_unit_test(test_journal_lines),
 		cmocka_unit_test(test_presets),

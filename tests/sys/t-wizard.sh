@@ -16,7 +16,7 @@ source "$UW_ROOT/tests/tmux.sh"
 FIX=$UW_ROOT/tests/fixtures/wizard
 T=$(mktemp -d /tmp/uw-wizard.XXXXXX)
 chmod 755 "$T"
-cleanup() { tmx_kill; tb_down; rm -rf "$T" /tmp/uw-wizard-ssh-*."$$" 2>/dev/null; }
+cleanup() { tmx_kill; tb_down; rm -rf "$T" ${SSHDS:-} 2>/dev/null; }
 trap cleanup EXIT
 mkdir -p "$FIX"
 
@@ -55,7 +55,7 @@ wiz_start() {
 	local envs=() pre=""
 	while [ $# -gt 0 ] && [ "$1" != "--" ]; do envs+=("$1"); shift; done
 	[ "${1:-}" = "--" ] && { shift; pre="$*"; }
-	SSHD=$(mktemp -d /tmp/uw-wizard-ssh-XXXXXX)
+	SSHD=$(mktemp -d /tmp/uw-wizard-ssh-XXXXXX); SSHDS="${SSHDS:-} $SSHD"
 	chmod 755 "$SSHD"
 	rm -f "$T"/rc "$T"/stty.*
 	install -m 666 /dev/null "$T/stderr.log"   # writable when the wizard runs without root

@@ -26,7 +26,11 @@ if [ -t 0 ] && [ -t 1 ]; then
 	[ -z "${DEMO_NO_PAUSE:-}" ] && read -r -p "Press Enter to start the wizard... " _
 	# (the testbed exported USBNET_WIZARD_RUNDIR, _OUTSIDE_IP and _TEST_NAME:
 	# journal in its temp dir, phone checks aimed at the simulated internet)
-	tb_desk env USBNET_WIZARD_SSH_DIR="$TB_DIR/ssh" ./usbnet-wizard
+	# Files the wizard would write outside the namespaces go into the testbed's
+	# temp dir too: the ssh directory, and Permanent's configuration files.
+	mkdir -p "$TB_DIR/persist-root"
+	tb_desk env USBNET_WIZARD_SSH_DIR="$TB_DIR/ssh" USBNET_WIZARD_PERSIST_ROOT="$TB_DIR/persist-root" \
+		USBNET_WIZARD_DEMO=1 ./usbnet-wizard
 	rc=$?
 else
 	# No terminal (a script or CI): show what the wizard would do instead.
