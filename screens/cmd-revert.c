@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/apply.h"
@@ -128,9 +129,14 @@ static int run_status(int argc, char **argv)
 	} else if (j->n_live == 0) {
 		printf("No changes by usbnet-wizard are in place.\n");
 	} else {
-		char d[512];
-		printf("%zu change%s by usbnet-wizard in place (pid %ld); 'usbnet-wizard revert' undoes them:\n",
-		       j->n_live, j->n_live == 1 ? "" : "s", j->pid);
+		char d[512], when[64] = "";
+		time_t t = (time_t)j->started;
+		struct tm tm;
+
+		if (t > 0 && localtime_r(&t, &tm))
+			strftime(when, sizeof(when), " since %Y-%m-%d %H:%M", &tm);
+		printf("%zu change%s by usbnet-wizard in place%s; 'usbnet-wizard revert' undoes them:\n",
+		       j->n_live, j->n_live == 1 ? "" : "s", when);
 		for (size_t i = 0; i < j->n_live; i++) {
 			struct uw_error pe;
 			int p = uw_action_probe(&j->live[i], &pe);

@@ -132,9 +132,9 @@ else not_ok "the netmask choice survived going back two screens"; TMX_LAST=$(tmx
 k '?'; expect "? opens the help" "The netmask decides"; k Escape
 k Down Down; expect "custom netmask" "Netmask: ["
 k Down # at the list's end, Down moves on to the field
-tmx_type "/4"; expect "inline validation says why" "would claim millions"
+tmx_type "/4"; expect "inline validation says why" "would claim billions"
 expect "Next is disabled with the reason" "Next is unavailable"
-k BSpace BSpace; tmx_type "/29"; expect_gone "valid again" "would claim millions"
+k BSpace BSpace; tmx_type "/29"; expect_gone "valid again" "would claim billions"
 k Enter; expect "NAT" "Step 4 of 9"; k Enter Enter
 expect "the review uses the typed /29" "ip addr add 192.168.0.200/29 dev usb0"
 k Tab Right Right Enter; expect "save as script asks for a file name" "Write the plan's shell commands"
