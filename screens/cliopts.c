@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/detect.h"
+#include "core/nl.h"
 #include "core/util.h"
 #include "screens/cli.h"
 
@@ -128,6 +129,16 @@ int uw_cli_plan_from_args(int argc, char **argv, struct uw_plan *plan, struct uw
 	if (r < 0)
 		return UW_EXIT_FAIL;
 
+	/*
+	 * plan and apply (which pass no extra options) need the interface to
+	 * exist now; persist and profile may describe a phone not plugged in.
+	 * Said first, before an overlap with some other interface confuses it.
+	 */
+	if (c.iface[0] && !extra && uw_nl_link_index(c.iface, NULL) < 0) {
+		uw_error_set(err, -ENODEV, "The interface %s does not exist (is the phone plugged in and "
+			     "booted?). 'usbnet-wizard detect' lists the candidates.", c.iface);
+		return UW_EXIT_NOTFOUND;
+	}
 	if (!c.iface[0]) {
 		struct uw_candidate *cands = NULL;
 		size_t n = 0;
