@@ -9,6 +9,7 @@
  * timers and posts keep running meanwhile.
  */
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "tui/loop.h"
@@ -21,3 +22,12 @@
  */
 int uw_tui_input(struct uw_tui_loop *loop, const char *title, const char *prompt,
 		 const char *initial, char *out, size_t n);
+
+/*
+ * The box behind uw_tui_input and uw_tui_password (tui/password.h): with
+ * @secret nothing typed is shown, @initial is ignored, editing is at the end
+ * only, and the typed text is wiped from memory before returning. Same
+ * results as uw_tui_input.
+ */
+int uw_tui_input_run(struct uw_tui_loop *loop, const char *title, const char *prompt,
+		     const char *initial, bool secret, char *out, size_t n);
