@@ -612,6 +612,8 @@ int uw_doctor_fix_plan(const struct uw_doctor *d, const char *id, struct uw_plan
 	if (!f)
 		return uw_error_set(err, -ENOENT, "There is no finding \"%.40s\" (run 'usbnet-wizard doctor' "
 				    "to list them).", id);
+	if (f->severity <= UW_DOC_INFO)
+		return uw_error_set(err, -EALREADY, "Nothing to fix: \"%s\" is fine now (%s).", f->id, f->title);
 	if (!f->fixable)
 		return uw_error_set(err, -EINVAL, "The finding \"%s\" has no automatic fix%s%s", f->id,
 				    f->fix[0] ? ". By hand: " : ".", f->fix);

@@ -570,8 +570,10 @@ int uw_fw_nft_inventory(struct uw_fw_inventory *inv, struct uw_error *err)
 	inv->nft_available = true;
 	walk(out, &w);
 	if (inv->nft_has_ours)
-		uw_fw_inventory_note(inv, "Our nftables table \"%s %s\" exists (from an earlier "
-				     "run).", OUR_FAMILY, UW_FW_NFT_TABLE);
+		uw_fw_inventory_note(inv, "usbnet-wizard's own nftables table \"%s %s\" exists: its "
+				     "rules are in place ('usbnet-wizard status' says whether they are "
+				     "journaled, 'usbnet-wizard revert --leftovers' removes them).",
+				     OUR_FAMILY, UW_FW_NFT_TABLE);
 	return 0;
 }
 

@@ -341,8 +341,14 @@ static void sec_journal(struct uw_report *r)
 	else if (!j->exists)
 		sb_printf(&b, "no journal in %s: nothing applied by usbnet-wizard is live\n", uw_rundir());
 	else {
-		sb_printf(&b, "journal in %s: %zu live step(s), pid %ld, started %lld%s\n", uw_rundir(), j->n_live,
-			  j->pid, j->started, j->other_netns ? " (another network namespace)" : "");
+		char when[40] = "?";
+		time_t t = (time_t)j->started;
+		struct tm tm;
+
+		if (t > 0 && gmtime_r(&t, &tm))
+			strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
+		sb_printf(&b, "journal in %s: %zu live step(s), written by pid %ld, started %s%s\n", uw_rundir(),
+			  j->n_live, j->pid, when, j->other_netns ? " (another network namespace)" : "");
 		for (size_t i = 0; i < j->n_live; i++) {
 			uw_action_describe(&j->live[i], d, sizeof(d));
 			sb_printf(&b, "  %s%s\n", d, j->complete[i] ? "" : " (begun, not finished)");

@@ -131,6 +131,12 @@ static int do_fix(struct uw_doctor *d, const char *id, bool yes, const struct uw
 	if (!plan)
 		return UW_EXIT_FAIL;
 	r = uw_doctor_fix_plan(d, id, plan, &revert_first, &err);
+	if (r == -EALREADY) {
+		/* already fine: nothing to do is success */
+		printf("%s\n", err.msg);
+		free(plan);
+		return UW_EXIT_OK;
+	}
 	if (r < 0) {
 		uw_cli_error("doctor", "%s", err.msg);
 		free(plan);

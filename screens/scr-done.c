@@ -23,6 +23,10 @@
 #define BTN_REPORT (UW_TUI_BUTTON_CUSTOM + 3)
 #define BTN_DOCTOR (UW_TUI_BUTTON_CUSTOM + 4)
 
+/* The button last used: the screen is rebuilt after each action, and the
+ * focus stays where the user was (an Enter after a message must not Quit). */
+static int last_button = UW_TUI_NEXT;
+
 #include "screens/version.h"
 #define WIZARD_VERSION UW_VERSION
 
@@ -52,7 +56,7 @@ static void enter(struct uw_wizard *w)
 	uw_widget_buttons_add(b, "Permanent", BTN_PERSIST);
 	uw_widget_buttons_add(b, "Doctor", BTN_DOCTOR);
 	uw_widget_buttons_add(b, "Report", BTN_REPORT);
-	uw_widget_buttons_focus(b, UW_TUI_NEXT);
+	uw_widget_buttons_focus(b, last_button);
 	if (!live)
 		uw_widget_buttons_set_enabled(b, BTN_REVERT, false, "nothing is in place to revert.");
 	if (!w->plan_ok)
@@ -214,6 +218,8 @@ out:
 
 static int leave(struct uw_wizard *w, int result)
 {
+	if (result == BTN_REVERT || result == BTN_PERSIST || result == BTN_REPORT || result == BTN_DOCTOR)
+		last_button = result;
 	switch (result) {
 	case BTN_REVERT:
 		if (uw_tui_confirm(w->loop, "Revert", "Undo every change usbnet-wizard made on this computer?",

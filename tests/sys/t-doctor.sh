@@ -90,7 +90,7 @@ d={f["id"]:f["severity"] for f in json.load(sys.stdin)["findings"]}
 print(" ".join(d.get(k,"-") for k in sys.argv[1:]))' "$@" <<<"$out"; }
 check_eq "kernel config: conntrack ok, nat ok, iptables-only ok, usbnet error, cdc ok, rndis warn" \
 	"ok ok ok error ok warn" "$(kj kernel-nf-conntrack kernel-nf-nat kernel-firewall kernel-usbnet kernel-cdc-ether kernel-rndis-host)"
-check_fails "--fix of a finding with no automatic fix is refused" W doctor --fix kernel-usbnet --yes
+check_fails "--fix of a finding with no automatic fix is refused" tb_desk env USBNET_WIZARD_KERNEL_CONFIG="$TB_DIR/kconfig" "$UW_BIN" doctor --fix kernel-usbnet --yes
 check_fails "--fix of an unknown id is refused" W doctor --fix no-such --yes
 check_eq "... and nothing was changed" "$before" "$(desk_state)"
 tb_down
