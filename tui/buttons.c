@@ -57,6 +57,20 @@ static void buttons_draw(struct uw_widget *w, bool focused)
 		char line[320];
 
 		snprintf(line, sizeof(line), "%s is unavailable: %s", why->label, why->reason);
+		/*
+		 * One row: when it does not fit, the reason alone (it says what to
+		 * do), and if even that is too long, cut it visibly ("...").
+		 */
+		if (uw_tui_text_width(line) > w->w) {
+			snprintf(line, sizeof(line), "%s", why->reason);
+			if (line[0] >= 'a' && line[0] <= 'z')
+				line[0] = (char)(line[0] - 'a' + 'A');
+		}
+		if (uw_tui_text_width(line) > w->w && w->w > 3) {
+			int used;
+			size_t cut = uw_tui_text_fit(line, strlen(line), w->w - 3, &used);
+			snprintf(line + cut, sizeof(line) - cut, "...");
+		}
 		uw_widget_attr_on(UW_TUI_ERROR);
 		uw_tui_puts(stdscr, w->y + w->h - 2, w->x, w->w, line);
 		uw_widget_attr_off(UW_TUI_ERROR);

@@ -133,7 +133,7 @@ k '?'; expect "? opens the help" "The netmask decides"; k Escape
 k Down Down; expect "custom netmask" "Netmask: ["
 k Down # at the list's end, Down moves on to the field
 tmx_type "/4"; expect "inline validation says why" "would claim billions"
-expect "Next is disabled with the reason" "Next is unavailable"
+expect "Next is disabled with the reason (the whole sentence, not cut off)" "claim billions of addresses for one USB cable"
 k BSpace BSpace; tmx_type "/29"; expect_gone "valid again" "would claim billions"
 k Enter; expect "NAT" "Step 4 of 9"; k Enter Enter
 expect "the review uses the typed /29" "ip addr add 192.168.0.200/29 dev usb0"
