@@ -96,11 +96,19 @@ check "the phone reaches the outside" tb_phone ping -c2 -i0.2 -W2 "$TB_PING_IP"
 check "the phone resolves a name" tb_phone bash -c "getent ahostsv4 $TB_TEST_NAME | grep -q $TB_TEST_NAME_IP"
 check "the host key was remembered" grep -q . "$SSHD/known_hosts"
 k Enter; expect "done screen" "Step 9 of 9: Done"; fixture done
-k Right Right Enter; expect "make permanent shows the files first" "Files to install"
+k Right Right Enter; expect "make permanent asks how" "Follow the cable"
+k Enter; expect "config files: shown first" "Files to install"
 k Escape; expect "then asks before installing" "Install these"
 k y; expect "installed under the test root" "Installed. Undo with"; k Enter
 check "the permanent setup has its manifest" test -s "$T/root/var/lib/usbnet-wizard/persist.manifest"
 check "persist --uninstall removes it" "$UW_BIN" persist --uninstall --root "$T/root" --yes
+k Enter; expect "permanent again" "Follow the cable"
+k Right Enter; expect "follow the cable: asks first" "watch' to set this up"
+k y; expect "the watch service is saved, and how to turn it on is said" "Turn it on with"; k Enter
+check "the profile for watch is saved" grep -q '^iface=usb0' "$T/root/etc/usbnet-wizard/profile"
+check "the saved profile reads back" "$UW_BIN" profile show --profile "$T/root/etc/usbnet-wizard/profile"
+check "the watch unit runs watch with that profile" grep -q "watch --profile /etc/usbnet-wizard/profile" \
+	"$T/root/etc/systemd/system/usbnet-wizard-watch.service"
 k F1; expect "help on the done screen" "Permanent: shows"; k Escape
 # (the focus stays on the button last used: Permanent)
 k Right Enter
