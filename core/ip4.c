@@ -240,7 +240,7 @@ int uw_ifname_check(const char *name, struct uw_error *err)
 		return uw_error_set(err, -EINVAL, "\"%s\" is not an interface name.", name);
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)name[i];
-		if (!(isalnum(c) || c == '_' || c == '-' || c == '.' || c == '@' || c == ':'))
+		if (!(isascii(c) && (isalnum(c) || c == '_' || c == '-' || c == '.' || c == '@' || c == ':')))
 			return uw_error_set(err, -EINVAL, "The interface name \"%.40s\" contains '%c', which no "
 					    "network interface name has here: use a name such as usb0 or "
 					    "enx02aabbccddee (see 'usbnet-wizard detect').", name,

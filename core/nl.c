@@ -25,6 +25,7 @@
 #include <netlink/route/link.h>
 #include <netlink/route/route.h>
 
+#include "core/ip4.h"
 #include "core/util.h"
 
 UW_DEFINE_CLEANUP(struct nl_sock, nl_socket_free)
@@ -61,36 +62,6 @@ static int nle_to_errno(int nle)
 	case NLE_NODEV: return -ENODEV;
 	default: return -EIO;
 	}
-}
-
-int uw_nl_ifname_check(const char *ifname, struct uw_error *err)
-{
-	size_t n;
-
-	if (!ifname || !*ifname)
-		return uw_error_set(err, -EINVAL,
-				    "no interface name given: name the phone's interface, e.g. --iface usb0");
-	n = strnlen(ifname, UW_NL_IFNAME_MAX);
-	if (n >= UW_NL_IFNAME_MAX)
-		return uw_error_set(err, -EINVAL,
-				    "interface name \"%.20s...\" is too long: Linux names have at most 15 characters",
-				    ifname);
-	if (!strcmp(ifname, ".") || !strcmp(ifname, ".."))
-		return uw_error_set(err, -EINVAL,
-				    "\"%s\" is not an interface name: pick one from `ip link`", ifname);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)ifname[i];
-
-		/* The kernel allows almost any byte except '/', ':' rules
-		 * aside; we also refuse what would need quoting in the shell
-		 * text we show people. */
-		if (!(isascii(c) && (isalnum(c) || strchr("_.@:-", c))))
-			return uw_error_set(err, -EINVAL,
-					    "interface name \"%s\" contains a character (byte 0x%02x) that "
-					    "interface names do not have: pick one from `ip link`",
-					    ifname, c);
-	}
-	return 0;
 }
 
 /*
@@ -145,10 +116,8 @@ static int nodev_error(struct uw_error *err, const char *ifname)
 static int link_get(struct nl_sock *sk, const char *ifname, struct rtnl_link **out,
 		    struct uw_error *err)
 {
-	int r = uw_nl_ifname_check(ifname, err);
+	int r;
 
-	if (r < 0)
-		return r;
 	kernel_errno = 0;
 	r = rtnl_link_get_kernel(sk, 0, ifname, out);
 	if (r < 0) {
@@ -162,19 +131,38 @@ static int link_get(struct nl_sock *sk, const char *ifname, struct rtnl_link **o
 	return 0;
 }
 
+/*
+ * The start of every call that names a link: check the name (before it
+ * reaches the kernel, or shell text shown to people), open a socket, look the
+ * link up. On failure *sk is freed and NULL.
+ */
+static int link_open(const char *ifname, struct nl_sock **sk, struct rtnl_link **link,
+		     struct uw_error *err)
+{
+	int r;
+
+	*sk = NULL;
+	r = uw_ifname_check(ifname, err);
+	if (r < 0)
+		return r;
+	r = nl_open(sk, err);
+	if (r < 0)
+		return r;
+	r = link_get(*sk, ifname, link, err);
+	if (r < 0) {
+		nl_socket_free(*sk);
+		*sk = NULL;
+	}
+	return r;
+}
+
 int uw_nl_link_index(const char *ifname, struct uw_error *err)
 {
 	_auto_(nl_socket_free) struct nl_sock *sk = NULL;
 	_auto_(rtnl_link_put) struct rtnl_link *link = NULL;
 	int r;
 
-	r = uw_nl_ifname_check(ifname, err);
-	if (r < 0)
-		return r;
-	r = nl_open(&sk, err);
-	if (r < 0)
-		return r;
-	r = link_get(sk, ifname, &link, err);
+	r = link_open(ifname, &sk, &link, err);
 	if (r < 0)
 		return r;
 	return rtnl_link_get_ifindex(link);
@@ -207,13 +195,7 @@ int uw_nl_link_is_up(const char *ifname, struct uw_error *err)
 	_auto_(rtnl_link_put) struct rtnl_link *link = NULL;
 	int r;
 
-	r = uw_nl_ifname_check(ifname, err);
-	if (r < 0)
-		return r;
-	r = nl_open(&sk, err);
-	if (r < 0)
-		return r;
-	r = link_get(sk, ifname, &link, err);
+	r = link_open(ifname, &sk, &link, err);
 	if (r < 0)
 		return r;
 	return (rtnl_link_get_flags(link) & IFF_UP) ? 1 : 0;
@@ -226,13 +208,7 @@ int uw_nl_link_set_up(const char *ifname, bool up, struct uw_error *err)
 	_auto_(rtnl_link_put) struct rtnl_link *change = NULL;
 	int r;
 
-	r = uw_nl_ifname_check(ifname, err);
-	if (r < 0)
-		return r;
-	r = nl_open(&sk, err);
-	if (r < 0)
-		return r;
-	r = link_get(sk, ifname, &link, err);
+	r = link_open(ifname, &sk, &link, err);
 	if (r < 0)
 		return r;
 	change = rtnl_link_alloc();
@@ -284,21 +260,12 @@ static int prepare(const char *ifname, unsigned plen, struct nl_sock **sk, int *
 	_auto_(rtnl_link_put) struct rtnl_link *link = NULL;
 	int r;
 
-	r = uw_nl_ifname_check(ifname, err);
-	if (r < 0)
-		return r;
 	r = plen_check(plen, err);
 	if (r < 0)
 		return r;
-	r = nl_open(sk, err);
+	r = link_open(ifname, sk, &link, err);
 	if (r < 0)
 		return r;
-	r = link_get(*sk, ifname, &link, err);
-	if (r < 0) {
-		nl_socket_free(*sk);
-		*sk = NULL;
-		return r;
-	}
 	*ifindex = rtnl_link_get_ifindex(link);
 	return 0;
 }

@@ -23,12 +23,7 @@
 
 #define UW_NL_IFNAME_MAX 16 /* IFNAMSIZ, with the NUL */
 
-/*
- * Check an interface name before it reaches the kernel or a shell text shown
- * to people: 1..15 bytes of [A-Za-z0-9_.@:-], not "." or "..". Returns 0 or
- * -EINVAL with a sentence.
- */
-int uw_nl_ifname_check(const char *ifname, struct uw_error *err);
+/* Interface names are checked with uw_ifname_check (core/ip4.h). */
 
 /* The interface index of @ifname (> 0), or -ENODEV ("interface usb0 does not
  * exist (any more?) ...") or another negative errno. */
