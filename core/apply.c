@@ -173,6 +173,17 @@ static void journal_remove(void)
 	unlink(p);
 }
 
+/* Nothing of ours left live (all rolled back, or all already there): the
+ * journal has no reason to exist. */
+static void journal_remove_if_empty(void)
+{
+	struct uw_journal *chk = uw_malloc0(sizeof(*chk));
+
+	if (uw_journal_read(chk, NULL) == 0 && chk->n_live == 0)
+		journal_remove();
+	free(chk);
+}
+
 int uw_journal_read(struct uw_journal *j, struct uw_error *err)
 {
 	char p[512];
@@ -181,10 +192,11 @@ int uw_journal_read(struct uw_journal *j, struct uw_error *err)
 	size_t cap = 0;
 	ssize_t n;
 	unsigned long ino = 0;
-	long seqs[UW_JOURNAL_MAX];
+	long *seqs = j->seq;
 	int lineno = 0, r = 0;
 
 	memset(j, 0, sizeof(*j));
+	j->next_seq = 1;
 	path(p, sizeof(p), "journal");
 	f = fopen(p, "re");
 	if (!f) {
@@ -223,6 +235,8 @@ int uw_journal_read(struct uw_journal *j, struct uw_error *err)
 			if (r < 0)
 				break;
 			seqs[j->n_live] = seq;
+			if (seq >= j->next_seq)
+				j->next_seq = seq + 1;
 			j->complete[j->n_live] = false;
 			j->n_live++;
 			continue;
@@ -253,26 +267,6 @@ int uw_journal_read(struct uw_journal *j, struct uw_error *err)
 	if (r == 0 && ino && ino != netns_ino())
 		j->other_netns = true;
 	return r;
-}
-
-/* Next free sequence number: one more than the number of B records so far. */
-static long next_seq(void)
-{
-	char p[512], *line = NULL;
-	size_t cap = 0;
-	long seq = 0, s;
-	FILE *f;
-
-	path(p, sizeof(p), "journal");
-	f = fopen(p, "re");
-	if (!f)
-		return 1;
-	while (getline(&line, &cap, f) > 0)
-		if (sscanf(line, "B %ld", &s) == 1 && s > seq)
-			seq = s;
-	free(line);
-	fclose(f);
-	return seq + 1;
 }
 
 /* ---- apply / revert ----------------------------------------------------- */
@@ -373,7 +367,7 @@ int uw_apply(const struct uw_plan *plan, struct uw_lock *lk, uw_step_fn cb, void
 	r = jw_open(&jw, &fresh, err);
 	if (r < 0)
 		goto out;
-	seq = next_seq();
+	seq = old->next_seq;
 
 	for (size_t i = 0; i < plan->n; i++) {
 		struct uw_action a = plan->actions[i];
@@ -457,24 +451,13 @@ fail:
 					     "Nothing had been changed.");
 			r = p;
 			jw_close(&jw);
-			/* Nothing of ours left live: the journal has no reason to exist. */
-			{
-				struct uw_journal *chk = uw_malloc0(sizeof(*chk));
-				if (uw_journal_read(chk, NULL) == 0 && chk->n_live == 0)
-					journal_remove();
-				free(chk);
-			}
+			journal_remove_if_empty();
 			goto out;
 		}
 	}
 	r = 0;
 	jw_close(&jw);
-	{
-		struct uw_journal *chk = uw_malloc0(sizeof(*chk));
-		if (uw_journal_read(chk, NULL) == 0 && chk->n_live == 0)
-			journal_remove();   /* everything was already there: nothing to undo later */
-		free(chk);
-	}
+	journal_remove_if_empty();
 out:
 	jw_close(&jw);
 	uw_lock_release(&own);
@@ -487,7 +470,6 @@ int uw_revert(struct uw_lock *lk, uw_step_fn cb, void *ud, struct uw_error *err)
 {
 	struct uw_lock own = { .fd = -1 };
 	struct uw_journal *j = uw_malloc0(sizeof(*j));
-	long seqs[UW_JOURNAL_MAX];
 	struct jw jw = { .fd = -1 };
 	bool fresh;
 	size_t failed = 0;
@@ -510,41 +492,11 @@ int uw_revert(struct uw_lock *lk, uw_step_fn cb, void *ud, struct uw_error *err)
 				 "it was left alone.", uw_rundir());
 		goto out;
 	}
-	/* Re-read sequence numbers of the live records, in order. */
-	{
-		char p[512], *line = NULL;
-		size_t cap = 0, k = 0;
-		long s;
-		long all[UW_JOURNAL_MAX * 2];
-		size_t n_all = 0;
-		FILE *f;
-
-		path(p, sizeof(p), "journal");
-		f = fopen(p, "re");
-		if (!f) {
-			r = uw_error_set(err, -errno, "Cannot read the journal %s.", p);
-			goto out;
-		}
-		/* live order == order of B records not followed by U */
-		while (getline(&line, &cap, f) > 0) {
-			if (sscanf(line, "B %ld", &s) == 1 && n_all < UW_ARRAY_SIZE(all))
-				all[n_all++] = s;
-			else if (sscanf(line, "U %ld", &s) == 1)
-				for (size_t i = 0; i < n_all; i++)
-					if (all[i] == s)
-						all[i] = -1;
-		}
-		free(line);
-		fclose(f);
-		for (size_t i = 0; i < n_all && k < j->n_live; i++)
-			if (all[i] >= 0)
-				seqs[k++] = all[i];
-	}
 	r = jw_open(&jw, &fresh, err);
 	if (r < 0)
 		goto out;
 	uw_error_clear(err);
-	done = undo_steps(&jw, j->live, seqs, NULL, j->n_live, cb, ud, err, &failed);
+	done = undo_steps(&jw, j->live, j->seq, NULL, j->n_live, cb, ud, err, &failed);
 	jw_close(&jw);
 	if (failed) {
 		r = err && err->code ? err->code : -EIO;

@@ -70,6 +70,8 @@ struct uw_journal {
 	struct uw_action live[UW_JOURNAL_MAX];  /* steps applied and not undone, in order */
 	size_t n_live;
 	bool complete[UW_JOURNAL_MAX];          /* the step was finished (a "done" record) */
+	long seq[UW_JOURNAL_MAX];               /* each live step's journal sequence number */
+	long next_seq;                          /* the next free sequence number */
 	long pid;                               /* who wrote it */
 	long long started;                      /* unix time of the first apply */
 	bool other_netns;                       /* written in another network namespace */
