@@ -64,12 +64,7 @@ static void enter(struct uw_wizard *w)
 	s.field = uw_widget_field_new("Outgoing interface:", w->draft.out_iface[0] ? w->draft.out_iface : def,
 				      15);
 	uw_widget_field_set_validate(s.field, valid_out, NULL);
-	uw_tui_frame_add(w->frame, uw_wizard_gate_new(gate, NULL));
-	uw_tui_frame_add(w->frame, uw_widget_textview_widget(t));
-	uw_tui_frame_add(w->frame, uw_widget_radio_widget(s.radio));
-	uw_tui_frame_add(w->frame, uw_widget_field_widget(s.field));
-	gate(NULL);
-	uw_tui_frame_focus(w->frame, 2);
+	uw_wizard_add_choice(w, t, s.radio, s.field, gate);
 }
 
 static int leave(struct uw_wizard *w, int result)

@@ -65,12 +65,7 @@ static void enter(struct uw_wizard *w)
 	uw_widget_radio_set_selected(s.radio, sel);
 	s.field = uw_widget_field_new("Netmask:", cur, 18);
 	uw_widget_field_set_validate(s.field, valid_mask, NULL);
-	uw_tui_frame_add(w->frame, uw_wizard_gate_new(gate, NULL));
-	uw_tui_frame_add(w->frame, uw_widget_textview_widget(t));
-	uw_tui_frame_add(w->frame, uw_widget_radio_widget(s.radio));
-	uw_tui_frame_add(w->frame, uw_widget_field_widget(s.field));
-	gate(NULL);
-	uw_tui_frame_focus(w->frame, 2);
+	uw_wizard_add_choice(w, t, s.radio, s.field, gate);
 }
 
 static int leave(struct uw_wizard *w, int result)

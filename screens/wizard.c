@@ -4,6 +4,9 @@
  * the frame, and decides what quitting means (changes live → ask).
  */
 #include "screens/wizard.h"
+#include "tui/field.h"
+#include "tui/radio.h"
+#include "tui/textview.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -68,6 +71,17 @@ struct uw_widget *uw_wizard_gate_new(const char *(*check)(void *ud), void *ud)
 	g->check = check;
 	g->ud = ud;
 	return &g->base;
+}
+
+void uw_wizard_add_choice(struct uw_wizard *w, struct uw_widget_textview *t, struct uw_widget_radio *r,
+			  struct uw_widget_field *f, const char *(*gate)(void *ud))
+{
+	uw_tui_frame_add(w->frame, uw_wizard_gate_new(gate, NULL));
+	uw_tui_frame_add(w->frame, uw_widget_textview_widget(t));
+	uw_tui_frame_add(w->frame, uw_widget_radio_widget(r));
+	uw_tui_frame_add(w->frame, uw_widget_field_widget(f));
+	gate(NULL);
+	uw_tui_frame_focus(w->frame, 2);
 }
 
 /* ---- helpers for screens ------------------------------------------------ */

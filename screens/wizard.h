@@ -99,6 +99,18 @@ int uw_wizard_revert(struct uw_wizard *w);
  */
 struct uw_widget *uw_wizard_gate_new(const char *(*check)(void *ud), void *ud);
 
+struct uw_widget_textview;
+struct uw_widget_radio;
+struct uw_widget_field;
+
+/*
+ * Lay out a choice screen (Netmask, NAT, DNS): the explanation @t, the radio
+ * list @r and the field @f that @gate shows or hides as the choice changes
+ * (and whose sentence, if any, disables Next). The list gets the focus.
+ */
+void uw_wizard_add_choice(struct uw_wizard *w, struct uw_widget_textview *t, struct uw_widget_radio *r,
+			  struct uw_widget_field *f, const char *(*gate)(void *ud));
+
 /* Write @text to @path with @mode, asking before overwriting an existing
  * file. Returns 0, -ECANCELED (the user said no), or -errno with a message
  * box already shown. */
