@@ -70,7 +70,11 @@ for t in tests/sys/t-*.sh; do
 	if [ "$f" -gt 0 ]; then
 		fail=$((fail + f)); failed_names+=("$name")
 		echo "FAIL  $name ($p passed, $f failed, exit $rc)"
-		sed 's/^/      /' "$log" | tail -60
+		# Each failed check with its diagnostics ("#" lines) first: a
+		# shortened log must still say what failed. Then the tail.
+		awk '/^not ok /{on=1; print; next} on && /^#/{print; next} {on=0}' "$log" |
+			head -80 | sed 's/^/  !!  /'
+		sed 's/^/      /' "$log" | tail -40
 	else
 		echo "ok    $name ($p)"
 	fi
