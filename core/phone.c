@@ -245,7 +245,7 @@ static int connect_error(ssh_session s, const char *host, unsigned port, unsigne
 			    "%s.", host, port, m);
 }
 
-static int verify_host_key(struct uw_phone *p, const struct uw_phone_options *o,
+static int verify_host_key(struct uw_phone *p, const struct uw_phone_options *o, const char *dir,
 			   const char *kh_path, const char *kh_host, struct uw_error *err)
 {
 	_auto_(ssh_key) ssh_key key = NULL;
@@ -310,6 +310,13 @@ static int verify_host_key(struct uw_phone *p, const struct uw_phone_options *o,
 				    "Check that the file is readable.", kh_path,
 				    ssh_get_error(p->session));
 	}
+	/*
+	 * The ssh directory is made only now, when there is a key to remember:
+	 * a failed or refused connection leaves no empty ~/.ssh behind.
+	 */
+	rc = ensure_dir(dir, err);
+	if (rc < 0)
+		return rc;
 	if (ssh_session_update_known_hosts(p->session) != SSH_OK)
 		return uw_error_set(err, -EIO, "Cannot save the phone's host key to %s: %s.",
 				    kh_path, ssh_get_error(p->session));
@@ -394,9 +401,6 @@ int uw_phone_connect(const struct uw_phone_options *o, struct uw_phone **out,
 	*out = NULL;
 	if (port == 0 || port > 65535)
 		return uw_error_set(err, -EINVAL, "The port %u is not a TCP port (1-65535).", port);
-	rc = ensure_dir(dir, err);
-	if (rc < 0)
-		return rc;
 	s = ssh_new();
 	if (!s)
 		return uw_error_set(err, -ENOMEM, "Cannot create an ssh session (out of memory).");
@@ -431,7 +435,7 @@ int uw_phone_connect(const struct uw_phone_options *o, struct uw_phone **out,
 		uw_phone_free(p);
 		return uw_error_set(err, -EINVAL, "Bad host name '%s'.", o->known_host_name);
 	}
-	rc = verify_host_key(p, o, kh_path, kh_host, err);
+	rc = verify_host_key(p, o, dir, kh_path, kh_host, err);
 	if (rc == 0)
 		rc = authenticate(p, o, host, user, err);
 	if (rc < 0) {

@@ -19,6 +19,10 @@ expl_of() { jq -r --arg id "$2" '.checks[] | select(.id == $id) | .explanation' 
 tb_desk ip addr add "$TB_HOST_IP/24" dev usb0
 tb_desk ip link set usb0 up
 
+# A connection that fails (nothing listens on port 2) creates no ssh directory.
+uwc "${ARGS[@]}" --port 2 --no-rescue >/dev/null 2>&1
+check_fails "a refused connection leaves no ssh directory behind" test -e "$SSHD"
+
 out=$(uwc "${ARGS[@]}" --json 2>"$TB_DIR/err1"); rc=$?
 check_eq "before NAT: exit status 1" 1 "$rc"
 check_eq "before NAT: host reachable passes" pass "$(status_of "$out" host-reachable)"
