@@ -134,6 +134,43 @@ static void test_wrap_wide(void **state)
 	assert_int_equal(uw_tui_text_wrap(s, 1, l, 8), 7);
 }
 
+static void test_wrap_hanging_indent(void **state)
+{
+	struct uw_tui_line l[8];
+	/* A plan step and its shell command, as the Review screen shows them. */
+	const char *s = " 1. Give the desktop an address\n    $ ip addr add 192.168.0.200/24 dev usb0";
+	size_t n = uw_tui_text_wrap(s, 24, l, 8);
+
+	assert_int_equal(n, 5);
+	assert_string_equal(line_str(s, &l[0]), " 1. Give the desktop an");
+	assert_int_equal(l[0].indent, 0);
+	/* continued under its text, after " 1. " */
+	assert_string_equal(line_str(s, &l[1]), "address");
+	assert_int_equal(l[1].indent, 4);
+	assert_string_equal(line_str(s, &l[2]), "    $ ip addr add");
+	assert_int_equal(l[2].indent, 0);
+	/* after "    $ ", and 6 columns narrower: "dev" no longer fits */
+	assert_string_equal(line_str(s, &l[3]), "192.168.0.200/24");
+	assert_int_equal(l[3].indent, 6);
+	assert_string_equal(line_str(s, &l[4]), "dev usb0");
+	for (size_t i = 0; i < n; i++)
+		assert_true(l[i].indent + uw_tui_text_width(line_str(s, &l[i])) <= 24);
+	/* Plain text and markers too wide for half the line: no indent. */
+	n = uw_tui_text_wrap("plain words that wrap here", 10, l, 8);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(l[i].indent, 0);
+	n = uw_tui_text_wrap("      - x y z w", 8, l, 8);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(l[i].indent, 0);
+	/* "3)" and "* " are markers, "-x" is not. */
+	n = uw_tui_text_wrap("3) aaa bbb", 6, l, 8);
+	assert_int_equal(l[1].indent, 3);
+	n = uw_tui_text_wrap("* aaa bbb", 6, l, 8);
+	assert_int_equal(l[1].indent, 2);
+	n = uw_tui_text_wrap("-x aaa bbb", 6, l, 8);
+	assert_int_equal(l[1].indent, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -144,6 +181,7 @@ int main(void)
 		cmocka_unit_test(test_wrap_exact_and_long),
 		cmocka_unit_test(test_wrap_newlines_and_count),
 		cmocka_unit_test(test_wrap_wide),
+		cmocka_unit_test(test_wrap_hanging_indent),
 	};
 	return cmocka_run_group_tests_name("tui-text", tests, setup_utf8, NULL);
 }

@@ -66,8 +66,8 @@ static void field_draw(struct uw_widget *w, bool focused)
 
 		uw_widget_attr_on(UW_TUI_ERROR);
 		for (size_t i = 0; i < n && i < 2 && (int)i + 1 < w->h; i++)
-			uw_tui_put(stdscr, w->y + 1 + (int)i, w->x + 1, w->w - 2,
-				   f->why + lines[i].off, lines[i].len);
+			uw_tui_put(stdscr, w->y + 1 + (int)i, w->x + 1 + lines[i].indent,
+				   w->w - 2 - lines[i].indent, f->why + lines[i].off, lines[i].len);
 		uw_widget_attr_off(UW_TUI_ERROR);
 	}
 }

@@ -48,7 +48,8 @@ static void input_draw(struct uw_tui_layer *layer)
 	mvwaddch(stdscr, y, x + 3 + tw, ' ');
 	wattroff(stdscr, A_BOLD);
 	for (size_t i = 0; i < nl; i++)
-		uw_tui_put(stdscr, y + 2 + (int)i, x + 2, w - 4, p->prompt + lines[i].off, lines[i].len);
+		uw_tui_put(stdscr, y + 2 + (int)i, x + 2 + lines[i].indent, w - 4 - lines[i].indent,
+			   p->prompt + lines[i].off, lines[i].len);
 	int fy = y + 3 + (int)nl, cols = w - 6;
 	/* The edit model keeps the cursor visible in a field narrower than the text. */
 	int cx = p->secret ? 0 : uw_tui_edit_view(&p->edit, cols);

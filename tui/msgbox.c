@@ -50,7 +50,8 @@ static void msgbox_draw(struct uw_tui_layer *layer)
 		wattroff(stdscr, A_BOLD);
 	}
 	for (size_t i = 0; i < nl; i++)
-		uw_tui_put(stdscr, y + 2 + (int)i, x + 2, w - 4, m->text + lines[i].off, lines[i].len);
+		uw_tui_put(stdscr, y + 2 + (int)i, x + 2 + lines[i].indent, w - 4 - lines[i].indent,
+			   m->text + lines[i].off, lines[i].len);
 	for (size_t i = 0; i < m->n; i++)
 		bw += uw_tui_text_width(m->buttons[i]) + 4 + 2;
 	int bx = x + (w - bw + 2) / 2;

@@ -55,8 +55,8 @@ static void radio_draw(struct uw_widget *w, bool focused)
 
 		uw_widget_attr_on(UW_TUI_DIM);
 		for (size_t i = 0; i < nl && i < 2; i++)
-			uw_tui_put(stdscr, w->y + rows + 1 + (int)i, w->x + 1, w->w - 2,
-				   help + lines[i].off, lines[i].len);
+			uw_tui_put(stdscr, w->y + rows + 1 + (int)i, w->x + 1 + lines[i].indent,
+				   w->w - 2 - lines[i].indent, help + lines[i].off, lines[i].len);
 		uw_widget_attr_off(UW_TUI_DIM);
 	}
 }

@@ -90,13 +90,37 @@ int uw_tui_text_width(const char *s)
 	return w;
 }
 
-static void emit(struct uw_tui_line *lines, size_t max, size_t *n, size_t off, size_t len)
+static void emit(struct uw_tui_line *lines, size_t max, size_t *n, size_t off, size_t len,
+		 int indent)
 {
 	if (*n < max) {
 		lines[*n].off = off;
 		lines[*n].len = len;
+		lines[*n].indent = indent;
 	}
 	(*n)++;
+}
+
+/*
+ * The hanging indent of a paragraph: its leading spaces plus a list marker
+ * ("12. ", "3) ", "* ", "- ", "$ "), so that a wrapped step of the plan or a
+ * long shell command continues under its own text instead of at the margin.
+ * None when it would leave less than half the line.
+ */
+static int hanging_indent(const char *s, size_t len, int width)
+{
+	size_t i = 0, d;
+
+	while (i < len && s[i] == ' ')
+		i++;
+	d = i;
+	while (d < len && s[d] >= '0' && s[d] <= '9')
+		d++;
+	if (d > i && d + 1 < len && (s[d] == '.' || s[d] == ')') && s[d + 1] == ' ')
+		i = d + 2;
+	else if (i + 1 < len && strchr("*-$", s[i]) && s[i + 1] == ' ')
+		i += 2;
+	return (int)i <= width / 2 ? (int)i : 0;
 }
 
 size_t uw_tui_text_wrap(const char *s, int width, struct uw_tui_line *lines, size_t max)
@@ -111,11 +135,12 @@ size_t uw_tui_text_wrap(const char *s, int width, struct uw_tui_line *lines, siz
 			end++;
 		/* Wrap one paragraph [para, end). */
 		size_t pos = para;
+		int hang = hanging_indent(s + para, end - para, width), indent = 0;
 		if (pos == end)
-			emit(lines, max, &n, pos, 0);
+			emit(lines, max, &n, pos, 0, 0);
 		while (pos < end) {
 			int used;
-			size_t fit = uw_tui_text_fit(s + pos, end - pos, width, &used);
+			size_t fit = uw_tui_text_fit(s + pos, end - pos, width - indent, &used);
 			size_t cut = fit, next;
 
 			if (pos + fit < end) {
@@ -123,7 +148,7 @@ size_t uw_tui_text_wrap(const char *s, int width, struct uw_tui_line *lines, siz
 				size_t sp = fit;
 				while (sp > 0 && s[pos + sp] != ' ')
 					sp--;
-				if (s[pos + sp] == ' ' && sp > 0)
+				if (s[pos + sp] == ' ' && sp > 0 && pos + sp > para + (size_t)hang)
 					cut = sp;
 				if (fit == 0) /* a character wider than the line */
 					cut = uw_tui_utf8_decode(s + pos, end - pos, &(wchar_t){0});
@@ -132,10 +157,11 @@ size_t uw_tui_text_wrap(const char *s, int width, struct uw_tui_line *lines, siz
 			size_t keep = cut;
 			while (keep > 0 && s[pos + keep - 1] == ' ' && pos + cut < end)
 				keep--;
-			emit(lines, max, &n, pos, keep);
+			emit(lines, max, &n, pos, keep, indent);
 			while (next < end && s[next] == ' ')
 				next++;
 			pos = next;
+			indent = hang;
 		}
 		if (end >= total)
 			break;

@@ -38,18 +38,25 @@ int uw_tui_text_width(const char *s);
  */
 size_t uw_tui_text_fit(const char *s, size_t len, int cols, int *used);
 
-/* One wrapped line: a byte range of the source text (no '\n' inside). */
+/*
+ * One wrapped line: a byte range of the source text (no '\n' inside), drawn
+ * @indent columns in (the hanging indent of a continued list item).
+ */
 struct uw_tui_line {
 	size_t off;
 	size_t len;
+	int indent;
 };
 
 /*
  * Word-wrap @s into lines of at most @width columns (@width >= 1): breaks at
  * spaces, hard-breaks words longer than a line, keeps explicit '\n' line
  * breaks (an empty line stays an empty line). Spaces at a wrap point are
- * dropped. Fills at most @max entries of @lines (may be NULL with @max 0 to
- * count) and returns the total number of lines.
+ * dropped. A paragraph that starts with spaces and/or a list marker ("1. ",
+ * "* ", "- ", "$ ") continues under its text: its later lines are @indent
+ * columns in and wrapped @indent columns narrower. Fills at most @max
+ * entries of @lines (may be NULL with @max 0 to count) and returns the
+ * total number of lines.
  */
 size_t uw_tui_text_wrap(const char *s, int width, struct uw_tui_line *lines, size_t max);
 

@@ -42,7 +42,8 @@ static void textview_draw(struct uw_widget *w, bool focused)
 	t->last_page = page;
 	for (int i = 0; i < page && t->top + i < (int)total; i++) {
 		struct uw_tui_line *l = &lines[t->top + i];
-		uw_tui_put(stdscr, w->y + i, w->x + 1, width, t->text + l->off, l->len);
+		uw_tui_put(stdscr, w->y + i, w->x + 1 + l->indent, width - l->indent, t->text + l->off,
+			   l->len);
 	}
 	if (t->top > 0)
 		uw_tui_puts(stdscr, w->y, w->x + w->w - 1, 1, g->more_up);
