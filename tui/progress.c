@@ -63,7 +63,7 @@ static void progress_draw(struct uw_widget *w, bool focused)
 		uw_widget_attr_off(role);
 		if (s->st == UW_TUI_RUNNING)
 			wattron(stdscr, A_BOLD);
-		uw_tui_puts(stdscr, y, w->x + 6, w->w - 7, s->label);
+		uw_tui_puts_cut(stdscr, y, w->x + 6, w->w - 7, s->label);
 		wattroff(stdscr, A_BOLD);
 	}
 	if (w->h <= 3)

@@ -41,7 +41,7 @@ static void radio_draw(struct uw_widget *w, bool focused)
 		uw_widget_attr_on(role);
 		mvwhline(stdscr, w->y + i, w->x, ' ', w->w);
 		uw_tui_puts(stdscr, w->y + i, w->x + 1, 3, cur ? g->radio_on : g->radio_off);
-		uw_tui_puts(stdscr, w->y + i, w->x + 5, w->w - 6, r->items[k].label);
+		uw_tui_puts_cut(stdscr, w->y + i, w->x + 5, w->w - 6, r->items[k].label);
 		uw_widget_attr_off(role);
 	}
 	if (r->top > 0)

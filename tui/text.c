@@ -206,3 +206,18 @@ int uw_tui_puts(WINDOW *win, int y, int x, int cols, const char *s)
 {
 	return uw_tui_put(win, y, x, cols, s, strlen(s));
 }
+
+int uw_tui_puts_cut(WINDOW *win, int y, int x, int cols, const char *s)
+{
+	size_t len = strlen(s), fit;
+	int used, w;
+
+	if (cols <= 1 || uw_tui_text_width(s) <= cols)
+		return uw_tui_puts(win, y, x, cols, s);
+	/* Cut before the spaces at the cut: "take the…", not "take the …". */
+	fit = uw_tui_text_fit(s, len, cols - 1, &used);
+	while (fit > 0 && s[fit - 1] == ' ')
+		fit--;
+	w = uw_tui_put(win, y, x, cols - 1, s, fit);
+	return w + uw_tui_puts(win, y, x + w, 1, uw_tui_glyphs()->ellipsis);
+}

@@ -69,3 +69,9 @@ int uw_tui_put(WINDOW *win, int y, int x, int cols, const char *s, size_t len);
 
 /* Same as uw_tui_put for a NUL-terminated string. */
 int uw_tui_puts(WINDOW *win, int y, int x, int cols, const char *s);
+
+/*
+ * Like uw_tui_puts, but text longer than @cols ends in an ellipsis ("…", or
+ * ">" in ASCII) in the last column, so a cut label is seen to be cut.
+ */
+int uw_tui_puts_cut(WINDOW *win, int y, int x, int cols, const char *s);

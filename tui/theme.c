@@ -13,7 +13,7 @@ static const struct uw_tui_glyphs glyphs_utf8 = {
 		[UW_TUI_WARNING] = " !  ", [UW_TUI_SKIPPED] = " -  ",
 	},
 	.spinner = { "◐", "◓", "◑", "◒" },
-	.dash = "—", .more_up = "↑", .more_down = "↓",
+	.dash = "—", .more_up = "↑", .more_down = "↓", .ellipsis = "…",
 	.bar_full = "█", .bar_empty = "░",
 };
 
@@ -32,7 +32,7 @@ static const struct uw_tui_glyphs glyphs_ascii = {
 		[UW_TUI_WARNING] = "[??]", [UW_TUI_SKIPPED] = "[--]",
 	},
 	.spinner = { "|", "/", "-", "\\" },
-	.dash = "-", .more_up = "^", .more_down = "v",
+	.dash = "-", .more_up = "^", .more_down = "v", .ellipsis = ">",
 	.bar_full = "#", .bar_empty = ".",
 };
 

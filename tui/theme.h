@@ -48,6 +48,7 @@ struct uw_tui_glyphs {
 	const char *dash;                   /* title separator */
 	const char *more_up, *more_down;    /* scroll indicators, 1 column */
 	const char *bar_full, *bar_empty;   /* progress bar cells, 1 column */
+	const char *ellipsis;               /* marks text cut short, 1 column */
 };
 
 /*

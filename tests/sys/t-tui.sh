@@ -163,6 +163,7 @@ tmx_keys Enter
 expect "the apply screen" "Step 4 of 6: Apply"
 expect "timers drive the progress list to the end" "5/5" 8
 expect "the countdown note is shown" "Automatic revert in"
+expect "a label too long for its line ends in an ellipsis" "so that it does not take the…"
 fixture progress
 tmx_keys Enter
 expect "the review screen" "Step 5 of 6: Review"
