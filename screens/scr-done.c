@@ -354,6 +354,10 @@ const struct uw_screen uw_scr_done = {
 		"Doctor: every check of the Openmoko wiki's troubleshooting sections and more "
 		"(firewall, forwarding, NAT, kernel options, DNS, NetworkManager, overlap), each "
 		"explained, with fixes you confirm one by one (Revert undoes them).\n\n"
-		"Report: everything support needs, with passwords and keys left out.",
+		"Report: everything support needs, with passwords and keys left out.\n\n"
+		"Next: 'usbnet-wizard check --install-key' logs you in without a password, "
+		"'check --ssh-config phone' makes 'ssh phone' work, and 'ssh -X' shows the "
+		"phone's programs on this desktop. docs/troubleshooting.md (\"Once the phone is "
+		"online\") has the wiki's other ssh extras.",
 	.enter = enter, .leave = leave,
 };
