@@ -293,7 +293,9 @@ static int undo_steps(struct jw *jw, const struct uw_action *acts, const long *s
 		if (fault("kill-revert-before", k + 1))
 			raise(SIGKILL);
 		emit(cb, ud, idx ? idx[k] : k, &acts[k], UW_STEP_UNDOING, NULL);
-		if (uw_action_revert(&acts[k], &e) < 0) {
+		int r = uw_action_revert(&acts[k], &e);
+
+		if (r < 0) {
 			(*failed)++;
 			emit(cb, ud, idx ? idx[k] : k, &acts[k], UW_STEP_UNDO_FAILED, &e);
 			if (err && err->code == 0)
@@ -304,7 +306,7 @@ static int undo_steps(struct jw *jw, const struct uw_action *acts, const long *s
 		if (jw_line(jw, rec, &e) < 0) {
 			/* The change is undone; a later revert finds it gone and is content. */
 		}
-		emit(cb, ud, idx ? idx[k] : k, &acts[k], UW_STEP_UNDONE, NULL);
+		emit(cb, ud, idx ? idx[k] : k, &acts[k], r > 0 ? UW_STEP_GONE : UW_STEP_UNDONE, NULL);
 		done++;
 	}
 	return done;

@@ -26,6 +26,7 @@ enum uw_step_event {
 	UW_STEP_FAILED,       /* failed (err says why); rollback follows */
 	UW_STEP_UNDOING,      /* about to undo (rollback or revert) */
 	UW_STEP_UNDONE,       /* undone */
+	UW_STEP_GONE,         /* nothing to undo: already gone (e.g. with the unplugged interface) */
 	UW_STEP_UNDO_FAILED,  /* could not be undone (err says why); stays in the journal */
 };
 

@@ -449,9 +449,9 @@ int uw_action_revert(const struct uw_action *a, struct uw_error *err)
 	 */
 	if (r == -ENOENT || r == -ENODEV || r == -ESRCH) {
 		uw_error_clear(err);
-		return 0;
+		return 1;
 	}
-	return r;
+	return r < 0 ? r : 0;
 }
 
 bool uw_action_same(const struct uw_action *a, const struct uw_action *b)

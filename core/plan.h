@@ -87,7 +87,9 @@ int uw_action_apply(const struct uw_action *a, struct uw_error *err);
 
 /*
  * Undo the change from the captured prior state. Undoing something that is
- * already gone is success (a crash may have come before the change).
+ * already gone is success (a crash may have come before the change, and an
+ * unplugged phone takes its interface's addresses and routes with it):
+ * returns 1 then, 0 when it was undone, or a negative errno.
  */
 int uw_action_revert(const struct uw_action *a, struct uw_error *err);
 

@@ -168,6 +168,9 @@ static void on_step(void *ud, size_t idx, const struct uw_action *a, enum uw_ste
 	case UW_STEP_UNDONE:
 		fprintf(f, "        undone\n");
 		break;
+	case UW_STEP_GONE:
+		fprintf(f, "        already gone, nothing to undo\n");
+		break;
 	case UW_STEP_UNDO_FAILED:
 		fprintf(f, "        COULD NOT UNDO: %s\n", e ? e->msg : "");
 		break;

@@ -116,6 +116,8 @@ static void on_step(void *ud, size_t idx, const struct uw_action *a, enum uw_ste
 		printf("  FAILED: %s: %s\n", d, e ? e->msg : "");
 	else if (ev == UW_STEP_UNDONE)
 		printf("  undone: %s\n", d);
+	else if (ev == UW_STEP_GONE)
+		printf("  already gone: %s\n", d);
 	fflush(stdout);
 }
 

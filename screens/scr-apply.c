@@ -86,9 +86,10 @@ static void on_step(void *ud, size_t idx, const struct uw_action *a, enum uw_ste
 	case UW_STEP_UNDOING:
 		break;
 	case UW_STEP_UNDONE:
+	case UW_STEP_GONE:
 		if (mine && !(s.failed && idx == s.failed_idx))
 			uw_widget_progress_set(s.prog, idx, UW_TUI_SKIPPED);
-		fprintf(s.logf, "Undone: %s\n", d);
+		fprintf(s.logf, "%s: %s\n", ev == UW_STEP_GONE ? "Already gone" : "Undone", d);
 		break;
 	case UW_STEP_UNDO_FAILED:
 		if (mine)

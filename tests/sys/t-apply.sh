@@ -119,6 +119,24 @@ out=$(W apply --iface nosuch0 2>&1); rc=$?
 [ $rc = 4 ] && grep -qi 'interface nosuch0 does not exist' <<<"$out" && ok "a missing interface is named (exit 4)" || not_ok "missing iface ($rc): $out"
 check_eq "missing interface changed nothing" "$before" "$(desk_state)"
 check_eq "no journal left behind" "" "$(ls "$USBNET_WIZARD_RUNDIR/journal" 2>/dev/null)"
+
+# The cable is pulled while the changes are live: the interface takes its
+# address with it. status and revert say so instead of claiming to undo it.
+check "apply before the unplug" W apply
+tb_unplug
+out=$(W status 2>&1)
+grep -q '^  \[gone\]     Give the desktop the address' <<<"$out" &&
+	ok "after the unplug, status shows the address as gone" || { not_ok "status after unplug"; sed 's/^/#   /' <<<"$out"; }
+grep -q '^  \[in place\] Let the desktop forward' <<<"$out" &&
+	ok "... and ip_forward still in place" || not_ok "status: ip_forward"
+out=$(W revert 2>&1); rc=$?
+check_eq "revert after the unplug succeeds" 0 "$rc"
+check_eq "... saying twice that the interface's steps were already gone" 2 "$(grep -c 'already gone, nothing to undo' <<<"$out")"
+check_eq "... and undoing the rest" 4 "$(grep -c '^      done$' <<<"$out")"
+tb_plug
+# (a new cable is a new veth pair: only the peer's index differs)
+check_eq "after the unplug and revert, the desktop is as before" "$(sed 's/@if[0-9]*//' <<<"$before")" \
+	"$(desk_state | sed 's/@if[0-9]*//')"
 tb_down
 
 t_finish
