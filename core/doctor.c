@@ -456,7 +456,16 @@ int uw_doctor_run(const struct uw_doctor_opts *o, struct uw_doctor *d, struct uw
 		}
 		/* Split rulesets: legacy rules are invisible to Debian's default (nft) iptables. */
 		if (fi->legacy_has_rules && fi->nft_tables > 0) {
+			unsigned nft_rules = fi->nft_rules_foreign;
 			bool other_drop = false;
+
+			/* The facts' quick inventory may not have counted every nft rule. */
+			if (!fi->nft_rules_counted) {
+				_auto_(free) struct uw_fw_inventory *full = uw_malloc0(sizeof(*full));
+
+				if (uw_fw_inventory_read(full, NULL) == 0)
+					nft_rules = full->nft_rules_foreign;
+			}
 			for (unsigned i = 0; i < fi->n_drops; i++)
 				other_drop = other_drop || fi->drops[i].backend != fi->in_use;
 			f = add(d, "fw-split", other_drop && p == 0 ? UW_DOC_ERROR : UW_DOC_WARN,
@@ -464,7 +473,7 @@ int uw_doctor_run(const struct uw_doctor_opts *o, struct uw_doctor *d, struct uw
 			SETF(f, evidence, "legacy iptables: %u rule(s), FORWARD policy %s; nftables: %u table(s) "
 			     "with %u rule(s); in use: %s", fi->legacy_rules,
 			     fi->legacy_forward_policy[0] ? fi->legacy_forward_policy : "-", fi->nft_tables,
-			     fi->nft_rules_foreign, uw_fw_backend_name(fi->in_use));
+			     nft_rules, uw_fw_backend_name(fi->in_use));
 			SETF(f, explanation, "Both rule sets are active at once, but each tool shows only its own: "
 			     "'iptables' (the nft variant) does not list legacy rules, and a drop in one still "
 			     "drops what the other accepts. Legacy NAT may also fail to load while nft NAT is in "

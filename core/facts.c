@@ -62,8 +62,10 @@ int uw_facts_read(struct uw_facts *f, struct uw_error *err)
 	uw_strlcpy(f->dns_note, inv->dns_note, sizeof(f->dns_note));
 	uw_inventory_fini(inv);
 	free(inv);
-	/* The firewall may be unreadable (no root): the plan then falls back to nftables. */
-	if (uw_fw_inventory_read(&f->fw, NULL) == 0)
+	/* The firewall may be unreadable (no root): the plan then falls back to nftables.
+	 * The quick read has every fact a plan uses; only the count of foreign
+	 * nft rules may be partial (doctor reads it in full when it shows it). */
+	if (uw_fw_inventory_read_quick(&f->fw, NULL) == 0)
 		f->have_fw = true;
 	return 0;
 }

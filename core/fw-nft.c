@@ -106,7 +106,7 @@ static int nft_run(const char *cmd, unsigned flags, char **out, struct uw_error 
 
 struct chain_info {
 	char fam[16], table[64], chain[64];
-	char hook[24];
+	char type[16], hook[24];   /* both "" for a regular chain */
 	bool policy_drop;
 	bool has_drop_rule;
 	unsigned rules;
@@ -192,6 +192,7 @@ static void walk(const char *listing, struct walker *w)
 		} else if (depth == 2 && in_chain && *s && *s != '}') {
 			if (strncmp(s, "type ", 5) == 0) {
 				char *hk = strstr(s, " hook ");
+				sscanf(s, "type %15s", c.type);
 				if (hk)
 					sscanf(hk, " hook %23s", c.hook);
 				c.policy_drop = strstr(s, "policy drop;") != NULL;
@@ -557,18 +558,156 @@ static void inv_chain_cb(struct walker *w, const struct chain_info *c)
 					 c->has_drop_rule);
 }
 
-int uw_fw_nft_inventory(struct uw_fw_inventory *inv, struct uw_error *err)
+/*
+ * The quick inventory reads `list chains` (no rules: a few ms whatever the
+ * ruleset's size) and then the rules of only the chains where a fact can be:
+ * regular chains (DOCKER-USER, and a masquerade reached by a jump), and base
+ * chains on the forward hook (drops; our FORWARD_ACCEPTs, which the plan only
+ * puts into forward-hook chains and DOCKER-USER) and the postrouting hook
+ * (masquerade: the kernel refuses it in any other base chain). Base chains on
+ * prerouting, input, output, ingress and egress are skipped, and with them
+ * the cost of dumping their rules, which is where the time of `list ruleset`
+ * goes (the kernel's dump and libnftables' parsing, not our text walk).
+ */
+struct pick {
+	char fam[16], table[64], chain[64];
+};
+
+struct picks {
+	struct uw_fw_inventory *inv;
+	struct pick *v;
+	size_t n;
+	bool skipped;   /* some foreign chain's rules are not read */
+};
+
+static void pick_table_cb(struct walker *w, const char *fam, const char *name)
+{
+	struct picks *p = w->data;
+	struct walker iw = { .data = p->inv };
+
+	inv_table_cb(&iw, fam, name);
+}
+
+static void pick_chain_cb(struct walker *w, const struct chain_info *c)
+{
+	struct picks *p = w->data;
+	struct pick *k;
+
+	if (is_ours(c->fam, c->table))
+		return;
+	if (c->hook[0] && strcmp(c->hook, "forward") != 0 && strcmp(c->hook, "postrouting") != 0) {
+		struct walker iw = { .data = p->inv };
+
+		/* Its rules are not read, but its name may still be DOCKER-USER. */
+		inv_chain_cb(&iw, c);
+		p->skipped = true;
+		return;
+	}
+	p->v = uw_realloc(p->v, (p->n + 1) * sizeof(*p->v));
+	k = &p->v[p->n++];
+	uw_strlcpy(k->fam, c->fam, sizeof(k->fam));
+	uw_strlcpy(k->table, c->table, sizeof(k->table));
+	uw_strlcpy(k->chain, c->chain, sizeof(k->chain));
+}
+
+/* More picked chains than this in one table: list the table in one go
+ * (each `list` is one libnftables run, a fraction of a millisecond). */
+#define PICKS_PER_TABLE_MAX 4
+
+/*
+ * Read the picked chains' rules into @inv. Returns 0 or a negative errno;
+ * the caller then reads the whole ruleset instead (a chain may have gone
+ * between the two reads, and libnftables 1.0.6 cannot name a chain whose
+ * name is one of its keywords: `list chain inet t fwd` is a syntax error,
+ * quoted or not).
+ */
+static int read_picks(struct uw_fw_inventory *inv, const struct picks *p, struct uw_error *err)
+{
+	struct walker w = { .rule = inv_rule_cb, .chain_end = inv_chain_cb, .data = inv };
+
+	for (size_t i = 0; i < p->n;) {
+		size_t same = 1;
+		int r;
+
+		while (i + same < p->n && strcmp(p->v[i + same].fam, p->v[i].fam) == 0 &&
+		       strcmp(p->v[i + same].table, p->v[i].table) == 0)
+			same++;
+		/* libnftables 1.0.6 keeps one kernel-side dump filter per run: two
+		 * `list chain` commands in one buffer fail ("No such file or
+		 * directory") for all but one, so each is a run of its own. */
+		if (same > PICKS_PER_TABLE_MAX) {
+			_auto_(free) char *cmd = uw_strdup_printf("list table %s %s", p->v[i].fam,
+								  p->v[i].table);
+			_auto_(free) char *out = NULL;
+
+			r = nft_run(cmd, 0, &out, err);
+			if (r < 0)
+				return r;
+			walk(out, &w);
+		} else {
+			for (size_t k = i; k < i + same; k++) {
+				_auto_(free) char *cmd = uw_strdup_printf("list chain %s %s %s", p->v[k].fam,
+									  p->v[k].table, p->v[k].chain);
+				_auto_(free) char *out = NULL;
+
+				r = nft_run(cmd, 0, &out, err);
+				if (r < 0)
+					return r;
+				walk(out, &w);
+			}
+		}
+		i += same;
+	}
+	return 0;
+}
+
+static int inventory_quick(struct uw_fw_inventory *inv, struct uw_error *err)
+{
+	_auto_(free) char *out = NULL;
+	_auto_(free) struct uw_fw_inventory *before = uw_malloc0(sizeof(*before));
+	struct picks p = { .inv = inv };
+	struct walker w = { .table = pick_table_cb, .chain_end = pick_chain_cb, .data = &p };
+	int r;
+
+	/* `list chains`, not `list tables`: in 1.0.6 the latter fetches every
+	 * rule too (as slow as `list ruleset`); `list chains` also prints
+	 * tables without chains. */
+	r = nft_run("list chains", 0, &out, err);
+	if (r < 0)
+		return r;
+	*before = *inv;
+	walk(out, &w);
+	r = read_picks(inv, &p, err);
+	free(p.v);
+	if (r < 0) {
+		/* Start the nft part again from the whole ruleset. */
+		*inv = *before;
+		uw_error_clear(err);
+		return 1;
+	}
+	inv->nft_rules_counted = !p.skipped;
+	return 0;
+}
+
+int uw_fw_nft_inventory(struct uw_fw_inventory *inv, bool full, struct uw_error *err)
 {
 	_auto_(free) char *out = NULL;
 	struct walker w = { .table = inv_table_cb, .rule = inv_rule_cb,
 			    .chain_end = inv_chain_cb, .data = inv };
-	int r;
+	int r = 1;
 
-	r = nft_run("list ruleset", 0, &out, err);
+	if (!full)
+		r = inventory_quick(inv, err);
 	if (r < 0)
 		return r;
+	if (r > 0) {
+		r = nft_run("list ruleset", 0, &out, err);
+		if (r < 0)
+			return r;
+		walk(out, &w);
+		inv->nft_rules_counted = true;
+	}
 	inv->nft_available = true;
-	walk(out, &w);
 	if (inv->nft_has_ours)
 		uw_fw_inventory_note(inv, "usbnet-wizard's own nftables table \"%s %s\" exists: its "
 				     "rules are in place ('usbnet-wizard status' says whether they are "

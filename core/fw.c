@@ -369,7 +369,7 @@ static bool firewalld_running(void)
 	return found;
 }
 
-int uw_fw_inventory_read(struct uw_fw_inventory *inv, struct uw_error *err)
+static int inventory_read(struct uw_fw_inventory *inv, bool full, struct uw_error *err)
 {
 	struct uw_error e1, e2;
 	int r1, r2;
@@ -380,7 +380,7 @@ int uw_fw_inventory_read(struct uw_fw_inventory *inv, struct uw_error *err)
 	r1 = uw_fw_iptc_inventory(inv, &e1);
 	if (r1 < 0)
 		uw_fw_inventory_note(inv, "Could not read legacy iptables: %s", e1.msg);
-	r2 = uw_fw_nft_inventory(inv, &e2);
+	r2 = uw_fw_nft_inventory(inv, full, &e2);
 	if (r2 < 0)
 		uw_fw_inventory_note(inv, "Could not read nftables: %s", e2.msg);
 
@@ -426,4 +426,14 @@ int uw_fw_inventory_read(struct uw_fw_inventory *inv, struct uw_error *err)
 		return r2;
 	}
 	return 0;
+}
+
+int uw_fw_inventory_read(struct uw_fw_inventory *inv, struct uw_error *err)
+{
+	return inventory_read(inv, true, err);
+}
+
+int uw_fw_inventory_read_quick(struct uw_fw_inventory *inv, struct uw_error *err)
+{
+	return inventory_read(inv, false, err);
 }

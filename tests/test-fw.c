@@ -441,6 +441,134 @@ static void test_inventory_nft(void **state)
 }
 
 /*
+ * The quick inventory (what a plan reads) skips the rules of base chains on
+ * hooks other than forward and postrouting. Each fact below sits where a
+ * careless skip would lose it, next to a large-ish skipped chain: a
+ * masquerade in a regular chain reached by a jump, a drop rule in a forward
+ * chain of a table listed chain by chain and of one listed whole (more than
+ * four chains to read), tagged rules of ours left in a foreign forward chain
+ * and in DOCKER-USER (as after a crash), a DOCKER-USER that is a base chain
+ * on another hook, and our own table. Every fact must equal the full read's.
+ */
+static const char nft_spread[] =
+	"nft add table inet host\n"
+	"nft 'add chain inet host input { type filter hook input priority 0; policy accept; }'\n"
+	"for i in $(seq 1 40); do echo \"add rule inet host input ip saddr 10.0.0.$i drop\"; done "
+	"| nft -f -\n"
+	"nft 'add chain inet host fw { type filter hook forward priority 5; policy accept; }'\n"
+	"nft 'add rule inet host fw iifname \"eth9\" drop'\n"
+	"nft add table ip natty\n"
+	"nft 'add chain ip natty pre { type nat hook prerouting priority dstnat; policy accept; }'\n"
+	"nft 'add rule ip natty pre tcp dport 8080 dnat to 10.1.1.1'\n"
+	"nft 'add chain ip natty post { type nat hook postrouting priority srcnat; policy "
+	"accept; }'\n"
+	"nft add chain ip natty masq_jumped\n"
+	"nft 'add rule ip natty post oifname \"up0\" jump masq_jumped'\n"
+	"nft 'add rule ip natty masq_jumped ip saddr 172.17.0.0/16 masquerade'\n"
+	"nft add table ip many\n"
+	"for c in a b c d e; do nft add chain ip many $c; done\n"
+	"nft 'add chain ip many fwd2 { type filter hook forward priority 1; policy drop; }'\n"
+	"nft 'add rule ip many fwd2 ct state established accept'\n"
+	"nft 'add chain ip many out { type filter hook output priority 0; policy drop; }'\n"
+	"nft add table ip filter\n"
+	"nft 'add chain ip filter DOCKER-USER { type filter hook input priority 3; policy "
+	"accept; }'\n";
+
+static void inventory_same_facts(const struct uw_fw_inventory *a, const struct uw_fw_inventory *b)
+{
+	assert_int_equal(a->nft_available, b->nft_available);
+	assert_int_equal(a->nft_tables, b->nft_tables);
+	assert_int_equal(a->nft_has_ours, b->nft_has_ours);
+	assert_int_equal(a->nft_ours_foreign_chains, b->nft_ours_foreign_chains);
+	assert_int_equal(a->foreign_masquerade, b->foreign_masquerade);
+	assert_int_equal(a->in_use, b->in_use);
+	assert_int_equal(a->docker_user, b->docker_user);
+	assert_string_equal(a->docker_user_chain, b->docker_user_chain);
+	assert_int_equal(a->n_drops, b->n_drops);
+	for (unsigned i = 0; i < a->n_drops; i++) {
+		assert_string_equal(a->drops[i].chain, b->drops[i].chain);
+		assert_int_equal(a->drops[i].policy_drop, b->drops[i].policy_drop);
+		assert_int_equal(a->drops[i].has_drop_rule, b->drops[i].has_drop_rule);
+	}
+	assert_int_equal(a->n_notes, b->n_notes);
+	for (unsigned i = 0; i < a->n_notes; i++)
+		assert_string_equal(a->notes[i], b->notes[i]);
+}
+
+static void test_inventory_quick_keeps_facts(void **state)
+{
+	struct uw_fw_inventory *full = calloc(1, sizeof(*full)), *quick = calloc(1, sizeof(*quick));
+	struct uw_fw_rule left = fwd("usb0", "", "inet host fw");
+	struct uw_fw_rule left2 = fwd("", "usb0", "ip many a");
+	struct uw_fw_rule own = masq();
+	struct uw_error e;
+
+	uw_test_sh(nft_spread);
+	/* A crash left our accepts in foreign chains, and our own table. */
+	assert_int_equal(uw_fw_rule_add(UW_FW_NFTABLES, &left, &e), 0);
+	assert_int_equal(uw_fw_rule_add(UW_FW_NFTABLES, &left2, &e), 0);
+	assert_int_equal(uw_fw_rule_add(UW_FW_NFTABLES, &own, &e), 0);
+
+	assert_int_equal(uw_fw_inventory_read(full, &e), 0);
+	assert_int_equal(uw_fw_inventory_read_quick(quick, &e), 0);
+	inventory_same_facts(full, quick);
+	/* The facts themselves, so that both reads losing one fails too. */
+	assert_int_equal(quick->nft_tables, 4);
+	assert_true(quick->nft_has_ours);
+	assert_int_equal(quick->nft_ours_foreign_chains, 2);
+	assert_int_equal(quick->foreign_masquerade, 1);
+	assert_true(quick->docker_user);
+	assert_string_equal(quick->docker_user_chain, "ip filter DOCKER-USER");
+	assert_int_equal(quick->n_drops, 2);
+	assert_string_equal(quick->drops[0].chain, "inet host fw");
+	assert_false(quick->drops[0].policy_drop);
+	assert_true(quick->drops[0].has_drop_rule);
+	assert_string_equal(quick->drops[1].chain, "ip many fwd2");
+	assert_true(quick->drops[1].policy_drop);
+	/* Only the count differs: the full read counts every foreign rule
+	 * (input 40, fw 1, pre 1, post 1, masq_jumped 1, fwd2 1, and the two
+	 * left over), the quick one not the input and prerouting chains' 41. */
+	assert_true(full->nft_rules_counted);
+	assert_int_equal(full->nft_rules_foreign, 47);
+	assert_false(quick->nft_rules_counted);
+	assert_int_equal(quick->nft_rules_foreign, 47 - 41);
+	free(full), free(quick);
+}
+
+/* With nothing skipped the quick read counts every rule too. */
+static void test_inventory_quick_counts_when_nothing_skipped(void **state)
+{
+	struct uw_fw_inventory *full = calloc(1, sizeof(*full)), *quick = calloc(1, sizeof(*quick));
+	struct uw_error e;
+
+	uw_test_sh(nft_foreign);
+	assert_int_equal(uw_fw_inventory_read(full, &e), 0);
+	assert_int_equal(uw_fw_inventory_read_quick(quick, &e), 0);
+	inventory_same_facts(full, quick);
+	assert_true(quick->nft_rules_counted);
+	assert_int_equal(quick->nft_rules_foreign, 2);
+	assert_int_equal(full->nft_rules_foreign, 2);
+	free(full), free(quick);
+}
+
+/*
+ * What the quick read relies on: the kernel refuses a masquerade in any base
+ * chain but a nat one on postrouting, directly or through a jump. If a kernel
+ * ever allowed it, the skipped chains could hide one.
+ */
+static void test_kernel_refuses_masquerade_off_postrouting(void **state)
+{
+	uw_test_sh("nft add table ip t && "
+		   "nft 'add chain ip t pre { type nat hook prerouting priority dstnat; }' && "
+		   "nft 'add chain ip t in { type filter hook input priority 0; }' && "
+		   "nft add chain ip t reg && nft add rule ip t reg masquerade");
+	assert_int_not_equal(system("nft add rule ip t pre masquerade 2>/dev/null"), 0);
+	assert_int_not_equal(system("nft add rule ip t in masquerade 2>/dev/null"), 0);
+	assert_int_not_equal(system("nft add rule ip t pre jump reg 2>/dev/null"), 0);
+	assert_int_not_equal(system("nft add rule ip t in jump reg 2>/dev/null"), 0);
+}
+
+/*
  * The accept really opens a foreign dropping chain: a "phone" namespace
  * behind usb0 pings an "upstream" namespace through this one, with our
  * masquerade (own table) and our accepts (in `inet filter forward`, policy
@@ -566,6 +694,9 @@ int main(void)
 		cmocka_unit_test_setup(test_inventory_empty_reads_only, fresh_netns),
 		cmocka_unit_test_setup(test_inventory_legacy, fresh_netns),
 		cmocka_unit_test_setup(test_inventory_nft, fresh_netns),
+		cmocka_unit_test_setup(test_inventory_quick_keeps_facts, fresh_netns),
+		cmocka_unit_test_setup(test_inventory_quick_counts_when_nothing_skipped, fresh_netns),
+		cmocka_unit_test_setup(test_kernel_refuses_masquerade_off_postrouting, fresh_netns),
 		cmocka_unit_test_setup(test_nft_forward_accept_lets_traffic_through, fresh_netns),
 		cmocka_unit_test_setup(test_legacy_lock_held, fresh_netns),
 	};
