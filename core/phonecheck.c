@@ -6,6 +6,7 @@
  * 255 for commands that succeeded.
  */
 #include "core/phonecheck.h"
+#include "core/phonecheck-private.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -356,11 +357,34 @@ static void set(struct uw_check *c, enum uw_check_status st, enum uw_fix_id fix,
 	c->fix = fix;
 }
 
+/* What one run needs besides its results: where commands go, and who is
+ * told about progress (and which checks were reported finished already). */
+struct run {
+	uw_phonecheck_runner_fn exec;
+	void *exec_ud;
+	const struct uw_phonecheck_params *prm;
+	struct uw_check *checks;
+	bool finished[UW_CHECK__COUNT];
+};
+
+static void started(struct run *run, enum uw_check_id id)
+{
+	if (run->prm->progress)
+		run->prm->progress(id, NULL, run->prm->progress_ud);
+}
+
+static void finished(struct run *run, enum uw_check_id id)
+{
+	run->finished[id] = true;
+	if (run->prm->progress)
+		run->prm->progress(id, &run->checks[id], run->prm->progress_ud);
+}
+
 /* Run @cmd and store "$ cmd\noutput" as the check's evidence. */
-static int probe(struct uw_phone *p, struct uw_check *c, const char *cmd,
+static int probe(struct run *run, struct uw_check *c, const char *cmd,
 		 struct uw_phone_result *res, struct uw_error *err)
 {
-	int rc = uw_phone_run(p, cmd, NULL, res, err);
+	int rc = run->exec(run->exec_ud, cmd, res, err);
 
 	free(c->evidence);
 	c->evidence = uw_strdup_printf("$ %s\n%s%s%s%s", cmd, res->out ? res->out : "",
@@ -370,9 +394,22 @@ static int probe(struct uw_phone *p, struct uw_check *c, const char *cmd,
 	return rc;
 }
 
+static int phone_exec(void *ud, const char *cmd, struct uw_phone_result *res, struct uw_error *err)
+{
+	return uw_phone_run(ud, cmd, NULL, res, err);
+}
+
 int uw_phonecheck_run(struct uw_phone *p, const struct uw_phonecheck_params *prm,
 		      struct uw_check checks[UW_CHECK__COUNT], struct uw_error *err)
 {
+	return uw_phonecheck_run_with(phone_exec, p, prm, checks, err);
+}
+
+int uw_phonecheck_run_with(uw_phonecheck_runner_fn exec, void *exec_ud,
+			   const struct uw_phonecheck_params *prm,
+			   struct uw_check checks[UW_CHECK__COUNT], struct uw_error *err)
+{
+	struct run run = { .exec = exec, .exec_ud = exec_ud, .prm = prm, .checks = checks };
 	struct uw_phone_result r = { 0 };
 	_auto_(free) char *cmd = NULL;
 	char gw[64], dev[64], ns[4][64], addr[64];
@@ -398,7 +435,8 @@ int uw_phonecheck_run(struct uw_phone *p, const struct uw_phonecheck_params *prm
 	 * both know -w).
 	 */
 	cmd = uw_strdup_printf("ping -c1 -w4 %s 2>&1", prm->desktop_ip);
-	rc = probe(p, &checks[UW_CHECK_HOST_REACH], cmd, &r, err);
+	started(&run, UW_CHECK_HOST_REACH);
+	rc = probe(&run, &checks[UW_CHECK_HOST_REACH], cmd, &r, err);
 	if (rc < 0)
 		goto lost;
 	host_ok = uw_phonecheck_parse_ping(r.out);
@@ -411,9 +449,11 @@ int uw_phonecheck_run(struct uw_phone *p, const struct uw_phonecheck_params *prm
 		    "USB link is not configured with that address, or the phone's address is in "
 		    "another subnet. Apply the desktop side first.", prm->desktop_ip);
 	uw_phone_result_fini(&r);
+	finished(&run, UW_CHECK_HOST_REACH);
 
 	/* 2. default route */
-	rc = probe(p, &checks[UW_CHECK_ROUTE], ROUTE_CMD, &r, err);
+	started(&run, UW_CHECK_ROUTE);
+	rc = probe(&run, &checks[UW_CHECK_ROUTE], ROUTE_CMD, &r, err);
 	if (rc < 0)
 		goto lost;
 	has_route = uw_phonecheck_parse_default_route(r.out, gw, sizeof(gw), dev, sizeof(dev));
@@ -437,11 +477,13 @@ int uw_phonecheck_run(struct uw_phone *p, const struct uw_phonecheck_params *prm
 		    "The phone's default route goes via %s, not via the desktop (%s), so its "
 		    "traffic does not reach the desktop's NAT.", gw, prm->desktop_ip);
 	uw_phone_result_fini(&r);
+	finished(&run, UW_CHECK_ROUTE);
 
 	/* 3. outside */
 	free(cmd);
+	started(&run, UW_CHECK_OUTSIDE);
 	cmd = uw_strdup_printf("ping -c1 -w4 %s 2>&1", prm->outside_ip);
-	rc = probe(p, &checks[UW_CHECK_OUTSIDE], cmd, &r, err);
+	rc = probe(&run, &checks[UW_CHECK_OUTSIDE], cmd, &r, err);
 	if (rc < 0)
 		goto lost;
 	out_ok = uw_phonecheck_parse_ping(r.out);
@@ -463,9 +505,11 @@ int uw_phonecheck_run(struct uw_phone *p, const struct uw_phonecheck_params *prm
 		    "masquerade the phone's traffic (NAT, ip_forward, or a FORWARD policy of "
 		    "DROP). Apply the desktop side.", prm->outside_ip);
 	uw_phone_result_fini(&r);
+	finished(&run, UW_CHECK_OUTSIDE);
 
-	/* 4. resolv.conf content (judged together with 5.) */
-	rc = probe(p, &checks[UW_CHECK_RESOLV], "cat /etc/resolv.conf 2>&1", &r, err);
+	/* 4. resolv.conf content (judged together with 5., so it finishes with it) */
+	started(&run, UW_CHECK_RESOLV);
+	rc = probe(&run, &checks[UW_CHECK_RESOLV], "cat /etc/resolv.conf 2>&1", &r, err);
 	if (rc < 0)
 		goto lost;
 	nns = uw_phonecheck_parse_resolv(r.out, ns, UW_ARRAY_SIZE(ns));
@@ -477,7 +521,8 @@ int uw_phonecheck_run(struct uw_phone *p, const struct uw_phonecheck_params *prm
 			       "elif command -v getent >/dev/null 2>&1; then getent hosts %s; "
 			       "else ping -c1 -w4 %s; fi 2>&1", prm->test_name, prm->test_name,
 			       prm->test_name);
-	rc = probe(p, &checks[UW_CHECK_DNS], cmd, &r, err);
+	started(&run, UW_CHECK_DNS);
+	rc = probe(&run, &checks[UW_CHECK_DNS], cmd, &r, err);
 	if (rc < 0)
 		goto lost;
 	dns_ok = uw_phonecheck_parse_lookup(r.out, prm->test_name, addr, sizeof(addr));
@@ -526,6 +571,8 @@ int uw_phonecheck_run(struct uw_phone *p, const struct uw_phonecheck_params *prm
 		set(&checks[UW_CHECK_DNS], UW_CHECK_FAIL, UW_FIX_RESOLV,
 		    "%s does not resolve on the phone: its DNS server %s does not answer. Write "
 		    "a working server into its resolv.conf.", prm->test_name, ns[0]);
+	finished(&run, UW_CHECK_RESOLV);
+	finished(&run, UW_CHECK_DNS);
 	return 0;
 
 lost:
@@ -534,6 +581,9 @@ lost:
 		if (checks[i].status == UW_CHECK_SKIP && !strcmp(checks[i].explanation, "Not run."))
 			set(&checks[i], UW_CHECK_SKIP, UW_FIX_NONE,
 			    "Not run: the phone stopped answering.");
+	for (int i = 0; i < UW_CHECK__COUNT; i++)
+		if (!run.finished[i])
+			finished(&run, i);
 	return rc;
 }
 

@@ -48,6 +48,28 @@ struct uw_check {
 	enum uw_fix_id fix;
 };
 
+/*
+ * Progress of uw_phonecheck_run, so a front end can show each verdict as soon
+ * as it is known instead of after the last check. Called in the thread that
+ * runs the checks (a worker thread in the wizard: hand copies to the UI
+ * thread, never the pointer).
+ *
+ * @result NULL: check @id starts (its command is about to go to the phone),
+ * show it as running. @result non-NULL: the verdict of check @id is final;
+ * @result points into the caller's array and is valid only during the call.
+ *
+ * Order: checks start and finish in id order, except that resolv.conf and
+ * the name lookup are judged together: UW_CHECK_RESOLV starts, then
+ * UW_CHECK_DNS starts, then both finish (RESOLV first) once the lookup is
+ * done, so resolv.conf honestly stays "running" until then. When the phone
+ * vanishes part-way, every check not finished yet finishes with
+ * UW_CHECK_SKIP (including those never started). Each check finishes
+ * exactly once per run, unless the parameters are refused (-EINVAL: no
+ * call at all).
+ */
+typedef void (*uw_phonecheck_progress_fn)(enum uw_check_id id, const struct uw_check *result,
+					  void *ud);
+
 struct uw_phonecheck_params {
 	const char *desktop_ip;   /* the desktop's address on the USB link, "192.168.0.200" */
 	const char *outside_ip;   /* an address outside to ping */
@@ -56,13 +78,17 @@ struct uw_phonecheck_params {
 	/* Nameservers the resolv.conf fix writes (numeric, validated). */
 	const char *nameservers[UW_PHONECHECK_MAX_NS];
 	size_t n_nameservers;
+	/* Optional: told when each check starts and finishes (see above). */
+	uw_phonecheck_progress_fn progress;
+	void *progress_ud;
 };
 
 /*
  * Run the checklist. @checks gets UW_CHECK__COUNT results (free each with
  * uw_check_fini). When the phone vanishes part-way, the remaining checks are
  * UW_CHECK_SKIP with that said, and -ECONNRESET is returned (with @err set);
- * otherwise 0. Bad parameters: -EINVAL and nothing is run.
+ * otherwise 0. Bad parameters: -EINVAL and nothing is run. When
+ * @params->progress is set it is called as each check starts and finishes.
  */
 int uw_phonecheck_run(struct uw_phone *p, const struct uw_phonecheck_params *params,
 		      struct uw_check checks[UW_CHECK__COUNT], struct uw_error *err);

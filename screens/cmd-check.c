@@ -209,6 +209,48 @@ static void print_json(const struct opts *o, const struct uw_check *c, const cha
 	printf("]}\n");
 }
 
+/*
+ * On a terminal, one transient line on stderr says which check the phone is
+ * running now (each can take seconds) and how the earlier ones went; it is
+ * erased before the results are printed. Never in pipes or logs, so --json
+ * and scripted output are exactly what they were.
+ */
+struct progress {
+	int passed, other;      /* verdicts so far */
+};
+
+static void on_progress(enum uw_check_id id, const struct uw_check *c, void *ud)
+{
+	struct progress *pr = ud;
+
+	if (c) {
+		*(c->status == UW_CHECK_PASS ? &pr->passed : &pr->other) += 1;
+		return;
+	}
+	fprintf(stderr, "\r\033[KChecking from the phone's side: check %d of %d (so far %d "
+		"passed, %d not)...", (int)id + 1, UW_CHECK__COUNT, pr->passed, pr->other);
+	fflush(stderr);
+}
+
+static int run_checks(struct uw_phone *p, struct uw_phonecheck_params *prm,
+		      struct uw_check checks[UW_CHECK__COUNT], struct uw_error *e)
+{
+	struct progress pr;
+	bool tty = isatty(STDERR_FILENO);
+	int rc;
+
+	memset(&pr, 0, sizeof(pr));
+	prm->progress = tty ? on_progress : NULL;
+	prm->progress_ud = &pr;
+	rc = uw_phonecheck_run(p, prm, checks, e);
+	if (tty) {
+		fputs("\r\033[K", stderr);
+		fflush(stderr);
+	}
+	prm->progress = NULL;
+	return rc;
+}
+
 static void fini_checks(struct uw_check *c)
 {
 	for (int i = 0; i < UW_CHECK__COUNT; i++)
@@ -487,7 +529,7 @@ static int run(int argc, char **argv)
 		fprintf(o.msg, "%s\n", rc == 0 ? "Added the Host entry; now 'ssh NAME' works." : e.msg);
 	}
 
-	rc = uw_phonecheck_run(p, &prm, checks, &e);
+	rc = run_checks(p, &prm, checks, &e);
 	if (rc < 0 && rc != -ECONNRESET) {
 		uw_cli_error("check", "%s", e.msg);
 		uw_phone_free(p);
@@ -498,7 +540,7 @@ static int run(int argc, char **argv)
 		if (offer_fixes(&o, p, &prm, checks) > 0) {
 			fprintf(o.msg, "\nChecking again:\n");
 			fini_checks(checks);
-			rc = uw_phonecheck_run(p, &prm, checks, &e);
+			rc = run_checks(p, &prm, checks, &e);
 		}
 	}
 	if (o.json)

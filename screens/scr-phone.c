@@ -36,8 +36,67 @@ static const char *const titles[UW_CHECK__COUNT] = {
 	"A name resolves on the phone",
 };
 
+/*
+ * Threads. The worker owns a struct job: its inputs copied at start, its own
+ * check array, and the phone session while it runs. It never touches s.*,
+ * which only the loop thread reads and writes. It reports by posting heap
+ * messages holding copies (struct msg) with uw_tui_post, and only while the
+ * job is not abandoned, which it checks under s.mu.
+ *
+ * Leaving the screen while the worker runs (Back, Next, q, a signal) must not
+ * wait for ssh: a libssh session may be used by one thread only, so the loop
+ * thread cannot cut the connect short (ssh_disconnect from here would race
+ * the worker inside libssh). Instead the job is abandoned: under s.mu its
+ * flag is set (no post after that), the posts already queued are run at once
+ * (their generation is stale, so they are dropped; a pending host-key or
+ * password question is answered "no"), and the job goes on the abandoned
+ * list. The worker gives up at its next step or when ssh times out, and
+ * frees nothing itself: reap() joins finished jobs and frees them in the loop
+ * thread, and uw_scr_phone_wait() joins the rest before the process exits,
+ * so exit never races a worker inside libssh.
+ */
+struct job {
+	struct job *next;          /* on the abandoned list */
+	pthread_t th;
+	struct uw_tui_loop *loop;
+	unsigned gen;              /* s.gen when started: stale messages are dropped */
+	bool abandoned, finished;  /* under s.mu */
+
+	/* Inputs, read-only for the worker. */
+	struct uw_phonecheck_params prm;
+	char desktop_ip[UW_IP4_STRLEN], phone_ip[UW_IP4_STRLEN], iface[UW_IFNAME_MAX];
+	char user[64], ns[UW_PHONECHECK_MAX_NS][64];
+	enum uw_fix_id fixes[3];
+	size_t n_fixes;
+
+	/* The worker's own. */
+	struct uw_phone *phone;
+	struct uw_check checks[UW_CHECK__COUNT];
+	bool have_checks;
+};
+
+/* What the worker tells the loop thread: copies, freed by on_msg. */
+enum msg_kind { MSG_LOGIN, MSG_CHECK, MSG_DONE };
+struct msg {
+	enum msg_kind kind;
+	unsigned gen;
+	/* MSG_LOGIN */
+	enum uw_tui_status login_st;
+	char login_detail[UW_ERROR_MSG_MAX + 64];
+	/* MSG_CHECK: check @idx started (!finished) or has its verdict in @check */
+	int idx;
+	bool finished;
+	struct uw_check check;
+	/* MSG_DONE */
+	bool have_checks;
+	int run_rc;
+	char run_error[UW_ERROR_MSG_MAX];
+	char fix_log[1024];
+};
+
 /* A question from the worker, answered in the loop thread. */
 struct ask {
+	struct job *job;
 	bool hostkey;
 	const struct uw_phone_hostkey_info *info;
 	const char *prompt;
@@ -47,22 +106,26 @@ struct ask {
 	bool answered;
 };
 
+enum check_state { CHECK_PENDING, CHECK_RUNNING, CHECK_DONE };
+
 static struct {
 	struct uw_wizard *w;
 	bool active;             /* state survives rebuilds of this screen */
 	bool pending_start;      /* start the worker once the screen is rebuilt */
 	bool fix_focused;        /* Fix... was focused for this run's results */
-	pthread_t th;
-	bool th_started;
-	atomic_bool done, cancel;
-	pthread_mutex_t mu;
+	pthread_mutex_t mu;      /* job->abandoned/finished, ask->answered */
 	pthread_cond_t cv;
+	struct job *job;         /* the running job, NULL when none */
+	struct job *abandoned;   /* jobs left running in the background */
+	unsigned gen;
 
-	struct uw_phone *phone;
+	/* What is shown: the loop thread's own copies. */
+	struct uw_phone *phone;  /* between runs; a running job holds it */
 	char login_detail[UW_ERROR_MSG_MAX + 64];
 	enum uw_tui_status login_st;
 	struct uw_check checks[UW_CHECK__COUNT];
-	bool have_checks, checking;
+	enum check_state state[UW_CHECK__COUNT];
+	bool have_checks, checking, done;
 	int run_rc;
 	char run_error[UW_ERROR_MSG_MAX];
 	enum uw_fix_id fixes[3];
@@ -78,93 +141,241 @@ static struct {
 	int spin_timer;
 } s = { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
 
+static void copy_check(struct uw_check *to, const struct uw_check *from)
+{
+	*to = *from;
+	to->evidence = uw_strdup(from->evidence ? from->evidence : "");
+	to->explanation = uw_strdup(from->explanation ? from->explanation : "");
+}
+
+static void clear_checks(struct uw_check *c, bool *have)
+{
+	if (*have)
+		for (int i = 0; i < UW_CHECK__COUNT; i++)
+			uw_check_fini(&c[i]);
+	*have = false;
+}
+
 /* ---- worker side ---- */
+
+static void on_msg(struct uw_tui_loop *loop, void *ud);
+
+static bool abandoned(struct job *j)
+{
+	bool a;
+
+	pthread_mutex_lock(&s.mu);
+	a = j->abandoned;
+	pthread_mutex_unlock(&s.mu);
+	return a;
+}
+
+/* Hand @m to the loop thread, or drop it when nobody is listening any more.
+ * uw_tui_post queues before it wakes the loop, so a queued message is the
+ * loop's to free even when the wake-up write fails. */
+static void send_msg(struct job *j, struct msg *m)
+{
+	pthread_mutex_lock(&s.mu);
+	if (!j->abandoned) {
+		uw_tui_post(j->loop, on_msg, m);
+		m = NULL;
+	}
+	pthread_mutex_unlock(&s.mu);
+	if (m && m->kind == MSG_CHECK && m->finished)
+		uw_check_fini(&m->check);
+	free(m);
+}
+
+static struct msg *msg_new(struct job *j, enum msg_kind kind)
+{
+	struct msg *m = uw_malloc0(sizeof(*m));
+
+	m->kind = kind;
+	m->gen = j->gen;
+	return m;
+}
 
 static int ask_ui(struct ask *a);
 
 static enum uw_phone_hostkey_decision on_hostkey(const struct uw_phone_hostkey_info *info, void *ud)
 {
-	struct ask a = { .hostkey = true, .info = info };
+	struct ask a = { .job = ud, .hostkey = true, .info = info };
 
 	return (enum uw_phone_hostkey_decision)ask_ui(&a);
 }
 
 static int on_password(const char *prompt, char *buf, size_t size, void *ud)
 {
-	struct ask a = { .prompt = prompt, .buf = buf, .size = size };
+	struct ask a = { .job = ud, .prompt = prompt, .buf = buf, .size = size };
 
 	return ask_ui(&a);
 }
 
-static void post_update(struct uw_tui_loop *loop, void *ud);
+/* Each check's start and verdict, as soon as the checklist knows it. */
+static void on_progress(enum uw_check_id id, const struct uw_check *c, void *ud)
+{
+	struct job *j = ud;
+	struct msg *m = msg_new(j, MSG_CHECK);
+
+	m->idx = (int)id;
+	m->finished = c != NULL;
+	if (c)
+		copy_check(&m->check, c);
+	send_msg(j, m);
+}
 
 static void *worker(void *ud)
 {
-	struct uw_wizard *w = ud;
+	struct job *j = ud;
 	struct uw_error err;
+	struct msg *m;
 
-	if (!s.phone) {
+	if (!j->phone) {
 		struct uw_phone_options po = {
-			.host = s.phone_ip,
-			.user = w->plan->choices.preset ? w->plan->choices.preset->user : "root",
-			.hostkey_cb = on_hostkey, .password_cb = on_password,
+			.host = j->phone_ip, .user = j->user,
+			.hostkey_cb = on_hostkey, .hostkey_data = j,
+			.password_cb = on_password, .password_data = j,
 		};
 
+		m = msg_new(j, MSG_LOGIN);
 		uw_error_clear(&err);
-		if (uw_phone_connect(&po, &s.phone, &err) < 0) {
-			s.phone = NULL;
-			s.login_st = UW_TUI_FAIL;
-			snprintf(s.login_detail, sizeof(s.login_detail), "%s", err.msg);
+		if (uw_phone_connect(&po, &j->phone, &err) < 0) {
+			j->phone = NULL;
+			m->login_st = UW_TUI_FAIL;
+			snprintf(m->login_detail, sizeof(m->login_detail), "%s", err.msg);
 		} else {
-			enum uw_phone_auth m = uw_phone_auth_method(s.phone);
+			enum uw_phone_auth a = uw_phone_auth_method(j->phone);
 
-			s.login_st = UW_TUI_OK_;
-			snprintf(s.login_detail, sizeof(s.login_detail), "Logged in to %s (%s).", s.phone_ip,
-				 m == UW_PHONE_AUTH_NONE_BLANK ? "blank password" :
-				 m == UW_PHONE_AUTH_KEY ? "ssh key" : "password");
+			m->login_st = UW_TUI_OK_;
+			snprintf(m->login_detail, sizeof(m->login_detail), "Logged in to %s (%s).",
+				 j->phone_ip, a == UW_PHONE_AUTH_NONE_BLANK ? "blank password" :
+				 a == UW_PHONE_AUTH_KEY ? "ssh key" : "password");
 		}
-		uw_tui_post(w->loop, post_update, NULL);
+		send_msg(j, m);
 	}
-	/* Fixes the user confirmed, then the checks again. */
-	s.fix_log[0] = '\0';
-	for (size_t i = 0; s.phone && i < s.n_fixes && !s.cancel; i++) {
+	m = msg_new(j, MSG_DONE);
+	/* Fixes the user confirmed, then the checks again; nothing more once
+	 * the user has left the screen. */
+	for (size_t i = 0; j->phone && i < j->n_fixes && !abandoned(j); i++) {
 		struct uw_phonefix f;
-		size_t l = strlen(s.fix_log);
+		size_t l = strlen(m->fix_log);
 
 		uw_error_clear(&err);
-		if (uw_phonefix_prepare(s.fixes[i], &s.prm, NULL, &f, &err) == 0 &&
-		    uw_phonefix_apply(s.phone, &f, &err) == 0)
-			snprintf(s.fix_log + l, sizeof(s.fix_log) - l, "Fixed: %.*s. ",
+		if (uw_phonefix_prepare(j->fixes[i], &j->prm, NULL, &f, &err) == 0 &&
+		    uw_phonefix_apply(j->phone, &f, &err) == 0)
+			snprintf(m->fix_log + l, sizeof(m->fix_log) - l, "Fixed: %.*s. ",
 				 (int)strcspn(f.describe, "\n") - (f.describe[0] &&
 				 f.describe[strcspn(f.describe, "\n") - 1] == '.'), f.describe);
 		else
-			snprintf(s.fix_log + l, sizeof(s.fix_log) - l, "The %s fix failed: %s ",
-				 uw_fix_name(s.fixes[i]), err.msg);
+			snprintf(m->fix_log + l, sizeof(m->fix_log) - l, "The %s fix failed: %s ",
+				 uw_fix_name(j->fixes[i]), err.msg);
 		uw_phonefix_fini(&f);
 	}
-	s.n_fixes = 0;
-	if (s.phone && !s.cancel) {
-		s.checking = true;
-		uw_tui_post(w->loop, post_update, NULL);
+	if (j->phone && !abandoned(j)) {
+		j->prm.progress = on_progress;
+		j->prm.progress_ud = j;
 		uw_error_clear(&err);
-		s.run_rc = uw_phonecheck_run(s.phone, &s.prm, s.checks, &err);
-		snprintf(s.run_error, sizeof(s.run_error), "%s", s.run_rc < 0 ? err.msg : "");
-		s.have_checks = s.run_rc == 0 || s.run_rc == -ECONNRESET;
-		s.checking = false;
+		m->run_rc = uw_phonecheck_run(j->phone, &j->prm, j->checks, &err);
+		j->have_checks = true; /* filled even on error: freed by whoever frees the job */
+		snprintf(m->run_error, sizeof(m->run_error), "%s", m->run_rc < 0 ? err.msg : "");
+		m->have_checks = m->run_rc == 0 || m->run_rc == -ECONNRESET;
 	}
-	s.done = true;
-	uw_tui_post(w->loop, post_update, NULL);
+	pthread_mutex_lock(&s.mu);
+	j->finished = true;
+	pthread_mutex_unlock(&s.mu);
+	send_msg(j, m);
 	return NULL;
 }
 
 /* ---- loop side ---- */
+
+static void show(void);
+
+static void job_free(struct job *j)
+{
+	uw_phone_free(j->phone);
+	clear_checks(j->checks, &j->have_checks);
+	free(j);
+}
+
+/* Join and free the abandoned jobs that are finished (@wait: all of them). */
+static void reap(bool wait)
+{
+	struct job **pp = &s.abandoned;
+
+	while (*pp) {
+		struct job *j = *pp;
+		bool fin;
+
+		pthread_mutex_lock(&s.mu);
+		fin = j->finished;
+		pthread_mutex_unlock(&s.mu);
+		if (!fin && !wait) {
+			pp = &j->next;
+			continue;
+		}
+		pthread_join(j->th, NULL);
+		*pp = j->next;
+		job_free(j);
+	}
+}
+
+void uw_scr_phone_wait(void)
+{
+	reap(true);
+}
+
+static void on_msg(struct uw_tui_loop *loop, void *ud)
+{
+	struct msg *m = ud;
+
+	if (m->gen == s.gen && s.job) {
+		switch (m->kind) {
+		case MSG_LOGIN:
+			s.login_st = m->login_st;
+			uw_strlcpy(s.login_detail, m->login_detail, sizeof(s.login_detail));
+			break;
+		case MSG_CHECK:
+			s.checking = true;
+			if (!m->finished) {
+				s.state[m->idx] = CHECK_RUNNING;
+				break;
+			}
+			if (s.state[m->idx] == CHECK_DONE)
+				uw_check_fini(&s.checks[m->idx]);
+			s.checks[m->idx] = m->check; /* the copy moves over */
+			m->finished = false;
+			s.state[m->idx] = CHECK_DONE;
+			break;
+		case MSG_DONE:
+			/* The worker has nothing left to do but return. */
+			pthread_join(s.job->th, NULL);
+			s.phone = s.job->phone;
+			s.job->phone = NULL;
+			job_free(s.job);
+			s.job = NULL;
+			s.checking = false;
+			s.done = true;
+			s.have_checks = m->have_checks;
+			s.run_rc = m->run_rc;
+			uw_strlcpy(s.run_error, m->run_error, sizeof(s.run_error));
+			uw_strlcpy(s.fix_log, m->fix_log, sizeof(s.fix_log));
+			break;
+		}
+		if (s.active && s.list)
+			show();
+	}
+	if (m->kind == MSG_CHECK && m->finished)
+		uw_check_fini(&m->check);
+	free(m);
+}
 
 static void on_ask(struct uw_tui_loop *loop, void *ud)
 {
 	struct ask *a = ud;
 	int answer = -1;
 
-	if (s.cancel) {
+	if (abandoned(a->job)) {
 		answer = a->hostkey ? UW_PHONE_HOSTKEY_REJECT : -1;
 	} else if (a->hostkey && a->info->state == UW_PHONE_HOSTKEY_NEW) {
 		static const char *const btn[] = { "Trust it", "Do not connect" };
@@ -197,9 +408,14 @@ static void on_ask(struct uw_tui_loop *loop, void *ud)
 
 static int ask_ui(struct ask *a)
 {
-	if (uw_tui_post(s.w->loop, on_ask, a) < 0)
-		return a->hostkey ? UW_PHONE_HOSTKEY_REJECT : -1;
 	pthread_mutex_lock(&s.mu);
+	if (a->job->abandoned) {
+		pthread_mutex_unlock(&s.mu);
+		return a->hostkey ? UW_PHONE_HOSTKEY_REJECT : -1;
+	}
+	/* Posted under s.mu: abandoning (also under s.mu) then flushes it, so
+	 * the question is always answered and the worker never waits forever. */
+	uw_tui_post(a->job->loop, on_ask, a);
 	while (!a->answered)
 		pthread_cond_wait(&s.cv, &s.mu);
 	pthread_mutex_unlock(&s.mu);
@@ -225,21 +441,25 @@ static bool fixable(enum uw_fix_id f)
 static void show(void)
 {
 	struct uw_widget_buttons *b = uw_tui_frame_buttons(s.w->frame);
-	bool running = s.th_started && !s.done;
+	bool running = s.job != NULL;
 	size_t pass = 0, fix = 0;
 	char note[2048];
 
 	uw_widget_checklist_set(s.list, LOGIN, s.login_st, s.login_detail[0] ? s.login_detail : NULL);
+	/* Each check as the worker reported it: a verdict as soon as it is known,
+	 * the one on the phone now as running, the rest still to come. */
 	for (int i = 0; i < UW_CHECK__COUNT; i++) {
-		if (s.checking)
-			uw_widget_checklist_set(s.list, (size_t)i + 1, UW_TUI_RUNNING, NULL);
-		else if (s.have_checks)
+		if (s.state[i] == CHECK_DONE)
 			uw_widget_checklist_set(s.list, (size_t)i + 1, mark(s.checks[i].status),
 						s.checks[i].explanation);
+		else if (s.state[i] == CHECK_RUNNING)
+			uw_widget_checklist_set(s.list, (size_t)i + 1, UW_TUI_RUNNING, NULL);
 		else if (s.login_st == UW_TUI_FAIL)
 			uw_widget_checklist_set(s.list, (size_t)i + 1, UW_TUI_SKIPPED,
 						"Not checked: no login to the phone.");
-		if (s.have_checks && !s.checking) {
+		else
+			uw_widget_checklist_set(s.list, (size_t)i + 1, UW_TUI_PENDING, NULL);
+		if (s.have_checks && !running) {
 			pass += s.checks[i].status == UW_CHECK_PASS;
 			fix += s.checks[i].status != UW_CHECK_PASS && fixable(s.checks[i].fix);
 		}
@@ -275,12 +495,6 @@ static void show(void)
 	uw_widget_buttons_set_enabled(b, BTN_AGAIN, !running, "the checks are running.");
 }
 
-static void post_update(struct uw_tui_loop *loop, void *ud)
-{
-	if (s.active && s.list)
-		show();
-}
-
 static bool spin(struct uw_tui_loop *loop, void *ud)
 {
 	uw_widget_checklist_tick(s.list);
@@ -289,32 +503,49 @@ static bool spin(struct uw_tui_loop *loop, void *ud)
 
 static const char *gate(void *ud)
 {
-	return s.th_started && !s.done ? "the checks are still running." : NULL;
+	return s.job ? "the checks are still running." : NULL;
 }
 
-static void join_worker(void)
+static void clear_shown(void)
 {
-	if (!s.th_started)
-		return;
-	s.cancel = true;
-	/* A question the worker waits on is answered "no" by on_ask once cancel is set. */
-	while (!s.done) {
-		uw_tui_loop_flush_posts(s.w->loop);
-		nanosleep(&(struct timespec){ 0, 20 * 1000 * 1000 }, NULL);
+	for (int i = 0; i < UW_CHECK__COUNT; i++) {
+		if (s.state[i] == CHECK_DONE)
+			uw_check_fini(&s.checks[i]);
+		s.state[i] = CHECK_PENDING;
 	}
-	pthread_join(s.th, NULL);
+	s.have_checks = s.checking = false;
+}
+
+/*
+ * Leave the running job to finish in the background (see "Threads" above):
+ * never waits for ssh. The session the job holds goes with it.
+ */
+static void abandon_worker(void)
+{
+	struct job *j = s.job;
+
+	if (!j)
+		return;
+	pthread_mutex_lock(&s.mu);
+	j->abandoned = true;
+	pthread_mutex_unlock(&s.mu);
+	s.job = NULL;
+	s.gen++;
+	/* Queued messages are now stale (dropped and freed), a queued question is
+	 * answered "no": nothing of this job stays in the loop's queue. */
 	uw_tui_loop_flush_posts(s.w->loop);
-	s.th_started = false;
-	s.cancel = false;
+	j->next = s.abandoned;
+	s.abandoned = j;
+	reap(false);
 }
 
 static void start_worker(struct uw_wizard *w)
 {
-	join_worker();
-	if (s.have_checks)
-		for (int i = 0; i < UW_CHECK__COUNT; i++)
-			uw_check_fini(&s.checks[i]);
-	s.have_checks = false;
+	struct job *j = uw_malloc0(sizeof(*j));
+
+	abandon_worker();
+	reap(false);
+	clear_shown();
 	s.run_error[0] = '\0';
 	s.done = false;
 	s.fix_focused = false;
@@ -322,12 +553,36 @@ static void start_worker(struct uw_wizard *w)
 		s.login_st = UW_TUI_RUNNING;
 		s.login_detail[0] = '\0';
 	}
-	s.th_started = pthread_create(&s.th, NULL, worker, w) == 0;
-	if (!s.th_started) {
+	/* The job's own copies: the worker never reads s.* */
+	j->loop = w->loop;
+	j->gen = ++s.gen;
+	j->prm = s.prm;
+	uw_strlcpy(j->desktop_ip, s.desktop_ip, sizeof(j->desktop_ip));
+	uw_strlcpy(j->phone_ip, s.phone_ip, sizeof(j->phone_ip));
+	uw_strlcpy(j->iface, s.iface, sizeof(j->iface));
+	uw_strlcpy(j->user, w->plan->choices.preset ? w->plan->choices.preset->user : "root",
+		   sizeof(j->user));
+	j->prm.desktop_ip = j->desktop_ip;
+	j->prm.iface = j->iface;
+	for (size_t i = 0; i < s.prm.n_nameservers; i++) {
+		uw_strlcpy(j->ns[i], s.prm.nameservers[i], sizeof(j->ns[i]));
+		j->prm.nameservers[i] = j->ns[i];
+	}
+	memcpy(j->fixes, s.fixes, sizeof(j->fixes));
+	j->n_fixes = s.n_fixes;
+	s.n_fixes = 0;
+	j->phone = s.phone; /* the job holds the session while it runs */
+	s.phone = NULL;
+	if (pthread_create(&j->th, NULL, worker, j) != 0) {
+		s.phone = j->phone;
+		j->phone = NULL;
+		job_free(j);
 		s.done = true;
 		s.login_st = UW_TUI_FAIL;
 		snprintf(s.login_detail, sizeof(s.login_detail), "Could not start the check (out of threads?).");
+		return;
 	}
+	s.job = j;
 }
 
 static void init(struct uw_wizard *w)
@@ -457,13 +712,10 @@ static int leave(struct uw_wizard *w, int result)
 		s.list = NULL;
 		return UW_WIZ_STAY;
 	}
-	join_worker();
-	if (s.have_checks)
-		for (int i = 0; i < UW_CHECK__COUNT; i++)
-			uw_check_fini(&s.checks[i]);
+	abandon_worker();
+	clear_shown();
 	uw_phone_free(s.phone);
 	s.phone = NULL;
-	s.have_checks = false;
 	s.active = false;
 	s.list = NULL;
 	s.note = NULL;
@@ -473,6 +725,21 @@ static int leave(struct uw_wizard *w, int result)
 	return result;
 }
 
+/*
+ * The hint says "Up/Down Details", and the focus starts on the buttons, which
+ * have no use for Up/Down: there they move the checklist's selection (its
+ * details line follows it). The frame would otherwise move the focus.
+ */
+static unsigned key(struct uw_wizard *w, int k)
+{
+	if ((k != UW_KEY(KEY_UP) && k != UW_KEY(KEY_DOWN)) || !s.list ||
+	    !uw_tui_frame_buttons_focused(w->frame))
+		return UW_TUI_IGNORED;
+	/* At either end of the list the key is used up all the same: the focus
+	 * stays on the buttons, where Enter acts. */
+	return uw_widget_handle_key(uw_widget_checklist_widget(s.list), k) | UW_TUI_HANDLED;
+}
+
 const struct uw_screen uw_scr_phone = {
 	.id = "phone", .title = "Phone check",
 	.help = "usbnet-wizard logs in to the phone with its built-in ssh client (first with "
@@ -480,9 +747,9 @@ const struct uw_screen uw_scr_phone = {
 		"you type) and checks from the phone's side: it reaches this computer, its "
 		"default route goes via this computer, it reaches an outside address, its "
 		"resolv.conf names a usable server, and a name resolves.\n\n"
-		"Up/Down on the list shows the details of a check. Fix... offers the "
+		"Up/Down shows the details of another check. Fix... offers the "
 		"phone-side fixes (its default route, its resolv.conf), each shown with its "
 		"command and confirmed first. The first connection shows the phone's host key "
 		"fingerprint; a changed key is never accepted without asking.",
-	.enter = enter, .leave = leave,
+	.enter = enter, .leave = leave, .key = key,
 };

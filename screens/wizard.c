@@ -371,6 +371,11 @@ int uw_wizard_main(void)
 	restore_stderr(saved_stderr);
 	if (w.exit_note)
 		printf("%s\n", w.exit_note);
+	/* The terminal is the user's again; a phone login left running in the
+	 * background (it never touches the loop freed above) ends within its
+	 * timeout. */
+	fflush(stdout);
+	uw_scr_phone_wait();
 	free(w.facts);
 	free(w.plan);
 	return w.exit_code;

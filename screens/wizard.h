@@ -65,6 +65,14 @@ struct uw_screen {
 	int (*leave)(struct uw_wizard *w, int result);
 };
 
+/*
+ * The phone check leaves a login that is still under way to finish in the
+ * background when the user goes on (libssh cannot be interrupted from
+ * another thread). Wait for such logins before the process exits, so it
+ * never exits under a thread inside libssh; at most the ssh timeout.
+ */
+void uw_scr_phone_wait(void);
+
 extern const struct uw_screen uw_scr_welcome, uw_scr_detect, uw_scr_overlap, uw_scr_netmask,
 	uw_scr_nat, uw_scr_dns, uw_scr_review, uw_scr_apply, uw_scr_phone, uw_scr_done;
 

@@ -2,10 +2,13 @@
 /*
  * The phone checklist's parsers, fed real output of iputils, busybox,
  * iproute2, net-tools, bind's and busybox's nslookup, getent; plus the
- * interfaces-file edit and fix preparation (validation, shell text).
+ * interfaces-file edit and fix preparation (validation, shell text); and the
+ * whole checklist run against canned phone output (a fake command runner),
+ * for the order and content of its progress reports.
  */
 #include "tests/testutil.h"
 #include "core/phonecheck.h"
+#include "core/phonecheck-private.h"
 #include "core/util.h"
 
 static void test_ping(void **state)
@@ -248,6 +251,169 @@ static void test_sanitize(void **state)
 	assert_string_equal(s, "ok\n?[2Jbad? tab\there ?31m end?");
 }
 
+
+/* ---- the checklist against canned phone output ------------------------- */
+
+/* A phone that answers each command from a script, and a log of what was
+ * sent and what progress was reported, in the order it happened. */
+struct fake_phone {
+	const char *answers[8][2];  /* command prefix, its output ({prefix, NULL}: vanish) */
+	char log[2048];
+	int calls;
+};
+
+static void logf_(struct fake_phone *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void logf_(struct fake_phone *f, const char *fmt, ...)
+{
+	size_t l = strlen(f->log);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(f->log + l, sizeof(f->log) - l, fmt, ap);
+	va_end(ap);
+}
+
+static int fake_exec(void *ud, const char *cmd, struct uw_phone_result *res, struct uw_error *err)
+{
+	struct fake_phone *f = ud;
+
+	memset(res, 0, sizeof(*res));
+	f->calls++;
+	logf_(f, "run %.*s; ", (int)strcspn(cmd, " "), cmd);
+	for (size_t i = 0; i < UW_ARRAY_SIZE(f->answers) && f->answers[i][0]; i++) {
+		if (strncmp(cmd, f->answers[i][0], strlen(f->answers[i][0])))
+			continue;
+		if (!f->answers[i][1])
+			return uw_error_set(err, -ECONNRESET, "The phone stopped answering.");
+		res->out = uw_strdup(f->answers[i][1]);
+		res->err = uw_strdup("");
+		res->exit_status = 0;
+		return 0;
+	}
+	res->out = uw_strdup("sh: not found\n");
+	res->err = uw_strdup("");
+	res->exit_status = 127;
+	return 0;
+}
+
+static void fake_progress(enum uw_check_id id, const struct uw_check *c, void *ud)
+{
+	struct fake_phone *f = ud;
+
+	if (!c) {
+		logf_(f, "start %d; ", (int)id);
+		return;
+	}
+	/* The verdict handed over is the final one: same id, a real explanation. */
+	assert_int_equal(c->id, id);
+	assert_non_null(c->explanation);
+	assert_string_not_equal(c->explanation, "Not run.");
+	logf_(f, "done %d %s; ", (int)id, uw_check_status_name(c->status));
+}
+
+#define PING_OK "PING x (x): 56 data bytes\n64 bytes from x: seq=0 ttl=64 time=1 ms\n\n" \
+		"--- x ping statistics ---\n1 packets transmitted, 1 packets received, 0% packet loss\n"
+#define PING_NONE "PING x (x): 56 data bytes\n\n--- x ping statistics ---\n" \
+		  "1 packets transmitted, 0 packets received, 100% packet loss\n"
+
+static const struct uw_phonecheck_params fake_params = {
+	.desktop_ip = "192.168.0.200", .outside_ip = "203.0.113.1",
+	.test_name = "phone-test.example", .iface = "usb0",
+	.nameservers = { "203.0.113.53" }, .n_nameservers = 1,
+};
+
+static void fini_all(struct uw_check *c)
+{
+	for (int i = 0; i < UW_CHECK__COUNT; i++)
+		uw_check_fini(&c[i]);
+}
+
+/* A phone without a default route (the FreeRunner as flashed): each verdict
+ * is reported right after its own command, before the next command is sent;
+ * resolv.conf stays open until the lookup is done. */
+static void test_progress_order(void **state)
+{
+	struct fake_phone f = { .answers = {
+		{ "ping -c1 -w4 192.168.0.200", PING_OK },
+		{ "ip route", "192.168.0.0/24 dev usb0 scope link src 192.168.0.202\n" },
+		{ "ping -c1 -w4 203.0.113.1", "ping: sendto: Network is unreachable\n" },
+		{ "cat /etc/resolv.conf", "nameserver 192.168.0.200\n" },
+		{ "if command -v nslookup", "nslookup: can't resolve 'phone-test.example'\n" },
+	} };
+	struct uw_phonecheck_params p = fake_params;
+	struct uw_check c[UW_CHECK__COUNT];
+	struct uw_error e;
+
+	p.progress = fake_progress;
+	p.progress_ud = &f;
+	assert_int_equal(uw_phonecheck_run_with(fake_exec, &f, &p, c, &e), 0);
+	assert_string_equal(f.log,
+		"start 0; run ping; done 0 pass; "
+		"start 1; run ip; done 1 fail; "
+		"start 2; run ping; done 2 fail; "
+		"start 3; run cat; start 4; run if; done 3 pass; done 4 fail; ");
+	/* What progress said is what the caller's array holds at the end. */
+	assert_int_equal(c[UW_CHECK_ROUTE].status, UW_CHECK_FAIL);
+	assert_int_equal(c[UW_CHECK_ROUTE].fix, UW_FIX_ROUTE);
+	assert_int_equal(c[UW_CHECK_HOST_REACH].status, UW_CHECK_PASS);
+	fini_all(c);
+
+	/* All well: every check passes, in order. */
+	memset(&f, 0, sizeof(f));
+	f.answers[0][0] = "ping -c1 -w4 192.168.0.200"; f.answers[0][1] = PING_OK;
+	f.answers[1][0] = "ip route"; f.answers[1][1] = "default via 192.168.0.200 dev usb0\n";
+	f.answers[2][0] = "ping -c1 -w4 203.0.113.1"; f.answers[2][1] = PING_OK;
+	f.answers[3][0] = "cat /etc/resolv.conf"; f.answers[3][1] = "nameserver 203.0.113.53\n";
+	f.answers[4][0] = "if command -v nslookup";
+	f.answers[4][1] = "203.0.113.1     phone-test.example\n";
+	assert_int_equal(uw_phonecheck_run_with(fake_exec, &f, &p, c, &e), 0);
+	assert_string_equal(f.log,
+		"start 0; run ping; done 0 pass; start 1; run ip; done 1 pass; "
+		"start 2; run ping; done 2 pass; start 3; run cat; start 4; run if; "
+		"done 3 pass; done 4 pass; ");
+	fini_all(c);
+
+	/* Without a callback nothing changes in the results. */
+	p.progress = NULL;
+	f.log[0] = '\0';
+	assert_int_equal(uw_phonecheck_run_with(fake_exec, &f, &p, c, &e), 0);
+	assert_string_equal(f.log, "run ping; run ip; run ping; run cat; run if; ");
+	assert_int_equal(c[UW_CHECK_DNS].status, UW_CHECK_PASS);
+	fini_all(c);
+}
+
+/* The phone vanishes during the outside ping: that check and every later one
+ * finish as skipped (the never-started ones too), each exactly once. */
+static void test_progress_lost(void **state)
+{
+	struct fake_phone f = { .answers = {
+		{ "ping -c1 -w4 192.168.0.200", PING_NONE },
+		{ "ip route", "default via 10.0.0.1 dev wlan0\n" },
+		{ "ping -c1 -w4 203.0.113.1", NULL },
+	} };
+	struct uw_phonecheck_params p = fake_params;
+	struct uw_check c[UW_CHECK__COUNT];
+	struct uw_error e;
+
+	p.progress = fake_progress;
+	p.progress_ud = &f;
+	assert_int_equal(uw_phonecheck_run_with(fake_exec, &f, &p, c, &e), -ECONNRESET);
+	assert_string_equal(f.log,
+		"start 0; run ping; done 0 fail; start 1; run ip; done 1 fail; "
+		"start 2; run ping; done 2 skip; done 3 skip; done 4 skip; ");
+	assert_non_null(strstr(c[UW_CHECK_DNS].explanation, "stopped answering"));
+	fini_all(c);
+
+	/* Bad parameters: refused before anything runs, and nothing is reported. */
+	f.log[0] = '\0';
+	f.calls = 0;
+	p.desktop_ip = "not-an-address";
+	assert_int_equal(uw_phonecheck_run_with(fake_exec, &f, &p, c, &e), -EINVAL);
+	assert_string_equal(f.log, "");
+	assert_int_equal(f.calls, 0);
+	fini_all(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -259,6 +425,8 @@ int main(void)
 		cmocka_unit_test(test_interfaces_add),
 		cmocka_unit_test(test_fix_prepare),
 		cmocka_unit_test(test_sanitize),
+		cmocka_unit_test(test_progress_order),
+		cmocka_unit_test(test_progress_lost),
 	};
 	return cmocka_run_group_tests_name("phonecheck", tests, NULL, NULL);
 }

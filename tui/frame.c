@@ -340,6 +340,11 @@ void uw_tui_frame_focus(struct uw_tui_frame *f, size_t i)
 	f->focus = i <= f->n ? i : f->n;
 }
 
+bool uw_tui_frame_buttons_focused(const struct uw_tui_frame *f)
+{
+	return f->focus == f->n;
+}
+
 void uw_tui_frame_set_key_handler(struct uw_tui_frame *f, uw_tui_frame_key_fn fn, void *ud)
 {
 	f->on_key = fn;

@@ -74,6 +74,10 @@ struct uw_widget_buttons *uw_tui_frame_buttons(struct uw_tui_frame *f);
 /* Focus the @i-th widget added (the buttons come after them). */
 void uw_tui_frame_focus(struct uw_tui_frame *f, size_t i);
 
+/* True when the button row has the focus (a screen may then give keys the
+ * buttons do not use, like Up/Down, to one of its widgets). */
+bool uw_tui_frame_buttons_focused(const struct uw_tui_frame *f);
+
 /* Screen-specific keys: called when the focused widget ignored @key, before
  * the frame's own keys. Return UW_TUI_IGNORED to let the frame handle it,
  * UW_TUI_NEXT/BACK/QUIT to end the screen with that result. */

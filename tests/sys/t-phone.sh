@@ -60,6 +60,22 @@ check_eq "the phone's resolv.conf now names the DNS server" "nameserver $TB_DNS_
 check "a fresh check passes (exit 0)" uwc "${ARGS[@]}"
 out=$(uwc "${ARGS[@]}" --json 2>/dev/null)
 check_eq "JSON: all_pass" true "$(jq -r .all_pass <<<"$out")"
+# Progress on a terminal only: with stderr a tty (script(1) gives the run a
+# pty) a transient line names the check being run; stdout, the JSON, is the
+# same bytes as without a terminal, where no progress is written at all.
+uwc "${ARGS[@]}" --json >"$TB_DIR/j.plain" 2>"$TB_DIR/e.plain"
+script -qec "ip netns exec $TB_DESK env USBNET_WIZARD_SSH_DIR=$SSHD $UW_BIN check ${ARGS[*]} --json >$TB_DIR/j.tty </dev/null" \
+	/dev/null >"$TB_DIR/e.tty" 2>&1
+grep -q "Checking from the phone's side: check 5 of 5 (so far 3 passed, 0 not)" "$TB_DIR/e.tty" &&
+	ok "on a terminal, progress names each check as it runs" ||
+	{ not_ok "progress on a terminal"; sed 's/^/#   /' "$TB_DIR/e.tty" | cat -v | head; }
+grep -q "Checking from" "$TB_DIR/e.plain" && not_ok "progress written without a terminal" ||
+	ok "without a terminal no progress is written"
+# (the ping round-trip times are the only bytes that may differ between runs)
+rtt() { sed -E 's/time=[0-9.]+ ms/time=T ms/g; s#= [0-9./]+ ms#= T ms#g' "$1"; }
+[ -s "$TB_DIR/j.tty" ] && [ "$(rtt "$TB_DIR/j.plain")" == "$(rtt "$TB_DIR/j.tty")" ] &&
+	ok "--json output is byte-identical with stderr on a terminal (round-trip times aside)" ||
+	{ not_ok "--json differs with a terminal"; diff "$TB_DIR/j.plain" "$TB_DIR/j.tty" | sed 's/^/#   /' | head; }
 check_fails "a bad --dns is refused before anything runs" uwc "${ARGS[@]}" --fix --yes --dns "1.2.3.4;reboot"
 
 # A reflashed phone: new host key. Detected, explained, never silently accepted.

@@ -256,7 +256,17 @@ expect "logged in with the password" "(password)" 10
 # shows): offer, confirm, check again until everything passes.
 for round in 1 2 3; do
 	expect "failed checks offer fixes (round $round)" "Fix... offers the phone-side fixes" 45
-	[ $round = 1 ] && fixture phone-failing
+	if [ $round = 1 ]; then
+		fixture phone-failing
+		# The focus is on the buttons (Fix...): Up/Down still walk the
+		# checklist, its details line follows, the focus stays put.
+		k Down; expect "Down on the buttons shows the next check's details" \
+			"The phone gets answers from the desktop at $TB_HOST_IP"
+		k Down; expect "Down again: the route check's details" "The phone has no default route"
+		expect_gone "the login's details are no longer shown" "Logged in to $TB_PHONE_IP"
+		k Up; expect "Up goes back a check" "The phone gets answers from the desktop"
+		k Up; expect "Up to the login's details" "Logged in to $TB_PHONE_IP"
+	fi
 	k Enter; expect "the fix is shown with its command (round $round)" "Apply this fix on the phone?"
 	if [ $round = 1 ]; then
 		fixture phone-fix
@@ -282,7 +292,57 @@ k q; expect "asks" "Revert and quit"; k Left Enter
 wiz_end "broken phone: revert and quit" 0
 tmx_kill; tb_down
 
-# ---- 8. plug in the phone while the wizard waits -------------------------
+# ---- 8. verdicts as they come; leaving a login that hangs -----------------
+tb_up || { not_ok "testbed up (slow phone)"; t_finish; }
+trap cleanup EXIT
+# The phone's default route points at a gateway that does not exist: the
+# route check fails at once, the outside ping then waits its 4 s for ARP.
+tb_phone ip route replace default via 192.168.0.1 dev eth0 onlink
+wiz_start
+expect "slow phone: welcome" "Welcome"
+to_review
+expect "review" "Step 6 of 9: Review"
+k Enter; expect "apply" "The desktop side is ready"
+k Enter; expect "host key" "Trust this key"
+k Enter
+# One screen, seen while the outside check is still on the phone: the route
+# verdict is already there, the outside check spins, the lookup waits.
+got=""
+for i in $(seq 1 200); do
+	TMX_LAST=$(tmx_screen)
+	route=$(grep -F "default route goes via" <<<"$TMX_LAST")
+	outside=$(grep -F "reaches an outside address" <<<"$TMX_LAST")
+	if grep -qF "✗" <<<"$route"; then got=1; break; fi
+	sleep 0.05
+done
+if [ -n "$got" ] && grep -qE "[◐◓◑◒]" <<<"$outside"; then
+	ok "the route check shows failed while the outside check is still running"
+else not_ok "the route check shows failed while the outside check is still running"; show; fi
+grep -qE "[◐◓◑◒]" <<<"$(grep -F "name resolves" <<<"$TMX_LAST")" &&
+	not_ok "the lookup is not shown running before it starts" ||
+	ok "the lookup is not shown running before it starts"
+expect "the checks end with the count" "of 5 checks passed" 45
+# A phone that accepts the connection but never answers (dropbear stopped):
+# the login hangs until the ssh timeout. Leaving must not wait for it.
+db=$(cat "$TB_DIR/dropbear.pid")
+k Escape; expect "back to apply" "Step 7 of 9"
+expect "apply again: already in place" "The desktop side is ready"
+kill -STOP "$db"
+k Enter; expect "the phone check logs in again" "Logging in to the phone" 10
+t0=$(date +%s%N)
+k Escape
+if tmx_wait "Step 7 of 9" 1; then ok "Esc during a hanging login shows the previous screen within 1 s"
+else not_ok "Esc during a hanging login shows the previous screen within 1 s"; show; fi
+echo "# left the hanging login in $(( ($(date +%s%N) - t0) / 1000000 )) ms"
+expect "apply again" "The desktop side is ready"
+k Enter; expect "the phone check again, a new login" "Logging in to the phone" 10
+k q; expect "q during a hanging login asks at once" "Revert and quit" 1
+k Left Enter
+wiz_end "quit while a login hangs" 0
+kill -CONT "$db"
+tmx_kill; tb_down
+
+# ---- 9. plug in the phone while the wizard waits -------------------------
 tb_up --no-phone || { not_ok "testbed up --no-phone"; t_finish; }
 trap cleanup EXIT
 wiz_start
