@@ -224,6 +224,17 @@ static void on_progress(enum uw_check_id id, const struct uw_check *c, void *ud)
 	send_msg(j, m);
 }
 
+/* The ssh connect and per-command timeout: $USBNET_WIZARD_SSH_TIMEOUT (1-600 s), or
+ * the library's default (5 s) — a slow phone (an old FreeRunner) may need more. */
+static unsigned ssh_timeout(void)
+{
+	const char *e = getenv("USBNET_WIZARD_SSH_TIMEOUT");
+	char *end;
+	long v = e ? strtol(e, &end, 10) : 0;
+
+	return e && *e && !*end && v >= 1 && v <= 600 ? (unsigned)v : 0;
+}
+
 static void *worker(void *ud)
 {
 	struct job *j = ud;
@@ -232,7 +243,7 @@ static void *worker(void *ud)
 
 	if (!j->phone) {
 		struct uw_phone_options po = {
-			.host = j->phone_ip, .user = j->user,
+			.host = j->phone_ip, .user = j->user, .timeout_s = ssh_timeout(),
 			.hostkey_cb = on_hostkey, .hostkey_data = j,
 			.password_cb = on_password, .password_data = j,
 		};
@@ -320,9 +331,18 @@ static void reap(bool wait)
 	}
 }
 
-void uw_scr_phone_wait(void)
+bool uw_scr_phone_wait(unsigned ms)
 {
-	reap(true);
+	long long end = uw_tui_now_ms() + ms;
+
+	for (;;) {
+		reap(false);
+		if (!s.abandoned)
+			return true;
+		if (uw_tui_now_ms() >= end)
+			return false;
+		nanosleep(&(struct timespec){ 0, 20 * 1000 * 1000 }, NULL);
+	}
 }
 
 static void on_msg(struct uw_tui_loop *loop, void *ud)

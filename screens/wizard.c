@@ -371,11 +371,13 @@ int uw_wizard_main(void)
 	restore_stderr(saved_stderr);
 	if (w.exit_note)
 		printf("%s\n", w.exit_note);
-	/* The terminal is the user's again; a phone login left running in the
-	 * background (it never touches the loop freed above) ends within its
-	 * timeout. */
-	fflush(stdout);
-	uw_scr_phone_wait();
+	/* The terminal is the user's again. A phone login left running in the
+	 * background (it never touches the loop freed above) gets a moment to
+	 * end; one still stuck inside libssh is not waited for (see
+	 * uw_scr_phone_wait): leave without running exit handlers under it. */
+	fflush(NULL);
+	if (!uw_scr_phone_wait(500))
+		_exit(w.exit_code);
 	free(w.facts);
 	free(w.plan);
 	return w.exit_code;

@@ -68,10 +68,13 @@ struct uw_screen {
 /*
  * The phone check leaves a login that is still under way to finish in the
  * background when the user goes on (libssh cannot be interrupted from
- * another thread). Wait for such logins before the process exits, so it
- * never exits under a thread inside libssh; at most the ssh timeout.
+ * another thread). Wait up to @ms milliseconds for such logins to end and
+ * free them; returns false when some are still inside libssh. The process
+ * must then leave with _exit(): exit() would run library destructors under
+ * the thread's feet, and waiting could take the whole ssh timeout (a phone
+ * that stopped answering, or a link the quit just reverted).
  */
-void uw_scr_phone_wait(void);
+bool uw_scr_phone_wait(unsigned ms);
 
 extern const struct uw_screen uw_scr_welcome, uw_scr_detect, uw_scr_overlap, uw_scr_netmask,
 	uw_scr_nat, uw_scr_dns, uw_scr_review, uw_scr_apply, uw_scr_phone, uw_scr_done;
