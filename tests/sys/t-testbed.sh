@@ -66,4 +66,18 @@ if [ -n "$cid" ] && [ "$(ip netns list | grep -c "uwtb-$cid")" = 0 ] && [ ! -e "
 else
 	not_ok "Ctrl-C tears the testbed down (id ${cid:-none})"
 fi
+
+# A test's own EXIT trap (its temp files, its tmux server) is not lost to the
+# testbed's: it comes back with tb_down, and runs when a signal ends the test.
+mark=$(mktemp -u /tmp/uwtb-trap.XXXXXX)
+bash -c 'source tests/testbed/testbed.sh; trap "echo cleanup >>'"$mark"'" EXIT
+	tb_up || exit 1; tb_down; tb_up || exit 1; echo "$TB_ID" >'"$mark"'.id
+	read -r -t 60 <> <(:)' &
+child=$!
+for i in $(seq 1 100); do [ -s "$mark.id" ] && break; sleep 0.1; done
+cid=$(cat "$mark.id" 2>/dev/null)
+kill -TERM $child; wait $child 2>/dev/null
+check_eq "a caller's EXIT trap runs once when TERM ends it, after two testbeds" cleanup "$(cat "$mark" 2>/dev/null)"
+check_eq "... and the second testbed is gone too" 0 "$(ip netns list | grep -c "uwtb-${cid:-none}")"
+rm -f "$mark" "$mark.id"
 t_finish

@@ -213,7 +213,13 @@ tb_up() {
 	TB_DIR=$(mktemp -d "/tmp/uwtb-$TB_ID.XXXXXX"); export TB_DIR
 	# usbnet-wizard's journal and lock live here, not in the machine's /run.
 	USBNET_WIZARD_RUNDIR=$TB_DIR/run; export USBNET_WIZARD_RUNDIR
-	trap 'tb_down' EXIT
+	# The caller's own traps (a test's cleanup of its temp files and tmux
+	# server) come back when the testbed goes down, and run on every exit.
+	[ -n "${_tb_saved_traps+set}" ] || _tb_saved_traps=$(trap -p EXIT INT TERM HUP)
+	local prev_exit
+	prev_exit=$(trap -p EXIT | sed -E "s/^trap -- '(.*)' EXIT$/\1/")
+	# shellcheck disable=SC2064
+	trap "tb_down; ${prev_exit:-:}" EXIT
 	trap 'tb_down; trap - INT; kill -INT $$' INT
 	trap 'tb_down; trap - TERM; kill -TERM $$' TERM
 	# The terminal closing (a demo's window, an ssh session dropping).
@@ -303,7 +309,13 @@ NFT
 }
 
 tb_down() {
-	trap - EXIT INT TERM HUP
+	if [ -n "${_tb_saved_traps+set}" ]; then
+		# Back to the caller's traps (on a signal its EXIT trap then runs as
+		# the shell dies of the signal).
+		trap - EXIT INT TERM HUP
+		eval "$_tb_saved_traps"
+		unset _tb_saved_traps
+	fi
 	[ -n "${TB_ID:-}" ] || return 0
 	local ns
 	for ns in "$TB_DESK" "$TB_PHONE" "$TB_UP"; do
