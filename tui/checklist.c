@@ -47,15 +47,22 @@ static void checklist_draw(struct uw_widget *w, bool focused)
 		uw_widget_attr_off(role);
 		x += 5;
 		bool cur = focused && k == c->sel;
+		/* Unfocused, the selected item is still the one whose details show
+		 * below (Up/Down from the buttons move it): underline it. */
+		bool sel = !focused && k == c->sel && c->items[k].detail && w->h > 3;
 		if (cur)
 			uw_widget_attr_on(UW_TUI_FOCUS);
+		else if (sel)
+			wattron(stdscr, A_UNDERLINE);
 		if (it->checkable) {
 			uw_tui_puts(stdscr, y, x, 3, it->checked ? g->check_on : g->check_off);
 			x += 4;
 		}
-		uw_tui_puts(stdscr, y, x, w->x + w->w - x - 1, it->label);
+		uw_tui_puts_cut(stdscr, y, x, w->x + w->w - x - 1, it->label);
 		if (cur)
 			uw_widget_attr_off(UW_TUI_FOCUS);
+		else if (sel)
+			wattroff(stdscr, A_UNDERLINE);
 	}
 	if (c->n && c->items[c->sel].detail && w->h > 3) {
 		struct check_item *it = &c->items[c->sel];
@@ -66,8 +73,8 @@ static void checklist_draw(struct uw_widget *w, bool focused)
 
 		uw_widget_attr_on(role);
 		for (size_t i = 0; i < nl && i < 2; i++)
-			uw_tui_put(stdscr, w->y + rows + 1 + (int)i, w->x + 1, w->w - 2,
-				   it->detail + lines[i].off, lines[i].len);
+			uw_tui_put(stdscr, w->y + rows + 1 + (int)i, w->x + 1 + lines[i].indent,
+				   w->w - 2 - lines[i].indent, it->detail + lines[i].off, lines[i].len);
 		uw_widget_attr_off(role);
 	}
 }

@@ -263,6 +263,11 @@ for round in 1 2 3; do
 		k Down; expect "Down on the buttons shows the next check's details" \
 			"The phone gets answers from the desktop at $TB_HOST_IP"
 		k Down; expect "Down again: the route check's details" "The phone has no default route"
+		# The item those details belong to is marked (underlined: SGR 4).
+		if tmx_screen -e | grep -F "default route goes via" | grep -qE $'\e\\[([0-9;]*;)?4(;[0-9;]*)?m[^\e]*The phone.s default route'; then
+			ok "the selected check is underlined while the focus is on the buttons"
+		else not_ok "the selected check is underlined while the focus is on the buttons"
+			tmx_screen -e | grep -F "default route goes via" | cat -v | sed 's/^/#   /'; fi
 		expect_gone "the login's details are no longer shown" "Logged in to $TB_PHONE_IP"
 		k Up; expect "Up goes back a check" "The phone gets answers from the desktop"
 		k Up; expect "Up to the login's details" "Logged in to $TB_PHONE_IP"
