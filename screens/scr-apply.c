@@ -166,6 +166,8 @@ static bool start(struct uw_tui_loop *loop, void *ud)
 		s.st = FAILED;
 		snprintf(head, sizeof(head), "Applying failed: %s", err.msg);
 		uw_widget_progress_set_note(s.prog, "Failed; what this run changed was rolled back.");
+		/* Why it failed and what was undone needs the rows more than the labels. */
+		uw_widget_progress_set_compact(s.prog, true);
 		show_outcome(head);
 		return false;
 	}

@@ -164,6 +164,13 @@ static void test_progress(void **state)
 	uw_widget_progress_set_note(p, "Automatic revert in 30 s");
 	uw_widget_progress_set_note(p, NULL);
 	assert_int_equal(uw_widget_handle_key(w, '\r'), UW_TUI_IGNORED);
+	/* Rows: a line a step, the bar and the note; a label too long for its
+	 * line (76 columns less the status mark) takes a second one. */
+	assert_int_equal(uw_widget_size(w, 76), 4 + 3);
+	uw_widget_progress_add(p, "Send udp port 53 queries from 192.168.0.202 to 192.168.0.200 on "
+			       "to 203.0.113.53 instead (DNS forwarding by DNAT).");
+	assert_int_equal(uw_widget_size(w, 76), 4 + 2 + 3);
+	assert_int_equal(uw_widget_size(w, 200), 5 + 3);
 	uw_widget_free(w);
 }
 

@@ -226,7 +226,8 @@ static int screen_apply(struct app *a)
 	static const char *const steps[] = { "Add 192.168.0.200/24 to usb0", "Enable ip_forward",
 					     "Masquerade out of eth0", "Accept forwarding usb0 <-> eth0",
 					     "Mark usb0 unmanaged in NetworkManager, so that it does not take the address "
-					     "away again (a label too long for the line)" };
+					     "away again, which is what it does to a gadget it sees as new (a label too long even "
+					     "for two lines)" };
 
 	for (size_t i = 0; i < 5; i++)
 		uw_widget_progress_add(s.p, steps[i]);

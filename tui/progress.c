@@ -17,6 +17,7 @@ struct uw_widget_progress {
 	size_t n;
 	char *note;
 	unsigned frame;
+	bool compact;
 };
 
 int uw_widget_progress_bar_cells(size_t done, size_t total, int width)
@@ -28,11 +29,54 @@ int uw_widget_progress_bar_cells(size_t done, size_t total, int width)
 	return (int)((done * (size_t)width) / total);
 }
 
+/* A step's label takes two lines when it needs them (the plan's steps are
+ * sentences: "Send udp port 53 queries from ... on to 203.0.113.53 instead"). */
+#define LABEL_LINES_MAX 2
+
+static int label_lines(const char *label, int cols)
+{
+	size_t n = uw_tui_text_wrap(label, cols > 1 ? cols : 1, NULL, 0);
+
+	return n >= LABEL_LINES_MAX ? LABEL_LINES_MAX : 1;
+}
+
+/* Rows the steps take with wrapped labels. */
+static int wrapped_rows(const struct uw_widget_progress *p, int cols)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < p->n; i++)
+		n += label_lines(p->steps[i].label, cols);
+	return n;
+}
+
 static int progress_size(struct uw_widget *w, int width)
 {
 	struct uw_widget_progress *p = (struct uw_widget_progress *)w;
 
-	return (int)p->n + 3;
+	return (p->compact ? (int)p->n : wrapped_rows(p, width - 7)) + 3;
+}
+
+/* Draw @label from row @y over at most LABEL_LINES_MAX rows; returns the rows used. */
+static int draw_label(int y, int x, int cols, const char *label, bool wrap)
+{
+	struct uw_tui_line l[LABEL_LINES_MAX];
+	size_t n;
+
+	if (!wrap || label_lines(label, cols) == 1) {
+		uw_tui_puts_cut(stdscr, y, x, cols, label);
+		return 1;
+	}
+	n = uw_tui_text_wrap(label, cols, l, LABEL_LINES_MAX);
+	uw_tui_put(stdscr, y, x, cols, label + l[0].off, l[0].len);
+	/* The rest of the label on the second line, cut with an ellipsis when
+	 * even two lines are not enough. */
+	if (n > LABEL_LINES_MAX)
+		uw_tui_puts_cut(stdscr, y + 1, x + l[1].indent, cols - l[1].indent, label + l[1].off);
+	else
+		uw_tui_put(stdscr, y + 1, x + l[1].indent, cols - l[1].indent, label + l[1].off,
+			   l[1].len);
+	return LABEL_LINES_MAX;
 }
 
 static void progress_draw(struct uw_widget *w, bool focused)
@@ -43,17 +87,22 @@ static void progress_draw(struct uw_widget *w, bool focused)
 	size_t top = 0, focus = 0, done = uw_widget_progress_done(p);
 	char count[32];
 
-	/* Keep the first unfinished step in view. */
+	/* Every step with its whole label when they fit; else one line each,
+	 * keeping the first unfinished step in view. */
+	bool wrap = !p->compact && wrapped_rows(p, w->w - 7) <= rows;
+
 	while (focus < p->n && p->steps[focus].st != UW_TUI_PENDING &&
 	       p->steps[focus].st != UW_TUI_RUNNING)
 		focus++;
-	if (focus >= (size_t)rows)
-		top = focus - (size_t)rows + 1;
-	if (top + (size_t)rows > p->n)
-		top = p->n > (size_t)rows ? p->n - (size_t)rows : 0;
-	for (int i = 0; i < rows && top + (size_t)i < p->n; i++) {
-		struct step *s = &p->steps[top + (size_t)i];
-		int role = uw_tui_status_role(s->st), y = w->y + i;
+	if (!wrap) {
+		if (focus >= (size_t)rows)
+			top = focus - (size_t)rows + 1;
+		if (top + (size_t)rows > p->n)
+			top = p->n > (size_t)rows ? p->n - (size_t)rows : 0;
+	}
+	for (int y = w->y; y < w->y + rows && top < p->n; top++) {
+		struct step *s = &p->steps[top];
+		int role = uw_tui_status_role(s->st);
 
 		uw_widget_attr_on(role);
 		if (s->st == UW_TUI_RUNNING)
@@ -63,7 +112,7 @@ static void progress_draw(struct uw_widget *w, bool focused)
 		uw_widget_attr_off(role);
 		if (s->st == UW_TUI_RUNNING)
 			wattron(stdscr, A_BOLD);
-		uw_tui_puts_cut(stdscr, y, w->x + 6, w->w - 7, s->label);
+		y += draw_label(y, w->x + 6, w->w - 7, s->label, wrap);
 		wattroff(stdscr, A_BOLD);
 	}
 	if (w->h <= 3)
@@ -148,4 +197,9 @@ bool uw_widget_progress_tick(struct uw_widget_progress *p)
 struct uw_widget *uw_widget_progress_widget(struct uw_widget_progress *p)
 {
 	return &p->base;
+}
+
+void uw_widget_progress_set_compact(struct uw_widget_progress *p, bool compact)
+{
+	p->compact = compact;
 }

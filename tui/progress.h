@@ -41,3 +41,10 @@ int uw_widget_progress_bar_cells(size_t done, size_t total, int width);
 
 /* The base widget. */
 struct uw_widget *uw_widget_progress_widget(struct uw_widget_progress *p);
+
+/*
+ * Labels too long for their line take a second one, when every step fits so.
+ * Compact: one line each (cut with an ellipsis), leaving the rows below to
+ * something that matters more, such as why a step failed.
+ */
+void uw_widget_progress_set_compact(struct uw_widget_progress *p, bool compact);

@@ -163,7 +163,8 @@ tmx_keys Enter
 expect "the apply screen" "Step 4 of 6: Apply"
 expect "timers drive the progress list to the end" "5/5" 8
 expect "the countdown note is shown" "Automatic revert in"
-expect "a label too long for its line ends in an ellipsis" "so that it does not take the…"
+expect "a label too long for its line goes on under itself" "│       address away again, which"
+expect "... and one too long for two lines ends in an ellipsis" "to a gadget it sees as new…  │"
 fixture progress
 tmx_keys Enter
 expect "the review screen" "Step 5 of 6: Review"
