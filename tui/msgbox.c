@@ -36,19 +36,7 @@ static void msgbox_draw(struct uw_tui_layer *layer)
 		y = 0;
 	if (x < 0)
 		x = 0;
-	uw_widget_attr_on(UW_TUI_DIALOG);
-	uw_tui_fill(stdscr, y, x, h, w);
-	uw_widget_attr_off(UW_TUI_DIALOG);
-	uw_widget_attr_on(UW_TUI_BORDER);
-	uw_tui_box(stdscr, y, x, h, w);
-	uw_widget_attr_off(UW_TUI_BORDER);
-	if (m->title && m->title[0]) {
-		wattron(stdscr, A_BOLD);
-		mvwaddch(stdscr, y, x + 2, ' ');
-		int tw = uw_tui_puts(stdscr, y, x + 3, w - 6, m->title);
-		mvwaddch(stdscr, y, x + 3 + tw, ' ');
-		wattroff(stdscr, A_BOLD);
-	}
+	uw_tui_dialog_frame(stdscr, y, x, h, w, m->title);
 	for (size_t i = 0; i < nl; i++)
 		uw_tui_put(stdscr, y + 2 + (int)i, x + 2 + lines[i].indent, w - 4 - lines[i].indent,
 			   m->text + lines[i].off, lines[i].len);

@@ -21,15 +21,7 @@ static void textbox_draw(struct uw_tui_layer *layer)
 		h = LINES, y = 0;
 	if (w < 20)
 		w = COLS, x = 0;
-	uw_tui_fill(stdscr, y, x, h, w);
-	uw_widget_attr_on(UW_TUI_BORDER);
-	uw_tui_box(stdscr, y, x, h, w);
-	uw_widget_attr_off(UW_TUI_BORDER);
-	wattron(stdscr, A_BOLD);
-	mvwaddch(stdscr, y, x + 2, ' ');
-	int tw = uw_tui_puts(stdscr, y, x + 3, w - 6, t->title);
-	mvwaddch(stdscr, y, x + 3 + tw, ' ');
-	wattroff(stdscr, A_BOLD);
+	uw_tui_dialog_frame(stdscr, y, x, h, w, t->title);
 	uw_widget_place(v, y + 1, x + 1, h - 3, w - 2);
 	uw_widget_draw(v, true);
 	uw_widget_attr_on(UW_TUI_DIM);

@@ -121,6 +121,25 @@ void uw_tui_fill(WINDOW *win, int y, int x, int h, int w)
 		mvwhline(win, y + r, x, ' ', w);
 }
 
+void uw_tui_dialog_frame(WINDOW *win, int y, int x, int h, int w, const char *title)
+{
+	wattron(win, uw_tui_attr(UW_TUI_DIALOG));
+	uw_tui_fill(win, y, x, h, w);
+	wattroff(win, uw_tui_attr(UW_TUI_DIALOG));
+	wattron(win, uw_tui_attr(UW_TUI_BORDER));
+	uw_tui_box(win, y, x, h, w);
+	wattroff(win, uw_tui_attr(UW_TUI_BORDER));
+	if (title && *title) {
+		int tw;
+
+		wattron(win, A_BOLD);
+		mvwaddch(win, y, x + 2, ' ');
+		tw = uw_tui_puts(win, y, x + 3, w - 6, title);
+		mvwaddch(win, y, x + 3 + tw, ' ');
+		wattroff(win, A_BOLD);
+	}
+}
+
 void uw_tui_box(WINDOW *win, int y, int x, int h, int w)
 {
 	if (h < 2 || w < 2)

@@ -73,6 +73,13 @@ enum uw_tui_role uw_tui_status_role(enum uw_tui_status st);
 /* Draw a box with the current glyphs, (@y,@x) top-left, @h x @w cells. */
 void uw_tui_box(WINDOW *win, int y, int x, int h, int w);
 
+/*
+ * A modal box: cleared in the dialog colours, bordered, @title (may be NULL
+ * or "") in bold on the top border. Message boxes, input boxes and the text
+ * viewer all look the same this way.
+ */
+void uw_tui_dialog_frame(WINDOW *win, int y, int x, int h, int w, const char *title);
+
 /* Draw a horizontal line of @w cells. */
 void uw_tui_hline(WINDOW *win, int y, int x, int w);
 
