@@ -426,12 +426,10 @@ static int open_ctx(struct nl_sock **sk, struct scan_ctx *ctx, struct uw_error *
 {
 	int r;
 
-	*sk = nl_socket_alloc();
-	if (!*sk)
-		return uw_error_set(err, -ENOMEM, "out of memory");
-	r = nl_connect(*sk, NETLINK_ROUTE);
-	if (r >= 0)
-		r = rtnl_addr_alloc_cache(*sk, &ctx->addrs);
+	r = uw_nl_open(sk, err);
+	if (r < 0)
+		return r;
+	r = rtnl_addr_alloc_cache(*sk, &ctx->addrs);
 	if (r < 0)
 		return uw_error_set(err, -EIO, "cannot read the interface list from the kernel: %s",
 				    nl_geterror(r));
@@ -539,12 +537,10 @@ int uw_detect_wait(int timeout_ms, const char *const *exclude, struct uw_candida
 	r = uw_nl_monitor_new(&mon, err);
 	if (r < 0)
 		return r;
-	sk = nl_socket_alloc();
-	if (!sk)
-		return uw_error_set(err, -ENOMEM, "out of memory");
-	r = nl_connect(sk, NETLINK_ROUTE);
-	if (r >= 0)
-		r = rtnl_link_alloc_cache(sk, AF_UNSPEC, &links);
+	r = uw_nl_open(&sk, err);
+	if (r < 0)
+		return r;
+	r = rtnl_link_alloc_cache(sk, AF_UNSPEC, &links);
 	if (r < 0)
 		return uw_error_set(err, -EIO, "cannot list interfaces: %s", nl_geterror(r));
 	old = uw_malloc0(((size_t)nl_cache_nitems(links) + 1) * sizeof(int));

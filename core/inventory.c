@@ -116,12 +116,10 @@ int uw_inventory_read(struct uw_inventory *inv, struct uw_error *err)
 	int r;
 
 	memset(inv, 0, sizeof(*inv));
-	sk = nl_socket_alloc();
-	if (!sk)
-		return uw_error_set(err, -ENOMEM, "out of memory");
-	r = nl_connect(sk, NETLINK_ROUTE);
-	if (r >= 0)
-		r = rtnl_link_alloc_cache(sk, AF_UNSPEC, &links);
+	r = uw_nl_open(&sk, err);
+	if (r < 0)
+		return r;
+	r = rtnl_link_alloc_cache(sk, AF_UNSPEC, &links);
 	if (r >= 0)
 		r = rtnl_addr_alloc_cache(sk, &addrs);
 	if (r >= 0)

@@ -86,7 +86,7 @@ static int kerr(int nle)
 	return k ? -k : nle_to_errno(nle);
 }
 
-static int nl_open(struct nl_sock **out, struct uw_error *err)
+int uw_nl_open(struct nl_sock **out, struct uw_error *err)
 {
 	struct nl_sock *sk = nl_socket_alloc();
 	int r;
@@ -145,7 +145,7 @@ static int link_open(const char *ifname, struct nl_sock **sk, struct rtnl_link *
 	r = uw_ifname_check(ifname, err);
 	if (r < 0)
 		return r;
-	r = nl_open(sk, err);
+	r = uw_nl_open(sk, err);
 	if (r < 0)
 		return r;
 	r = link_get(*sk, ifname, link, err);
@@ -176,7 +176,7 @@ int uw_nl_link_name(int ifindex, char *buf, size_t len, struct uw_error *err)
 
 	if (ifindex <= 0)
 		return uw_error_set(err, -EINVAL, "interface index %d is not valid", ifindex);
-	r = nl_open(&sk, err);
+	r = uw_nl_open(&sk, err);
 	if (r < 0)
 		return r;
 	r = rtnl_link_get_kernel(sk, ifindex, NULL, &link);
@@ -718,7 +718,7 @@ int uw_nl_monitor_new(struct uw_nl_monitor **out, struct uw_error *err)
 	/* Join first, dump second: a link that appears in between is in the
 	 * dump and reported as CHANGED, but none is missed. The dump uses its
 	 * own socket so its replies never mix with events. */
-	r = nl_open(&dump, err);
+	r = uw_nl_open(&dump, err);
 	if (r < 0)
 		return r;
 	r = rtnl_link_alloc_cache(dump, AF_UNSPEC, &links);

@@ -27,6 +27,14 @@
 
 /* The interface index of @ifname (> 0), or -ENODEV ("interface usb0 does not
  * exist (any more?) ...") or another negative errno. */
+struct nl_sock;
+
+/*
+ * A connected NETLINK_ROUTE socket for reading caches (free it with
+ * nl_socket_free), with the kernel's own errno kept for our messages.
+ */
+int uw_nl_open(struct nl_sock **out, struct uw_error *err);
+
 int uw_nl_link_index(const char *ifname, struct uw_error *err);
 
 /* The current name of interface @ifindex into @buf (UW_NL_IFNAME_MAX bytes).
