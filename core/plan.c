@@ -358,11 +358,14 @@ int uw_action_probe(const struct uw_action *a, struct uw_error *err)
 
 	switch (a->kind) {
 	case UW_ACT_ADDR:
-		return uw_nl_addr_probe(a->iface, a->addr, a->plen, err);
+		r = uw_nl_addr_probe(a->iface, a->addr, a->plen, err);
+		break;
 	case UW_ACT_LINK_UP:
-		return uw_nl_link_is_up(a->iface, err);
+		r = uw_nl_link_is_up(a->iface, err);
+		break;
 	case UW_ACT_ROUTE:
-		return uw_nl_route_probe(a->iface, a->addr, a->plen, err);
+		r = uw_nl_route_probe(a->iface, a->addr, a->plen, err);
+		break;
 	case UW_ACT_SYSCTL:
 		r = uw_sysctl_read(a->sysctl, v, sizeof(v), err);
 		if (r < 0)
@@ -373,6 +376,11 @@ int uw_action_probe(const struct uw_action *a, struct uw_error *err)
 	default:
 		return uw_error_set(err, -EINVAL, "unknown action");
 	}
+	if (r == -ENODEV) {
+		uw_error_clear(err);
+		return 0;
+	}
+	return r;
 }
 
 int uw_action_capture(struct uw_action *a, struct uw_error *err)

@@ -73,7 +73,11 @@ void uw_action_describe(const struct uw_action *a, char *buf, size_t len);
 /* The equivalent shell command: to apply (@undo false) or to undo it. */
 void uw_action_shell(const struct uw_action *a, bool undo, char *buf, size_t len);
 
-/* Is @a already in place? 1 yes, 0 no, negative errno on error. */
+/*
+ * Is @a already in place? 1 yes, 0 no, negative errno on error. An address,
+ * route or link state whose interface is gone is not in place (0): it went
+ * with the interface, as uw_action_revert also sees it.
+ */
 int uw_action_probe(const struct uw_action *a, struct uw_error *err);
 
 /*

@@ -31,15 +31,6 @@ static void on_step(void *ud, size_t idx, const struct uw_action *a, enum uw_ste
 	fflush(stdout);
 }
 
-/* 1 in place, 0 gone, < 0 unknown. An address, route or "up" whose interface
- * is gone (the phone was unplugged) went with it: gone, as revert sees it. */
-static int in_place(const struct uw_action *a, struct uw_error *err)
-{
-	int p = uw_action_probe(a, err);
-
-	return p == -ENODEV ? 0 : p;
-}
-
 static int run_revert(int argc, char **argv)
 {
 	struct uw_error err;
@@ -124,7 +115,7 @@ static int run_status(int argc, char **argv)
 		uw_json_arr_begin(&js, "steps");
 		for (size_t i = 0; i < j->n_live; i++) {
 			struct uw_error pe;
-			int p = in_place(&j->live[i], &pe);
+			int p = uw_action_probe(&j->live[i], &pe);
 			uw_action_describe(&j->live[i], d, sizeof(d));
 			uw_action_shell(&j->live[i], true, sh, sizeof(sh));
 			uw_json_obj_begin(&js, NULL);
@@ -150,7 +141,7 @@ static int run_status(int argc, char **argv)
 		       j->n_live, j->n_live == 1 ? "" : "s", when);
 		for (size_t i = 0; i < j->n_live; i++) {
 			struct uw_error pe;
-			int p = in_place(&j->live[i], &pe);
+			int p = uw_action_probe(&j->live[i], &pe);
 			uw_action_describe(&j->live[i], d, sizeof(d));
 			printf("  %s %s%s\n", p == 1 ? "[in place]" : p == 0 ? "[gone]    " : "[unknown] ", d,
 			       j->complete[i] ? "" : " (interrupted while applying)");
