@@ -2,6 +2,7 @@
 #include "core/util.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -66,4 +67,16 @@ size_t uw_strlcpy(char *dst, const char *src, size_t size)
 		dst[c] = '\0';
 	}
 	return n;
+}
+
+long uw_env_long(const char *name, long min, long max, long def)
+{
+	const char *e = getenv(name);
+	char *end;
+	long v;
+
+	if (!e || !*e)
+		return def;
+	v = strtol(e, &end, 10);
+	return !*end && v >= min && v <= max ? v : def;
 }

@@ -49,3 +49,9 @@ char *uw_strdup_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)
 
 /* Safe bounded copy; always NUL-terminates. Returns strlen(src). */
 size_t uw_strlcpy(char *dst, const char *src, size_t size);
+
+/*
+ * The whole number in environment variable @name when it is one within
+ * [@min, @max]; otherwise (unset, empty, not a number, out of range) @def.
+ */
+long uw_env_long(const char *name, long min, long max, long def);

@@ -35,11 +35,7 @@ static struct {
 /* Seconds to confirm an auto-revert apply: $USBNET_WIZARD_CONFIRM_SECONDS (1-600) or 30. */
 static int confirm_seconds(void)
 {
-	const char *e = getenv("USBNET_WIZARD_CONFIRM_SECONDS");
-	char *end;
-	long v = e ? strtol(e, &end, 10) : 0;
-
-	return e && *e && !*end && v >= 1 && v <= 600 ? (int)v : 30;
+	return (int)uw_env_long("USBNET_WIZARD_CONFIRM_SECONDS", 1, 600, 30);
 }
 
 static const char *gate(void *ud)

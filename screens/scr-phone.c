@@ -228,11 +228,7 @@ static void on_progress(enum uw_check_id id, const struct uw_check *c, void *ud)
  * the library's default (5 s) — a slow phone (an old FreeRunner) may need more. */
 static unsigned ssh_timeout(void)
 {
-	const char *e = getenv("USBNET_WIZARD_SSH_TIMEOUT");
-	char *end;
-	long v = e ? strtol(e, &end, 10) : 0;
-
-	return e && *e && !*end && v >= 1 && v <= 600 ? (unsigned)v : 0;
+	return (unsigned)uw_env_long("USBNET_WIZARD_SSH_TIMEOUT", 1, 600, 0);
 }
 
 static void *worker(void *ud)

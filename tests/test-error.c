@@ -43,6 +43,22 @@ static void test_strlcpy(void **state)
 	assert_string_equal(b, "usb");
 }
 
+static void test_env_long(void **state)
+{
+	const char *name = "UW_TEST_ENV_LONG";
+
+	unsetenv(name);
+	assert_int_equal(uw_env_long(name, 1, 600, 30), 30);
+	setenv(name, "45", 1);
+	assert_int_equal(uw_env_long(name, 1, 600, 30), 45);
+	/* empty, not a number, trailing junk, out of range: the default */
+	for (const char *bad[] = { "", "x", "45s", "0", "601", "-3", NULL }, **b = bad; *b; b++) {
+		setenv(name, *b, 1);
+		assert_int_equal(uw_env_long(name, 1, 600, 30), 30);
+	}
+	unsetenv(name);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -50,6 +66,7 @@ int main(void)
 		cmocka_unit_test(test_prefix),
 		cmocka_unit_test(test_truncates_long_messages),
 		cmocka_unit_test(test_strlcpy),
+		cmocka_unit_test(test_env_long),
 	};
 	return cmocka_run_group_tests_name("error", tests, NULL, NULL);
 }
