@@ -514,14 +514,6 @@ static bool int_in(const int *v, size_t n, int x)
 	return false;
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int uw_detect_wait(int timeout_ms, const char *const *exclude, struct uw_candidate *out,
 		   struct uw_error *err)
 {
@@ -530,7 +522,7 @@ int uw_detect_wait(int timeout_ms, const char *const *exclude, struct uw_candida
 	_auto_(nl_cache_free) struct nl_cache *links = NULL;
 	_auto_(free) int *old = NULL;
 	size_t n_old = 0;
-	long long deadline = timeout_ms >= 0 ? now_ms() + timeout_ms : 0;
+	long long deadline = timeout_ms >= 0 ? uw_now_ms() + timeout_ms : 0;
 	int r;
 
 	/* Subscribe first, then list: nothing appears unseen in between. */
@@ -553,7 +545,7 @@ int uw_detect_wait(int timeout_ms, const char *const *exclude, struct uw_candida
 		int wait = -1;
 
 		if (timeout_ms >= 0) {
-			long long left = deadline - now_ms();
+			long long left = deadline - uw_now_ms();
 
 			wait = left > 0 ? (int)left : 0;
 		}

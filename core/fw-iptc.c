@@ -67,19 +67,11 @@ static const char *lock_path(void)
 	return p && *p ? p : "/run/xtables.lock";
 }
 
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
 /* Returns the locked fd, or a negative errno. */
 static int xt_lock(struct uw_error *err)
 {
 	const char *path = lock_path();
-	long start = now_ms();
+	long long start = uw_now_ms();
 	int fd;
 
 	/* Same file, same flock as iptables-legacy (libxtables' xtables_lock). */
@@ -96,7 +88,7 @@ static int xt_lock(struct uw_error *err)
 			close(fd);
 			return uw_error_set(err, -e, "Could not lock %s: %s.", path, strerror(e));
 		}
-		if (now_ms() - start >= (long)lock_timeout_ms) {
+		if (uw_now_ms() - start >= (long long)lock_timeout_ms) {
 			close(fd);
 			return uw_error_set(err, -EBUSY,
 					    "Another program (iptables, firewalld, Docker ...) has held "

@@ -55,14 +55,6 @@ static void file_autoptr(FILE **f)
 		fclose(*f);
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
  * Under sudo the files we create in the user's ~/.ssh must stay the user's:
  * a root-owned known_hosts or config breaks their own ssh afterwards.
@@ -614,14 +606,14 @@ int uw_phone_run(struct uw_phone *p, const char *cmd, const char *input,
 		rc = uw_error_set(err, -ENOMEM, "Cannot wait for the phone's answer.");
 		goto out;
 	}
-	deadline = now_ms() + (long long)p->timeout_s * 1000;
+	deadline = uw_now_ms() + (long long)p->timeout_s * 1000;
 	/*
 	 * Done when the channel closed, or EOF plus exit status arrived (some
 	 * servers send the status after EOF, some before). Stop early on the
 	 * cap: an endless stream must not keep us until the timeout.
 	 */
 	while (!ctx.closed && !(ctx.eof && ctx.got_status) && !ctx.truncated) {
-		long long left = deadline - now_ms();
+		long long left = deadline - uw_now_ms();
 
 		if (left <= 0) {
 			res->timed_out = true;
@@ -674,7 +666,7 @@ int uw_phone_find_link_local(const char *iface, unsigned wait_ms, char (*addrs)[
 	struct icmp6_hdr req = { .icmp6_type = ICMP6_ECHO_REQUEST };
 	struct sockaddr_in6 dst = { .sin6_family = AF_INET6, .sin6_scope_id = ifindex };
 	int hops = 1, loop = 0;
-	uint16_t id = (uint16_t)(getpid() ^ now_ms());
+	uint16_t id = (uint16_t)(getpid() ^ uw_now_ms());
 	long long deadline;
 	size_t n = 0;
 
@@ -706,9 +698,9 @@ int uw_phone_find_link_local(const char *iface, unsigned wait_ms, char (*addrs)[
 		return uw_error_set(err, -errno, "Cannot send the IPv6 search on %s: %s. The "
 				    "interface must be up (ip link set %s up) and have its "
 				    "fe80:: address.", iface, strerror(errno), iface);
-	deadline = now_ms() + wait_ms;
+	deadline = uw_now_ms() + wait_ms;
 	for (;;) {
-		long long left = deadline - now_ms();
+		long long left = deadline - uw_now_ms();
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 		struct sockaddr_in6 src;
 		socklen_t slen = sizeof(src);

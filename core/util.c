@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 static void oom(void)
 {
@@ -79,4 +80,12 @@ long uw_env_long(const char *name, long min, long max, long def)
 		return def;
 	v = strtol(e, &end, 10);
 	return !*end && v >= min && v <= max ? v : def;
+}
+
+long long uw_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }

@@ -55,3 +55,6 @@ size_t uw_strlcpy(char *dst, const char *src, size_t size);
  * [@min, @max]; otherwise (unset, empty, not a number, out of range) @def.
  */
 long uw_env_long(const char *name, long min, long max, long def);
+
+/* Milliseconds on the monotonic clock (for timeouts and intervals). */
+long long uw_now_ms(void);

@@ -71,10 +71,7 @@ static struct uw_tui_loop *the_loop;
 
 long long uw_tui_now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return uw_now_ms();
 }
 
 /* The self-pipe trick: the handler only records the signal number in a
