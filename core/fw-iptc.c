@@ -13,6 +13,7 @@
  * iptables-legacy takes) from iptc_init to iptc_commit.
  */
 #include "core/fw.h"
+#include "core/ip4.h"
 #include "core/util.h"
 
 #include <arpa/inet.h>
@@ -155,9 +156,9 @@ static struct ipt_entry *build_entry(const struct uw_fw_rule *r, size_t *size_ou
 
 	e = uw_malloc0(size);
 	e->ip.src = r->src;
-	e->ip.smsk.s_addr = r->src_len ? htonl(~0u << (32 - r->src_len)) : 0;
+	e->ip.smsk.s_addr = uw_ip4_mask(r->src_len);
 	e->ip.dst = r->dst;
-	e->ip.dmsk.s_addr = r->dst_len ? htonl(~0u << (32 - r->dst_len)) : 0;
+	e->ip.dmsk.s_addr = uw_ip4_mask(r->dst_len);
 	set_iface(e->ip.iniface, e->ip.iniface_mask, r->in_iface);
 	set_iface(e->ip.outiface, e->ip.outiface_mask, r->out_iface);
 	off = XT_ALIGN(sizeof(struct ipt_entry));

@@ -5,6 +5,7 @@
  * core/fw-nft.c, writes plain words, and merges the inventory.
  */
 #include "core/fw.h"
+#include "core/ip4.h"
 #include "core/util.h"
 
 #include <arpa/inet.h>
@@ -64,16 +65,7 @@ enum uw_fw_backend uw_fw_backend_resolve(enum uw_fw_backend be, const struct uw_
  * interface names use, so no quoting trap is possible. */
 static bool iface_ok(const char *s)
 {
-	size_t n = strnlen(s, 16);
-
-	if (n >= 16)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (!isalnum(c) && c != '_' && c != '-' && c != '.' && c != '@')
-			return false;
-	}
-	return true;
+	return !*s || uw_ifname_check(s, NULL) == 0;
 }
 
 static bool name_ok(const char *s, size_t max)
@@ -177,9 +169,9 @@ static void normalize(struct uw_fw_rule *r)
 {
 	uint32_t m;
 
-	m = r->src_len ? htonl(~0u << (32 - r->src_len)) : 0;
+	m = uw_ip4_mask(r->src_len);
 	r->src.s_addr &= m;
-	m = r->dst_len ? htonl(~0u << (32 - r->dst_len)) : 0;
+	m = uw_ip4_mask(r->dst_len);
 	r->dst.s_addr &= m;
 }
 

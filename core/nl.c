@@ -355,7 +355,7 @@ int uw_nl_addr_del(const char *ifname, struct in_addr a, unsigned plen, struct u
 
 static int dst_check(struct in_addr dst, unsigned plen, struct uw_error *err)
 {
-	uint32_t mask = plen ? htonl(~0u << (32 - plen)) : 0;
+	uint32_t mask = uw_ip4_mask(plen);
 	char txt[INET_ADDRSTRLEN];
 
 	/* The kernel refuses a route whose destination has host bits set

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/ip4.h"
 #include "core/util.h"
 
 /* Where the phone-side backups go: the login user's home, not /etc, so a
@@ -109,7 +110,7 @@ static bool is_ipv4(const char *s)
 {
 	struct in_addr a;
 
-	return inet_pton(AF_INET, s, &a) == 1;
+	return uw_ip4_parse(s, &a, NULL, NULL) == 0;
 }
 
 static bool is_ip(const char *s)
@@ -330,11 +331,8 @@ static int validate_params(const struct uw_phonecheck_params *p, bool need_ns,
 	if (need_ns && p->n_nameservers == 0)
 		return uw_error_set(err, -EINVAL, "No nameserver to write: give one (for example "
 				    "the desktop's upstream DNS server).");
-	if (p->iface && !strchr(p->iface, '/'))
-		for (const char *s = p->iface; *s; s++)
-			if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_' && *s != '.')
-				return uw_error_set(err, -EINVAL, "'%s' is not an interface name.",
-						    p->iface);
+	if (p->iface && *p->iface)
+		return uw_ifname_check(p->iface, err);
 	return 0;
 }
 

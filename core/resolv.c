@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/ip4.h"
 #include "core/util.h"
 
 struct tok {
@@ -84,7 +85,7 @@ static bool parse_ns(const struct tok *t, struct uw_resolv_ns *ns)
 		ns->family = AF_INET6;
 	} else if (inet_pton(AF_INET, txt, &ns->v4) == 1) {
 		ns->family = AF_INET;
-		ns->loopback = (ntohl(ns->v4.s_addr) >> 24) == 127;
+		ns->loopback = uw_ip4_is_loopback(ns->v4);
 	} else if (inet_pton(AF_INET6, txt, &ns->v6) == 1) {
 		ns->family = AF_INET6;
 	} else {

@@ -241,6 +241,16 @@ static void test_fix_prepare(void **state)
 	assert_int_equal(uw_phonefix_prepare(UW_FIX_HOST_SIDE, &p, NULL, &f, &e), -EINVAL);
 	p.test_name = "a b";
 	assert_int_equal(uw_phonefix_prepare(UW_FIX_ROUTE, &p, NULL, &f, &e), -EINVAL);
+	/* The rescue interface is checked like every interface name, a '/' too. */
+	p.test_name = "x.example";
+	p.nameservers[0] = "203.0.113.53";
+	p.n_nameservers = 1;
+	p.iface = "usb0/../x";
+	assert_int_equal(uw_phonefix_prepare(UW_FIX_ROUTE, &p, NULL, &f, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "contains '/'"));
+	p.iface = "usb0";
+	assert_int_equal(uw_phonefix_prepare(UW_FIX_ROUTE, &p, NULL, &f, &e), 0);
+	uw_phonefix_fini(&f);
 }
 
 static void test_sanitize(void **state)
