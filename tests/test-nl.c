@@ -348,7 +348,7 @@ static void test_monitor(void **state)
 	sh("ip link set tnl6a up");
 	ev = wait_for(m, &s, UW_LINK_CHANGED, "tnl6a");
 	assert_non_null(ev);
-	assert_true(s.ev[s.n - 1].admin_up || ev->admin_up);
+	assert_true(ev->admin_up);
 
 	sh("ip link del tnl6a");
 	assert_non_null(wait_for(m, &s, UW_LINK_DEL, "tnl6a"));

@@ -111,8 +111,9 @@ sleep 0.2
 out=$(W apply 2>&1); rc=$?
 [ $rc = 5 ] && grep -q 'Another usbnet-wizard (pid' <<<"$out" && ok "a second wizard is refused: ${out##*: }" \
 	|| { not_ok "second wizard (rc $rc)"; echo "#   $out"; }
-pkill -CONT -f "$UW_BIN apply"; wait $pid
-check "the first one finishes" W status
+pkill -CONT -f "$UW_BIN apply"; wait $pid; rc=$?
+check_eq "the first one finishes (exit 0)" 0 "$rc"
+check "... with its changes in place" bash -c "$(declare -f tb_desk); TB_DESK=$TB_DESK; USBNET_WIZARD_RUNDIR=$USBNET_WIZARD_RUNDIR tb_desk '$UW_BIN' status | grep -q '^  \[in place\] Give the desktop the address'"
 W revert >/dev/null 2>&1
 
 # A read-only runtime directory: nothing is changed, and it is said why.
@@ -120,7 +121,8 @@ before=$(desk_state)
 mkdir -p "$TB_DIR/ro"; chmod 500 "$TB_DIR/ro"
 out=$(USBNET_WIZARD_RUNDIR=$TB_DIR/ro/run tb_desk setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
 	"$UW_BIN" apply 2>&1); rc=$?
-[ $rc = 3 ] && ok "not root: exit 3, told to use sudo" || { not_ok "not root (rc $rc)"; echo "#   $out"; }
+[ $rc = 3 ] && grep -q "sudo usbnet-wizard" <<<"$out" && ok "not root: exit 3, told to use sudo" ||
+	{ not_ok "not root (rc $rc)"; echo "#   $out"; }
 mount -t tmpfs -o size=16k,mode=700 tmpfs "$TB_DIR/ro" && chmod 700 "$TB_DIR/ro"
 mkdir -p "$TB_DIR/ro/run"; dd if=/dev/zero of="$TB_DIR/ro/fill" bs=4k count=100 2>/dev/null
 out=$(USBNET_WIZARD_RUNDIR=$TB_DIR/ro/run W apply 2>&1); rc=$?

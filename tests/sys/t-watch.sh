@@ -125,7 +125,7 @@ check_eq "... desktop as before" "$before" "$(desk_state)"
 # udev's rename (usb0 -> enx<mac>) while set up: reverted and applied again under the new name.
 tb_desk "$UW_BIN" watch >"$TB_DIR/rename.log" 2>&1 &
 wpid=$!
-wait_for 10 grep -q 'watching for' "$TB_DIR/rename.log"
+wait_for 10 grep -q 'watching for' "$TB_DIR/rename.log" || not_ok "rename: watch started"
 tb_plug
 wait_applied "$TB_DIR/rename.log" 1 || not_ok "applied before rename"
 tb_desk ip link set usb0 down && tb_desk ip link set usb0 name enxrename0
@@ -157,7 +157,7 @@ if command -v valgrind >/dev/null && [ -x "$VG_BIN" ]; then
 		--show-leak-kinds=definite --suppressions="$UW_ROOT/tests/valgrind.supp" --log-file="$TB_DIR/vg.txt" \
 		"$VG_BIN" watch >"$vlog" 2>&1 &
 	wpid=$!
-	wait_for 60 grep -q 'watching for' "$vlog"
+	wait_for 60 grep -q 'watching for' "$vlog" || not_ok "valgrind: watch started"
 	vbad=0
 	for i in $(seq 1 "$VG_CYCLES"); do
 		tb_plug
