@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "core/ip4.h"
+#include "core/resolv.h"
 #include "core/util.h"
 
 /* Where the phone-side backups go: the login user's home, not /etc, so a
@@ -888,43 +889,36 @@ int uw_phonefix_revert(struct uw_phone *p, const struct uw_phonefix *f, struct u
 
 /* ---- host nameservers -------------------------------------------------- */
 
-static int read_ns(const char *path, char (*ns)[64], size_t max)
-{
-	FILE *f = fopen(path, "re");
-	char buf[8192];
-	size_t n;
 
-	if (!f)
-		return 0;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	return uw_phonecheck_parse_resolv(buf, ns, max);
+/* Append the usable (non-loopback, unscoped) nameservers of @path to @ns. */
+static size_t usable_ns(const char *path, char (*ns)[64], size_t n, size_t max)
+{
+	struct uw_resolv r;
+
+	if (uw_resolv_read(path, &r, NULL) < 0)
+		return n;
+	for (size_t i = 0; i < r.n_ns && n < max; i++)
+		if (!r.ns[i].loopback && !strchr(r.ns[i].text, '%'))
+			uw_strlcpy(ns[n++], r.ns[i].text, 64);
+	return n;
 }
 
 int uw_phonecheck_host_nameservers(char (*ns)[64], size_t max)
 {
-	const char *env = getenv("USBNET_WIZARD_RESOLVED_CONF");
-	char tmp[8][64];
-	size_t n = 0;
-	int k;
+	const char *conf = getenv("USBNET_WIZARD_RESOLV_CONF");
+	const char *resolved = getenv("USBNET_WIZARD_RESOLVED_CONF");
+	size_t n;
 
 	/*
 	 * A loopback stub (systemd-resolved's 127.0.0.53, a local dnsmasq)
 	 * means nothing on the phone: use the upstream servers resolved keeps
-	 * in /run/systemd/resolve/resolv.conf instead.
+	 * in /run/systemd/resolve/resolv.conf instead (the same files, and the
+	 * same variables, as the inventory's DNS facts).
 	 */
-	k = read_ns("/etc/resolv.conf", tmp, UW_ARRAY_SIZE(tmp));
-	for (int i = 0; i < k && n < max; i++)
-		if (!uw_phonecheck_is_loopback(tmp[i]) && !strchr(tmp[i], '%'))
-			uw_strlcpy(ns[n++], tmp[i], 64);
-	if (n)
-		return (int)n;
-	k = read_ns(env && *env ? env : "/run/systemd/resolve/resolv.conf", tmp,
-		    UW_ARRAY_SIZE(tmp));
-	for (int i = 0; i < k && n < max; i++)
-		if (!uw_phonecheck_is_loopback(tmp[i]) && !strchr(tmp[i], '%'))
-			uw_strlcpy(ns[n++], tmp[i], 64);
+	n = usable_ns(conf && *conf ? conf : "/etc/resolv.conf", ns, 0, max);
+	if (n == 0)
+		n = usable_ns(resolved && *resolved ? resolved : "/run/systemd/resolve/resolv.conf",
+			      ns, 0, max);
 	return (int)n;
 }
 

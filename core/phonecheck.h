@@ -184,10 +184,11 @@ int uw_phonecheck_interfaces_add(const char *content, const struct uw_phonecheck
 				 char **out, struct uw_error *err);
 
 /*
- * The host's nameservers a phone can use: from $USBNET_WIZARD_RESOLVED_CONF
- * or /etc/resolv.conf; when that holds only a loopback stub (127.0.0.53),
- * from systemd-resolved's /run/systemd/resolve/resolv.conf. Returns the count
- * (0: none known) written into @ns.
+ * The host's nameservers a phone can use: from /etc/resolv.conf (or
+ * $USBNET_WIZARD_RESOLV_CONF); when that holds only a loopback stub
+ * (127.0.0.53), from systemd-resolved's /run/systemd/resolve/resolv.conf (or
+ * $USBNET_WIZARD_RESOLVED_CONF). Returns the count (0: none known) written
+ * into @ns.
  */
 int uw_phonecheck_host_nameservers(char (*ns)[64], size_t max);
 

@@ -206,6 +206,47 @@ static void test_interfaces_add(void **state)
 	assert_null(out);
 }
 
+static void write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* The host's servers for the phone come from the files the inventory reads
+ * (the same variables), skipping loopback stubs and scoped addresses. */
+static void test_host_nameservers(void **state)
+{
+	char dir[] = "/tmp/uw-test-ns.XXXXXX", conf[64], resolved[64], ns[4][64];
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(conf, sizeof(conf), "%s/resolv.conf", dir);
+	snprintf(resolved, sizeof(resolved), "%s/resolved.conf", dir);
+	setenv("USBNET_WIZARD_RESOLV_CONF", conf, 1);
+	setenv("USBNET_WIZARD_RESOLVED_CONF", resolved, 1);
+	write_text(conf, "nameserver 127.0.0.1\nnameserver 198.51.100.7\n");
+	write_text(resolved, "nameserver 203.0.113.53\n");
+	assert_int_equal(uw_phonecheck_host_nameservers(ns, 4), 1);
+	assert_string_equal(ns[0], "198.51.100.7");
+	/* only a stub: systemd-resolved's upstream list instead */
+	write_text(conf, "nameserver 127.0.0.53\noptions edns0\n");
+	write_text(resolved, "nameserver fe80::1%eth0\nnameserver 203.0.113.53\n"
+			     "nameserver 198.51.100.1\n");
+	assert_int_equal(uw_phonecheck_host_nameservers(ns, 4), 2);
+	assert_string_equal(ns[0], "203.0.113.53");
+	assert_string_equal(ns[1], "198.51.100.1");
+	assert_int_equal(uw_phonecheck_host_nameservers(ns, 1), 1);
+	/* neither file: none known */
+	unlink(conf);
+	unlink(resolved);
+	assert_int_equal(uw_phonecheck_host_nameservers(ns, 4), 0);
+	unsetenv("USBNET_WIZARD_RESOLV_CONF");
+	unsetenv("USBNET_WIZARD_RESOLVED_CONF");
+	rmdir(dir);
+}
+
 static void test_fix_prepare(void **state)
 {
 	struct uw_phonecheck_params p = {
@@ -434,6 +475,7 @@ int main(void)
 		cmocka_unit_test(test_ipv4_addrs),
 		cmocka_unit_test(test_interfaces_add),
 		cmocka_unit_test(test_fix_prepare),
+		cmocka_unit_test(test_host_nameservers),
 		cmocka_unit_test(test_sanitize),
 		cmocka_unit_test(test_progress_order),
 		cmocka_unit_test(test_progress_lost),
