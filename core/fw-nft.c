@@ -27,6 +27,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <unistd.h>
 #include <stdlib.h>
@@ -41,9 +42,10 @@
  * Does this process hold CAP_NET_ADMIN (bit 12 of CapEff)? Without it
  * libnftables writes "Operation not permitted (you must be root)" straight
  * to stderr — over the wizard's screen — before any error buffer sees it,
- * so we do not call it at all.
+ * so we do not call it at all. Read once: the process never changes its
+ * capabilities, and every nft command (several per step) asks.
  */
-static bool have_net_admin(void)
+static bool read_net_admin(void)
 {
 	FILE *f = fopen("/proc/self/status", "re");
 	char line[256];
@@ -59,6 +61,18 @@ static bool have_net_admin(void)
 		}
 	fclose(f);
 	return found ? (eff >> 12) & 1 : geteuid() == 0;
+}
+
+static bool have_net_admin(void)
+{
+	static atomic_int known = -1;
+	int k = atomic_load(&known);
+
+	if (k < 0) {
+		k = read_net_admin();
+		atomic_store(&known, k);
+	}
+	return k;
 }
 
 static int nft_run(const char *cmd, unsigned flags, char **out, struct uw_error *err)
