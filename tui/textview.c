@@ -11,12 +11,28 @@ struct uw_widget_textview {
 	char *text;
 	int top, rows;
 	int last_total, last_page; /* from the last draw: keys scroll by these */
+	/* The text wrapped at wrap_width: sizing and drawing (every redraw, the
+	 * spinner's and countdown's too) share one wrap until text or width change. */
+	struct uw_tui_line *lines;
+	size_t n_lines;
+	int wrap_width;
 };
+
+static size_t wrapped(struct uw_widget_textview *t, int width)
+{
+	if (!t->lines || width != t->wrap_width) {
+		t->n_lines = uw_tui_text_wrap(t->text, width, NULL, 0);
+		t->lines = uw_realloc(t->lines, (t->n_lines + 1) * sizeof(*t->lines));
+		uw_tui_text_wrap(t->text, width, t->lines, t->n_lines);
+		t->wrap_width = width;
+	}
+	return t->n_lines;
+}
 
 static int textview_size(struct uw_widget *w, int width)
 {
 	struct uw_widget_textview *t = (struct uw_widget_textview *)w;
-	int need = (int)uw_tui_text_wrap(t->text, width - 3, NULL, 0);
+	int need = (int)wrapped(t, width - 3);
 
 	/* No more rows than the text needs, no more than asked for. */
 	return need < t->rows ? need : t->rows;
@@ -26,14 +42,13 @@ static void textview_draw(struct uw_widget *w, bool focused)
 {
 	struct uw_widget_textview *t = (struct uw_widget_textview *)w;
 	int width = w->w - 3; /* margin, text, scroll mark column */
-	size_t total = uw_tui_text_wrap(t->text, width, NULL, 0);
-	struct uw_tui_line *lines = uw_malloc0((total + 1) * sizeof(*lines));
+	size_t total = wrapped(t, width);
+	const struct uw_tui_line *lines = t->lines;
 	/* The last row shows the position, but only when there is more text
 	 * than rows: a short paragraph should look like a paragraph. */
 	int page = (int)total <= w->h || w->h <= 1 ? w->h : w->h - 1;
 	const struct uw_tui_glyphs *g = uw_tui_glyphs();
 
-	uw_tui_text_wrap(t->text, width, lines, total);
 	if (t->top > (int)total - page)
 		t->top = (int)total - page;
 	if (t->top < 0)
@@ -41,7 +56,7 @@ static void textview_draw(struct uw_widget *w, bool focused)
 	t->last_total = (int)total;
 	t->last_page = page;
 	for (int i = 0; i < page && t->top + i < (int)total; i++) {
-		struct uw_tui_line *l = &lines[t->top + i];
+		const struct uw_tui_line *l = &lines[t->top + i];
 		uw_tui_put(stdscr, w->y + i, w->x + 1 + l->indent, width - l->indent, t->text + l->off,
 			   l->len);
 	}
@@ -60,7 +75,6 @@ static void textview_draw(struct uw_widget *w, bool focused)
 			    w->w, mark);
 		uw_widget_attr_off(UW_TUI_DIM);
 	}
-	free(lines);
 }
 
 static unsigned textview_key(struct uw_widget *w, int key)
@@ -96,6 +110,7 @@ static void textview_destroy(struct uw_widget *w)
 	struct uw_widget_textview *t = (struct uw_widget_textview *)w;
 
 	free(t->text);
+	free(t->lines);
 	free(t);
 }
 
@@ -122,6 +137,8 @@ void uw_widget_textview_set_text(struct uw_widget_textview *t, const char *text)
 {
 	free(t->text);
 	t->text = uw_strdup(text ? text : "");
+	free(t->lines);
+	t->lines = NULL;
 	t->top = 0;
 }
 
