@@ -61,13 +61,12 @@ static int progress_size(struct uw_widget *w, int width)
 static int draw_label(int y, int x, int cols, const char *label, bool wrap)
 {
 	struct uw_tui_line l[LABEL_LINES_MAX];
-	size_t n;
+	size_t n = wrap ? uw_tui_text_wrap(label, cols > 1 ? cols : 1, l, LABEL_LINES_MAX) : 1;
 
-	if (!wrap || label_lines(label, cols) == 1) {
+	if (n == 1) {
 		uw_tui_puts_cut(stdscr, y, x, cols, label);
 		return 1;
 	}
-	n = uw_tui_text_wrap(label, cols, l, LABEL_LINES_MAX);
 	uw_tui_put(stdscr, y, x, cols, label + l[0].off, l[0].len);
 	/* The rest of the label on the second line, cut with an ellipsis when
 	 * even two lines are not enough. */
