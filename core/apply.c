@@ -16,6 +16,10 @@
 #include "core/util.h"
 
 #define JOURNAL_MAGIC "usbnet-wizard-journal 1"
+/* What to do about a journal we cannot trust (said after the problem). */
+#define JOURNAL_UNUSABLE " Its 'B' lines are the changes made (with the shell command that " \
+	"undoes each in 'usbnet-wizard plan'); undo those by hand, then move the file aside " \
+	"(sudo mv %s %s.bad) and run again."
 
 const char *uw_rundir(void)
 {
@@ -73,7 +77,8 @@ int uw_lock_take(struct uw_lock *lk, struct uw_error *err)
 	fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		int e = errno;
-		return uw_error_set(err, -e, "Cannot open the lock file %s: %s", p, strerror(e));
+		return uw_error_set(err, -e, "Cannot open the lock file %s: %s%s", p, strerror(e),
+				    e == EACCES || e == EPERM ? " (changing the network needs root: run with sudo)" : "");
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		int e = errno;
@@ -87,7 +92,8 @@ int uw_lock_take(struct uw_lock *lk, struct uw_error *err)
 			return uw_error_set(err, -EBUSY, "Another usbnet-wizard%s%s%s is changing the network "
 					    "right now; wait for it to finish (or quit it), then try again.",
 					    pidbuf[0] ? " (pid " : "", pidbuf, pidbuf[0] ? ")" : "");
-		return uw_error_set(err, -e, "Cannot lock %s: %s", p, strerror(e));
+		return uw_error_set(err, -e, "Cannot lock %s: %s%s", p, strerror(e),
+				    e == EACCES || e == EPERM ? " (changing the network needs root: run with sudo)" : "");
 	}
 	if (ftruncate(fd, 0) == 0) {
 		int n = snprintf(pidbuf, sizeof(pidbuf), "%ld\n", (long)getpid());
@@ -203,7 +209,8 @@ int uw_journal_read(struct uw_journal *j, struct uw_error *err)
 		if (errno == ENOENT)
 			return 0;
 		int e = errno;
-		return uw_error_set(err, -e, "Cannot read the journal %s: %s", p, strerror(e));
+		return uw_error_set(err, -e, "Cannot read the journal %s: %s%s", p, strerror(e),
+				    e == EACCES || e == EPERM ? " (changing the network needs root: run with sudo)" : "");
 	}
 	j->exists = true;
 	while ((n = getline(&line, &cap, f)) > 0) {
@@ -217,7 +224,7 @@ int uw_journal_read(struct uw_journal *j, struct uw_error *err)
 		if (lineno == 1) {
 			if (strcmp(line, JOURNAL_MAGIC)) {
 				r = uw_error_set(err, -EBADMSG, "%s is not a usbnet-wizard journal (or a newer "
-						 "version's); it was left alone.", p);
+						 "version's); it was left alone." JOURNAL_UNUSABLE, p, p, p);
 				break;
 			}
 			continue;
@@ -228,7 +235,8 @@ int uw_journal_read(struct uw_journal *j, struct uw_error *err)
 			continue;
 		if (sscanf(line, "B %ld %n", &seq, &off) == 1 && off > 0) {
 			if (j->n_live >= UW_JOURNAL_MAX) {
-				r = uw_error_set(err, -E2BIG, "The journal %s holds too many steps.", p);
+				r = uw_error_set(err, -E2BIG, "The journal %s holds too many steps; it was "
+						 "left alone." JOURNAL_UNUSABLE, p, p, p);
 				break;
 			}
 			r = uw_action_from_line(line + off, &j->live[j->n_live], err);
@@ -259,7 +267,8 @@ int uw_journal_read(struct uw_journal *j, struct uw_error *err)
 			}
 			continue;
 		}
-		r = uw_error_set(err, -EBADMSG, "The journal %s is damaged at line %d; it was left alone.", p, lineno);
+		r = uw_error_set(err, -EBADMSG, "The journal %s is damaged at line %d; it was left alone."
+				 JOURNAL_UNUSABLE, p, lineno, p, p);
 		break;
 	}
 	free(line);

@@ -20,6 +20,9 @@
 #include "core/util.h"
 
 #define BACKUP_DIR UW_PERSIST_STATE_DIR "/backup"
+/* What to do about a manifest we cannot trust (said after the problem). */
+#define MANIFEST_BY_HAND " Remove by hand the files it lists, put back the files saved under " \
+	BACKUP_DIR ", then delete the manifest."
 #define MAX_ENTRIES 256
 
 /* Paths come from our generators or from the manifest; either way they
@@ -323,7 +326,8 @@ int uw_persist_uninstall(const char *root, struct uw_error *err)
 		char *sp, *nl = strchr(line, '\n');
 
 		if (!nl) {
-			r = uw_error_set(err, -EINVAL, "%s has an overlong line: not touching anything.", mpath);
+			r = uw_error_set(err, -EINVAL, "%s has an overlong line: not touching anything."
+					 MANIFEST_BY_HAND, mpath);
 			break;
 		}
 		*nl = '\0';
@@ -331,14 +335,15 @@ int uw_persist_uninstall(const char *root, struct uw_error *err)
 			continue;
 		sp = strchr(line, ' ');
 		if (!sp || n >= MAX_ENTRIES) {
-			r = uw_error_set(err, -EINVAL, "%s is damaged (\"%.80s\"): not touching anything.", mpath, line);
+			r = uw_error_set(err, -EINVAL, "%s is damaged (\"%.80s\"): not touching anything."
+					 MANIFEST_BY_HAND, mpath, line);
 			break;
 		}
 		*sp = '\0';
 		if ((strcmp(line, "dir") && strcmp(line, "file") && strcmp(line, "link") &&
 		     strcmp(line, "backup")) || !path_ok(sp + 1)) {
 			r = uw_error_set(err, -EINVAL, "%s has a line that is not ours (\"%.20s %.80s\"): not "
-					 "touching anything.", mpath, line, sp + 1);
+					 "touching anything." MANIFEST_BY_HAND, mpath, line, sp + 1);
 			break;
 		}
 		uw_strlcpy(ents[n].kind, line, sizeof(ents[n].kind));

@@ -797,7 +797,8 @@ int uw_phone_user_key(const char *ssh_dir, bool may_generate, char **out,
 	if (rc < 0)
 		return rc;
 	if (ssh_pki_generate(SSH_KEYTYPE_ED25519, 0, &key) != SSH_OK)
-		return uw_error_set(err, -EIO, "Could not generate an ssh key.");
+		return uw_error_set(err, -EIO, "Could not generate an ssh key. Make one yourself "
+				    "(ssh-keygen -t ed25519 -f %s/id_ed25519) and try again.", ssh_dir);
 	priv = uw_strdup_printf("%s/id_ed25519", ssh_dir);
 	pub = uw_strdup_printf("%s/id_ed25519.pub", ssh_dir);
 	gethostname(host, sizeof(host) - 1);
@@ -807,7 +808,8 @@ int uw_phone_user_key(const char *ssh_dir, bool may_generate, char **out,
 		_auto_fd_ int fd = -1;
 
 		if (!line)
-			return uw_error_set(err, -EIO, "Could not export the new public key.");
+			return uw_error_set(err, -EIO, "Could not export the new public key. Make a "
+					    "key yourself (ssh-keygen -t ed25519 -f %s) and try again.", priv);
 		/* libssh writes the private key with mode 0600 itself. */
 		if (ssh_pki_export_privkey_file(key, NULL, NULL, NULL, priv) != SSH_OK)
 			return uw_error_set(err, -EIO, "Could not write the new key to %s. Check "
@@ -883,9 +885,17 @@ int uw_phone_ssh_config_add(const char *path, const char *name, const char *host
 	if (!valid_word(name, "-_."))
 		return uw_error_set(err, -EINVAL, "'%s' is not a usable host alias: use letters, "
 				    "digits, '-', '_' or '.' (for example: phone).", name ? name : "");
-	if (!valid_word(host, ".:%-_") || !valid_word(user, "-_.") || port == 0 || port > 65535)
-		return uw_error_set(err, -EINVAL, "The address, user or port for the ssh config "
-				    "entry is not valid.");
+	if (!valid_word(host, ".:%-_"))
+		return uw_error_set(err, -EINVAL, "The phone's address \"%.60s\" cannot go into an ssh "
+				    "config entry: give it as digits and dots, such as 192.168.0.202 "
+				    "(--phone-ip).", host ? host : "");
+	if (!valid_word(user, "-_."))
+		return uw_error_set(err, -EINVAL, "The user \"%.60s\" cannot go into an ssh config "
+				    "entry: use letters, digits, '-', '_' or '.', such as root (--user).",
+				    user ? user : "");
+	if (port == 0 || port > 65535)
+		return uw_error_set(err, -EINVAL, "The port %u is not a TCP port: use 1-65535, such "
+				    "as 22 (--port).", port);
 	f = fopen(path, "re");
 	if (f) {
 		while ((n = getline(&line, &cap, f)) > 0) {

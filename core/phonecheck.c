@@ -807,7 +807,9 @@ static int run_checked(struct uw_phone *p, const char *cmd, const char *input, c
 	int rc = uw_phone_run(p, cmd, input, &r, err);
 
 	if (rc == 0 && r.timed_out)
-		rc = uw_error_set(err, -ETIMEDOUT, "The phone did not finish %s in time.", what);
+		rc = uw_error_set(err, -ETIMEDOUT, "The phone did not finish %s in time. Check the "
+				  "cable and that the phone is awake, then try again (a slow phone: a "
+				  "longer --timeout).", what);
 	else if (rc == 0 && r.exit_status != 0 && r.exit_status != 255 && *r.err)
 		rc = uw_error_set(err, -EIO, "The phone could not %s: %s", what, r.err);
 	uw_phone_result_fini(&r);

@@ -143,8 +143,9 @@ int uw_plan_build(const struct uw_choices *choices, const struct uw_facts *facts
 		uw_strlcpy(c->out_iface, facts->default_iface, sizeof(c->out_iface));
 	}
 	if (c->nat && !strcmp(c->out_iface, c->iface))
-		return uw_error_set(err, -EINVAL, "The outgoing interface cannot be the phone's own interface %s.",
-				    c->iface);
+		return uw_error_set(err, -EINVAL, "The outgoing interface cannot be the phone's own "
+				    "interface %s: name the interface this computer reaches the internet "
+				    "through (--out-iface; left out, the default route's is used).", c->iface);
 
 	nat_be = c->fw;
 	if (facts->have_fw)

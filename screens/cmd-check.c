@@ -293,7 +293,8 @@ static int offer_fixes(const struct opts *o, struct uw_phone *p,
 		if (!ask_yes_no(o, "Apply this fix on the phone?", false)) {
 			fprintf(o->msg, "Skipped (use --yes to apply without asking).\n");
 		} else if (uw_phonefix_apply(p, &f, &e) < 0) {
-			fprintf(o->msg, "The fix failed: %s\n", e.msg);
+			fprintf(o->msg, "The fix failed: %s\nRun the command above on the phone by "
+				"hand, or try 'usbnet-wizard check --fix' again.\n", e.msg);
 		} else {
 			fprintf(o->msg, "Done.\n");
 			applied++;

@@ -59,7 +59,8 @@ static int run_report(int argc, char **argv)
 		f = fopen(output, "we");
 		umask(old);
 		if (!f) {
-			uw_cli_error("report", "cannot write %s: %s", output, strerror(errno));
+			uw_cli_error("report", "cannot write %s: %s. Choose another --output file, or "
+				     "leave --output out to print the report.", output, strerror(errno));
 			return UW_EXIT_FAIL;
 		}
 	}
@@ -87,7 +88,8 @@ static int run_report(int argc, char **argv)
 	uw_report_fini(&r);
 	if (output) {
 		if (fclose(f) != 0) {
-			uw_cli_error("report", "cannot write %s: %s", output, strerror(errno));
+			uw_cli_error("report", "cannot write %s: %s. Choose another --output file, or "
+				     "leave --output out to print the report.", output, strerror(errno));
 			return UW_EXIT_FAIL;
 		}
 		fprintf(stderr, "Report written to %s\n", output);

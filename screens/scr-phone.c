@@ -274,8 +274,9 @@ static void *worker(void *ud)
 				 (int)strcspn(f.describe, "\n") - (f.describe[0] &&
 				 f.describe[strcspn(f.describe, "\n") - 1] == '.'), f.describe);
 		else
-			snprintf(m->fix_log + l, sizeof(m->fix_log) - l, "The %s fix failed: %s ",
-				 uw_fix_name(j->fixes[i]), err.msg);
+			snprintf(m->fix_log + l, sizeof(m->fix_log) - l, "The %s fix failed: %s (Fix... "
+				 "offers it again; Show commands there lists what to run on the phone "
+				 "by hand.) ", uw_fix_name(j->fixes[i]), err.msg);
 		uw_phonefix_fini(&f);
 	}
 	if (j->phone && !abandoned(j)) {

@@ -95,6 +95,10 @@ bool uw_wizard_changes_live(void)
 	return live;
 }
 
+/* After a failed revert: where things stand and how to go on. */
+#define REVERT_RETRY "\n\nWhat could not be undone stays in the journal: 'sudo usbnet-wizard " \
+	"revert' tries again."
+
 int uw_wizard_revert(struct uw_wizard *w)
 {
 	struct uw_error err;
@@ -104,8 +108,7 @@ int uw_wizard_revert(struct uw_wizard *w)
 	uw_error_clear(&err);
 	r = uw_revert(NULL, NULL, NULL, &err);
 	if (r < 0)
-		snprintf(msg, sizeof(msg), "Reverting failed: %s\n\nWhat could not be undone stays in the "
-			 "journal: 'sudo usbnet-wizard revert' tries again.", err.msg);
+		snprintf(msg, sizeof(msg), "Reverting failed: %s" REVERT_RETRY, err.msg);
 	else if (r == 0)
 		snprintf(msg, sizeof(msg), "Nothing to revert: usbnet-wizard has no changes in place.");
 	else
@@ -161,7 +164,8 @@ int uw_wizard_save_file(struct uw_wizard *w, const char *path, const char *text,
 	if (close(fd) < 0 && !e)
 		e = errno;
 	if (e) {
-		snprintf(msg, sizeof(msg), "Writing %s failed: %s.", path, strerror(e));
+		snprintf(msg, sizeof(msg), "Writing %s failed: %s. Choose another place.", path,
+			 strerror(e));
 		uw_tui_message(w->loop, "Cannot save", msg);
 		return -e;
 	}
@@ -234,8 +238,8 @@ static bool ask_quit(struct uw_wizard *w)
 		int n = uw_revert(NULL, NULL, NULL, &err);
 
 		if (n < 0) {
-			char msg[UW_ERROR_MSG_MAX + 64];
-			snprintf(msg, sizeof(msg), "Reverting failed: %s", err.msg);
+			char msg[UW_ERROR_MSG_MAX + 128];
+			snprintf(msg, sizeof(msg), "Reverting failed: %s" REVERT_RETRY, err.msg);
 			uw_tui_message(w->loop, "Revert", msg);
 			return false;
 		}
