@@ -12,9 +12,23 @@
 #include "screens/cliopts.h"
 #include "screens/json.h"
 
+void uw_cli_write_steps(const struct uw_plan *p, FILE *f)
+{
+	char d[512], sh[1024];
+
+	for (size_t i = 0; i < p->n; i++) {
+		uw_action_describe(&p->actions[i], d, sizeof(d));
+		uw_action_shell(&p->actions[i], false, sh, sizeof(sh));
+		fprintf(f, "%2zu. %s\n", i + 1, d);
+		if (p->actions[i].why[0])
+			fprintf(f, "    (%s)\n", p->actions[i].why);
+		fprintf(f, "    $ %s\n", sh);
+	}
+}
+
 static void print_plan_text(const struct uw_plan *p, const struct uw_cli_plan_opts *o, FILE *f)
 {
-	char d[512], sh[1024], hs[UW_IP4_STRLEN], ps[UW_IP4_STRLEN];
+	char hs[UW_IP4_STRLEN], ps[UW_IP4_STRLEN];
 	const struct uw_choices *c = &p->choices;
 
 	fprintf(f, "Phone interface: %s%s%s%s\n", c->iface, o->iface_detected ? " (detected: " : "",
@@ -29,14 +43,7 @@ static void print_plan_text(const struct uw_plan *p, const struct uw_cli_plan_op
 	for (size_t i = 0; i < p->n_notes; i++)
 		fprintf(f, "* %s\n\n", p->notes[i]);
 	fprintf(f, "Plan (%zu steps):\n", p->n);
-	for (size_t i = 0; i < p->n; i++) {
-		uw_action_describe(&p->actions[i], d, sizeof(d));
-		uw_action_shell(&p->actions[i], false, sh, sizeof(sh));
-		fprintf(f, "%2zu. %s\n", i + 1, d);
-		if (p->actions[i].why[0])
-			fprintf(f, "    (%s)\n", p->actions[i].why);
-		fprintf(f, "    $ %s\n", sh);
-	}
+	uw_cli_write_steps(p, f);
 }
 
 static void print_plan_json(const struct uw_plan *p, const struct uw_cli_plan_opts *o, struct uw_json *j)

@@ -9,6 +9,7 @@
 #include "core/apply.h"
 #include "core/doctor.h"
 #include "screens/cli.h"
+#include "screens/cliopts.h"
 #include "screens/json.h"
 
 static const char doctor_usage[] =
@@ -126,7 +127,6 @@ static int do_fix(struct uw_doctor *d, const char *id, bool yes, const struct uw
 	struct uw_plan *plan = calloc(1, sizeof(*plan));
 	struct uw_error err;
 	bool revert_first;
-	char desc[512], sh[1024];
 	int r, rc = UW_EXIT_OK;
 
 	uw_error_clear(&err);
@@ -147,11 +147,7 @@ static int do_fix(struct uw_doctor *d, const char *id, bool yes, const struct uw
 	printf("Fix for \"%s\": %s\n", id, uw_doctor_find(d, id)->fix);
 	if (revert_first)
 		printf("First the live setup is reverted ('usbnet-wizard revert'), then:\n");
-	for (size_t i = 0; i < plan->n; i++) {
-		uw_action_describe(&plan->actions[i], desc, sizeof(desc));
-		uw_action_shell(&plan->actions[i], false, sh, sizeof(sh));
-		printf("%2zu. %s\n    $ %s\n", i + 1, desc, sh);
-	}
+	uw_cli_write_steps(plan, stdout);
 	if (!revert_first && d->live)
 		printf("(steps of the live setup that are still in place are left as they are)\n");
 	if (!yes && !confirm("Apply this fix? 'usbnet-wizard revert' undoes it.")) {

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "core/util.h"
+#include "screens/cliopts.h"
 #include "screens/wizard.h"
 #include "tui/input.h"
 #include "tui/msgbox.h"
@@ -31,7 +32,7 @@ static const char *gate(void *ud)
 
 static char *plan_text(const struct uw_plan *p)
 {
-	char *text = NULL, d[512], sh[1024], hs[UW_IP4_STRLEN], ps[UW_IP4_STRLEN];
+	char *text = NULL, hs[UW_IP4_STRLEN], ps[UW_IP4_STRLEN];
 	size_t len = 0;
 	FILE *m = open_memstream(&text, &len);
 	const struct uw_choices *c = &p->choices;
@@ -46,14 +47,7 @@ static char *plan_text(const struct uw_plan *p)
 	for (size_t i = 0; i < p->n_notes; i++)
 		fprintf(m, "* %s\n", p->notes[i]);
 	fprintf(m, "\nThe plan (%zu steps), each with its shell command:\n", p->n);
-	for (size_t i = 0; i < p->n; i++) {
-		uw_action_describe(&p->actions[i], d, sizeof(d));
-		uw_action_shell(&p->actions[i], false, sh, sizeof(sh));
-		fprintf(m, "%2zu. %s\n", i + 1, d);
-		if (p->actions[i].why[0])
-			fprintf(m, "    (%s)\n", p->actions[i].why);
-		fprintf(m, "    $ %s\n", sh);
-	}
+	uw_cli_write_steps(p, m);
 	fclose(m);
 	return text;
 }
