@@ -454,6 +454,16 @@ enum uw_phone_auth uw_phone_auth_method(const struct uw_phone *p)
 	return p->auth;
 }
 
+const char *uw_phone_auth_name(enum uw_phone_auth a)
+{
+	switch (a) {
+	case UW_PHONE_AUTH_NONE_BLANK: return "blank password";
+	case UW_PHONE_AUTH_KEY: return "ssh key";
+	case UW_PHONE_AUTH_PASSWORD: return "password";
+	}
+	return "?";
+}
+
 const char *uw_phone_fingerprint(const struct uw_phone *p)
 {
 	return p->fingerprint;

@@ -117,6 +117,9 @@ void uw_phone_free(struct uw_phone *p);
 /* How the session authenticated. */
 enum uw_phone_auth uw_phone_auth_method(const struct uw_phone *p);
 
+/* The login method in words: "blank password", "ssh key" or "password". */
+const char *uw_phone_auth_name(enum uw_phone_auth a);
+
 /* The SHA256 fingerprint of the phone's host key ("SHA256:..."). */
 const char *uw_phone_fingerprint(const struct uw_phone *p);
 

@@ -506,8 +506,7 @@ static int run(int argc, char **argv)
 			"expected one.\n", nv4 > 0 ? "" : "(none)");
 	}
 	fprintf(o.msg, "Logged in to %s as %s (%s).\n", found[0] ? found : o.phone_ip, o.user,
-		uw_phone_auth_method(p) == UW_PHONE_AUTH_NONE_BLANK ? "blank password" :
-		uw_phone_auth_method(p) == UW_PHONE_AUTH_KEY ? "ssh key" : "password");
+		uw_phone_auth_name(uw_phone_auth_method(p)));
 
 	if (o.install_key) {
 		_auto_(free) char *dir = uw_phone_ssh_dir();

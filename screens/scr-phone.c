@@ -251,12 +251,9 @@ static void *worker(void *ud)
 			m->login_st = UW_TUI_FAIL;
 			snprintf(m->login_detail, sizeof(m->login_detail), "%s", err.msg);
 		} else {
-			enum uw_phone_auth a = uw_phone_auth_method(j->phone);
-
 			m->login_st = UW_TUI_OK_;
 			snprintf(m->login_detail, sizeof(m->login_detail), "Logged in to %s (%s).",
-				 j->phone_ip, a == UW_PHONE_AUTH_NONE_BLANK ? "blank password" :
-				 a == UW_PHONE_AUTH_KEY ? "ssh key" : "password");
+				 j->phone_ip, uw_phone_auth_name(uw_phone_auth_method(j->phone)));
 		}
 		send_msg(j, m);
 	}
