@@ -7,6 +7,7 @@
  * Commands print for people (or JSON with --json) and return an exit status.
  */
 
+#include <stdbool.h>
 #include <stdio.h>
 
 /* Documented exit statuses (docs/usbnet-wizard.8, --help). */
@@ -28,6 +29,13 @@ struct uw_command {
 
 /* Print a core error for people: "usbnet-wizard CMD: message". */
 void uw_cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * Ask @question on the terminal (/dev/tty, so it works with stdout
+ * redirected): "[Y/n]" or "[y/N]" after it by @dflt, Enter takes @dflt.
+ * With no terminal to ask: false, the safe answer.
+ */
+bool uw_cli_ask(const char *question, bool dflt);
 
 /* True when argv holds -h or --help. */
 int uw_cli_wants_help(int argc, char **argv);

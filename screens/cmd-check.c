@@ -31,24 +31,7 @@ struct opts {
 
 static bool ask_yes_no(const struct opts *o, const char *q, bool dflt)
 {
-	char line[16];
-	FILE *tty;
-	bool ans = dflt;
-
-	if (o->yes)
-		return true;
-	tty = fopen("/dev/tty", "r+e");
-	if (!tty || !isatty(fileno(tty))) {
-		if (tty)
-			fclose(tty);
-		return false; /* no one to ask: the safe answer */
-	}
-	fprintf(tty, "%s [%s] ", q, dflt ? "Y/n" : "y/N");
-	fflush(tty);
-	if (fgets(line, sizeof(line), tty))
-		ans = line[0] == '\n' ? dflt : (line[0] == 'y' || line[0] == 'Y');
-	fclose(tty);
-	return ans;
+	return o->yes || uw_cli_ask(q, dflt);
 }
 
 static enum uw_phone_hostkey_decision on_hostkey(const struct uw_phone_hostkey_info *i, void *ud)

@@ -89,22 +89,6 @@ static void print_json(const struct uw_doctor *d)
 	uw_json_end(&j);
 }
 
-static bool confirm(const char *q)
-{
-	FILE *tty = fopen("/dev/tty", "r+e");
-	char line[16];
-	bool ans = false;
-
-	if (!tty)
-		return false;
-	fprintf(tty, "%s [y/N] ", q);
-	fflush(tty);
-	if (fgets(line, sizeof(line), tty))
-		ans = line[0] == 'y' || line[0] == 'Y';
-	fclose(tty);
-	return ans;
-}
-
 static void on_step(void *ud, size_t idx, const struct uw_action *a, enum uw_step_event ev,
 		    const struct uw_error *e)
 {
@@ -150,7 +134,7 @@ static int do_fix(struct uw_doctor *d, const char *id, bool yes, const struct uw
 	uw_cli_write_steps(plan, stdout);
 	if (!revert_first && d->live)
 		printf("(steps of the live setup that are still in place are left as they are)\n");
-	if (!yes && !confirm("Apply this fix? 'usbnet-wizard revert' undoes it.")) {
+	if (!yes && !uw_cli_ask("Apply this fix? 'usbnet-wizard revert' undoes it.", false)) {
 		printf("Nothing was changed%s.\n", isatty(STDIN_FILENO) ? "" : " (no terminal to ask: use --yes)");
 		free(plan);
 		return UW_EXIT_FAIL;

@@ -49,19 +49,13 @@ static int extra(const char *opt, const char *arg, void *ud)
 
 static bool confirm(const char *question, bool yes, const char *cmd)
 {
-	char line[16];
-
 	if (yes)
 		return true;
 	if (!isatty(STDIN_FILENO)) {
 		uw_cli_error(cmd, "not asking on a non-terminal: add --yes to confirm. Nothing was changed.");
 		return false;
 	}
-	printf("%s [y/N] ", question);
-	fflush(stdout);
-	if (!fgets(line, sizeof(line), stdin))
-		return false;
-	return line[0] == 'y' || line[0] == 'Y';
+	return uw_cli_ask(question, false);
 }
 
 static bool root_is_real(const char *root)

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "screens/cli.h"
 #include "screens/wizard.h"
@@ -39,6 +40,27 @@ void uw_cli_error(const char *cmd, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+bool uw_cli_ask(const char *question, bool dflt)
+{
+	FILE *tty = fopen("/dev/tty", "r+e");
+	char line[16];
+	bool ans = dflt;
+
+	if (!tty || !isatty(fileno(tty))) {
+		if (tty)
+			fclose(tty);
+		return false;
+	}
+	fprintf(tty, "%s [%s] ", question, dflt ? "Y/n" : "y/N");
+	fflush(tty);
+	if (fgets(line, sizeof(line), tty))
+		ans = line[0] == '\n' ? dflt : (line[0] == 'y' || line[0] == 'Y');
+	else
+		ans = false;
+	fclose(tty);
+	return ans;
 }
 
 int uw_cli_wants_help(int argc, char **argv)
