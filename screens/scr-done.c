@@ -68,7 +68,8 @@ static void enter(struct uw_wizard *w)
 }
 
 /* mkdir -p for the directories above @path (under a test root they may not exist). */
-static int make_parents(const char *path)
+/* mkdir -p of @path's parent directories; @err names the one that failed. */
+static int make_parents(const char *path, struct uw_error *err)
 {
 	char buf[512];
 
@@ -78,7 +79,8 @@ static int make_parents(const char *path)
 			continue;
 		*p = '\0';
 		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-			return -errno;
+			return uw_error_set(err, -errno, "Cannot create the directory %s: %s.", buf,
+					    strerror(errno));
 		*p = '/';
 	}
 	return 0;
@@ -123,8 +125,11 @@ static void follow_cable(struct uw_wizard *w, const char *root, bool real)
 	if (!yes)
 		return;
 	uw_error_clear(&err);
-	if (make_parents(ppath) < 0 || make_parents(upath) < 0 || uw_profile_save(ppath, &prof, &err) < 0) {
-		char *m = uw_strdup_printf("Cannot save the profile: %s", err.msg[0] ? err.msg : strerror(errno));
+	if (make_parents(ppath, &err) < 0 || make_parents(upath, &err) < 0 ||
+	    uw_profile_save(ppath, &prof, &err) < 0) {
+		char *m = uw_strdup_printf("Cannot save the profile: %s Nothing was installed; "
+					   "'usbnet-wizard profile save --profile FILE' saves it elsewhere.",
+					   err.msg);
 		uw_tui_message(w->loop, "Not saved", m);
 		free(m);
 		return;
