@@ -179,17 +179,6 @@ static void journal_remove(void)
 	unlink(p);
 }
 
-/* Nothing of ours left live (all rolled back, or all already there): the
- * journal has no reason to exist. */
-static void journal_remove_if_empty(void)
-{
-	struct uw_journal *chk = uw_malloc0(sizeof(*chk));
-
-	if (uw_journal_read(chk, NULL) == 0 && chk->n_live == 0)
-		journal_remove();
-	free(chk);
-}
-
 int uw_journal_read(struct uw_journal *j, struct uw_error *err)
 {
 	char p[512];
@@ -462,13 +451,17 @@ fail:
 					     "Nothing had been changed.");
 			r = p;
 			jw_close(&jw);
-			journal_remove_if_empty();
+			/* Everything of this run undone, nothing live from before. */
+			if (old->n_live == 0 && !failed)
+				journal_remove();
 			goto out;
 		}
 	}
 	r = 0;
 	jw_close(&jw);
-	journal_remove_if_empty();
+	/* Every step was already in place and nothing was live before. */
+	if (old->n_live == 0 && n_made == 0)
+		journal_remove();
 out:
 	jw_close(&jw);
 	uw_lock_release(&own);
