@@ -33,6 +33,10 @@ struct uw_phone {
 	unsigned timeout_s;
 	bool dead;                 /* the connection broke: every run fails fast */
 	char fingerprint[128];
+	/* libssh keeps a pointer to its callbacks: they live as long as the session. */
+	struct ssh_callbacks_struct cbs;
+	const struct uw_phone_options *opts;    /* during uw_phone_connect only */
+	unsigned passphrase_asked, passphrase_missing;
 };
 
 static void ssh_free_autoptr(ssh_session *s)
@@ -316,6 +320,28 @@ static int verify_host_key(struct uw_phone *p, const struct uw_phone_options *o,
 	return 0;
 }
 
+/*
+ * libssh asks for a key's passphrase when it needs the private key (the
+ * phone accepted the public key, or there is no .pub beside it). Ask the
+ * user the way a password is asked (the terminal), and remember a refusal
+ * so the error says "unlock your key", not "the phone refused".
+ */
+static int on_passphrase(const char *prompt, char *buf, size_t len, int echo, int verify,
+			 void *userdata)
+{
+	struct uw_phone *p = userdata;
+	const struct uw_phone_options *o = p->opts;
+
+	p->passphrase_asked++;
+	if (!o || !o->password_cb ||
+	    o->password_cb("Passphrase for your ssh key", buf, len,
+			   o->password_data) < 0) {
+		p->passphrase_missing++;
+		return -1;
+	}
+	return 0;
+}
+
 static int authenticate(struct uw_phone *p, const struct uw_phone_options *o, const char *host,
 			const char *user, struct uw_error *err)
 {
@@ -331,8 +357,16 @@ static int authenticate(struct uw_phone *p, const struct uw_phone_options *o, co
 		goto lost;
 	methods = ssh_userauth_list(p->session, NULL);
 	if (methods & SSH_AUTH_METHOD_PUBLICKEY) {
-		/* Tries ssh-agent (SSH_AUTH_SOCK) first, then the keys in SSH_DIR. */
+		/* Tries ssh-agent (SSH_AUTH_SOCK) first, then the keys in SSH_DIR;
+		 * an encrypted key's passphrase is asked through on_passphrase. */
+		p->opts = o;
+		memset(&p->cbs, 0, sizeof(p->cbs));
+		p->cbs.userdata = p;
+		p->cbs.auth_function = on_passphrase;
+		ssh_callbacks_init(&p->cbs);
+		ssh_set_callbacks(p->session, &p->cbs);
 		rc = ssh_userauth_publickey_auto(p->session, NULL, NULL);
+		p->opts = NULL;
 		if (rc == SSH_AUTH_SUCCESS) {
 			p->auth = UW_PHONE_AUTH_KEY;
 			return 0;
@@ -361,6 +395,16 @@ static int authenticate(struct uw_phone *p, const struct uw_phone_options *o, co
 				goto lost;
 		}
 	}
+	if (p->passphrase_missing)
+		return uw_error_set(err, -EACCES, "The phone at %s did not let %s in: your ssh key "
+				    "is protected by a passphrase that %s. Unlock it with 'ssh-add' "
+				    "(ssh-agent then logs in for you), or run this on a terminal to "
+				    "type the passphrase.", host, user, o->password_cb ?
+				    "was not given (no terminal to ask on)" : "cannot be asked for here");
+	if (p->passphrase_asked)
+		return uw_error_set(err, -EACCES, "The phone at %s did not let %s in: the passphrase "
+				    "given did not unlock your ssh key. Try again, or unlock the key "
+				    "with 'ssh-add' first.", host, user);
 	return uw_error_set(err, -EACCES, "The phone at %s refused every login we tried for %s "
 			    "(blank password, your keys%s, %s). Check the user name, give the "
 			    "right password, or install a key.", host, user,
