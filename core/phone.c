@@ -25,7 +25,7 @@
 #include <libssh/callbacks.h>
 #include <libssh/libssh.h>
 
-#include "core/text.h"
+#include "core/sanitize.h"
 #include "core/util.h"
 
 struct uw_phone {
@@ -525,7 +525,7 @@ static char *finish_stream(struct stream *st)
 	char *s = st->buf ? st->buf : uw_strdup("");
 
 	/* A NUL byte counts as a control: it would end the string early and hide the rest. */
-	uw_text_clean(s, st->len + 1, s, st->len, UW_TEXT_NEWLINE | UW_TEXT_TAB);
+	uw_sanitize_copy(s, st->len + 1, s, st->len, UW_SAN_NEWLINE | UW_SAN_TAB);
 	st->buf = NULL;
 	return s;
 }

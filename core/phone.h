@@ -126,7 +126,7 @@ const char *uw_phone_fingerprint(const struct uw_phone *p);
 /*
  * Run @cmd on the phone (one channel per command), feeding @input (may be
  * NULL) on its stdin. stdout and stderr are read separately, each capped at
- * UW_PHONE_OUTPUT_MAX and cleaned with uw_text_clean (core/text.h); the whole run is
+ * UW_PHONE_OUTPUT_MAX and cleaned with uw_sanitize_copy (core/sanitize.h); the whole run is
  * bounded by the session timeout. A timeout or truncation is reported in
  * @res, not as an error. Returns 0, or a negative errno when the channel
  * could not be used (the phone vanished: -ECONNRESET). Free @res with

@@ -22,7 +22,7 @@
 #include "core/phonecheck.h"
 #include "core/plan.h"
 #include "core/profile.h"
-#include "core/text.h"
+#include "core/sanitize.h"
 #include "core/util.h"
 
 /* ---- redaction ------------------------------------------------------------ */
@@ -165,7 +165,7 @@ static void section(struct uw_report *r, const char *title, struct sb *b)
 	 * whose newlines are not to be trusted (file names) is cleaned to one
 	 * line where it is put in.
 	 */
-	uw_text_sanitize(b->s ? b->s : (char[]){ 0 }, UW_TEXT_NEWLINE | UW_TEXT_TAB);
+	uw_sanitize(b->s ? b->s : (char[]){ 0 }, UW_SAN_NEWLINE | UW_SAN_TAB);
 	r->s[r->n].body = uw_report_redact(b->s ? b->s : "");
 	r->n++;
 	free(b->s);
@@ -185,7 +185,7 @@ static void include_file(struct sb *b, const char *path, size_t max)
 	sb_printf(b, "  --- %s\n", path);
 	while (fgets(line, sizeof(line), f) && n++ < max) {
 		line[strcspn(line, "\n")] = '\0';
-		uw_text_sanitize(line, UW_TEXT_TAB);
+		uw_sanitize(line, UW_SAN_TAB);
 		sb_printf(b, "  %s\n", line);
 	}
 	if (n > max)
@@ -403,7 +403,7 @@ static void sec_ssh(struct uw_report *r)
 {
 	struct sb b = { 0 };
 	_auto_(free) char *dir = uw_phone_ssh_dir();
-	_auto_(free) char *shown = uw_text_dup(dir, 0);
+	_auto_(free) char *shown = uw_sanitize_dup(dir, 0);
 	DIR *dh = opendir(dir);
 	struct dirent *de;
 
@@ -415,7 +415,7 @@ static void sec_ssh(struct uw_report *r)
 			if (de->d_name[0] == '.')
 				continue;
 			/* Anyone who can write there names the files: one inert line each. */
-			_auto_(free) char *name = uw_text_dup(de->d_name, 0);
+			_auto_(free) char *name = uw_sanitize_dup(de->d_name, 0);
 			sb_printf(&b, "  %s%s\n", name, strstr(de->d_name, ".pub") ? " (public key)" :
 				  !strncmp(de->d_name, "id_", 3) ? " (a private key, never included)" : "");
 		}

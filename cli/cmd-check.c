@@ -18,8 +18,8 @@
 #include "core/phone.h"
 #include "core/phonecheck.h"
 #include "core/util.h"
-#include "screens/cli.h"
-#include "screens/json.h"
+#include "cli/cli.h"
+#include "cli/json.h"
 
 struct opts {
 	bool json, fix, yes, replace_key, rescue, persist, install_key;

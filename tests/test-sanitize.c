@@ -1,25 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* The one sanitizer for untrusted text (core/text.h) and what relies on it. */
+/* The one sanitizer for untrusted text (core/sanitize.h) and what relies on it. */
 #include "tests/testutil.h"
 #include "core/error.h"
-#include "core/text.h"
+#include "core/sanitize.h"
 #include "core/util.h"
 
 #include <stdint.h>
 
 /* The JSON string writer lives with the CLI (screens/); it is pure, so test it here. */
-#include "screens/json.c"
+#include "cli/json.c"
 
 /* Clean @in (with flags) and compare with @want. */
 static void expect(const char *in, unsigned flags, const char *want)
 {
-	_auto_(free) char *d = uw_text_dup(in, flags);
+	_auto_(free) char *d = uw_sanitize_dup(in, flags);
 	_auto_(free) char *s = uw_strdup(in);
 
 	assert_string_equal(d, want);
-	uw_text_sanitize(s, flags);
+	uw_sanitize(s, flags);
 	assert_string_equal(s, want);
-	assert_true(uw_text_is_clean(want, flags));
+	assert_true(uw_sanitize_is_clean(want, flags));
 }
 
 /* Nothing in @s a terminal could obey, and all of it valid UTF-8. */
@@ -39,13 +39,13 @@ static void assert_inert(const char *s)
 
 static void test_c0_and_del(void **state)
 {
-	expect("ok\r\n\x1b[2Jbad\x07 tab\there end\x7f", UW_TEXT_NEWLINE | UW_TEXT_TAB,
+	expect("ok\r\n\x1b[2Jbad\x07 tab\there end\x7f", UW_SAN_NEWLINE | UW_SAN_TAB,
 	       "ok\n?[2Jbad? tab\there end?");
 	/* Without the flags newline and tab go too; a lone CR never stays. */
 	expect("a\nb\tc\rd", 0, "a?b?c?d");
-	expect("a\nb\tc\rd", UW_TEXT_SPACES, "a b c d");
-	expect("a\r\nb", UW_TEXT_NEWLINE, "a\nb");
-	expect("a\rb", UW_TEXT_NEWLINE, "a?b");
+	expect("a\nb\tc\rd", UW_SAN_SPACES, "a b c d");
+	expect("a\r\nb", UW_SAN_NEWLINE, "a\nb");
+	expect("a\rb", UW_SAN_NEWLINE, "a?b");
 }
 
 static void test_c1_raw(void **state)
@@ -66,7 +66,7 @@ static void test_c1_utf8(void **state)
 static void test_osc52_and_csi(void **state)
 {
 	const char *osc52 = "SSH-2.0-x\x1b]52;c;ZWNobyBoaQ==\x07\x9b" "2J";
-	_auto_(free) char *d = uw_text_dup(osc52, 0);
+	_auto_(free) char *d = uw_sanitize_dup(osc52, 0);
 
 	assert_string_equal(d, "SSH-2.0-x?]52;c;ZWNobyBoaQ==??2J");
 	assert_inert(d);
@@ -91,12 +91,12 @@ static void test_valid_multibyte_kept(void **state)
 {
 	const char *s = "Grüße, 電話 ☎ 😀 — «ok»\n";
 
-	expect(s, UW_TEXT_NEWLINE, s);
+	expect(s, UW_SAN_NEWLINE, s);
 	/* A character that does not fit whole is left out, never cut. */
 	char b[5];
-	uw_text_clean(b, sizeof(b), "ab\xe2\x98\x8e", 5, 0);
+	uw_sanitize_copy(b, sizeof(b), "ab\xe2\x98\x8e", 5, 0);
 	assert_string_equal(b, "ab");
-	uw_text_clean(b, sizeof(b), "a\0b", 3, 0);
+	uw_sanitize_copy(b, sizeof(b), "a\0b", 3, 0);
 	assert_string_equal(b, "a?b");
 }
 

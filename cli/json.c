@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "screens/json.h"
+#include "cli/json.h"
 
 #include <stdint.h>
 #include <string.h>
 
-#include "core/text.h"
+#include "core/sanitize.h"
 
 void uw_json_init(struct uw_json *j, FILE *f)
 {
@@ -52,7 +52,7 @@ void uw_json_write_string(FILE *f, const char *s)
 		case '\r': fputs("\\r", f); break;
 		case '\t': fputs("\\t", f); break;
 		default:
-			if (uw_text_is_control(cp))
+			if (uw_is_control(cp))
 				fprintf(f, "\\u%04x", (unsigned)cp);
 			else
 				fwrite(s + i, 1, len, f);
