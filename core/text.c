@@ -65,6 +65,8 @@ void uw_text_rescue_advice(const struct uw_facts *fa, const char *iface, const c
 	if (uw_ip4_parse(expected, &want, NULL, NULL) == 0 && has_expected) {
 		/* The right address, unreachable: the desktop's side is what is wrong. */
 		r = route_for(fa, want);
+		if (r && r->net.plen == 0)
+			r = NULL; /* only the default route: nothing of the link's own */
 		if (r && strcmp(r->dev, iface))
 			OUT("That is the address that was tried: the desktop sends traffic for %s out of "
 			    "%s (route %s/%u), not %s. The USB link overlaps that network (the wiki's "
