@@ -19,6 +19,7 @@
 #include "core/ip4.h"
 #include "core/phone.h"
 #include "core/phonecheck.h"
+#include "core/sanitize.h"
 #include "core/text.h"
 #include "core/util.h"
 #include "cli/cli.h"
@@ -518,15 +519,18 @@ static int run(int argc, char **argv)
 	}
 	if (o.ssh_config_name) {
 		_auto_(free) char *dir = uw_phone_ssh_dir();
-		_auto_(free) char *cfg = uw_strdup_printf("%s/config", dir);
 
-		rc = uw_phone_ssh_config_add(cfg, o.ssh_config_name, o.phone_ip, o.user, o.port, &e);
-		/* (the alias was validated by uw_phone_ssh_config_add: letters, digits, -_.) */
-		if (rc == 0)
-			fprintf(o.msg, "Added 'Host %s' to %s; now 'ssh %s' logs in to the phone.\n",
-				o.ssh_config_name, cfg, o.ssh_config_name);
-		else
+		rc = uw_phone_ssh_config_add(dir, o.ssh_config_name, o.phone_ip, o.user, o.port, &e);
+		/* (the alias was validated by uw_phone_ssh_config_add: letters, digits, -_.;
+		 * the directory is a file name, untrusted text) */
+		if (rc == 0) {
+			_auto_(free) char *shown = uw_sanitize_dup(dir, 0);
+
+			fprintf(o.msg, "Added 'Host %s' to %s/config; now 'ssh %s' logs in to the "
+				"phone.\n", o.ssh_config_name, shown, o.ssh_config_name);
+		} else {
 			fprintf(o.msg, "%s\n", e.msg);
+		}
 	}
 
 	rc = run_checks(p, &prm, checks, &e);
