@@ -6,13 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/sanitize.h"
 #include "core/util.h"
 
 void uw_dbus_sanitize(char *s)
 {
-	for (unsigned char *p = (unsigned char *)s; *p; p++)
-		if (*p < 0x20 || *p >= 0x7f)
-			*p = '?';
+	uw_sanitize(s, UW_SAN_SPACES);
 }
 
 int uw_dbus_error(struct uw_error *err, int r, const sd_bus_error *e, const char *what)

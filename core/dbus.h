@@ -57,7 +57,7 @@ int uw_dbus_set_bool(sd_bus *bus, const char *dest, const char *path, const char
  */
 int uw_dbus_error(struct uw_error *err, int r, const sd_bus_error *e, const char *what);
 
-/* Replace control and non-ASCII bytes of untrusted daemon text with '?'. */
+/* Make untrusted daemon text safe to show (core/sanitize.h; newlines become spaces). */
 void uw_dbus_sanitize(char *s);
 
 static inline void sd_bus_autoptr(sd_bus **b)
