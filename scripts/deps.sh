@@ -7,7 +7,7 @@ set -euo pipefail
 build_pkgs=(make gcc pkg-config libncurses-dev libnl-3-dev libnl-route-3-dev
             libip4tc-dev libnftables-dev libssh-dev libcmocka-dev zlib1g-dev)
 test_pkgs=(iproute2 iptables nftables dropbear-bin dnsmasq-base iputils-ping
-           tmux openssh-client openssl valgrind procps psmisc python3 time)
+           tmux openssh-client openssl valgrind procps psmisc python3 time jq)
 
 missing=()
 for p in "${build_pkgs[@]}" "${test_pkgs[@]}"; do
