@@ -19,6 +19,7 @@
 #include "core/phonecheck.h"
 #include "core/util.h"
 #include "cli/cli.h"
+#include "cli/json.h"
 
 struct opts {
 	bool json, fix, yes, replace_key, rescue, persist, install_key;
@@ -109,22 +110,7 @@ static int on_password(const char *prompt, char *buf, size_t size, void *ud)
 
 static void json_str(FILE *f, const char *s)
 {
-	fputc('"', f);
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", f);
-		else if (c == '\t')
-			fputs("\\t", f);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
+	uw_json_write_string(f, s ? s : "");
 }
 
 static bool all_pass(const struct uw_check *c)

@@ -25,6 +25,7 @@
 #include <libssh/callbacks.h>
 #include <libssh/libssh.h>
 
+#include "core/sanitize.h"
 #include "core/util.h"
 
 struct uw_phone {
@@ -469,26 +470,6 @@ const char *uw_phone_fingerprint(const struct uw_phone *p)
 	return p->fingerprint;
 }
 
-void uw_phone_sanitize(char *s)
-{
-	char *w = s;
-
-	for (unsigned char *r = (unsigned char *)s; *r; r++) {
-		if (*r == '\r')
-			continue; /* CRLF from a pty-ish shell: drop the CR */
-		if ((*r < 0x20 && *r != '\n' && *r != '\t') || *r == 0x7f) {
-			*w++ = '?';
-		} else if (*r == 0xc2 && r[1] >= 0x80 && r[1] <= 0x9f) {
-			/* UTF-8 encoded C1 controls (CSI is U+009B): as dangerous as ESC. */
-			*w++ = '?';
-			r++;
-		} else {
-			*w++ = (char)*r;
-		}
-	}
-	*w = '\0';
-}
-
 struct stream {
 	char *buf;
 	size_t len;
@@ -543,11 +524,8 @@ static char *finish_stream(struct stream *st)
 {
 	char *s = st->buf ? st->buf : uw_strdup("");
 
-	/* A NUL byte would end the string early and hide the rest: mark it instead. */
-	for (size_t i = 0; i < st->len; i++)
-		if (!s[i])
-			s[i] = '?';
-	uw_phone_sanitize(s);
+	/* A NUL byte counts as a control: it would end the string early and hide the rest. */
+	uw_sanitize_copy(s, st->len + 1, s, st->len, UW_SAN_NEWLINE | UW_SAN_TAB);
 	st->buf = NULL;
 	return s;
 }

@@ -126,7 +126,7 @@ const char *uw_phone_fingerprint(const struct uw_phone *p);
 /*
  * Run @cmd on the phone (one channel per command), feeding @input (may be
  * NULL) on its stdin. stdout and stderr are read separately, each capped at
- * UW_PHONE_OUTPUT_MAX and sanitized of control characters; the whole run is
+ * UW_PHONE_OUTPUT_MAX and cleaned with uw_sanitize_copy (core/sanitize.h); the whole run is
  * bounded by the session timeout. A timeout or truncation is reported in
  * @res, not as an error. Returns 0, or a negative errno when the channel
  * could not be used (the phone vanished: -ECONNRESET). Free @res with
@@ -146,13 +146,6 @@ void uw_phone_result_fini(struct uw_phone_result *res);
  * negative errno.
  */
 int uw_phone_known_hosts_remove(const char *path, const char *host, struct uw_error *err);
-
-/*
- * Replace text in @s in place: control characters other than newline and tab
- * become '?', so phone output can be shown on a terminal safely. Invalid
- * UTF-8 is left alone (the terminal shows replacement glyphs, not commands).
- */
-void uw_phone_sanitize(char *s);
 
 /*
  * Find phones on @iface by IPv6 link-local: one ICMPv6 echo request to ff02::1
