@@ -125,7 +125,6 @@ int uw_choices_set_dns_mode(struct uw_choices *c, const char *s, struct uw_error
 	for (size_t i = 0; i < UW_ARRAY_SIZE(dns_names); i++) {
 		if (s && !strcasecmp(s, dns_names[i])) {
 			c->dns = (enum uw_dns_mode)i;
-			c->dns_set = true;
 			return 0;
 		}
 	}

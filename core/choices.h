@@ -50,7 +50,6 @@ struct uw_choices {
 	bool nat;                       /* masquerade + ip_forward */
 	char out_iface[UW_IFNAME_MAX];  /* "" = the default route's interface */
 	enum uw_dns_mode dns;
-	bool dns_set;                   /* the DNS mode was chosen, not the default */
 	struct in_addr dns_servers[UW_MAX_DNS];
 	unsigned n_dns_servers;
 	enum uw_fw_backend fw;          /* UW_FW_AUTO = what the host uses */
@@ -75,13 +74,14 @@ int uw_choices_set_fw(struct uw_choices *c, const char *s, struct uw_error *err)
 /*
  * The DNS mode that fits the other choices: the proxy is a DNAT on this
  * computer, which forwards the phone's packets, so without sharing (no
- * forwarding) it cannot work. A default proxy then becomes "none" (without
- * sharing the phone reaches only this computer, so no server would answer
- * it), with the reason in @why; any other mode is returned as it is.
+ * forwarding) it cannot work: the proxy then becomes "none" (without sharing
+ * the phone reaches only this computer, so no server would answer it), with
+ * the reason in @why; any other mode is returned as it is. Front ends refuse
+ * a proxy the user asked for by name with uw_choices_check.
  */
 enum uw_dns_mode uw_choices_dns_fit(const struct uw_choices *c, char *why, size_t n);
 
-/* Choices that contradict each other: 0, or -EINVAL with what to do. */
+/* Choices that contradict each other (a proxy without sharing): 0, or -EINVAL with what to do. */
 int uw_choices_check(const struct uw_choices *c, struct uw_error *err);
 
 /* "proxy", "static", "copy", "none". */

@@ -105,17 +105,15 @@ int uw_plan_build(const struct uw_choices *choices, const struct uw_facts *facts
 			return uw_error_set(err, -EINVAL, "The DNS server cannot be the phone's own address "
 					    "%s: give your router's, or use --dns proxy.",
 					    uw_ip4_str(c->phone_ip, hs));
-	/* A default that cannot work with the other choices gives way, saying why;
-	 * a choice the user made that cannot work is refused. */
-	if (!c->dns_set) {
+	/* A DNS mode that cannot work with the other choices gives way, saying why
+	 * (the CLI and the wizard refuse one the user named: uw_choices_check). */
+	{
 		char why[400];
 
 		c->dns = uw_choices_dns_fit(c, why, sizeof(why));
 		if (why[0])
 			note(plan, "%s", why);
 	}
-	if (uw_choices_check(c, err) < 0)
-		return -EINVAL;
 	uw_ip4_str(c->host_ip, hs);
 	uw_ip4_str(c->phone_ip, ps);
 

@@ -21,12 +21,13 @@ else not_ok "plan --json: undo_shell keeps forwarding that was on"; echo "#   $u
 wiz_start
 expect "wizard: welcome" "Step 1 of 9: Welcome"
 to_review
-expect "wizard: review says forwarding is already on" "already on; kept as it is"
+expect "wizard: review" "Step 6 of 9: Review"
 k Tab Right Right Enter; expect "save as script asks for a file name" "Write the plan's shell commands"
 k C-u; tmx_type "$T/plan.sh"; k Enter; expect "the script is saved" "Saved to" 5
 k Enter
 k q
 wiz_end "quit after saving" 0
+check "the saved script's undo says forwarding was already on" grep -q "nothing to undo, net.ipv4.ip_forward was already 1" "$T/plan.sh"
 check "the saved script applies the plan" tb_desk sh "$T/plan.sh"
 check_eq "the script set the address" 1 "$(tb_desk ip -o addr show dev usb0 | grep -c 192.168.0.200/24)"
 check "the saved script's undo runs" tb_desk sh "$T/plan.sh" undo
