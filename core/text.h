@@ -31,3 +31,10 @@ struct uw_facts;
  */
 void uw_text_rescue_advice(const struct uw_facts *facts, const char *iface, const char *expected,
 			   const char (*v4)[64], int nv4, char *buf, size_t len);
+
+/*
+ * The plan as a shell script: `sh FILE` applies it, `sh FILE undo` undoes it,
+ * restoring what was there when the plan was made (a step already in place,
+ * such as forwarding already on, is left as it was).
+ */
+void uw_text_plan_script(const struct uw_plan *plan, FILE *f);
