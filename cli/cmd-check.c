@@ -539,13 +539,20 @@ static int run(int argc, char **argv)
 		uw_phone_free(p);
 		return UW_EXIT_USAGE;
 	}
-	if (rc == 0 && o.fix && (!all_pass(checks) || o.persist)) {
+	/*
+	 * One fix can reveal the next: with no default route the phone cannot
+	 * reach its DNS server, so a wrong resolv.conf shows only once the route
+	 * is there. Fix, check again, and offer what is new, until nothing more
+	 * is applied (at most three rounds: route, resolv.conf, persistence).
+	 */
+	for (int round = 0; round < 3 && rc == 0 && o.fix && (!all_pass(checks) || o.persist); round++) {
 		print_checks(&o, checks);
-		if (offer_fixes(&o, p, &prm, checks) > 0) {
-			fprintf(o.msg, "\nChecking again:\n");
-			fini_checks(checks);
-			rc = run_checks(p, &prm, checks, &e);
-		}
+		if (offer_fixes(&o, p, &prm, checks) <= 0)
+			break;
+		o.persist = false; /* made to last once is enough */
+		fprintf(o.msg, "\nChecking again:\n");
+		fini_checks(checks);
+		rc = run_checks(p, &prm, checks, &e);
 	}
 	if (o.json)
 		print_json(&o, checks, found[0] ? found : o.phone_ip, uw_phone_fingerprint(p),
