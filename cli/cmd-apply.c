@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include "core/apply.h"
-#include "core/log.h"
 #include "core/text.h"
 #include "cli/cli.h"
 #include "cli/cliopts.h"
