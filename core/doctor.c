@@ -37,9 +37,7 @@ static struct uw_finding *add(struct uw_doctor *d, const char *id, enum uw_docto
 
 	/* The checks are a fixed set: more findings than room is a bug, not input. */
 	if (d->n >= UW_DOCTOR_MAX_FINDINGS) {
-		fprintf(stderr, "usbnet-wizard: internal error: more than %d doctor findings\n",
-			UW_DOCTOR_MAX_FINDINGS);
-		abort();
+		uw_bug("internal error: more than %d doctor findings", UW_DOCTOR_MAX_FINDINGS);
 	}
 	f = &d->findings[d->n++];
 

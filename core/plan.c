@@ -46,9 +46,7 @@ static struct uw_action *add(struct uw_plan *p, enum uw_action_kind k, const cha
 	/* A plan is a handful of steps; more than the array holds is a bug in
 	 * the plan builder, never input: stop loudly instead of writing past it. */
 	if (p->n >= UW_PLAN_MAX_ACTIONS) {
-		fprintf(stderr, "usbnet-wizard: internal error: a plan of more than %d steps\n",
-			UW_PLAN_MAX_ACTIONS);
-		abort();
+		uw_bug("internal error: a plan of more than %d steps", UW_PLAN_MAX_ACTIONS);
 	}
 	a = &p->actions[p->n++];
 
