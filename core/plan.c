@@ -134,6 +134,11 @@ int uw_plan_build(const struct uw_choices *choices, const struct uw_facts *facts
 	usb.plen = c->plen == 32 ? 32 : c->plen;
 	usb.addr = uw_ip4_network(c->plen == 32 ? c->phone_ip : c->host_ip, usb.plen);
 
+	if (c->nat && c->out_iface[0] &&
+	    uw_out_iface_check(facts, c->iface, c->out_iface, facts->default_iface[0] ?
+			       "Leave --out-iface out to use the default route's, or name one of those." :
+			       "Name one of those with --out-iface, or use --no-nat.", err) < 0)
+		return -EINVAL;
 	if (c->nat && !c->out_iface[0]) {
 		if (!facts->default_iface[0])
 			return uw_error_set(err, -ENETUNREACH,
@@ -480,6 +485,40 @@ bool uw_action_same(const struct uw_action *a, const struct uw_action *b)
 	default:
 		return false;
 	}
+}
+
+int uw_out_iface_check(const struct uw_facts *facts, const char *phone_iface, const char *name,
+		       const char *what_to_do, struct uw_error *err)
+{
+	char why[160], list[400] = "", route[96] = "";
+	bool found = !facts->have_links;
+	size_t l = 0;
+
+	for (size_t i = 0; i < facts->n_links; i++) {
+		const char *n = facts->links[i];
+
+		if (!strcmp(n, name))
+			found = true;
+		if (!strcmp(n, "lo") || (phone_iface && !strcmp(n, phone_iface)) || l + strlen(n) + 3 >= sizeof(list))
+			continue;
+		l += (size_t)snprintf(list + l, sizeof(list) - l, "%s%s", l ? ", " : "", n);
+	}
+	if (uw_ifname_check(name, NULL) < 0)
+		snprintf(why, sizeof(why), "\"%.40s\" is not an interface name", name);
+	else if (!strcmp(name, "lo"))
+		snprintf(why, sizeof(why), "lo is the loopback interface: nothing leaves the desktop through it");
+	else if (phone_iface && !strcmp(name, phone_iface))
+		snprintf(why, sizeof(why), "%s is the phone's own interface: shared traffic must leave through "
+			 "the internet connection", name);
+	else if (!found)
+		snprintf(why, sizeof(why), "There is no interface %s on this desktop", name);
+	else
+		return 0;
+	if (facts->default_iface[0])
+		snprintf(route, sizeof(route), "; the default route goes out of %s", facts->default_iface);
+	return uw_error_set(err, -EINVAL, "%s%s. %s%s%s%s", why, route,
+			    list[0] ? "The interfaces that could carry it: " : "This desktop has no other interface",
+			    list, ". ", what_to_do);
 }
 
 /* ---- journal lines ------------------------------------------------------ */
