@@ -492,9 +492,8 @@ static int run(int argc, char **argv)
 	}
 	if (o.ssh_config_name) {
 		_auto_(free) char *dir = uw_phone_ssh_dir();
-		_auto_(free) char *cfg = uw_strdup_printf("%s/config", dir);
 
-		rc = uw_phone_ssh_config_add(cfg, o.ssh_config_name, o.phone_ip, o.user, o.port, &e);
+		rc = uw_phone_ssh_config_add(dir, o.ssh_config_name, o.phone_ip, o.user, o.port, &e);
 		fprintf(o.msg, "%s\n", rc == 0 ? "Added the Host entry; now 'ssh NAME' works." : e.msg);
 	}
 
