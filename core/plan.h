@@ -80,7 +80,9 @@ int uw_out_iface_check(const struct uw_facts *facts, const char *phone_iface, co
 /* One line of plain words for @a. */
 void uw_action_describe(const struct uw_action *a, char *buf, size_t len);
 
-/* The equivalent shell command: to apply (@undo false) or to undo it. */
+/* The equivalent shell command: to apply (@undo false) or to undo it. Undo
+ * restores what was there: a sysctl already at its value gives a no-op
+ * (": nothing to undo, ..."), never a reset. */
 void uw_action_shell(const struct uw_action *a, bool undo, char *buf, size_t len);
 
 /*
