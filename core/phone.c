@@ -161,6 +161,9 @@ int uw_phone_known_hosts_remove(const char *path, const char *host, struct uw_er
 	int removed = 0, fd;
 	struct stat st;
 
+	removed = uw_ssh_load(err);
+	if (removed < 0)
+		return removed;
 	in = fopen(path, "re");
 	if (!in) {
 		if (errno == ENOENT)
@@ -393,6 +396,9 @@ int uw_phone_connect(const struct uw_phone_options *o, struct uw_phone **out,
 	*out = NULL;
 	if (port == 0 || port > 65535)
 		return uw_error_set(err, -EINVAL, "The port %u is not a TCP port (1-65535).", port);
+	rc = uw_ssh_load(err);
+	if (rc < 0)
+		return rc;
 	s = ssh_new();
 	if (!s)
 		return uw_error_set(err, -ENOMEM, "Cannot create an ssh session (out of memory).");
@@ -781,6 +787,9 @@ int uw_phone_user_key(const char *ssh_dir, bool may_generate, char **out,
 	int rc;
 
 	*out = NULL;
+	rc = uw_ssh_load(err);
+	if (rc < 0)
+		return rc;
 	for (size_t i = 0; i < UW_ARRAY_SIZE(names); i++) {
 		_auto_(free) char *pp = uw_strdup_printf("%s/%s.pub", ssh_dir, names[i]);
 		_auto_(free) char *kp = uw_strdup_printf("%s/%s", ssh_dir, names[i]);
