@@ -105,11 +105,13 @@ FWD(int, ssh_set_channel_callbacks, (ssh_channel c, ssh_channel_callbacks cb), (
 FWD(int, ssh_remove_channel_callbacks, (ssh_channel c, ssh_channel_callbacks cb), (c, cb))
 FWD(int, ssh_session_update_known_hosts, (ssh_session s), (s))
 FWD(enum ssh_known_hosts_e, ssh_session_is_known_server, (ssh_session s), (s))
-FWD(int, ssh_pki_import_privkey_file,
-    (const char *f, const char *p, ssh_auth_callback cb, void *d, ssh_key *k), (f, p, cb, d, k))
-FWD(int, ssh_pki_export_privkey_file,
-    (const ssh_key k, const char *p, ssh_auth_callback cb, void *d, const char *f),
-    (k, p, cb, d, f))
+FWD(int, ssh_pki_import_privkey_base64,
+    (const char *b, const char *p, ssh_auth_callback cb, void *d, ssh_key *k), (b, p, cb, d, k))
+FWD(int, ssh_pki_export_privkey_base64,
+    (const ssh_key k, const char *p, ssh_auth_callback cb, void *d, char **b), (k, p, cb, d, b))
+FWD(int, ssh_session_export_known_hosts_entry, (ssh_session s, char **e), (s, e))
+FWD(int, ssh_userauth_agent, (ssh_session s, const char *u), (s, u))
+FWD(int, ssh_userauth_publickey, (ssh_session s, const char *u, const ssh_key k), (s, u, k))
 FWD(int, ssh_pki_export_pubkey_base64, (const ssh_key k, char **b), (k, b))
 FWD(int, ssh_pki_generate, (enum ssh_keytypes_e t, int p, ssh_key *k), (t, p, k))
 FWD(int, ssh_get_server_publickey, (ssh_session s, ssh_key *k), (s, k))
