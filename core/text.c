@@ -20,7 +20,6 @@ void uw_text_plan_steps(const struct uw_plan *p, FILE *f)
 	}
 }
 
-<<<<<<< HEAD
 /* The interface the desktop's main table sends @a out of (longest prefix), or NULL. */
 static const struct uw_facts_route *route_for(const struct uw_facts *fa, struct in_addr a)
 {
@@ -100,7 +99,8 @@ void uw_text_rescue_advice(const struct uw_facts *fa, const char *iface, const c
 out:
 #undef OUT
 	return;
-=======
+}
+
 void uw_text_plan_script(const struct uw_plan *p, FILE *f)
 {
 	char d[512], sh[1024], hs[UW_IP4_STRLEN], ps[UW_IP4_STRLEN];
@@ -126,5 +126,4 @@ void uw_text_plan_script(const struct uw_plan *p, FILE *f)
 		fprintf(f, "\t# %s\n\t%s\n", d, sh);
 	}
 	fprintf(f, "fi\n");
->>>>>>> main
 }
