@@ -11,6 +11,9 @@
  * not compile), and forwards it to the real one, found with dlopen/dlsym on
  * the first call. `apply`, `revert`, `status` and `watch` never load it.
  *
+ * A libssh function new to core/phone.c needs its FWD line below: until it
+ * has one, the link fails with "undefined reference to `ssh_...'".
+ *
  * Every entry point of core/phone.c that leads to libssh calls uw_ssh_load
  * first and returns its error (libssh missing: what to install); all later
  * calls work on sessions and keys made after a successful load.
@@ -112,6 +115,9 @@ FWD(int, ssh_pki_export_privkey_base64,
 FWD(int, ssh_session_export_known_hosts_entry, (ssh_session s, char **e), (s, e))
 FWD(int, ssh_userauth_agent, (ssh_session s, const char *u), (s, u))
 FWD(int, ssh_userauth_publickey, (ssh_session s, const char *u, const ssh_key k), (s, u, k))
+FWD(enum ssh_keytypes_e, ssh_key_type_from_name, (const char *n), (n))
+FWD(int, ssh_pki_import_pubkey_base64, (const char *b, enum ssh_keytypes_e t, ssh_key *k), (b, t, k))
+FWD(int, ssh_userauth_try_publickey, (ssh_session s, const char *u, const ssh_key k), (s, u, k))
 FWD(int, ssh_pki_export_pubkey_base64, (const ssh_key k, char **b), (k, b))
 FWD(int, ssh_pki_generate, (enum ssh_keytypes_e t, int p, ssh_key *k), (t, p, k))
 FWD(int, ssh_get_server_publickey, (ssh_session s, ssh_key *k), (s, k))
