@@ -71,13 +71,13 @@ report_fault() {
 	result "phone_fault_${name}_max_ms" "$mx"
 }
 
-fault healthy-as-fault-baseline >/dev/null
+
 tb_phone_set_resolv 192.168.0.99   # nothing answers there
 fault dead_dns
 tb_phone_set_resolv "$TB_DNS_IP"
-tb_phone iptables-legacy -A INPUT -p icmp --icmp-type echo-request -j DROP
+tb_phone iptables-legacy -A INPUT -p icmp --icmp-type echo-reply -j DROP
 fault ping_dropped
-tb_phone iptables-legacy -D INPUT -p icmp --icmp-type echo-request -j DROP
+tb_phone iptables-legacy -D INPUT -p icmp --icmp-type echo-reply -j DROP
 tb_phone ip route del default
 fault no_route
 tb_phone ip route add default via "$TB_HOST_IP" dev eth0 onlink
