@@ -7,10 +7,13 @@ set -euo pipefail
 build_pkgs=(make gcc pkg-config libncurses-dev libnl-3-dev libnl-route-3-dev
             libip4tc-dev libnftables-dev libssh-dev libcmocka-dev zlib1g-dev)
 test_pkgs=(iproute2 iptables nftables dropbear-bin dnsmasq-base iputils-ping
-           tmux openssh-client openssl valgrind procps psmisc python3 time)
+           tmux openssh-client openssl valgrind procps psmisc python3 time
+           python3-jsonschema)
+# Building and checking the Debian package (tests/sys/t-deb.sh).
+pkg_pkgs=(debhelper dpkg-dev fakeroot lintian)
 
 missing=()
-for p in "${build_pkgs[@]}" "${test_pkgs[@]}"; do
+for p in "${build_pkgs[@]}" "${test_pkgs[@]}" "${pkg_pkgs[@]}"; do
 	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
 	[ "$st" = installed ] || missing+=("$p")
 done
