@@ -267,7 +267,7 @@ static void *worker(void *ud)
 
 		uw_error_clear(&err);
 		/* The very object the user confirmed: its command is the one shown. */
-		if (uw_phonefix_apply(j->phone, f, &err) == 0)
+		if (uw_phonefix_apply(j->phone, f, &err) >= 0)
 			snprintf(m->fix_log + l, sizeof(m->fix_log) - l, "Fixed: %.*s. ",
 				 (int)strcspn(f->describe, "\n") - (f->describe[0] &&
 				 f->describe[strcspn(f->describe, "\n") - 1] == '.'), f->describe);
