@@ -132,7 +132,7 @@ static void save(struct uw_wizard *w)
 			 "that undo them) to this file:", def, path, sizeof(path)) < 0)
 		return;
 	_auto_(free) char *text = script_text(w->plan);
-	if (uw_wizard_save_file(w, path, text, 0644) == 0) {
+	if (uw_wizard_save_file(w, path, text, 0644, false) == 0) {
 		snprintf(msg, sizeof(msg), "Saved to %s.\n\n'sh %s' applies the plan; 'sh %s undo' undoes it.",
 			 path, path, path);
 		uw_tui_message(w->loop, "Saved", msg);
