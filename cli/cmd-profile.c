@@ -70,7 +70,7 @@ static int parse(int argc, char **argv, struct uw_profile *p, const char **path,
 	}
 	if (p->choices.n_dns_servers && p->choices.dns != UW_DNS_STATIC)
 		return uw_error_set(err, -EINVAL, "--dns-server is used with --dns static.");
-	if (uw_ip4_check_pair(p->choices.host_ip, p->choices.phone_ip, p->choices.plen, err) < 0)
+	if (uw_choices_check_addresses(&p->choices, p->choices.plen, err) < 0)
 		return -EINVAL;
 	if (!match_given && p->choices.preset && p->choices.preset->usb_vendor) {
 		p->match_usb = true;

@@ -71,5 +71,17 @@ int uw_choices_set_dns_mode(struct uw_choices *c, const char *s, struct uw_error
 int uw_choices_add_dns_server(struct uw_choices *c, const char *s, struct uw_error *err);
 int uw_choices_set_fw(struct uw_choices *c, const char *s, struct uw_error *err);
 
+/*
+ * Check the two addresses against the netmask @plen the plan uses (which may
+ * be the overlap fix rather than c->plen): everything uw_ip4_check_pair
+ * checks, plus no host address that is its subnet's network or broadcast
+ * address (for /31 and /32 there are none). The one exception is the seed's
+ * narrow desktop-side recipe, 192.168.0.200/29 with the phone on /24: the
+ * desktop may hold the network address of its own narrower subnet when the
+ * phone (on the preset's wider mask) sees an ordinary address there. The
+ * error sentence suggests a free address that would be accepted.
+ */
+int uw_choices_check_addresses(const struct uw_choices *c, unsigned plen, struct uw_error *err);
+
 /* "proxy", "static", "copy", "none". */
 const char *uw_dns_mode_name(enum uw_dns_mode m);

@@ -129,7 +129,7 @@ int uw_plan_build(const struct uw_choices *choices, const struct uw_facts *facts
 			note(plan, "Warning: %s", plan->overlap.explanation);
 		}
 	}
-	if (uw_ip4_check_pair(c->host_ip, c->phone_ip, c->plen, err) < 0)
+	if (uw_choices_check_addresses(c, c->plen, err) < 0)
 		return -EINVAL;
 	usb.plen = c->plen == 32 ? 32 : c->plen;
 	usb.addr = uw_ip4_network(c->plen == 32 ? c->phone_ip : c->host_ip, usb.plen);
