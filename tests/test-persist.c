@@ -211,12 +211,17 @@ static void test_hook_content(void **state)
 		if (!strcmp(files[i].path, "/etc/usbnet-wizard/hook-usb0"))
 			hook = files[i].content;
 	assert_non_null(hook);
-	assert_non_null(strstr(hook, "iptables-legacy -t nat -A POSTROUTING -s 192.168.0.0/24 -o eth0 "
+	/* Issue 12 item 26: no outgoing interface and no DNS server of the day
+	 * the files were made: the hook follows the default route and upstream. */
+	assert_non_null(strstr(hook, "iptables-legacy -t nat -A POSTROUTING -s 192.168.0.0/24 "
 				     "-m comment --comment usbnet-wizard -j MASQUERADE"));
+	assert_null(strstr(hook, "-o eth0"));
+	assert_non_null(strstr(hook, "--to-destination \"$DNS_UP\""));
+	assert_null(strstr(hook, "--to-destination 203.0.113.53"));
 	assert_non_null(strstr(hook, "iptables-legacy -t nat -D POSTROUTING"));
 	assert_null(strstr(hook, "nft "));
 	assert_null(strstr(hook, "ip addr")); /* ifupdown sets the address itself */
-	assert_null(strstr(hook, "-F")); /* never a flush */
+	assert_null(strstr(hook, " -F")); /* never a flush */
 	uw_persist_files_free(files, n);
 
 	build_plan(&variants[0], plan); /* nft */
@@ -673,11 +678,34 @@ static void run_hook_cycle(const struct variant *v, const char *statedir, const 
 	uw_persist_files_free(files, n);
 	free(plan);
 
+	/* The desktop's upstream when the hook runs: not the stub, not an address on
+	 * the USB link, not the plan's 203.0.113.53 (issue 12 item 26). */
+	char resolv[PATH_MAX + 20];
+	snprintf(resolv, sizeof(resolv), "%s/resolv.conf", statedir);
+	write_all(resolv, "nameserver 127.0.0.53\nnameserver 192.168.0.9\nnameserver 198.51.100.53\n");
+	setenv("USBNET_WIZARD_RESOLV_CONF", resolv, 1);
+	setenv("USBNET_WIZARD_RESOLVED_CONF", "/nonexistent", 1);
 	uw_test_sh("echo 0 > /proc/sys/net/ipv4/ip_forward");
 	for (int i = 0; i < 2; i++) { /* twice: start must not duplicate anything */
 		snprintf(cmd, sizeof(cmd), "USBNET_WIZARD_STATE_DIR=%s %s start", statedir, hookpath);
 		uw_test_sh(cmd);
 	}
+	out = uw_test_capture(!strcmp(v->fw, "nft") ? "nft list table ip usbnet-wizard" :
+			      "iptables-legacy-save -t nat");
+	assert_non_null(strstr(out, "198.51.100.53"));
+	assert_null(strstr(out, "203.0.113.53"));
+	assert_null(strstr(out, "eth0"));       /* masquerade through whatever the default route uses */
+	free(out);
+	/* The upstream changed (another network): the next start follows it and
+	 * leaves nothing of the old one behind. */
+	write_all(resolv, "nameserver 203.0.113.77\n");
+	snprintf(cmd, sizeof(cmd), "USBNET_WIZARD_STATE_DIR=%s %s start", statedir, hookpath);
+	uw_test_sh(cmd);
+	out = uw_test_capture(!strcmp(v->fw, "nft") ? "nft list table ip usbnet-wizard" :
+			      "iptables-legacy-save -t nat");
+	assert_non_null(strstr(out, "203.0.113.77"));
+	assert_null(strstr(out, "198.51.100.53"));
+	free(out);
 	out = uw_test_capture("ip -4 -o addr show dev usb0");
 	assert_non_null(strstr(out, "192.168.0.200/24"));
 	free(out);
@@ -696,6 +724,7 @@ static void run_hook_cycle(const struct variant *v, const char *statedir, const 
 	out = uw_test_capture("ip -4 -o addr show dev usb0");
 	assert_string_equal(out, "");
 	free(out);
+	unlink(resolv);
 	out = uw_test_capture("cat /proc/sys/net/ipv4/ip_forward");
 	assert_string_equal(out, "0\n"); /* the value from before, not a guess */
 	free(out);
