@@ -77,7 +77,19 @@ struct uw_journal {
 	long long started;                      /* unix time of the first apply */
 	bool other_netns;                       /* written in another network namespace */
 	bool exists;
+	bool have_choices;                      /* a "C" record: the choices of the live setup */
+	struct uw_choices choices;              /* as the user made them (the last apply's) */
 };
 
 /* Read the journal (no lock needed: records are appended whole). */
 int uw_journal_read(struct uw_journal *j, struct uw_error *err);
+
+/*
+ * The choices of the setup live now, for `persist` and `profile save` to
+ * start from: 1 with *out filled when a setup is live and its journal
+ * records its choices, 0 otherwise (*out untouched). Either way @why (may be
+ * NULL) gets one sentence saying which choices are used and why, to show
+ * the user ("the live setup's (journal in /run/usbnet-wizard)", "no setup
+ * is live", "the journal could not be read: ..."). Never fails.
+ */
+int uw_live_choices(struct uw_choices *out, char *why, size_t why_len);

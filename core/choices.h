@@ -49,6 +49,9 @@ struct uw_choices {
 	bool plen_set;                  /* false = preset's, or the overlap fix */
 	bool nat;                       /* masquerade + ip_forward */
 	char out_iface[UW_IFNAME_MAX];  /* "" = the default route's interface */
+	bool out_iface_auto;            /* set by the plan: out_iface is the default route's of the
+	                                 * day, not the user's choice (persisted hooks follow the
+	                                 * default route instead) */
 	enum uw_dns_mode dns;
 	struct in_addr dns_servers[UW_MAX_DNS];
 	unsigned n_dns_servers;
