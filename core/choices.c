@@ -165,10 +165,8 @@ int uw_choices_set_fw(struct uw_choices *c, const char *s, struct uw_error *err)
 
 	if (uw_fw_backend_parse(s, &be, err) < 0)
 		return -EINVAL;
-	if (be == UW_FW_NONE)
-		return uw_error_set(err, -EINVAL, "--fw none cannot share a connection: masquerade and the DNS "
-				    "proxy are firewall rules. To change no firewall rule at all, use "
-				    "--no-nat --dns none (or --dns static) and leave --fw out.");
+	/* none is checked against NAT and the DNS proxy when the plan is built:
+	 * the options may come in any order. */
 	c->fw = be;
 	return 0;
 }

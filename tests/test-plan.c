@@ -293,7 +293,7 @@ static void test_presets(void **state)
 	assert_int_equal(uw_choices_set_netmask(&c, "/4", NULL), -EINVAL);
 	assert_int_equal(uw_choices_set_netmask(&c, "/8", NULL), -EINVAL);
 	assert_int_equal(uw_choices_set_netmask(&c, "/16", NULL), 0);
-	assert_int_equal(uw_choices_set_fw(&c, "none", NULL), -EINVAL);
+	assert_int_equal(uw_choices_set_fw(&c, "none", NULL), 0);
 	assert_int_equal(uw_choices_set_dns_mode(&c, "static", NULL), 0);
 	assert_int_equal(uw_choices_add_dns_server(&c, "0.0.0.0", NULL), -EINVAL);
 	assert_int_equal(uw_choices_add_dns_server(&c, "255.255.255.255", NULL), -EINVAL);
@@ -366,6 +366,30 @@ static void test_network_broadcast_addresses(void **state)
 	free(f);
 }
 
+/* Issue 12 item 22: --fw none is documented and means "no firewall rule"; it is
+ * refused, with the reason, where the plan needs one. */
+static void test_fw_none(void **state)
+{
+	struct uw_facts *f = desk(false);
+	struct uw_plan *p = calloc(1, sizeof(*p));
+	struct uw_choices c;
+	struct uw_error e;
+
+	choices(&c);
+	assert_int_equal(uw_choices_set_fw(&c, "none", &e), 0);
+	assert_int_equal(uw_plan_build(&c, f, p, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "masquerade"));
+	c.nat = false;
+	assert_int_equal(uw_plan_build(&c, f, p, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "DNS proxy"));
+	assert_int_equal(uw_choices_set_dns_mode(&c, "none", &e), 0);
+	assert_int_equal(uw_plan_build(&c, f, p, &e), 0);
+	for (size_t i = 0; i < p->n; i++)
+		assert_int_not_equal(p->actions[i].kind, UW_ACT_FW);
+	free(p);
+	free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -379,6 +403,7 @@ int main(void)
 		cmocka_unit_test(test_journal_lines),
 		cmocka_unit_test(test_presets),
 		cmocka_unit_test(test_network_broadcast_addresses),
+		cmocka_unit_test(test_fw_none),
 	};
 	return cmocka_run_group_tests_name("plan", tests, NULL, NULL);
 }
