@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
@@ -152,9 +153,24 @@ struct gen {
 	unsigned plen;
 	enum uw_fw_backend fw;          /* of the plan's firewall actions, NONE if there are none */
 	char hook[128];                 /* path of the hook script */
+	char renamed_from[UW_IFNAME_MAX]; /* the MAC-based name the gadget had, "" = not renamed */
 	struct uw_persist_file *files;
 	size_t n;
 };
+
+/* "enx" and 12 hex digits: systemd's name made from the MAC address. */
+static bool is_mac_name(const char *ifc)
+{
+	if (strncmp(ifc, "enx", 3) || strlen(ifc) != 15)
+		return false;
+	for (const char *s = ifc + 3; *s; s++)
+		if (!isxdigit((unsigned char)*s))
+			return false;
+	return true;
+}
+
+/* The name the persisted setup gives a gadget that had a MAC-based one. */
+#define UW_PERSIST_STABLE_NAME "usbnet0"
 
 static void header(struct sb *b, const struct gen *g, const char *what)
 {
@@ -177,7 +193,16 @@ static void header(struct sb *b, const struct gen *g, const char *what)
 	sb_add(b, "; DNS %s", uw_dns_mode_name(c->dns));
 	for (unsigned i = 0; i < c->n_dns_servers && i < UW_MAX_DNS; i++)
 		sb_add(b, "%s%s", i ? ", " : " ", uw_ip4_str(c->dns_servers[i], ns));
-	sb_add(b, ".\n# Remove with 'usbnet-wizard persist --uninstall'; edits here are lost when it is "
+	sb_add(b, ".\n");
+	if (g->renamed_from[0])
+		sb_add(b, "# The gadget was %s, a name made from its MAC address, which some gadgets change on\n"
+			  "# every plug: it is named %s by its USB ids instead, from the next plug on.\n",
+		       g->renamed_from, g->ifc);
+	else if (is_mac_name(g->ifc))
+		sb_add(b, "# Warning: %s is a name made from the gadget's MAC address and the preset has no\n"
+			  "# USB ids to match instead; if the gadget changes its MAC on every plug, this will\n"
+			  "# not match again (use the openmoko preset's ids, or a udev rule naming it).\n", g->ifc);
+	sb_add(b, "# Remove with 'usbnet-wizard persist --uninstall'; edits here are lost when it is "
 		  "installed again.\n");
 }
 
@@ -473,6 +498,8 @@ static bool has_route(const struct uw_plan *p)
 	return false;
 }
 
+static void naming_rule(struct gen *g);
+
 static void gen_nm(struct gen *g)
 {
 	struct sb b = { 0 };
@@ -506,6 +533,7 @@ static void gen_nm(struct gen *g)
 		   "down|pre-down) exec %s stop ;;\nesac\nexit 0\n", g->ifc, g->hook, g->hook);
 	snprintf(path, sizeof(path), "/etc/NetworkManager/dispatcher.d/90-usbnet-wizard-%s", g->ifc);
 	add_file(g, path, 0755, &b);
+	naming_rule(g);
 	hook_script(g, HOOK_FW);
 }
 
@@ -533,6 +561,33 @@ static void udev_rule(struct gen *g, const char *why)
 	sb_add(&b, "SUBSYSTEM==\"net\", ACTION==\"remove\", ENV{INTERFACE}==\"%s\", RUN+=\"%s stop\"\n",
 	       g->ifc, g->hook);
 	snprintf(path, sizeof(path), "/etc/udev/rules.d/91-usbnet-wizard-%s.rules", g->ifc);
+	add_file(g, path, 0644, &b);
+}
+
+/*
+ * The systems that bind their configuration to an interface name (NetworkManager's
+ * interface-name=, ifupdown's stanza, ifcfg's DEVICE=, netifrc's net.IFACE) get
+ * a udev rule that gives the gadget that name by its USB ids, before the
+ * MAC-based naming (73-usb-net-by-mac.rules, 80-net-setup-link.rules) runs:
+ * a gadget with a new MAC on every plug keeps the name, so the configuration
+ * matches again. Without ids in the preset a note says the name is the match.
+ */
+static void naming_rule(struct gen *g)
+{
+	const struct uw_preset *pr = g->plan->choices.preset;
+	struct sb b = { 0 };
+	char path[256];
+
+	if (!pr || !pr->usb_vendor || !pr->usb_product)
+		return;
+	header(&b, g, "udev rule giving the phone's gadget a stable name");
+	sb_add(&b, "#\n# Matched by the gadget's USB ids, never by MAC (some gadgets make a new one on\n"
+		   "# every plug, and with it a new enx... name), and named %s, the name the rest\n"
+		   "# of the configuration uses. Numbered below 73 and 80 so the MAC-based names of\n"
+		   "# 73-usb-net-by-mac.rules and 80-net-setup-link.rules do not apply.\n", g->ifc);
+	sb_add(&b, "SUBSYSTEM==\"net\", ACTION==\"add\", ATTRS{idVendor}==\"%04x\", "
+		   "ATTRS{idProduct}==\"%04x\", NAME=\"%s\"\n", pr->usb_vendor, pr->usb_product, g->ifc);
+	snprintf(path, sizeof(path), "/etc/udev/rules.d/70-usbnet-wizard-%s-name.rules", g->ifc);
 	add_file(g, path, 0644, &b);
 }
 
@@ -613,6 +668,7 @@ static void gen_ifupdown(struct gen *g)
 	       g->ifc, g->ifc, g->host, g->plen, g->hook, g->hook);
 	snprintf(path, sizeof(path), "/etc/network/interfaces.d/usbnet-wizard-%s", g->ifc);
 	add_file(g, path, 0644, &b);
+	naming_rule(g);
 	hook_script(g, HOOK_ROUTE_FW);
 }
 
@@ -637,6 +693,7 @@ static void gen_ifcfg(struct gen *g)
 		       down ? "down" : "up", g->ifc, g->hook, down ? "stop" : "start");
 		add_file(g, down ? "/sbin/ifdown-local" : "/sbin/ifup-local", 0755, &b);
 	}
+	naming_rule(g);
 	hook_script(g, HOOK_ROUTE_FW);
 }
 
@@ -657,6 +714,7 @@ static void gen_openrc(struct gen *g)
 	add_file(g, path, 0644, &b);
 	snprintf(link, sizeof(link), "/etc/init.d/net.%s", g->ifc);
 	add_link(g, link, "net.lo");
+	naming_rule(g);
 	hook_script(g, HOOK_ROUTE_FW);
 }
 
@@ -702,12 +760,55 @@ static void gen_devd(struct gen *g)
 	add_file(g, "/usr/local/etc/devd/usbnet-wizard.sh", 0755, &b);
 }
 
+/* @plan with the phone's interface @from called @to everywhere. */
+static struct uw_plan *plan_renamed(const struct uw_plan *plan, const char *from, const char *to)
+{
+	struct uw_plan *p = uw_malloc0(sizeof(*p));
+
+	*p = *plan;
+	uw_strlcpy(p->choices.iface, to, sizeof(p->choices.iface));
+	for (size_t i = 0; i < p->n; i++) {
+		struct uw_action *a = &p->actions[i];
+
+		if (!strcmp(a->iface, from))
+			uw_strlcpy(a->iface, to, sizeof(a->iface));
+		if (!strcmp(a->rule.in_iface, from))
+			uw_strlcpy(a->rule.in_iface, to, sizeof(a->rule.in_iface));
+		if (!strcmp(a->rule.out_iface, from))
+			uw_strlcpy(a->rule.out_iface, to, sizeof(a->rule.out_iface));
+	}
+	return p;
+}
+
+static int generate(enum uw_persist_target target, const struct uw_plan *plan, time_t when,
+		    const char *renamed_from, struct uw_persist_file **files, size_t *n, struct uw_error *err);
+
 int uw_persist_generate(enum uw_persist_target target, const struct uw_plan *plan, time_t when,
 			struct uw_persist_file **files, size_t *n, struct uw_error *err)
+{
+	const struct uw_preset *pr = plan->choices.preset;
+	struct uw_plan *renamed;
+	int r;
+
+	/* A MAC-based name changes with the MAC: the gadget is named by its USB
+	 * ids instead (FreeBSD's devd matches cdce[0-9]+ by itself). */
+	if (target != UW_PERSIST_DEVD && is_mac_name(plan->choices.iface) && pr && pr->usb_vendor &&
+	    pr->usb_product) {
+		renamed = plan_renamed(plan, plan->choices.iface, UW_PERSIST_STABLE_NAME);
+		r = generate(target, renamed, when, plan->choices.iface, files, n, err);
+		free(renamed);
+		return r;
+	}
+	return generate(target, plan, when, "", files, n, err);
+}
+
+static int generate(enum uw_persist_target target, const struct uw_plan *plan, time_t when,
+		    const char *renamed_from, struct uw_persist_file **files, size_t *n, struct uw_error *err)
 {
 	struct gen g = { .plan = plan, .target = target, .when = when, .fw = UW_FW_NONE };
 	const struct uw_choices *c = &plan->choices;
 
+	uw_strlcpy(g.renamed_from, renamed_from, sizeof(g.renamed_from));
 	*files = NULL;
 	*n = 0;
 	if ((unsigned)target >= UW_PERSIST__COUNT)
