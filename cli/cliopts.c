@@ -56,7 +56,7 @@ int uw_cli_plan_from_args_base(int argc, char **argv, const struct uw_choices *b
 			       struct uw_error *err)
 {
 	struct uw_choices c;
-	bool servers_given = false;
+	bool servers_given = false, dns_named = false;
 	int r;
 
 	memset(o, 0, sizeof(*o));
@@ -111,9 +111,10 @@ int uw_cli_plan_from_args_base(int argc, char **argv, const struct uw_choices *b
 			c.nat = false;
 		else if (!strcmp(opt, "--out-iface"))
 			r = uw_choices_set_out_iface(&c, arg, err);
-		else if (!strcmp(opt, "--dns"))
+		else if (!strcmp(opt, "--dns")) {
 			r = uw_choices_set_dns_mode(&c, arg, err);
-		else if (!strcmp(opt, "--dns-server")) {
+			dns_named = true;
+		} else if (!strcmp(opt, "--dns-server")) {
 			/* Given servers replace the live setup's, they do not add to them. */
 			if (!servers_given)
 				c.n_dns_servers = 0;
@@ -140,6 +141,10 @@ int uw_cli_plan_from_args_base(int argc, char **argv, const struct uw_choices *b
 	}
 	if (!servers_given && c.dns != UW_DNS_STATIC)
 		c.n_dns_servers = 0;    /* the live setup's, for a mode that takes none */
+	/* A proxy asked for by name without sharing is refused (left out, the plan
+	 * puts what fits in its place and says why). */
+	if (dns_named && uw_choices_check(&c, err) < 0)
+		return UW_EXIT_USAGE;
 	if (c.n_dns_servers && c.dns != UW_DNS_STATIC) {
 		uw_error_set(err, -EINVAL, "--dns-server is used with --dns static (the mode is %s).",
 			     uw_dns_mode_name(c.dns));
