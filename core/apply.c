@@ -549,7 +549,7 @@ int uw_apply(const struct uw_plan *plan, struct uw_lock *lk, uw_step_fn cb, void
 	long seqs[UW_PLAN_MAX_ACTIONS];
 	size_t idx[UW_PLAN_MAX_ACTIONS], n_made = 0;
 	struct jw jw = { .fd = -1 };
-	bool fresh = false;
+	bool fresh = false, choices_written = false;
 	long seq;
 	int r, ifindex;
 
@@ -599,13 +599,6 @@ int uw_apply(const struct uw_plan *plan, struct uw_lock *lk, uw_step_fn cb, void
 	if (r < 0)
 		goto out;
 	seq = old->next_seq;
-	{
-		char crec[1024];
-
-		/* Not needed to undo anything: a journal without it still reverts. */
-		if (choices_record(&plan->choices, crec, sizeof(crec)) == 0)
-			jw_line(&jw, crec, NULL);
-	}
 
 	for (size_t i = 0; i < plan->n; i++) {
 		struct uw_action a = plan->actions[i];
@@ -673,6 +666,15 @@ int uw_apply(const struct uw_plan *plan, struct uw_lock *lk, uw_step_fn cb, void
 		if (uw_action_to_line(&a, line, sizeof(line)) < 0) {
 			p = uw_error_set(err, -ENOSPC, "internal: journal line too long");
 			goto fail;
+		}
+		if (!choices_written) {
+			char crec[1024];
+
+			/* Before this run's first change. Not needed to undo anything: a
+			 * journal without it still reverts. */
+			if (choices_record(&plan->choices, crec, sizeof(crec)) == 0)
+				jw_line(&jw, crec, NULL);
+			choices_written = true;
 		}
 		snprintf(rec, sizeof(rec), "B %ld %s", seq, line);
 		p = jw_line(&jw, rec, err);
