@@ -28,6 +28,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -431,6 +432,9 @@ static int drop_table_if_empty(struct uw_error *err)
 	walk(out, &w);
 	if (rules)
 		return 0;
+	/* Tests only: die in the window between the last rule and the table (docs/testing.md). */
+	if (uw_fault("kill-before-table-drop", 1))
+		raise(SIGKILL);
 	return nft_run("delete table " OUR_FAMILY " " UW_FW_NFT_TABLE "\n", 0, NULL, err);
 }
 
@@ -445,9 +449,17 @@ int uw_fw_nft_del(const struct uw_fw_rule *r, struct uw_error *err)
 	where_of(r, &wh);
 	rule_body(r, body, sizeof(body));
 	ret = find_in_chain(&wh, body, &handle, err);
-	if (ret == 0 || ret == -ENOENT)
+	if (ret == 0 || ret == -ENOENT) {
+		/*
+		 * Gone already: maybe a revert killed between deleting this,
+		 * the last rule, and deleting our table. Finish that now, so
+		 * no empty table of ours lingers.
+		 */
+		if (wh.own)
+			drop_table_if_empty(NULL);
 		return uw_error_set(err, -ENOENT, "Our rule is not in %s %s %s; nothing to remove.",
 				    wh.fam, wh.table, wh.chain);
+	}
 	if (ret < 0)
 		return ret;
 	cmd = uw_strdup_printf("delete rule %s %s %s handle %lu\n", wh.fam, wh.table, wh.chain,
@@ -456,6 +468,24 @@ int uw_fw_nft_del(const struct uw_fw_rule *r, struct uw_error *err)
 	if (ret < 0)
 		return ret;
 	return wh.own ? drop_table_if_empty(err) : 0;
+}
+
+int uw_fw_nft_drop_empty_table(struct uw_error *err)
+{
+	_auto_(free) char *out = NULL;
+	int r = nft_run("list table " OUR_FAMILY " " UW_FW_NFT_TABLE, 0, &out, err);
+
+	if (r == -ENOENT) {
+		uw_error_clear(err);
+		return 0;
+	}
+	if (r < 0)
+		return r;
+	r = drop_table_if_empty(err);
+	if (r < 0)
+		return r;
+	/* Dropped when it is gone now. */
+	return nft_run("list table " OUR_FAMILY " " UW_FW_NFT_TABLE, 0, NULL, NULL) == -ENOENT ? 1 : 0;
 }
 
 /* ---- cleanup ---- */

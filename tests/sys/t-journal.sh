@@ -32,4 +32,56 @@ for fw in nft legacy; do
 	check_eq "$fw: after revert the desktop is as before (no rule left)" "$before" "$(ns_state "$TB_DESK")"
 	tb_down
 done
+
+# Finding 5: a revert killed between deleting our last nftables rule and our
+# table (USBNET_WIZARD_FAULT=kill-before-table-drop:1) leaves an empty table.
+tb_up --fw nft || { not_ok "testbed (nft)"; t_finish; }
+before=$(ns_state "$TB_DESK")
+has_table() { tb_desk nft list table ip usbnet-wizard >/dev/null 2>&1; }
+rules_in_table() { tb_desk nft list table ip usbnet-wizard 2>/dev/null | grep -c 'comment'; }
+for then in revert apply; do
+	check "kill: apply" tb_desk "$UW_BIN" apply
+	tb_desk env USBNET_WIZARD_FAULT=kill-before-table-drop:1 "$UW_BIN" revert >/dev/null 2>&1
+	check_eq "kill: the revert was killed (SIGKILL)" 137 "$?"
+	has_table && [ "$(rules_in_table)" = 0 ] && ok "kill: it left our table, empty" \
+		|| not_ok "kill: an empty table was left (the fault missed its window)"
+	if [ $then = revert ]; then
+		check "the next revert finishes" tb_desk "$UW_BIN" revert
+	else
+		# apply's start finishes it too, then a revert undoes the new apply
+		check "the next apply starts" tb_desk "$UW_BIN" apply
+		check "... and its revert" tb_desk "$UW_BIN" revert
+	fi
+	has_table && not_ok "after the next $then, our table is gone" || ok "after the next $then, our table is gone"
+	check_eq "after the next $then, the desktop is as before" "$before" "$(ns_state "$TB_DESK")"
+done
+# The existing fault at the last step of the revert, then a revert.
+check "kill-revert-before:1: apply" tb_desk "$UW_BIN" apply
+tb_desk env USBNET_WIZARD_FAULT=kill-revert-before:1 "$UW_BIN" revert >/dev/null 2>&1
+check_eq "kill-revert-before:1: killed" 137 "$?"
+check "kill-revert-before:1: the next revert" tb_desk "$UW_BIN" revert
+check_eq "kill-revert-before:1: as before" "$before" "$(ns_state "$TB_DESK")"
+
+# Finding 6: the journal torn by a crash (a record cut short) keeps the
+# records after it; status says so, apply starts on a fresh line, revert undoes all.
+check "torn: apply" tb_desk "$UW_BIN" apply
+printf 'B 99 kind=addr ifa' >>"$USBNET_WIZARD_RUNDIR/journal"
+out=$(tb_desk "$UW_BIN" status 2>&1)
+grep -q 'damaged line' <<<"$out" && grep -q 'in place' <<<"$out" && ok "torn: status lists the live steps and the damaged line" \
+	|| { not_ok "torn: status"; sed 's/^/#   /' <<<"$out"; }
+check "torn: apply again (same setup) works on the torn journal" tb_desk "$UW_BIN" apply
+check "torn: revert" tb_desk "$UW_BIN" revert
+check_eq "torn: as before" "$before" "$(ns_state "$TB_DESK")"
+# A header cut short and nothing else: apply begins the file again.
+mkdir -p "$USBNET_WIZARD_RUNDIR"; printf 'usbnet-wizard-jour' >"$USBNET_WIZARD_RUNDIR/journal"
+check "torn header: apply" tb_desk "$UW_BIN" apply
+check "torn header: revert" tb_desk "$UW_BIN" revert
+check_eq "torn header: as before" "$before" "$(ns_state "$TB_DESK")"
+# A sequence number that overflowed (UBSan aborted status, revert, apply).
+check "overflow: apply" tb_desk "$UW_BIN" apply
+echo 'B 9223372036854775807 kind=addr iface=usb0 addr=192.168.0.200 plen=24' >>"$USBNET_WIZARD_RUNDIR/journal"
+check "overflow: status" tb_desk "$UW_BIN" status
+check "overflow: revert" tb_desk "$UW_BIN" revert
+check_eq "overflow: as before" "$before" "$(ns_state "$TB_DESK")"
+tb_down
 t_finish
