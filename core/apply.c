@@ -52,6 +52,16 @@ static bool fault(const char *what, size_t step)
 	return (size_t)atoi(f + wl + 1) == step;
 }
 
+/* The fault names one of the steps first..last (1-based): a firewall batch
+ * is one transaction, so a fault at any of its steps hits the batch. */
+static bool fault_in(const char *what, size_t first, size_t last)
+{
+	for (size_t s = first; s <= last; s++)
+		if (fault(what, s))
+			return true;
+	return false;
+}
+
 static int mkrundir(struct uw_error *err)
 {
 	const char *d = uw_rundir();
@@ -149,6 +159,33 @@ static int jw_line(struct jw *j, const char *line, struct uw_error *err)
 				    "directory, then try again.", uw_rundir(), strerror(e));
 	}
 	return 0;
+}
+
+/* Several records in one write() and one fdatasync: a firewall batch is
+ * journaled as one unit, whole or (torn, on a crash before the kernel was
+ * touched) not acted on. */
+static int jw_lines(struct jw *j, char **lines, size_t n, struct uw_error *err)
+{
+	size_t total = 0, o = 0;
+	char *buf;
+	int r;
+
+	for (size_t i = 0; i < n; i++)
+		total += strlen(lines[i]) + 1;
+	buf = uw_malloc0(total + 1);
+	for (size_t i = 0; i < n; i++) {
+		size_t l = strlen(lines[i]);
+		memcpy(buf + o, lines[i], l);
+		o += l;
+		buf[o++] = '\n';
+	}
+	buf[o] = '\0';
+	/* jw_line adds the last newline itself. */
+	if (o)
+		buf[--o] = '\0';
+	r = n ? jw_line(j, buf, err) : 0;
+	free(buf);
+	return r;
 }
 
 static int jw_open(struct jw *j, bool *fresh, struct uw_error *err)
@@ -413,7 +450,80 @@ static void emit(uw_step_fn cb, void *ud, size_t i, const struct uw_action *a, e
 		cb(ud, i, a, ev, err);
 }
 
-/* Undo @n steps (@acts with journal seqs @seqs), newest first. */
+/* The end (exclusive) of the run of firewall steps of one backend starting at @i. */
+static size_t fw_run_end(const struct uw_action *acts, size_t i, size_t n)
+{
+	size_t j = i;
+
+	while (j < n && acts[j].kind == UW_ACT_FW && acts[j].fw == acts[i].fw)
+		j++;
+	return j;
+}
+
+/* The start of the run of firewall steps of one backend ending at @k. */
+static size_t fw_run_start(const struct uw_action *acts, size_t k)
+{
+	size_t j = k;
+
+	while (j > 0 && acts[j - 1].kind == UW_ACT_FW && acts[j - 1].fw == acts[k].fw)
+		j--;
+	return j;
+}
+
+/*
+ * Undo the firewall steps acts[j..k] in one transaction (nftables: one
+ * batch, which also deletes our table when it empties; legacy: one commit
+ * per table). Returns the number undone; *failed grows by those that
+ * could not be.
+ */
+static int undo_fw_run(struct jw *jw, const struct uw_action *acts, const long *seqs,
+		       const size_t *idx, size_t j, size_t k, uw_step_fn cb, void *ud,
+		       struct uw_error *err, size_t *failed)
+{
+	size_t m = k - j + 1;
+	struct uw_fw_rule *rules = uw_malloc0(sizeof(*rules) * m);
+	int *res = uw_malloc0(sizeof(*res) * m);
+	char **recs = uw_malloc0(sizeof(*recs) * m);
+	struct uw_error e;
+	int r, done = 0;
+
+	uw_error_clear(&e);
+	if (fault_in("kill-revert-before", j + 1, k + 1))
+		raise(SIGKILL);
+	for (size_t q = k + 1; q-- > j;) {
+		rules[q - j] = acts[q].rule;
+		emit(cb, ud, idx ? idx[q] : q, &acts[q], UW_STEP_UNDOING, NULL);
+	}
+	r = uw_fw_rules_del(acts[j].fw, rules, m, res, &e);
+	if (r < 0) {
+		for (size_t q = k + 1; q-- > j;)
+			emit(cb, ud, idx ? idx[q] : q, &acts[q], UW_STEP_UNDO_FAILED, &e);
+		*failed += m;
+		if (err && err->code == 0)
+			*err = e;
+		goto out;
+	}
+	for (size_t q = 0; q < m; q++)
+		recs[q] = uw_strdup_printf("U %ld", seqs[k - q]);
+	if (jw_lines(jw, recs, m, &e) < 0) {
+		/* The changes are undone; a later revert finds them gone and is content. */
+	}
+	for (size_t q = k + 1; q-- > j;) {
+		emit(cb, ud, idx ? idx[q] : q, &acts[q], res[q - j] ? UW_STEP_GONE : UW_STEP_UNDONE,
+		     NULL);
+		done++;
+	}
+out:
+	for (size_t q = 0; q < m; q++)
+		free(recs[q]);
+	free(recs);
+	free(res);
+	free(rules);
+	return done;
+}
+
+/* Undo @n steps (@acts with journal seqs @seqs), newest first; a run of
+ * firewall steps goes in one transaction. */
 static int undo_steps(struct jw *jw, const struct uw_action *acts, const long *seqs, const size_t *idx,
 		      size_t n, uw_step_fn cb, void *ud, struct uw_error *err, size_t *failed)
 {
@@ -424,6 +534,13 @@ static int undo_steps(struct jw *jw, const struct uw_action *acts, const long *s
 		struct uw_error e;
 		char rec[32];
 
+		if (acts[k].kind == UW_ACT_FW) {
+			size_t j = fw_run_start(acts, k);
+
+			done += undo_fw_run(jw, acts, seqs, idx, j, k, cb, ud, err, failed);
+			k = j;
+			continue;
+		}
 		uw_error_clear(&e);
 		if (fault("kill-revert-before", k + 1))
 			raise(SIGKILL);
@@ -445,6 +562,117 @@ static int undo_steps(struct jw *jw, const struct uw_action *acts, const long *s
 		done++;
 	}
 	return done;
+}
+
+static int iface_gone(const struct uw_plan *plan, struct uw_error *err)
+{
+	return uw_error_set(err, -ENODEV, "The phone's interface %s disappeared (was the cable "
+			    "pulled, or the phone rebooted?).", plan->choices.iface);
+}
+
+/*
+ * Apply the firewall steps [first, end) of @plan as one transaction: one
+ * probe of all of them, the ones not in place journaled together (one
+ * write), then one atomic change (nftables: one batch, all or nothing;
+ * legacy: one commit per table), then their "done" records together. A
+ * fault (USBNET_WIZARD_FAULT) naming any step of the run hits the run.
+ * On error *fi is the step it is about; the steps journaled are in made[]
+ * for the caller's rollback.
+ */
+static int apply_fw_run(const struct uw_plan *plan, int ifindex, size_t first, size_t end,
+			struct jw *jw, long *seq, struct uw_action *made, long *seqs, size_t *idx,
+			size_t *n_made, uw_step_fn cb, void *ud, size_t *fi, struct uw_error *err)
+{
+	size_t m = end - first, k = 0, base = *n_made, bad = 0;
+	enum uw_fw_backend be = plan->actions[first].fw;
+	struct uw_fw_rule *rules = uw_malloc0(sizeof(*rules) * m);
+	int *present = uw_malloc0(sizeof(*present) * m);
+	int *res = uw_malloc0(sizeof(*res) * m);
+	size_t *which = uw_malloc0(sizeof(*which) * m);   /* step of rules[k] */
+	char **recs = uw_malloc0(sizeof(*recs) * m);
+	int p;
+
+	*fi = first;
+	for (size_t i = first; i < end; i++)
+		emit(cb, ud, i, &plan->actions[i], UW_STEP_START, NULL);
+	if (fault_in("stop-before", first + 1, end))
+		raise(SIGSTOP);
+	if (uw_nl_link_index(plan->choices.iface, NULL) != ifindex) {
+		p = iface_gone(plan, err);
+		goto out;
+	}
+	for (size_t i = first; i < end; i++)
+		rules[i - first] = plan->actions[i].rule;
+	p = uw_fw_rules_probe(be, rules, m, present, err);
+	if (p < 0)
+		goto out;
+	/* Write-ahead: every step not in place, in one record write. */
+	for (size_t i = first; i < end; i++) {
+		char line[1024];
+
+		if (present[i - first]) {
+			emit(cb, ud, i, &plan->actions[i], UW_STEP_ALREADY, NULL);
+			continue;
+		}
+		if (uw_action_to_line(&plan->actions[i], line, sizeof(line)) < 0) {
+			*fi = i;
+			p = uw_error_set(err, -ENOSPC, "internal: journal line too long");
+			goto out;
+		}
+		recs[k] = uw_strdup_printf("B %ld %s", *seq + (long)k, line);
+		rules[k] = plan->actions[i].rule;
+		which[k++] = i;
+	}
+	if (k == 0)
+		goto out;
+	p = jw_lines(jw, recs, k, err);
+	if (p < 0)
+		goto out;
+	for (size_t q = 0; q < k; q++) {
+		made[*n_made] = plan->actions[which[q]];
+		seqs[*n_made] = (*seq)++;
+		idx[*n_made] = which[q];
+		(*n_made)++;
+	}
+	if (fault_in("kill-after-begin", first + 1, end))
+		raise(SIGKILL);
+	for (size_t q = 0; q < k; q++)
+		if (fault("fail", which[q] + 1)) {
+			*fi = which[q];
+			p = uw_error_set(err, -EIO, "simulated failure (USBNET_WIZARD_FAULT)");
+			goto out;
+		}
+	p = uw_fw_rules_add(be, rules, k, res, &bad, err);
+	if (p < 0) {
+		*fi = which[bad < k ? bad : 0];
+		goto out;
+	}
+	/* Done records for the steps made, undo records for those someone
+	 * else put there between the probe and the change (not ours to undo). */
+	for (size_t q = 0; q < k; q++) {
+		free(recs[q]);
+		recs[q] = uw_strdup_printf("%c %ld", res[q] ? 'U' : 'D', seqs[base + q]);
+	}
+	jw_lines(jw, recs, k, NULL);
+	for (size_t q = 0, w = base; q < k; q++) {
+		emit(cb, ud, which[q], &plan->actions[which[q]], res[q] ? UW_STEP_ALREADY : UW_STEP_DONE,
+		     NULL);
+		if (!res[q])
+			made[w] = made[base + q], seqs[w] = seqs[base + q], idx[w] = idx[base + q], w++;
+		if (q == k - 1)
+			*n_made = w;
+	}
+	if (fault_in("kill-after-apply", first + 1, end))
+		raise(SIGKILL);
+out:
+	for (size_t q = 0; q < m; q++)
+		free(recs[q]);
+	free(recs);
+	free(which);
+	free(res);
+	free(present);
+	free(rules);
+	return p < 0 ? p : 0;
 }
 
 int uw_apply(const struct uw_plan *plan, struct uw_lock *lk, uw_step_fn cb, void *ud, struct uw_error *err)
@@ -509,15 +737,27 @@ int uw_apply(const struct uw_plan *plan, struct uw_lock *lk, uw_step_fn cb, void
 	for (size_t i = 0; i < plan->n; i++) {
 		struct uw_action a = plan->actions[i];
 		char line[1024], rec[1100];
+		size_t fi = i;    /* the failing step, for the message */
 		int p;
 
+		if (a.kind == UW_ACT_FW) {
+			size_t end = fw_run_end(plan->actions, i, plan->n);
+
+			p = apply_fw_run(plan, ifindex, i, end, &jw, &seq, made, seqs, idx, &n_made, cb,
+					 ud, &fi, err);
+			if (p < 0) {
+				a = plan->actions[fi];
+				goto fail;
+			}
+			i = end - 1;
+			continue;
+		}
 		emit(cb, ud, i, &a, UW_STEP_START, NULL);
 		if (fault("stop-before", i + 1))
 			raise(SIGSTOP);
 		p = uw_nl_link_index(plan->choices.iface, NULL);
 		if (p != ifindex) {
-			p = uw_error_set(err, -ENODEV, "The phone's interface %s disappeared (was the cable "
-					 "pulled, or the phone rebooted?).", plan->choices.iface);
+			p = iface_gone(plan, err);
 			goto fail;
 		}
 		p = uw_action_probe(&a, err);
@@ -575,15 +815,15 @@ fail:
 			char d[256];
 			size_t failed;
 
-			emit(cb, ud, i, &a, UW_STEP_FAILED, err);
+			emit(cb, ud, fi, &a, UW_STEP_FAILED, err);
 			uw_error_clear(&rb);
 			undo_steps(&jw, made, seqs, idx, n_made, cb, ud, &rb, &failed);
 			uw_action_describe(&a, d, sizeof(d));
 			if (failed)
 				uw_error_set(err, p, "Step %zu (%s) failed: %s Rolling back did not fully work: %s "
-					     "Run 'usbnet-wizard revert' to try again.", i + 1, d, step_err.msg, rb.msg);
+					     "Run 'usbnet-wizard revert' to try again.", fi + 1, d, step_err.msg, rb.msg);
 			else
-				uw_error_set(err, p, "Step %zu (%s) failed: %s %s", i + 1, d, step_err.msg,
+				uw_error_set(err, p, "Step %zu (%s) failed: %s %s", fi + 1, d, step_err.msg,
 					     n_made ? "The steps before it were undone; the desktop is as it was." :
 					     "Nothing had been changed.");
 			r = p;
