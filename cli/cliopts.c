@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "cli/cliopts.h"
 
+#include "core/apply.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -190,6 +192,8 @@ int uw_cli_plan_from_args_base(int argc, char **argv, const struct uw_choices *b
 		uw_candidates_free(cands);
 	}
 	r = uw_plan_build(&c, facts, plan, err);
+	if (r == 0)
+		uw_plan_prior_from_journal(plan);
 	if (r < 0)
 		return r == -ENODEV ? UW_EXIT_NOTFOUND : UW_EXIT_USAGE;
 	return 0;

@@ -1031,3 +1031,20 @@ out:
 	free(j);
 	return r;
 }
+
+void uw_plan_prior_from_journal(struct uw_plan *plan)
+{
+	_auto_(free) struct uw_journal *j = uw_malloc0(sizeof(*j));
+
+	if (uw_journal_read(j, NULL) < 0)
+		return;
+	for (size_t i = 0; i < plan->n; i++) {
+		struct uw_action *a = &plan->actions[i];
+
+		if (a->kind != UW_ACT_SYSCTL)
+			continue;
+		for (size_t k = 0; k < j->n_live; k++)
+			if (uw_action_same(a, &j->live[k]) && j->live[k].old_value[0])
+				uw_strlcpy(a->old_value, j->live[k].old_value, sizeof(a->old_value));
+	}
+}

@@ -95,6 +95,16 @@ struct uw_journal {
 int uw_journal_read(struct uw_journal *j, struct uw_error *err);
 
 /*
+ * A plan made while a setup by usbnet-wizard is live sees that setup as the
+ * host's state (forwarding "already on"): its undo text would keep what
+ * usbnet-wizard itself turned on. Give each of @plan's steps that is live
+ * the prior value the journal captured before usbnet-wizard changed it, so
+ * undo means "as before usbnet-wizard", however the plan was made. No
+ * journal, nothing changes.
+ */
+void uw_plan_prior_from_journal(struct uw_plan *plan);
+
+/*
  * The choices of the setup live now, for `persist` and `profile save` to
  * start from: 1 with *out filled when a setup is live and its journal
  * records its choices, 0 otherwise (*out untouched). Either way @why (may be

@@ -684,6 +684,7 @@ int uw_phone_run(struct uw_phone *p, const char *cmd, const char *input,
 	ssh_channel ch = NULL;
 	ssh_event ev = NULL;
 	long long deadline;
+	bool closing = false;   /* we sent CLOSE (over the cap) and wait for the phone's */
 	int rc = 0;
 
 	memset(res, 0, sizeof(*res));
@@ -724,11 +725,24 @@ int uw_phone_run(struct uw_phone *p, const char *cmd, const char *input,
 	 * servers send the status after EOF, some before). Stop early on the
 	 * cap: an endless stream must not keep us until the timeout.
 	 */
-	while (!ctx.closed && !(ctx.eof && ctx.got_status) && !ctx.truncated) {
+	while (!ctx.closed && !(ctx.eof && ctx.got_status)) {
 		long long left = deadline - uw_now_ms();
 
+		/*
+		 * Over the cap: stop the command by closing our end, but keep
+		 * reading (on_data drops the bytes) until the phone's CLOSE comes
+		 * back. Freeing the channel while its data is still in flight made
+		 * libssh meet data for a channel it no longer knew, and the
+		 * session died (dropbear then tripped on its own close).
+		 */
+		if (ctx.truncated && !closing) {
+			ssh_channel_close(ch);
+			closing = true;
+			if (left > 2000)
+				deadline = uw_now_ms() + 2000, left = 2000;
+		}
 		if (left <= 0) {
-			res->timed_out = true;
+			res->timed_out = !closing;
 			break;
 		}
 		if (ssh_event_dopoll(ev, (int)(left < 200 ? left : 200)) == SSH_ERROR ||
@@ -742,7 +756,7 @@ out:
 	if (ev)
 		ssh_event_free(ev);
 	ssh_remove_channel_callbacks(ch, &cb);
-	if (!p->dead && ssh_is_connected(p->session))
+	if (!closing && !p->dead && ssh_is_connected(p->session))
 		ssh_channel_close(ch);
 	ssh_channel_free(ch);
 	res->out = finish_stream(&ctx.out);

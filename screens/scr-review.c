@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/apply.h"
 #include "core/text.h"
 #include "core/util.h"
 #include "screens/wizard.h"
@@ -68,6 +69,8 @@ static void enter(struct uw_wizard *w)
 	else if (uw_plan_build(&w->draft, w->facts, w->plan, &err) < 0)
 		snprintf(s.error, sizeof(s.error), "%s", err.msg);
 	w->plan_ok = !s.error[0];
+	if (w->plan_ok)
+		uw_plan_prior_from_journal(w->plan); /* undo text: as before usbnet-wizard */
 	text = w->plan_ok ? plan_text(w->plan) : uw_strdup(s.error);
 
 	struct uw_widget_textview *t = uw_widget_textview_new(text);
