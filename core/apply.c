@@ -39,19 +39,8 @@ static unsigned long netns_ino(void)
 	return stat("/proc/self/ns/net", &st) == 0 ? (unsigned long)st.st_ino : 0;
 }
 
-/*
- * Fault injection for the crash and rollback tests only
- * (USBNET_WIZARD_FAULT=WHAT:N, see docs/testing.md). Unset in real use.
- */
-static bool fault(const char *what, size_t step)
-{
-	const char *f = getenv("USBNET_WIZARD_FAULT");
-	size_t wl = strlen(what);
-
-	if (!f || strncmp(f, what, wl) || f[wl] != ':')
-		return false;
-	return (size_t)atoi(f + wl + 1) == step;
-}
+/* Fault injection for the crash and rollback tests only (docs/testing.md). */
+#define fault uw_fault
 
 /* The fault names one of the steps first..last (1-based): a firewall batch
  * is one transaction, so a fault at any of its steps hits the batch. */
@@ -796,6 +785,9 @@ int uw_apply(const struct uw_plan *plan, struct uw_lock *lk, uw_step_fn cb, void
 				 "nothing was changed. Use another USBNET_WIZARD_RUNDIR there.", uw_rundir());
 		goto out;
 	}
+	/* Nothing of ours is live: an empty table of ours is what a killed revert left. */
+	if (old->n_live == 0)
+		uw_fw_nft_drop_empty_table(NULL);
 	/* An earlier, different setup still live: it must be reverted first. */
 	for (size_t i = 0; i < old->n_live; i++) {
 		bool found = false;
@@ -1004,6 +996,8 @@ int uw_revert(struct uw_lock *lk, uw_step_fn cb, void *ud, struct uw_error *err)
 	if (r < 0)
 		goto out;
 	if (!j->exists) {
+		/* A revert killed after its last record may still have left our empty table. */
+		uw_fw_nft_drop_empty_table(NULL);
 		r = 0;
 		goto out;
 	}
@@ -1024,6 +1018,11 @@ int uw_revert(struct uw_lock *lk, uw_step_fn cb, void *ud, struct uw_error *err)
 				"'usbnet-wizard revert'", failed);
 		goto out;
 	}
+	/*
+	 * A revert killed between deleting our last nftables rule and our
+	 * table left the table empty; whatever the journal said, finish that.
+	 */
+	uw_fw_nft_drop_empty_table(NULL);
 	journal_remove();
 	r = done;
 out:
