@@ -13,6 +13,8 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "core/apply.h"
+#include "core/choices.h"
 #include "core/detect.h"
 #include "core/error.h"
 #include "core/facts.h"
@@ -460,8 +462,16 @@ static int run(int argc, char **argv)
 			return UW_EXIT_USAGE;
 		}
 	} else {
-		int n = uw_phonecheck_host_nameservers(host_ns, UW_PHONECHECK_MAX_NS);
+		/* The live setup's DNS choice decides what the resolv.conf fix writes
+		 * (its --dns static servers, the proxy's desktop address), by the rule
+		 * the wizard uses; with no setup live, the desktop's own upstream. */
+		struct uw_choices live;
+		int n;
 
+		if (uw_live_choices(&live, NULL, 0) == 1)
+			n = uw_phonecheck_fix_nameservers(&live, host_ns, UW_PHONECHECK_MAX_NS);
+		else
+			n = uw_phonecheck_host_nameservers(host_ns, UW_PHONECHECK_MAX_NS);
 		for (int i = 0; i < n; i++)
 			prm.nameservers[prm.n_nameservers++] = host_ns[i];
 	}
@@ -605,8 +615,10 @@ const struct uw_command uw_cmd_check = {
 	"                       or $USBNET_WIZARD_OUTSIDE_IP)\n"
 	"  --test-name NAME     name the phone resolves (default example.com,\n"
 	"                       or $USBNET_WIZARD_TEST_NAME)\n"
-	"  --dns A[,B]          nameservers for the resolv.conf fix (default: the\n"
-	"                       desktop's own upstream servers)\n"
+	"  --dns A[,B]          nameservers for the resolv.conf fix (default: what the\n"
+	"                       live setup chose: the desktop's address for the DNS\n"
+	"                       proxy, the --dns static servers; else the desktop's\n"
+	"                       own upstream servers)\n"
 	"  --fix                offer the phone-side fixes (route, resolv.conf); they\n"
 	"                       stay on the phone ('revert' undoes the desktop side\n"
 	"                       only): each is shown with its undo command\n"
