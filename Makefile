@@ -10,7 +10,7 @@
 
 CC      ?= cc
 PKG     ?= pkg-config
-LIBS_CORE := libnl-3.0 libnl-route-3.0 libip4tc libnftables libssh zlib
+LIBS_CORE := libnl-3.0 libnl-route-3.0 libip4tc libnftables libssh zlib libsystemd
 LIBS_TUI  := ncursesw menuw formw panelw
 
 ifeq ($(SAN),1)
