@@ -29,7 +29,7 @@
  * focus stays where the user was (an Enter after a message must not Quit). */
 static int last_button = UW_TUI_NEXT;
 
-#include "screens/version.h"
+#include "core/version.h"
 #define WIZARD_VERSION UW_VERSION
 
 static void enter(struct uw_wizard *w)

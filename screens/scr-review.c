@@ -10,8 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/text.h"
 #include "core/util.h"
-#include "screens/cliopts.h"
 #include "screens/wizard.h"
 #include "tui/input.h"
 #include "tui/msgbox.h"
@@ -47,7 +47,7 @@ static char *plan_text(const struct uw_plan *p)
 	for (size_t i = 0; i < p->n_notes; i++)
 		fprintf(m, "* %s\n", p->notes[i]);
 	fprintf(m, "\nThe plan (%zu steps), each with its shell command:\n", p->n);
-	uw_cli_write_steps(p, m);
+	uw_text_plan_steps(p, m);
 	fclose(m);
 	return text;
 }

@@ -386,23 +386,3 @@ int uw_wizard_main(void)
 	free(w.plan);
 	return w.exit_code;
 }
-
-static int run_wizard(int argc, char **argv)
-{
-	if (argc > 1) {
-		uw_cli_error("wizard", "takes no options (not \"%.60s\").", argv[1]);
-		return UW_EXIT_USAGE;
-	}
-	return uw_wizard_main();
-}
-
-const struct uw_command uw_cmd_wizard = {
-	.name = "wizard", .summary = "the interactive wizard (the same as no command)",
-	.usage = "usage: usbnet-wizard wizard\n\n"
-		 "Start the terminal wizard: detect the phone, choose netmask, sharing and DNS,\n"
-		 "review the plan with its shell commands, apply it (journaled, undoable),\n"
-		 "check the phone over ssh and offer fixes. Without root, detection and the\n"
-		 "checks work; applying explains that root is needed. Needs a terminal of at\n"
-		 "least 80x24.\n",
-	.run = run_wizard,
-};

@@ -21,7 +21,7 @@
 #include "core/detect.h"
 #include "core/facts.h"
 #include "core/plan.h"
-#include "screens/cli.h"
+#include "core/exit.h"
 #include "tui/frame.h"
 #include "tui/loop.h"
 
@@ -84,9 +84,6 @@ extern const struct uw_screen uw_scr_welcome, uw_scr_detect, uw_scr_overlap, uw_
  * a terminal error, 128+N when a signal ended it.
  */
 int uw_wizard_main(void);
-
-/* `usbnet-wizard wizard`: the same, as an explicit command. */
-extern const struct uw_command uw_cmd_wizard;
 
 /* Rebuild the current screen now (from an fd or timer callback): clear the
  * frame, set title and help again, call enter(). */

@@ -8,9 +8,9 @@
 
 #include "core/apply.h"
 #include "core/doctor.h"
-#include "screens/cli.h"
-#include "screens/cliopts.h"
-#include "screens/json.h"
+#include "cli/cli.h"
+#include "core/text.h"
+#include "cli/json.h"
 
 static const char doctor_usage[] =
 	"usage: usbnet-wizard doctor [--json] [--iface IF] [--fix ID [--yes]]\n\n"
@@ -131,7 +131,7 @@ static int do_fix(struct uw_doctor *d, const char *id, bool yes, const struct uw
 	printf("Fix for \"%s\": %s\n", id, uw_doctor_find(d, id)->fix);
 	if (revert_first)
 		printf("First the live setup is reverted ('usbnet-wizard revert'), then:\n");
-	uw_cli_write_steps(plan, stdout);
+	uw_text_plan_steps(plan, stdout);
 	if (!revert_first && d->live)
 		printf("(steps of the live setup that are still in place are left as they are)\n");
 	if (!yes && !uw_cli_ask("Apply this fix? 'usbnet-wizard revert' undoes it.", false)) {

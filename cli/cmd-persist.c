@@ -9,8 +9,8 @@
 #include <unistd.h>
 
 #include "core/persist.h"
-#include "screens/cli.h"
-#include "screens/cliopts.h"
+#include "cli/cli.h"
+#include "cli/cliopts.h"
 
 struct persist_opts {
 	bool target_set;

@@ -9,8 +9,8 @@
 
 #include "core/apply.h"
 #include "core/fw.h"
-#include "screens/cli.h"
-#include "screens/json.h"
+#include "cli/cli.h"
+#include "cli/json.h"
 
 static void on_step(void *ud, size_t idx, const struct uw_action *a, enum uw_step_event ev,
 		    const struct uw_error *e)

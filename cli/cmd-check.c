@@ -18,7 +18,7 @@
 #include "core/phone.h"
 #include "core/phonecheck.h"
 #include "core/util.h"
-#include "screens/cli.h"
+#include "cli/cli.h"
 
 struct opts {
 	bool json, fix, yes, replace_key, rescue, persist, install_key;

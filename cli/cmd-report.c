@@ -7,10 +7,10 @@
 #include <sys/stat.h>
 
 #include "core/report.h"
-#include "screens/cli.h"
-#include "screens/json.h"
+#include "cli/cli.h"
+#include "cli/json.h"
 
-#include "screens/version.h"
+#include "core/version.h"
 #define REPORT_VERSION UW_VERSION
 
 static const char report_usage[] =

@@ -34,12 +34,6 @@ int uw_cli_plan_from_args(int argc, char **argv, struct uw_plan *plan, struct uw
 			  int (*extra)(const char *opt, const char *arg, void *ud), void *ud,
 			  struct uw_error *err);
 
-/*
- * The plan's steps as the CLI and the wizard show them: numbered, each with
- * why it is needed (when the plan says) and its shell command.
- */
-void uw_cli_write_steps(const struct uw_plan *plan, FILE *f);
-
 /* Apply @plan with progress on stdout; returns a UW_EXIT_* status. */
 int uw_cli_apply_plan(const struct uw_plan *plan, const struct uw_cli_plan_opts *o, const char *cmd);
 

@@ -7,8 +7,8 @@
 
 #include "core/profile.h"
 #include "core/util.h"
-#include "screens/cli.h"
-#include "screens/cliopts.h"
+#include "cli/cli.h"
+#include "cli/cliopts.h"
 
 static char profile_help[4096];
 

@@ -12,7 +12,7 @@
 
 #include "core/profile.h"
 #include "core/watch.h"
-#include "screens/cli.h"
+#include "cli/cli.h"
 
 static const char watch_usage[] =
 	"usage: usbnet-wizard watch [--profile FILE] [--once]\n\n"

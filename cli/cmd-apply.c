@@ -8,23 +8,10 @@
 
 #include "core/apply.h"
 #include "core/log.h"
-#include "screens/cli.h"
-#include "screens/cliopts.h"
-#include "screens/json.h"
-
-void uw_cli_write_steps(const struct uw_plan *p, FILE *f)
-{
-	char d[512], sh[1024];
-
-	for (size_t i = 0; i < p->n; i++) {
-		uw_action_describe(&p->actions[i], d, sizeof(d));
-		uw_action_shell(&p->actions[i], false, sh, sizeof(sh));
-		fprintf(f, "%2zu. %s\n", i + 1, d);
-		if (p->actions[i].why[0])
-			fprintf(f, "    (%s)\n", p->actions[i].why);
-		fprintf(f, "    $ %s\n", sh);
-	}
-}
+#include "core/text.h"
+#include "cli/cli.h"
+#include "cli/cliopts.h"
+#include "cli/json.h"
 
 static void print_plan_text(const struct uw_plan *p, const struct uw_cli_plan_opts *o, FILE *f)
 {
@@ -43,7 +30,7 @@ static void print_plan_text(const struct uw_plan *p, const struct uw_cli_plan_op
 	for (size_t i = 0; i < p->n_notes; i++)
 		fprintf(f, "* %s\n\n", p->notes[i]);
 	fprintf(f, "Plan (%zu steps):\n", p->n);
-	uw_cli_write_steps(p, f);
+	uw_text_plan_steps(p, f);
 }
 
 static void print_plan_json(const struct uw_plan *p, const struct uw_cli_plan_opts *o, struct uw_json *j)

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "screens/json.h"
+#include "cli/json.h"
 
 #include <string.h>
 

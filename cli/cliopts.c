@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "screens/cliopts.h"
+#include "cli/cliopts.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -8,7 +8,7 @@
 #include "core/detect.h"
 #include "core/nl.h"
 #include "core/util.h"
-#include "screens/cli.h"
+#include "cli/cli.h"
 
 const char uw_cli_plan_usage[] =
 	"  --iface NAME        the phone's interface (default: the detected gadget)\n"

@@ -7,8 +7,8 @@
 
 #include "core/detect.h"
 #include "core/ip4.h"
-#include "screens/cli.h"
-#include "screens/json.h"
+#include "cli/cli.h"
+#include "cli/json.h"
 
 static void print_one(const struct uw_candidate *c, bool best)
 {

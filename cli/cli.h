@@ -3,22 +3,14 @@
 
 /*
  * The non-interactive front end: one `struct uw_command` per CLI command, in
- * its own file screens/cmd-NAME.c, listed in the table in screens/main.c.
+ * its own file cli/cmd-NAME.c, listed in the table in cli/main.c.
  * Commands print for people (or JSON with --json) and return an exit status.
  */
 
 #include <stdbool.h>
 #include <stdio.h>
 
-/* Documented exit statuses (docs/usbnet-wizard.8, --help). */
-enum uw_exit {
-	UW_EXIT_OK = 0,        /* done / all checks passed */
-	UW_EXIT_FAIL = 1,      /* the operation failed (and was rolled back) or a check failed */
-	UW_EXIT_USAGE = 2,     /* bad command line or bad input; nothing was changed */
-	UW_EXIT_NOPERM = 3,    /* root is needed; nothing was changed */
-	UW_EXIT_NOTFOUND = 4,  /* no phone interface found / nothing to revert */
-	UW_EXIT_BUSY = 5,      /* another usbnet-wizard holds the lock */
-};
+#include "core/exit.h"
 
 struct uw_command {
 	const char *name;
@@ -50,3 +42,4 @@ extern const struct uw_command uw_cmd_watch;
 extern const struct uw_command uw_cmd_persist;
 extern const struct uw_command uw_cmd_doctor;
 extern const struct uw_command uw_cmd_report;
+extern const struct uw_command uw_cmd_wizard;

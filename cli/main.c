@@ -9,13 +9,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/cli.h"
 #include "core/firewalld.h"
-#include "screens/cli.h"
-#include "screens/wizard.h"
 
-#include "screens/version.h"
+#include "core/version.h"
 
-/* One line per command; each lives in screens/cmd-NAME.c. */
+/* One line per command; each lives in cli/cmd-NAME.c. */
 static const struct uw_command *const commands[] = {
 	&uw_cmd_detect,
 	&uw_cmd_plan,
@@ -84,7 +83,7 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
 	if (argc < 2)
-		return uw_wizard_main();
+		return uw_cmd_wizard.run(argc, argv);
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
 		printf("usbnet-wizard %s\n", UW_VERSION);
 		return UW_EXIT_OK;
