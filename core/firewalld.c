@@ -381,11 +381,16 @@ int uw_firewalld_keeper_start(const char *iface, const char *zone, struct uw_err
 			_exit(126);
 		if (fork() != 0)
 			_exit(0);
-		/* Nothing of ours (netlink sockets, the terminal) goes into the keeper. */
+		/* The pipe on fd 3 (without close-on-exec), stdio on /dev/null, and
+		 * nothing else of ours (netlink sockets, the terminal) in the keeper. */
+		if (pfd[1] == 3 ? fcntl(3, F_SETFD, 0) < 0 : dup2(pfd[1], 3) < 0)
+			_exit(126);
 		close_range(4, ~0U, 0);
 		nul = open("/dev/null", O_RDWR);
-		if (nul < 0 || dup2(nul, 0) < 0 || dup2(nul, 1) < 0 || dup2(nul, 2) < 0 || dup2(pfd[1], 3) < 0)
+		if (nul < 0 || dup2(nul, 0) < 0 || dup2(nul, 1) < 0 || dup2(nul, 2) < 0)
 			_exit(126);
+		if (nul > 3)
+			close(nul);
 		execv("/proc/self/exe", argv);
 		_exit(127);
 	}
