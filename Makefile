@@ -4,6 +4,7 @@
 #   make deps       install missing Debian packages (apt-get), no-op when present
 #   make check      deps + sanitizer build + unit tests + testbed tests + valgrind
 #   make demo       deps + build + run the wizard against a simulated phone
+#                   (DEMO_ARGS="--nm --firewalld": with the real desktop daemons)
 #   make bench      benchmarks in bench/ (ratios against the shell recipe)
 #   make SAN=1      build with ASan+UBSan into build-san/
 #   make CC=clang   build with clang
@@ -110,7 +111,7 @@ check: deps
 
 demo: deps
 	@$(MAKE) --no-print-directory all
-	@bash tests/testbed/demo.sh
+	@bash tests/testbed/demo.sh $(DEMO_ARGS)
 
 bench: deps
 	@$(MAKE) --no-print-directory all

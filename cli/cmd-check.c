@@ -19,6 +19,7 @@
 #include "core/phonecheck.h"
 #include "core/util.h"
 #include "cli/cli.h"
+#include "cli/json.h"
 
 struct opts {
 	bool json, fix, yes, replace_key, rescue, persist, install_key;
@@ -109,22 +110,7 @@ static int on_password(const char *prompt, char *buf, size_t size, void *ud)
 
 static void json_str(FILE *f, const char *s)
 {
-	fputc('"', f);
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", f);
-		else if (c == '\t')
-			fputs("\\t", f);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
+	uw_json_write_string(f, s ? s : "");
 }
 
 static bool all_pass(const struct uw_check *c)
@@ -506,9 +492,8 @@ static int run(int argc, char **argv)
 	}
 	if (o.ssh_config_name) {
 		_auto_(free) char *dir = uw_phone_ssh_dir();
-		_auto_(free) char *cfg = uw_strdup_printf("%s/config", dir);
 
-		rc = uw_phone_ssh_config_add(cfg, o.ssh_config_name, o.phone_ip, o.user, o.port, &e);
+		rc = uw_phone_ssh_config_add(dir, o.ssh_config_name, o.phone_ip, o.user, o.port, &e);
 		fprintf(o.msg, "%s\n", rc == 0 ? "Added the Host entry; now 'ssh NAME' works." : e.msg);
 	}
 

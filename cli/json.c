@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "cli/json.h"
 
+#include <stdint.h>
 #include <string.h>
+
+#include "core/sanitize.h"
 
 void uw_json_init(struct uw_json *j, FILE *f)
 {
@@ -16,29 +19,45 @@ static void sep(struct uw_json *j, const char *key)
 		fputc(',', j->f);
 	j->first[j->depth] = false;
 	if (key) {
-		fputc('"', j->f);
-		for (const unsigned char *p = (const unsigned char *)key; *p; p++)
-			fputc(*p, j->f);
-		fputs("\":", j->f);
+		uw_json_write_string(j->f, key);
+		fputc(':', j->f);
 	}
 }
 
-static void str(FILE *f, const char *s)
+/*
+ * The one JSON string writer: whatever @s holds (phone output, file names,
+ * error texts), the output is valid UTF-8 and inert. Quotes, backslashes and
+ * controls (C0, DEL, and C1 as U+0080..U+009F) are escaped; a malformed UTF-8
+ * byte (a raw 0x9b, an overlong form, a surrogate, a cut sequence) becomes
+ * U+FFFD. Valid characters are written as they are.
+ */
+void uw_json_write_string(FILE *f, const char *s)
 {
+	size_t n = strlen(s);
+
 	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t len = uw_utf8_decode(s + i, n - i, &cp);
+
+		if (len == 0) {
+			fputs("\\ufffd", f);
+			i++;
+			continue;
+		}
+		switch (cp) {
 		case '"': fputs("\\\"", f); break;
 		case '\\': fputs("\\\\", f); break;
 		case '\n': fputs("\\n", f); break;
 		case '\r': fputs("\\r", f); break;
 		case '\t': fputs("\\t", f); break;
 		default:
-			if (*p < 0x20 || *p == 0x7f)
-				fprintf(f, "\\u%04x", *p);
+			if (uw_is_control(cp))
+				fprintf(f, "\\u%04x", (unsigned)cp);
 			else
-				fputc(*p, f);
+				fwrite(s + i, 1, len, f);
 		}
+		i += len;
 	}
 	fputc('"', f);
 }
@@ -61,7 +80,7 @@ void uw_json_str(struct uw_json *j, const char *key, const char *val)
 {
 	sep(j, key);
 	if (val)
-		str(j->f, val);
+		uw_json_write_string(j->f, val);
 	else
 		fputs("null", j->f);
 }

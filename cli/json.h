@@ -12,6 +12,9 @@ struct uw_json {
 	bool first[32];
 };
 
+/* One JSON string, quoted: always valid UTF-8, controls escaped (see json.c). */
+void uw_json_write_string(FILE *f, const char *s);
+
 void uw_json_init(struct uw_json *j, FILE *f);
 void uw_json_obj_begin(struct uw_json *j, const char *key);   /* key NULL inside arrays / at top */
 void uw_json_obj_end(struct uw_json *j);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "core/error.h"
+#include "core/sanitize.h"
 #include "core/util.h"
 
 #include <errno.h>
@@ -23,6 +24,13 @@ int uw_error_setv(struct uw_error *err, int code, const char *fmt, va_list ap)
 	if (err) {
 		err->code = code;
 		vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+		/*
+		 * Messages quote what others wrote (the phone's ssh banner in
+		 * libssh's errors, file names, nft's answers): one line of
+		 * inert, valid UTF-8, whatever they held. A cut made above in
+		 * the middle of a character is cleaned too.
+		 */
+		uw_sanitize(err->msg, UW_SAN_SPACES);
 	}
 	return code;
 }
@@ -58,6 +66,7 @@ int uw_error_prefix(struct uw_error *err, const char *fmt, ...)
 		err->msg[n++] = ' ';
 	}
 	uw_strlcpy(err->msg + n, old, sizeof(err->msg) - n);
+	uw_sanitize(err->msg, UW_SAN_SPACES);
 	if (err->code == 0)
 		err->code = -EINVAL;
 	return err->code;

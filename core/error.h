@@ -15,7 +15,8 @@
 
 struct uw_error {
 	int code;                     /* negative errno, 0 = no error */
-	char msg[UW_ERROR_MSG_MAX];   /* a human sentence, "" when code == 0 */
+	char msg[UW_ERROR_MSG_MAX];   /* a human sentence, "" when code == 0; one line of valid
+					 * UTF-8 without control characters (core/sanitize.h) */
 };
 
 /* Clear @err (may be NULL). */

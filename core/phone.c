@@ -25,6 +25,8 @@
 #include <libssh/callbacks.h>
 #include <libssh/libssh.h>
 
+#include "core/sanitize.h"
+#include "core/userfile.h"
 #include "core/util.h"
 
 struct uw_phone {
@@ -32,6 +34,7 @@ struct uw_phone {
 	enum uw_phone_auth auth;
 	unsigned timeout_s;
 	bool dead;                 /* the connection broke: every run fails fast */
+	struct uw_userdir sshdir;  /* the user's ssh directory, opened link-free (fd -1: none yet) */
 	char fingerprint[128];
 };
 
@@ -49,26 +52,14 @@ static void ssh_key_autoptr(ssh_key *k)
 		ssh_key_free(*k);
 }
 
-static void file_autoptr(FILE **f)
-{
-	if (*f)
-		fclose(*f);
-}
-
 /*
- * Under sudo the files we create in the user's ~/.ssh must stay the user's:
- * a root-owned known_hosts or config breaks their own ssh afterwards.
+ * Every file in the user's ssh directory is read and written through
+ * core/userfile.h: under sudo we are root in someone else's directory, and a
+ * link there (known_hosts -> /etc/shadow) must never be followed, nor a file
+ * chowned by path. The directory is opened link-free once per use and all
+ * access inside happens as its owner; see docs/security.md.
  */
-static void chown_to_sudo_user(const char *path)
-{
-	const char *uid = getenv("SUDO_UID"), *gid = getenv("SUDO_GID");
-
-	if (geteuid() != 0 || !uid || !gid || getenv("USBNET_WIZARD_SSH_DIR"))
-		return;
-	if (chown(path, (uid_t)strtoul(uid, NULL, 10), (gid_t)strtoul(gid, NULL, 10)) < 0) {
-		/* Not fatal: the file still works for us; ownership is cosmetic for root. */
-	}
-}
+#define SSH_FILE_MAX (1 << 20)
 
 char *uw_phone_ssh_dir(void)
 {
@@ -93,16 +84,22 @@ char *uw_phone_ssh_dir(void)
 	return uw_strdup_printf("%s/.ssh", home);
 }
 
-static int ensure_dir(const char *dir, struct uw_error *err)
+/* Open (or, with @create, make) the ssh directory @dir into @d. */
+static int open_ssh_dir(const char *dir, bool create, struct uw_userdir *d, struct uw_error *err)
 {
-	if (mkdir(dir, 0700) == 0) {
-		chown_to_sudo_user(dir);
+	int rc;
+
+	if (d->fd >= 0)
 		return 0;
+	uw_userdir_close(d);
+	rc = uw_userdir_open(dir, UW_USERDIR_STRICT | (create ? UW_USERDIR_CREATE : 0), d, err);
+	if (rc == -ENOENT && !create) {
+		uw_error_clear(err);
+		return 0;          /* none yet: d->fd stays -1 */
 	}
-	if (errno == EEXIST)
-		return 0;
-	return uw_error_set(err, -errno, "Cannot create the ssh directory %s: %s. Check that "
-			    "its parent exists and is writable.", dir, strerror(errno));
+	if (rc < 0)
+		return uw_error_prefix(err, "The ssh directory %s was not used", dir);
+	return 0;
 }
 
 static char *known_hosts_name(const char *host, unsigned port)
@@ -127,91 +124,99 @@ static char *key_fingerprint(const ssh_key key)
 	return ret;
 }
 
-/* The fingerprint of the first known_hosts entry for @host ("" if none). */
-static char *old_fingerprint(const char *path, const char *host)
+/* The fingerprint of the first known_hosts entry for @host in @kh ("" if none). */
+static char *old_fingerprint(const char *kh, const char *host)
 {
-	_auto_(file) FILE *f = fopen(path, "re");
-	char *line = NULL, *fp = NULL;
-	size_t cap = 0;
+	char *fp = NULL;
 
-	if (!f)
-		return uw_strdup("");
-	while (!fp && getline(&line, &cap, f) > 0) {
+	for (const char *l = kh; l && *l && !fp;) {
+		size_t n = strcspn(l, "\n");
+		char *line = uw_strdup_printf("%.*s", (int)n, l);
 		struct ssh_knownhosts_entry *e = NULL;
 
-		line[strcspn(line, "\r\n")] = '\0';
+		line[strcspn(line, "\r")] = '\0';
 		if (ssh_known_hosts_parse_line(host, line, &e) == SSH_OK && e) {
 			if (e->publickey)
 				fp = key_fingerprint(e->publickey);
-			ssh_knownhosts_entry_free(e);
 		}
+		ssh_knownhosts_entry_free(e);
+		free(line);
+		l += n + (l[n] == '\n');
 	}
-	free(line);
 	return fp ? fp : uw_strdup("");
 }
 
-int uw_phone_known_hosts_remove(const char *path, const char *host, struct uw_error *err)
+/*
+ * @kh without the entries for @host. libssh's own parser decides what
+ * matches, so hashed entries (HashKnownHosts yes, Debian's default), comma
+ * lists and [host]:port forms are all handled exactly as the connect-time
+ * check sees them.
+ */
+static char *known_hosts_without(const char *kh, const char *host, int *removed)
 {
-	_auto_(file) FILE *in = NULL;
-	_auto_(file) FILE *out = NULL;
-	_auto_(free) char *tmp = NULL;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	int removed = 0, fd;
-	struct stat st;
+	size_t len = strlen(kh), w = 0;
+	char *out = uw_malloc0(len + 1);
 
-	in = fopen(path, "re");
-	if (!in) {
-		if (errno == ENOENT)
-			return 0;
-		return uw_error_set(err, -errno, "Cannot read %s: %s.", path, strerror(errno));
-	}
-	if (fstat(fileno(in), &st) < 0)
-		return uw_error_set(err, -errno, "Cannot read %s: %s.", path, strerror(errno));
-	tmp = uw_strdup_printf("%s.uw-XXXXXX", path);
-	fd = mkstemp(tmp);
-	if (fd < 0)
-		return uw_error_set(err, -errno, "Cannot write next to %s: %s. Check the "
-				    "directory's permissions.", path, strerror(errno));
-	fchmod(fd, st.st_mode & 07777);
-	if (fchown(fd, st.st_uid, st.st_gid) < 0) {
-		/* Keep going: only root can give the file away, and then it worked. */
-	}
-	out = fdopen(fd, "we");
-	if (!out) {
-		close(fd);
-		unlink(tmp);
-		return uw_error_set(err, -ENOMEM, "Cannot write %s.", tmp);
-	}
-	/*
-	 * libssh's own parser decides what matches @host, so hashed entries
-	 * (HashKnownHosts yes, Debian's default), comma lists and [host]:port
-	 * forms are all handled exactly as the connect-time check sees them.
-	 */
-	while ((n = getline(&line, &cap, in)) > 0) {
+	*removed = 0;
+	for (const char *l = kh; *l;) {
+		size_t n = strcspn(l, "\n");
+		char *line = uw_strdup_printf("%.*s", (int)n, l);
 		struct ssh_knownhosts_entry *e = NULL;
-		char *copy = uw_strdup(line);
 		int match;
 
-		copy[strcspn(copy, "\r\n")] = '\0';
-		match = copy[0] != '#' && ssh_known_hosts_parse_line(host, copy, &e) == SSH_OK;
+		line[strcspn(line, "\r")] = '\0';
+		match = line[0] != '#' && ssh_known_hosts_parse_line(host, line, &e) == SSH_OK;
 		ssh_knownhosts_entry_free(e);
-		free(copy);
+		free(line);
+		n += l[n] == '\n';
 		if (match) {
-			removed++;
-			continue;
+			(*removed)++;
+		} else {
+			memcpy(out + w, l, n);
+			w += n;
 		}
-		fwrite(line, 1, (size_t)n, out);
+		l += n;
 	}
-	free(line);
-	if (fflush(out) != 0 || fsync(fileno(out)) < 0 || rename(tmp, path) < 0) {
-		int e = errno;
+	out[w] = '\0';
+	return out;
+}
 
-		unlink(tmp);
-		return uw_error_set(err, -e, "Cannot rewrite %s: %s.", path, strerror(e));
-	}
-	return removed;
+/*
+ * Remember the phone's key: known_hosts is rewritten whole (a new file
+ * renamed over it, as the directory's owner), never appended to by path as
+ * ssh_session_update_known_hosts would, which follows a link as root.
+ */
+static int save_host_key(struct uw_phone *p, const char *dir, const char *kh_path,
+			 const char *kh_host, bool replace, struct uw_error *err)
+{
+	_auto_(free) char *old = NULL;
+	_auto_(free) char *kept = NULL;
+	_auto_(free) char *all = NULL;
+	char *entry = NULL;
+	mode_t mode = 0644;
+	ssize_t n = -ENOENT;
+	int removed = 0, rc;
+
+	/* Made only now, when there is a key to remember: a refused connection leaves no ~/.ssh. */
+	rc = open_ssh_dir(dir, true, &p->sshdir, err);
+	if (rc < 0)
+		return rc;
+	n = uw_userdir_read(&p->sshdir, "known_hosts", SSH_FILE_MAX, &old, &mode, err);
+	if (n < 0 && n != -ENOENT)
+		return uw_error_prefix(err, "The phone's host key was not saved");
+	uw_error_clear(err);
+	kept = replace ? known_hosts_without(old ? old : "", kh_host, &removed) :
+		uw_strdup(old ? old : "");
+	if (ssh_session_export_known_hosts_entry(p->session, &entry) != SSH_OK || !entry)
+		return uw_error_set(err, -EIO, "Cannot save the phone's host key to %s: %s.",
+				    kh_path, ssh_get_error(p->session));
+	all = uw_strdup_printf("%s%s%s%s", kept, *kept && kept[strlen(kept) - 1] != '\n' ? "\n" : "",
+			       entry, entry[0] && entry[strlen(entry) - 1] == '\n' ? "" : "\n");
+	ssh_string_free_char(entry);
+	rc = uw_userdir_replace(&p->sshdir, "known_hosts", all, strlen(all), mode, 0, err);
+	if (rc < 0)
+		return uw_error_prefix(err, "The phone's host key was not saved");
+	return 0;
 }
 
 /* Map a failed ssh_connect to an errno and a sentence. */
@@ -240,13 +245,13 @@ static int connect_error(ssh_session s, const char *host, unsigned port, unsigne
 static int verify_host_key(struct uw_phone *p, const struct uw_phone_options *o, const char *dir,
 			   const char *kh_path, const char *kh_host, struct uw_error *err)
 {
+	_auto_(free) char *kh = NULL;
 	_auto_(ssh_key) ssh_key key = NULL;
 	_auto_(free) char *fp = NULL;
 	_auto_(free) char *oldfp = NULL;
 	struct uw_phone_hostkey_info info = { 0 };
 	enum uw_phone_hostkey_decision d;
 	enum ssh_known_hosts_e st;
-	int rc;
 
 	if (ssh_get_server_publickey(p->session, &key) != SSH_OK)
 		return uw_error_set(err, -EPROTO, "The phone did not present a host key: %s.",
@@ -277,7 +282,9 @@ static int verify_host_key(struct uw_phone *p, const struct uw_phone_options *o,
 	case SSH_KNOWN_HOSTS_CHANGED:
 	case SSH_KNOWN_HOSTS_OTHER:
 		/* libssh leaves ssh_get_error empty here: say it all ourselves. */
-		oldfp = old_fingerprint(kh_path, kh_host);
+		if (uw_userdir_read(&p->sshdir, "known_hosts", SSH_FILE_MAX, &kh, NULL, NULL) < 0)
+			kh = NULL;
+		oldfp = old_fingerprint(kh, kh_host);
 		info.state = UW_PHONE_HOSTKEY_CHANGED;
 		info.old_fingerprint = oldfp;
 		info.explanation = "The phone at this address now has a different host key than "
@@ -293,27 +300,52 @@ static int verify_host_key(struct uw_phone *p, const struct uw_phone_options *o,
 					    "normal after a reflash; if so, replace the entry "
 					    "(--replace-host-key). Nothing was sent to the phone.",
 					    kh_path, *oldfp ? oldfp : "another key", fp, info.key_type);
-		rc = uw_phone_known_hosts_remove(kh_path, kh_host, err);
-		if (rc < 0)
-			return rc;
-		break;
+		return save_host_key(p, dir, kh_path, kh_host, true, err);
 	default:
 		return uw_error_set(err, -EIO, "Cannot check the phone's host key against %s: %s. "
 				    "Check that the file is readable.", kh_path,
 				    ssh_get_error(p->session));
 	}
-	/*
-	 * The ssh directory is made only now, when there is a key to remember:
-	 * a failed or refused connection leaves no empty ~/.ssh behind.
-	 */
-	rc = ensure_dir(dir, err);
-	if (rc < 0)
+	return save_host_key(p, dir, kh_path, kh_host, false, err);
+}
+
+static const char *const key_names[] = { "id_ed25519", "id_ecdsa", "id_rsa" };
+
+/*
+ * A private key from the ssh directory, read link-free as its owner (never
+ * by name through libssh, which would follow a link as root). NULL if none
+ * or it does not load without a passphrase, as ssh_userauth_publickey_auto.
+ */
+static ssh_key load_private_key(struct uw_userdir *d, const char *name)
+{
+	char *text = NULL;
+	ssh_key k = NULL;
+	ssize_t n = uw_userdir_read(d, name, SSH_FILE_MAX, &text, NULL, NULL);
+
+	if (n < 0)
+		return NULL;
+	if (ssh_pki_import_privkey_base64(text, NULL, NULL, NULL, &k) != SSH_OK)
+		k = NULL;
+	explicit_bzero(text, (size_t)n);
+	free(text);
+	return k;
+}
+
+static int auth_with_files(struct uw_phone *p)
+{
+	int rc = SSH_AUTH_DENIED;
+
+	if (p->sshdir.fd < 0)
 		return rc;
-	if (ssh_session_update_known_hosts(p->session) != SSH_OK)
-		return uw_error_set(err, -EIO, "Cannot save the phone's host key to %s: %s.",
-				    kh_path, ssh_get_error(p->session));
-	chown_to_sudo_user(kh_path);
-	return 0;
+	for (size_t i = 0; i < UW_ARRAY_SIZE(key_names) && rc == SSH_AUTH_DENIED; i++) {
+		_auto_(ssh_key) ssh_key k = load_private_key(&p->sshdir, key_names[i]);
+
+		if (k)
+			rc = ssh_userauth_publickey(p->session, NULL, k);
+		if (rc == SSH_AUTH_PARTIAL)
+			rc = SSH_AUTH_DENIED;
+	}
+	return rc;
 }
 
 static int authenticate(struct uw_phone *p, const struct uw_phone_options *o, const char *host,
@@ -331,8 +363,10 @@ static int authenticate(struct uw_phone *p, const struct uw_phone_options *o, co
 		goto lost;
 	methods = ssh_userauth_list(p->session, NULL);
 	if (methods & SSH_AUTH_METHOD_PUBLICKEY) {
-		/* Tries ssh-agent (SSH_AUTH_SOCK) first, then the keys in SSH_DIR. */
-		rc = ssh_userauth_publickey_auto(p->session, NULL, NULL);
+		/* ssh-agent (SSH_AUTH_SOCK) first, then the keys in the ssh directory. */
+		rc = getenv("SSH_AUTH_SOCK") ? ssh_userauth_agent(p->session, NULL) : SSH_AUTH_DENIED;
+		if (rc == SSH_AUTH_DENIED || rc == SSH_AUTH_PARTIAL)
+			rc = auth_with_files(p);
 		if (rc == SSH_AUTH_SUCCESS) {
 			p->auth = UW_PHONE_AUTH_KEY;
 			return 0;
@@ -385,6 +419,9 @@ int uw_phone_connect(const struct uw_phone_options *o, struct uw_phone **out,
 	_auto_(free) char *kh_host = known_hosts_name(o->known_host_name && *o->known_host_name ?
 						      o->known_host_name : host, port);
 	_auto_(ssh_free) ssh_session s = NULL;
+	_auto_fd_ int khfd = -1;
+	_auto_(free) char *lib_kh = NULL;
+	struct uw_userdir sd = { .fd = -1 };
 	struct uw_phone *p;
 	long timeout = timeout_s;
 	int iport = (int)port, one = 1, rc;
@@ -393,13 +430,34 @@ int uw_phone_connect(const struct uw_phone_options *o, struct uw_phone **out,
 	*out = NULL;
 	if (port == 0 || port > 65535)
 		return uw_error_set(err, -EINVAL, "The port %u is not a TCP port (1-65535).", port);
+	/*
+	 * libssh opens known_hosts by name, as root, following links. It gets a
+	 * name that cannot lead elsewhere instead: /proc/self/fd/N of the file
+	 * we opened link-free (or /dev/null when there is none: "unknown").
+	 */
+	rc = open_ssh_dir(dir, false, &sd, err);
+	if (rc < 0)
+		return rc;
+	if (sd.fd >= 0) {
+		khfd = uw_userdir_open_read(&sd, "known_hosts", err);
+		if (khfd < 0 && khfd != -ENOENT) {
+			uw_userdir_close(&sd);
+			return uw_error_prefix(err, "The phone's host key cannot be checked");
+		}
+		uw_error_clear(err);
+	}
+	lib_kh = khfd >= 0 ? uw_strdup_printf("/proc/self/fd/%d", khfd) : uw_strdup("/dev/null");
 	s = ssh_new();
-	if (!s)
+	if (!s) {
+		uw_userdir_close(&sd);
 		return uw_error_set(err, -ENOMEM, "Cannot create an ssh session (out of memory).");
+	}
 	/*
 	 * PROCESS_CONFIG off: ~/.ssh/config could redirect the phone's address
 	 * (ProxyJump, HostName) behind our back. NODELAY: without it the
 	 * many small packets of connect+auth+channels cost ~150 ms instead of ~9.
+	 * SSH_DIR /dev/null: libssh reads no key files by name; authenticate()
+	 * loads them link-free itself.
 	 */
 	if (ssh_options_set(s, SSH_OPTIONS_HOST, host) < 0 ||
 	    ssh_options_set(s, SSH_OPTIONS_PORT, &iport) < 0 ||
@@ -407,15 +465,20 @@ int uw_phone_connect(const struct uw_phone_options *o, struct uw_phone **out,
 	    ssh_options_set(s, SSH_OPTIONS_TIMEOUT, &timeout) < 0 ||
 	    ssh_options_set(s, SSH_OPTIONS_NODELAY, &one) < 0 ||
 	    ssh_options_set(s, SSH_OPTIONS_PROCESS_CONFIG, &no) < 0 ||
-	    ssh_options_set(s, SSH_OPTIONS_SSH_DIR, dir) < 0 ||
-	    ssh_options_set(s, SSH_OPTIONS_KNOWNHOSTS, kh_path) < 0)
+	    ssh_options_set(s, SSH_OPTIONS_SSH_DIR, "/dev/null") < 0 ||
+	    ssh_options_set(s, SSH_OPTIONS_KNOWNHOSTS, lib_kh) < 0) {
+		uw_userdir_close(&sd);
 		return uw_error_set(err, -EINVAL, "Bad ssh option (host '%s', user '%s'): %s.",
 				    host, user, ssh_get_error(s));
-	if (ssh_connect(s) != SSH_OK)
+	}
+	if (ssh_connect(s) != SSH_OK) {
+		uw_userdir_close(&sd);
 		return connect_error(s, host, port, timeout_s, err);
+	}
 
 	p = uw_malloc0(sizeof(*p));
 	p->session = uw_steal_ptr(&s);
+	p->sshdir = sd;
 	p->timeout_s = timeout_s;
 	/*
 	 * libssh looks the key up under the session's host name. The rescue
@@ -446,6 +509,7 @@ void uw_phone_free(struct uw_phone *p)
 		ssh_disconnect(p->session);
 		ssh_free(p->session);
 	}
+	uw_userdir_close(&p->sshdir);
 	free(p);
 }
 
@@ -467,26 +531,6 @@ const char *uw_phone_auth_name(enum uw_phone_auth a)
 const char *uw_phone_fingerprint(const struct uw_phone *p)
 {
 	return p->fingerprint;
-}
-
-void uw_phone_sanitize(char *s)
-{
-	char *w = s;
-
-	for (unsigned char *r = (unsigned char *)s; *r; r++) {
-		if (*r == '\r')
-			continue; /* CRLF from a pty-ish shell: drop the CR */
-		if ((*r < 0x20 && *r != '\n' && *r != '\t') || *r == 0x7f) {
-			*w++ = '?';
-		} else if (*r == 0xc2 && r[1] >= 0x80 && r[1] <= 0x9f) {
-			/* UTF-8 encoded C1 controls (CSI is U+009B): as dangerous as ESC. */
-			*w++ = '?';
-			r++;
-		} else {
-			*w++ = (char)*r;
-		}
-	}
-	*w = '\0';
 }
 
 struct stream {
@@ -543,11 +587,8 @@ static char *finish_stream(struct stream *st)
 {
 	char *s = st->buf ? st->buf : uw_strdup("");
 
-	/* A NUL byte would end the string early and hide the rest: mark it instead. */
-	for (size_t i = 0; i < st->len; i++)
-		if (!s[i])
-			s[i] = '?';
-	uw_phone_sanitize(s);
+	/* A NUL byte counts as a control: it would end the string early and hide the rest. */
+	uw_sanitize_copy(s, st->len + 1, s, st->len, UW_SAN_NEWLINE | UW_SAN_TAB);
 	st->buf = NULL;
 	return s;
 }
@@ -742,20 +783,15 @@ int uw_phone_find_link_local(const char *iface, unsigned wait_ms, char (*addrs)[
 
 /* ---- ssh extras -------------------------------------------------------- */
 
-static char *read_first_line(const char *path)
+/* The first line of @name in @d, or NULL. */
+static char *read_first_line(struct uw_userdir *d, const char *name)
 {
-	_auto_(file) FILE *f = fopen(path, "re");
-	char *line = NULL;
-	size_t cap = 0;
+	char *text = NULL;
 
-	if (!f)
+	if (uw_userdir_read(d, name, SSH_FILE_MAX, &text, NULL, NULL) < 0)
 		return NULL;
-	if (getline(&line, &cap, f) <= 0) {
-		free(line);
-		return NULL;
-	}
-	line[strcspn(line, "\r\n")] = '\0';
-	return line;
+	text[strcspn(text, "\r\n")] = '\0';
+	return text;
 }
 
 static char *pubkey_line(const ssh_key key, const char *comment)
@@ -772,67 +808,76 @@ static char *pubkey_line(const ssh_key key, const char *comment)
 int uw_phone_user_key(const char *ssh_dir, bool may_generate, char **out,
 		      struct uw_error *err)
 {
-	static const char *const names[] = { "id_ed25519", "id_ecdsa", "id_rsa" };
 	_auto_(ssh_key) ssh_key key = NULL;
 	_auto_(free) char *priv = NULL;
-	_auto_(free) char *pub = NULL;
+	_auto_(free) char *line = NULL;
+	_auto_(free) char *comment = NULL;
+	struct uw_userdir d = { .fd = -1 };
 	char host[64] = "desktop";
 	const char *user = getenv("SUDO_USER") ? getenv("SUDO_USER") : getenv("USER");
+	char *b64 = NULL;
 	int rc;
 
 	*out = NULL;
-	for (size_t i = 0; i < UW_ARRAY_SIZE(names); i++) {
-		_auto_(free) char *pp = uw_strdup_printf("%s/%s.pub", ssh_dir, names[i]);
-		_auto_(free) char *kp = uw_strdup_printf("%s/%s", ssh_dir, names[i]);
+	rc = open_ssh_dir(ssh_dir, false, &d, err);
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; d.fd >= 0 && i < UW_ARRAY_SIZE(key_names); i++) {
+		_auto_(free) char *pn = uw_strdup_printf("%s.pub", key_names[i]);
 		_auto_(ssh_key) ssh_key k = NULL;
-		char *line = read_first_line(pp);
+		char *l = read_first_line(&d, pn);
 
-		if (line && *line) {
-			*out = line;
+		if (l && *l) {
+			*out = l;
+			uw_userdir_close(&d);
 			return 0;
 		}
-		free(line);
+		free(l);
 		/* A private key without its .pub: derive the public half. */
-		if (access(kp, R_OK) == 0 &&
-		    ssh_pki_import_privkey_file(kp, NULL, NULL, NULL, &k) == SSH_OK) {
-			*out = pubkey_line(k, names[i]);
-			if (*out)
+		k = load_private_key(&d, key_names[i]);
+		if (k) {
+			*out = pubkey_line(k, key_names[i]);
+			if (*out) {
+				uw_userdir_close(&d);
 				return 0;
+			}
 		}
 	}
+	uw_userdir_close(&d);
 	if (!may_generate)
 		return uw_error_set(err, -ENOENT, "You have no ssh key in %s yet. One can be made "
 				    "for you (ed25519, no passphrase).", ssh_dir);
-	rc = ensure_dir(ssh_dir, err);
-	if (rc < 0)
-		return rc;
 	if (ssh_pki_generate(SSH_KEYTYPE_ED25519, 0, &key) != SSH_OK)
 		return uw_error_set(err, -EIO, "Could not generate an ssh key. Make one yourself "
 				    "(ssh-keygen -t ed25519 -f %s/id_ed25519) and try again.", ssh_dir);
-	priv = uw_strdup_printf("%s/id_ed25519", ssh_dir);
-	pub = uw_strdup_printf("%s/id_ed25519.pub", ssh_dir);
 	gethostname(host, sizeof(host) - 1);
-	{
-		_auto_(free) char *comment = uw_strdup_printf("%s@%s", user ? user : "user", host);
-		_auto_(free) char *line = pubkey_line(key, comment);
-		_auto_fd_ int fd = -1;
-
-		if (!line)
-			return uw_error_set(err, -EIO, "Could not export the new public key. Make a "
-					    "key yourself (ssh-keygen -t ed25519 -f %s) and try again.", priv);
-		/* libssh writes the private key with mode 0600 itself. */
-		if (ssh_pki_export_privkey_file(key, NULL, NULL, NULL, priv) != SSH_OK)
-			return uw_error_set(err, -EIO, "Could not write the new key to %s. Check "
-					    "the directory's permissions.", priv);
-		chmod(priv, 0600);
-		chown_to_sudo_user(priv);
-		fd = open(pub, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (fd < 0 || dprintf(fd, "%s\n", line) < 0)
-			return uw_error_set(err, -errno, "Could not write %s: %s.", pub,
-					    strerror(errno));
-		chown_to_sudo_user(pub);
-		*out = uw_steal_ptr(&line);
+	comment = uw_strdup_printf("%s@%s", user ? user : "user", host);
+	line = pubkey_line(key, comment);
+	if (!line || ssh_pki_export_privkey_base64(key, NULL, NULL, NULL, &b64) != SSH_OK) {
+		free(line);
+		line = NULL;
+		return uw_error_set(err, -EIO, "Could not export the new key. Make a key yourself "
+				    "(ssh-keygen -t ed25519 -f %s/id_ed25519) and try again.", ssh_dir);
 	}
+	priv = uw_strdup(b64);
+	explicit_bzero(b64, strlen(b64));
+	ssh_string_free_char(b64);
+	rc = open_ssh_dir(ssh_dir, true, &d, err);
+	/* New names only (O_EXCL): whatever is already there, even a dangling link, stays. */
+	if (rc == 0)
+		rc = uw_userdir_replace(&d, "id_ed25519", priv, strlen(priv), 0600,
+					UW_USERDIR_EXCL, err);
+	explicit_bzero(priv, strlen(priv));
+	if (rc == 0) {
+		_auto_(free) char *publine = uw_strdup_printf("%s\n", line);
+
+		rc = uw_userdir_replace(&d, "id_ed25519.pub", publine, strlen(publine), 0644,
+					UW_USERDIR_EXCL, err);
+	}
+	uw_userdir_close(&d);
+	if (rc < 0)
+		return uw_error_prefix(err, "The new key was not saved");
+	*out = uw_steal_ptr(&line);
 	return 1;
 }
 
@@ -882,15 +927,17 @@ static bool valid_word(const char *s, const char *extra)
 	return true;
 }
 
-int uw_phone_ssh_config_add(const char *path, const char *name, const char *host,
+int uw_phone_ssh_config_add(const char *ssh_dir, const char *name, const char *host,
 			    const char *user, unsigned port, struct uw_error *err)
 {
-	_auto_(file) FILE *f = NULL;
-	_auto_fd_ int fd = -1;
-	char *line = NULL;
-	size_t cap = 0;
-	bool ends_nl = true, found = false;
+	_auto_(free) char *path = uw_strdup_printf("%s/config", ssh_dir);
+	_auto_(free) char *old = NULL;
+	_auto_(free) char *all = NULL;
+	struct uw_userdir d = { .fd = -1 };
+	mode_t mode = 0600;
+	bool found = false;
 	ssize_t n;
+	int rc;
 
 	if (!valid_word(name, "-_."))
 		return uw_error_set(err, -EINVAL, "'%s' is not a usable host alias: use letters, "
@@ -906,35 +953,44 @@ int uw_phone_ssh_config_add(const char *path, const char *name, const char *host
 	if (port == 0 || port > 65535)
 		return uw_error_set(err, -EINVAL, "The port %u is not a TCP port: use 1-65535, such "
 				    "as 22 (--port).", port);
-	f = fopen(path, "re");
-	if (f) {
-		while ((n = getline(&line, &cap, f)) > 0) {
-			char *s = line, *tok, *save = NULL;
+	rc = open_ssh_dir(ssh_dir, true, &d, err);
+	if (rc < 0)
+		return rc;
+	n = uw_userdir_read(&d, "config", SSH_FILE_MAX, &old, &mode, err);
+	if (n < 0 && n != -ENOENT) {
+		uw_userdir_close(&d);
+		return uw_error_prefix(err, "No Host entry was added");
+	}
+	uw_error_clear(err);
+	for (const char *l = old; l && *l;) {
+		size_t len = strcspn(l, "\n");
+		char *line = uw_strdup_printf("%.*s", (int)len, l), *s = line, *tok, *save = NULL;
 
-			ends_nl = line[n - 1] == '\n';
-			while (isspace((unsigned char)*s))
-				s++;
-			if (strncasecmp(s, "host", 4) || !(isspace((unsigned char)s[4]) || s[4] == '='))
-				continue;
-			for (tok = strtok_r(s + 5, " \t=\r\n", &save); tok;
-			     tok = strtok_r(NULL, " \t\r\n", &save))
+		l += len + (l[len] == '\n');
+		while (isspace((unsigned char)*s))
+			s++;
+		if (!strncasecmp(s, "host", 4) && (isspace((unsigned char)s[4]) || s[4] == '='))
+			for (tok = strtok_r(s + 5, " \t=\r", &save); tok;
+			     tok = strtok_r(NULL, " \t\r", &save))
 				if (!strcmp(tok, name))
 					found = true;
-		}
 		free(line);
-	} else if (errno != ENOENT) {
-		return uw_error_set(err, -errno, "Cannot read %s: %s.", path, strerror(errno));
 	}
-	if (found)
+	if (found) {
+		uw_userdir_close(&d);
 		return uw_error_set(err, -EEXIST, "%s already has a 'Host %s' entry; it was left "
 				    "as it is. Pick another name or edit that entry.", path, name);
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return uw_error_set(err, -errno, "Cannot write %s: %s.", path, strerror(errno));
-	if (dprintf(fd, "%s\n# added by usbnet-wizard\nHost %s\n\tHostName %s\n\tUser %s\n",
-		    ends_nl ? "" : "\n", name, host, user) < 0 ||
-	    (port != 22 && dprintf(fd, "\tPort %u\n", port) < 0))
-		return uw_error_set(err, -errno, "Cannot write %s: %s.", path, strerror(errno));
-	chown_to_sudo_user(path);
-	return 0;
+	}
+	all = uw_strdup_printf("%s%s\n# added by usbnet-wizard\nHost %s\n\tHostName %s\n\tUser %s\n",
+			       old ? old : "", old && *old && old[n - 1] != '\n' ? "\n" : "",
+			       name, host, user);
+	if (port != 22) {
+		char *t = uw_strdup_printf("%s\tPort %u\n", all, port);
+
+		free(all);
+		all = t;
+	}
+	rc = uw_userdir_replace(&d, "config", all, strlen(all), mode, 0, err);
+	uw_userdir_close(&d);
+	return rc;
 }

@@ -99,6 +99,12 @@ struct uw_phone_result {
  * The ssh directory to use: $USBNET_WIZARD_SSH_DIR if set; when running as
  * root under sudo, the invoking user's ~/.ssh (SUDO_USER), not root's;
  * otherwise $HOME/.ssh. Returns a malloc'd path.
+ *
+ * Every file in it is read and written through core/userfile.h: no link is
+ * ever followed (the directory itself, known_hosts, the keys, config), files
+ * are replaced by rename, never written through, and all of it happens as the
+ * directory's owner (docs/security.md). A directory or file that breaks these
+ * rules gives an error saying what to change, and nothing is written.
  */
 char *uw_phone_ssh_dir(void);
 
@@ -126,7 +132,7 @@ const char *uw_phone_fingerprint(const struct uw_phone *p);
 /*
  * Run @cmd on the phone (one channel per command), feeding @input (may be
  * NULL) on its stdin. stdout and stderr are read separately, each capped at
- * UW_PHONE_OUTPUT_MAX and sanitized of control characters; the whole run is
+ * UW_PHONE_OUTPUT_MAX and cleaned with uw_sanitize_copy (core/sanitize.h); the whole run is
  * bounded by the session timeout. A timeout or truncation is reported in
  * @res, not as an error. Returns 0, or a negative errno when the channel
  * could not be used (the phone vanished: -ECONNRESET). Free @res with
@@ -137,22 +143,6 @@ int uw_phone_run(struct uw_phone *p, const char *cmd, const char *input,
 
 /* Free the strings in @res and zero it. */
 void uw_phone_result_fini(struct uw_phone_result *res);
-
-/*
- * Remove every entry for @host (as written in known_hosts: "ip" or
- * "[ip]:port"; plain, hashed and comma lists all match) from the known_hosts
- * file @path. The file is rewritten atomically; other hosts' lines are kept
- * byte for byte. Returns the number of lines removed (0 if none) or a
- * negative errno.
- */
-int uw_phone_known_hosts_remove(const char *path, const char *host, struct uw_error *err);
-
-/*
- * Replace text in @s in place: control characters other than newline and tab
- * become '?', so phone output can be shown on a terminal safely. Invalid
- * UTF-8 is left alone (the terminal shows replacement glyphs, not commands).
- */
-void uw_phone_sanitize(char *s);
 
 /*
  * Find phones on @iface by IPv6 link-local: one ICMPv6 echo request to ff02::1
@@ -169,8 +159,8 @@ int uw_phone_find_link_local(const char *iface, unsigned wait_ms, char (*addrs)[
  * id_ecdsa, id_rsa exists its public half is returned in *pubkey_line
  * ("ssh-ed25519 AAAA... comment"); otherwise, only when @may_generate is
  * true, a new ed25519 pair is generated with libssh (ssh_pki_generate) and
- * written as id_ed25519 / id_ed25519.pub (0600 / 0644, owned by the sudo user
- * when under sudo). Returns 1 when a key was generated, 0 when one existed,
+ * written as id_ed25519 / id_ed25519.pub (0600 / 0644, new names only, owned
+ * by the directory's owner). Returns 1 when a key was generated, 0 when one existed,
  * -ENOENT when none exists and generation was not allowed.
  */
 int uw_phone_user_key(const char *ssh_dir, bool may_generate, char **pubkey_line,
@@ -184,11 +174,11 @@ int uw_phone_user_key(const char *ssh_dir, bool may_generate, char **pubkey_line
 int uw_phone_install_key(struct uw_phone *p, const char *pubkey_line, struct uw_error *err);
 
 /*
- * Add "Host NAME / HostName HOST / User USER [/ Port PORT]" to the ssh config
- * file @config_path (created with mode 600 if missing). Never duplicates:
+ * Add "Host NAME / HostName HOST / User USER [/ Port PORT]" to @ssh_dir/config
+ * (created with mode 600 if missing, rewritten whole otherwise). Never duplicates:
  * -EEXIST when a Host line already names NAME; never clobbers: other content
  * is kept and the stanza is appended. NAME must be a plain host alias
  * (letters, digits, '-', '_', '.').
  */
-int uw_phone_ssh_config_add(const char *config_path, const char *name, const char *host,
+int uw_phone_ssh_config_add(const char *ssh_dir, const char *name, const char *host,
 			    const char *user, unsigned port, struct uw_error *err);

@@ -108,6 +108,15 @@ int uw_plan_build(const struct uw_choices *choices, const struct uw_facts *facts
 			return uw_error_set(err, -EINVAL, "The DNS server cannot be the phone's own address "
 					    "%s: give your router's, or use --dns proxy.",
 					    uw_ip4_str(c->phone_ip, hs));
+	/* A DNS mode that cannot work with the other choices gives way, saying why
+	 * (the CLI and the wizard refuse one the user named: uw_choices_check). */
+	{
+		char why[400];
+
+		c->dns = uw_choices_dns_fit(c, why, sizeof(why));
+		if (why[0])
+			note(plan, "%s", why);
+	}
 	uw_ip4_str(c->host_ip, hs);
 	uw_ip4_str(c->phone_ip, ps);
 
@@ -174,6 +183,10 @@ int uw_plan_build(const struct uw_choices *choices, const struct uw_facts *facts
 		a = add(plan, UW_ACT_SYSCTL, NULL);
 		uw_strlcpy(a->sysctl, "net.ipv4.ip_forward", sizeof(a->sysctl));
 		uw_strlcpy(a->value, "1", sizeof(a->value));
+		/* What is there now, as far as the plan knows: undo restores it
+		 * (apply captures it again just before the change). */
+		if (facts->ip_forward >= 0)
+			snprintf(a->old_value, sizeof(a->old_value), "%d", facts->ip_forward);
 		if (facts->ip_forward == 1)
 			snprintf(a->why, sizeof(a->why), "already on; kept as it is");
 		else
@@ -277,9 +290,6 @@ int uw_plan_build(const struct uw_choices *choices, const struct uw_facts *facts
 
 		if (r < 0)
 			return r;
-		if (!c->nat)
-			note(plan, "DNS proxy without NAT: the forwarded queries leave with the phone's own "
-			     "address, so the upstream server needs a route back to %s.", ps);
 		for (int i = 0; i < 2; i++) {
 			a = add_fw(plan, nat_be, UW_FW_DNAT);
 			a->rule.proto = i ? IPPROTO_UDP : IPPROTO_TCP;
@@ -389,8 +399,12 @@ void uw_action_shell(const struct uw_action *a, bool undo, char *buf, size_t len
 			 a->plen, a->iface);
 		break;
 	case UW_ACT_SYSCTL:
-		snprintf(buf, len, "sysctl -w %s=%s", a->sysctl,
-			 undo ? (a->old_value[0] ? a->old_value : "0") : a->value);
+		/* A value that was already set is left as it was: undo restores, never resets. */
+		if (undo && !strcmp(a->old_value, a->value))
+			snprintf(buf, len, ": nothing to undo, %s was already %s", a->sysctl, a->value);
+		else
+			snprintf(buf, len, "sysctl -w %s=%s", a->sysctl,
+				 undo ? (a->old_value[0] ? a->old_value : "0") : a->value);
 		break;
 	case UW_ACT_FW:
 		uw_fw_rule_shell(a->fw, &a->rule, !undo, buf, len);

@@ -75,7 +75,9 @@ int uw_plan_build(const struct uw_choices *choices, const struct uw_facts *facts
 /* One line of plain words for @a. */
 void uw_action_describe(const struct uw_action *a, char *buf, size_t len);
 
-/* The equivalent shell command: to apply (@undo false) or to undo it. */
+/* The equivalent shell command: to apply (@undo false) or to undo it. Undo
+ * restores what was there: a sysctl already at its value gives a no-op
+ * (": nothing to undo, ..."), never a reset. */
 void uw_action_shell(const struct uw_action *a, bool undo, char *buf, size_t len);
 
 /*

@@ -22,6 +22,7 @@
 #include "core/phonecheck.h"
 #include "core/plan.h"
 #include "core/profile.h"
+#include "core/sanitize.h"
 #include "core/util.h"
 
 /* ---- redaction ------------------------------------------------------------ */
@@ -158,6 +159,13 @@ static void section(struct uw_report *r, const char *title, struct sb *b)
 {
 	r->s = uw_realloc(r->s, (r->n + 1) * sizeof(*r->s));
 	r->s[r->n].title = uw_strdup(title);
+	/*
+	 * Last line of defence: whatever a section quoted (files, interface
+	 * names, the phone's answers), the body is inert, valid UTF-8. Text
+	 * whose newlines are not to be trusted (file names) is cleaned to one
+	 * line where it is put in.
+	 */
+	uw_sanitize(b->s ? b->s : (char[]){ 0 }, UW_SAN_NEWLINE | UW_SAN_TAB);
 	r->s[r->n].body = uw_report_redact(b->s ? b->s : "");
 	r->n++;
 	free(b->s);
@@ -177,9 +185,7 @@ static void include_file(struct sb *b, const char *path, size_t max)
 	sb_printf(b, "  --- %s\n", path);
 	while (fgets(line, sizeof(line), f) && n++ < max) {
 		line[strcspn(line, "\n")] = '\0';
-		for (char *c = line; *c; c++)
-			if ((unsigned char)*c < 0x20 && *c != '\t')
-				*c = '?';
+		uw_sanitize(line, UW_SAN_TAB);
 		sb_printf(b, "  %s\n", line);
 	}
 	if (n > max)
@@ -397,17 +403,20 @@ static void sec_ssh(struct uw_report *r)
 {
 	struct sb b = { 0 };
 	_auto_(free) char *dir = uw_phone_ssh_dir();
+	_auto_(free) char *shown = uw_sanitize_dup(dir, 0);
 	DIR *dh = opendir(dir);
 	struct dirent *de;
 
 	if (!dh) {
-		sb_printf(&b, "%s: %s\n", dir, strerror(errno));
+		sb_printf(&b, "%s: %s\n", shown, strerror(errno));
 	} else {
-		sb_printf(&b, "%s holds (names only, never content):\n", dir);
+		sb_printf(&b, "%s holds (names only, never content):\n", shown);
 		while ((de = readdir(dh))) {
 			if (de->d_name[0] == '.')
 				continue;
-			sb_printf(&b, "  %s%s\n", de->d_name, strstr(de->d_name, ".pub") ? " (public key)" :
+			/* Anyone who can write there names the files: one inert line each. */
+			_auto_(free) char *name = uw_sanitize_dup(de->d_name, 0);
+			sb_printf(&b, "  %s%s\n", name, strstr(de->d_name, ".pub") ? " (public key)" :
 				  !strncmp(de->d_name, "id_", 3) ? " (a private key, never included)" : "");
 		}
 		closedir(dh);

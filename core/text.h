@@ -17,3 +17,10 @@
  * a file or an open_memstream buffer of the caller's).
  */
 void uw_text_plan_steps(const struct uw_plan *plan, FILE *f);
+
+/*
+ * The plan as a shell script: `sh FILE` applies it, `sh FILE undo` undoes it,
+ * restoring what was there when the plan was made (a step already in place,
+ * such as forwarding already on, is left as it was).
+ */
+void uw_text_plan_script(const struct uw_plan *plan, FILE *f);

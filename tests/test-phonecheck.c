@@ -294,15 +294,6 @@ static void test_fix_prepare(void **state)
 	uw_phonefix_fini(&f);
 }
 
-static void test_sanitize(void **state)
-{
-	char s[] = "ok\r\n\x1b[2Jbad\x07 tab\there \xc2\x9b" "31m end\x7f";
-
-	uw_phone_sanitize(s);
-	assert_string_equal(s, "ok\n?[2Jbad? tab\there ?31m end?");
-}
-
-
 /* ---- the checklist against canned phone output ------------------------- */
 
 /* A phone that answers each command from a script, and a log of what was
@@ -476,7 +467,6 @@ int main(void)
 		cmocka_unit_test(test_interfaces_add),
 		cmocka_unit_test(test_fix_prepare),
 		cmocka_unit_test(test_host_nameservers),
-		cmocka_unit_test(test_sanitize),
 		cmocka_unit_test(test_progress_order),
 		cmocka_unit_test(test_progress_lost),
 	};

@@ -48,10 +48,10 @@ int uw_tui_char_width(wchar_t wc)
 {
 	int w;
 
-	if (wc < 0x20 || wc == 0x7F)
+	if (wc < 0x20)
 		return 0;
-	if (wc < 0x7F)
-		return 1;
+	if (wc <= 0x9F)
+		return 1;       /* printable ASCII, or DEL and C1 shown as '?' */
 	w = wcwidth(wc);
 	return w < 0 ? 1 : w;
 }
@@ -190,7 +190,14 @@ int uw_tui_put(WINDOW *win, int y, int x, int cols, const char *s, size_t len)
 			i += n;
 			continue;
 		}
-		if (wc < 0x80)
+		/*
+		 * DEL, C1 controls (0x9b is CSI to a terminal) and malformed
+		 * bytes never reach the terminal as they are: core/text.h
+		 * cleans untrusted text first, this is the last guard.
+		 */
+		if (wc >= 0x7F && (wc <= 0x9F || (wc == 0xFFFD && n < 3)))
+			waddch(win, '?');
+		else if (wc < 0x80)
 			waddch(win, (chtype)wc);
 		else if (utf8)
 			waddnstr(win, s + i, (int)n);

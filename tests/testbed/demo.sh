@@ -21,6 +21,12 @@ usbnet-wizard demo — a simulated phone is plugged in.
 
 Everything happens inside these namespaces and disappears when you quit.
 MSG
+if [ -n "${_tb_nm_pid:-}" ]; then
+	echo "  NetworkManager     runs in the desktop namespace and manages usb0, as on a laptop"
+fi
+if [ -n "${_tb_fwd_pid:-}" ]; then
+	echo "  firewalld          runs in the desktop namespace (zone $(tb_fwcmd --get-default-zone 2>/dev/null))"
+fi
 
 if [ -t 0 ] && [ -t 1 ]; then
 	[ -z "${DEMO_NO_PAUSE:-}" ] && read -r -p "Press Enter to start the wizard... " _

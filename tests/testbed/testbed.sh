@@ -28,9 +28,17 @@
 #   --fw legacy|nft      the desktop "uses" legacy iptables or nftables (a
 #                        harmless host rule is planted in that one); default nft
 #   --no-phone           make only desktop + upstream (no usb0 yet); tb_plug adds it
+#   --nm                 the real NetworkManager runs in the desktop namespace
+#                        (it takes usb0 and starts DHCP on it, as on a laptop)
+#   --firewalld          the real firewalld runs in the desktop namespace
+#                        (both together are fine). Either starts a private
+#                        D-Bus system bus first; DBUS_SYSTEM_BUS_ADDRESS names
+#                        it. Read their state with tb_nmcli / tb_fwcmd.
 #
 # Safety: nothing here touches the machine's own namespace. Every command
-# that changes state runs with `ip -n NS` or `ip netns exec NS`.
+# that changes state runs with `ip -n NS` or `ip netns exec NS`. The daemons
+# run in a mount namespace of their own too, so their files (/run,
+# /var/lib/NetworkManager, /etc/firewalld) are private copies in $TB_DIR.
 
 TB_PHONE_IP=192.168.0.202
 TB_HOST_IP=192.168.0.200
@@ -185,8 +193,131 @@ tb_phone_set_resolv() {
 	printf 'nameserver %s\n' "$1" >"/etc/netns/$TB_PHONE/resolv.conf"
 }
 
+# ---- the real desktop daemons (--nm, --firewalld) --------------------------
+# Recipe and what was observed: ../shared/docs/REAL-DAEMONS.md (docs/testing.md).
+
+# nmcli / firewall-cmd inside the desktop namespace, on the private bus.
+tb_nmcli() { ip netns exec "$TB_DESK" env DBUS_SYSTEM_BUS_ADDRESS="$DBUS_SYSTEM_BUS_ADDRESS" nmcli "$@"; }
+tb_fwcmd() { ip netns exec "$TB_DESK" env DBUS_SYSTEM_BUS_ADDRESS="$DBUS_SYSTEM_BUS_ADDRESS" firewall-cmd "$@"; }
+
+# _tb_wait WHAT TRIES CMD...: run CMD every 0.1 s until it succeeds (bounded).
+_tb_wait() {
+	local what=$1 tries=$2 i; shift 2
+	for i in $(seq 1 "$tries"); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	_tb_log "$what did not become ready"
+	return 1
+}
+
+_tb_bus_start() {
+	[ -n "${_tb_dbus_pid:-}" ] && return 0
+	cat >"$TB_DIR/dbus.conf" <<CONF
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>system</type>
+  <listen>unix:path=$TB_DIR/bus</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow user="*"/>
+    <allow own="*"/>
+    <allow send_destination="*"/>
+    <allow receive_sender="*"/>
+  </policy>
+</busconfig>
+CONF
+	tb_desk dbus-daemon --config-file="$TB_DIR/dbus.conf" --fork --print-pid=3 \
+		3>"$TB_DIR/dbus.pid" </dev/null >>"$TB_DIR/dbus.log" 2>&1 || {
+		_tb_log "the private D-Bus daemon did not start; its log:"; cat "$TB_DIR/dbus.log" >&2; return 1; }
+	_tb_dbus_pid=$(cat "$TB_DIR/dbus.pid")
+	DBUS_SYSTEM_BUS_ADDRESS=unix:path=$TB_DIR/bus; export DBUS_SYSTEM_BUS_ADDRESS
+	_tb_wait "the private D-Bus system bus" 100 test -S "$TB_DIR/bus"
+}
+
+# NetworkManager, as a laptop runs it: keyfile plugin, every interface but
+# lan0 (the desktop's LAN, left as the testbed made it) and lo managed.
+# Its connection files are in $TB_NM_CONN (a keyfile there is loaded on
+# Settings.ReloadConnections: `tb_nmcli connection reload`).
+_tb_nm_start() {
+	TB_NM_CONN=$TB_DIR/nm/conn; export TB_NM_CONN
+	mkdir -p "$TB_NM_CONN" "$TB_DIR/nm/conf.d" "$TB_DIR/nm/lib"
+	chmod 700 "$TB_NM_CONN"
+	cat >"$TB_DIR/nm/NetworkManager.conf" <<CONF
+[main]
+plugins=keyfile
+auth-polkit=false
+dns=none
+[logging]
+level=INFO
+[keyfile]
+path=$TB_NM_CONN
+unmanaged-devices=interface-name:lan0;interface-name:lo
+CONF
+	# A private tmpfs on /run (NetworkManager's run dir: another instance's
+	# state must not be met) and on /var/lib/NetworkManager (its leases and
+	# secret key), and /sys read-only so it does not wait for udev.
+	tb_desk unshare -m --propagation private sh -c '
+		mount -t tmpfs tmpfs /run && mount -t tmpfs tmpfs /var/lib/NetworkManager &&
+		mount -o remount,ro /sys || exit 1
+		echo $$ >"$1/pid"
+		exec NetworkManager --no-daemon --config="$1/NetworkManager.conf" \
+			--config-dir="$1/conf.d" --system-config-dir="$1/conf.d" \
+			--intern-config="$1/lib/intern.conf" --state-file="$1/state"' \
+		sh "$TB_DIR/nm" </dev/null >>"$TB_DIR/nm.log" 2>&1 &
+	_tb_nm_job=$!
+	# `ip netns exec` forks: the daemon's own pid is the one it wrote.
+	_tb_wait "NetworkManager's pid" 100 test -s "$TB_DIR/nm/pid" || return 1
+	_tb_nm_pid=$(cat "$TB_DIR/nm/pid")
+	_tb_wait "NetworkManager" 300 tb_nmcli -t general status || {
+		_tb_log "its log:"; tail -20 "$TB_DIR/nm.log" >&2; return 1; }
+}
+
+# firewalld, with its configuration (/etc/firewalld, where permanent changes
+# are written) a private copy: $TB_FW_ETC. The machine's files are never
+# read back or written.
+_tb_fwd_start() {
+	TB_FW_ETC=$TB_DIR/firewalld-etc; export TB_FW_ETC
+	cp -a /etc/firewalld "$TB_FW_ETC" || return 1
+	tb_desk unshare -m --propagation private sh -c '
+		mount -t tmpfs tmpfs /run && mount --bind "$1" /etc/firewalld || exit 1
+		echo $$ >"$2"
+		exec firewalld --nofork --nopid --log-target=console' \
+		sh "$TB_FW_ETC" "$TB_DIR/firewalld.pid" </dev/null >>"$TB_DIR/firewalld.log" 2>&1 &
+	_tb_fwd_job=$!
+	_tb_wait "firewalld's pid" 100 test -s "$TB_DIR/firewalld.pid" || return 1
+	_tb_fwd_pid=$(cat "$TB_DIR/firewalld.pid")
+	_tb_wait "firewalld" 600 _tb_fwd_running || {
+		_tb_log "its log:"; tail -20 "$TB_DIR/firewalld.log" >&2; return 1; }
+}
+_tb_fwd_running() { [ "$(tb_fwcmd --state 2>/dev/null)" = running ]; }
+
+# Stop the daemons by pid (never by name: other tests run their own), the
+# bus last, and wait for each so nothing outlives the testbed.
+_tb_daemons_stop() {
+	local v pid i
+	for v in _tb_nm_pid _tb_fwd_pid _tb_dbus_pid; do
+		pid=${!v:-}
+		[ -n "$pid" ] || continue
+		kill "$pid" 2>/dev/null
+		for i in $(seq 1 100); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.05
+		done
+		kill -9 "$pid" 2>/dev/null
+		eval "$v="
+	done
+	# Reap the `ip netns exec` jobs that ran them (only those).
+	for v in _tb_nm_job _tb_fwd_job; do
+		[ -n "${!v:-}" ] && wait "${!v}" 2>/dev/null
+		eval "$v="
+	done
+	return 0
+}
+
 tb_up() {
-	local overlap="" fw=nft dns_stub="" no_phone=""
+	local overlap="" fw=nft dns_stub="" no_phone="" nm="" fwd=""
 	_tb_password="" _tb_keyonly="" _tb_no_route="" _tb_forward_drop="" _tb_bad_resolv=""
 	while [ $# -gt 0 ]; do
 		case $1 in
@@ -199,6 +330,8 @@ tb_up() {
 		--dns-stub) dns_stub=1 ;;
 		--fw) fw=$2; shift ;;
 		--no-phone) no_phone=1 ;;
+		--nm) nm=1 ;;
+		--firewalld) fwd=1 ;;
 		*) _tb_log "unknown option $1"; return 2 ;;
 		esac
 		shift
@@ -278,6 +411,16 @@ NFT
 		fi
 	fi
 
+	# The desktop's daemons, before the phone is plugged in (as on a laptop).
+	# Without them the bus address names a socket that does not exist, so
+	# nothing run in the testbed ever talks to the machine's own system bus.
+	DBUS_SYSTEM_BUS_ADDRESS=unix:path=$TB_DIR/no-bus; export DBUS_SYSTEM_BUS_ADDRESS
+	if [ -n "$nm$fwd" ]; then
+		_tb_bus_start || return 1
+		if [ -n "$fwd" ]; then _tb_fwd_start || return 1; fi
+		if [ -n "$nm" ]; then _tb_nm_start || return 1; fi
+	fi
+
 	# The phone.
 	mkdir -p "$TB_DIR/phone-root"
 	chmod 700 "$TB_DIR/phone-root"
@@ -317,6 +460,7 @@ tb_down() {
 		unset _tb_saved_traps
 	fi
 	[ -n "${TB_ID:-}" ] || return 0
+	_tb_daemons_stop
 	local ns
 	for ns in "$TB_DESK" "$TB_PHONE" "$TB_UP"; do
 		_tb_kill_ns_procs "$ns"
@@ -330,5 +474,6 @@ tb_down() {
 	done
 	[ -n "${TB_DIR:-}" ] && rm -rf "$TB_DIR"
 	TB_ID=""
+	unset DBUS_SYSTEM_BUS_ADDRESS TB_NM_CONN TB_FW_ETC
 	return 0
 }
