@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "core/apply.h"
+#include "core/dbus.h"
 #include "core/fw.h"
 #include "core/util.h"
 
@@ -40,15 +41,15 @@ static void msg_unrefp(sd_bus_message **m)
 }
 #define _auto_msg_ __attribute__((cleanup(msg_unrefp)))
 
-/* A connection to the system bus; -ESRCH (firewalld is not running) when there is none. */
+/* A connection to the system bus (core/dbus.h: bounded call timeout); -ESRCH
+ * (firewalld is not running) when there is none. */
 static int bus_open(sd_bus **bus, struct uw_error *err)
 {
-	int r = sd_bus_open_system(bus);
+	struct uw_error e;
 
-	if (r < 0) {
-		*bus = NULL;
-		return uw_error_set(err, -ESRCH, "firewalld is not running (no system D-Bus: %s).", strerror(-r));
-	}
+	uw_error_clear(&e);
+	if (uw_dbus_open(bus, &e) < 0)
+		return uw_error_set(err, -ESRCH, "firewalld is not running: %s", e.msg);
 	return 0;
 }
 
@@ -56,7 +57,11 @@ static int bus_open(sd_bus **bus, struct uw_error *err)
 static int call_error(const sd_bus_error *e, int r, const char *what, struct uw_error *err)
 {
 	const char *name = e && e->name ? e->name : "";
-	const char *msg = e && e->message ? e->message : strerror(-r);
+	char msg[256];
+
+	/* The daemon's words end up on a terminal: untrusted text. */
+	uw_strlcpy(msg, e && e->message ? e->message : strerror(-r), sizeof(msg));
+	uw_dbus_sanitize(msg);
 
 	if (!strcmp(name, SD_BUS_ERROR_SERVICE_UNKNOWN) || !strcmp(name, SD_BUS_ERROR_NAME_HAS_NO_OWNER) ||
 	    !strcmp(name, SD_BUS_ERROR_NO_REPLY) || !strcmp(name, SD_BUS_ERROR_DISCONNECTED))
@@ -113,11 +118,9 @@ static void get_prop(sd_bus *bus, const char *path, const char *iface, const cha
 
 	out[0] = '\0';
 	if (sd_bus_get_property_string(bus, FWD_NAME, path, iface, prop, &e, &s) >= 0 && s) {
-		/* Shown to the user: keep it printable. */
+		/* Shown to the user: daemon text is untrusted. */
 		uw_strlcpy(out, s, len);
-		for (char *p = out; *p; p++)
-			if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
-				*p = '?';
+		uw_dbus_sanitize(out);
 	}
 	free(s);
 	sd_bus_error_free(&e);
