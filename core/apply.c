@@ -56,10 +56,22 @@ static int mkrundir(struct uw_error *err)
 {
 	const char *d = uw_rundir();
 
-	if (mkdir(d, 0700) < 0 && errno != EEXIST) {
+	int fd;
+	struct stat st;
+
+	/* 0755, and the journal 0644: `status` is a read-only view a normal user
+	 * may run (it holds addresses and rules, nothing secret). The lock stays
+	 * 0600. A directory made 0700 by an older version is opened up once. */
+	if (mkdir(d, 0755) < 0 && errno != EEXIST) {
 		int e = errno;
 		return uw_error_set(err, -e, "Cannot create the runtime directory %s: %s%s", d, strerror(e),
 				    e == EACCES || e == EPERM ? " (changing the network needs root: run with sudo)" : "");
+	}
+	fd = open(d, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0) {
+		if (fstat(fd, &st) == 0 && st.st_uid == geteuid() && (st.st_mode & 07777) == 0700)
+			(void)fchmod(fd, 0755);
+		close(fd);
 	}
 	return 0;
 }
@@ -146,11 +158,14 @@ static int jw_open(struct jw *j, bool *fresh, struct uw_error *err)
 	int r;
 
 	path(p, sizeof(p), "journal");
-	j->fd = open(p, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	j->fd = open(p, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (j->fd < 0) {
 		int e = errno;
 		return uw_error_set(err, -e, "Cannot open the journal %s (%s): nothing was changed.", p, strerror(e));
 	}
+	/* readable by `status` without root, also when an older version made it 0600 */
+	if (fstat(j->fd, &st) == 0 && (st.st_mode & 0777) == 0600)
+		(void)fchmod(j->fd, 0644);
 	*fresh = fstat(j->fd, &st) == 0 && st.st_size == 0;
 	if (*fresh) {
 		snprintf(hdr, sizeof(hdr), JOURNAL_MAGIC "\nnetns %lu\nstarted %lld pid %ld",

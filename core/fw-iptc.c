@@ -534,8 +534,18 @@ int uw_fw_iptc_inventory(struct uw_fw_inventory *inv, struct uw_error *err)
 				    (strcmp(target, "DROP") == 0 || strcmp(target, "REJECT") == 0))
 					fwd_drop_rule = true;
 				if (is_nat && !ours && target && strcmp(c, "POSTROUTING") == 0 &&
-				    strcmp(target, "MASQUERADE") == 0)
+				    strcmp(target, "MASQUERADE") == 0) {
 					inv->foreign_masquerade++;
+					if (inv->n_masq < UW_ARRAY_SIZE(inv->masq)) {
+						struct uw_fw_masq *m = &inv->masq[inv->n_masq++];
+
+						m->backend = UW_FW_IPTABLES;
+						m->src = e->ip.src;
+						m->plen = (unsigned)__builtin_popcount(e->ip.smsk.s_addr);
+						uw_strlcpy(m->out_iface, e->ip.outiface, sizeof(m->out_iface));
+						m->negated = (e->ip.invflags & (IPT_INV_SRCIP | IPT_INV_VIA_OUT)) != 0;
+					}
+				}
 			}
 		}
 		iptc_free(h);

@@ -23,6 +23,7 @@
 #include <nftables/libnftables.h>
 
 #include "core/fw.h"
+#include "core/ip4.h"
 #include "core/util.h"
 
 #include <arpa/inet.h>
@@ -536,6 +537,50 @@ static void inv_table_cb(struct walker *w, const char *fam, const char *name)
 		inv->nft_tables++;
 }
 
+/*
+ * What a foreign masquerade rule matches, from nft's own text of it:
+ * "ip saddr 192.168.0.0/24 oifname \"eth0\" masquerade". Anything else it
+ * matches on (ports, marks, negations) makes it "not understood": such a
+ * rule is never taken as covering the phone.
+ */
+static void masq_parse(const char *text, struct uw_fw_masq *m)
+{
+	_auto_(free) char *t = uw_strdup(text);
+	char *save = NULL, *w;
+
+	memset(m, 0, sizeof(*m));
+	m->backend = UW_FW_NFTABLES;
+	for (w = strtok_r(t, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
+		char *v;
+
+		if (!strcmp(w, "masquerade") || !strcmp(w, "counter") || !strncmp(w, "packets", 7))
+			break;
+		v = strtok_r(NULL, " \t", &save);
+		if (!strcmp(w, "ip") && v && !strcmp(v, "saddr")) {
+			struct uw_ip4_net net;
+			char *a = strtok_r(NULL, " \t", &save);
+
+			/* nft prints a single host without "/32" */
+			net.plen = 32;
+			if (!a || !strcmp(a, "!=") ||
+			    (strchr(a, '/') ? uw_ip4_parse_cidr(a, &net, NULL, NULL) :
+			     uw_ip4_parse(a, &net.addr, NULL, NULL)) < 0) {
+				m->negated = true;
+				return;
+			}
+			m->src = net.addr;
+			m->plen = net.plen;
+		} else if ((!strcmp(w, "oifname") || !strcmp(w, "oif")) && v && strcmp(v, "!=")) {
+			v += *v == '"';
+			v[strcspn(v, "\"")] = '\0';
+			uw_strlcpy(m->out_iface, v, sizeof(m->out_iface));
+		} else {
+			m->negated = true;
+			return;
+		}
+	}
+}
+
 static void inv_rule_cb(struct walker *w, const struct chain_info *c, const char *text,
 			unsigned long handle)
 {
@@ -547,8 +592,11 @@ static void inv_rule_cb(struct walker *w, const struct chain_info *c, const char
 	inv->nft_rules_foreign++;
 	if (tagged)
 		inv->nft_ours_foreign_chains++;
-	else if (has_word_unquoted(text, "masquerade"))
+	else if (has_word_unquoted(text, "masquerade")) {
 		inv->foreign_masquerade++;
+		if (inv->n_masq < UW_ARRAY_SIZE(inv->masq))
+			masq_parse(text, &inv->masq[inv->n_masq++]);
+	}
 }
 
 static void inv_chain_cb(struct walker *w, const struct chain_info *c)

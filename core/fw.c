@@ -414,3 +414,19 @@ int uw_fw_inventory_read_quick(struct uw_fw_inventory *inv, struct uw_error *err
 {
 	return inventory_read(inv, false, err);
 }
+
+const struct uw_fw_masq *uw_fw_inventory_masq_covering(const struct uw_fw_inventory *inv,
+						       struct in_addr src, const char *out_iface)
+{
+	for (unsigned i = 0; i < inv->n_masq; i++) {
+		const struct uw_fw_masq *m = &inv->masq[i];
+		struct uw_ip4_net net = { m->src, m->plen };
+
+		if (m->negated || (m->plen && !uw_ip4_net_contains(&net, src)))
+			continue;
+		if (m->out_iface[0] && (!out_iface || strcmp(m->out_iface, out_iface)))
+			continue;
+		return m;
+	}
+	return NULL;
+}

@@ -97,10 +97,27 @@ struct uw_fw_inventory {
 
 	bool firewalld_running;
 	unsigned foreign_masquerade;     /* MASQUERADE rules not ours (legacy nat + nft) */
+	/* What the first of them match: a rule made by hand (the seed's
+	 * "-s 192.168.0.0/24 -j MASQUERADE") may well cover the phone. */
+	struct uw_fw_masq {
+		enum uw_fw_backend backend;
+		struct in_addr src;      /* 0.0.0.0/0: any source */
+		unsigned plen;
+		char out_iface[16];      /* "" any */
+		bool negated;            /* "! -s" / "!=": not understood, never counts as covering */
+	} masq[UW_FW_MAX_DROP_CHAINS];
+	unsigned n_masq;
 
 	char notes[UW_FW_MAX_NOTES][UW_FW_TEXT_MAX]; /* findings in plain words, in order */
 	unsigned n_notes;
 };
+
+/*
+ * The first foreign masquerade rule of @inv that masquerades traffic from
+ * @src leaving by @out_iface ("" or NULL: whatever leaves), or NULL.
+ */
+const struct uw_fw_masq *uw_fw_inventory_masq_covering(const struct uw_fw_inventory *inv,
+						       struct in_addr src, const char *out_iface);
 
 /*
  * Is @rule in place (exact match, including our tag)? Returns 1 present,

@@ -863,6 +863,9 @@ static int persist_apply(struct uw_phone *p, const struct uw_phonefix *f, struct
 	if (rc == 0)
 		rc = uw_phonecheck_interfaces_add(r.out, &prm, &content, err);
 	uw_phone_result_fini(&r);
+	/* A second --persist finds its own lines: that is the goal reached, not a failure. */
+	if (rc == -EEXIST)
+		return 1;
 	if (rc < 0)
 		return rc;
 	return run_checked(p, f->shell, content, "write its interfaces file", err);
