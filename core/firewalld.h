@@ -6,7 +6,7 @@
  * system bus; $DBUS_SYSTEM_BUS_ADDRESS is honoured). No firewall-cmd is ever
  * run: the commands are only shown as the shell equivalents.
  *
- * The design (why runtime-only plus a keeper, see also docs/firewalld.md):
+ * The design (why runtime-only plus a keeper; also docs/troubleshooting.md):
  *
  *   The phone's interface is put into firewalld's "nm-shared" zone, at
  *   runtime only (changeZoneOfInterface). That zone is the one NetworkManager
