@@ -132,6 +132,7 @@ static int run_status(int argc, char **argv)
 		uw_json_bool(&js, "live", j->n_live > 0);
 		uw_json_int(&js, "pid", j->pid);
 		uw_json_int(&js, "started", j->started);
+		uw_json_int(&js, "damaged_lines", j->damaged);
 		uw_json_arr_begin(&js, "steps");
 		for (size_t i = 0; i < j->n_live; i++) {
 			struct uw_error pe;
@@ -174,6 +175,10 @@ static int run_status(int argc, char **argv)
 			printf("Firewall rules can only be read by root: 'sudo usbnet-wizard status' "
 			       "checks the [unknown] ones too.\n");
 	}
+	if (!json && j->damaged)
+		printf("The journal %s/journal has %u damaged line%s (the first is line %d), skipped: a "
+		       "record cut short by a crash was never acted on. The other records count.\n",
+		       uw_rundir(), j->damaged, j->damaged == 1 ? "" : "s", j->damaged_line);
 	free(j);
 	return rc;
 }

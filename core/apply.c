@@ -167,6 +167,40 @@ static int jw_open(struct jw *j, bool *fresh, struct uw_error *err)
 	if (fstat(j->fd, &st) == 0 && (st.st_mode & 0777) == 0600)
 		(void)fchmod(j->fd, 0644);
 	*fresh = fstat(j->fd, &st) == 0 && st.st_size == 0;
+	if (!*fresh && st.st_size > 0) {
+		/*
+		 * A crash can leave the last record cut short. Our records
+		 * start on a fresh line, so the torn one stays one damaged
+		 * line the reader skips; a file with no whole line at all (a
+		 * torn header) holds nothing and is begun again.
+		 */
+		char last;
+		int rfd = open(p, O_RDONLY | O_CLOEXEC);
+		bool has_nl = false, ends_nl = false;
+
+		if (rfd >= 0) {
+			char buf[4096];
+			ssize_t n;
+			off_t off = 0;
+
+			ends_nl = pread(rfd, &last, 1, st.st_size - 1) == 1 && last == '\n';
+			while (!has_nl && off < st.st_size && (n = pread(rfd, buf, sizeof(buf), off)) > 0) {
+				has_nl = memchr(buf, '\n', (size_t)n) != NULL;
+				off += n;
+			}
+			close(rfd);
+		}
+		if (!has_nl && ftruncate(j->fd, 0) == 0) {
+			*fresh = true;
+		} else if (!ends_nl) {
+			r = jw_line(j, "", err);
+			if (r < 0) {
+				close(j->fd);
+				j->fd = -1;
+				return r;
+			}
+		}
+	}
 	if (*fresh) {
 		snprintf(hdr, sizeof(hdr), JOURNAL_MAGIC "\nnetns %lu\nstarted %lld pid %ld",
 			 netns_ino(), (long long)time(NULL), (long)getpid());
@@ -194,58 +228,147 @@ static void journal_remove(void)
 	unlink(p);
 }
 
+/*
+ * One line of @f into @buf (size UW_JOURNAL_LINE_MAX), without its newline.
+ * Returns 1 for a whole line, 2 for a last line with no newline (a torn
+ * write), 3 for a line too long for the buffer (the rest of it is skipped
+ * unread: a journal line never is that long, and a huge one must not be
+ * taken into memory), 0 at the end.
+ */
+static int read_line(FILE *f, char *buf, size_t size)
+{
+	size_t n;
+
+	if (!fgets(buf, (int)size, f))
+		return 0;
+	n = strlen(buf);
+	if (n && buf[n - 1] == '\n') {
+		buf[n - 1] = '\0';
+		return 1;
+	}
+	if (n + 1 < size)
+		return feof(f) ? 2 : 3;         /* a NUL inside the line also ends up here */
+	for (int c; (c = getc(f)) != EOF;)
+		if (c == '\n')
+			return 3;
+	return 3;
+}
+
+/* A journal sequence number: digits only, 1..UW_JOURNAL_SEQ_MAX, then the end or a space. */
+static bool parse_seq(const char *s, long *seq, const char **rest)
+{
+	long v = 0;
+	const char *p = s;
+
+	if (*p < '0' || *p > '9')
+		return false;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		v = v * 10 + (*p - '0');
+		if (v > UW_JOURNAL_SEQ_MAX)
+			return false;
+	}
+	if (v < 1 || (*p && *p != ' '))
+		return false;
+	*seq = v;
+	if (rest)
+		*rest = *p ? p + 1 : p;
+	return true;
+}
+
+static void damaged(struct uw_journal *j, int lineno)
+{
+	if (!j->damaged++)
+		j->damaged_line = lineno;
+}
+
 int uw_journal_read(struct uw_journal *j, struct uw_error *err)
 {
 	char p[512];
 	FILE *f;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
+	char *line = uw_malloc0(UW_JOURNAL_LINE_MAX);
 	unsigned long ino = 0;
 	long *seqs = j->seq;
-	int lineno = 0, r = 0;
+	int lineno = 0, r = 0, kind;
 
 	memset(j, 0, sizeof(*j));
 	j->next_seq = 1;
 	path(p, sizeof(p), "journal");
 	f = fopen(p, "re");
 	if (!f) {
-		if (errno == ENOENT)
-			return 0;
 		int e = errno;
+
+		free(line);
+		if (e == ENOENT)
+			return 0;
 		return uw_error_set(err, -e, "Cannot read the journal %s: %s%s", p, strerror(e),
 				    e == EACCES || e == EPERM ? " (changing the network needs root: run with sudo)" : "");
 	}
 	j->exists = true;
-	while ((n = getline(&line, &cap, f)) > 0) {
+	/*
+	 * Torn writes are expected after a crash or power loss: a record cut
+	 * short was never acted on (every change is journaled before it is
+	 * made, and a failed write stops the run), and apply starts the next
+	 * record on a fresh line. So a line that cannot be read is skipped and
+	 * counted, never a reason to drop the records after it.
+	 */
+	while ((kind = read_line(f, line, UW_JOURNAL_LINE_MAX)) > 0) {
 		long seq;
-		int off = 0;
+		const char *rest;
 
 		lineno++;
-		if (line[n - 1] != '\n')
-			break;          /* a torn last record: never written whole, so never acted on */
-		line[n - 1] = '\0';
+		if (kind != 1) {
+			damaged(j, lineno);
+			continue;
+		}
 		if (lineno == 1) {
-			if (strcmp(line, JOURNAL_MAGIC)) {
-				r = uw_error_set(err, -EBADMSG, "%s is not a usbnet-wizard journal (or a newer "
-						 "version's); it was left alone." JOURNAL_UNUSABLE, p, p, p);
-				break;
+			if (!strcmp(line, JOURNAL_MAGIC))
+				continue;
+			/* A header cut short by a crash, records after it. */
+			if (!strncmp(JOURNAL_MAGIC, line, strlen(line))) {
+				damaged(j, lineno);
+				continue;
+			}
+			r = uw_error_set(err, -EBADMSG, "%s is not a usbnet-wizard journal (or a newer "
+					 "version's); it was left alone." JOURNAL_UNUSABLE, p, p, p);
+			break;
+		}
+		if (!strncmp(line, "netns ", 6)) {
+			char *end;
+			errno = 0;
+			unsigned long v = strtoul(line + 6, &end, 10);
+			if (errno || *end || end == line + 6)
+				damaged(j, lineno);
+			else
+				ino = v;
+			continue;
+		}
+		if (!strncmp(line, "started ", 8)) {
+			long long t;
+			long pid;
+			int off = 0;
+			if (sscanf(line, "started %18lld pid %9ld%n", &t, &pid, &off) == 2 && !line[off] &&
+			    t >= 0 && pid > 0) {
+				j->started = t;
+				j->pid = pid;
+			} else {
+				damaged(j, lineno);
 			}
 			continue;
 		}
-		if (sscanf(line, "netns %lu", &ino) == 1)
-			continue;
-		if (sscanf(line, "started %lld pid %ld", &j->started, &j->pid) == 2)
-			continue;
-		if (sscanf(line, "B %ld %n", &seq, &off) == 1 && off > 0) {
+		if (!strncmp(line, "B ", 2)) {
+			if (!parse_seq(line + 2, &seq, &rest)) {
+				damaged(j, lineno);
+				continue;
+			}
 			if (j->n_live >= UW_JOURNAL_MAX) {
 				r = uw_error_set(err, -E2BIG, "The journal %s holds too many steps; it was "
 						 "left alone." JOURNAL_UNUSABLE, p, p, p);
 				break;
 			}
-			r = uw_action_from_line(line + off, &j->live[j->n_live], err);
-			if (r < 0)
-				break;
+			if (uw_action_from_line(rest, &j->live[j->n_live], NULL) < 0) {
+				damaged(j, lineno);
+				continue;
+			}
 			seqs[j->n_live] = seq;
 			if (seq >= j->next_seq)
 				j->next_seq = seq + 1;
@@ -253,7 +376,8 @@ int uw_journal_read(struct uw_journal *j, struct uw_error *err)
 			j->n_live++;
 			continue;
 		}
-		if (sscanf(line, "D %ld", &seq) == 1 || sscanf(line, "U %ld", &seq) == 1) {
+		if ((line[0] == 'D' || line[0] == 'U') && line[1] == ' ' && parse_seq(line + 2, &seq, &rest) &&
+		    !*rest) {
 			bool undone = line[0] == 'U';
 			for (size_t i = 0; i < j->n_live; i++) {
 				if (seqs[i] != seq)
@@ -271,9 +395,7 @@ int uw_journal_read(struct uw_journal *j, struct uw_error *err)
 			}
 			continue;
 		}
-		r = uw_error_set(err, -EBADMSG, "The journal %s is damaged at line %d; it was left alone."
-				 JOURNAL_UNUSABLE, p, lineno, p, p);
-		break;
+		damaged(j, lineno);
 	}
 	free(line);
 	fclose(f);

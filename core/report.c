@@ -500,6 +500,9 @@ static void sec_journal(struct uw_report *r)
 			uw_action_describe(&j->live[i], d, sizeof(d));
 			sb_printf(&b, "  %s%s\n", d, j->complete[i] ? "" : " (begun, not finished)");
 		}
+		if (j->damaged)
+			sb_printf(&b, "  %u damaged line(s) skipped (the first is line %d): torn by a crash?\n",
+				  j->damaged, j->damaged_line);
 	}
 	free(j);
 	section(r, "Journal", &b);
