@@ -730,7 +730,7 @@ int uw_action_to_line(const struct uw_action *a, char *buf, size_t len)
 	case UW_ACT_FWD_ZONE:
 		put(&p, &left, "iface", a->iface);
 		put(&p, &left, "zone", a->zone);
-		put(&p, &left, "old", a->old_zone[0] ? a->old_zone : "-");
+		put(&p, &left, "old", a->old_zone);
 		break;
 	case UW_ACT_FWD_KEEP:
 		put(&p, &left, "iface", a->iface);

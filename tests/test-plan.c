@@ -333,8 +333,14 @@ static void test_firewalld(void **state)
 		assert_int_equal(uw_action_to_line(&back, line, sizeof(line)), 0);
 		assert_int_equal(uw_action_from_line(line, &back, NULL), 0);
 		assert_true(uw_action_same(a, &back));
-		if (back.kind == UW_ACT_FWD_ZONE)
+		if (back.kind == UW_ACT_FWD_ZONE) {
 			assert_string_equal(back.old_zone, "public");
+			/* no zone before: comes back as no zone (not "-", which revert would ask firewalld for) */
+			back.old_zone[0] = '\0';
+			assert_int_equal(uw_action_to_line(&back, line, sizeof(line)), 0);
+			assert_int_equal(uw_action_from_line(line, &back, NULL), 0);
+			assert_string_equal(back.old_zone, "");
+		}
 	}
 	/* Without firewalld: exactly today's plan (the drop chain gets accepts). */
 	assert_int_equal(uw_plan_build(&c, plain, q, NULL), 0);
