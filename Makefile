@@ -15,6 +15,13 @@ CC      ?= cc
 PKG     ?= pkg-config
 LIBS_CORE := libnl-3.0 libnl-route-3.0 libip4tc libnftables libssh zlib libsystemd
 LIBS_TUI  := ncursesw menuw formw panelw
+# Start-up pays only for what a command uses (README, "Start-up"): libssh
+# (with libcrypto, GSSAPI, Kerberos) is not linked but loaded by
+# core/phone-ssh.c on first use, under the SONAME pkg-config's libssh has;
+# the curses libraries are linked statically (their archives, via
+# pkg-config --static), so no command relocates them at start-up.
+LIBS_LINK := $(filter-out libssh,$(LIBS_CORE))
+SSH_SONAME := $(shell objdump -p $$($(PKG) --variable=libdir libssh 2>/dev/null)/libssh.so 2>/dev/null | sed -n 's/^ *SONAME *//p')
 
 ifeq ($(SAN),1)
 B        := build-san
@@ -27,10 +34,12 @@ endif
 WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-unused-parameter
 CFLAGS   ?= -O1 -g
 CFLAGS   += -std=gnu11 $(WARN) $(SANFLAGS) -I. -D_GNU_SOURCE
-CORE_CFLAGS := $(shell $(PKG) --cflags $(LIBS_CORE) 2>/dev/null)
+CORE_CFLAGS := $(shell $(PKG) --cflags $(LIBS_CORE) 2>/dev/null) \
+	$(if $(SSH_SONAME),-DUW_LIBSSH_SONAME='"$(SSH_SONAME)"')
 TUI_CFLAGS  := $(shell $(PKG) --cflags $(LIBS_TUI) 2>/dev/null)
-CORE_LIBS   := $(shell $(PKG) --libs $(LIBS_CORE) 2>/dev/null)
-TUI_LIBS    := $(shell $(PKG) --libs $(LIBS_TUI) 2>/dev/null)
+CORE_LIBS   := $(shell $(PKG) --libs $(LIBS_LINK) 2>/dev/null)
+TUI_LIBS    := -Wl,-Bstatic $(filter-out -ldl,$(shell $(PKG) --static --libs $(LIBS_TUI) 2>/dev/null)) \
+	-Wl,-Bdynamic
 CMOCKA_LIBS := $(shell $(PKG) --libs cmocka 2>/dev/null)
 LDFLAGS  += $(SANFLAGS)
 

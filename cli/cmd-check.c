@@ -19,6 +19,7 @@
 #include "core/ip4.h"
 #include "core/phone.h"
 #include "core/phonecheck.h"
+#include "core/phonefix.h"
 #include "core/sanitize.h"
 #include "core/text.h"
 #include "core/util.h"
@@ -58,6 +59,18 @@ static enum uw_phone_hostkey_decision on_hostkey(const struct uw_phone_hostkey_i
 		*i->old_fingerprint ? i->old_fingerprint : "(another key)", i->fingerprint,
 		i->key_type, i->explanation);
 	if (o->replace_key) {
+		/* A changed key is also what an attacker in the middle looks like:
+		 * the person compares the fingerprint and says yes, or --yes does. */
+		if (!o->yes && !uw_cli_can_ask()) {
+			fprintf(o->msg, "Not replacing the remembered key: there is no terminal to confirm "
+				"on. Compare the fingerprint above with the phone's, then run again with "
+				"--replace-host-key --yes. Nothing was sent to the phone.\n");
+			return UW_PHONE_HOSTKEY_REJECT;
+		}
+		if (!o->yes && !uw_cli_ask("Is this the phone you reflashed? Replace its remembered key?", false)) {
+			fprintf(o->msg, "The remembered key was kept; nothing was sent to the phone.\n");
+			return UW_PHONE_HOSTKEY_REJECT;
+		}
 		fprintf(o->msg, "Replacing the old entry, as asked (--replace-host-key).\n");
 		return UW_PHONE_HOSTKEY_REPLACE;
 	}
@@ -125,6 +138,27 @@ static bool all_pass(const struct uw_check *c)
 	return true;
 }
 
+/* What to type for a suggested fix: a command, never a bare fix id. */
+static const char *fix_command(enum uw_fix_id id)
+{
+	switch (id) {
+	case UW_FIX_ROUTE:
+		return "run 'usbnet-wizard check --fix' (adds the phone's default route via this desktop)";
+	case UW_FIX_RESOLV:
+		return "run 'usbnet-wizard check --fix' (writes the phone's resolv.conf; --dns A,B picks "
+		       "the servers)";
+	case UW_FIX_PERSIST:
+		return "run 'usbnet-wizard check --fix --persist' (makes the phone's fixes last in its "
+		       "/etc/network/interfaces)";
+	case UW_FIX_HOST_SIDE:
+		return "the fault is on this desktop: run 'usbnet-wizard doctor', then the "
+		       "'usbnet-wizard doctor --fix ID' it names";
+	case UW_FIX_NONE:
+		break;
+	}
+	return "";
+}
+
 static void print_checks(const struct opts *o, const struct uw_check *c)
 {
 	static const char *const mark[] = { "[ ok ]", "[FAIL]", "[warn]", "[skip]" };
@@ -142,7 +176,7 @@ static void print_checks(const struct opts *o, const struct uw_check *c)
 				fprintf(o->msg, "       | %s\n", l);
 		}
 		if (c[i].fix != UW_FIX_NONE)
-			fprintf(o->msg, "       suggested fix: %s\n", uw_fix_name(c[i].fix));
+			fprintf(o->msg, "       suggested fix: %s\n", fix_command(c[i].fix));
 	}
 }
 
@@ -230,43 +264,27 @@ static void fini_checks(struct uw_check *c)
 		uw_check_fini(&c[i]);
 }
 
-/* Offer and apply the phone-side fixes the checklist suggests. Returns the number applied. */
+/* Offer and apply the phone-side fixes the checklist suggests (chosen and
+ * prepared once, in core): each runs exactly as shown. Returns the number applied. */
 static int offer_fixes(const struct opts *o, struct uw_phone *p,
 		       const struct uw_phonecheck_params *prm, const struct uw_check *c)
 {
-	enum uw_fix_id wanted[3];
-	int nw = 0, applied = 0, rc;
-	char gw[64] = "", dev[64];
+	struct uw_phonefix_set set;
+	int applied = 0, rc;
 
-	for (int i = 0; i < UW_CHECK__COUNT; i++) {
-		bool dup = false;
-
-		if (c[i].status == UW_CHECK_PASS ||
-		    (c[i].fix != UW_FIX_ROUTE && c[i].fix != UW_FIX_RESOLV))
-			continue;
-		for (int k = 0; k < nw; k++)
-			dup |= wanted[k] == c[i].fix;
-		if (!dup)
-			wanted[nw++] = c[i].fix;
-	}
-	if (o->persist)
-		wanted[nw++] = UW_FIX_PERSIST;
-	uw_phonecheck_parse_default_route(c[UW_CHECK_ROUTE].evidence, gw, sizeof(gw), dev,
-					  sizeof(dev));
-	for (int k = 0; k < nw; k++) {
-		struct uw_phonefix f;
+	uw_phonefix_choose(c, prm, o->persist, &set);
+	for (size_t k = 0; k < set.n_unavailable; k++)
+		fprintf(o->msg, "%s\n", set.unavailable[k]);
+	for (size_t k = 0; k < set.n; k++) {
+		const struct uw_phonefix *f = &set.fix[k];
 		struct uw_error e;
 
-		if (uw_phonefix_prepare(wanted[k], prm, gw, &f, &e) < 0) {
-			fprintf(o->msg, "Cannot offer the %s fix: %s\n", uw_fix_name(wanted[k]), e.msg);
-			continue;
-		}
 		fprintf(o->msg, "\nFix: %s\n  on the phone: %s\n  undo with:    %s\n"
 			"  (this stays on the phone: 'usbnet-wizard revert' undoes only the desktop "
-			"side)\n", f.describe, f.shell, f.revert_shell);
+			"side)\n", f->describe, f->shell, f->revert_shell);
 		if (!ask_yes_no(o, "Apply this fix on the phone?", false)) {
 			fprintf(o->msg, "Skipped (use --yes to apply without asking).\n");
-		} else if ((rc = uw_phonefix_apply(p, &f, &e)) < 0) {
+		} else if ((rc = uw_phonefix_apply(p, f, &e)) < 0) {
 			fprintf(o->msg, "The fix failed: %s\nRun the command above on the phone by "
 				"hand, or try 'usbnet-wizard check --fix' again.\n", e.msg);
 		} else if (rc > 0) {
@@ -275,8 +293,8 @@ static int offer_fixes(const struct opts *o, struct uw_phone *p,
 			fprintf(o->msg, "Done.\n");
 			applied++;
 		}
-		uw_phonefix_fini(&f);
 	}
+	uw_phonefix_set_fini(&set);
 	return applied;
 }
 
@@ -594,6 +612,7 @@ const struct uw_command uw_cmd_check = {
 	"  --persist            also make them last in the phone's /etc/network/interfaces\n"
 	"  --yes                apply fixes without asking\n"
 	"  --replace-host-key   the phone was reflashed: replace its remembered host key\n"
+	"                       after you confirm (--yes confirms; no terminal: refused)\n"
 	"  --install-key        put your public key on the phone (offers to make one)\n"
 	"  --ssh-config NAME    add 'Host NAME' for the phone to your ~/.ssh/config\n"
 	"  --no-rescue          do not look for the phone over IPv6 when IPv4 fails\n"

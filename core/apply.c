@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "core/nl.h"
+#include "core/profile.h"
 #include "core/util.h"
 
 #define JOURNAL_MAGIC "usbnet-wizard-journal 1"
@@ -38,18 +39,17 @@ static unsigned long netns_ino(void)
 	return stat("/proc/self/ns/net", &st) == 0 ? (unsigned long)st.st_ino : 0;
 }
 
-/*
- * Fault injection for the crash and rollback tests only
- * (USBNET_WIZARD_FAULT=WHAT:N, see docs/testing.md). Unset in real use.
- */
-static bool fault(const char *what, size_t step)
-{
-	const char *f = getenv("USBNET_WIZARD_FAULT");
-	size_t wl = strlen(what);
+/* Fault injection for the crash and rollback tests only (docs/testing.md). */
+#define fault uw_fault
 
-	if (!f || strncmp(f, what, wl) || f[wl] != ':')
-		return false;
-	return (size_t)atoi(f + wl + 1) == step;
+/* The fault names one of the steps first..last (1-based): a firewall batch
+ * is one transaction, so a fault at any of its steps hits the batch. */
+static bool fault_in(const char *what, size_t first, size_t last)
+{
+	for (size_t s = first; s <= last; s++)
+		if (fault(what, s))
+			return true;
+	return false;
 }
 
 static int mkrundir(struct uw_error *err)
@@ -151,6 +151,33 @@ static int jw_line(struct jw *j, const char *line, struct uw_error *err)
 	return 0;
 }
 
+/* Several records in one write() and one fdatasync: a firewall batch is
+ * journaled as one unit, whole or (torn, on a crash before the kernel was
+ * touched) not acted on. */
+static int jw_lines(struct jw *j, char **lines, size_t n, struct uw_error *err)
+{
+	size_t total = 0, o = 0;
+	char *buf;
+	int r;
+
+	for (size_t i = 0; i < n; i++)
+		total += strlen(lines[i]) + 1;
+	buf = uw_malloc0(total + 1);
+	for (size_t i = 0; i < n; i++) {
+		size_t l = strlen(lines[i]);
+		memcpy(buf + o, lines[i], l);
+		o += l;
+		buf[o++] = '\n';
+	}
+	buf[o] = '\0';
+	/* jw_line adds the last newline itself. */
+	if (o)
+		buf[--o] = '\0';
+	r = n ? jw_line(j, buf, err) : 0;
+	free(buf);
+	return r;
+}
+
 static int jw_open(struct jw *j, bool *fresh, struct uw_error *err)
 {
 	char p[512], hdr[256];
@@ -212,6 +239,65 @@ static int jw_open(struct jw *j, bool *fresh, struct uw_error *err)
 		}
 	}
 	return 0;
+}
+
+/*
+ * The "C" record: the plan's choices as one line of the profile's key=value
+ * pairs (every value is free of spaces: addresses, names that passed
+ * uw_ifname_check, fixed words). What the plan filled in from the day's facts
+ * is left out, so whoever reads them back (persist, profile save) resolves it
+ * again: the outgoing interface when it was the default route's, the DNS
+ * servers unless the user gave them (static).
+ */
+static int choices_record(const struct uw_choices *c0, char *buf, size_t len)
+{
+	struct uw_profile p;
+	char *text, *o = buf;
+	size_t left = len;
+
+	uw_profile_init(&p);
+	p.choices = *c0;
+	p.choices.plen_set = true;        /* the netmask that is live, whatever chose it */
+	if (p.choices.out_iface_auto)
+		p.choices.out_iface[0] = '\0';
+	if (p.choices.dns != UW_DNS_STATIC)
+		p.choices.n_dns_servers = 0;
+	text = uw_profile_format(&p);
+	snprintf(o, left, "C");
+	o += 1;
+	left -= 1;
+	for (char *save = NULL, *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		int n;
+
+		if (l[0] == '#' || strchr(l, ' '))
+			continue;
+		n = snprintf(o, left, " %s", l);
+		if (n < 0 || (size_t)n >= left) {
+			free(text);
+			return -ENOSPC;
+		}
+		o += n;
+		left -= (size_t)n;
+	}
+	free(text);
+	return 0;
+}
+
+static int choices_parse(const char *rec, struct uw_choices *out, struct uw_error *err)
+{
+	struct uw_profile p;
+	char *text = uw_strdup(rec);
+	int r;
+
+	for (char *s = text; *s; s++)
+		if (*s == ' ')
+			*s = '\n';
+	uw_profile_init(&p);
+	r = uw_profile_parse(text, "the journal's choices", &p, err);
+	free(text);
+	if (r == 0)
+		*out = p.choices;
+	return r;
 }
 
 static void jw_close(struct jw *j)
@@ -376,6 +462,11 @@ int uw_journal_read(struct uw_journal *j, struct uw_error *err)
 			j->n_live++;
 			continue;
 		}
+		if (!strncmp(line, "C ", 2)) {
+			/* The last apply's choices win; a bad record only loses them. */
+			j->have_choices = choices_parse(line + 2, &j->choices, NULL) == 0;
+			continue;
+		}
 		if ((line[0] == 'D' || line[0] == 'U') && line[1] == ' ' && parse_seq(line + 2, &seq, &rest) &&
 		    !*rest) {
 			bool undone = line[0] == 'U';
@@ -404,6 +495,35 @@ int uw_journal_read(struct uw_journal *j, struct uw_error *err)
 	return r;
 }
 
+int uw_live_choices(struct uw_choices *out, char *why, size_t why_len)
+{
+	struct uw_journal *j = uw_malloc0(sizeof(*j));
+	struct uw_error e;
+	char w[800];
+	int r = 0;
+
+	uw_error_clear(&e);
+	if (uw_journal_read(j, &e) < 0)
+		snprintf(w, sizeof(w), "the live setup could not be read (%s), so the defaults and the "
+			 "options given are used", e.msg);
+	else if (j->n_live == 0)
+		snprintf(w, sizeof(w), "no setup by usbnet-wizard is live, so the defaults and the options "
+			 "given are used");
+	else if (!j->have_choices)
+		snprintf(w, sizeof(w), "the live setup's journal does not record its choices (an older "
+			 "version wrote it), so the defaults and the options given are used");
+	else {
+		*out = j->choices;
+		r = 1;
+		snprintf(w, sizeof(w), "the live setup's (from its journal in %s), with the options given "
+			 "on top", uw_rundir());
+	}
+	if (why && why_len)
+		snprintf(why, why_len, "%s", w);
+	free(j);
+	return r;
+}
+
 /* ---- apply / revert ----------------------------------------------------- */
 
 static void emit(uw_step_fn cb, void *ud, size_t i, const struct uw_action *a, enum uw_step_event ev,
@@ -413,7 +533,80 @@ static void emit(uw_step_fn cb, void *ud, size_t i, const struct uw_action *a, e
 		cb(ud, i, a, ev, err);
 }
 
-/* Undo @n steps (@acts with journal seqs @seqs), newest first. */
+/* The end (exclusive) of the run of firewall steps of one backend starting at @i. */
+static size_t fw_run_end(const struct uw_action *acts, size_t i, size_t n)
+{
+	size_t j = i;
+
+	while (j < n && acts[j].kind == UW_ACT_FW && acts[j].fw == acts[i].fw)
+		j++;
+	return j;
+}
+
+/* The start of the run of firewall steps of one backend ending at @k. */
+static size_t fw_run_start(const struct uw_action *acts, size_t k)
+{
+	size_t j = k;
+
+	while (j > 0 && acts[j - 1].kind == UW_ACT_FW && acts[j - 1].fw == acts[k].fw)
+		j--;
+	return j;
+}
+
+/*
+ * Undo the firewall steps acts[j..k] in one transaction (nftables: one
+ * batch, which also deletes our table when it empties; legacy: one commit
+ * per table). Returns the number undone; *failed grows by those that
+ * could not be.
+ */
+static int undo_fw_run(struct jw *jw, const struct uw_action *acts, const long *seqs,
+		       const size_t *idx, size_t j, size_t k, uw_step_fn cb, void *ud,
+		       struct uw_error *err, size_t *failed)
+{
+	size_t m = k - j + 1;
+	struct uw_fw_rule *rules = uw_malloc0(sizeof(*rules) * m);
+	int *res = uw_malloc0(sizeof(*res) * m);
+	char **recs = uw_malloc0(sizeof(*recs) * m);
+	struct uw_error e;
+	int r, done = 0;
+
+	uw_error_clear(&e);
+	if (fault_in("kill-revert-before", j + 1, k + 1))
+		raise(SIGKILL);
+	for (size_t q = k + 1; q-- > j;) {
+		rules[q - j] = acts[q].rule;
+		emit(cb, ud, idx ? idx[q] : q, &acts[q], UW_STEP_UNDOING, NULL);
+	}
+	r = uw_fw_rules_del(acts[j].fw, rules, m, res, &e);
+	if (r < 0) {
+		for (size_t q = k + 1; q-- > j;)
+			emit(cb, ud, idx ? idx[q] : q, &acts[q], UW_STEP_UNDO_FAILED, &e);
+		*failed += m;
+		if (err && err->code == 0)
+			*err = e;
+		goto out;
+	}
+	for (size_t q = 0; q < m; q++)
+		recs[q] = uw_strdup_printf("U %ld", seqs[k - q]);
+	if (jw_lines(jw, recs, m, &e) < 0) {
+		/* The changes are undone; a later revert finds them gone and is content. */
+	}
+	for (size_t q = k + 1; q-- > j;) {
+		emit(cb, ud, idx ? idx[q] : q, &acts[q], res[q - j] ? UW_STEP_GONE : UW_STEP_UNDONE,
+		     NULL);
+		done++;
+	}
+out:
+	for (size_t q = 0; q < m; q++)
+		free(recs[q]);
+	free(recs);
+	free(res);
+	free(rules);
+	return done;
+}
+
+/* Undo @n steps (@acts with journal seqs @seqs), newest first; a run of
+ * firewall steps goes in one transaction. */
 static int undo_steps(struct jw *jw, const struct uw_action *acts, const long *seqs, const size_t *idx,
 		      size_t n, uw_step_fn cb, void *ud, struct uw_error *err, size_t *failed)
 {
@@ -424,6 +617,13 @@ static int undo_steps(struct jw *jw, const struct uw_action *acts, const long *s
 		struct uw_error e;
 		char rec[32];
 
+		if (acts[k].kind == UW_ACT_FW) {
+			size_t j = fw_run_start(acts, k);
+
+			done += undo_fw_run(jw, acts, seqs, idx, j, k, cb, ud, err, failed);
+			k = j;
+			continue;
+		}
 		uw_error_clear(&e);
 		if (fault("kill-revert-before", k + 1))
 			raise(SIGKILL);
@@ -447,6 +647,117 @@ static int undo_steps(struct jw *jw, const struct uw_action *acts, const long *s
 	return done;
 }
 
+static int iface_gone(const struct uw_plan *plan, struct uw_error *err)
+{
+	return uw_error_set(err, -ENODEV, "The phone's interface %s disappeared (was the cable "
+			    "pulled, or the phone rebooted?).", plan->choices.iface);
+}
+
+/*
+ * Apply the firewall steps [first, end) of @plan as one transaction: one
+ * probe of all of them, the ones not in place journaled together (one
+ * write), then one atomic change (nftables: one batch, all or nothing;
+ * legacy: one commit per table), then their "done" records together. A
+ * fault (USBNET_WIZARD_FAULT) naming any step of the run hits the run.
+ * On error *fi is the step it is about; the steps journaled are in made[]
+ * for the caller's rollback.
+ */
+static int apply_fw_run(const struct uw_plan *plan, int ifindex, size_t first, size_t end,
+			struct jw *jw, long *seq, struct uw_action *made, long *seqs, size_t *idx,
+			size_t *n_made, uw_step_fn cb, void *ud, size_t *fi, struct uw_error *err)
+{
+	size_t m = end - first, k = 0, base = *n_made, bad = 0;
+	enum uw_fw_backend be = plan->actions[first].fw;
+	struct uw_fw_rule *rules = uw_malloc0(sizeof(*rules) * m);
+	int *present = uw_malloc0(sizeof(*present) * m);
+	int *res = uw_malloc0(sizeof(*res) * m);
+	size_t *which = uw_malloc0(sizeof(*which) * m);   /* step of rules[k] */
+	char **recs = uw_malloc0(sizeof(*recs) * m);
+	int p;
+
+	*fi = first;
+	for (size_t i = first; i < end; i++)
+		emit(cb, ud, i, &plan->actions[i], UW_STEP_START, NULL);
+	if (fault_in("stop-before", first + 1, end))
+		raise(SIGSTOP);
+	if (uw_nl_link_index(plan->choices.iface, NULL) != ifindex) {
+		p = iface_gone(plan, err);
+		goto out;
+	}
+	for (size_t i = first; i < end; i++)
+		rules[i - first] = plan->actions[i].rule;
+	p = uw_fw_rules_probe(be, rules, m, present, err);
+	if (p < 0)
+		goto out;
+	/* Write-ahead: every step not in place, in one record write. */
+	for (size_t i = first; i < end; i++) {
+		char line[1024];
+
+		if (present[i - first]) {
+			emit(cb, ud, i, &plan->actions[i], UW_STEP_ALREADY, NULL);
+			continue;
+		}
+		if (uw_action_to_line(&plan->actions[i], line, sizeof(line)) < 0) {
+			*fi = i;
+			p = uw_error_set(err, -ENOSPC, "internal: journal line too long");
+			goto out;
+		}
+		recs[k] = uw_strdup_printf("B %ld %s", *seq + (long)k, line);
+		rules[k] = plan->actions[i].rule;
+		which[k++] = i;
+	}
+	if (k == 0)
+		goto out;
+	p = jw_lines(jw, recs, k, err);
+	if (p < 0)
+		goto out;
+	for (size_t q = 0; q < k; q++) {
+		made[*n_made] = plan->actions[which[q]];
+		seqs[*n_made] = (*seq)++;
+		idx[*n_made] = which[q];
+		(*n_made)++;
+	}
+	if (fault_in("kill-after-begin", first + 1, end))
+		raise(SIGKILL);
+	for (size_t q = 0; q < k; q++)
+		if (fault("fail", which[q] + 1)) {
+			*fi = which[q];
+			p = uw_error_set(err, -EIO, "simulated failure (USBNET_WIZARD_FAULT)");
+			goto out;
+		}
+	p = uw_fw_rules_add(be, rules, k, res, &bad, err);
+	if (p < 0) {
+		*fi = which[bad < k ? bad : 0];
+		goto out;
+	}
+	/* Done records for the steps made, undo records for those someone
+	 * else put there between the probe and the change (not ours to undo). */
+	for (size_t q = 0; q < k; q++) {
+		free(recs[q]);
+		recs[q] = uw_strdup_printf("%c %ld", res[q] ? 'U' : 'D', seqs[base + q]);
+	}
+	jw_lines(jw, recs, k, NULL);
+	for (size_t q = 0, w = base; q < k; q++) {
+		emit(cb, ud, which[q], &plan->actions[which[q]], res[q] ? UW_STEP_ALREADY : UW_STEP_DONE,
+		     NULL);
+		if (!res[q])
+			made[w] = made[base + q], seqs[w] = seqs[base + q], idx[w] = idx[base + q], w++;
+		if (q == k - 1)
+			*n_made = w;
+	}
+	if (fault_in("kill-after-apply", first + 1, end))
+		raise(SIGKILL);
+out:
+	for (size_t q = 0; q < m; q++)
+		free(recs[q]);
+	free(recs);
+	free(which);
+	free(res);
+	free(present);
+	free(rules);
+	return p < 0 ? p : 0;
+}
+
 int uw_apply(const struct uw_plan *plan, struct uw_lock *lk, uw_step_fn cb, void *ud, struct uw_error *err)
 {
 	struct uw_lock own = { .fd = -1 };
@@ -455,7 +766,7 @@ int uw_apply(const struct uw_plan *plan, struct uw_lock *lk, uw_step_fn cb, void
 	long seqs[UW_PLAN_MAX_ACTIONS];
 	size_t idx[UW_PLAN_MAX_ACTIONS], n_made = 0;
 	struct jw jw = { .fd = -1 };
-	bool fresh = false;
+	bool fresh = false, choices_written = false;
 	long seq;
 	int r, ifindex;
 
@@ -474,6 +785,9 @@ int uw_apply(const struct uw_plan *plan, struct uw_lock *lk, uw_step_fn cb, void
 				 "nothing was changed. Use another USBNET_WIZARD_RUNDIR there.", uw_rundir());
 		goto out;
 	}
+	/* Nothing of ours is live: an empty table of ours is what a killed revert left. */
+	if (old->n_live == 0)
+		uw_fw_nft_drop_empty_table(NULL);
 	/* An earlier, different setup still live: it must be reverted first. */
 	for (size_t i = 0; i < old->n_live; i++) {
 		bool found = false;
@@ -509,15 +823,27 @@ int uw_apply(const struct uw_plan *plan, struct uw_lock *lk, uw_step_fn cb, void
 	for (size_t i = 0; i < plan->n; i++) {
 		struct uw_action a = plan->actions[i];
 		char line[1024], rec[1100];
+		size_t fi = i;    /* the failing step, for the message */
 		int p;
 
+		if (a.kind == UW_ACT_FW) {
+			size_t end = fw_run_end(plan->actions, i, plan->n);
+
+			p = apply_fw_run(plan, ifindex, i, end, &jw, &seq, made, seqs, idx, &n_made, cb,
+					 ud, &fi, err);
+			if (p < 0) {
+				a = plan->actions[fi];
+				goto fail;
+			}
+			i = end - 1;
+			continue;
+		}
 		emit(cb, ud, i, &a, UW_STEP_START, NULL);
 		if (fault("stop-before", i + 1))
 			raise(SIGSTOP);
 		p = uw_nl_link_index(plan->choices.iface, NULL);
 		if (p != ifindex) {
-			p = uw_error_set(err, -ENODEV, "The phone's interface %s disappeared (was the cable "
-					 "pulled, or the phone rebooted?).", plan->choices.iface);
+			p = iface_gone(plan, err);
 			goto fail;
 		}
 		p = uw_action_probe(&a, err);
@@ -526,6 +852,42 @@ int uw_apply(const struct uw_plan *plan, struct uw_lock *lk, uw_step_fn cb, void
 		if (p == 1) {
 			emit(cb, ud, i, &a, UW_STEP_ALREADY, NULL);
 			continue;
+		}
+		/*
+		 * A live step of ours that something else undid (ip_forward switched
+		 * off, a rule flushed), made again (doctor --fix): its journal entry
+		 * already holds the prior state revert must restore, the one from
+		 * before usbnet-wizard. Apply it under that entry: a second entry
+		 * would list the step twice and capture our own earlier value.
+		 */
+		{
+			size_t oi = old->n_live;
+
+			for (size_t k = 0; k < old->n_live && oi == old->n_live; k++)
+				if (uw_action_same(&old->live[k], &a))
+					oi = k;
+			if (oi < old->n_live) {
+				a = old->live[oi];
+				made[n_made] = a;
+				seqs[n_made] = old->seq[oi];
+				idx[n_made] = i;
+				n_made++;
+				p = uw_action_apply(&a, err);
+				if (p == -EEXIST) {
+					uw_error_clear(err);
+					n_made--;       /* in place after all: the entry stays as it was */
+					emit(cb, ud, i, &a, UW_STEP_ALREADY, NULL);
+					continue;
+				}
+				if (p < 0)
+					goto fail;
+				if (!old->complete[oi]) {
+					snprintf(rec, sizeof(rec), "D %ld", old->seq[oi]);
+					jw_line(&jw, rec, NULL);
+				}
+				emit(cb, ud, i, &a, UW_STEP_DONE, NULL);
+				continue;
+			}
 		}
 		r = uw_action_capture(&a, err);
 		if (r < 0) {
@@ -536,6 +898,15 @@ int uw_apply(const struct uw_plan *plan, struct uw_lock *lk, uw_step_fn cb, void
 		if (uw_action_to_line(&a, line, sizeof(line)) < 0) {
 			p = uw_error_set(err, -ENOSPC, "internal: journal line too long");
 			goto fail;
+		}
+		if (!choices_written) {
+			char crec[1024];
+
+			/* Before this run's first change. Not needed to undo anything: a
+			 * journal without it still reverts. */
+			if (choices_record(&plan->choices, crec, sizeof(crec)) == 0)
+				jw_line(&jw, crec, NULL);
+			choices_written = true;
 		}
 		snprintf(rec, sizeof(rec), "B %ld %s", seq, line);
 		p = jw_line(&jw, rec, err);
@@ -575,15 +946,15 @@ fail:
 			char d[256];
 			size_t failed;
 
-			emit(cb, ud, i, &a, UW_STEP_FAILED, err);
+			emit(cb, ud, fi, &a, UW_STEP_FAILED, err);
 			uw_error_clear(&rb);
 			undo_steps(&jw, made, seqs, idx, n_made, cb, ud, &rb, &failed);
 			uw_action_describe(&a, d, sizeof(d));
 			if (failed)
 				uw_error_set(err, p, "Step %zu (%s) failed: %s Rolling back did not fully work: %s "
-					     "Run 'usbnet-wizard revert' to try again.", i + 1, d, step_err.msg, rb.msg);
+					     "Run 'usbnet-wizard revert' to try again.", fi + 1, d, step_err.msg, rb.msg);
 			else
-				uw_error_set(err, p, "Step %zu (%s) failed: %s %s", i + 1, d, step_err.msg,
+				uw_error_set(err, p, "Step %zu (%s) failed: %s %s", fi + 1, d, step_err.msg,
 					     n_made ? "The steps before it were undone; the desktop is as it was." :
 					     "Nothing had been changed.");
 			r = p;
@@ -625,6 +996,8 @@ int uw_revert(struct uw_lock *lk, uw_step_fn cb, void *ud, struct uw_error *err)
 	if (r < 0)
 		goto out;
 	if (!j->exists) {
+		/* A revert killed after its last record may still have left our empty table. */
+		uw_fw_nft_drop_empty_table(NULL);
 		r = 0;
 		goto out;
 	}
@@ -645,6 +1018,11 @@ int uw_revert(struct uw_lock *lk, uw_step_fn cb, void *ud, struct uw_error *err)
 				"'usbnet-wizard revert'", failed);
 		goto out;
 	}
+	/*
+	 * A revert killed between deleting our last nftables rule and our
+	 * table left the table empty; whatever the journal said, finish that.
+	 */
+	uw_fw_nft_drop_empty_table(NULL);
 	journal_remove();
 	r = done;
 out:

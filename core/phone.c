@@ -488,6 +488,9 @@ int uw_phone_connect(const struct uw_phone_options *o, struct uw_phone **out,
 	*out = NULL;
 	if (port == 0 || port > 65535)
 		return uw_error_set(err, -EINVAL, "The port %u is not a TCP port (1-65535).", port);
+	rc = uw_ssh_load(err);
+	if (rc < 0)
+		return rc;
 	/*
 	 * libssh opens known_hosts by name, as root, following links. It gets a
 	 * name that cannot lead elsewhere instead: /proc/self/fd/N of the file
@@ -877,6 +880,9 @@ int uw_phone_user_key(const char *ssh_dir, bool may_generate, char **out,
 	int rc;
 
 	*out = NULL;
+	rc = uw_ssh_load(err);
+	if (rc < 0)
+		return rc;
 	rc = open_ssh_dir(ssh_dir, false, &d, err);
 	if (rc < 0)
 		return rc;
