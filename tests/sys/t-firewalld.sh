@@ -71,7 +71,7 @@ grep -q 'usb0: no zone' <<<"$det" && grep -q 'lan0 (outgoing): no zone' <<<"$det
 	{ not_ok "detect shows firewalld"; sed 's/^/#   /' <<<"$det"; }
 
 # --- apply, reload, check ---------------------------------------------------------
-check "apply" W apply --yes
+check "apply" W apply
 check "usb0 is in zone nm-shared" in_zone
 check "the keeper runs" keeper_alive
 check "check passes after apply" W check
@@ -114,7 +114,7 @@ check "after revert no keeper runs" no_keeper
 nsteps=$(W plan 2>&1 | grep -c '^ *[0-9][0-9]*\. ')
 bad=0
 for n in $(seq 1 "$nsteps"); do
-	tb_desk env USBNET_WIZARD_FAULT=kill-after-apply:$n "$UW_BIN" apply --yes >/dev/null 2>&1
+	tb_desk env USBNET_WIZARD_FAULT=kill-after-apply:$n "$UW_BIN" apply >/dev/null 2>&1
 	W revert >/dev/null 2>&1 || { bad=1; echo "#   revert after kill at step $n failed"; }
 	after=$(fwd_state_quick)
 	if [ "$after" != "$before_quick" ]; then
@@ -123,14 +123,14 @@ for n in $(seq 1 "$nsteps"); do
 	no_keeper || { bad=1; echo "#   a keeper is left after kill at step $n"; }
 done
 # Journaled, not yet made: the keeper step (the zone step before it was made).
-tb_desk env USBNET_WIZARD_FAULT=kill-after-begin:5 "$UW_BIN" apply --yes >/dev/null 2>&1
+tb_desk env USBNET_WIZARD_FAULT=kill-after-begin:5 "$UW_BIN" apply >/dev/null 2>&1
 W revert >/dev/null 2>&1 || bad=1
 [ "$(fwd_state)" = "$before" ] && no_keeper || { bad=1; echo "#   kill-after-begin:5 left something"; }
 [ $bad = 0 ] && ok "kill -9 after each of the $nsteps steps (and before the keeper starts), then revert: firewalld as before" ||
 	not_ok "kill -9 at each step, then revert"
 
 # --- a failure mid-apply rolls the firewalld steps back -------------------------------
-check_fails "apply with step 6 failing" tb_desk env USBNET_WIZARD_FAULT=fail:6 "$UW_BIN" apply --yes
+check_fails "apply with step 6 failing" tb_desk env USBNET_WIZARD_FAULT=fail:6 "$UW_BIN" apply
 check_eq "after the rollback firewalld is as before" "$before_quick" "$(fwd_state_quick)"
 check "after the rollback no keeper runs" no_keeper
 
@@ -166,7 +166,7 @@ tb_down
 # --- NetworkManager and firewalld at once ---------------------------------------------
 tb_up --nm --firewalld || { not_ok "testbed with NetworkManager and firewalld"; t_finish; }
 before=$(fwd_state)
-check "[nm+firewalld] apply" W apply --yes
+check "[nm+firewalld] apply" W apply
 check "[nm+firewalld] usb0 in nm-shared" wait_for 10 in_zone
 check "[nm+firewalld] firewall-cmd --reload" tb_fwcmd --reload
 check "[nm+firewalld] usb0 back in nm-shared after the reload" wait_for 10 in_zone
