@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "core/detect.h"
+#include "core/facts.h"
 #include "core/ip4.h"
+#include "core/util.h"
 #include "cli/cli.h"
 #include "cli/json.h"
 
@@ -27,6 +29,29 @@ static void print_one(const struct uw_candidate *c, bool best)
 		printf("      has address %s/%u\n", uw_ip4_str(c->addrs[i], a), c->plens[i]);
 	if (c->manager_note[0])
 		printf("      %s\n", c->manager_note);
+}
+
+/* Who else decides about the phone's traffic: firewalld, from its D-Bus interface. */
+static void print_firewalld(const struct uw_candidate *best)
+{
+	struct uw_facts *fa = uw_malloc0(sizeof(*fa));
+	const struct uw_firewalld *fw = &fa->firewalld;
+
+	if (uw_facts_read(fa, NULL) == 0 && fw->running) {
+		const char *z = uw_firewalld_zone_of(fw, best->ifname);
+
+		printf("\nfirewalld %s is running (backend %s, default zone %s).\n", fw->version,
+		       fw->backend[0] ? fw->backend : "?", fw->default_zone[0] ? fw->default_zone : "?");
+		printf("  %s: %s%s\n", best->ifname, z[0] ? "zone " : "no zone (the default zone applies)", z);
+		if (fa->default_iface[0]) {
+			z = uw_firewalld_zone_of(fw, fa->default_iface);
+			printf("  %s (outgoing): %s%s\n", fa->default_iface, z[0] ? "zone " : "no zone (the "
+			       "default zone applies)", z);
+		}
+		if (fw->note[0])
+			printf("  (%s)\n", fw->note);
+	}
+	free(fa);
 }
 
 static void json_one(struct uw_json *j, const struct uw_candidate *c)
@@ -143,6 +168,7 @@ static int run_detect(int argc, char **argv)
 	} else {
 		for (size_t i = 0; i < n; i++)
 			print_one(&c[i], i == 0);
+		print_firewalld(&c[0]);
 	}
 	uw_candidates_free(c);
 	return n ? UW_EXIT_OK : UW_EXIT_NOTFOUND;

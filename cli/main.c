@@ -12,6 +12,7 @@
 
 #include "cli/cli.h"
 #include "cli/json.h"
+#include "core/firewalld.h"
 
 #include "core/version.h"
 
@@ -107,6 +108,15 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
 		usage(stdout);
 		return UW_EXIT_OK;
+	}
+	/*
+	 * Not a user command: the firewalld keeper a journaled plan step starts
+	 * (core/firewalld.h), with its readiness pipe on fd 3.
+	 */
+	if (!strcmp(argv[1], "__firewalld-keeper")) {
+		if (argc != 4)
+			return UW_EXIT_USAGE;
+		return uw_firewalld_keeper_run(argv[2], argv[3], 3, NULL) < 0 ? UW_EXIT_FAIL : UW_EXIT_OK;
 	}
 	for (size_t i = 0; commands[i]; i++) {
 		if (strcmp(argv[1], commands[i]->name))

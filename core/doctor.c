@@ -312,6 +312,70 @@ static int sysctl_int(const char *name)
 	return uw_sysctl_read(name, b, sizeof(b), NULL) == 0 ? atoi(b) : -1;
 }
 
+static void check_firewalld(struct uw_doctor *d, const struct uw_facts *fa, const struct uw_journal *j,
+			    const struct uw_plan *plan, bool have_iface, bool have_plan)
+{
+	const struct uw_firewalld *fwd = &fa->firewalld;
+	const struct uw_action *zs = NULL, *ks = NULL;
+	const char *cur = d->iface[0] ? uw_firewalld_zone_of(fwd, d->iface) : "";
+	char where[200];
+	struct uw_finding *f;
+	int keeper = -1;
+
+	for (size_t i = 0; i < j->n_live; i++) {
+		if (j->live[i].kind == UW_ACT_FWD_ZONE && !strcmp(j->live[i].iface, d->iface))
+			zs = &j->live[i];
+		if (j->live[i].kind == UW_ACT_FWD_KEEP && !strcmp(j->live[i].iface, d->iface))
+			ks = &j->live[i];
+	}
+	if (ks)
+		keeper = uw_firewalld_keeper_probe(ks->iface, NULL);
+	if (cur[0])
+		snprintf(where, sizeof(where), "%s is in zone %s", d->iface, cur);
+	else
+		snprintf(where, sizeof(where), "%s is in no zone (the default zone %s applies)", d->iface,
+			 fwd->default_zone[0] ? fwd->default_zone : "?");
+	if (zs && strcmp(cur, zs->zone)) {
+		f = add(d, "firewalld-reload", UW_DOC_ERROR, "A firewalld reload removed the forwarding rules");
+		SETF(f, evidence, "the journal holds the step \"put %s into the zone %s\"; firewalld %s is "
+		     "running; %s; the keeper that puts it back is %s", zs->iface, zs->zone, fwd->version, where,
+		     keeper == 1 ? "running" : "not running");
+		SETF(f, explanation, "firewalld forgets runtime changes when it reloads (firewall-cmd --reload; "
+		     "package installs, NetworkManager, libvirt and Docker trigger it) or restarts. Its own "
+		     "chains then reject the phone's forwarded traffic: the phone is offline.");
+		f->fixable = true;
+		SETF(f, fix, "put %s back into the zone %s (firewall-cmd --zone=%s --change-interface=%s, "
+		     "through firewalld's D-Bus interface) and start the keeper again (journaled)",
+		     zs->iface, zs->zone, zs->zone, zs->iface);
+	} else if (zs && ks && keeper != 1) {
+		f = add(d, "firewalld-reload", UW_DOC_WARN, "The next firewalld reload will cut the phone off");
+		SETF(f, evidence, "%s; the keeper that puts it back after a reload is not running "
+		     "(no lock on %s/firewalld-keeper-%s)", where, uw_rundir(), ks->iface);
+		SETF(f, explanation, "firewalld forgets runtime changes when it reloads; the keeper puts the "
+		     "phone's interface back at once. It was stopped or killed.");
+		f->fixable = true;
+		SETF(f, fix, "start the keeper again (journaled)");
+	} else if (zs) {
+		f = add(d, "firewalld-reload", UW_DOC_OK, "firewalld lets the phone's traffic through");
+		SETF(f, evidence, "%s; the keeper is %s", where, keeper == 1 ? "running" : "not needed");
+	} else {
+		bool planned = false;
+
+		for (size_t i = 0; have_plan && i < plan->n; i++)
+			planned = planned || plan->actions[i].kind == UW_ACT_FWD_ZONE;
+		f = add(d, "firewalld", UW_DOC_INFO, "firewalld %s is running", fwd->version);
+		SETF(f, evidence, "on the system bus: backend %s, default zone %s%s%s", fwd->backend[0] ?
+		     fwd->backend : "?", fwd->default_zone[0] ? fwd->default_zone : "?",
+		     have_iface ? "; " : "", have_iface ? where : "");
+		if (planned)
+			SETF(f, explanation, "Its chains reject forwarded traffic: 'usbnet-wizard apply' puts %s "
+			     "into its zone %s (runtime only) and keeps it there across reloads.", d->iface,
+			     UW_FWD_ZONE);
+		else if (uw_firewalld_zone_forwards(cur))
+			SETF(f, explanation, "%s's zone already lets the phone's traffic through.", d->iface);
+	}
+}
+
 int uw_doctor_run(const struct uw_doctor_opts *o, struct uw_doctor *d, struct uw_error *err)
 {
 	struct uw_journal *j = uw_malloc0(sizeof(*j));
@@ -483,19 +547,34 @@ int uw_doctor_run(const struct uw_doctor_opts *o, struct uw_doctor *d, struct uw
 		     "to the phone; usbnet-wizard never touches them (never flush the nat table).");
 	}
 
-	/* The forward path: drops in other tables, Docker, firewalld. */
+	/* The forward path: drops in other tables, Docker (firewalld's own chains: below). */
 	if (fa->have_fw) {
 		const struct uw_fw_inventory *fi = &fa->fw;
+		const struct uw_firewalld *fwd = &fa->firewalld;
+		const struct uw_fw_drop_chain *first = NULL, *fwd_chain = NULL;
+		unsigned n_other = 0;
 		int p = have_plan ? all_present(plan, UW_ACT_FW, UW_FW_FORWARD_ACCEPT, miss, sizeof(miss)) : -1;
 
-		if (fi->n_drops && p == 0) {
+		for (unsigned i = 0; i < fi->n_drops; i++) {
+			if (fwd->has_zone && uw_firewalld_owns_chain(fwd, fi->drops[i].backend, fi->drops[i].chain)) {
+				fwd_chain = &fi->drops[i];
+				continue;
+			}
+			if (!first)
+				first = &fi->drops[i];
+			n_other++;
+		}
+		if (n_other && p == 0) {
 			f = add(d, "forward-drop", UW_DOC_ERROR, "The firewall drops the phone's forwarded traffic");
-			for (unsigned i = 0; i < fi->n_drops; i++)
-				APPF(f, evidence, "%s%s chain \"%s\": %s%s%s", i ? "; " : "",
+			for (unsigned i = 0, k = 0; i < fi->n_drops; i++) {
+				if (&fi->drops[i] == fwd_chain)
+					continue;
+				APPF(f, evidence, "%s%s chain \"%s\": %s%s%s", k++ ? "; " : "",
 				     uw_fw_backend_name(fi->drops[i].backend), fi->drops[i].chain,
 				     fi->drops[i].policy_drop ? "policy drop" : "",
 				     fi->drops[i].policy_drop && fi->drops[i].has_drop_rule ? ", " : "",
 				     fi->drops[i].has_drop_rule ? "drop/reject rules" : "");
+			}
 			if (fi->docker_user)
 				APPF(f, evidence, "; Docker's DOCKER-USER chain exists");
 			SETF(f, explanation, "A FORWARD policy or rule of DROP (Docker, ufw, firewalld, a distribution "
@@ -504,26 +583,21 @@ int uw_doctor_run(const struct uw_doctor_opts *o, struct uw_doctor *d, struct uw
 			     fi->docker_user ? " (for Docker: DOCKER-USER)" : "");
 			f->fixable = true;
 			SETF(f, fix, "insert tagged accepts for %s into the dropping chain(s): %s", d->iface, miss);
-		} else if (fi->n_drops && p < 0) {
+		} else if (n_other && p < 0) {
 			f = add(d, "forward-drop", UW_DOC_OK, "The firewall drops forwarded traffic (no matter: "
 				"the setup does not share the connection)");
-			SETF(f, evidence, "dropping chain %s; no sharing chosen", fi->drops[0].chain);
-		} else if (fi->n_drops) {
+			SETF(f, evidence, "dropping chain %s; no sharing chosen", first->chain);
+		} else if (n_other) {
 			f = add(d, "forward-drop", UW_DOC_OK, "The firewall drops forwarded traffic, but accepts "
 				"the phone's");
-			SETF(f, evidence, "dropping chain %s holds our tagged accepts for %s", fi->drops[0].chain, d->iface);
+			SETF(f, evidence, "dropping chain %s holds our tagged accepts for %s", first->chain, d->iface);
+		} else if (fwd_chain) {
+			f = add(d, "forward-drop", UW_DOC_OK, "Only firewalld drops forwarded traffic");
+			SETF(f, evidence, "firewalld's chain %s (see the firewalld finding)", fwd_chain->chain);
 		} else {
 			f = add(d, "forward-drop", UW_DOC_OK, "Nothing drops forwarded traffic");
 			SETF(f, evidence, "FORWARD policy %s; no dropping forward chain in nftables",
 			     fi->legacy_forward_policy[0] ? fi->legacy_forward_policy : "(legacy filter not loaded)");
-		}
-		if (fi->firewalld_running) {
-			f = add(d, "firewalld", UW_DOC_WARN, "firewalld is running");
-			SETF(f, evidence, "a firewalld process was found");
-			SETF(f, explanation, "firewalld rewrites the firewall when it reloads, which can remove the "
-			     "rules usbnet-wizard added.");
-			SETF(f, fix, "firewall-cmd --zone=trusted --add-interface=%s; firewall-cmd --zone=public "
-			     "--add-masquerade (add --permanent to keep it)", d->iface[0] ? d->iface : "usb0");
 		}
 		/* Split rulesets: legacy rules are invisible to Debian's default (nft) iptables. */
 		if (fi->legacy_has_rules && fi->nft_tables > 0) {
@@ -638,6 +712,10 @@ int uw_doctor_run(const struct uw_doctor_opts *o, struct uw_doctor *d, struct uw
 		}
 	}
 
+	/* firewalld: did a reload (or restart) take the phone's interface out of our zone? */
+	if (fa->firewalld.running)
+		check_firewalld(d, fa, j, plan, have_iface, have_plan);
+
 	/* NetworkManager fighting over the interface. */
 	for (size_t i = 0; have_iface && i < n_cands; i++) {
 		if (strcmp(cands[i].ifname, d->iface))
@@ -732,6 +810,8 @@ int uw_doctor_fix_plan(const struct uw_doctor *d, const char *id, struct uw_plan
 			take = is_kind(a, UW_ACT_FW, UW_FW_DNAT);
 		else if (!strcmp(id, "phone-iface"))
 			take = a->kind == UW_ACT_LINK_UP;
+		else if (!strcmp(id, "firewalld-reload"))
+			take = a->kind == UW_ACT_FWD_ZONE || a->kind == UW_ACT_FWD_KEEP;
 		if (take)
 			plan_put(plan, a);
 	}

@@ -79,5 +79,8 @@ int uw_facts_read(struct uw_facts *f, struct uw_error *err)
 	 * nft rules may be partial (doctor reads it in full when it shows it). */
 	if (uw_fw_inventory_read_quick(&f->fw, NULL) == 0)
 		f->have_fw = true;
+	/* firewalld from its D-Bus interface (no bus, or not running: running stays false). */
+	uw_firewalld_read(&f->firewalld, NULL);
+	f->fw.firewalld_running = f->firewalld.running;
 	return 0;
 }

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "core/error.h"
+#include "core/firewalld.h"
 #include "core/fw.h"
 #include "core/ip4.h"
 
@@ -44,6 +45,7 @@ struct uw_facts {
 	int ip_forward;                     /* -1 unknown */
 	bool have_fw;                       /* fw was read */
 	struct uw_fw_inventory fw;
+	struct uw_firewalld firewalld;      /* read from the system bus (running false: none) */
 };
 
 /* Fill @f from the running system (the calling thread's namespace). */

@@ -5,6 +5,8 @@
  * core/fw-nft.c, writes plain words, and merges the inventory.
  */
 #include "core/fw.h"
+
+#include "core/firewalld.h"
 #include "core/ip4.h"
 #include "core/util.h"
 
@@ -394,32 +396,15 @@ void uw_fw_inventory_add_drop(struct uw_fw_inventory *inv, enum uw_fw_backend be
 		 policy_drop ? "has policy drop" : "holds a drop or reject rule");
 }
 
-/* firewalld rewrites the ruleset on reload and owns the forward policy; we
- * only look whether it runs (a /proc scan of process names: reading only). */
+/* firewalld rewrites the ruleset on reload and owns the forward policy: asked
+ * on the system bus (core/firewalld.h), the one it answers on, not by a scan
+ * of process names (which also sees daemons of other network namespaces). */
 static bool firewalld_running(void)
 {
-	DIR *d = opendir("/proc");
-	struct dirent *de;
-	bool found = false;
+	struct uw_firewalld fwd;
 
-	if (!d)
-		return false;
-	while (!found && (de = readdir(d))) {
-		char path[300], comm[32];
-		FILE *f;
-
-		if (!isdigit((unsigned char)de->d_name[0]))
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/comm", de->d_name);
-		f = fopen(path, "re");
-		if (!f)
-			continue;
-		if (fgets(comm, sizeof(comm), f) && strcmp(comm, "firewalld\n") == 0)
-			found = true;
-		fclose(f);
-	}
-	closedir(d);
-	return found;
+	uw_firewalld_read(&fwd, NULL);
+	return fwd.running;
 }
 
 static int inventory_read(struct uw_fw_inventory *inv, bool full, struct uw_error *err)
@@ -459,9 +444,9 @@ static int inventory_read(struct uw_fw_inventory *inv, bool full, struct uw_erro
 	inv->firewalld_running = firewalld_running();
 	if (inv->firewalld_running)
 		uw_fw_inventory_note(inv,
-				     "firewalld is running: it may remove our rules when it reloads. "
-				     "With firewalld, put the phone's interface in the \"trusted\" "
-				     "zone and enable masquerade there instead.");
+				     "firewalld is running: the phone's interface goes into its zone "
+				     "\"" UW_FWD_ZONE "\" through its own interface instead of rules "
+				     "in its chains, which a firewalld reload would remove.");
 	if (inv->docker_user)
 		uw_fw_inventory_note(inv,
 				     "Docker is set up here (chain DOCKER-USER in %s): Docker sets the "

@@ -10,12 +10,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/apply.h"
+#include "core/firewalld.h"
 #include "core/nl.h"
 #include "core/util.h"
 
 static const char *const kind_names[UW_ACT__COUNT] = {
 	[UW_ACT_ADDR] = "addr", [UW_ACT_LINK_UP] = "link", [UW_ACT_ROUTE] = "route",
-	[UW_ACT_SYSCTL] = "sysctl", [UW_ACT_FW] = "fw",
+	[UW_ACT_SYSCTL] = "sysctl", [UW_ACT_FW] = "fw", [UW_ACT_FWD_ZONE] = "fwd-zone",
+	[UW_ACT_FWD_KEEP] = "fwd-keep",
 };
 
 const char *uw_action_kind_name(enum uw_action_kind k)
@@ -212,15 +215,60 @@ int uw_plan_build(const struct uw_choices *choices, const struct uw_facts *facts
 			snprintf(a->why, sizeof(a->why), "the desktop must pass packets between %s and %s",
 				 c->iface, c->out_iface);
 
-		/* 3. Someone else's firewall drops forwarded traffic: accept ours where the drop is. */
+		/*
+		 * 3. firewalld: its own chains drop forwarded traffic, and it wipes
+		 * rules others put there on every reload. The phone's interface goes
+		 * into its nm-shared zone through its own API instead, with a keeper
+		 * that puts it back after a reload (core/firewalld.h says why).
+		 */
+		const struct uw_firewalld *fd = &facts->firewalld;
+		bool fwd_steps = fd->running && fd->has_zone &&
+				 !uw_firewalld_zone_forwards(uw_firewalld_zone_of(fd, c->iface));
+
+		if (fwd_steps) {
+			const char *cur = uw_firewalld_zone_of(fd, c->iface);
+
+			a = add(plan, UW_ACT_FWD_ZONE, c->iface);
+			uw_strlcpy(a->zone, UW_FWD_ZONE, sizeof(a->zone));
+			snprintf(a->why, sizeof(a->why), "firewalld drops forwarded traffic; its zone %s (the one "
+				 "NetworkManager uses for shared connections) lets the phone's traffic out and, to "
+				 "the desktop, only ping, DNS, DHCP and ssh%s%s%s", UW_FWD_ZONE,
+				 cur[0] ? "; now in zone " : "", cur, cur[0] ? "" : "");
+			a = add(plan, UW_ACT_FWD_KEEP, c->iface);
+			uw_strlcpy(a->zone, UW_FWD_ZONE, sizeof(a->zone));
+			snprintf(a->why, sizeof(a->why), "a firewalld reload forgets runtime zones; usbnet-wizard "
+				 "keeps nothing in firewalld's permanent configuration, so this waits for the reload "
+				 "instead and stops at revert");
+			note(plan, "firewalld %s is running (%s backend, default zone %s): %s goes into its zone "
+			     "%s while this setup is live, through firewalld's own interface, and is put back "
+			     "after every firewalld reload. Nothing is written to firewalld's permanent "
+			     "configuration.", fd->version[0] ? fd->version : "", fd->backend[0] ? fd->backend :
+			     "unknown", fd->default_zone[0] ? fd->default_zone : "?", c->iface, UW_FWD_ZONE);
+		} else if (fd->running && !fd->has_zone) {
+			note(plan, "firewalld is running but has no %s zone (firewalld older than 0.9?): the "
+			     "accepts go into its chains, and a firewalld reload removes them ('usbnet-wizard "
+			     "doctor' then puts them back).", UW_FWD_ZONE);
+		} else if (fd->running) {
+			note(plan, "firewalld is running and %s is in its zone %s, which already lets the phone's "
+			     "traffic through.", c->iface, uw_firewalld_zone_of(fd, c->iface));
+		}
+
+		/* 4. Someone else's firewall drops forwarded traffic: accept ours where the drop is. */
 		if (facts->have_fw) {
 			const struct uw_fw_inventory *fi = &facts->fw;
 			bool docker_done = false;
+			const struct uw_fw_drop_chain *first = NULL;
 
 			for (size_t i = 0; i < fi->n_drops; i++) {
 				const struct uw_fw_drop_chain *d = &fi->drops[i];
 				const char *chain = d->chain;
 				enum uw_fw_backend be = d->backend;
+
+				/* firewalld's own chains: handled by the zone above. */
+				if (fd->running && fd->has_zone && uw_firewalld_owns_chain(fd, be, chain))
+					continue;
+				if (!first)
+					first = d;
 
 				/* Docker's FORWARD jumps to DOCKER-USER first: that is where ours go. */
 				if (fi->docker_user && fi->docker_user_backend == be &&
@@ -242,26 +290,21 @@ int uw_plan_build(const struct uw_choices *choices, const struct uw_facts *facts
 				if (plan->n >= UW_PLAN_MAX_ACTIONS - 4)
 					break;
 			}
-			if (fi->n_drops)
+			if (first)
 				note(plan, "The desktop's firewall drops forwarded traffic (%s). usbnet-wizard puts "
 				     "its own tagged accept rules for %s into that chain, because an accept "
-				     "anywhere else would not override the drop.", fi->drops[0].why[0] ?
-				     fi->drops[0].why : fi->drops[0].chain, c->iface);
-			if (fi->firewalld_running)
-				note(plan, "firewalld is running and may rewrite the firewall when it reloads; if "
-				     "sharing stops later, add %s to firewalld's trusted zone and enable "
-				     "masquerading there (firewall-cmd --zone=trusted --add-interface=%s; "
-				     "firewall-cmd --zone=public --add-masquerade).", c->iface, c->iface);
+				     "anywhere else would not override the drop.", first->why[0] ?
+				     first->why : first->chain, c->iface);
 		}
 
-		/* 4. Masquerade: the seed's `iptables -t nat -A POSTROUTING -s NET -j MASQUERADE`. */
+		/* 5. Masquerade: the seed's `iptables -t nat -A POSTROUTING -s NET -j MASQUERADE`. */
 		a = add_fw(plan, nat_be, UW_FW_MASQUERADE);
 		a->rule.src = usb.addr;
 		a->rule.src_len = usb.plen;
 		uw_strlcpy(a->rule.out_iface, c->out_iface, sizeof(a->rule.out_iface));
 	}
 
-	/* 5. DNS. */
+	/* 6. DNS. */
 	switch (c->dns) {
 	case UW_DNS_PROXY: {
 		struct in_addr up;
@@ -349,6 +392,13 @@ void uw_action_describe(const struct uw_action *a, char *buf, size_t len)
 	case UW_ACT_FW:
 		uw_fw_rule_describe(&a->rule, buf, len);
 		break;
+	case UW_ACT_FWD_ZONE:
+		snprintf(buf, len, "firewalld: put %s into the zone %s while this setup is live (runtime only)",
+			 a->iface, a->zone);
+		break;
+	case UW_ACT_FWD_KEEP:
+		snprintf(buf, len, "firewalld: keep %s in the zone %s when firewalld reloads", a->iface, a->zone);
+		break;
 	default:
 		snprintf(buf, len, "?");
 	}
@@ -381,6 +431,21 @@ void uw_action_shell(const struct uw_action *a, bool undo, char *buf, size_t len
 	case UW_ACT_FW:
 		uw_fw_rule_shell(a->fw, &a->rule, !undo, buf, len);
 		break;
+	case UW_ACT_FWD_ZONE:
+		if (!undo)
+			snprintf(buf, len, "firewall-cmd --zone=%s --change-interface=%s", a->zone, a->iface);
+		else if (a->old_zone[0])
+			snprintf(buf, len, "firewall-cmd --zone=%s --change-interface=%s", a->old_zone, a->iface);
+		else
+			snprintf(buf, len, "firewall-cmd --zone=%s --remove-interface=%s", a->zone, a->iface);
+		break;
+	case UW_ACT_FWD_KEEP:
+		if (!undo)
+			snprintf(buf, len, "usbnet-wizard __firewalld-keeper %s %s &  # after each reload: "
+				 "firewall-cmd --zone=%s --change-interface=%s", a->iface, a->zone, a->zone, a->iface);
+		else
+			snprintf(buf, len, "kill $(cat %s/firewalld-keeper-%s)", uw_rundir(), a->iface);
+		break;
 	default:
 		snprintf(buf, len, "# ?");
 	}
@@ -410,6 +475,15 @@ int uw_action_probe(const struct uw_action *a, struct uw_error *err)
 		return !strcmp(v, a->value);
 	case UW_ACT_FW:
 		return uw_fw_rule_probe(a->fw, &a->rule, err);
+	case UW_ACT_FWD_ZONE: {
+		char z[64];
+		r = uw_firewalld_get_zone(a->iface, z, sizeof(z), err);
+		if (r < 0)
+			return r;
+		return !strcmp(z, a->zone);
+	}
+	case UW_ACT_FWD_KEEP:
+		return uw_firewalld_keeper_probe(a->iface, err);
 	default:
 		return uw_error_set(err, -EINVAL, "unknown action");
 	}
@@ -433,6 +507,8 @@ int uw_action_capture(struct uw_action *a, struct uw_error *err)
 		return 0;
 	case UW_ACT_SYSCTL:
 		return uw_sysctl_read(a->sysctl, a->old_value, sizeof(a->old_value), err);
+	case UW_ACT_FWD_ZONE:
+		return uw_firewalld_get_zone(a->iface, a->old_zone, sizeof(a->old_zone), err);
 	default:
 		return 0;
 	}
@@ -455,6 +531,10 @@ int uw_action_apply(const struct uw_action *a, struct uw_error *err)
 		return uw_sysctl_write(a->sysctl, a->value, err);
 	case UW_ACT_FW:
 		return uw_fw_rule_add(a->fw, &a->rule, err);
+	case UW_ACT_FWD_ZONE:
+		return uw_firewalld_set_zone(a->iface, a->zone, NULL, err);
+	case UW_ACT_FWD_KEEP:
+		return uw_firewalld_keeper_start(a->iface, a->zone, err);
 	default:
 		return uw_error_set(err, -EINVAL, "unknown action");
 	}
@@ -483,6 +563,25 @@ int uw_action_revert(const struct uw_action *a, struct uw_error *err)
 		break;
 	case UW_ACT_FW:
 		r = uw_fw_rule_del(a->fw, &a->rule, err);
+		break;
+	case UW_ACT_FWD_ZONE: {
+		/*
+		 * Only while the interface is still in our zone: otherwise a reload
+		 * (or firewalld stopping) already took it out, and whatever holds
+		 * it now is not ours to change.
+		 */
+		char z[64];
+		r = uw_firewalld_get_zone(a->iface, z, sizeof(z), err);
+		if (r == 0 && strcmp(z, a->zone))
+			r = -ENOENT;
+		if (r == 0)
+			r = uw_firewalld_set_zone(a->iface, a->old_zone, a->zone, err);
+		break;
+	}
+	case UW_ACT_FWD_KEEP:
+		r = uw_firewalld_keeper_stop(a->iface, err);
+		if (r == 1)
+			r = -ENOENT;
 		break;
 	default:
 		return uw_error_set(err, -EINVAL, "unknown action");
@@ -513,6 +612,9 @@ bool uw_action_same(const struct uw_action *a, const struct uw_action *b)
 		return !strcmp(a->sysctl, b->sysctl);
 	case UW_ACT_FW:
 		return a->fw == b->fw && !memcmp(&a->rule, &b->rule, sizeof(a->rule));
+	case UW_ACT_FWD_ZONE:
+	case UW_ACT_FWD_KEEP:
+		return !strcmp(a->iface, b->iface) && !strcmp(a->zone, b->zone);
 	default:
 		return false;
 	}
@@ -642,6 +744,15 @@ int uw_action_to_line(const struct uw_action *a, char *buf, size_t len)
 		put_addr(&p, &left, "to", a->rule.to);
 		put(&p, &left, "chain", a->rule.chain);
 		break;
+	case UW_ACT_FWD_ZONE:
+		put(&p, &left, "iface", a->iface);
+		put(&p, &left, "zone", a->zone);
+		put(&p, &left, "old", a->old_zone);
+		break;
+	case UW_ACT_FWD_KEEP:
+		put(&p, &left, "iface", a->iface);
+		put(&p, &left, "zone", a->zone);
+		break;
 	default:
 		return -EINVAL;
 	}
@@ -750,6 +861,17 @@ static bool sysctl_name_ok(const char *s)
 	return true;
 }
 
+/* firewalld zone names: letters, digits and - _ . @ + (they end up in shell lines and D-Bus calls). */
+static bool zone_name_ok(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!(isalnum((unsigned char)*s) || strchr("-_.@+", *s)))
+			return false;
+	return true;
+}
+
 int uw_action_from_line(const char *line, struct uw_action *a, struct uw_error *err)
 {
 	struct kv kv[20];
@@ -842,6 +964,17 @@ int uw_action_from_line(const char *line, struct uw_action *a, struct uw_error *
 			goto bad;
 		a->rule.proto = (int)u;
 		if (uw_fw_rule_validate(a->fw, &a->rule, NULL) < 0)
+			goto bad;
+		break;
+	case UW_ACT_FWD_ZONE:
+	case UW_ACT_FWD_KEEP:
+		if (get_str(kv, n, "iface", a->iface, sizeof(a->iface), false) < 0 ||
+		    uw_ifname_check(a->iface, NULL) < 0 ||
+		    get_str(kv, n, "zone", a->zone, sizeof(a->zone), false) < 0 || !zone_name_ok(a->zone))
+			goto bad;
+		if (a->kind == UW_ACT_FWD_ZONE &&
+		    (get_str(kv, n, "old", a->old_zone, sizeof(a->old_zone), true) < 0 ||
+		     (a->old_zone[0] && !zone_name_ok(a->old_zone))))
 			goto bad;
 		break;
 	default:

@@ -24,6 +24,9 @@ enum uw_action_kind {
 	UW_ACT_ROUTE,   /* ip route add D/P dev IF (host route to the phone) */
 	UW_ACT_SYSCTL,  /* sysctl -w NAME=VALUE */
 	UW_ACT_FW,      /* one tagged firewall rule */
+	UW_ACT_FWD_ZONE, /* firewalld: IF into zone (runtime): firewall-cmd --zone=Z --change-interface=IF */
+	UW_ACT_FWD_KEEP, /* firewalld: the keeper that puts IF back into zone after a reload
+			  * (core/firewalld.h says why) */
 	UW_ACT__COUNT,
 };
 
@@ -36,11 +39,13 @@ struct uw_action {
 	char value[16];                 /* SYSCTL: value to set */
 	enum uw_fw_backend fw;          /* FW */
 	struct uw_fw_rule rule;         /* FW */
+	char zone[64];                  /* FWD_ZONE, FWD_KEEP: the firewalld zone */
 	char why[UW_FW_TEXT_MAX];        /* why this step is in the plan, plain words ("" = obvious) */
 
 	/* Prior state, captured at apply time (and journaled before the change). */
 	char old_value[16];             /* SYSCTL */
 	bool was_up;                    /* LINK_UP */
+	char old_zone[64];              /* FWD_ZONE: the interface's runtime zone before ("" = none) */
 };
 
 #define UW_PLAN_MAX_ACTIONS 32
@@ -116,5 +121,5 @@ int uw_action_from_line(const char *line, struct uw_action *a, struct uw_error *
 /* True when two actions change the same thing (same kind and target). */
 bool uw_action_same(const struct uw_action *a, const struct uw_action *b);
 
-/* Human name of a kind: "address", "link", "route", "sysctl", "firewall". */
+/* Journal name of a kind: "addr", "link", "route", "sysctl", "fw", "fwd-zone", "fwd-keep". */
 const char *uw_action_kind_name(enum uw_action_kind k);

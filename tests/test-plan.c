@@ -280,6 +280,107 @@ static void test_journal_lines(void **state)
 	free(f);
 }
 
+/* firewalld runs (its chain "inet firewalld filter_FORWARD" rejects forwarded traffic). */
+static struct uw_facts *desk_firewalld(const char *usb0_zone)
+{
+	struct uw_facts *f = desk(false);
+
+	uw_fw_inventory_add_drop(&f->fw, UW_FW_NFTABLES, "inet firewalld filter_FORWARD", false, true);
+	f->fw.firewalld_running = true;
+	f->firewalld.running = true;
+	f->firewalld.has_zone = true;
+	strcpy(f->firewalld.version, "1.3.3");
+	strcpy(f->firewalld.backend, "nftables");
+	strcpy(f->firewalld.default_zone, "public");
+	if (usb0_zone) {
+		strcpy(f->firewalld.bind[0].iface, "usb0");
+		strcpy(f->firewalld.bind[0].zone, usb0_zone);
+		f->firewalld.n_bind = 1;
+	}
+	return f;
+}
+
+static void test_firewalld(void **state)
+{
+	struct uw_plan *p = calloc(1, sizeof(*p)), *q = calloc(1, sizeof(*q));
+	struct uw_facts *f = desk_firewalld(NULL), *plain = desk(false);
+	struct uw_choices c;
+	struct uw_action back;
+	char line[1024], sh[512];
+
+	choices(&c);
+	/* firewalld running: its own chains get nothing, the zone and the keeper come instead. */
+	assert_int_equal(uw_plan_build(&c, f, p, NULL), 0);
+	assert_int_equal(count_kind(p, UW_ACT_FWD_ZONE), 1);
+	assert_int_equal(count_kind(p, UW_ACT_FWD_KEEP), 1);
+	for (size_t i = 0; i < p->n; i++) {
+		const struct uw_action *a = &p->actions[i];
+		if (a->kind == UW_ACT_FW)
+			assert_int_not_equal(a->rule.kind, UW_FW_FORWARD_ACCEPT);
+		if (a->kind == UW_ACT_FWD_ZONE) {
+			assert_string_equal(a->zone, "nm-shared");
+			uw_action_shell(a, false, sh, sizeof(sh));
+			assert_string_equal(sh, "firewall-cmd --zone=nm-shared --change-interface=usb0");
+			uw_action_shell(a, true, sh, sizeof(sh));
+			assert_string_equal(sh, "firewall-cmd --zone=nm-shared --remove-interface=usb0");
+			/* the zone step comes before the keeper (revert stops the keeper first) */
+			assert_int_equal(p->actions[i + 1].kind, UW_ACT_FWD_KEEP);
+		}
+		/* journal round trip, with a prior zone */
+		back = *a;
+		if (back.kind == UW_ACT_FWD_ZONE)
+			strcpy(back.old_zone, "public");
+		assert_int_equal(uw_action_to_line(&back, line, sizeof(line)), 0);
+		assert_int_equal(uw_action_from_line(line, &back, NULL), 0);
+		assert_true(uw_action_same(a, &back));
+		if (back.kind == UW_ACT_FWD_ZONE) {
+			assert_string_equal(back.old_zone, "public");
+			/* no zone before: comes back as no zone (not "-", which revert would ask firewalld for) */
+			back.old_zone[0] = '\0';
+			assert_int_equal(uw_action_to_line(&back, line, sizeof(line)), 0);
+			assert_int_equal(uw_action_from_line(line, &back, NULL), 0);
+			assert_string_equal(back.old_zone, "");
+		}
+	}
+	/* Without firewalld: exactly today's plan (the drop chain gets accepts). */
+	assert_int_equal(uw_plan_build(&c, plain, q, NULL), 0);
+	assert_int_equal(count_kind(q, UW_ACT_FWD_ZONE) + count_kind(q, UW_ACT_FWD_KEEP), 0);
+	/* Already in a zone that forwards (trusted, nm-shared): nothing to do in firewalld. */
+	free(f);
+	f = desk_firewalld("trusted");
+	assert_int_equal(uw_plan_build(&c, f, p, NULL), 0);
+	assert_int_equal(count_kind(p, UW_ACT_FWD_ZONE), 0);
+	/* No nm-shared zone (old firewalld): the old way, accepts in its chain. */
+	free(f);
+	f = desk_firewalld(NULL);
+	f->firewalld.has_zone = false;
+	assert_int_equal(uw_plan_build(&c, f, p, NULL), 0);
+	assert_int_equal(count_kind(p, UW_ACT_FWD_ZONE), 0);
+	assert_int_equal(count_kind(p, UW_ACT_FW), count_kind(q, UW_ACT_FW) + 2);
+	/* No sharing: no firewalld steps. */
+	free(f);
+	f = desk_firewalld(NULL);
+	c.nat = false;
+	c.dns = UW_DNS_NONE;
+	assert_int_equal(uw_plan_build(&c, f, p, NULL), 0);
+	assert_int_equal(count_kind(p, UW_ACT_FWD_ZONE), 0);
+
+	static const char *bad[] = {
+		"kind=fwd-zone iface=usb0 zone=nm-shared", /* no old */
+		"kind=fwd-zone iface=usb0 zone=nm%3Bshared old=-",
+		"kind=fwd-zone iface=usb0 zone= old=-",
+		"kind=fwd-zone iface=usb0 zone=nm-shared old=a%20b",
+		"kind=fwd-keep iface=usb0",
+		"kind=fwd-keep iface=../x zone=nm-shared",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(uw_action_from_line(bad[i], &back, NULL), -EBADMSG);
+	free(p);
+	free(q);
+	free(f);
+	free(plain);
+}
+
 static void test_presets(void **state)
 {
 	struct uw_choices c;
@@ -475,6 +576,7 @@ int main(void)
 		cmocka_unit_test(test_not_a_phone_interface),
 		cmocka_unit_test(test_no_default_route),
 		cmocka_unit_test(test_journal_lines),
+		cmocka_unit_test(test_firewalld),
 		cmocka_unit_test(test_presets),
 		cmocka_unit_test(test_undo_keeps_forwarding_already_on),
 		cmocka_unit_test(test_no_nat_dns_consistent),
