@@ -16,6 +16,7 @@
 
 #define UW_FACTS_MAX_ROUTES 256
 #define UW_FACTS_NOTE_MAX 320
+#define UW_FACTS_MAX_NM 16
 
 struct uw_facts_route {
 	struct uw_ip4_net net;          /* destination (an address's own subnet for is_address) */
@@ -37,9 +38,21 @@ struct uw_facts {
 	char dns_note[UW_FACTS_NOTE_MAX];   /* where the servers came from, in plain words */
 
 	int ip_forward;                     /* -1 unknown */
+	/* NetworkManager, from the system bus: 1 running, 0 not, -1 unknown (no
+	 * bus; then no interface is listed as managed). */
+	int nm_running;
+	char nm_managed[UW_FACTS_MAX_NM][UW_IFNAME_MAX]; /* interfaces it manages */
+	size_t n_nm_managed;
 	bool have_fw;                       /* fw was read */
 	struct uw_fw_inventory fw;
 };
 
 /* Fill @f from the running system (the calling thread's namespace). */
 int uw_facts_read(struct uw_facts *f, struct uw_error *err);
+
+/* Refresh only the NetworkManager facts (watch: after NetworkManager took a
+ * new interface). */
+void uw_facts_read_nm(struct uw_facts *f);
+
+/* Does NetworkManager manage @iface (per @f)? */
+bool uw_facts_nm_manages(const struct uw_facts *f, const char *iface);

@@ -24,6 +24,7 @@ enum uw_action_kind {
 	UW_ACT_ROUTE,   /* ip route add D/P dev IF (host route to the phone) */
 	UW_ACT_SYSCTL,  /* sysctl -w NAME=VALUE */
 	UW_ACT_FW,      /* one tagged firewall rule */
+	UW_ACT_NM_UNMANAGE, /* nmcli device set IF managed no (runtime, through D-Bus) */
 	UW_ACT__COUNT,
 };
 
@@ -41,6 +42,7 @@ struct uw_action {
 	/* Prior state, captured at apply time (and journaled before the change). */
 	char old_value[16];             /* SYSCTL */
 	bool was_up;                    /* LINK_UP */
+	bool was_managed;               /* NM_UNMANAGE: NetworkManager's Managed before */
 };
 
 #define UW_PLAN_MAX_ACTIONS 32
@@ -104,5 +106,5 @@ int uw_action_from_line(const char *line, struct uw_action *a, struct uw_error *
 /* True when two actions change the same thing (same kind and target). */
 bool uw_action_same(const struct uw_action *a, const struct uw_action *b);
 
-/* Human name of a kind: "address", "link", "route", "sysctl", "firewall". */
+/* Human name of a kind: "addr", "link", "route", "sysctl", "fw", "nm". */
 const char *uw_action_kind_name(enum uw_action_kind k);
