@@ -8,11 +8,20 @@
 #   make bench      benchmarks in bench/ (ratios against the shell recipe)
 #   make SAN=1      build with ASan+UBSan into build-san/
 #   make CC=clang   build with clang
+#   make install    install under PREFIX (default /usr/local; DESTDIR for staging)
+#   make uninstall  remove exactly what install put there
 
 CC      ?= cc
 PKG     ?= pkg-config
 LIBS_CORE := libnl-3.0 libnl-route-3.0 libip4tc libnftables libssh zlib libsystemd
 LIBS_TUI  := ncursesw menuw formw panelw
+# Start-up pays only for what a command uses (README, "Start-up"): libssh
+# (with libcrypto, GSSAPI, Kerberos) is not linked but loaded by
+# core/phone-ssh.c on first use, under the SONAME pkg-config's libssh has;
+# the curses libraries are linked statically (their archives, via
+# pkg-config --static), so no command relocates them at start-up.
+LIBS_LINK := $(filter-out libssh,$(LIBS_CORE))
+SSH_SONAME := $(shell objdump -p $$($(PKG) --variable=libdir libssh 2>/dev/null)/libssh.so 2>/dev/null | sed -n 's/^ *SONAME *//p')
 
 ifeq ($(SAN),1)
 B        := build-san
@@ -25,10 +34,12 @@ endif
 WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-unused-parameter
 CFLAGS   ?= -O1 -g
 CFLAGS   += -std=gnu11 $(WARN) $(SANFLAGS) -I. -D_GNU_SOURCE
-CORE_CFLAGS := $(shell $(PKG) --cflags $(LIBS_CORE) 2>/dev/null)
+CORE_CFLAGS := $(shell $(PKG) --cflags $(LIBS_CORE) 2>/dev/null) \
+	$(if $(SSH_SONAME),-DUW_LIBSSH_SONAME='"$(SSH_SONAME)"')
 TUI_CFLAGS  := $(shell $(PKG) --cflags $(LIBS_TUI) 2>/dev/null)
-CORE_LIBS   := $(shell $(PKG) --libs $(LIBS_CORE) 2>/dev/null)
-TUI_LIBS    := $(shell $(PKG) --libs $(LIBS_TUI) 2>/dev/null)
+CORE_LIBS   := $(shell $(PKG) --libs $(LIBS_LINK) 2>/dev/null)
+TUI_LIBS    := -Wl,-Bstatic $(filter-out -ldl,$(shell $(PKG) --static --libs $(LIBS_TUI) 2>/dev/null)) \
+	-Wl,-Bdynamic
 CMOCKA_LIBS := $(shell $(PKG) --libs cmocka 2>/dev/null)
 LDFLAGS  += $(SANFLAGS)
 
@@ -46,13 +57,48 @@ CLI_OBJ     := $(patsubst %.c,$(B)/%.o,$(CLI_SRC))
 
 BIN := usbnet-wizard
 
-.PHONY: all deps check check-unit check-sys check-valgrind demo bench clean layering san
+# ---- installation directories (GNU conventions; PREFIX or prefix) --------
+PREFIX      ?= /usr/local
+prefix      ?= $(PREFIX)
+exec_prefix ?= $(prefix)
+sbindir     ?= $(exec_prefix)/sbin
+datarootdir ?= $(prefix)/share
+datadir     ?= $(datarootdir)
+mandir      ?= $(datarootdir)/man
+man8dir     ?= $(mandir)/man8
+docdir      ?= $(datarootdir)/doc/$(BIN)
+INSTALL         ?= install
+INSTALL_PROGRAM ?= $(INSTALL)
+INSTALL_DATA    ?= $(INSTALL) -m 644
+# systemd's and bash-completion's own directories when installing into /usr
+# (what pkg-config says, else the Debian defaults); under any other prefix,
+# the same layout below it.
+ifeq ($(prefix),/usr)
+systemdsystemunitdir ?= $(or $(shell $(PKG) --variable=systemdsystemunitdir systemd 2>/dev/null),/lib/systemd/system)
+bashcompletiondir    ?= $(or $(shell $(PKG) --variable=completionsdir bash-completion 2>/dev/null),/usr/share/bash-completion/completions)
+else
+systemdsystemunitdir ?= $(prefix)/lib/systemd/system
+bashcompletiondir    ?= $(datarootdir)/bash-completion/completions
+endif
+# The binary knows where it is installed (the watch unit that the wizard's
+# "Follow the cable" writes runs it from there): core/version.h.
+CFLAGS += -DUW_SBINDIR='"$(sbindir)"'
+
+.PHONY: install uninstall all deps check check-unit check-sys check-valgrind demo bench clean layering san
 
 ifeq ($(SAN),1)
 all: $(B)/$(BIN) $(TEST_BINS)
 else
 all: $(BIN) $(TEST_BINS)
 endif
+
+# The front ends are compiled with UW_SBINDIR (core/version.h): rebuilt when
+# sbindir changes (make prefix=/usr after a make with the default).
+$(B)/sbindir.stamp: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(sbindir)' | cmp -s - $@ || echo '$(sbindir)' > $@
+.PHONY: FORCE
+FORCE:
 
 ifneq ($(SAN),1)
 $(BIN): $(B)/$(BIN)
@@ -68,25 +114,25 @@ $(B)/libcore.a: $(CORE_OBJ)
 
 $(B)/core/%.o: core/%.c $(wildcard core/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(CORE_CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(CORE_CFLAGS) -c -o $@ $<
 
 $(B)/tui/%.o: tui/%.c $(wildcard tui/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(TUI_CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(TUI_CFLAGS) -c -o $@ $<
 
-$(B)/screens/%.o: screens/%.c $(wildcard screens/*.h core/*.h tui/*.h)
+$(B)/screens/%.o: screens/%.c $(wildcard screens/*.h core/*.h tui/*.h) $(B)/sbindir.stamp
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(TUI_CFLAGS) $(CORE_CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(TUI_CFLAGS) $(CORE_CFLAGS) -c -o $@ $<
 
-$(B)/cli/%.o: cli/%.c $(wildcard cli/*.h screens/wizard.h core/*.h)
+$(B)/cli/%.o: cli/%.c $(wildcard cli/*.h screens/wizard.h core/*.h) $(B)/sbindir.stamp
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(CORE_CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(CORE_CFLAGS) -c -o $@ $<
 
 # Every tests/test-*.c is one cmocka program linked with the core library
 # (and tui/ objects, which have no networking in them).
 $(B)/tests/test-%: tests/test-%.c $(B)/libcore.a $(TUI_OBJ) $(wildcard tests/*.h tests/fuzz/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(CORE_CFLAGS) $(TUI_CFLAGS) -o $@ $< $(TUI_OBJ) $(B)/libcore.a \
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(CORE_CFLAGS) $(TUI_CFLAGS) -o $@ $< $(TUI_OBJ) $(B)/libcore.a \
 		$(CORE_LIBS) $(TUI_LIBS) $(CMOCKA_LIBS) $(LDFLAGS)
 
 san:
@@ -119,6 +165,37 @@ bench: deps
 
 clean:
 	rm -rf build build-san $(BIN)
+
+# ---- install / uninstall ---------------------------------------------------
+# What install puts where (uninstall removes exactly these):
+DOCS := $(wildcard README.md docs/troubleshooting.md docs/json.md)
+JSON_SCHEMAS := $(sort $(wildcard docs/json/*.schema.json))
+INST_DIRS := $(sbindir) $(man8dir) $(systemdsystemunitdir) $(bashcompletiondir) $(docdir) \
+	$(if $(JSON_SCHEMAS),$(docdir)/json) $(datadir)/$(BIN)
+INST_FILES := $(sbindir)/$(BIN) $(man8dir)/$(BIN).8 $(systemdsystemunitdir)/$(BIN)-watch.service \
+	$(bashcompletiondir)/$(BIN) $(addprefix $(docdir)/,$(notdir $(DOCS))) \
+	$(addprefix $(docdir)/json/,$(notdir $(JSON_SCHEMAS)))
+# The directories install had to create are listed in this file, so that
+# uninstall removes those (when empty) and never one that was there before.
+DIRS_LOG := $(datadir)/$(BIN)/installed-dirs
+
+install: $(B)/$(BIN)
+	@set -e; new=$$(LC_ALL=C mkdir -pv $(addprefix "$(DESTDIR),$(addsuffix ",$(INST_DIRS))) | \
+		sed -n "s/^mkdir: created directory '\(.*\)'$$/\1/p"); \
+	for d in $$new; do echo "$${d#"$(DESTDIR)"}"; done >> "$(DESTDIR)$(DIRS_LOG)"
+	$(INSTALL_PROGRAM) -m 755 $(B)/$(BIN) "$(DESTDIR)$(sbindir)/$(BIN)"
+	$(INSTALL_DATA) docs/$(BIN).8 "$(DESTDIR)$(man8dir)/$(BIN).8"
+	sed 's|@sbindir@|$(sbindir)|g' docs/$(BIN)-watch.service.in > "$(DESTDIR)$(systemdsystemunitdir)/$(BIN)-watch.service"
+	chmod 644 "$(DESTDIR)$(systemdsystemunitdir)/$(BIN)-watch.service"
+	$(INSTALL_DATA) completion/$(BIN).bash "$(DESTDIR)$(bashcompletiondir)/$(BIN)"
+	$(INSTALL_DATA) $(DOCS) "$(DESTDIR)$(docdir)/"
+	$(if $(JSON_SCHEMAS),$(INSTALL_DATA) $(JSON_SCHEMAS) "$(DESTDIR)$(docdir)/json/")
+
+uninstall:
+	rm -f $(addprefix "$(DESTDIR),$(addsuffix ",$(INST_FILES)))
+	@set -e; log="$(DESTDIR)$(DIRS_LOG)"; [ -f "$$log" ] || exit 0; \
+	dirs=$$(tac "$$log"); rm -f "$$log"; \
+	for d in $$dirs; do rmdir "$(DESTDIR)$$d" 2>/dev/null || true; done
 
 # ---- fuzzing (issue 7): make fuzz [FUZZ_SECONDS=600] ----------------------
 # Each tests/fuzz/fuzz-NAME.c is a libFuzzer target, built with clang against

@@ -7,6 +7,29 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
 UW_BIN=${UW_BIN:-$PWD/usbnet-wizard}
 source tests/testbed/testbed.sh
 
+# Commands in the desktop namespace through nsenter --net (no `ip netns exec`
+# bind mounts and sysfs remount around every command, which would dilute both
+# sides of every ratio alike).
+bd() { nsenter --net="/run/netns/$TB_DESK" "$@"; }
+
+# The seed's recipe (ip, sysctl, iptables) for the plan's changes: the plan's
+# own shell lines for the legacy backend, with the host's iptables flavour
+# (iptables-nft on an nftables host, iptables-legacy on a legacy host).
+# recipe FW OUT_APPLY OUT_UNDO [PLAN ARGS...]
+recipe() {
+	local fw=$1 a=$2 u=$3 ipt=iptables-legacy; shift 3
+	[ "$fw" = nft ] && ipt=iptables-nft
+	bd "$UW_BIN" plan --fw legacy --json "$@" >"$TB_DIR/recipe.json" || return 1
+	python3 - "$TB_DIR/recipe.json" "$ipt" "$a" "$u" <<'PY' || return 1
+import json, sys
+acts = json.load(open(sys.argv[1]))["actions"]
+ipt = sys.argv[2]
+fix = lambda s: s.replace("iptables-legacy", ipt)
+open(sys.argv[3], "w").write("".join(fix(a["shell"]) + "\n" for a in acts))
+open(sys.argv[4], "w").write("".join(fix(a["undo_shell"]) + "\n" for a in reversed(acts)))
+PY
+}
+
 # now_us: monotonic-enough wall clock in microseconds
 now_us() { echo $(($(date +%s%N) / 1000)); }
 

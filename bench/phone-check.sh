@@ -1,51 +1,102 @@
 #!/bin/bash
-# Benchmark: connect + the full phone checklist with the built-in libssh
-# client (`usbnet-wizard check`), against the same five checks done by the
-# openssh client in one ssh call. Runs inside its own testbed (configured
-# desktop, phone online); prints both medians and their ratio.
+# Benchmark: the phone checks.
+#  - healthy phone: connect + the whole checklist with the built-in libssh
+#    client (`usbnet-wizard check`) against the same five checks done by the
+#    openssh client in one ssh call, A B A B, medians of RUNS pairs;
+#  - each fault the testbed can make: the time until `check` has given every
+#    verdict (the process ends), median of FRUNS runs: a dead DNS server
+#    (--phone-bad-resolv), no default route on the phone (--phone-no-route),
+#    the phone's firewall dropping ping, dropbear stopped, and the phone
+#    unplugged mid-check (timed from the unplug).
+# Everything through nsenter --net into the desktop namespace.
 #
-#   bash bench/phone-check.sh [RUNS]     (default 15; UW_BIN overrides the binary)
+#   bash bench/phone-check.sh [RUNS] [FRUNS]   (default 21 and 5)
 set -u
-cd "$(dirname "$0")/.." || exit 1
-RUNS=${1:-15}
-UW_BIN=${UW_BIN:-$PWD/usbnet-wizard}
-source tests/testbed/testbed.sh
-tb_up >/dev/null || { echo "bench: testbed did not come up" >&2; exit 1; }
-tb_desk_configure 24 || exit 1
-tb_phone_set_resolv "$TB_DNS_IP"
-mkdir -p "$TB_DIR/ssh"
+source "$(dirname "$0")/lib.sh"
+RUNS=${1:-21}
+FRUNS=${2:-5}
 
 ours() {
-	tb_desk env USBNET_WIZARD_SSH_DIR="$TB_DIR/ssh" "$UW_BIN" check --ping-ip "$TB_PING_IP" \
-		--test-name "$TB_TEST_NAME" --no-rescue </dev/null >/dev/null 2>&1
+	bd env USBNET_WIZARD_SSH_DIR="$TB_DIR/ssh" "$UW_BIN" check --ping-ip "$TB_PING_IP" \
+		--test-name "$TB_TEST_NAME" --no-rescue </dev/null >"$TB_DIR/check.out" 2>&1
 }
 # The same checks as one remote shell line. openssh has no "none with blank
 # password" switch; dropbear -B accepts it via the none method openssh tries
 # first, so BatchMode works. Host key: accepted into a bench-only file.
 theirs() {
-	tb_desk ssh -q -o BatchMode=yes -o StrictHostKeyChecking=accept-new \
+	bd ssh -q -o BatchMode=yes -o StrictHostKeyChecking=accept-new \
 		-o UserKnownHostsFile="$TB_DIR/ssh/known_hosts.openssh" -F /dev/null \
 		"root@$TB_PHONE_IP" "ping -c1 -W2 $TB_HOST_IP; ip route || route -n; \
 		ping -c1 -W2 $TB_PING_IP; cat /etc/resolv.conf; getent hosts $TB_TEST_NAME" \
 		</dev/null >/dev/null 2>&1
 }
-
-ours || { echo "bench: usbnet-wizard check does not pass in the testbed" >&2; exit 1; }
-theirs || { echo "bench: the openssh client cannot run the checks" >&2; exit 1; }
-
-median_ms() { # fn runs
-	local fn=$1 n=$2 t0 t1 i
-	for i in $(seq 1 "$n"); do
-		t0=$(date +%s%N); "$fn"; t1=$(date +%s%N)
-		echo $(((t1 - t0) / 1000))
-	done | sort -n | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.2f\n", m/1000}'
+up() { # testbed options...
+	tb_up "$@" >/dev/null || { echo "bench: testbed did not come up" >&2; exit 1; }
+	tb_desk_configure 24 || exit 1
+	mkdir -p "$TB_DIR/ssh"
 }
-m_ours=$(median_ms ours "$RUNS")
-m_theirs=$(median_ms theirs "$RUNS")
-printf 'phone-check: usbnet-wizard (libssh, 5 channels) median %s ms; openssh one call median %s ms; ratio %s\n' \
-	"$m_ours" "$m_theirs" "$(awk -v a="$m_ours" -v b="$m_theirs" 'BEGIN {printf "%.2f", a/b}')"
-# Machine-readable lines for bench/run-all.sh.
-echo "RESULT phone_check_ours_ms $m_ours"
-echo "RESULT phone_check_openssh_ms $m_theirs"
-echo "RESULT phone_check_ratio $(awk -v a="$m_ours" -v b="$m_theirs" 'BEGIN {printf "%.2f", a/b}')"
-echo "RESULT phone_check_runs $RUNS"
+
+up
+tb_phone_set_resolv "$TB_DNS_IP"
+ours || { echo "bench: usbnet-wizard check does not pass in the testbed" >&2; cat "$TB_DIR/check.out" >&2; exit 1; }
+theirs || { echo "bench: the openssh client cannot run the checks" >&2; exit 1; }
+: >"$TB_DIR/o"; : >"$TB_DIR/t"
+for i in $(seq 1 "$RUNS"); do
+	time_us ours >>"$TB_DIR/o"
+	time_us theirs >>"$TB_DIR/t"
+done
+m_ours=$(median_ms <"$TB_DIR/o"); m_theirs=$(median_ms <"$TB_DIR/t")
+printf 'phone-check [healthy, %d pairs]: usbnet-wizard (libssh) median %s ms; openssh one call median %s ms; ratio %s\n' \
+	"$RUNS" "$m_ours" "$m_theirs" "$(ratio "$m_ours" "$m_theirs")"
+result phone_check_ours_ms "$m_ours"
+result phone_check_openssh_ms "$m_theirs"
+result phone_check_ratio "$(ratio "$m_ours" "$m_theirs")"
+result phone_check_runs "$RUNS"
+
+# fault NAME: FRUNS timed checks (already set up), median and the verdicts seen
+fault() {
+	local name=$1 i
+	: >"$TB_DIR/f"
+	for i in $(seq 1 "$FRUNS"); do time_us ours >>"$TB_DIR/f"; done
+	report_fault "$name"
+}
+report_fault() {
+	local name=$1 m mx verdicts
+	m=$(median_ms <"$TB_DIR/f")
+	mx=$(sort -n "$TB_DIR/f" | tail -1 | awk '{printf "%.2f", $1/1000}')
+	verdicts=$(grep -E '^\s*\[(FAIL|WARN|SKIP|PASS)' "$TB_DIR/check.out" | sed -E 's/^\s*//' | cut -c1-60 | tr '\n' ';')
+	printf 'phone-check [%s, %d runs]: every verdict after %s ms (median; max %s ms); last run: %s\n' \
+		"$name" "$FRUNS" "$m" "$mx" "$verdicts"
+	result "phone_fault_${name}_ms" "$m"
+	result "phone_fault_${name}_max_ms" "$mx"
+}
+
+
+tb_phone_set_resolv 192.168.0.99   # nothing answers there
+fault dead_dns
+tb_phone_set_resolv "$TB_DNS_IP"
+tb_phone iptables-legacy -A INPUT -p icmp --icmp-type echo-reply -j DROP
+fault ping_dropped
+tb_phone iptables-legacy -D INPUT -p icmp --icmp-type echo-reply -j DROP
+tb_phone ip route del default
+fault no_route
+tb_phone ip route add default via "$TB_HOST_IP" dev eth0 onlink
+tb_phone_stop_sshd
+fault dropbear_stopped
+tb_phone_start_sshd >/dev/null 2>&1
+# Unplugged mid-check: pulled 0.2 s after the check starts; timed from the pull.
+: >"$TB_DIR/f"
+for i in $(seq 1 "$FRUNS"); do
+	ours &
+	pid=$!
+	sleep 0.2
+	t0=$(date +%s%N)
+	tb_unplug
+	wait $pid
+	echo $((($(date +%s%N) - t0) / 1000)) >>"$TB_DIR/f"
+	tb_plug
+	bd ip addr add "$TB_HOST_IP/24" dev usb0 && bd ip link set usb0 up
+done
+report_fault unplugged
+result phone_fault_runs "$FRUNS"
+tb_down

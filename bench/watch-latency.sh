@@ -12,10 +12,10 @@ RUNS=${1:-20}
 
 tb_up --no-phone >/dev/null || { echo "bench: testbed did not come up" >&2; exit 1; }
 export USBNET_WIZARD_PROFILE=$TB_DIR/etc/profile
-tb_desk "$UW_BIN" profile save --match-driver veth --match-name 'usb*' >/dev/null 2>&1 ||
+bd "$UW_BIN" profile save --match-driver veth --match-name 'usb*' >/dev/null 2>&1 ||
 	{ echo "bench: profile save failed" >&2; exit 1; }
 log=$TB_DIR/watch.log
-tb_desk "$UW_BIN" watch >"$log" 2>&1 &
+bd "$UW_BIN" watch >"$log" 2>&1 &
 wpid=$!
 wait_count() { # word n: until the log has n lines with word (bounded 10 s)
 	local end=$((SECONDS + 10))

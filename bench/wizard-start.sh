@@ -29,7 +29,7 @@ for i in $(seq 1 "$RUNS"); do
 	tmx_wait '$ ' 5 >/dev/null
 	marker="UWSTART$i"
 	# The pane's shell becomes /usr/bin/time, whose child is the wizard.
-	tmx_type "echo \$\$ >$TB_DIR/pid; exec /usr/bin/time -v -o $TB_DIR/time.$i ip netns exec $TB_DESK env USBNET_WIZARD_BENCH=$marker $UW_BIN"
+	tmx_type "echo \$\$ >$TB_DIR/pid; exec /usr/bin/time -v -o $TB_DIR/time.$i nsenter --net=/run/netns/$TB_DESK env USBNET_WIZARD_BENCH=$marker $UW_BIN"
 	t0=$(date +%s%N)
 	tmx_keys Enter
 	t1=""

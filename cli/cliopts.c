@@ -46,6 +46,7 @@ int uw_cli_plan_from_args(int argc, char **argv, struct uw_plan *plan, struct uw
 			  struct uw_error *err)
 {
 	struct uw_choices c;
+	bool dns_named = false;
 	int r;
 
 	memset(o, 0, sizeof(*o));
@@ -97,8 +98,10 @@ int uw_cli_plan_from_args(int argc, char **argv, struct uw_plan *plan, struct uw
 			c.nat = false;
 		else if (!strcmp(opt, "--out-iface"))
 			r = uw_choices_set_out_iface(&c, arg, err);
-		else if (!strcmp(opt, "--dns"))
+		else if (!strcmp(opt, "--dns")) {
 			r = uw_choices_set_dns_mode(&c, arg, err);
+			dns_named = true;
+		}
 		else if (!strcmp(opt, "--dns-server"))
 			r = uw_choices_add_dns_server(&c, arg, err);
 		else if (!strcmp(opt, "--fw"))
@@ -119,6 +122,10 @@ int uw_cli_plan_from_args(int argc, char **argv, struct uw_plan *plan, struct uw
 		if (r < 0)
 			return UW_EXIT_USAGE;
 	}
+	/* A proxy asked for by name without sharing is refused (left out, the plan
+	 * puts what fits in its place and says why). */
+	if (dns_named && uw_choices_check(&c, err) < 0)
+		return UW_EXIT_USAGE;
 	if (c.n_dns_servers && c.dns != UW_DNS_STATIC) {
 		uw_error_set(err, -EINVAL, "--dns-server is used with --dns static (the mode is %s).",
 			     uw_dns_mode_name(c.dns));

@@ -13,10 +13,14 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "core/detect.h"
 #include "core/error.h"
+#include "core/facts.h"
 #include "core/ip4.h"
 #include "core/phone.h"
 #include "core/phonecheck.h"
+#include "core/sanitize.h"
+#include "core/text.h"
 #include "core/util.h"
 #include "cli/cli.h"
 #include "cli/json.h"
@@ -231,7 +235,7 @@ static int offer_fixes(const struct opts *o, struct uw_phone *p,
 		       const struct uw_phonecheck_params *prm, const struct uw_check *c)
 {
 	enum uw_fix_id wanted[3];
-	int nw = 0, applied = 0;
+	int nw = 0, applied = 0, rc;
 	char gw[64] = "", dev[64];
 
 	for (int i = 0; i < UW_CHECK__COUNT; i++) {
@@ -257,13 +261,16 @@ static int offer_fixes(const struct opts *o, struct uw_phone *p,
 			fprintf(o->msg, "Cannot offer the %s fix: %s\n", uw_fix_name(wanted[k]), e.msg);
 			continue;
 		}
-		fprintf(o->msg, "\nFix: %s\n  on the phone: %s\n  undo with:    %s\n", f.describe,
-			f.shell, f.revert_shell);
+		fprintf(o->msg, "\nFix: %s\n  on the phone: %s\n  undo with:    %s\n"
+			"  (this stays on the phone: 'usbnet-wizard revert' undoes only the desktop "
+			"side)\n", f.describe, f.shell, f.revert_shell);
 		if (!ask_yes_no(o, "Apply this fix on the phone?", false)) {
 			fprintf(o->msg, "Skipped (use --yes to apply without asking).\n");
-		} else if (uw_phonefix_apply(p, &f, &e) < 0) {
+		} else if ((rc = uw_phonefix_apply(p, &f, &e)) < 0) {
 			fprintf(o->msg, "The fix failed: %s\nRun the command above on the phone by "
 				"hand, or try 'usbnet-wizard check --fix' again.\n", e.msg);
+		} else if (rc > 0) {
+			fprintf(o->msg, "Already in place on the phone: nothing to do.\n");
 		} else {
 			fprintf(o->msg, "Done.\n");
 			applied++;
@@ -343,7 +350,7 @@ static int run(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o = {
-		.phone_ip = "192.168.0.202", .user = "root", .iface = "usb0",
+		.phone_ip = "192.168.0.202", .user = "root", .iface = NULL,
 		.desktop_ip = "192.168.0.200", .ping_ip = "9.9.9.9", .test_name = "example.com",
 		.port = 22, .timeout = 5, .rescue = true, .msg = stdout,
 	};
@@ -353,6 +360,7 @@ static int run(int argc, char **argv)
 	struct uw_phone *p = NULL;
 	struct uw_error e;
 	char host_ns[UW_PHONECHECK_MAX_NS][64], found[64] = "", v4[8][64];
+	char iface_buf[UW_IFNAME_MAX] = "usb0";
 	int c, rc, nv4 = -1;
 	bool ok;
 
@@ -400,6 +408,20 @@ static int run(int argc, char **argv)
 	}
 	if (optind < argc) {
 		uw_cli_error("check", "unexpected argument '%s' (see --help).", argv[optind]);
+		return UW_EXIT_USAGE;
+	}
+	if (!o.iface) {
+		/* The gadget's real name (enx..., usb1), not a guess: the IPv6 rescue
+		 * and the persist fix use it. */
+		struct uw_candidate *cands = NULL;
+		size_t n = 0;
+
+		if (uw_detect_scan(&cands, &n, NULL) == 0 && n > 0)
+			uw_strlcpy(iface_buf, cands[0].ifname, sizeof(iface_buf));
+		uw_candidates_free(cands);
+		o.iface = iface_buf;
+	} else if (uw_ifname_check(o.iface, &e) < 0) {
+		uw_cli_error("check", "%s", e.msg);
 		return UW_EXIT_USAGE;
 	}
 	{
@@ -468,11 +490,16 @@ static int run(int argc, char **argv)
 		nv4 = uw_phonecheck_phone_ipv4(p, v4, UW_ARRAY_SIZE(v4), &e);
 		fprintf(o.msg, "Found the phone at %s (IPv6 link-local); %s did not answer.\n",
 			found, o.phone_ip);
-		fprintf(o.msg, "The phone's IPv4 address%s: ", nv4 == 1 ? " is" : "es are");
-		for (int i = 0; i < nv4; i++)
-			fprintf(o.msg, "%s%s", i ? ", " : "", v4[i]);
-		fprintf(o.msg, "%s\nUse --phone-ip with that address, or give the phone the "
-			"expected one.\n", nv4 > 0 ? "" : "(none)");
+		{
+			_auto_(free) struct uw_facts *fa = uw_malloc0(sizeof(*fa));
+			char advice[1024];
+
+			if (uw_facts_read(fa, NULL) < 0)
+				fa->n_routes = 0;
+			uw_text_rescue_advice(fa, o.iface, o.phone_ip, (const char (*)[64])v4,
+					      nv4 < 0 ? 0 : nv4, advice, sizeof(advice));
+			fprintf(o.msg, "%s\n", advice);
+		}
 	}
 	fprintf(o.msg, "Logged in to %s as %s (%s).\n", found[0] ? found : o.phone_ip, o.user,
 		uw_phone_auth_name(uw_phone_auth_method(p)));
@@ -494,7 +521,16 @@ static int run(int argc, char **argv)
 		_auto_(free) char *dir = uw_phone_ssh_dir();
 
 		rc = uw_phone_ssh_config_add(dir, o.ssh_config_name, o.phone_ip, o.user, o.port, &e);
-		fprintf(o.msg, "%s\n", rc == 0 ? "Added the Host entry; now 'ssh NAME' works." : e.msg);
+		/* (the alias was validated by uw_phone_ssh_config_add: letters, digits, -_.;
+		 * the directory is a file name, untrusted text) */
+		if (rc == 0) {
+			_auto_(free) char *shown = uw_sanitize_dup(dir, 0);
+
+			fprintf(o.msg, "Added 'Host %s' to %s/config; now 'ssh %s' logs in to the "
+				"phone.\n", o.ssh_config_name, shown, o.ssh_config_name);
+		} else {
+			fprintf(o.msg, "%s\n", e.msg);
+		}
 	}
 
 	rc = run_checks(p, &prm, checks, &e);
@@ -542,7 +578,8 @@ const struct uw_command uw_cmd_check = {
 	"  --phone-ip A         the phone's address (default 192.168.0.202)\n"
 	"  --user U             login user (default root)\n"
 	"  --port N             ssh port (default 22)\n"
-	"  --iface IF           the USB interface, for the IPv6 rescue (default usb0)\n"
+	"  --iface IF           the USB interface, for the IPv6 rescue (default: the\n"
+	"                       detected gadget, else usb0)\n"
 	"  --timeout S          connect and per-command timeout in seconds (default 5)\n"
 	"  --desktop-ip A       the desktop's address on the link (default 192.168.0.200)\n"
 	"  --ping-ip A          outside address the phone pings (default 9.9.9.9,\n"
@@ -551,7 +588,9 @@ const struct uw_command uw_cmd_check = {
 	"                       or $USBNET_WIZARD_TEST_NAME)\n"
 	"  --dns A[,B]          nameservers for the resolv.conf fix (default: the\n"
 	"                       desktop's own upstream servers)\n"
-	"  --fix                offer the phone-side fixes (route, resolv.conf)\n"
+	"  --fix                offer the phone-side fixes (route, resolv.conf); they\n"
+	"                       stay on the phone ('revert' undoes the desktop side\n"
+	"                       only): each is shown with its undo command\n"
 	"  --persist            also make them last in the phone's /etc/network/interfaces\n"
 	"  --yes                apply fixes without asking\n"
 	"  --replace-host-key   the phone was reflashed: replace its remembered host key\n"

@@ -99,9 +99,29 @@ static int run_status(int argc, char **argv)
 	uw_error_clear(&err);
 	r = uw_journal_read(j, &err);
 	if (r < 0) {
+		bool perm = r == -EACCES || r == -EPERM;
+
+		/* A journal from an older version is root's alone (0600); say so plainly. */
+		if (perm)
+			uw_error_set(&err, r, "The journal %s/journal can only be read by root (an older "
+				     "usbnet-wizard made it private): run 'sudo usbnet-wizard status'. "
+				     "The next apply makes it readable for everyone.", uw_rundir());
 		uw_cli_error("status", "%s", err.msg);
+		if (json) {
+			struct uw_json js;
+
+			uw_json_init(&js, stdout);
+			uw_json_obj_begin(&js, NULL);
+			uw_json_bool(&js, "ok", false);
+			uw_json_obj_begin(&js, "error");
+			uw_json_str(&js, "message", err.msg);
+			uw_json_int(&js, "exit", perm ? UW_EXIT_NOPERM : UW_EXIT_FAIL);
+			uw_json_obj_end(&js);
+			uw_json_obj_end(&js);
+			uw_json_end(&js);
+		}
 		free(j);
-		return UW_EXIT_FAIL;
+		return perm ? UW_EXIT_NOPERM : UW_EXIT_FAIL;
 	}
 	if (json) {
 		struct uw_json js;
@@ -112,6 +132,7 @@ static int run_status(int argc, char **argv)
 		uw_json_bool(&js, "live", j->n_live > 0);
 		uw_json_int(&js, "pid", j->pid);
 		uw_json_int(&js, "started", j->started);
+		uw_json_int(&js, "damaged_lines", j->damaged);
 		uw_json_arr_begin(&js, "steps");
 		for (size_t i = 0; i < j->n_live; i++) {
 			struct uw_error pe;
@@ -139,14 +160,25 @@ static int run_status(int argc, char **argv)
 			strftime(when, sizeof(when), " since %Y-%m-%d %H:%M", &tm);
 		printf("%zu change%s by usbnet-wizard in place%s; 'usbnet-wizard revert' undoes them:\n",
 		       j->n_live, j->n_live == 1 ? "" : "s", when);
+		size_t unknown = 0;
+
 		for (size_t i = 0; i < j->n_live; i++) {
 			struct uw_error pe;
 			int p = uw_action_probe(&j->live[i], &pe);
 			uw_action_describe(&j->live[i], d, sizeof(d));
 			printf("  %s %s%s\n", p == 1 ? "[in place]" : p == 0 ? "[gone]    " : "[unknown] ", d,
 			       j->complete[i] ? "" : " (interrupted while applying)");
+			unknown += p < 0;
 		}
+		/* Addresses, routes and sysctls are readable by anyone; the firewall is not. */
+		if (unknown && geteuid() != 0)
+			printf("Firewall rules can only be read by root: 'sudo usbnet-wizard status' "
+			       "checks the [unknown] ones too.\n");
 	}
+	if (!json && j->damaged)
+		printf("The journal %s/journal has %u damaged line%s (the first is line %d), skipped: a "
+		       "record cut short by a crash was never acted on. The other records count.\n",
+		       uw_rundir(), j->damaged, j->damaged == 1 ? "" : "s", j->damaged_line);
 	free(j);
 	return rc;
 }
@@ -166,6 +198,9 @@ const struct uw_command uw_cmd_revert = {
 const struct uw_command uw_cmd_status = {
 	.name = "status", .summary = "show the changes usbnet-wizard has in place",
 	.usage = "usage: usbnet-wizard status [--json]\n\n"
-		 "List the journaled changes still in place, each probed live.\n",
+		 "List the journaled changes still in place, each probed live. Works without\n"
+		 "root; the firewall rules are then shown as [unknown] (only root can read\n"
+		 "them). Exit status: 0 done, 1 the journal cannot be read, 3 the journal is\n"
+		 "readable only by root (made by an older version).\n",
 	.run = run_status,
 };

@@ -52,14 +52,36 @@ static bool fault(const char *what, size_t step)
 	return (size_t)atoi(f + wl + 1) == step;
 }
 
+/* The fault names one of the steps first..last (1-based): a firewall batch
+ * is one transaction, so a fault at any of its steps hits the batch. */
+static bool fault_in(const char *what, size_t first, size_t last)
+{
+	for (size_t s = first; s <= last; s++)
+		if (fault(what, s))
+			return true;
+	return false;
+}
+
 static int mkrundir(struct uw_error *err)
 {
 	const char *d = uw_rundir();
 
-	if (mkdir(d, 0700) < 0 && errno != EEXIST) {
+	int fd;
+	struct stat st;
+
+	/* 0755, and the journal 0644: `status` is a read-only view a normal user
+	 * may run (it holds addresses and rules, nothing secret). The lock stays
+	 * 0600. A directory made 0700 by an older version is opened up once. */
+	if (mkdir(d, 0755) < 0 && errno != EEXIST) {
 		int e = errno;
 		return uw_error_set(err, -e, "Cannot create the runtime directory %s: %s%s", d, strerror(e),
 				    e == EACCES || e == EPERM ? " (changing the network needs root: run with sudo)" : "");
+	}
+	fd = open(d, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0) {
+		if (fstat(fd, &st) == 0 && st.st_uid == geteuid() && (st.st_mode & 07777) == 0700)
+			(void)fchmod(fd, 0755);
+		close(fd);
 	}
 	return 0;
 }
@@ -139,6 +161,33 @@ static int jw_line(struct jw *j, const char *line, struct uw_error *err)
 	return 0;
 }
 
+/* Several records in one write() and one fdatasync: a firewall batch is
+ * journaled as one unit, whole or (torn, on a crash before the kernel was
+ * touched) not acted on. */
+static int jw_lines(struct jw *j, char **lines, size_t n, struct uw_error *err)
+{
+	size_t total = 0, o = 0;
+	char *buf;
+	int r;
+
+	for (size_t i = 0; i < n; i++)
+		total += strlen(lines[i]) + 1;
+	buf = uw_malloc0(total + 1);
+	for (size_t i = 0; i < n; i++) {
+		size_t l = strlen(lines[i]);
+		memcpy(buf + o, lines[i], l);
+		o += l;
+		buf[o++] = '\n';
+	}
+	buf[o] = '\0';
+	/* jw_line adds the last newline itself. */
+	if (o)
+		buf[--o] = '\0';
+	r = n ? jw_line(j, buf, err) : 0;
+	free(buf);
+	return r;
+}
+
 static int jw_open(struct jw *j, bool *fresh, struct uw_error *err)
 {
 	char p[512], hdr[256];
@@ -146,12 +195,49 @@ static int jw_open(struct jw *j, bool *fresh, struct uw_error *err)
 	int r;
 
 	path(p, sizeof(p), "journal");
-	j->fd = open(p, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	j->fd = open(p, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (j->fd < 0) {
 		int e = errno;
 		return uw_error_set(err, -e, "Cannot open the journal %s (%s): nothing was changed.", p, strerror(e));
 	}
+	/* readable by `status` without root, also when an older version made it 0600 */
+	if (fstat(j->fd, &st) == 0 && (st.st_mode & 0777) == 0600)
+		(void)fchmod(j->fd, 0644);
 	*fresh = fstat(j->fd, &st) == 0 && st.st_size == 0;
+	if (!*fresh && st.st_size > 0) {
+		/*
+		 * A crash can leave the last record cut short. Our records
+		 * start on a fresh line, so the torn one stays one damaged
+		 * line the reader skips; a file with no whole line at all (a
+		 * torn header) holds nothing and is begun again.
+		 */
+		char last;
+		int rfd = open(p, O_RDONLY | O_CLOEXEC);
+		bool has_nl = false, ends_nl = false;
+
+		if (rfd >= 0) {
+			char buf[4096];
+			ssize_t n;
+			off_t off = 0;
+
+			ends_nl = pread(rfd, &last, 1, st.st_size - 1) == 1 && last == '\n';
+			while (!has_nl && off < st.st_size && (n = pread(rfd, buf, sizeof(buf), off)) > 0) {
+				has_nl = memchr(buf, '\n', (size_t)n) != NULL;
+				off += n;
+			}
+			close(rfd);
+		}
+		if (!has_nl && ftruncate(j->fd, 0) == 0) {
+			*fresh = true;
+		} else if (!ends_nl) {
+			r = jw_line(j, "", err);
+			if (r < 0) {
+				close(j->fd);
+				j->fd = -1;
+				return r;
+			}
+		}
+	}
 	if (*fresh) {
 		snprintf(hdr, sizeof(hdr), JOURNAL_MAGIC "\nnetns %lu\nstarted %lld pid %ld",
 			 netns_ino(), (long long)time(NULL), (long)getpid());
@@ -179,58 +265,147 @@ static void journal_remove(void)
 	unlink(p);
 }
 
+/*
+ * One line of @f into @buf (size UW_JOURNAL_LINE_MAX), without its newline.
+ * Returns 1 for a whole line, 2 for a last line with no newline (a torn
+ * write), 3 for a line too long for the buffer (the rest of it is skipped
+ * unread: a journal line never is that long, and a huge one must not be
+ * taken into memory), 0 at the end.
+ */
+static int read_line(FILE *f, char *buf, size_t size)
+{
+	size_t n;
+
+	if (!fgets(buf, (int)size, f))
+		return 0;
+	n = strlen(buf);
+	if (n && buf[n - 1] == '\n') {
+		buf[n - 1] = '\0';
+		return 1;
+	}
+	if (n + 1 < size)
+		return feof(f) ? 2 : 3;         /* a NUL inside the line also ends up here */
+	for (int c; (c = getc(f)) != EOF;)
+		if (c == '\n')
+			return 3;
+	return 3;
+}
+
+/* A journal sequence number: digits only, 1..UW_JOURNAL_SEQ_MAX, then the end or a space. */
+static bool parse_seq(const char *s, long *seq, const char **rest)
+{
+	long v = 0;
+	const char *p = s;
+
+	if (*p < '0' || *p > '9')
+		return false;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		v = v * 10 + (*p - '0');
+		if (v > UW_JOURNAL_SEQ_MAX)
+			return false;
+	}
+	if (v < 1 || (*p && *p != ' '))
+		return false;
+	*seq = v;
+	if (rest)
+		*rest = *p ? p + 1 : p;
+	return true;
+}
+
+static void damaged(struct uw_journal *j, int lineno)
+{
+	if (!j->damaged++)
+		j->damaged_line = lineno;
+}
+
 int uw_journal_read(struct uw_journal *j, struct uw_error *err)
 {
 	char p[512];
 	FILE *f;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
+	char *line = uw_malloc0(UW_JOURNAL_LINE_MAX);
 	unsigned long ino = 0;
 	long *seqs = j->seq;
-	int lineno = 0, r = 0;
+	int lineno = 0, r = 0, kind;
 
 	memset(j, 0, sizeof(*j));
 	j->next_seq = 1;
 	path(p, sizeof(p), "journal");
 	f = fopen(p, "re");
 	if (!f) {
-		if (errno == ENOENT)
-			return 0;
 		int e = errno;
+
+		free(line);
+		if (e == ENOENT)
+			return 0;
 		return uw_error_set(err, -e, "Cannot read the journal %s: %s%s", p, strerror(e),
 				    e == EACCES || e == EPERM ? " (changing the network needs root: run with sudo)" : "");
 	}
 	j->exists = true;
-	while ((n = getline(&line, &cap, f)) > 0) {
+	/*
+	 * Torn writes are expected after a crash or power loss: a record cut
+	 * short was never acted on (every change is journaled before it is
+	 * made, and a failed write stops the run), and apply starts the next
+	 * record on a fresh line. So a line that cannot be read is skipped and
+	 * counted, never a reason to drop the records after it.
+	 */
+	while ((kind = read_line(f, line, UW_JOURNAL_LINE_MAX)) > 0) {
 		long seq;
-		int off = 0;
+		const char *rest;
 
 		lineno++;
-		if (line[n - 1] != '\n')
-			break;          /* a torn last record: never written whole, so never acted on */
-		line[n - 1] = '\0';
+		if (kind != 1) {
+			damaged(j, lineno);
+			continue;
+		}
 		if (lineno == 1) {
-			if (strcmp(line, JOURNAL_MAGIC)) {
-				r = uw_error_set(err, -EBADMSG, "%s is not a usbnet-wizard journal (or a newer "
-						 "version's); it was left alone." JOURNAL_UNUSABLE, p, p, p);
-				break;
+			if (!strcmp(line, JOURNAL_MAGIC))
+				continue;
+			/* A header cut short by a crash, records after it. */
+			if (!strncmp(JOURNAL_MAGIC, line, strlen(line))) {
+				damaged(j, lineno);
+				continue;
+			}
+			r = uw_error_set(err, -EBADMSG, "%s is not a usbnet-wizard journal (or a newer "
+					 "version's); it was left alone." JOURNAL_UNUSABLE, p, p, p);
+			break;
+		}
+		if (!strncmp(line, "netns ", 6)) {
+			char *end;
+			errno = 0;
+			unsigned long v = strtoul(line + 6, &end, 10);
+			if (errno || *end || end == line + 6)
+				damaged(j, lineno);
+			else
+				ino = v;
+			continue;
+		}
+		if (!strncmp(line, "started ", 8)) {
+			long long t;
+			long pid;
+			int off = 0;
+			if (sscanf(line, "started %18lld pid %9ld%n", &t, &pid, &off) == 2 && !line[off] &&
+			    t >= 0 && pid > 0) {
+				j->started = t;
+				j->pid = pid;
+			} else {
+				damaged(j, lineno);
 			}
 			continue;
 		}
-		if (sscanf(line, "netns %lu", &ino) == 1)
-			continue;
-		if (sscanf(line, "started %lld pid %ld", &j->started, &j->pid) == 2)
-			continue;
-		if (sscanf(line, "B %ld %n", &seq, &off) == 1 && off > 0) {
+		if (!strncmp(line, "B ", 2)) {
+			if (!parse_seq(line + 2, &seq, &rest)) {
+				damaged(j, lineno);
+				continue;
+			}
 			if (j->n_live >= UW_JOURNAL_MAX) {
 				r = uw_error_set(err, -E2BIG, "The journal %s holds too many steps; it was "
 						 "left alone." JOURNAL_UNUSABLE, p, p, p);
 				break;
 			}
-			r = uw_action_from_line(line + off, &j->live[j->n_live], err);
-			if (r < 0)
-				break;
+			if (uw_action_from_line(rest, &j->live[j->n_live], NULL) < 0) {
+				damaged(j, lineno);
+				continue;
+			}
 			seqs[j->n_live] = seq;
 			if (seq >= j->next_seq)
 				j->next_seq = seq + 1;
@@ -238,7 +413,8 @@ int uw_journal_read(struct uw_journal *j, struct uw_error *err)
 			j->n_live++;
 			continue;
 		}
-		if (sscanf(line, "D %ld", &seq) == 1 || sscanf(line, "U %ld", &seq) == 1) {
+		if ((line[0] == 'D' || line[0] == 'U') && line[1] == ' ' && parse_seq(line + 2, &seq, &rest) &&
+		    !*rest) {
 			bool undone = line[0] == 'U';
 			for (size_t i = 0; i < j->n_live; i++) {
 				if (seqs[i] != seq)
@@ -256,9 +432,7 @@ int uw_journal_read(struct uw_journal *j, struct uw_error *err)
 			}
 			continue;
 		}
-		r = uw_error_set(err, -EBADMSG, "The journal %s is damaged at line %d; it was left alone."
-				 JOURNAL_UNUSABLE, p, lineno, p, p);
-		break;
+		damaged(j, lineno);
 	}
 	free(line);
 	fclose(f);
@@ -276,7 +450,80 @@ static void emit(uw_step_fn cb, void *ud, size_t i, const struct uw_action *a, e
 		cb(ud, i, a, ev, err);
 }
 
-/* Undo @n steps (@acts with journal seqs @seqs), newest first. */
+/* The end (exclusive) of the run of firewall steps of one backend starting at @i. */
+static size_t fw_run_end(const struct uw_action *acts, size_t i, size_t n)
+{
+	size_t j = i;
+
+	while (j < n && acts[j].kind == UW_ACT_FW && acts[j].fw == acts[i].fw)
+		j++;
+	return j;
+}
+
+/* The start of the run of firewall steps of one backend ending at @k. */
+static size_t fw_run_start(const struct uw_action *acts, size_t k)
+{
+	size_t j = k;
+
+	while (j > 0 && acts[j - 1].kind == UW_ACT_FW && acts[j - 1].fw == acts[k].fw)
+		j--;
+	return j;
+}
+
+/*
+ * Undo the firewall steps acts[j..k] in one transaction (nftables: one
+ * batch, which also deletes our table when it empties; legacy: one commit
+ * per table). Returns the number undone; *failed grows by those that
+ * could not be.
+ */
+static int undo_fw_run(struct jw *jw, const struct uw_action *acts, const long *seqs,
+		       const size_t *idx, size_t j, size_t k, uw_step_fn cb, void *ud,
+		       struct uw_error *err, size_t *failed)
+{
+	size_t m = k - j + 1;
+	struct uw_fw_rule *rules = uw_malloc0(sizeof(*rules) * m);
+	int *res = uw_malloc0(sizeof(*res) * m);
+	char **recs = uw_malloc0(sizeof(*recs) * m);
+	struct uw_error e;
+	int r, done = 0;
+
+	uw_error_clear(&e);
+	if (fault_in("kill-revert-before", j + 1, k + 1))
+		raise(SIGKILL);
+	for (size_t q = k + 1; q-- > j;) {
+		rules[q - j] = acts[q].rule;
+		emit(cb, ud, idx ? idx[q] : q, &acts[q], UW_STEP_UNDOING, NULL);
+	}
+	r = uw_fw_rules_del(acts[j].fw, rules, m, res, &e);
+	if (r < 0) {
+		for (size_t q = k + 1; q-- > j;)
+			emit(cb, ud, idx ? idx[q] : q, &acts[q], UW_STEP_UNDO_FAILED, &e);
+		*failed += m;
+		if (err && err->code == 0)
+			*err = e;
+		goto out;
+	}
+	for (size_t q = 0; q < m; q++)
+		recs[q] = uw_strdup_printf("U %ld", seqs[k - q]);
+	if (jw_lines(jw, recs, m, &e) < 0) {
+		/* The changes are undone; a later revert finds them gone and is content. */
+	}
+	for (size_t q = k + 1; q-- > j;) {
+		emit(cb, ud, idx ? idx[q] : q, &acts[q], res[q - j] ? UW_STEP_GONE : UW_STEP_UNDONE,
+		     NULL);
+		done++;
+	}
+out:
+	for (size_t q = 0; q < m; q++)
+		free(recs[q]);
+	free(recs);
+	free(res);
+	free(rules);
+	return done;
+}
+
+/* Undo @n steps (@acts with journal seqs @seqs), newest first; a run of
+ * firewall steps goes in one transaction. */
 static int undo_steps(struct jw *jw, const struct uw_action *acts, const long *seqs, const size_t *idx,
 		      size_t n, uw_step_fn cb, void *ud, struct uw_error *err, size_t *failed)
 {
@@ -287,6 +534,13 @@ static int undo_steps(struct jw *jw, const struct uw_action *acts, const long *s
 		struct uw_error e;
 		char rec[32];
 
+		if (acts[k].kind == UW_ACT_FW) {
+			size_t j = fw_run_start(acts, k);
+
+			done += undo_fw_run(jw, acts, seqs, idx, j, k, cb, ud, err, failed);
+			k = j;
+			continue;
+		}
 		uw_error_clear(&e);
 		if (fault("kill-revert-before", k + 1))
 			raise(SIGKILL);
@@ -308,6 +562,117 @@ static int undo_steps(struct jw *jw, const struct uw_action *acts, const long *s
 		done++;
 	}
 	return done;
+}
+
+static int iface_gone(const struct uw_plan *plan, struct uw_error *err)
+{
+	return uw_error_set(err, -ENODEV, "The phone's interface %s disappeared (was the cable "
+			    "pulled, or the phone rebooted?).", plan->choices.iface);
+}
+
+/*
+ * Apply the firewall steps [first, end) of @plan as one transaction: one
+ * probe of all of them, the ones not in place journaled together (one
+ * write), then one atomic change (nftables: one batch, all or nothing;
+ * legacy: one commit per table), then their "done" records together. A
+ * fault (USBNET_WIZARD_FAULT) naming any step of the run hits the run.
+ * On error *fi is the step it is about; the steps journaled are in made[]
+ * for the caller's rollback.
+ */
+static int apply_fw_run(const struct uw_plan *plan, int ifindex, size_t first, size_t end,
+			struct jw *jw, long *seq, struct uw_action *made, long *seqs, size_t *idx,
+			size_t *n_made, uw_step_fn cb, void *ud, size_t *fi, struct uw_error *err)
+{
+	size_t m = end - first, k = 0, base = *n_made, bad = 0;
+	enum uw_fw_backend be = plan->actions[first].fw;
+	struct uw_fw_rule *rules = uw_malloc0(sizeof(*rules) * m);
+	int *present = uw_malloc0(sizeof(*present) * m);
+	int *res = uw_malloc0(sizeof(*res) * m);
+	size_t *which = uw_malloc0(sizeof(*which) * m);   /* step of rules[k] */
+	char **recs = uw_malloc0(sizeof(*recs) * m);
+	int p;
+
+	*fi = first;
+	for (size_t i = first; i < end; i++)
+		emit(cb, ud, i, &plan->actions[i], UW_STEP_START, NULL);
+	if (fault_in("stop-before", first + 1, end))
+		raise(SIGSTOP);
+	if (uw_nl_link_index(plan->choices.iface, NULL) != ifindex) {
+		p = iface_gone(plan, err);
+		goto out;
+	}
+	for (size_t i = first; i < end; i++)
+		rules[i - first] = plan->actions[i].rule;
+	p = uw_fw_rules_probe(be, rules, m, present, err);
+	if (p < 0)
+		goto out;
+	/* Write-ahead: every step not in place, in one record write. */
+	for (size_t i = first; i < end; i++) {
+		char line[1024];
+
+		if (present[i - first]) {
+			emit(cb, ud, i, &plan->actions[i], UW_STEP_ALREADY, NULL);
+			continue;
+		}
+		if (uw_action_to_line(&plan->actions[i], line, sizeof(line)) < 0) {
+			*fi = i;
+			p = uw_error_set(err, -ENOSPC, "internal: journal line too long");
+			goto out;
+		}
+		recs[k] = uw_strdup_printf("B %ld %s", *seq + (long)k, line);
+		rules[k] = plan->actions[i].rule;
+		which[k++] = i;
+	}
+	if (k == 0)
+		goto out;
+	p = jw_lines(jw, recs, k, err);
+	if (p < 0)
+		goto out;
+	for (size_t q = 0; q < k; q++) {
+		made[*n_made] = plan->actions[which[q]];
+		seqs[*n_made] = (*seq)++;
+		idx[*n_made] = which[q];
+		(*n_made)++;
+	}
+	if (fault_in("kill-after-begin", first + 1, end))
+		raise(SIGKILL);
+	for (size_t q = 0; q < k; q++)
+		if (fault("fail", which[q] + 1)) {
+			*fi = which[q];
+			p = uw_error_set(err, -EIO, "simulated failure (USBNET_WIZARD_FAULT)");
+			goto out;
+		}
+	p = uw_fw_rules_add(be, rules, k, res, &bad, err);
+	if (p < 0) {
+		*fi = which[bad < k ? bad : 0];
+		goto out;
+	}
+	/* Done records for the steps made, undo records for those someone
+	 * else put there between the probe and the change (not ours to undo). */
+	for (size_t q = 0; q < k; q++) {
+		free(recs[q]);
+		recs[q] = uw_strdup_printf("%c %ld", res[q] ? 'U' : 'D', seqs[base + q]);
+	}
+	jw_lines(jw, recs, k, NULL);
+	for (size_t q = 0, w = base; q < k; q++) {
+		emit(cb, ud, which[q], &plan->actions[which[q]], res[q] ? UW_STEP_ALREADY : UW_STEP_DONE,
+		     NULL);
+		if (!res[q])
+			made[w] = made[base + q], seqs[w] = seqs[base + q], idx[w] = idx[base + q], w++;
+		if (q == k - 1)
+			*n_made = w;
+	}
+	if (fault_in("kill-after-apply", first + 1, end))
+		raise(SIGKILL);
+out:
+	for (size_t q = 0; q < m; q++)
+		free(recs[q]);
+	free(recs);
+	free(which);
+	free(res);
+	free(present);
+	free(rules);
+	return p < 0 ? p : 0;
 }
 
 int uw_apply(const struct uw_plan *plan, struct uw_lock *lk, uw_step_fn cb, void *ud, struct uw_error *err)
@@ -375,15 +740,27 @@ int uw_apply(const struct uw_plan *plan, struct uw_lock *lk, uw_step_fn cb, void
 	for (size_t i = 0; i < plan->n; i++) {
 		struct uw_action a = plan->actions[i];
 		char line[1024], rec[1100];
+		size_t fi = i;    /* the failing step, for the message */
 		int p;
 
+		if (a.kind == UW_ACT_FW) {
+			size_t end = fw_run_end(plan->actions, i, plan->n);
+
+			p = apply_fw_run(plan, ifindex, i, end, &jw, &seq, made, seqs, idx, &n_made, cb,
+					 ud, &fi, err);
+			if (p < 0) {
+				a = plan->actions[fi];
+				goto fail;
+			}
+			i = end - 1;
+			continue;
+		}
 		emit(cb, ud, i, &a, UW_STEP_START, NULL);
 		if (fault("stop-before", i + 1))
 			raise(SIGSTOP);
 		p = uw_nl_link_index(plan->choices.iface, NULL);
 		if (p != ifindex) {
-			p = uw_error_set(err, -ENODEV, "The phone's interface %s disappeared (was the cable "
-					 "pulled, or the phone rebooted?).", plan->choices.iface);
+			p = iface_gone(plan, err);
 			goto fail;
 		}
 		p = uw_action_probe(&a, err);
@@ -441,15 +818,15 @@ fail:
 			char d[256];
 			size_t failed;
 
-			emit(cb, ud, i, &a, UW_STEP_FAILED, err);
+			emit(cb, ud, fi, &a, UW_STEP_FAILED, err);
 			uw_error_clear(&rb);
 			undo_steps(&jw, made, seqs, idx, n_made, cb, ud, &rb, &failed);
 			uw_action_describe(&a, d, sizeof(d));
 			if (failed)
 				uw_error_set(err, p, "Step %zu (%s) failed: %s Rolling back did not fully work: %s "
-					     "Run 'usbnet-wizard revert' to try again.", i + 1, d, step_err.msg, rb.msg);
+					     "Run 'usbnet-wizard revert' to try again.", fi + 1, d, step_err.msg, rb.msg);
 			else
-				uw_error_set(err, p, "Step %zu (%s) failed: %s %s", i + 1, d, step_err.msg,
+				uw_error_set(err, p, "Step %zu (%s) failed: %s %s", fi + 1, d, step_err.msg,
 					     n_made ? "The steps before it were undone; the desktop is as it was." :
 					     "Nothing had been changed.");
 			r = p;

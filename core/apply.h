@@ -66,6 +66,8 @@ int uw_apply(const struct uw_plan *plan, struct uw_lock *lk, uw_step_fn cb, void
 int uw_revert(struct uw_lock *lk, uw_step_fn cb, void *ud, struct uw_error *err);
 
 #define UW_JOURNAL_MAX 64
+#define UW_JOURNAL_LINE_MAX 4096          /* a longer line is damaged, and never read into memory */
+#define UW_JOURNAL_SEQ_MAX 1000000000L    /* sequence numbers are 1..this */
 
 struct uw_journal {
 	struct uw_action live[UW_JOURNAL_MAX];  /* steps applied and not undone, in order */
@@ -77,7 +79,15 @@ struct uw_journal {
 	long long started;                      /* unix time of the first apply */
 	bool other_netns;                       /* written in another network namespace */
 	bool exists;
+	unsigned damaged;                       /* lines skipped: torn by a crash, too long or unreadable */
+	int damaged_line;                       /* the first of them (1-based), 0 if none */
 };
 
-/* Read the journal (no lock needed: records are appended whole). */
+/*
+ * Read the journal (no lock needed: records are appended whole). A line
+ * that cannot be read (cut short by a crash, too long, garbled, a sequence
+ * number out of range) is skipped and counted in damaged; the records after
+ * it still count. Only a file that is not a journal at all, or one with more
+ * live steps than UW_JOURNAL_MAX, is refused.
+ */
 int uw_journal_read(struct uw_journal *j, struct uw_error *err);

@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -170,5 +171,28 @@ int uw_choices_set_fw(struct uw_choices *c, const char *s, struct uw_error *err)
 				    "proxy are firewall rules. To change no firewall rule at all, use "
 				    "--no-nat --dns none (or --dns static) and leave --fw out.");
 	c->fw = be;
+	return 0;
+}
+
+enum uw_dns_mode uw_choices_dns_fit(const struct uw_choices *c, char *why, size_t n)
+{
+	if (why && n)
+		why[0] = '\0';
+	if (c->nat || c->dns != UW_DNS_PROXY)
+		return c->dns;
+	if (why)
+		snprintf(why, n, "DNS is left alone: the DNS proxy passes the phone's queries on through "
+			 "this computer, which needs the forwarding that not sharing leaves off, and "
+			 "without sharing the phone reaches only this computer.");
+	return UW_DNS_NONE;
+}
+
+int uw_choices_check(const struct uw_choices *c, struct uw_error *err)
+{
+	if (!c->nat && c->dns == UW_DNS_PROXY)
+		return uw_error_set(err, -EINVAL, "The DNS proxy cannot work without sharing the connection: it "
+				    "passes the phone's queries on through this computer, which needs the "
+				    "forwarding that not sharing leaves off. Leave DNS alone (DNS mode none), "
+				    "or share the connection.");
 	return 0;
 }

@@ -71,5 +71,18 @@ int uw_choices_set_dns_mode(struct uw_choices *c, const char *s, struct uw_error
 int uw_choices_add_dns_server(struct uw_choices *c, const char *s, struct uw_error *err);
 int uw_choices_set_fw(struct uw_choices *c, const char *s, struct uw_error *err);
 
+/*
+ * The DNS mode that fits the other choices: the proxy is a DNAT on this
+ * computer, which forwards the phone's packets, so without sharing (no
+ * forwarding) it cannot work: the proxy then becomes "none" (without sharing
+ * the phone reaches only this computer, so no server would answer it), with
+ * the reason in @why; any other mode is returned as it is. Front ends refuse
+ * a proxy the user asked for by name with uw_choices_check.
+ */
+enum uw_dns_mode uw_choices_dns_fit(const struct uw_choices *c, char *why, size_t n);
+
+/* Choices that contradict each other (a proxy without sharing): 0, or -EINVAL with what to do. */
+int uw_choices_check(const struct uw_choices *c, struct uw_error *err);
+
 /* "proxy", "static", "copy", "none". */
 const char *uw_dns_mode_name(enum uw_dns_mode m);

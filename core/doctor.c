@@ -72,6 +72,24 @@ static void live_choices(const struct uw_journal *j, const char *iface, struct u
 		*c = p.choices;
 	else
 		uw_choices_init(c);
+	/*
+	 * A live setup says itself what was chosen: no masquerade step means
+	 * "do not share" (--no-nat), no DNAT step means no DNS proxy. Judging it
+	 * by the defaults reported errors for what the user chose not to have.
+	 */
+	if (j->n_live) {
+		bool masq = false, dnat = false;
+
+		for (size_t i = 0; i < j->n_live; i++) {
+			masq |= j->live[i].kind == UW_ACT_FW && j->live[i].rule.kind == UW_FW_MASQUERADE;
+			dnat |= j->live[i].kind == UW_ACT_FW && j->live[i].rule.kind == UW_FW_DNAT;
+		}
+		c->nat = masq;
+		if (dnat)
+			c->dns = UW_DNS_PROXY;
+		else if (c->dns == UW_DNS_PROXY)
+			c->dns = UW_DNS_NONE;
+	}
 	for (size_t i = 0; i < j->n_live; i++) {
 		const struct uw_action *a = &j->live[i];
 
@@ -274,6 +292,16 @@ static bool route_to(const struct uw_facts *fa, const char *iface, struct in_add
 	return false;
 }
 
+/* The prefix length @iface holds @a with, or 0 when it does not hold it. */
+static unsigned addr_plen_on(const struct uw_facts *fa, const char *iface, struct in_addr a)
+{
+	for (size_t i = 0; i < fa->n_routes; i++)
+		if (fa->routes[i].is_address && !strcmp(fa->routes[i].dev, iface) &&
+		    fa->routes[i].address.s_addr == a.s_addr)
+			return fa->routes[i].net.plen;
+	return 0;
+}
+
 static int sysctl_int(const char *name)
 {
 	char b[16];
@@ -361,9 +389,17 @@ int uw_doctor_run(const struct uw_doctor_opts *o, struct uw_doctor *d, struct uw
 
 	/* The setup itself. */
 	if (have_iface && !d->live) {
-		if (uw_nl_addr_probe(d->iface, d->choices.host_ip, d->choices.plen, NULL) == 1) {
+		unsigned held = addr_plen_on(fa, d->iface, d->choices.host_ip);
+
+		/* Set by hand, maybe with another mask (the seed's /32 recipe): take
+		 * that mask, so the route check below judges what is really there. */
+		if (held && held != d->choices.plen && !d->choices.plen_set) {
+			d->choices.plen = held;
+			d->choices.plen_set = true;
+		}
+		if (held || uw_nl_addr_probe(d->iface, d->choices.host_ip, d->choices.plen, NULL) == 1) {
 			f = add(d, "setup", UW_DOC_INFO, "%s has %s/%u, set by someone else", d->iface, hs,
-				d->choices.plen);
+				held ? held : d->choices.plen);
 			SETF(f, evidence, "the address is on %s; the journal holds no setup by usbnet-wizard", d->iface);
 			SETF(f, explanation, "Another tool (NetworkManager, ifupdown, a script) configured it.");
 		} else if (have_plan) {
@@ -388,6 +424,12 @@ int uw_doctor_run(const struct uw_doctor_opts *o, struct uw_doctor *d, struct uw
 		     "the phone reaches the desktop and nothing further.");
 		f->fixable = have_plan;
 		SETF(f, fix, "sysctl -w net.ipv4.ip_forward=1 (journaled; revert restores %d)", fa->ip_forward);
+	} else if (fa->ip_forward != 1) {
+		f = add(d, "ip-forward", UW_DOC_OK, "IP forwarding is off, as chosen (no sharing)");
+		SETF(f, evidence, "net.ipv4.ip_forward = %d; the %s does not share the connection",
+		     fa->ip_forward, d->live ? "live setup" : "saved profile");
+		SETF(f, explanation, "The phone reaches the desktop only. To share the connection, "
+		     "revert and apply again without --no-nat.");
 	} else {
 		f = add(d, "ip-forward", UW_DOC_OK, "IP forwarding is on");
 		SETF(f, evidence, "net.ipv4.ip_forward = %d", fa->ip_forward);
@@ -396,7 +438,27 @@ int uw_doctor_run(const struct uw_doctor_opts *o, struct uw_doctor *d, struct uw
 	/* The nat table (the seed: "you'll want to see only the MASQUERADE rule"). */
 	if (have_plan && d->choices.nat) {
 		int p = all_present(plan, UW_ACT_FW, UW_FW_MASQUERADE, miss, sizeof(miss));
-		if (p == 0) {
+		const struct uw_fw_masq *m = NULL;
+		char out[UW_IFNAME_MAX] = "";
+
+		for (size_t i = 0; i < plan->n; i++)
+			if (is_kind(&plan->actions[i], UW_ACT_FW, UW_FW_MASQUERADE))
+				uw_strlcpy(out, plan->actions[i].rule.out_iface, sizeof(out));
+		if (p == 0 && fa->have_fw)
+			m = uw_fw_inventory_masq_covering(&fa->fw, d->choices.phone_ip, out);
+		if (m) {
+			/* The seed's own rule, typed by hand: it does the job. */
+			char a[UW_IP4_STRLEN];
+
+			f = add(d, "nat-missing", UW_DOC_OK, "The phone's traffic is masqueraded by a rule "
+				"made by hand");
+			SETF(f, evidence, "%s nat: MASQUERADE from %s/%u%s%s (not tagged usbnet-wizard) "
+			     "covers the phone %s", uw_fw_backend_name(m->backend), uw_ip4_str(m->src, a),
+			     m->plen, m->out_iface[0] ? " out of " : "", m->out_iface, ps);
+			SETF(f, explanation, "Another program or an earlier manual setup (the wiki's "
+			     "'iptables -t nat -A POSTROUTING -s ... -j MASQUERADE') already does what "
+			     "usbnet-wizard's rule would. Nothing to add.");
+		} else if (p == 0) {
 			f = add(d, "nat-missing", UW_DOC_ERROR, "The masquerade rule for the phone is missing");
 			SETF(f, evidence, "not in the %s nat table: %s", uw_fw_backend_name(
 			     uw_fw_backend_resolve(d->choices.fw, &fa->fw)), miss);
@@ -438,6 +500,10 @@ int uw_doctor_run(const struct uw_doctor_opts *o, struct uw_doctor *d, struct uw
 			     fi->docker_user ? " (for Docker: DOCKER-USER)" : "");
 			f->fixable = true;
 			SETF(f, fix, "insert tagged accepts for %s into the dropping chain(s): %s", d->iface, miss);
+		} else if (fi->n_drops && p < 0) {
+			f = add(d, "forward-drop", UW_DOC_OK, "The firewall drops forwarded traffic (no matter: "
+				"the setup does not share the connection)");
+			SETF(f, evidence, "dropping chain %s; no sharing chosen", fi->drops[0].chain);
 		} else if (fi->n_drops) {
 			f = add(d, "forward-drop", UW_DOC_OK, "The firewall drops forwarded traffic, but accepts "
 				"the phone's");
@@ -497,7 +563,8 @@ int uw_doctor_run(const struct uw_doctor_opts *o, struct uw_doctor *d, struct uw
 		snprintf(name, sizeof(name), "net.ipv4.conf.%s.rp_filter", d->iface);
 		one = sysctl_int(name);
 		int eff = all > one ? all : one;
-		bool has_addr = d->live || uw_nl_addr_probe(d->iface, d->choices.host_ip, d->choices.plen, NULL) == 1;
+		bool has_addr = d->live || addr_plen_on(fa, d->iface, d->choices.host_ip) ||
+				uw_nl_addr_probe(d->iface, d->choices.host_ip, d->choices.plen, NULL) == 1;
 		if (has_addr && !route_to(fa, d->iface, d->choices.phone_ip)) {
 			f = add(d, "rp-filter", eff == 1 ? UW_DOC_ERROR : UW_DOC_WARN,
 				"No route to the phone %s on %s%s", ps, d->iface, eff == 1 ? " and rp_filter is strict" : "");

@@ -6,6 +6,8 @@
  */
 #include "core/facts.h"
 
+#include <net/if.h>
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
@@ -51,6 +53,16 @@ int uw_facts_read(struct uw_facts *f, struct uw_error *err)
 		if (inv->routes[i].has_gateway)
 			fr->gateway = inv->routes[i].gateway;
 		uw_strlcpy(fr->dev, inv->routes[i].dev, sizeof(fr->dev));
+	}
+	{
+		struct if_nameindex *ni = if_nameindex();
+
+		if (ni) {
+			f->have_links = true;
+			for (struct if_nameindex *i = ni; i->if_index && f->n_links < UW_FACTS_MAX_LINKS; i++)
+				uw_strlcpy(f->links[f->n_links++], i->if_name, UW_IFNAME_MAX);
+			if_freenameindex(ni);
+		}
 	}
 	if (inv->has_default) {
 		uw_strlcpy(f->default_iface, inv->default_ifname, sizeof(f->default_iface));

@@ -17,6 +17,7 @@
 #define UW_FACTS_MAX_ROUTES 256
 #define UW_FACTS_NOTE_MAX 320
 #define UW_FACTS_MAX_NM 16
+#define UW_FACTS_MAX_LINKS 64
 
 struct uw_facts_route {
 	struct uw_ip4_net net;          /* destination (an address's own subnet for is_address) */
@@ -36,6 +37,10 @@ struct uw_facts {
 	size_t n_dns;
 	bool dns_stub;                      /* resolv.conf points at a local stub */
 	char dns_note[UW_FACTS_NOTE_MAX];   /* where the servers came from, in plain words */
+
+	char links[UW_FACTS_MAX_LINKS][UW_IFNAME_MAX]; /* the interfaces that exist */
+	size_t n_links;
+	bool have_links;                    /* links was read (hand-made facts may leave it out) */
 
 	int ip_forward;                     /* -1 unknown */
 	/* NetworkManager, from the system bus: 1 running, 0 not, -1 unknown (no

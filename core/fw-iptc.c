@@ -266,135 +266,233 @@ static bool builtin_chain(const char *table, const char *chain)
 
 enum op { OP_PROBE, OP_ADD, OP_DEL };
 
-static int run_op(const struct uw_fw_rule *r, enum op op, struct uw_error *err)
+/*
+ * @op on the rules @idx[0..m) of @rules, all in @table, with one iptc_init
+ * and (for a change) one iptc_commit. res[i]: probe 1 present / 0 absent;
+ * add 0 added / 1 already there; del 0 deleted / 1 not there. *bad is the
+ * rule an error is about. The caller holds the xtables lock for a change.
+ */
+static int table_ops(const char *table, const struct uw_fw_rule *rules, const size_t *idx,
+		     size_t m, enum op op, int *res, size_t *bad, struct uw_error *err)
 {
-	const char *table = table_of(r);
-	_auto_(free) struct ipt_entry *e = NULL;
-	_auto_(free) unsigned char *mask = NULL;
-	xt_chainlabel chain;
-	size_t size;
-	int fd = -1, ret = 0;
+	struct ipt_entry **e = uw_malloc0(sizeof(*e) * m);
+	unsigned char **mask = uw_malloc0(sizeof(*mask) * m);
+	int ret = 0;
 
-	chain_of(r, chain);
+	for (size_t k = 0; k < m; k++) {
+		size_t size;
+
+		e[k] = build_entry(&rules[idx[k]], &size);
+		/* Full mask: every byte of header, matches and target must be equal. */
+		mask[k] = uw_malloc0(size);
+		memset(mask[k], 0xFF, size);
+	}
 	/* iptc_init on a table the kernel does not have yet creates it: a
 	 * probe must not change anything, and neither may a failing add. */
 	ret = table_loaded(table, err);
 	if (ret < 0)
-		return ret;
+		goto out;
 	if (!ret) {
-		if (op == OP_PROBE)
-			return 0;
-		if (op == OP_DEL)
-			return uw_error_set(err, -ENOENT,
-					    "Our rule is not in %s/%s (no legacy %s table); "
-					    "nothing to remove.", table, chain, table);
-		if (!builtin_chain(table, chain))
-			return uw_error_set(err, -ENOENT,
-					    "Chain \"%s\" does not exist in the legacy iptables %s "
-					    "table — pick an existing chain (e.g. FORWARD).", chain,
-					    table);
-	}
-	ret = 0;
-	e = build_entry(r, &size);
-	/* Full mask: every byte of header, matches and target must be equal. */
-	mask = uw_malloc0(size);
-	memset(mask, 0xFF, size);
+		ret = 0;
+		for (size_t k = 0; k < m; k++) {
+			xt_chainlabel chain;
 
-	if (op != OP_PROBE) {
-		fd = xt_lock(err);
-		if (fd < 0)
-			return fd;
+			chain_of(&rules[idx[k]], chain);
+			res[idx[k]] = op == OP_PROBE ? 0 : 1;
+			if (op == OP_ADD && !builtin_chain(table, chain)) {
+				*bad = idx[k];
+				ret = uw_error_set(err, -ENOENT,
+						   "Chain \"%s\" does not exist in the legacy iptables %s "
+						   "table — pick an existing chain (e.g. FORWARD).", chain,
+						   table);
+				goto out;
+			}
+		}
+		if (op != OP_ADD)
+			goto out;
 	}
 	for (int attempt = 0;; attempt++) {
 		struct xtc_handle *h;
-		int present;
+		bool changed = false;
 
 		errno = 0;
 		h = iptc_init(table);
 		if (!h) {
+			*bad = idx[0];
 			ret = init_error(err, table);
 			break;
 		}
-		if (!iptc_is_chain(chain, h)) {
-			iptc_free(h);
-			ret = uw_error_set(err, -ENOENT,
-					   "Chain \"%s\" does not exist in the legacy iptables %s "
-					   "table — pick an existing chain (e.g. FORWARD).", chain, table);
-			break;
+		ret = 0;
+		for (size_t k = 0; k < m && ret == 0; k++) {
+			const struct uw_fw_rule *r = &rules[idx[k]];
+			xt_chainlabel chain;
+			int present, ok = 1;
+
+			chain_of(r, chain);
+			*bad = idx[k];
+			if (!iptc_is_chain(chain, h)) {
+				if (op != OP_ADD) {
+					res[idx[k]] = op == OP_PROBE ? 0 : 1;
+					continue;
+				}
+				ret = uw_error_set(err, -ENOENT,
+						   "Chain \"%s\" does not exist in the legacy iptables %s "
+						   "table — pick an existing chain (e.g. FORWARD).", chain,
+						   table);
+				break;
+			}
+			errno = 0;
+			present = iptc_check_entry(chain, e[k], mask[k], h);
+			if (!present && errno != ENOENT) {
+				/* errno ENOENT means "no such rule"; iptc_strerror's text
+				 * for it is misleading, so only other errors are errors. */
+				int en = errno ? errno : EIO;
+				ret = uw_error_set(err, -en, "Could not look for the rule in %s/%s: %s.",
+						   table, chain, iptc_strerror(en));
+				break;
+			}
+			if (op == OP_PROBE) {
+				res[idx[k]] = present ? 1 : 0;
+				continue;
+			}
+			if (op == OP_ADD && present) {
+				res[idx[k]] = 1;
+				continue;
+			}
+			if (op == OP_DEL && !present) {
+				res[idx[k]] = 1;
+				continue;
+			}
+			res[idx[k]] = 0;
+			if (op == OP_DEL)
+				ok = iptc_delete_entry(chain, e[k], mask[k], h);
+			else if (r->kind == UW_FW_FORWARD_ACCEPT)
+				/* At the top: an accept after a DROP/REJECT rule
+				 * (or Docker's RETURN) would never be reached. */
+				ok = iptc_insert_entry(chain, e[k], 0, h);
+			else
+				ok = iptc_append_entry(chain, e[k], h);
+			if (!ok) {
+				int en = errno ? errno : EIO;
+				ret = uw_error_set(err, -en, "Could not %s the rule in %s/%s: %s.",
+						   op == OP_DEL ? "delete" : "add", table, chain,
+						   iptc_strerror(en));
+				break;
+			}
+			changed = true;
 		}
-		errno = 0;
-		present = iptc_check_entry(chain, e, mask, h);
-		if (!present && errno != ENOENT) {
-			/* errno ENOENT means "no such rule"; iptc_strerror's text
-			 * for it is misleading, so only other errors are errors. */
+		if (ret == 0 && changed && !commit(h)) {
 			int en = errno ? errno : EIO;
-			iptc_free(h);
-			ret = uw_error_set(err, -en, "Could not look for the rule in %s/%s: %s.",
-					   table, chain, iptc_strerror(en));
-			break;
-		}
-		if (op == OP_PROBE) {
-			iptc_free(h);
-			ret = present ? 1 : 0;
-			break;
-		}
-		if (op == OP_ADD && present) {
-			iptc_free(h);
-			ret = -EEXIST;
-			uw_error_set(err, -EEXIST, "The rule is already in %s/%s.", table, chain);
-			break;
-		}
-		if (op == OP_DEL && !present) {
-			iptc_free(h);
-			ret = -ENOENT;
-			uw_error_set(err, -ENOENT, "Our rule is not in %s/%s; nothing to remove.",
-				     table, chain);
-			break;
-		}
-		int ok;
-		if (op == OP_DEL)
-			ok = iptc_delete_entry(chain, e, mask, h);
-		else if (r->kind == UW_FW_FORWARD_ACCEPT)
-			/* At the top: an accept after a DROP/REJECT rule
-			 * (or Docker's RETURN) would never be reached. */
-			ok = iptc_insert_entry(chain, e, 0, h);
-		else
-			ok = iptc_append_entry(chain, e, h);
-		if (ok)
-			ok = commit(h);
-		if (!ok) {
-			int en = errno ? errno : EIO;
+			xt_chainlabel chain;
+
 			iptc_free(h);
 			/* EAGAIN: the table changed between our read and our
 			 * commit (someone ignored the lock): read again. */
 			if (en == EAGAIN && attempt < 5)
 				continue;
-			ret = uw_error_set(err, -en, "Could not %s the rule in %s/%s: %s.",
-					   op == OP_DEL ? "delete" : "add", table, chain,
+			*bad = idx[0];
+			chain_of(&rules[idx[0]], chain);
+			ret = uw_error_set(err, -en, "Could not %s the rule in %s/%s%s (one commit of "
+					   "the legacy %s table): %s.", op == OP_DEL ? "delete" : "add",
+					   table, chain, m > 1 ? " and the others" : "", table,
 					   iptc_strerror(en));
 			break;
 		}
 		iptc_free(h);
-		ret = 0;
 		break;
+	}
+out:
+	for (size_t k = 0; k < m; k++) {
+		free(e[k]);
+		free(mask[k]);
+	}
+	free(e);
+	free(mask);
+	return ret;
+}
+
+/* @op on @n rules: grouped by table, filter first, one commit per table. */
+static int many_ops(const struct uw_fw_rule *rules, size_t n, enum op op, int *res, size_t *bad,
+		    struct uw_error *err)
+{
+	static const char *const tables[] = { "filter", "nat" };
+	_auto_(free) size_t *idx = uw_malloc0(sizeof(size_t) * (n ? n : 1));
+	size_t dummy;
+	int fd = -1, ret = 0;
+
+	if (!bad)
+		bad = &dummy;
+	*bad = 0;
+	if (op != OP_PROBE) {
+		fd = xt_lock(err);
+		if (fd < 0)
+			return fd;
+	}
+	for (size_t t = 0; t < UW_ARRAY_SIZE(tables) && ret == 0; t++) {
+		size_t m = 0;
+
+		for (size_t i = 0; i < n; i++)
+			if (strcmp(table_of(&rules[i]), tables[t]) == 0)
+				idx[m++] = i;
+		if (m)
+			ret = table_ops(tables[t], rules, idx, m, op, res, bad, err);
 	}
 	xt_unlock(fd);
 	return ret;
 }
 
+int uw_fw_iptc_probe_many(const struct uw_fw_rule *rules, size_t n, int *present,
+			  struct uw_error *err)
+{
+	return many_ops(rules, n, OP_PROBE, present, NULL, err);
+}
+
+int uw_fw_iptc_add_many(const struct uw_fw_rule *rules, size_t n, int *res, size_t *bad,
+			struct uw_error *err)
+{
+	return many_ops(rules, n, OP_ADD, res, bad, err);
+}
+
+int uw_fw_iptc_del_many(const struct uw_fw_rule *rules, size_t n, int *res, struct uw_error *err)
+{
+	return many_ops(rules, n, OP_DEL, res, NULL, err);
+}
+
 int uw_fw_iptc_probe(const struct uw_fw_rule *r, struct uw_error *err)
 {
-	return run_op(r, OP_PROBE, err);
+	int present = 0;
+	int ret = uw_fw_iptc_probe_many(r, 1, &present, err);
+
+	return ret < 0 ? ret : present;
 }
 
 int uw_fw_iptc_add(const struct uw_fw_rule *r, struct uw_error *err)
 {
-	return run_op(r, OP_ADD, err);
+	xt_chainlabel chain;
+	int res = 0, ret = uw_fw_iptc_add_many(r, 1, &res, NULL, err);
+
+	if (ret < 0)
+		return ret;
+	if (res) {
+		chain_of(r, chain);
+		return uw_error_set(err, -EEXIST, "The rule is already in %s/%s.", table_of(r), chain);
+	}
+	return 0;
 }
 
 int uw_fw_iptc_del(const struct uw_fw_rule *r, struct uw_error *err)
 {
-	return run_op(r, OP_DEL, err);
+	xt_chainlabel chain;
+	int res = 0, ret = uw_fw_iptc_del_many(r, 1, &res, err);
+
+	if (ret < 0)
+		return ret;
+	if (res) {
+		chain_of(r, chain);
+		return uw_error_set(err, -ENOENT, "Our rule is not in %s/%s; nothing to remove.",
+				    table_of(r), chain);
+	}
+	return 0;
 }
 
 /*
@@ -534,8 +632,18 @@ int uw_fw_iptc_inventory(struct uw_fw_inventory *inv, struct uw_error *err)
 				    (strcmp(target, "DROP") == 0 || strcmp(target, "REJECT") == 0))
 					fwd_drop_rule = true;
 				if (is_nat && !ours && target && strcmp(c, "POSTROUTING") == 0 &&
-				    strcmp(target, "MASQUERADE") == 0)
+				    strcmp(target, "MASQUERADE") == 0) {
 					inv->foreign_masquerade++;
+					if (inv->n_masq < UW_ARRAY_SIZE(inv->masq)) {
+						struct uw_fw_masq *m = &inv->masq[inv->n_masq++];
+
+						m->backend = UW_FW_IPTABLES;
+						m->src = e->ip.src;
+						m->plen = (unsigned)__builtin_popcount(e->ip.smsk.s_addr);
+						uw_strlcpy(m->out_iface, e->ip.outiface, sizeof(m->out_iface));
+						m->negated = (e->ip.invflags & (IPT_INV_SRCIP | IPT_INV_VIA_OUT)) != 0;
+					}
+				}
 			}
 		}
 		iptc_free(h);

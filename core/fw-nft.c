@@ -23,10 +23,14 @@
 #include <nftables/libnftables.h>
 
 #include "core/fw.h"
+#include "core/ip4.h"
 #include "core/util.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <pthread.h>
+#include <sys/stat.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -36,8 +40,6 @@
 #define OUR_FAMILY "ip"
 #define TAG_TEXT "comment \"" UW_FW_TAG "\""
 
-/* Run @cmd (one atomic transaction) in a fresh context: the context's
- * netlink socket is bound to the namespace it is created in. */
 /*
  * Does this process hold CAP_NET_ADMIN (bit 12 of CapEff)? Without it
  * libnftables writes "Operation not permitted (you must be root)" straight
@@ -75,6 +77,51 @@ static bool have_net_admin(void)
 	return k;
 }
 
+/*
+ * One libnftables context per process (per network namespace: its netlink
+ * socket is bound to the namespace it was opened in, and the tests move
+ * the process between namespaces). A context costs a socket and a cache,
+ * and its cache is reused while the ruleset's generation is unchanged.
+ */
+static pthread_mutex_t ctx_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct nft_ctx *ctx_cached;
+static dev_t ctx_dev;
+static ino_t ctx_ino;
+
+static struct nft_ctx *ctx_get(void)
+{
+	struct stat st;
+
+	if (stat("/proc/thread-self/ns/net", &st) < 0 && stat("/proc/self/ns/net", &st) < 0)
+		memset(&st, 0, sizeof(st));
+	if (ctx_cached && (st.st_dev != ctx_dev || st.st_ino != ctx_ino)) {
+		nft_ctx_free(ctx_cached);
+		ctx_cached = NULL;
+	}
+	if (!ctx_cached) {
+		ctx_cached = nft_ctx_new(NFT_CTX_DEFAULT);
+		if (!ctx_cached)
+			return NULL;
+		if (nft_ctx_buffer_output(ctx_cached) || nft_ctx_buffer_error(ctx_cached)) {
+			nft_ctx_free(ctx_cached);
+			ctx_cached = NULL;
+			return NULL;
+		}
+		ctx_dev = st.st_dev;
+		ctx_ino = st.st_ino;
+	}
+	return ctx_cached;
+}
+
+__attribute__((destructor)) static void ctx_release(void)
+{
+	if (ctx_cached)
+		nft_ctx_free(ctx_cached);
+	ctx_cached = NULL;
+}
+
+/* Run @cmd (one atomic transaction, however many lines) in the process's
+ * context. */
 static int nft_run(const char *cmd, unsigned flags, char **out, struct uw_error *err)
 {
 	struct nft_ctx *ctx;
@@ -86,14 +133,13 @@ static int nft_run(const char *cmd, unsigned flags, char **out, struct uw_error 
 	if (!have_net_admin())
 		return uw_error_set(err, -EPERM, "Reading or changing nftables needs root (CAP_NET_ADMIN): "
 				    "run with sudo.");
-	ctx = nft_ctx_new(NFT_CTX_DEFAULT);
-	if (!ctx)
+	pthread_mutex_lock(&ctx_lock);
+	ctx = ctx_get();
+	if (!ctx) {
+		pthread_mutex_unlock(&ctx_lock);
 		return uw_error_set(err, -ENOMEM, "Could not start libnftables.");
-	nft_ctx_output_set_flags(ctx, flags);
-	if (nft_ctx_buffer_output(ctx) || nft_ctx_buffer_error(ctx)) {
-		nft_ctx_free(ctx);
-		return uw_error_set(err, -ENOMEM, "Could not set up libnftables buffers.");
 	}
+	nft_ctx_output_set_flags(ctx, flags);
 	rc = nft_run_cmd_from_buffer(ctx, cmd);
 	ebuf = nft_ctx_get_error_buffer(ctx);
 	obuf = nft_ctx_get_output_buffer(ctx);
@@ -112,7 +158,7 @@ static int nft_run(const char *cmd, unsigned flags, char **out, struct uw_error 
 	} else if (out) {
 		*out = uw_strdup(obuf ? obuf : "");
 	}
-	nft_ctx_free(ctx);
+	pthread_mutex_unlock(&ctx_lock);
 	return ret;
 }
 
@@ -314,147 +360,305 @@ static void rule_body(const struct uw_fw_rule *r, char *buf, size_t len)
 #undef PUT
 }
 
-struct find {
-	const char *body;
-	const char *chain;
-	unsigned long handle;
-	unsigned rules;
+/*
+ * Where each of @n rules is now: handle[i] (0 = absent), missing[i] when
+ * its foreign chain does not exist, and *own_rules the number of rules in
+ * our table (every rule there, ours by definition). One `list table` for
+ * our table and one `list chain` per foreign chain named, whatever @n.
+ */
+struct locate {
+	size_t n;
+	const struct where *wh;
+	char (*body)[512];
+	unsigned long *handle;
+	const char *fam, *table;   /* the listing being walked */
+	unsigned own_rules;
+	bool counting_own;
 };
 
-static void find_rule_cb(struct walker *w, const struct chain_info *c, const char *text,
-			 unsigned long handle)
+static void locate_rule_cb(struct walker *w, const struct chain_info *c, const char *text,
+			   unsigned long handle)
 {
-	struct find *f = w->data;
+	struct locate *l = w->data;
 
-	f->rules++;
-	if (!f->handle && strcmp(c->chain, f->chain) == 0 && strcmp(text, f->body) == 0)
-		f->handle = handle ? handle : 1;
+	if (l->counting_own)
+		l->own_rules++;
+	for (size_t i = 0; i < l->n; i++) {
+		const struct where *wh = &l->wh[i];
+
+		if (l->handle[i] || strcmp(wh->fam, c->fam) || strcmp(wh->table, c->table) ||
+		    strcmp(wh->chain, c->chain) || strcmp(text, l->body[i]))
+			continue;
+		/* Each listed rule goes to one asked-for rule: two equal rules
+		 * asked for take two copies. */
+		l->handle[i] = handle ? handle : 1;
+		break;
+	}
 }
 
-/*
- * Look for @body in chain @wh. Returns 1 (handle in *handle), 0 absent,
- * -ENOENT when the chain (or its table) does not exist, or another error.
- */
-static int find_in_chain(const struct where *wh, const char *body, unsigned long *handle,
-			 struct uw_error *err)
+static int locate_rules(struct locate *l, bool *missing, struct uw_error *err)
 {
-	_auto_(free) char *cmd = NULL;
-	_auto_(free) char *out = NULL;
-	struct find f = { .body = body, .chain = wh->chain };
-	struct walker w = { .rule = find_rule_cb, .data = &f };
+	struct walker w = { .rule = locate_rule_cb, .data = l };
+	bool own = false;
 	int r;
 
-	cmd = uw_strdup_printf("list chain %s %s %s", wh->fam, wh->table, wh->chain);
-	r = nft_run(cmd, NFT_CTX_OUTPUT_HANDLE, &out, err);
-	if (r < 0)
-		return r;
-	walk(out, &w);
-	if (handle)
-		*handle = f.handle;
-	return f.handle ? 1 : 0;
+	for (size_t i = 0; i < l->n; i++) {
+		l->handle[i] = 0;
+		missing[i] = false;
+		own |= l->wh[i].own;
+	}
+	l->own_rules = 0;
+	/* All of our table in one listing (with its rule count: a delete
+	 * needs to know whether the table empties). */
+	if (own) {
+		_auto_(free) char *out = NULL;
+
+		r = nft_run("list table " OUR_FAMILY " " UW_FW_NFT_TABLE, NFT_CTX_OUTPUT_HANDLE, &out,
+			    err);
+		if (r == -ENOENT)
+			uw_error_clear(err);
+		else if (r < 0)
+			return r;
+		else {
+			l->counting_own = true;
+			walk(out, &w);
+			l->counting_own = false;
+		}
+	}
+	for (size_t i = 0; i < l->n; i++) {
+		_auto_(free) char *cmd = NULL;
+		_auto_(free) char *out = NULL;
+		bool seen = false;
+
+		if (l->wh[i].own)
+			continue;
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = !l->wh[k].own && !strcmp(l->wh[k].fam, l->wh[i].fam) &&
+			       !strcmp(l->wh[k].table, l->wh[i].table) &&
+			       !strcmp(l->wh[k].chain, l->wh[i].chain);
+		if (seen) {
+			for (size_t k = 0; k < i; k++)
+				if (!l->wh[k].own && !strcmp(l->wh[k].fam, l->wh[i].fam) &&
+				    !strcmp(l->wh[k].table, l->wh[i].table) &&
+				    !strcmp(l->wh[k].chain, l->wh[i].chain))
+					missing[i] = missing[k];
+			continue;
+		}
+		cmd = uw_strdup_printf("list chain %s %s %s", l->wh[i].fam, l->wh[i].table,
+				       l->wh[i].chain);
+		r = nft_run(cmd, NFT_CTX_OUTPUT_HANDLE, &out, err);
+		if (r == -ENOENT) {
+			uw_error_clear(err);
+			missing[i] = true;
+			continue;
+		}
+		if (r < 0)
+			return r;
+		walk(out, &w);
+	}
+	return 0;
+}
+
+/* Grow @s by one printf'd line. */
+static void append(char **s, size_t *len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void append(char **s, size_t *len, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	*s = uw_realloc(*s, *len + (size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(*s + *len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	*len += (size_t)n;
+}
+
+struct batch {
+	size_t n;
+	struct where *wh;
+	char (*body)[512];
+	unsigned long *handle;
+	bool *missing;
+	struct locate l;
+};
+
+static void batch_init(struct batch *b, const struct uw_fw_rule *rules, size_t n)
+{
+	b->n = n;
+	b->wh = uw_malloc0(sizeof(*b->wh) * (n ? n : 1));
+	b->body = uw_malloc0(sizeof(*b->body) * (n ? n : 1));
+	b->handle = uw_malloc0(sizeof(*b->handle) * (n ? n : 1));
+	b->missing = uw_malloc0(sizeof(*b->missing) * (n ? n : 1));
+	for (size_t i = 0; i < n; i++) {
+		where_of(&rules[i], &b->wh[i]);
+		rule_body(&rules[i], b->body[i], sizeof(b->body[i]));
+	}
+	b->l = (struct locate){ .n = n, .wh = b->wh, .body = b->body, .handle = b->handle };
+}
+
+static void batch_free(struct batch *b)
+{
+	free(b->wh);
+	free(b->body);
+	free(b->handle);
+	free(b->missing);
+}
+
+int uw_fw_nft_probe_many(const struct uw_fw_rule *rules, size_t n, int *present,
+			 struct uw_error *err)
+{
+	struct batch b;
+	int r;
+
+	batch_init(&b, rules, n);
+	r = locate_rules(&b.l, b.missing, err);
+	for (size_t i = 0; r == 0 && i < n; i++)
+		present[i] = b.handle[i] != 0;
+	batch_free(&b);
+	return r;
+}
+
+/* The failing rule: the first whose text nft quotes in its error. */
+static size_t guilty(const struct batch *b, const size_t *idx, size_t m, const char *msg)
+{
+	for (size_t k = 0; k < m; k++)
+		if (strstr(msg, b->body[idx[k]]))
+			return idx[k];
+	return m ? idx[0] : 0;
+}
+
+int uw_fw_nft_add_many(const struct uw_fw_rule *rules, size_t n, int *res, size_t *bad,
+		       struct uw_error *err)
+{
+	_auto_(free) char *cmd = NULL;
+	_auto_(free) size_t *idx = uw_malloc0(sizeof(size_t) * (n ? n : 1));
+	size_t len = 0, m = 0;
+	bool table_done = false;
+	struct batch b;
+	int r;
+
+	*bad = 0;
+	batch_init(&b, rules, n);
+	r = locate_rules(&b.l, b.missing, err);
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		res[i] = b.handle[i] ? 1 : 0;
+		if (b.handle[i])
+			continue;
+		if (b.missing[i]) {
+			*bad = i;
+			r = uw_error_set(err, -ENOENT,
+					 "There is no nftables chain \"%s %s %s\" — give an existing "
+					 "chain (see the firewall inventory) or none for our own table.",
+					 b.wh[i].fam, b.wh[i].table, b.wh[i].chain);
+			break;
+		}
+		if (b.wh[i].own) {
+			bool chain_done = false;
+
+			/* `add` of an existing table or chain is a no-op, so one
+			 * transaction makes whatever is missing plus the rules. */
+			if (!table_done)
+				append(&cmd, &len, "add table %s %s\n", b.wh[i].fam, b.wh[i].table);
+			table_done = true;
+			for (size_t k = 0; k < m && !chain_done; k++)
+				chain_done = b.wh[idx[k]].own && !strcmp(b.wh[idx[k]].chain, b.wh[i].chain);
+			if (!chain_done)
+				append(&cmd, &len, "add chain %s %s %s %s\n", b.wh[i].fam, b.wh[i].table,
+				       b.wh[i].chain, b.wh[i].chain_def);
+			append(&cmd, &len, "add rule %s %s %s %s\n", b.wh[i].fam, b.wh[i].table,
+			       b.wh[i].chain, b.body[i]);
+		} else {
+			/* At the top of someone else's chain: after their drop it
+			 * would never be reached. */
+			append(&cmd, &len, "insert rule %s %s %s %s\n", b.wh[i].fam, b.wh[i].table,
+			       b.wh[i].chain, b.body[i]);
+		}
+		idx[m++] = i;
+	}
+	if (r == 0 && m) {
+		r = nft_run(cmd, 0, NULL, err);
+		if (r < 0)
+			*bad = guilty(&b, idx, m, err ? err->msg : "");
+	}
+	batch_free(&b);
+	return r;
+}
+
+int uw_fw_nft_del_many(const struct uw_fw_rule *rules, size_t n, int *res, struct uw_error *err)
+{
+	_auto_(free) char *cmd = NULL;
+	size_t len = 0;
+	unsigned own_del = 0;
+	struct batch b;
+	int r;
+
+	batch_init(&b, rules, n);
+	r = locate_rules(&b.l, b.missing, err);
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		res[i] = b.handle[i] ? 0 : 1;
+		if (b.handle[i] && b.wh[i].own)
+			own_del++;
+	}
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		if (!b.handle[i])
+			continue;
+		/* Our table with no rule left goes in the same transaction
+		 * (nothing of ours lingers, not even for a moment). */
+		if (b.wh[i].own && own_del == b.l.own_rules)
+			continue;
+		append(&cmd, &len, "delete rule %s %s %s handle %lu\n", b.wh[i].fam, b.wh[i].table,
+		       b.wh[i].chain, b.handle[i]);
+	}
+	if (r == 0 && own_del && own_del == b.l.own_rules)
+		append(&cmd, &len, "delete table " OUR_FAMILY " " UW_FW_NFT_TABLE "\n");
+	if (r == 0 && len)
+		r = nft_run(cmd, 0, NULL, err);
+	batch_free(&b);
+	return r;
 }
 
 int uw_fw_nft_probe(const struct uw_fw_rule *r, struct uw_error *err)
 {
-	struct where wh;
-	char body[512];
-	int ret;
+	int present = 0;
+	int ret = uw_fw_nft_probe_many(r, 1, &present, err);
 
-	where_of(r, &wh);
-	rule_body(r, body, sizeof(body));
-	ret = find_in_chain(&wh, body, NULL, err);
-	if (ret == -ENOENT) {
-		/* No table or chain: the rule is simply not there. */
-		uw_error_clear(err);
-		return 0;
-	}
-	return ret;
+	return ret < 0 ? ret : present;
 }
 
 int uw_fw_nft_add(const struct uw_fw_rule *r, struct uw_error *err)
 {
-	_auto_(free) char *cmd = NULL;
 	struct where wh;
-	char body[512];
-	int ret;
+	size_t bad;
+	int res = 0, ret;
 
-	where_of(r, &wh);
-	rule_body(r, body, sizeof(body));
-	ret = find_in_chain(&wh, body, NULL, err);
-	if (ret == 1)
+	ret = uw_fw_nft_add_many(r, 1, &res, &bad, err);
+	if (ret < 0)
+		return ret;
+	if (res) {
+		where_of(r, &wh);
 		return uw_error_set(err, -EEXIST, "The rule is already in %s %s %s.", wh.fam,
 				    wh.table, wh.chain);
-	if (ret == -ENOENT && !wh.own)
-		return uw_error_set(err, -ENOENT,
-				    "There is no nftables chain \"%s %s %s\" — give an existing "
-				    "chain (see the firewall inventory) or none for our own table.",
-				    wh.fam, wh.table, wh.chain);
-	if (ret < 0 && ret != -ENOENT)
-		return ret;
-	uw_error_clear(err);
-	if (wh.own)
-		/* `add` of an existing table or chain is a no-op, so one
-		 * transaction makes whatever is missing plus the rule. */
-		cmd = uw_strdup_printf("add table %s %s\nadd chain %s %s %s %s\nadd rule %s %s %s %s\n",
-				       wh.fam, wh.table, wh.fam, wh.table, wh.chain, wh.chain_def,
-				       wh.fam, wh.table, wh.chain, body);
-	else
-		/* At the top of someone else's chain: after their drop it
-		 * would never be reached. */
-		cmd = uw_strdup_printf("insert rule %s %s %s %s\n", wh.fam, wh.table, wh.chain,
-				       body);
-	return nft_run(cmd, 0, NULL, err);
-}
-
-static void count_rule_cb(struct walker *w, const struct chain_info *c, const char *text,
-			  unsigned long handle)
-{
-	(*(unsigned *)w->data)++;
-}
-
-/* Our table with no rule left goes away (nothing of ours lingers). */
-static int drop_table_if_empty(struct uw_error *err)
-{
-	_auto_(free) char *out = NULL;
-	unsigned rules = 0;
-	struct walker w = { .rule = count_rule_cb, .data = &rules };
-	int r;
-
-	r = nft_run("list table " OUR_FAMILY " " UW_FW_NFT_TABLE, 0, &out, err);
-	if (r == -ENOENT) {
-		uw_error_clear(err);
-		return 0;
 	}
-	if (r < 0)
-		return r;
-	walk(out, &w);
-	if (rules)
-		return 0;
-	return nft_run("delete table " OUR_FAMILY " " UW_FW_NFT_TABLE "\n", 0, NULL, err);
+	return 0;
 }
 
 int uw_fw_nft_del(const struct uw_fw_rule *r, struct uw_error *err)
 {
-	_auto_(free) char *cmd = NULL;
-	unsigned long handle = 0;
 	struct where wh;
-	char body[512];
-	int ret;
+	int res = 0, ret;
 
-	where_of(r, &wh);
-	rule_body(r, body, sizeof(body));
-	ret = find_in_chain(&wh, body, &handle, err);
-	if (ret == 0 || ret == -ENOENT)
+	ret = uw_fw_nft_del_many(r, 1, &res, err);
+	if (ret < 0)
+		return ret;
+	if (res) {
+		where_of(r, &wh);
 		return uw_error_set(err, -ENOENT, "Our rule is not in %s %s %s; nothing to remove.",
 				    wh.fam, wh.table, wh.chain);
-	if (ret < 0)
-		return ret;
-	cmd = uw_strdup_printf("delete rule %s %s %s handle %lu\n", wh.fam, wh.table, wh.chain,
-			       handle);
-	ret = nft_run(cmd, 0, NULL, err);
-	if (ret < 0)
-		return ret;
-	return wh.own ? drop_table_if_empty(err) : 0;
+	}
+	return 0;
 }
 
 /* ---- cleanup ---- */
@@ -536,6 +740,50 @@ static void inv_table_cb(struct walker *w, const char *fam, const char *name)
 		inv->nft_tables++;
 }
 
+/*
+ * What a foreign masquerade rule matches, from nft's own text of it:
+ * "ip saddr 192.168.0.0/24 oifname \"eth0\" masquerade". Anything else it
+ * matches on (ports, marks, negations) makes it "not understood": such a
+ * rule is never taken as covering the phone.
+ */
+static void masq_parse(const char *text, struct uw_fw_masq *m)
+{
+	_auto_(free) char *t = uw_strdup(text);
+	char *save = NULL, *w;
+
+	memset(m, 0, sizeof(*m));
+	m->backend = UW_FW_NFTABLES;
+	for (w = strtok_r(t, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
+		char *v;
+
+		if (!strcmp(w, "masquerade") || !strcmp(w, "counter") || !strncmp(w, "packets", 7))
+			break;
+		v = strtok_r(NULL, " \t", &save);
+		if (!strcmp(w, "ip") && v && !strcmp(v, "saddr")) {
+			struct uw_ip4_net net;
+			char *a = strtok_r(NULL, " \t", &save);
+
+			/* nft prints a single host without "/32" */
+			net.plen = 32;
+			if (!a || !strcmp(a, "!=") ||
+			    (strchr(a, '/') ? uw_ip4_parse_cidr(a, &net, NULL, NULL) :
+			     uw_ip4_parse(a, &net.addr, NULL, NULL)) < 0) {
+				m->negated = true;
+				return;
+			}
+			m->src = net.addr;
+			m->plen = net.plen;
+		} else if ((!strcmp(w, "oifname") || !strcmp(w, "oif")) && v && strcmp(v, "!=")) {
+			v += *v == '"';
+			v[strcspn(v, "\"")] = '\0';
+			uw_strlcpy(m->out_iface, v, sizeof(m->out_iface));
+		} else {
+			m->negated = true;
+			return;
+		}
+	}
+}
+
 static void inv_rule_cb(struct walker *w, const struct chain_info *c, const char *text,
 			unsigned long handle)
 {
@@ -547,8 +795,11 @@ static void inv_rule_cb(struct walker *w, const struct chain_info *c, const char
 	inv->nft_rules_foreign++;
 	if (tagged)
 		inv->nft_ours_foreign_chains++;
-	else if (has_word_unquoted(text, "masquerade"))
+	else if (has_word_unquoted(text, "masquerade")) {
 		inv->foreign_masquerade++;
+		if (inv->n_masq < UW_ARRAY_SIZE(inv->masq))
+			masq_parse(text, &inv->masq[inv->n_masq++]);
+	}
 }
 
 static void inv_chain_cb(struct walker *w, const struct chain_info *c)

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -215,6 +216,66 @@ int uw_fw_rule_del(enum uw_fw_backend be, const struct uw_fw_rule *rule, struct 
 	if (ret < 0)
 		return ret;
 	return be == UW_FW_IPTABLES ? uw_fw_iptc_del(&r, err) : uw_fw_nft_del(&r, err);
+}
+
+/* Validated, normalized copies of @n rules (NULL and err set on a bad one). */
+static int prepare_many(enum uw_fw_backend be, const struct uw_fw_rule *in, size_t n,
+			struct uw_fw_rule **out, size_t *bad, struct uw_error *err)
+{
+	*out = uw_malloc0(sizeof(**out) * (n ? n : 1));
+	for (size_t i = 0; i < n; i++) {
+		int r = prepare(be, &in[i], &(*out)[i], err);
+
+		if (r < 0) {
+			if (bad)
+				*bad = i;
+			return r;
+		}
+	}
+	return 0;
+}
+
+int uw_fw_rules_probe(enum uw_fw_backend be, const struct uw_fw_rule *rules, size_t n,
+		      int *present, struct uw_error *err)
+{
+	_auto_(free) struct uw_fw_rule *r = NULL;
+	int ret = prepare_many(be, rules, n, &r, NULL, err);
+
+	if (ret < 0 || n == 0)
+		return ret;
+	return be == UW_FW_IPTABLES ? uw_fw_iptc_probe_many(r, n, present, err)
+				    : uw_fw_nft_probe_many(r, n, present, err);
+}
+
+int uw_fw_rules_add(enum uw_fw_backend be, const struct uw_fw_rule *rules, size_t n, int *res,
+		    size_t *bad, struct uw_error *err)
+{
+	size_t b = 0;
+	_auto_(free) struct uw_fw_rule *r = NULL;
+	int ret = prepare_many(be, rules, n, &r, &b, err);
+
+	if (ret < 0 || n == 0) {
+		if (bad)
+			*bad = b;
+		return ret;
+	}
+	ret = be == UW_FW_IPTABLES ? uw_fw_iptc_add_many(r, n, res, &b, err)
+				   : uw_fw_nft_add_many(r, n, res, &b, err);
+	if (bad)
+		*bad = b;
+	return ret;
+}
+
+int uw_fw_rules_del(enum uw_fw_backend be, const struct uw_fw_rule *rules, size_t n, int *res,
+		    struct uw_error *err)
+{
+	_auto_(free) struct uw_fw_rule *r = NULL;
+	int ret = prepare_many(be, rules, n, &r, NULL, err);
+
+	if (ret < 0 || n == 0)
+		return ret;
+	return be == UW_FW_IPTABLES ? uw_fw_iptc_del_many(r, n, res, err)
+				    : uw_fw_nft_del_many(r, n, res, err);
 }
 
 void uw_fw_rule_shell(enum uw_fw_backend be, const struct uw_fw_rule *rule, bool add, char *buf,
@@ -428,4 +489,20 @@ int uw_fw_inventory_read(struct uw_fw_inventory *inv, struct uw_error *err)
 int uw_fw_inventory_read_quick(struct uw_fw_inventory *inv, struct uw_error *err)
 {
 	return inventory_read(inv, false, err);
+}
+
+const struct uw_fw_masq *uw_fw_inventory_masq_covering(const struct uw_fw_inventory *inv,
+						       struct in_addr src, const char *out_iface)
+{
+	for (unsigned i = 0; i < inv->n_masq; i++) {
+		const struct uw_fw_masq *m = &inv->masq[i];
+		struct uw_ip4_net net = { m->src, m->plen };
+
+		if (m->negated || (m->plen && !uw_ip4_net_contains(&net, src)))
+			continue;
+		if (m->out_iface[0] && (!out_iface || strcmp(m->out_iface, out_iface)))
+			continue;
+		return m;
+	}
+	return NULL;
 }

@@ -97,10 +97,27 @@ struct uw_fw_inventory {
 
 	bool firewalld_running;
 	unsigned foreign_masquerade;     /* MASQUERADE rules not ours (legacy nat + nft) */
+	/* What the first of them match: a rule made by hand (the seed's
+	 * "-s 192.168.0.0/24 -j MASQUERADE") may well cover the phone. */
+	struct uw_fw_masq {
+		enum uw_fw_backend backend;
+		struct in_addr src;      /* 0.0.0.0/0: any source */
+		unsigned plen;
+		char out_iface[16];      /* "" any */
+		bool negated;            /* "! -s" / "!=": not understood, never counts as covering */
+	} masq[UW_FW_MAX_DROP_CHAINS];
+	unsigned n_masq;
 
 	char notes[UW_FW_MAX_NOTES][UW_FW_TEXT_MAX]; /* findings in plain words, in order */
 	unsigned n_notes;
 };
+
+/*
+ * The first foreign masquerade rule of @inv that masquerades traffic from
+ * @src leaving by @out_iface ("" or NULL: whatever leaves), or NULL.
+ */
+const struct uw_fw_masq *uw_fw_inventory_masq_covering(const struct uw_fw_inventory *inv,
+						       struct in_addr src, const char *out_iface);
 
 /*
  * Is @rule in place (exact match, including our tag)? Returns 1 present,
@@ -121,6 +138,29 @@ int uw_fw_rule_add(enum uw_fw_backend be, const struct uw_fw_rule *rule, struct 
  * negative errno. nftables: our table is removed once it holds no rule.
  */
 int uw_fw_rule_del(enum uw_fw_backend be, const struct uw_fw_rule *rule, struct uw_error *err);
+
+/*
+ * Many rules in one transaction: what apply and revert use, so that the
+ * firewall part of a plan is one change, not one per rule.
+ *
+ * uw_fw_rules_probe: present[i] = 1 when rules[i] is in place, else 0 (one
+ * read of our table and of each foreign chain named).
+ * uw_fw_rules_add: add every rule not yet there; res[i] = 0 added, 1 was
+ * already there (nothing done). nftables: one atomic batch, all or nothing.
+ * Legacy: one iptc_commit per table (filter, then nat) under the xtables
+ * lock; a failure leaves the tables committed before it changed. On error
+ * *bad (when not NULL) is the index of the rule the error is about.
+ * uw_fw_rules_del: delete ours of every rule; res[i] = 0 deleted, 1 was not
+ * there. nftables: one batch that also deletes our table when it empties.
+ * All return 0 or a negative errno; every rule is validated first, and a bad
+ * one changes nothing.
+ */
+int uw_fw_rules_probe(enum uw_fw_backend be, const struct uw_fw_rule *rules, size_t n,
+		      int *present, struct uw_error *err);
+int uw_fw_rules_add(enum uw_fw_backend be, const struct uw_fw_rule *rules, size_t n, int *res,
+		    size_t *bad, struct uw_error *err);
+int uw_fw_rules_del(enum uw_fw_backend be, const struct uw_fw_rule *rules, size_t n, int *res,
+		    struct uw_error *err);
 
 /*
  * Write into @buf the exact shell command (or short `&&` chain) a person
@@ -196,6 +236,12 @@ int uw_fw_iptc_probe(const struct uw_fw_rule *rule, struct uw_error *err);
 int uw_fw_iptc_add(const struct uw_fw_rule *rule, struct uw_error *err);
 /* Legacy delete (see uw_fw_rule_del). */
 int uw_fw_iptc_del(const struct uw_fw_rule *rule, struct uw_error *err);
+/* Legacy, many rules (see uw_fw_rules_probe/add/del). */
+int uw_fw_iptc_probe_many(const struct uw_fw_rule *rules, size_t n, int *present,
+			  struct uw_error *err);
+int uw_fw_iptc_add_many(const struct uw_fw_rule *rules, size_t n, int *res, size_t *bad,
+			struct uw_error *err);
+int uw_fw_iptc_del_many(const struct uw_fw_rule *rules, size_t n, int *res, struct uw_error *err);
 /* Legacy cleanup (see uw_fw_remove_all_ours). */
 int uw_fw_iptc_remove_all_ours(struct uw_error *err);
 /* Legacy part of the inventory. */
@@ -209,6 +255,12 @@ int uw_fw_nft_probe(const struct uw_fw_rule *rule, struct uw_error *err);
 int uw_fw_nft_add(const struct uw_fw_rule *rule, struct uw_error *err);
 /* nftables delete (see uw_fw_rule_del). */
 int uw_fw_nft_del(const struct uw_fw_rule *rule, struct uw_error *err);
+/* nftables, many rules (see uw_fw_rules_probe/add/del). */
+int uw_fw_nft_probe_many(const struct uw_fw_rule *rules, size_t n, int *present,
+			 struct uw_error *err);
+int uw_fw_nft_add_many(const struct uw_fw_rule *rules, size_t n, int *res, size_t *bad,
+		       struct uw_error *err);
+int uw_fw_nft_del_many(const struct uw_fw_rule *rules, size_t n, int *res, struct uw_error *err);
 /* nftables cleanup (see uw_fw_remove_all_ours). */
 int uw_fw_nft_remove_all_ours(struct uw_error *err);
 /* nftables part of the inventory; @full: read every rule (else see

@@ -36,6 +36,8 @@ struct uw_phone {
 	bool dead;                 /* the connection broke: every run fails fast */
 	struct uw_userdir sshdir;  /* the user's ssh directory, opened link-free (fd -1: none yet) */
 	char fingerprint[128];
+	const struct uw_phone_options *opts;    /* during uw_phone_connect only */
+	unsigned passphrase_asked, passphrase_missing;
 };
 
 static void ssh_free_autoptr(ssh_session *s)
@@ -312,11 +314,32 @@ static int verify_host_key(struct uw_phone *p, const struct uw_phone_options *o,
 static const char *const key_names[] = { "id_ed25519", "id_ecdsa", "id_rsa" };
 
 /*
- * A private key from the ssh directory, read link-free as its owner (never
- * by name through libssh, which would follow a link as root). NULL if none
- * or it does not load without a passphrase, as ssh_userauth_publickey_auto.
+ * libssh asks for a key's passphrase when the private key is encrypted. Ask
+ * the user the way a password is asked (the terminal), and remember a
+ * refusal so the error says "unlock your key", not "the phone refused".
  */
-static ssh_key load_private_key(struct uw_userdir *d, const char *name)
+static int on_passphrase(const char *prompt, char *buf, size_t len, int echo, int verify,
+			 void *userdata)
+{
+	struct uw_phone *p = userdata;
+	const struct uw_phone_options *o = p->opts;
+
+	p->passphrase_asked++;
+	if (!o || !o->password_cb ||
+	    o->password_cb("Passphrase for your ssh key", buf, len, o->password_data) < 0) {
+		p->passphrase_missing++;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A private key from the ssh directory, read link-free as its owner (never
+ * by name through libssh, which would follow a link as root). NULL if none.
+ * With @p, an encrypted key's passphrase is asked (on_passphrase); without,
+ * such a key does not load.
+ */
+static ssh_key load_private_key(struct uw_userdir *d, const char *name, struct uw_phone *p)
 {
 	char *text = NULL;
 	ssh_key k = NULL;
@@ -324,11 +347,29 @@ static ssh_key load_private_key(struct uw_userdir *d, const char *name)
 
 	if (n < 0)
 		return NULL;
-	if (ssh_pki_import_privkey_base64(text, NULL, NULL, NULL, &k) != SSH_OK)
+	if (ssh_pki_import_privkey_base64(text, NULL, p ? on_passphrase : NULL, p, &k) != SSH_OK)
 		k = NULL;
 	explicit_bzero(text, (size_t)n);
 	free(text);
 	return k;
+}
+
+/* Does the phone take the public key beside @name (NAME.pub)? -1: no .pub to ask with. */
+static int phone_takes_pubkey(struct uw_phone *p, const char *name)
+{
+	_auto_(free) char *pub = uw_strdup_printf("%s.pub", name);
+	_auto_(free) char *text = NULL;
+	_auto_(ssh_key) ssh_key k = NULL;
+	char *save = NULL, *type, *b64;
+
+	if (uw_userdir_read(&p->sshdir, pub, SSH_FILE_MAX, &text, NULL, NULL) < 0)
+		return -1;
+	type = strtok_r(text, " \t\r\n", &save);
+	b64 = strtok_r(NULL, " \t\r\n", &save);
+	if (!type || !b64 ||
+	    ssh_pki_import_pubkey_base64(b64, ssh_key_type_from_name(type), &k) != SSH_OK)
+		return -1;
+	return ssh_userauth_try_publickey(p->session, NULL, k) == SSH_AUTH_SUCCESS;
 }
 
 static int auth_with_files(struct uw_phone *p)
@@ -338,8 +379,12 @@ static int auth_with_files(struct uw_phone *p)
 	if (p->sshdir.fd < 0)
 		return rc;
 	for (size_t i = 0; i < UW_ARRAY_SIZE(key_names) && rc == SSH_AUTH_DENIED; i++) {
-		_auto_(ssh_key) ssh_key k = load_private_key(&p->sshdir, key_names[i]);
+		_auto_(ssh_key) ssh_key k = load_private_key(&p->sshdir, key_names[i], NULL);
 
+		/* Encrypted: ask for the passphrase only if the phone takes this key
+		 * (or there is no .pub to ask it with), as ssh(1) does. */
+		if (!k && phone_takes_pubkey(p, key_names[i]) != 0)
+			k = load_private_key(&p->sshdir, key_names[i], p);
 		if (k)
 			rc = ssh_userauth_publickey(p->session, NULL, k);
 		if (rc == SSH_AUTH_PARTIAL)
@@ -363,10 +408,13 @@ static int authenticate(struct uw_phone *p, const struct uw_phone_options *o, co
 		goto lost;
 	methods = ssh_userauth_list(p->session, NULL);
 	if (methods & SSH_AUTH_METHOD_PUBLICKEY) {
-		/* ssh-agent (SSH_AUTH_SOCK) first, then the keys in the ssh directory. */
+		/* ssh-agent (SSH_AUTH_SOCK) first, then the keys in the ssh directory
+		 * (an encrypted one's passphrase is asked through on_passphrase). */
 		rc = getenv("SSH_AUTH_SOCK") ? ssh_userauth_agent(p->session, NULL) : SSH_AUTH_DENIED;
+		p->opts = o;
 		if (rc == SSH_AUTH_DENIED || rc == SSH_AUTH_PARTIAL)
 			rc = auth_with_files(p);
+		p->opts = NULL;
 		if (rc == SSH_AUTH_SUCCESS) {
 			p->auth = UW_PHONE_AUTH_KEY;
 			return 0;
@@ -395,6 +443,16 @@ static int authenticate(struct uw_phone *p, const struct uw_phone_options *o, co
 				goto lost;
 		}
 	}
+	if (p->passphrase_missing)
+		return uw_error_set(err, -EACCES, "The phone at %s did not let %s in: your ssh key "
+				    "is protected by a passphrase that %s. Unlock it with 'ssh-add' "
+				    "(ssh-agent then logs in for you), or run this on a terminal to "
+				    "type the passphrase.", host, user, o->password_cb ?
+				    "was not given (no terminal to ask on)" : "cannot be asked for here");
+	if (p->passphrase_asked)
+		return uw_error_set(err, -EACCES, "The phone at %s did not let %s in: the passphrase "
+				    "given did not unlock your ssh key. Try again, or unlock the key "
+				    "with 'ssh-add' first.", host, user);
 	return uw_error_set(err, -EACCES, "The phone at %s refused every login we tried for %s "
 			    "(blank password, your keys%s, %s). Check the user name, give the "
 			    "right password, or install a key.", host, user,
@@ -430,6 +488,9 @@ int uw_phone_connect(const struct uw_phone_options *o, struct uw_phone **out,
 	*out = NULL;
 	if (port == 0 || port > 65535)
 		return uw_error_set(err, -EINVAL, "The port %u is not a TCP port (1-65535).", port);
+	rc = uw_ssh_load(err);
+	if (rc < 0)
+		return rc;
 	/*
 	 * libssh opens known_hosts by name, as root, following links. It gets a
 	 * name that cannot lead elsewhere instead: /proc/self/fd/N of the file
@@ -819,6 +880,9 @@ int uw_phone_user_key(const char *ssh_dir, bool may_generate, char **out,
 	int rc;
 
 	*out = NULL;
+	rc = uw_ssh_load(err);
+	if (rc < 0)
+		return rc;
 	rc = open_ssh_dir(ssh_dir, false, &d, err);
 	if (rc < 0)
 		return rc;
@@ -834,7 +898,7 @@ int uw_phone_user_key(const char *ssh_dir, bool may_generate, char **out,
 		}
 		free(l);
 		/* A private key without its .pub: derive the public half. */
-		k = load_private_key(&d, key_names[i]);
+		k = load_private_key(&d, key_names[i], NULL);
 		if (k) {
 			*out = pubkey_line(k, key_names[i]);
 			if (*out) {

@@ -182,3 +182,13 @@ int uw_phone_install_key(struct uw_phone *p, const char *pubkey_line, struct uw_
  */
 int uw_phone_ssh_config_add(const char *ssh_dir, const char *name, const char *host,
 			    const char *user, unsigned port, struct uw_error *err);
+
+/*
+ * Load libssh (core/phone-ssh.c): the binary is not linked against it, so
+ * commands that never talk to the phone do not pay for loading it and its
+ * crypto libraries. Called by every entry point above that uses ssh; 0 or
+ * -ENOENT with what to install.
+ */
+int uw_ssh_load(struct uw_error *err);
+/* Has libssh been loaded into this process (for the start-up test)? */
+bool uw_ssh_loaded(void);

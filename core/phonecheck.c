@@ -337,6 +337,11 @@ static int validate_params(const struct uw_phonecheck_params *p, bool need_ns,
 	return 0;
 }
 
+/* How long the phone's DNS server gets to answer the lookup check, and the
+ * marker before the lookup's exit status in its output. */
+#define DNS_WAIT_S 1
+#define DNS_END "uw-lookup-exit "
+
 static void set(struct uw_check *c, enum uw_check_status st, enum uw_fix_id fix,
 		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
@@ -413,7 +418,7 @@ int uw_phonecheck_run_with(uw_phonecheck_runner_fn exec, void *exec_ud,
 	_auto_(free) char *cmd = NULL;
 	char gw[64], dev[64], ns[4][64], addr[64];
 	int rc, nns = 0;
-	bool host_ok, route_ok, out_ok, dns_ok, has_route;
+	bool host_ok, route_ok, out_ok, dns_ok, dns_late = false, has_route;
 
 	for (int i = 0; i < UW_CHECK__COUNT; i++) {
 		checks[i] = (struct uw_check){ .id = i, .name = check_info[i].name,
@@ -516,15 +521,33 @@ int uw_phonecheck_run_with(uw_phonecheck_runner_fn exec, void *exec_ud,
 
 	/* 5. a name resolves: whatever the phone has (busybox often lacks getent) */
 	free(cmd);
-	cmd = uw_strdup_printf("if command -v nslookup >/dev/null 2>&1; then nslookup %s; "
-			       "elif command -v getent >/dev/null 2>&1; then getent hosts %s; "
-			       "else ping -c1 -w4 %s; fi 2>&1", prm->test_name, prm->test_name,
-			       prm->test_name);
+	/*
+	 * Ask the server resolv.conf names first, directly (nslookup NAME
+	 * SERVER), and give it DNS_WAIT_S: a dead server otherwise costs the
+	 * resolver's 5 s per try. What the phone lacks is done without:
+	 * getent (no server choice) or ping, and no `timeout`. The last line
+	 * says how the lookup ended; 124 (coreutils) or 143 (busybox, TERM)
+	 * means it was cut: not answered in time.
+	 */
+	cmd = uw_strdup_printf("if command -v nslookup >/dev/null 2>&1; then set -- nslookup %s "
+			       "$(sed -n 's/^[[:space:]]*nameserver[[:space:]]*\\([^[:space:]]*\\).*/\\1/p' "
+			       "/etc/resolv.conf | head -n 1); "
+			       "elif command -v getent >/dev/null 2>&1; then set -- getent hosts %s; "
+			       "else set -- ping -c1 -w%d %s; fi; "
+			       "if command -v timeout >/dev/null 2>&1; then timeout %d \"$@\"; else \"$@\"; fi 2>&1; "
+			       "echo \"" DNS_END "$?\"", prm->test_name, prm->test_name, DNS_WAIT_S,
+			       prm->test_name, DNS_WAIT_S);
 	started(&run, UW_CHECK_DNS);
 	rc = probe(&run, &checks[UW_CHECK_DNS], cmd, &r, err);
 	if (rc < 0)
 		goto lost;
 	dns_ok = uw_phonecheck_parse_lookup(r.out, prm->test_name, addr, sizeof(addr));
+	{
+		const char *end = r.out ? strstr(r.out, DNS_END) : NULL;
+		int code = end ? atoi(end + strlen(DNS_END)) : 0;
+
+		dns_late = !dns_ok && (code == 124 || code == 143);
+	}
 	uw_phone_result_fini(&r);
 
 	{
@@ -544,6 +567,11 @@ int uw_phonecheck_run_with(uw_phonecheck_runner_fn exec, void *exec_ud,
 			set(&checks[UW_CHECK_RESOLV], UW_CHECK_WARN, UW_FIX_NONE,
 			    "The phone's resolv.conf names only %s (loopback): this works only while "
 			    "a DNS server runs on the phone itself.", ns[0]);
+		else if (dns_late && out_ok)
+			set(&checks[UW_CHECK_RESOLV], UW_CHECK_FAIL, UW_FIX_RESOLV,
+			    "Not answered in time: the phone's resolv.conf names %s%s, which did not "
+			    "answer within %d s although the phone reaches the outside: that server "
+			    "is wrong or dead.", ns[0], nns > 1 ? " and others" : "", DNS_WAIT_S);
 		else if (!dns_ok && out_ok)
 			set(&checks[UW_CHECK_RESOLV], UW_CHECK_FAIL, UW_FIX_RESOLV,
 			    "The phone's resolv.conf names %s%s, but no answer comes back although "
@@ -566,6 +594,11 @@ int uw_phonecheck_run_with(uw_phonecheck_runner_fn exec, void *exec_ud,
 		    "%s does not resolve: the phone cannot reach the outside, so its DNS server "
 		    "%s cannot be asked either. Fix the outside check first.", prm->test_name,
 		    ns[0]);
+	else if (dns_late)
+		set(&checks[UW_CHECK_DNS], UW_CHECK_FAIL, UW_FIX_RESOLV,
+		    "Not answered in time: the phone asked its DNS server %s for %s and got no "
+		    "answer within %d s. Write a working server into its resolv.conf.", ns[0],
+		    prm->test_name, DNS_WAIT_S);
 	else
 		set(&checks[UW_CHECK_DNS], UW_CHECK_FAIL, UW_FIX_RESOLV,
 		    "%s does not resolve on the phone: its DNS server %s does not answer. Write "
@@ -863,6 +896,9 @@ static int persist_apply(struct uw_phone *p, const struct uw_phonefix *f, struct
 	if (rc == 0)
 		rc = uw_phonecheck_interfaces_add(r.out, &prm, &content, err);
 	uw_phone_result_fini(&r);
+	/* A second --persist finds its own lines: that is the goal reached, not a failure. */
+	if (rc == -EEXIST)
+		return 1;
 	if (rc < 0)
 		return rc;
 	return run_checked(p, f->shell, content, "write its interfaces file", err);

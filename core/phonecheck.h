@@ -131,7 +131,9 @@ void uw_phonefix_fini(struct uw_phonefix *fix);
 /*
  * Apply @fix on the phone (the caller has confirmed), then verify from the
  * phone's own state (not from the exit status, which some dropbear builds
- * report as 255 for success). 0 on success, negative errno otherwise.
+ * report as 255 for success). 0 on success, 1 when the phone already had
+ * it (the persist fix finding its own lines: nothing was written), negative
+ * errno otherwise.
  */
 int uw_phonefix_apply(struct uw_phone *p, const struct uw_phonefix *fix, struct uw_error *err);
 

@@ -106,6 +106,15 @@ int uw_plan_build(const struct uw_choices *choices, const struct uw_facts *facts
 			return uw_error_set(err, -EINVAL, "The DNS server cannot be the phone's own address "
 					    "%s: give your router's, or use --dns proxy.",
 					    uw_ip4_str(c->phone_ip, hs));
+	/* A DNS mode that cannot work with the other choices gives way, saying why
+	 * (the CLI and the wizard refuse one the user named: uw_choices_check). */
+	{
+		char why[400];
+
+		c->dns = uw_choices_dns_fit(c, why, sizeof(why));
+		if (why[0])
+			note(plan, "%s", why);
+	}
 	uw_ip4_str(c->host_ip, hs);
 	uw_ip4_str(c->phone_ip, ps);
 
@@ -135,6 +144,11 @@ int uw_plan_build(const struct uw_choices *choices, const struct uw_facts *facts
 	usb.plen = c->plen == 32 ? 32 : c->plen;
 	usb.addr = uw_ip4_network(c->plen == 32 ? c->phone_ip : c->host_ip, usb.plen);
 
+	if (c->nat && c->out_iface[0] &&
+	    uw_out_iface_check(facts, c->iface, c->out_iface, facts->default_iface[0] ?
+			       "Leave --out-iface out to use the default route's, or name one of those." :
+			       "Name one of those with --out-iface, or use --no-nat.", err) < 0)
+		return -EINVAL;
 	if (c->nat && !c->out_iface[0]) {
 		if (!facts->default_iface[0])
 			return uw_error_set(err, -ENETUNREACH,
@@ -183,6 +197,10 @@ int uw_plan_build(const struct uw_choices *choices, const struct uw_facts *facts
 		a = add(plan, UW_ACT_SYSCTL, NULL);
 		uw_strlcpy(a->sysctl, "net.ipv4.ip_forward", sizeof(a->sysctl));
 		uw_strlcpy(a->value, "1", sizeof(a->value));
+		/* What is there now, as far as the plan knows: undo restores it
+		 * (apply captures it again just before the change). */
+		if (facts->ip_forward >= 0)
+			snprintf(a->old_value, sizeof(a->old_value), "%d", facts->ip_forward);
 		if (facts->ip_forward == 1)
 			snprintf(a->why, sizeof(a->why), "already on; kept as it is");
 		else
@@ -246,9 +264,6 @@ int uw_plan_build(const struct uw_choices *choices, const struct uw_facts *facts
 
 		if (r < 0)
 			return r;
-		if (!c->nat)
-			note(plan, "DNS proxy without NAT: the forwarded queries leave with the phone's own "
-			     "address, so the upstream server needs a route back to %s.", ps);
 		for (int i = 0; i < 2; i++) {
 			a = add_fw(plan, nat_be, UW_FW_DNAT);
 			a->rule.proto = i ? IPPROTO_UDP : IPPROTO_TCP;
@@ -354,8 +369,12 @@ void uw_action_shell(const struct uw_action *a, bool undo, char *buf, size_t len
 			 a->plen, a->iface);
 		break;
 	case UW_ACT_SYSCTL:
-		snprintf(buf, len, "sysctl -w %s=%s", a->sysctl,
-			 undo ? (a->old_value[0] ? a->old_value : "0") : a->value);
+		/* A value that was already set is left as it was: undo restores, never resets. */
+		if (undo && !strcmp(a->old_value, a->value))
+			snprintf(buf, len, ": nothing to undo, %s was already %s", a->sysctl, a->value);
+		else
+			snprintf(buf, len, "sysctl -w %s=%s", a->sysctl,
+				 undo ? (a->old_value[0] ? a->old_value : "0") : a->value);
 		break;
 	case UW_ACT_FW:
 		uw_fw_rule_shell(a->fw, &a->rule, !undo, buf, len);
@@ -533,11 +552,53 @@ bool uw_action_same(const struct uw_action *a, const struct uw_action *b)
 	}
 }
 
+int uw_out_iface_check(const struct uw_facts *facts, const char *phone_iface, const char *name,
+		       const char *what_to_do, struct uw_error *err)
+{
+	char why[160], list[400] = "", route[96] = "";
+	bool found = !facts->have_links;
+	size_t l = 0;
+
+	for (size_t i = 0; i < facts->n_links; i++) {
+		const char *n = facts->links[i];
+
+		if (!strcmp(n, name))
+			found = true;
+		if (!strcmp(n, "lo") || (phone_iface && !strcmp(n, phone_iface)) || l + strlen(n) + 3 >= sizeof(list))
+			continue;
+		l += (size_t)snprintf(list + l, sizeof(list) - l, "%s%s", l ? ", " : "", n);
+	}
+	if (uw_ifname_check(name, NULL) < 0)
+		snprintf(why, sizeof(why), "\"%.40s\" is not an interface name", name);
+	else if (!strcmp(name, "lo"))
+		snprintf(why, sizeof(why), "lo is the loopback interface: nothing leaves the desktop through it");
+	else if (phone_iface && !strcmp(name, phone_iface))
+		snprintf(why, sizeof(why), "%s is the phone's own interface: shared traffic must leave through "
+			 "the internet connection", name);
+	else if (!found)
+		snprintf(why, sizeof(why), "There is no interface %s on this desktop", name);
+	else
+		return 0;
+	if (facts->default_iface[0])
+		snprintf(route, sizeof(route), "; the default route goes out of %s", facts->default_iface);
+	return uw_error_set(err, -EINVAL, "%s%s. %s%s%s%s", why, route,
+			    list[0] ? "The interfaces that could carry it: " : "This desktop has no other interface",
+			    list, ". ", what_to_do);
+}
+
 /* ---- journal lines ------------------------------------------------------ */
 
-/* Values are %XX-escaped so a chain like "inet filter forward" stays one token. */
+/*
+ * Values are %XX-escaped so a chain like "inet filter forward" stays one
+ * token. An empty value is written as nothing ("out="); a value that is
+ * exactly "-" is escaped ("out=%2D"), because journals written before this
+ * used a bare "-" for empty, and still read that way: every value stays
+ * distinct from empty (an --out-iface "-" once came back as "no interface",
+ * and revert then looked for the wrong rule).
+ */
 static void put(char **p, size_t *left, const char *key, const char *val)
 {
+	bool dash = !strcmp(val, "-");
 	int n = snprintf(*p, *left, " %s=", key);
 
 	if (n < 0 || (size_t)n >= *left) {
@@ -547,7 +608,7 @@ static void put(char **p, size_t *left, const char *key, const char *val)
 	*p += n;
 	*left -= (size_t)n;
 	for (const unsigned char *v = (const unsigned char *)val; *v; v++) {
-		if (isalnum(*v) || strchr("._:/-@", *v)) {
+		if (!dash && (isalnum(*v) || strchr("._:/-@", *v))) {
 			if (*left < 2) { *left = 0; return; }
 			*(*p)++ = (char)*v;
 			(*left)--;
@@ -603,7 +664,7 @@ int uw_action_to_line(const struct uw_action *a, char *buf, size_t len)
 	case UW_ACT_SYSCTL:
 		put(&p, &left, "name", a->sysctl);
 		put(&p, &left, "value", a->value);
-		put(&p, &left, "old", a->old_value[0] ? a->old_value : "-");
+		put(&p, &left, "old", a->old_value);
 		break;
 	case UW_ACT_FW:
 		put(&p, &left, "backend", a->fw == UW_FW_IPTABLES ? "iptables" : "nftables");
@@ -612,12 +673,12 @@ int uw_action_to_line(const struct uw_action *a, char *buf, size_t len)
 		put_uint(&p, &left, "src_len", a->rule.src_len);
 		put_addr(&p, &left, "dst", a->rule.dst);
 		put_uint(&p, &left, "dst_len", a->rule.dst_len);
-		put(&p, &left, "in", a->rule.in_iface[0] ? a->rule.in_iface : "-");
-		put(&p, &left, "out", a->rule.out_iface[0] ? a->rule.out_iface : "-");
+		put(&p, &left, "in", a->rule.in_iface);
+		put(&p, &left, "out", a->rule.out_iface);
 		put_uint(&p, &left, "proto", (unsigned)a->rule.proto);
 		put_uint(&p, &left, "dport", a->rule.dport);
 		put_addr(&p, &left, "to", a->rule.to);
-		put(&p, &left, "chain", a->rule.chain[0] ? a->rule.chain : "-");
+		put(&p, &left, "chain", a->rule.chain);
 		break;
 	default:
 		return -EINVAL;
@@ -662,16 +723,25 @@ static int unescape(const char *in, size_t n, char *out, size_t outlen)
 struct kv {
 	char key[16];
 	char val[128];
+	bool old_empty;         /* written as a bare "-": the old format's empty */
 };
+
+static const struct kv *find(const struct kv *kv, size_t n, const char *key)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(kv[i].key, key))
+			return &kv[i];
+	return NULL;
+}
 
 static int get(const struct kv *kv, size_t n, const char *key, const char **val)
 {
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(kv[i].key, key)) {
-			*val = kv[i].val;
-			return 0;
-		}
-	return -1;
+	const struct kv *e = find(kv, n, key);
+
+	if (!e)
+		return -1;
+	*val = e->val;
+	return 0;
 }
 
 static int get_uint(const struct kv *kv, size_t n, const char *key, unsigned max, unsigned *out)
@@ -698,12 +768,12 @@ static int get_addr(const struct kv *kv, size_t n, const char *key, struct in_ad
 
 static int get_str(const struct kv *kv, size_t n, const char *key, char *out, size_t outlen, bool dash_empty)
 {
+	const struct kv *e = find(kv, n, key);
 	const char *v;
 
-	if (get(kv, n, key, &v) < 0 || strlen(v) >= outlen)
+	if (!e || strlen(e->val) >= outlen)
 		return -1;
-	if (dash_empty && !strcmp(v, "-"))
-		v = "";
+	v = dash_empty && e->old_empty ? "" : e->val;
 	strcpy(out, v);
 	return 0;
 }
@@ -743,6 +813,7 @@ int uw_action_from_line(const char *line, struct uw_action *a, struct uw_error *
 		kv[n].key[eq - p] = '\0';
 		if (unescape(eq + 1, (size_t)(sp - eq - 1), kv[n].val, sizeof(kv[n].val)) < 0)
 			goto bad;
+		kv[n].old_empty = sp - eq - 1 == 1 && eq[1] == '-';
 		n++;
 		p = sp;
 	}

@@ -69,10 +69,22 @@ struct uw_plan {
 int uw_plan_build(const struct uw_choices *choices, const struct uw_facts *facts,
 		  struct uw_plan *plan, struct uw_error *err);
 
+/*
+ * Can @name carry the phone's shared traffic out? It must be an interface
+ * that exists on this desktop (when @facts knows them), not the loopback and
+ * not the phone's own @phone_iface. The error (-EINVAL) says what is wrong,
+ * where the default route goes, which interfaces could do it, and then
+ * @what_to_do, the front end's own words ("leave --out-iface out ...").
+ */
+int uw_out_iface_check(const struct uw_facts *facts, const char *phone_iface, const char *name,
+		       const char *what_to_do, struct uw_error *err);
+
 /* One line of plain words for @a. */
 void uw_action_describe(const struct uw_action *a, char *buf, size_t len);
 
-/* The equivalent shell command: to apply (@undo false) or to undo it. */
+/* The equivalent shell command: to apply (@undo false) or to undo it. Undo
+ * restores what was there: a sysctl already at its value gives a no-op
+ * (": nothing to undo, ..."), never a reset. */
 void uw_action_shell(const struct uw_action *a, bool undo, char *buf, size_t len);
 
 /*

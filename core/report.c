@@ -27,30 +27,139 @@
 
 /* ---- redaction ------------------------------------------------------------ */
 
+/*
+ * Secrets are found two ways, because a report reads files it does not know
+ * the format of (resolv.conf, os-release, the profile, whatever a support
+ * case adds):
+ *
+ * - where a secret lives: the value of a key named like a secret
+ *   ("password", "wpa-psk", "api_token", "Secret", ...), in the usual shapes
+ *   of configuration files: `key=value` anywhere on a line, `key: value`,
+ *   and `key value` (wpa_supplicant, /etc/network/interfaces, ppp secrets),
+ *   also behind a comment marker: a commented-out password is a password.
+ *   A comment in prose ("# Authentication: see the manual") is not a key
+ *   with a value: after ':' or a blank only a single word counts as a value.
+ * - what a secret looks like, wherever it stands: PEM private keys, crypt(3)
+ *   hashes, ssh key material (base64 starting "AAAA"), 64 hex digits (a raw
+ *   WPA key) and long mixed-case base64 or JWT tokens. Fingerprints
+ *   (SHA256:...) are public and kept: support needs them.
+ */
 static const char *const secret_words[] = {
 	"password", "passwd", "passphrase", "pass", "pwd", "secret", "token", "psk", "apikey",
-	"api_key", "api-key", "private", "credential", "auth", "key", NULL,
+	"authkey", "credential", "credentials", "privkey", NULL,
 };
 
-/* Does the line name a secret (a word above followed by '=', ':' or a blank and a value)? */
-static bool secret_line(const char *line, size_t len)
+static bool word_char(char c)
 {
-	for (size_t i = 0; i < len; i++) {
-		for (size_t w = 0; secret_words[w]; w++) {
-			size_t wl = strlen(secret_words[w]);
-			if (i + wl > len || strncasecmp(line + i, secret_words[w], wl))
-				continue;
-			if (i > 0 && isalpha((unsigned char)line[i - 1]))
-				continue; /* "monkey:" is not a key */
-			/* the next non-word character after the word (and any suffix like _file) */
-			size_t k = i + wl;
-			while (k < len && (isalnum((unsigned char)line[k]) || line[k] == '_' || line[k] == '-'))
-				k++;
-			while (k < len && (line[k] == ' ' || line[k] == '\t' || line[k] == '"' || line[k] == '\''))
-				k++;
-			if (k < len && (line[k] == '=' || line[k] == ':'))
+	return isalnum((unsigned char)c) || c == '_' || c == '-' || c == '.';
+}
+
+/* Is the key [k, k+n) named like a secret? Its parts are split at '-', '_' and '.',
+ * and camelCase counts too ("apiKey"): "wpa-psk", "api_token", "Password" are;
+ * "monkey", "keyboard", "passage" are not. "key" itself (and key0..key3, WEP)
+ * only as the last part: "private-key", "PrivateKey" (WireGuard), "wep-key1"
+ * are secrets, "key-mgmt=wpa-psk" is not. */
+static bool secret_key(const char *k, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		size_t j = i + 1;
+
+		while (j < n && k[j] != '-' && k[j] != '_' && k[j] != '.' &&
+		       !(isupper((unsigned char)k[j]) && islower((unsigned char)k[j - 1])))
+			j++;
+		for (size_t w = 0; secret_words[w]; w++)
+			if (strlen(secret_words[w]) == j - i && !strncasecmp(k + i, secret_words[w], j - i))
 				return true;
+		if (j == n && j - i >= 3 && !strncasecmp(k + i, "key", 3) &&
+		    (j - i == 3 || (j - i == 4 && isdigit((unsigned char)k[i + 3]))))
+			return true;
+		i = j;
+		while (i < n && (k[i] == '-' || k[i] == '_' || k[i] == '.'))
+			i++;
+	}
+	return false;
+}
+
+/* The value after a separator is one word (or one quoted string) and nothing else. */
+static bool single_value(const char *v, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && isblank((unsigned char)v[i]))
+		i++;
+	if (i == n)
+		return false;
+	if (v[i] == '"' || v[i] == '\'') {
+		const char *q = memchr(v + i + 1, v[i], n - i - 1);
+		if (!q)
+			return false;
+		i = (size_t)(q - v) + 1;
+	} else {
+		while (i < n && !isblank((unsigned char)v[i]))
+			i++;
+	}
+	while (i < n && isblank((unsigned char)v[i]))
+		i++;
+	return i == n;
+}
+
+/*
+ * Where the value of a secret is in @line: [*start, *end), or false. Finds
+ * `key=value` anywhere (the rest of the line), `key: value` and `key value`
+ * when the key is the line's first word (after blanks and comment markers)
+ * and the value a single word, and a quoted `"key: value"` inside a longer
+ * line (an error message quoting a config line): then only that value.
+ */
+static bool secret_value_at(const char *line, size_t len, size_t *start, size_t *end)
+{
+	size_t first = 0;
+
+	while (first < len && (isblank((unsigned char)line[first]) || line[first] == '#' ||
+			       line[first] == ';' || line[first] == '/'))
+		first++;
+	*end = len;
+	for (size_t i = 0; i < len; i++) {
+		size_t k;
+
+		if (!word_char(line[i]) || (i > 0 && word_char(line[i - 1])))
+			continue;
+		for (k = i; k < len && word_char(line[k]); k++)
+			;
+		if (!secret_key(line + i, k - i)) {
+			i = k;
+			continue;
 		}
+		size_t j = k;
+		while (j < len && (line[j] == ' ' || line[j] == '\t' || line[j] == '"' || line[j] == '\''))
+			j++;
+		if (j < len && line[j] == '=') {
+			*start = j + 1;
+			return true;
+		}
+		if (i == first && j < len && line[j] == ':' && single_value(line + j + 1, len - j - 1)) {
+			*start = j + 1;
+			return true;
+		}
+		if (i == first && j > k && j < len && line[k] != '"' && single_value(line + k, len - k)) {
+			*start = k;
+			return true;
+		}
+		if (i > 0 && (line[i - 1] == '"' || line[i - 1] == '\'') && j < len && line[j] == ':') {
+			size_t v = j + 1, e;
+
+			while (v < len && isblank((unsigned char)line[v]))
+				v++;
+			for (e = v; e < len && line[e] != line[i - 1]; e++)
+				;
+			if (e < len && e > v) {
+				*start = j + 1;
+				*end = e;
+				return true;
+			}
+		}
+		i = k;
 	}
 	return false;
 }
@@ -70,6 +179,26 @@ static bool hash_at(const char *p)
 	return n >= 12;
 }
 
+/* A token that looks like key material: 64 hex digits (a raw WPA key), a JWT,
+ * or 32+ characters of base64 with upper case, lower case and digits. */
+static bool token_secret(const char *t, size_t n)
+{
+	bool up = false, lo = false, dig = false, hex = true, b64 = true;
+
+	if (n >= 20 && !strncmp(t, "eyJ", 3) && memchr(t, '.', n))
+		return true;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)t[i];
+
+		up |= isupper(c) != 0;
+		lo |= islower(c) != 0;
+		dig |= isdigit(c) != 0;
+		hex &= isxdigit(c) != 0;
+		b64 &= isalnum(c) || c == '+' || c == '/' || c == '=' || c == '_' || c == '-';
+	}
+	return (hex && n == 64) || (b64 && n >= 32 && up && lo && dig);
+}
+
 char *uw_report_redact(const char *text)
 {
 	size_t len = strlen(text), cap = len + 64, o = 0;
@@ -83,6 +212,7 @@ char *uw_report_redact(const char *text)
 		const char *nl = strchr(p, '\n');
 		size_t l = nl ? (size_t)(nl - p) : strlen(p);
 		char *line = uw_malloc0(l + 1);
+		size_t vs, ve;
 
 		memcpy(line, p, l);
 		if (strstr(line, "-----BEGIN") && strstr(line, "PRIVATE KEY")) {
@@ -94,13 +224,20 @@ char *uw_report_redact(const char *text)
 			free(line);
 			p += l + (nl ? 1 : 0);
 			continue;
-		} else if (secret_line(line, l)) {
+		} else if (secret_value_at(line, l, &vs, &ve)) {
 			/* keep the key, drop the value */
-			size_t k = strcspn(line, "=:");
-			PUT(line, k < l ? k + 1 : 0);
+			PUT(line, vs);
 			PUT(" [REDACTED]", 11);
+			PUT(line + ve, l - ve);
 		} else {
 			for (size_t i = 0; i < l; i++) {
+				size_t e = i;
+
+				if (i == 0 || isspace((unsigned char)line[i - 1]) || line[i - 1] == '=' ||
+				    line[i - 1] == ':' || line[i - 1] == '"') {
+					while (e < l && !isspace((unsigned char)line[e]) && line[e] != '"')
+						e++;
+				}
 				if (hash_at(line + i)) {
 					PUT("[REDACTED: password hash]", 25);
 					while (i < l && !isspace((unsigned char)line[i]) && line[i] != ':')
@@ -112,6 +249,10 @@ char *uw_report_redact(const char *text)
 					while (i < l && !isspace((unsigned char)line[i]))
 						i++;
 					i--;
+				} else if (e > i && !(i >= 7 && !strncmp(line + i - 7, "SHA256:", 7)) &&
+					   token_secret(line + i, e - i)) {
+					PUT("[REDACTED: token]", 17);
+					i = e - 1;
 				} else {
 					PUT(line + i, 1);
 				}
@@ -359,6 +500,9 @@ static void sec_journal(struct uw_report *r)
 			uw_action_describe(&j->live[i], d, sizeof(d));
 			sb_printf(&b, "  %s%s\n", d, j->complete[i] ? "" : " (begun, not finished)");
 		}
+		if (j->damaged)
+			sb_printf(&b, "  %u damaged line(s) skipped (the first is line %d): torn by a crash?\n",
+				  j->damaged, j->damaged_line);
 	}
 	free(j);
 	section(r, "Journal", &b);
@@ -444,8 +588,12 @@ static void sec_phone(struct uw_report *r, const struct uw_report_opts *o, const
 		return;
 	}
 	pp.desktop_ip = "192.168.0.200";
-	pp.outside_ip = o->ping_ip ? o->ping_ip : "9.9.9.9";
-	pp.test_name = o->test_name ? o->test_name : "example.com";
+	/* The same targets `check` uses, $USBNET_WIZARD_OUTSIDE_IP and _TEST_NAME included. */
+	uw_phonecheck_default_targets(&pp.outside_ip, &pp.test_name);
+	if (o->ping_ip)
+		pp.outside_ip = o->ping_ip;
+	if (o->test_name)
+		pp.test_name = o->test_name;
 	pp.iface = iface[0] ? iface : "usb0";
 	{
 		struct uw_choices c;

@@ -45,7 +45,16 @@ static bool valid_servers(const char *text, char *why, size_t n, void *ud)
 
 static const char *gate(void *ud)
 {
+	static char why[UW_ERROR_MSG_MAX];
+	struct uw_choices scratch = s.w->draft;
+	struct uw_error err;
+
 	uw_widget_field_widget(s.field)->hidden = uw_widget_radio_selected(s.radio) != UW_DNS_STATIC;
+	scratch.dns = (enum uw_dns_mode)uw_widget_radio_selected(s.radio);
+	if (uw_choices_check(&scratch, &err) < 0) {
+		snprintf(why, sizeof(why), "%s", err.msg);
+		return why;
+	}
 	return NULL;
 }
 
@@ -54,8 +63,13 @@ static void enter(struct uw_wizard *w)
 	char text[UW_FACTS_NOTE_MAX + 200], servers[128] = "", ip[UW_IP4_STRLEN];
 
 	s.w = w;
+	char fit_why[400];
+	/* After "Do not share" the proxy cannot work: preselect what fits, and say why. */
+	enum uw_dns_mode fit = uw_choices_dns_fit(&w->draft, fit_why, sizeof(fit_why));
+
 	snprintf(text, sizeof(text), "How should the phone look up names?%s%s",
-		 w->facts_ok && w->facts->dns_note[0] ? " " : "", w->facts_ok ? w->facts->dns_note : "");
+		 fit_why[0] ? " " : w->facts_ok && w->facts->dns_note[0] ? " " : "",
+		 fit_why[0] ? fit_why : w->facts_ok ? w->facts->dns_note : "");
 	struct uw_widget_textview *t = uw_widget_textview_new(text);
 	uw_widget_textview_set_rows(t, 3);
 	s.radio = uw_widget_radio_new();
@@ -67,7 +81,7 @@ static void enter(struct uw_wizard *w)
 			    "The phone asks the same servers as this computer, directly.");
 	uw_widget_radio_add(s.radio, "Leave DNS alone",
 			    "Nothing is set up for names; the phone keeps what it has.");
-	uw_widget_radio_set_selected(s.radio, (size_t)w->draft.dns);
+	uw_widget_radio_set_selected(s.radio, (size_t)fit);
 	for (unsigned i = 0; i < w->draft.n_dns_servers; i++) {
 		size_t l = strlen(servers);
 		snprintf(servers + l, sizeof(servers) - l, "%s%s", i ? ", " : "",

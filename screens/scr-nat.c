@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/nl.h"
+#include "core/plan.h"
 #include "screens/wizard.h"
 #include "tui/field.h"
 #include "tui/radio.h"
@@ -25,8 +26,26 @@ static bool valid_out(const char *text, char *why, size_t n, void *ud)
 			 "has no default route to take it from).");
 		return false;
 	}
-	if (uw_choices_set_out_iface(&scratch, text, &err) < 0 || uw_nl_link_index(text, &err) < 0) {
+	/*
+	 * The same check as the plan's, in the wizard's words: no command-line
+	 * option, and nothing about the phone's cable (this is the uplink).
+	 */
+	if (s.w->facts_ok) {
+		if (uw_out_iface_check(s.w->facts, s.w->draft.iface, text, s.w->facts->default_iface[0] ?
+				       "Clear the field to use the default route's, or type one of those." :
+				       "Type one of those, or choose \"Do not share\".", &err) < 0) {
+			snprintf(why, n, "%s", err.msg);
+			return false;
+		}
+		return true;
+	}
+	if (uw_choices_set_out_iface(&scratch, text, &err) < 0) {
 		snprintf(why, n, "%s", err.msg);
+		return false;
+	}
+	if (uw_nl_link_index(text, NULL) < 0) {
+		snprintf(why, n, "There is no interface %s on this desktop: type the name of the one your "
+			 "internet connection uses.", text);
 		return false;
 	}
 	if (!strcmp(text, s.w->draft.iface)) {

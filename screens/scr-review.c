@@ -52,36 +52,6 @@ static char *plan_text(const struct uw_plan *p)
 	return text;
 }
 
-/* The plan as a script: `sh FILE` applies it, `sh FILE undo` undoes it. */
-static char *script_text(const struct uw_plan *p)
-{
-	char *text = NULL, d[512], sh[1024], hs[UW_IP4_STRLEN], ps[UW_IP4_STRLEN];
-	size_t len = 0;
-	FILE *m = open_memstream(&text, &len);
-	const struct uw_choices *c = &p->choices;
-
-	fprintf(m, "#!/bin/sh\n# usbnet-wizard: phone on %s, desktop %s, phone %s/%u.\n"
-		"# Run as root.  sh THIS-FILE       applies the plan\n"
-		"#               sh THIS-FILE undo  undoes it\n"
-		"# (the wizard's own apply also journals each step so 'usbnet-wizard revert' works)\n"
-		"set -e\nif [ \"${1:-}\" = undo ]; then\n", c->iface, uw_ip4_str(c->host_ip, hs),
-		uw_ip4_str(c->phone_ip, ps), c->plen);
-	for (size_t i = p->n; i-- > 0;) {
-		uw_action_describe(&p->actions[i], d, sizeof(d));
-		uw_action_shell(&p->actions[i], true, sh, sizeof(sh));
-		fprintf(m, "\t# undo: %s\n\t%s\n", d, sh);
-	}
-	fprintf(m, "else\n");
-	for (size_t i = 0; i < p->n; i++) {
-		uw_action_describe(&p->actions[i], d, sizeof(d));
-		uw_action_shell(&p->actions[i], false, sh, sizeof(sh));
-		fprintf(m, "\t# %s\n\t%s\n", d, sh);
-	}
-	fprintf(m, "fi\n");
-	fclose(m);
-	return text;
-}
-
 static void enter(struct uw_wizard *w)
 {
 	struct uw_error err;
@@ -131,7 +101,14 @@ static void save(struct uw_wizard *w)
 	if (uw_tui_input(w->loop, "Save as script", "Write the plan's shell commands (and the commands "
 			 "that undo them) to this file:", def, path, sizeof(path)) < 0)
 		return;
-	_auto_(free) char *text = script_text(w->plan);
+	_auto_(free) char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+
+	if (!m)
+		return;
+	uw_text_plan_script(w->plan, m);
+	fclose(m);
 	if (uw_wizard_save_file(w, path, text, 0644) == 0) {
 		snprintf(msg, sizeof(msg), "Saved to %s.\n\n'sh %s' applies the plan; 'sh %s undo' undoes it.",
 			 path, path, path);

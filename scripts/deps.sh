@@ -8,14 +8,17 @@ build_pkgs=(make gcc pkg-config libncurses-dev libnl-3-dev libnl-route-3-dev
             libip4tc-dev libnftables-dev libssh-dev libcmocka-dev zlib1g-dev
             libsystemd-dev)
 test_pkgs=(iproute2 iptables nftables dropbear-bin dnsmasq-base iputils-ping
-           tmux openssh-client openssl valgrind procps psmisc python3 time)
+           tmux openssh-client openssl valgrind procps psmisc python3 time jq
+           python3-jsonschema)
 # The real desktop daemons the testbed runs inside its own namespace, on a
 # private bus (testbed.sh --nm / --firewalld; the shared REAL-DAEMONS.md).
 # On Debian 12 the bus daemon itself is the package dbus-daemon.
 daemon_pkgs=(dbus-daemon network-manager firewalld)
+# Building and checking the Debian package (tests/sys/t-deb.sh).
+pkg_pkgs=(debhelper dpkg-dev fakeroot lintian)
 
 missing=()
-for p in "${build_pkgs[@]}" "${test_pkgs[@]}" "${daemon_pkgs[@]}"; do
+for p in "${build_pkgs[@]}" "${test_pkgs[@]}" "${daemon_pkgs[@]}" "${pkg_pkgs[@]}"; do
 	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
 	[ "$st" = installed ] || missing+=("$p")
 done

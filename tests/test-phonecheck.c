@@ -424,6 +424,44 @@ static void test_progress_order(void **state)
 	fini_all(c);
 }
 
+/* A dead DNS server: the lookup is cut after its short wait (exit 124 of
+ * `timeout`), and both DNS verdicts say it was not answered in time; a
+ * server that answers "no such name" is not called late. */
+static void test_dns_not_answered_in_time(void **state)
+{
+	struct fake_phone f = { .answers = {
+		{ "ping -c1 -w4 192.168.0.200", PING_OK },
+		{ "ip route", "default via 192.168.0.200 dev usb0\n" },
+		{ "ping -c1 -w4 203.0.113.1", PING_OK },
+		{ "cat /etc/resolv.conf", "nameserver 203.0.113.99\n" },
+		{ "if command -v nslookup", "uw-lookup-exit 124\n" },
+	} };
+	struct uw_phonecheck_params p = fake_params;
+	struct uw_check c[UW_CHECK__COUNT];
+	struct uw_error e;
+
+	assert_int_equal(uw_phonecheck_run_with(fake_exec, &f, &p, c, &e), 0);
+	assert_int_equal(c[UW_CHECK_DNS].status, UW_CHECK_FAIL);
+	assert_int_equal(c[UW_CHECK_DNS].fix, UW_FIX_RESOLV);
+	assert_non_null(strstr(c[UW_CHECK_DNS].explanation, "Not answered in time: "));
+	assert_non_null(strstr(c[UW_CHECK_DNS].explanation, "203.0.113.99"));
+	assert_int_equal(c[UW_CHECK_RESOLV].status, UW_CHECK_FAIL);
+	assert_non_null(strstr(c[UW_CHECK_RESOLV].explanation, "Not answered in time: "));
+	fini_all(c);
+
+	memset(&f, 0, sizeof(f));
+	f.answers[0][0] = "ping -c1 -w4 192.168.0.200"; f.answers[0][1] = PING_OK;
+	f.answers[1][0] = "ip route"; f.answers[1][1] = "default via 192.168.0.200 dev usb0\n";
+	f.answers[2][0] = "ping -c1 -w4 203.0.113.1"; f.answers[2][1] = PING_OK;
+	f.answers[3][0] = "cat /etc/resolv.conf"; f.answers[3][1] = "nameserver 203.0.113.99\n";
+	f.answers[4][0] = "if command -v nslookup";
+	f.answers[4][1] = "nslookup: can't resolve 'phone-test.example'\nuw-lookup-exit 1\n";
+	assert_int_equal(uw_phonecheck_run_with(fake_exec, &f, &p, c, &e), 0);
+	assert_int_equal(c[UW_CHECK_DNS].status, UW_CHECK_FAIL);
+	assert_null(strstr(c[UW_CHECK_DNS].explanation, "in time"));
+	fini_all(c);
+}
+
 /* The phone vanishes during the outside ping: that check and every later one
  * finish as skipped (the never-started ones too), each exactly once. */
 static void test_progress_lost(void **state)
@@ -468,6 +506,7 @@ int main(void)
 		cmocka_unit_test(test_fix_prepare),
 		cmocka_unit_test(test_host_nameservers),
 		cmocka_unit_test(test_progress_order),
+		cmocka_unit_test(test_dns_not_answered_in_time),
 		cmocka_unit_test(test_progress_lost),
 	};
 	return cmocka_run_group_tests_name("phonecheck", tests, NULL, NULL);

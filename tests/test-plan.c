@@ -6,6 +6,7 @@
 
 #include "core/overlap.h"
 #include "core/plan.h"
+#include "core/text.h"
 
 static struct in_addr A(const char *s)
 {
@@ -345,6 +346,78 @@ static void test_presets(void **state)
 	assert_int_equal(uw_choices_add_dns_server(&c, "203.0.113.53", NULL), -EINVAL);
 }
 
+/* Issue 12 item 1: forwarding already on (Docker, libvirt hosts) is kept by
+ * the plan, so its undo (plan --json's undo_shell, the saved script's undo)
+ * must leave it on, not switch it off. */
+static void test_undo_keeps_forwarding_already_on(void **state)
+{
+	struct uw_facts *f = desk(false);
+	struct uw_plan *p = calloc(1, sizeof(*p));
+	struct uw_choices c;
+	char sh[1024], *text = NULL;
+	size_t len = 0;
+	FILE *m;
+
+	f->ip_forward = 1;
+	choices(&c);
+	assert_int_equal(uw_plan_build(&c, f, p, NULL), 0);
+	assert_int_equal(p->actions[2].kind, UW_ACT_SYSCTL);
+	uw_action_shell(&p->actions[2], true, sh, sizeof(sh));
+	assert_null(strstr(sh, "ip_forward=0"));
+	assert_string_equal(sh, ": nothing to undo, net.ipv4.ip_forward was already 1");
+	m = open_memstream(&text, &len);
+	uw_text_plan_script(p, m);
+	fclose(m);
+	assert_null(strstr(text, "ip_forward=0"));
+	assert_non_null(strstr(text, "sysctl -w net.ipv4.ip_forward=1"));
+	free(text);
+
+	/* Off before: undo switches it off again. */
+	f->ip_forward = 0;
+	assert_int_equal(uw_plan_build(&c, f, p, NULL), 0);
+	uw_action_shell(&p->actions[2], true, sh, sizeof(sh));
+	assert_string_equal(sh, "sysctl -w net.ipv4.ip_forward=0");
+	free(p);
+	free(f);
+}
+
+/* Issue 12 item 9: the DNS proxy is a DNAT, which needs forwarding: without
+ * sharing, the default gives way (with the reason in the plan's notes), and
+ * a proxy asked for is refused with what to do. */
+static void test_no_nat_dns_consistent(void **state)
+{
+	struct uw_facts *f = desk(false);
+	struct uw_plan *p = calloc(1, sizeof(*p));
+	struct uw_choices c;
+	struct uw_error e;
+	char why[400];
+	bool said = false;
+
+	choices(&c);
+	c.nat = false;
+	assert_int_equal(uw_choices_dns_fit(&c, why, sizeof(why)), UW_DNS_NONE);
+	assert_non_null(strstr(why, "forwarding"));
+	assert_int_equal(uw_plan_build(&c, f, p, &e), 0);
+	assert_int_equal(p->choices.dns, UW_DNS_NONE);
+	assert_int_equal(count_kind(p, UW_ACT_FW), 0);
+	for (size_t i = 0; i < p->n_notes; i++)
+		said |= strstr(p->notes[i], "forwarding") != NULL;
+	assert_true(said);
+
+	/* Asked for by name (the front ends check before planning): refused. */
+	assert_int_equal(uw_choices_check(&c, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "DNS proxy cannot work without sharing"));
+	assert_int_equal(uw_choices_set_dns_mode(&c, "none", NULL), 0);
+	assert_int_equal(uw_choices_check(&c, NULL), 0);
+
+	/* Sharing: the proxy stays the default. */
+	choices(&c);
+	assert_int_equal(uw_choices_dns_fit(&c, why, sizeof(why)), UW_DNS_PROXY);
+	assert_string_equal(why, "");
+	free(p);
+	free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -358,6 +431,8 @@ int main(void)
 		cmocka_unit_test(test_journal_lines),
 		cmocka_unit_test(test_presets),
 		cmocka_unit_test(test_networkmanager_step),
+		cmocka_unit_test(test_undo_keeps_forwarding_already_on),
+		cmocka_unit_test(test_no_nat_dns_consistent),
 	};
 	return cmocka_run_group_tests_name("plan", tests, NULL, NULL);
 }

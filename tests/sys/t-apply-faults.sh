@@ -12,6 +12,24 @@ for fw in nft legacy; do
 	before=$(desk_state)
 	nsteps=$(W plan --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["actions"]))')
 	check_eq "[$fw] forward-drop plan has 8 steps (2 accepts where the drop is)" "8" "$nsteps"
+	# The firewall steps (the last ones): numbers, and how many.
+	fwsteps=$(W plan --json | python3 -c 'import json,sys; print(" ".join(str(i + 1) for i, a in enumerate(json.load(sys.stdin)["actions"]) if a["kind"] == "fw"))')
+	nfw=$(wc -w <<<"$fwsteps"); firstfw=${fwsteps%% *}; lastfw=${fwsteps##* }
+	check_eq "[$fw] ... of which the last 5 are firewall rules" "4 5 6 7 8" "$fwsteps"
+	ours() { if [ $fw = legacy ]; then tb_desk iptables-legacy-save | grep -c -- '--comment usbnet-wizard'
+		else tb_desk nft list ruleset | grep -c 'comment "usbnet-wizard"'; fi; }
+	# One transaction: killed right after the first firewall step, every
+	# firewall step is in place (never a part of them).
+	USBNET_WIZARD_FAULT=kill-after-apply:$firstfw W apply >/dev/null 2>&1
+	check_eq "[$fw] killed after the first firewall step: all $nfw firewall rules are in (one transaction)" \
+		"$nfw" "$(ours)"
+	# Killed before undoing the middle one of them in a revert: none is undone yet.
+	USBNET_WIZARD_FAULT=kill-revert-before:$((firstfw + 2)) W revert >/dev/null 2>&1
+	check_eq "[$fw] killed in the revert's firewall steps: all $nfw rules still in (one transaction)" \
+		"$nfw" "$(ours)"
+	W revert >/dev/null 2>&1
+	check_eq "[$fw] ... and a revert then removes them all" "0" "$(ours)"
+	check_eq "[$fw] ... back to the before-state" "$before" "$(desk_state)"
 	for when in kill-after-begin kill-after-apply; do
 		for n in $(seq 1 "$nsteps"); do
 			USBNET_WIZARD_FAULT=$when:$n W apply >/dev/null 2>&1
@@ -40,17 +58,18 @@ for fw in nft legacy; do
 		fi
 	done
 	if [ $fw = legacy ]; then
-		# libiptc's commit refused by the kernel (3rd commit = the masquerade,
-		# after the two forward accepts): apply fails and rolls back.
-		out=$(USBNET_WIZARD_FAULT=iptc-commit-refused:3 W apply 2>&1); rc=$?
-		if [ $rc = 1 ] && grep -q 'Could not add the rule in nat/POSTROUTING' <<<"$out"; then
+		# libiptc's commit refused by the kernel (one commit per table: the
+		# 1st is filter's two forward accepts, the 2nd nat's masquerade and
+		# DNATs): apply fails and rolls back the filter table's commit too.
+		out=$(USBNET_WIZARD_FAULT=iptc-commit-refused:2 W apply 2>&1); rc=$?
+		if [ $rc = 1 ] && grep -q 'Step 6 .*Could not add the rule in nat/POSTROUTING and the others (one commit of the legacy nat table)' <<<"$out"; then
 			ok "[$fw] a refused libiptc commit fails the step, naming the table"
 		else
 			not_ok "[$fw] refused commit (rc $rc)"; tail -3 <<<"$out" | sed 's/^/#   /'
 		fi
 		check_eq "[$fw] ... and the rollback leaves the desktop as it was" "$before" "$(desk_state)"
-		# The 2nd commit meets a changed table (EAGAIN): without the re-read and
-		# retry, this apply would fail and roll back.
+		# The 2nd commit (nat) meets a changed table (EAGAIN): without the
+		# re-read and retry, this apply would fail and roll back.
 		USBNET_WIZARD_FAULT=iptc-commit-eagain:2 W apply >/dev/null 2>&1; rc=$?
 		check_eq "[$fw] apply with one EAGAIN commit succeeds" "0" "$rc"
 		check_eq "[$fw] ... with exactly one copy of each of our rules" "5" \

@@ -132,5 +132,39 @@ check "[phone-no-route] the phone reaches the outside" tb_phone_ping "$TB_PING_I
 W revert >/dev/null 2>&1
 check_eq "[phone-no-route] revert restores the before-state" "$before" "$(desk_state)"
 tb_down
+# 10. Misdiagnoses (issue 12 item 10). The seed's hand-made MASQUERADE, on
+# both backends: a working rule is not "missing".
+for fw in nft legacy; do
+	tb_up --fw $fw
+	check "[hand-made $fw] the seed's recipe by hand" tb_desk_configure 24
+	check_eq "[hand-made $fw] doctor: the hand-made masquerade covers the phone (ok)" ok "$(sev nat-missing)"
+	W doctor --json 2>/dev/null | grep -q 'made by hand' &&
+		ok "[hand-made $fw] ... and says it is a rule made by hand" || not_ok "[hand-made $fw] wording"
+	check "[hand-made $fw] doctor exits 0" W doctor
+	tb_down
+done
+# What the user chose not to have is no error: --no-nat --dns none.
+tb_up
+check "[no-nat] apply --no-nat --dns none" W apply --no-nat --dns none
+check_eq "[no-nat] ip-forward: ok (off, as chosen)" ok "$(sev ip-forward)"
+check_eq "[no-nat] no nat-missing finding" "" "$(sev nat-missing)"
+check "[no-nat] doctor exits 0 (no error)" W doctor
+W revert >/dev/null 2>&1
+tb_down
+# A hand-made /32 without its host route: the fault named is the route, not the address.
+tb_up
+tb_desk ip addr add "$TB_HOST_IP/32" dev usb0; tb_desk ip link set usb0 up
+out=$(W doctor 2>&1)
+grep -q "has no address $TB_HOST_IP" <<<"$out" && not_ok "[/32 by hand] doctor blames the address" ||
+	ok "[/32 by hand] doctor does not blame a missing address"
+s=$(sev rp-filter)   # error with strict rp_filter, warn without
+[ "$s" = error ] || [ "$s" = warn ] && ok "[/32 by hand] doctor names the missing route to the phone ($s)" ||
+	not_ok "[/32 by hand] rp-filter finding: '$s'"
+grep -q "No route to the phone $TB_PHONE_IP" <<<"$out" && ok "[/32 by hand] ... in words" ||
+	{ not_ok "[/32 by hand] words"; sed 's/^/#   /' <<<"$out" | head -20; }
+check "[/32 by hand] doctor --fix rp-filter --yes" W doctor --fix rp-filter --yes
+check "[/32 by hand] ... the phone answers ping from the desktop" tb_desk ping -c1 -W2 "$TB_PHONE_IP"
+W revert >/dev/null 2>&1
+tb_down
 rm -rf "$SSHD" "$STD_KCONFIG"
 t_finish

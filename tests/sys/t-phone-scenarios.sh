@@ -59,6 +59,15 @@ out=$(uwc "${ARGS[@]}" --json 2>/dev/null)
 check_eq "bad resolv: detected" fail "$(jq -r '.checks[] | select(.id=="resolv-conf") | .status' <<<"$out")"
 jq -r '.checks[] | select(.id=="resolv-conf") | .explanation' <<<"$out" | grep -q "wrong or dead" &&
 	ok "bad resolv: explained" || not_ok "bad resolv explanation"
+# The dead server is asked directly with a short wait, and the verdict says
+# that it did not answer in time (not that the name does not exist).
+for id in resolv-conf name-resolves; do
+	jq -r ".checks[] | select(.id==\"$id\") | .explanation" <<<"$out" | grep -q "^Not answered in time: " &&
+		ok "bad resolv: the $id verdict says 'Not answered in time'" ||
+		{ not_ok "bad resolv: $id not 'Not answered in time'"; jq -r ".checks[] | select(.id==\"$id\")" <<<"$out" | sed 's/^/#   /'; }
+done
+jq -r '.checks[] | select(.id=="name-resolves") | .evidence' <<<"$out" | grep -q '^uw-lookup-exit 124$' &&
+	ok "... the lookup was cut after its short wait (exit 124 of timeout)" || not_ok "bad resolv: lookup not cut"
 check "bad resolv: --fix --yes fixes it" uwc "${ARGS[@]}" --fix --yes
 check_eq "the phone's resolv.conf was rewritten" "nameserver $TB_DNS_IP" \
 	"$(cat "/etc/netns/$TB_PHONE/resolv.conf")"
@@ -75,7 +84,11 @@ uwc "${ARGS[@]}" --install-key --yes >"$TB_DIR/o" 2>&1
 grep -q "already has your key" "$TB_DIR/o" && ok "install-key twice: not duplicated" || not_ok "key twice"
 check_eq "authorized_keys still has one line" 1 "$(wc -l <"$TB_DIR/phone-root/.ssh/authorized_keys")"
 printf 'Host other\n\tHostName 198.51.100.9' >"$TB_DIR/ssh/config"
-check "ssh-config adds a Host entry" uwc "${ARGS[@]}" --ssh-config neo
+uwc "${ARGS[@]}" --ssh-config neo >"$TB_DIR/o" 2>&1 && ok "ssh-config adds a Host entry" ||
+	{ not_ok "ssh-config adds a Host entry"; sed 's/^/#   /' "$TB_DIR/o"; }
+grep -q "now 'ssh neo' logs in to the phone" "$TB_DIR/o" && ! grep -q NAME "$TB_DIR/o" &&
+	ok "ssh-config names the alias it added (not a placeholder)" ||
+	{ not_ok "ssh-config message"; sed 's/^/#   /' "$TB_DIR/o"; }
 uwc "${ARGS[@]}" --ssh-config neo >"$TB_DIR/o" 2>&1
 grep -q "already has a 'Host neo'" "$TB_DIR/o" && ok "ssh-config twice: not duplicated" || not_ok "config twice"
 check_eq "ssh config: old content kept, one stanza added" \
@@ -89,6 +102,13 @@ printf 'auto usb0\niface usb0 inet static\n\taddress 192.168.0.202\n\tnetmask 25
 check "--persist writes the interfaces file" \
 	tb_desk env USBNET_WIZARD_SSH_DIR="$TB_DIR/ssh" USBNET_WIZARD_PHONE_INTERFACES="$ifile" \
 	"$UW_BIN" check "${ARGS[@]}" --persist --yes
+tb_desk env USBNET_WIZARD_SSH_DIR="$TB_DIR/ssh" USBNET_WIZARD_PHONE_INTERFACES="$ifile" \
+	"$UW_BIN" check "${ARGS[@]}" --persist --yes >"$TB_DIR/o" 2>&1; rc=$?
+check_eq "a second --persist: exit 0" 0 "$rc"
+grep -q "Already in place on the phone" "$TB_DIR/o" && ! grep -q "fix failed" "$TB_DIR/o" &&
+	ok "a second --persist says the lines are already there, not that it failed" ||
+	{ not_ok "second --persist"; sed 's/^/#   /' "$TB_DIR/o"; }
+check_eq "a second --persist adds nothing" 1 "$(grep -c 'gateway' "$ifile")"
 grep -q "gateway $TB_HOST_IP" "$ifile" && grep -q "up echo nameserver $TB_DNS_IP > /etc/resolv.conf" "$ifile" &&
 	ok "interfaces: gateway and DNS lines in the usb0 stanza" || { not_ok "interfaces"; sed 's/^/#   /' "$ifile"; }
 [ "$(sed -n '/usbnet-wizard/,$p' "$ifile" | grep -c bnep0)" = 1 ] && ok "interfaces: added before the next stanza" ||

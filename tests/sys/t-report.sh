@@ -11,7 +11,9 @@ ssh-keygen -q -t ed25519 -N '' -C planted -f "$SSHD/id_ed25519"
 KEYLINE=$(sed -n 2p "$SSHD/id_ed25519")            # a line of the private key's base64
 PUBKEY=$(awk '{print $2}' "$SSHD/id_ed25519.pub")
 # Secrets in files the report includes: the desktop's resolv.conf and the profile.
-printf '# password=%s\nnameserver %s\n' "$PW" "$TB_DNS_IP" >"/etc/netns/$TB_DESK/resolv.conf"
+# Shapes the first redaction missed (issue 12 item 23): "psk VALUE", "# secret VALUE".
+printf '# password=%s\nnameserver %s\npsk %s-psk\n# secret %s-sec\n' "$PW" "$TB_DNS_IP" "$PW" "$PW" \
+	>"/etc/netns/$TB_DESK/resolv.conf"
 HASH=$(openssl passwd -6 -salt plantedsalt "$PW")
 export USBNET_WIZARD_PROFILE=$TB_DIR/profile
 printf 'preset=openmoko\n# root:%s:19000::\napi_token: %s\n' "$HASH" "$PW" >"$USBNET_WIZARD_PROFILE"
@@ -55,6 +57,12 @@ out=$(tb_desk env USBNET_WIZARD_SSH_DIR="$SSHD" "$UW_BIN" report --phone --ping-
 	--test-name "$TB_TEST_NAME" 2>&1)
 grep -q '^\[pass\] .*(outside' <<<"$out" && ok "with a reachable phone, the phone check results are in" \
 	|| { not_ok "phone results"; sed -n '/Phone check/,$p' <<<"$out" | sed 's/^/#   /'; }
+# Without --ping-ip/--test-name the report pings and resolves what `check`
+# would: $USBNET_WIZARD_OUTSIDE_IP and _TEST_NAME (the testbed's internet).
+out=$(tb_desk env USBNET_WIZARD_SSH_DIR="$SSHD" "$UW_BIN" report --phone 2>&1)
+grep -q '^\[pass\] .*(outside' <<<"$out" && grep -q '^\[pass\] .*(name-resolves' <<<"$out" &&
+	ok "report --phone honours USBNET_WIZARD_OUTSIDE_IP and USBNET_WIZARD_TEST_NAME" ||
+	{ not_ok "report --phone targets"; sed -n '/Phone check/,$p' <<<"$out" | sed 's/^/#   /'; }
 tb_desk "$UW_BIN" revert >/dev/null 2>&1
 tb_down
 t_finish

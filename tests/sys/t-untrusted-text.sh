@@ -45,6 +45,7 @@ inert() {
 		not_ok "$name"; sed 's/^/#   /' "$TB_DIR/inert.out"; cat -v "$f" | head -20 | sed 's/^/#   /'; fi
 }
 
+trap 'cleanup_fake' EXIT     # set before tb_up, which keeps it and adds its own teardown
 tb_up || { not_ok testbed; t_finish; }
 SSHD=$TB_DIR/ssh; mkdir -p "$SSHD"; chmod 700 "$SSHD"
 # File names anyone who can write the directory chooses: an OSC 52 clipboard
@@ -55,8 +56,6 @@ tb_desk "$UW_BIN" apply >/dev/null 2>&1
 tb_phone_stop_sshd
 printf 'SSH-1.0-x\033]52;c;aGk=\007\2332J\302\2331m\033[2J\r\n' >"$TB_DIR/banner"
 fake_sshd "$TB_DIR/banner" || not_ok "the fake ssh server started"
-trap 'cleanup_fake' EXIT
-
 D() { tb_desk env USBNET_WIZARD_SSH_DIR="$SSHD" "$UW_BIN" "$@" </dev/null; }
 D check --ping-ip "$TB_PING_IP" --test-name "$TB_TEST_NAME" >"$TB_DIR/check.txt" 2>&1
 grep -q 'banner: SSH-1.0-x' "$TB_DIR/check.txt" && ok "check quotes the hostile banner in its error" \
