@@ -19,6 +19,7 @@
 #include "core/ip4.h"
 #include "core/phone.h"
 #include "core/phonecheck.h"
+#include "core/phonefix.h"
 #include "core/sanitize.h"
 #include "core/text.h"
 #include "core/util.h"
@@ -230,43 +231,27 @@ static void fini_checks(struct uw_check *c)
 		uw_check_fini(&c[i]);
 }
 
-/* Offer and apply the phone-side fixes the checklist suggests. Returns the number applied. */
+/* Offer and apply the phone-side fixes the checklist suggests (chosen and
+ * prepared once, in core): each runs exactly as shown. Returns the number applied. */
 static int offer_fixes(const struct opts *o, struct uw_phone *p,
 		       const struct uw_phonecheck_params *prm, const struct uw_check *c)
 {
-	enum uw_fix_id wanted[3];
-	int nw = 0, applied = 0, rc;
-	char gw[64] = "", dev[64];
+	struct uw_phonefix_set set;
+	int applied = 0, rc;
 
-	for (int i = 0; i < UW_CHECK__COUNT; i++) {
-		bool dup = false;
-
-		if (c[i].status == UW_CHECK_PASS ||
-		    (c[i].fix != UW_FIX_ROUTE && c[i].fix != UW_FIX_RESOLV))
-			continue;
-		for (int k = 0; k < nw; k++)
-			dup |= wanted[k] == c[i].fix;
-		if (!dup)
-			wanted[nw++] = c[i].fix;
-	}
-	if (o->persist)
-		wanted[nw++] = UW_FIX_PERSIST;
-	uw_phonecheck_parse_default_route(c[UW_CHECK_ROUTE].evidence, gw, sizeof(gw), dev,
-					  sizeof(dev));
-	for (int k = 0; k < nw; k++) {
-		struct uw_phonefix f;
+	uw_phonefix_choose(c, prm, o->persist, &set);
+	for (size_t k = 0; k < set.n_unavailable; k++)
+		fprintf(o->msg, "%s\n", set.unavailable[k]);
+	for (size_t k = 0; k < set.n; k++) {
+		const struct uw_phonefix *f = &set.fix[k];
 		struct uw_error e;
 
-		if (uw_phonefix_prepare(wanted[k], prm, gw, &f, &e) < 0) {
-			fprintf(o->msg, "Cannot offer the %s fix: %s\n", uw_fix_name(wanted[k]), e.msg);
-			continue;
-		}
 		fprintf(o->msg, "\nFix: %s\n  on the phone: %s\n  undo with:    %s\n"
 			"  (this stays on the phone: 'usbnet-wizard revert' undoes only the desktop "
-			"side)\n", f.describe, f.shell, f.revert_shell);
+			"side)\n", f->describe, f->shell, f->revert_shell);
 		if (!ask_yes_no(o, "Apply this fix on the phone?", false)) {
 			fprintf(o->msg, "Skipped (use --yes to apply without asking).\n");
-		} else if ((rc = uw_phonefix_apply(p, &f, &e)) < 0) {
+		} else if ((rc = uw_phonefix_apply(p, f, &e)) < 0) {
 			fprintf(o->msg, "The fix failed: %s\nRun the command above on the phone by "
 				"hand, or try 'usbnet-wizard check --fix' again.\n", e.msg);
 		} else if (rc > 0) {
@@ -275,8 +260,8 @@ static int offer_fixes(const struct opts *o, struct uw_phone *p,
 			fprintf(o->msg, "Done.\n");
 			applied++;
 		}
-		uw_phonefix_fini(&f);
 	}
+	uw_phonefix_set_fini(&set);
 	return applied;
 }
 

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "core/report.h"
+#include "core/userfile.h"
 #include "cli/cli.h"
 #include "cli/json.h"
 
@@ -39,6 +40,8 @@ static int run_report(int argc, char **argv)
 	const char *output = NULL;
 	bool json = false;
 	FILE *f = stdout;
+	char *text = NULL;
+	size_t len = 0;
 
 	for (int i = 1; i < argc; i++) {
 		const char *a = i + 1 < argc ? argv[i + 1] : NULL;
@@ -54,16 +57,9 @@ static int run_report(int argc, char **argv)
 		}
 	}
 	uw_error_clear(&err);
-	if (output) {
-		mode_t old = umask(077);
-		f = fopen(output, "we");
-		umask(old);
-		if (!f) {
-			uw_cli_error("report", "cannot write %s: %s. Choose another --output file, or "
-				     "leave --output out to print the report.", output, strerror(errno));
-			return UW_EXIT_FAIL;
-		}
-	}
+	/* Built in memory, then written by uw_write_file_safely: never through a link. */
+	if (output)
+		f = open_memstream(&text, &len);
 	uw_report_build(&o, &r, &err);
 	if (json) {
 		struct uw_json j;
@@ -87,9 +83,17 @@ static int run_report(int argc, char **argv)
 	}
 	uw_report_fini(&r);
 	if (output) {
-		if (fclose(f) != 0) {
-			uw_cli_error("report", "cannot write %s: %s. Choose another --output file, or "
-				     "leave --output out to print the report.", output, strerror(errno));
+		int rc = fclose(f) == 0 ? 0 : -ENOMEM;
+
+		/* Mode 600 always, the invoking user's under sudo (docs/security.md). */
+		if (rc == 0)
+			rc = uw_write_file_safely(output, text, len, 0600, UW_WRITE_FOR_USER, &err);
+		else
+			uw_error_set(&err, rc, "Out of memory.");
+		free(text);
+		if (rc < 0) {
+			uw_cli_error("report", "%s Choose another --output file, or leave --output "
+				     "out to print the report.", err.msg);
 			return UW_EXIT_FAIL;
 		}
 		fprintf(stderr, "Report written to %s\n", output);

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/userfile.h"
 #include "core/util.h"
 
 #define DEFAULT_PATH "/etc/usbnet-wizard/profile"
@@ -305,13 +306,13 @@ int uw_profile_load(const char *path, struct uw_profile *p, struct uw_error *err
 
 	if (!path)
 		path = uw_profile_path();
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* A FIFO or device here would block for ever: refused without opening for real. */
+	fd = uw_open_regular(path, "The profile", err);
 	if (fd < 0) {
-		int e = errno;
-		if (e == ENOENT)
+		if (fd == -ENOENT)
 			return uw_error_set(err, -ENOENT, "There is no saved profile at %s: make one with "
 					    "'usbnet-wizard profile save [options]'.", path);
-		return uw_error_set(err, -e, "Cannot read the profile %s: %s.", path, strerror(e));
+		return fd;
 	}
 	buf = uw_malloc0(MAX_FILE + 2);
 	while ((n = read(fd, buf + len, MAX_FILE + 1 - len)) > 0) {
@@ -362,7 +363,9 @@ int uw_profile_save(const char *path, const struct uw_profile *p, struct uw_erro
 	text = uw_profile_format(p);
 	len = strlen(text);
 	tmp = uw_strdup_printf("%s.tmp.%ld", path, (long)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	/* A fresh file only: whatever sits at the temp name (a link, a hard link) is not written. */
+	unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0) {
 		int e = errno;
 		return uw_error_set(err, -e, "Cannot write %s: %s%s.", tmp, strerror(e),

@@ -11,6 +11,7 @@
 #include <strings.h>
 #include <sys/utsname.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/apply.h"
 #include "core/detect.h"
@@ -23,6 +24,7 @@
 #include "core/plan.h"
 #include "core/profile.h"
 #include "core/sanitize.h"
+#include "core/userfile.h"
 #include "core/util.h"
 
 /* ---- redaction ------------------------------------------------------------ */
@@ -315,12 +317,17 @@ static void section(struct uw_report *r, const char *title, struct sb *b)
 
 static void include_file(struct sb *b, const char *path, size_t max)
 {
-	FILE *f = fopen(path, "re");
+	/* Never blocks: a FIFO (or device) in place of a file is named, not read. */
+	int fd = uw_open_regular(path, "", NULL);
+	FILE *f = fd >= 0 ? fdopen(fd, "re") : NULL;
 	char line[512];
 	size_t n = 0;
 
 	if (!f) {
-		sb_printf(b, "  (%s: %s)\n", path, strerror(errno));
+		sb_printf(b, "  (%s: %s)\n", path, fd == -EINVAL ? "not a regular file, not read" :
+			  strerror(fd < 0 ? -fd : errno));
+		if (fd >= 0)
+			close(fd);
 		return;
 	}
 	sb_printf(b, "  --- %s\n", path);
@@ -548,11 +555,20 @@ static void sec_ssh(struct uw_report *r)
 	struct sb b = { 0 };
 	_auto_(free) char *dir = uw_phone_ssh_dir();
 	_auto_(free) char *shown = uw_sanitize_dup(dir, 0);
-	DIR *dh = opendir(dir);
+	struct uw_userdir d = { .fd = -1 };
+	struct uw_error e;
+	DIR *dh = NULL;
 	struct dirent *de;
 
+	/* Listed the way it is written: no link followed, as its owner (docs/security.md). */
+	uw_error_clear(&e);
+	if (uw_userdir_open(dir, UW_USERDIR_STRICT, &d, &e) == 0)
+		dh = uw_userdir_opendir(&d, &e);
+	uw_userdir_close(&d);
 	if (!dh) {
-		sb_printf(&b, "%s: %s\n", shown, strerror(errno));
+		_auto_(free) char *why = uw_sanitize_dup(e.msg, 0);
+
+		sb_printf(&b, "%s\n", why);
 	} else {
 		sb_printf(&b, "%s holds (names only, never content):\n", shown);
 		while ((de = readdir(dh))) {

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/ip4.h"
+#include "core/userfile.h"
 #include "core/util.h"
 
 struct tok {
@@ -216,12 +217,16 @@ int uw_resolv_read(const char *path, struct uw_resolv *out, struct uw_error *err
 
 	if (!path || !out)
 		return uw_error_set(err, -EINVAL, "no resolv.conf path given");
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* A FIFO or device here would block for ever: refused without blocking. */
+	fd = uw_open_regular(path, "The resolver file", err);
 	if (fd < 0) {
-		r = -errno;
+		r = fd;
+		fd = -1;
 		memset(out, 0, sizeof(*out));
-		return uw_error_set(err, r, "cannot read %s: %s%s", path, strerror(-r),
-				    r == -ENOENT ? " (no DNS configuration on this machine?)" : "");
+		if (r == -ENOENT)
+			return uw_error_set(err, r, "cannot read %s: %s (no DNS configuration on this "
+					    "machine?)", path, strerror(-r));
+		return r;
 	}
 	/* One byte more than the bound tells us the file was longer. */
 	buf = uw_malloc0(UW_RESOLV_MAX_BYTES + 1);

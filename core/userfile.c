@@ -293,6 +293,9 @@ int uw_userdir_open(const char *path, unsigned flags, struct uw_userdir *d,
 	d->path = uw_strdup(path && *path ? path : ".");
 	rc = walk(d->path, flags, &d->fd, &st, err);
 	if (rc < 0) {
+		/* -ENOENT keeps the path for messages: uw_userdir_close frees it. */
+		if (rc != -ENOENT)
+			uw_userdir_close(d);
 		d->fd = -1;
 		return rc;
 	}
@@ -403,6 +406,32 @@ ssize_t uw_userdir_read(struct uw_userdir *d, const char *name, size_t max, char
 		*mode = fstat(fd, &st) == 0 ? st.st_mode & 0777 : 0600;
 	shown = uw_strdup_printf("%s/%s", d->path, name);
 	return read_all(fd, max, out, shown, err);
+}
+
+DIR *uw_userdir_opendir(struct uw_userdir *d, struct uw_error *err)
+{
+	struct uw_fsid fs;
+	DIR *dh;
+	int fd, e;
+
+	if (d->fd < 0) {
+		uw_error_set(err, -ENOENT, "%s does not exist.", d->path);
+		return NULL;
+	}
+	if (uw_fsid_enter(d->uid, d->gid, &fs, err) < 0)
+		return NULL;
+	fd = openat(d->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	e = errno;
+	uw_fsid_leave(&fs);
+	dh = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!dh) {
+		if (fd >= 0) {
+			e = errno;
+			close(fd);
+		}
+		uw_error_set(err, -e, "Cannot list %s: %s.", d->path, strerror(e));
+	}
+	return dh;
 }
 
 /* A fresh temp file next to the target, never an existing name. */
@@ -537,7 +566,7 @@ int uw_open_regular(const char *path, const char *what, struct uw_error *err)
 }
 
 int uw_write_file_safely(const char *path, const void *data, size_t len, mode_t mode,
-			 struct uw_error *err)
+			 unsigned flags, struct uw_error *err)
 {
 	_auto_(free) char *dir = uw_strdup(path ? path : "");
 	struct uw_userdir d;
@@ -546,6 +575,7 @@ int uw_write_file_safely(const char *path, const void *data, size_t len, mode_t 
 	const char *name;
 	uid_t su;
 	gid_t sg;
+	struct stat dst;
 	int fd, rc, e;
 
 	if (slash) {
@@ -580,7 +610,8 @@ int uw_write_file_safely(const char *path, const void *data, size_t len, mode_t 
 		goto out_dir;
 	}
 	/* Under sudo the report is the user's: on the fd, never on a path. */
-	if (uw_sudo_user(&su, &sg) && fchown(fd, su, sg) < 0) {
+	if ((flags & UW_WRITE_FOR_USER) && uw_sudo_user(&su, &sg) && fstat(d.fd, &dst) == 0 &&
+	    (dst.st_uid == su || (dst.st_mode & S_ISVTX)) && fchown(fd, su, sg) < 0) {
 		/* Keep going: it stays root's, still mode @mode. */
 	}
 	if (fchmod(fd, mode) < 0 || (rc = write_all(fd, data, len)) < 0) {

@@ -80,6 +80,10 @@ int uw_userdir_open_read(struct uw_userdir *d, const char *name, struct uw_error
 ssize_t uw_userdir_read(struct uw_userdir *d, const char *name, size_t max, char **out,
 			mode_t *mode, struct uw_error *err);
 
+/* List @d (the caller closedir()s it), opened as its owner. NULL with @err. */
+#include <dirent.h>
+DIR *uw_userdir_opendir(struct uw_userdir *d, struct uw_error *err);
+
 enum {
 	UW_USERDIR_EXCL = 1 << 0,    /* fail with -EEXIST if @name exists (even as a link) */
 };
@@ -111,12 +115,24 @@ void uw_fsid_leave(struct uw_fsid *s);
  */
 int uw_open_regular(const char *path, const char *what, struct uw_error *err);
 
+enum {
+	/*
+	 * Under sudo, give the file to the invoking user (a report they asked
+	 * for), when it lands in a directory of theirs or a shared sticky one
+	 * (/tmp). In a directory only root can write it stays root's: a
+	 * user-owned file in /etc could be edited into something root runs.
+	 */
+	UW_WRITE_FOR_USER = 1 << 0,
+};
+
 /*
  * Write @data to @path the safe way for a file a root run makes on request
- * (report --output): the directory is opened as uw_userdir_open does (links
- * only if root's), a link at @path is refused, an existing file is replaced
- * by rename (never truncated through), the result has mode @mode always and
- * belongs to the invoking user under sudo (fchown on the fd), else to us.
+ * (report --output, the wizard's Save): the directory is opened as
+ * uw_userdir_open does (links only if root's), a link or non-regular file at
+ * @path is refused, an existing file is replaced by rename (never truncated
+ * or written through, so a hard link elsewhere keeps its content), the
+ * result has mode @mode always (also when a file with other modes was
+ * there), owned as UW_WRITE_FOR_USER says (fchown on the fd), else by us.
  */
 int uw_write_file_safely(const char *path, const void *data, size_t len, mode_t mode,
-			 struct uw_error *err);
+			 unsigned flags, struct uw_error *err);

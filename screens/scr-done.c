@@ -142,7 +142,7 @@ static void follow_cable(struct uw_wizard *w, const char *root, bool real)
 		"Restart=on-failure\nRestartSec=2\nKillSignal=SIGTERM\nTimeoutStopSec=20\n\n"
 		"[Install]\nWantedBy=multi-user.target\n", ppath + (real ? 0 : strlen(root)), exe,
 		ppath + (real ? 0 : strlen(root)));
-	if (uw_wizard_save_file(w, upath, unit, 0644) == 0)
+	if (uw_wizard_save_file(w, upath, unit, 0644, false) == 0)
 		uw_tui_message(w->loop, "Follow the cable", "Saved. Turn it on with: systemctl daemon-reload && "
 			       "systemctl enable --now usbnet-wizard-watch");
 	free(unit);
@@ -232,7 +232,7 @@ static void report(struct uw_wizard *w)
 		fprintf(m, "\n===== %s =====\n%s", r.s[i].title, r.s[i].body);
 	fclose(m);
 	uw_report_fini(&r);
-	if (uw_wizard_save_file(w, path, text, 0600) == 0) {
+	if (uw_wizard_save_file(w, path, text, 0600, true) == 0) {
 		char *msg = uw_strdup_printf("Report written to %s (readable only by you).", path);
 		uw_tui_message(w->loop, "Saved", msg);
 		free(msg);

@@ -18,6 +18,7 @@
 
 #include "core/phone.h"
 #include "core/phonecheck.h"
+#include "core/phonefix.h"
 #include "core/util.h"
 #include "screens/wizard.h"
 #include "tui/checklist.h"
@@ -66,7 +67,7 @@ struct job {
 	struct uw_phonecheck_params prm;
 	char desktop_ip[UW_IP4_STRLEN], phone_ip[UW_IP4_STRLEN], iface[UW_IFNAME_MAX];
 	char user[64], ns[UW_PHONECHECK_MAX_NS][64];
-	enum uw_fix_id fixes[3];
+	struct uw_phonefix fixes[UW_PHONEFIX_MAX]; /* exactly the ones confirmed; the job owns them */
 	size_t n_fixes;
 
 	/* The worker's own. */
@@ -128,7 +129,7 @@ static struct {
 	bool have_checks, checking, done;
 	int run_rc;
 	char run_error[UW_ERROR_MSG_MAX];
-	enum uw_fix_id fixes[3];
+	struct uw_phonefix fixes[UW_PHONEFIX_MAX]; /* confirmed, prepared once: the job runs these */
 	size_t n_fixes;
 	char fix_log[1024];
 
@@ -261,20 +262,19 @@ static void *worker(void *ud)
 	/* Fixes the user confirmed, then the checks again; nothing more once
 	 * the user has left the screen. */
 	for (size_t i = 0; j->phone && i < j->n_fixes && !abandoned(j); i++) {
-		struct uw_phonefix f;
+		const struct uw_phonefix *f = &j->fixes[i];
 		size_t l = strlen(m->fix_log);
 
 		uw_error_clear(&err);
-		if (uw_phonefix_prepare(j->fixes[i], &j->prm, NULL, &f, &err) == 0 &&
-		    uw_phonefix_apply(j->phone, &f, &err) == 0)
+		/* The very object the user confirmed: its command is the one shown. */
+		if (uw_phonefix_apply(j->phone, f, &err) >= 0)
 			snprintf(m->fix_log + l, sizeof(m->fix_log) - l, "Fixed: %.*s. ",
-				 (int)strcspn(f.describe, "\n") - (f.describe[0] &&
-				 f.describe[strcspn(f.describe, "\n") - 1] == '.'), f.describe);
+				 (int)strcspn(f->describe, "\n") - (f->describe[0] &&
+				 f->describe[strcspn(f->describe, "\n") - 1] == '.'), f->describe);
 		else
 			snprintf(m->fix_log + l, sizeof(m->fix_log) - l, "The %s fix failed: %s (Fix... "
 				 "offers it again; Show commands there lists what to run on the phone "
-				 "by hand.) ", uw_fix_name(j->fixes[i]), err.msg);
-		uw_phonefix_fini(&f);
+				 "by hand.) ", uw_fix_name(f->id), err.msg);
 	}
 	if (j->phone && !abandoned(j)) {
 		j->prm.progress = on_progress;
@@ -298,6 +298,8 @@ static void show(void);
 
 static void job_free(struct job *j)
 {
+	for (size_t i = 0; i < j->n_fixes; i++)
+		uw_phonefix_fini(&j->fixes[i]);
 	uw_phone_free(j->phone);
 	clear_checks(j->checks, &j->have_checks);
 	free(j);
@@ -582,8 +584,9 @@ static void start_worker(struct uw_wizard *w)
 		uw_strlcpy(j->ns[i], s.prm.nameservers[i], sizeof(j->ns[i]));
 		j->prm.nameservers[i] = j->ns[i];
 	}
-	memcpy(j->fixes, s.fixes, sizeof(j->fixes));
+	memcpy(j->fixes, s.fixes, sizeof(j->fixes)); /* ownership moves to the job */
 	j->n_fixes = s.n_fixes;
+	memset(s.fixes, 0, sizeof(s.fixes));
 	s.n_fixes = 0;
 	j->phone = s.phone; /* the job holds the session while it runs */
 	s.phone = NULL;
@@ -670,48 +673,35 @@ static void enter(struct uw_wizard *w)
 	show();
 }
 
-/* Offer each fix with its shell text; returns how many were accepted. */
+/* Offer each fix with its shell text; returns how many were accepted. The
+ * confirmed ones are kept as they were prepared: the worker runs those. */
 static size_t choose_fixes(struct uw_wizard *w)
 {
-	enum uw_fix_id wanted[3];
-	size_t nw = 0;
-	char gw[64] = "", dev[64];
+	struct uw_phonefix_set set;
 
-	for (int i = 0; i < UW_CHECK__COUNT; i++) {
-		bool dup = false;
-
-		if (s.checks[i].status == UW_CHECK_PASS || !fixable(s.checks[i].fix))
-			continue;
-		for (size_t k = 0; k < nw; k++)
-			dup |= wanted[k] == s.checks[i].fix;
-		if (!dup && nw < 3)
-			wanted[nw++] = s.checks[i].fix;
-	}
-	uw_phonecheck_parse_default_route(s.checks[UW_CHECK_ROUTE].evidence, gw, sizeof(gw), dev, sizeof(dev));
+	for (size_t i = 0; i < s.n_fixes; i++)
+		uw_phonefix_fini(&s.fixes[i]);
 	s.n_fixes = 0;
-	for (size_t k = 0; k < nw; k++) {
-		struct uw_phonefix f;
-		struct uw_error err;
-
-		if (uw_phonefix_prepare(wanted[k], &s.prm, gw, &f, &err) < 0) {
-			uw_tui_message(w->loop, "Cannot offer this fix", err.msg);
-			continue;
-		}
+	uw_phonefix_choose(s.checks, &s.prm, false, &set);
+	for (size_t k = 0; k < set.n_unavailable; k++)
+		uw_tui_message(w->loop, "Cannot offer this fix", set.unavailable[k]);
+	for (size_t k = 0; k < set.n; k++) {
+		const struct uw_phonefix *f = &set.fix[k];
 		/* The commands can be long: the question stays short and on screen,
 		 * the full text (with its undo) is one button away. */
 		static const char *const btn[] = { "Apply", "Show commands", "Skip" };
-		char *msg = uw_strdup_printf("%s\n\nApply this fix on the phone?", f.describe);
+		char *msg = uw_strdup_printf("%s\n\nApply this fix on the phone?", f->describe);
 		char *cmds = uw_strdup_printf("%s\n\nRuns on the phone:\n\n%s\n\nUndone by:\n\n%s",
-					      f.describe, f.shell, f.revert_shell);
+					      f->describe, f->shell, f->revert_shell);
 		int r;
 		while ((r = uw_tui_msgbox(w->loop, "Fix on the phone", msg, btn, 3, 0)) == 1)
 			uw_tui_textbox(w->loop, "The fix's commands", cmds);
-		if (r == 0)
-			s.fixes[s.n_fixes++] = wanted[k];
+		if (r == 0 && s.n_fixes < UW_PHONEFIX_MAX)
+			uw_phonefix_take(&set, k, &s.fixes[s.n_fixes++]);
 		free(msg);
 		free(cmds);
-		uw_phonefix_fini(&f);
 	}
+	uw_phonefix_set_fini(&set);
 	return s.n_fixes;
 }
 

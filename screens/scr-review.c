@@ -109,7 +109,7 @@ static void save(struct uw_wizard *w)
 		return;
 	uw_text_plan_script(w->plan, m);
 	fclose(m);
-	if (uw_wizard_save_file(w, path, text, 0644) == 0) {
+	if (uw_wizard_save_file(w, path, text, 0644, false) == 0) {
 		snprintf(msg, sizeof(msg), "Saved to %s.\n\n'sh %s' applies the plan; 'sh %s undo' undoes it.",
 			 path, path, path);
 		uw_tui_message(w->loop, "Saved", msg);

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "core/apply.h"
+#include "core/userfile.h"
 #include "core/util.h"
 #include "tui/msgbox.h"
 #include "tui/term.h"
@@ -120,11 +121,13 @@ int uw_wizard_revert(struct uw_wizard *w)
 	return r;
 }
 
-int uw_wizard_save_file(struct uw_wizard *w, const char *path, const char *text, unsigned mode)
+int uw_wizard_save_file(struct uw_wizard *w, const char *path, const char *text, unsigned mode,
+			bool for_user)
 {
 	char msg[600];
 	struct stat st;
-	int fd, flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW;
+	struct uw_error err;
+	int rc;
 
 	if (!path[0])
 		return -ECANCELED;
@@ -137,37 +140,18 @@ int uw_wizard_save_file(struct uw_wizard *w, const char *path, const char *text,
 		snprintf(msg, sizeof(msg), "%s already exists. Replace it?", path);
 		if (!uw_tui_confirm(w->loop, "Replace the file?", msg, false))
 			return -ECANCELED;
-		flags |= O_TRUNC;
-	} else {
-		flags |= O_EXCL;
 	}
-	fd = open(path, flags, mode);
-	if (fd < 0) {
-		int e = errno;
-
-		snprintf(msg, sizeof(msg), "Cannot write %s: %s. Choose another place.", path, strerror(e));
+	/*
+	 * A new file renamed over the name: never through a link, never into
+	 * a hard-linked file, and the mode asked for is the mode meant.
+	 */
+	uw_error_clear(&err);
+	rc = uw_write_file_safely(path, text, strlen(text), mode, for_user ? UW_WRITE_FOR_USER : 0,
+				  &err);
+	if (rc < 0) {
+		snprintf(msg, sizeof(msg), "%s Choose another place.", err.msg);
 		uw_tui_message(w->loop, "Cannot save", msg);
-		return -e;
-	}
-	/* The umask may have taken bits away; the mode asked for is the mode meant. */
-	size_t len = strlen(text), off = 0;
-	int e = fchmod(fd, mode) < 0 ? errno : 0;
-	while (!e && off < len) {
-		ssize_t n = write(fd, text + off, len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			e = n < 0 ? errno : EIO;
-		else
-			off += (size_t)n;
-	}
-	if (close(fd) < 0 && !e)
-		e = errno;
-	if (e) {
-		snprintf(msg, sizeof(msg), "Writing %s failed: %s. Choose another place.", path,
-			 strerror(e));
-		uw_tui_message(w->loop, "Cannot save", msg);
-		return -e;
+		return rc;
 	}
 	return 0;
 }

@@ -120,6 +120,8 @@ void uw_wizard_add_choice(struct uw_wizard *w, struct uw_widget_textview *t, str
 			  struct uw_widget_field *f, const char *(*gate)(void *ud));
 
 /* Write @text to @path with @mode, asking before overwriting an existing
- * file. Returns 0, -ECANCELED (the user said no), or -errno with a message
- * box already shown. */
-int uw_wizard_save_file(struct uw_wizard *w, const char *path, const char *text, unsigned mode);
+ * file; never through a link (uw_write_file_safely). @for_user: under sudo
+ * the file is the invoking user's (a report). Returns 0, -ECANCELED (the
+ * user said no), or -errno with a message box already shown. */
+int uw_wizard_save_file(struct uw_wizard *w, const char *path, const char *text, unsigned mode,
+			bool for_user);

@@ -9,6 +9,7 @@
 #include "tests/testutil.h"
 #include "core/phonecheck.h"
 #include "core/phonecheck-private.h"
+#include "core/phonefix.h"
 #include "core/util.h"
 
 static void test_ping(void **state)
@@ -494,6 +495,61 @@ static void test_progress_lost(void **state)
 	fini_all(c);
 }
 
+/* Issue 12 item 6: the fixes a checklist calls for are chosen and prepared
+ * once, with the phone's present gateway, so what is shown is what runs. */
+static void test_phonefix_choose(void **state)
+{
+	struct uw_phonecheck_params p = {
+		.desktop_ip = "192.168.0.200", .outside_ip = "203.0.113.1", .test_name = "x.example",
+		.nameservers = { "203.0.113.53" }, .n_nameservers = 1,
+	};
+	struct uw_check c[UW_CHECK__COUNT];
+	struct uw_phonefix_set set;
+	struct uw_phonefix taken;
+
+	memset(c, 0, sizeof(c));
+	for (int i = 0; i < UW_CHECK__COUNT; i++)
+		c[i].status = UW_CHECK_PASS;
+	c[UW_CHECK_ROUTE].status = UW_CHECK_FAIL;
+	c[UW_CHECK_ROUTE].fix = UW_FIX_ROUTE;
+	c[UW_CHECK_ROUTE].evidence = (char *)"$ ip route\ndefault via 192.168.0.1 dev eth0 onlink\n";
+	/* the outside check fails for the same reason: the route fix, once */
+	c[UW_CHECK_OUTSIDE].status = UW_CHECK_FAIL;
+	c[UW_CHECK_OUTSIDE].fix = UW_FIX_ROUTE;
+
+	uw_phonefix_choose(c, &p, false, &set);
+	assert_int_equal(set.n, 1);
+	assert_int_equal(set.n_unavailable, 0);
+	assert_int_equal(set.fix[0].id, UW_FIX_ROUTE);
+	/* the wrong gateway is replaced (an add would fail: a default exists) and restored */
+	assert_non_null(strstr(set.fix[0].shell, "ip route replace default via 192.168.0.200"));
+	assert_non_null(strstr(set.fix[0].revert_shell, "replace default via 192.168.0.1"));
+	uw_phonefix_take(&set, 0, &taken);
+	uw_phonefix_set_fini(&set);
+	assert_non_null(strstr(taken.shell, "ip route replace default via 192.168.0.200"));
+	uw_phonefix_fini(&taken);
+
+	/* no default route at all: add; a bad resolv.conf too; persist when asked */
+	c[UW_CHECK_ROUTE].evidence = (char *)"$ ip route\n192.168.0.0/24 dev eth0\n";
+	c[UW_CHECK_DNS].status = UW_CHECK_FAIL;
+	c[UW_CHECK_DNS].fix = UW_FIX_RESOLV;
+	uw_phonefix_choose(c, &p, true, &set);
+	assert_int_equal(set.n, 3);
+	assert_int_equal(set.fix[0].id, UW_FIX_ROUTE);
+	assert_non_null(strstr(set.fix[0].shell, "ip route add default via 192.168.0.200"));
+	assert_int_equal(set.fix[1].id, UW_FIX_RESOLV);
+	assert_int_equal(set.fix[2].id, UW_FIX_PERSIST);
+	uw_phonefix_set_fini(&set);
+
+	/* a fix that cannot be prepared is said, not dropped */
+	p.n_nameservers = 0;
+	uw_phonefix_choose(c, &p, false, &set);
+	assert_int_equal(set.n, 1);
+	assert_int_equal(set.n_unavailable, 1);
+	assert_non_null(strstr(set.unavailable[0], "resolv"));
+	uw_phonefix_set_fini(&set);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -504,6 +560,7 @@ int main(void)
 		cmocka_unit_test(test_ipv4_addrs),
 		cmocka_unit_test(test_interfaces_add),
 		cmocka_unit_test(test_fix_prepare),
+		cmocka_unit_test(test_phonefix_choose),
 		cmocka_unit_test(test_host_nameservers),
 		cmocka_unit_test(test_progress_order),
 		cmocka_unit_test(test_dns_not_answered_in_time),

@@ -132,5 +132,47 @@ as_sudo "${ARGS[@]}" >"$TB_DIR/out6b" 2>&1
 check_fails "dangling ~/.ssh link: no directory is made at its target" test -e "$SECRET/newdir"
 rm -f "$H/.ssh"
 
+# 7. report --output FILE under sudo (issue 10, finding 2).
+make_shadow r1; before=$(state_of "$SECRET/r1")
+as_user ln -s "$SECRET/r1" "$H/report.txt"
+as_sudo report --output "$H/report.txt" >"$TB_DIR/out7" 2>&1
+check_untouched "report --output to a link: the target keeps content, owner and mode" \
+	"$SECRET/r1" "$before"
+grep -q "symbolic link" "$TB_DIR/out7" && ok "report --output to a link: the error names the link" ||
+	{ not_ok "report --output to a link: the error names the link"; sed 's/^/#   /' "$TB_DIR/out7" | head; }
+as_user ln -s "$SECRET/new-report" "$H/r2.txt"
+as_sudo report --output "$H/r2.txt" >"$TB_DIR/out7b" 2>&1
+check_fails "report --output to a dangling link: nothing is created at its target" \
+	test -e "$SECRET/new-report"
+as_user sh -c 'echo old >"$HOME/r3.txt" && chmod 644 "$HOME/r3.txt"'
+as_sudo report --output "$H/r3.txt" >"$TB_DIR/out7c" 2>&1
+check_eq "report --output over an existing 0644 file: mode 600, and the user's under sudo" \
+	"$UIDN:$GIDN 600" "$(stat -c '%u:%g %a' "$H/r3.txt" 2>&1)"
+grep -q "support report" "$H/r3.txt" && ok "report --output over an existing file: the report is in it" ||
+	not_ok "report --output over an existing file: the report is in it"
+as_sudo report --output "$H/r4.txt" >"$TB_DIR/out7d" 2>&1
+check_eq "report --output, a new file: mode 600, and the user's under sudo" \
+	"$UIDN:$GIDN 600" "$(stat -c '%u:%g %a' "$H/r4.txt" 2>&1)"
+
+# 8. A FIFO where a file is read never hangs the run (finding 8). timeout: a
+# hang shows as 124 instead of blocking the test for ever.
+mkfifo "$TB_DIR/fifo"
+timeout 60 ip netns exec "$TB_DESK" "$UW_BIN" profile show --profile "$TB_DIR/fifo" >"$TB_DIR/out8" 2>&1 </dev/null
+rc=$?
+[ $rc -ne 0 ] && [ $rc -ne 124 ] && grep -q "not a regular file" "$TB_DIR/out8" &&
+	ok "profile show on a FIFO: a clear error at once" ||
+	{ not_ok "profile show on a FIFO: a clear error at once (exit $rc)"; sed 's/^/#   /' "$TB_DIR/out8" | head; }
+timeout 60 ip netns exec "$TB_DESK" "$UW_BIN" watch --once --profile "$TB_DIR/fifo" >"$TB_DIR/out8b" 2>&1 </dev/null
+rc=$?
+[ $rc -ne 0 ] && [ $rc -ne 124 ] && grep -q "not a regular file" "$TB_DIR/out8b" &&
+	ok "watch --once --profile on a FIFO: a clear error at once" ||
+	{ not_ok "watch --once --profile on a FIFO: a clear error at once (exit $rc)"; sed 's/^/#   /' "$TB_DIR/out8b" | head; }
+timeout 120 ip netns exec "$TB_DESK" env USBNET_WIZARD_PROFILE="$TB_DIR/fifo" USBNET_WIZARD_RESOLV_CONF="$TB_DIR/fifo" \
+	"$UW_BIN" report >"$TB_DIR/out8c" 2>&1 </dev/null
+rc=$?
+[ $rc -eq 0 ] && grep -q "not a regular file" "$TB_DIR/out8c" &&
+	ok "report with the profile and resolv.conf FIFOs: finishes and names them" ||
+	{ not_ok "report with FIFOs: finishes and names them (exit $rc)"; sed 's/^/#   /' "$TB_DIR/out8c" | head; }
+
 tb_down
 t_finish
