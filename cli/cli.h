@@ -29,6 +29,9 @@ void uw_cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(p
  */
 bool uw_cli_ask(const char *question, bool dflt);
 
+/* True when there is a terminal uw_cli_ask can ask on. */
+bool uw_cli_can_ask(void);
+
 /* True when argv holds -h or --help. */
 int uw_cli_wants_help(int argc, char **argv);
 extern const struct uw_command uw_cmd_detect;

@@ -24,7 +24,9 @@ const char uw_cli_plan_usage[] =
 	"                      queries to its real upstream server; static: use\n"
 	"                      --dns-server; copy: the desktop's servers; none\n"
 	"  --dns-server A      a nameserver for --dns static (repeatable, up to 3)\n"
-	"  --fw BACKEND        auto (default), nftables or iptables (legacy)\n";
+	"  --fw BACKEND        auto (default), nftables, iptables (legacy), or none:\n"
+	"                      change no firewall rule (only with --no-nat and\n"
+	"                      --dns static, copy or none)\n";
 
 /* Options taking an argument. */
 static const char *const with_arg[] = {
@@ -45,12 +47,23 @@ int uw_cli_plan_from_args(int argc, char **argv, struct uw_plan *plan, struct uw
 			  int (*extra)(const char *opt, const char *arg, void *ud), void *ud,
 			  struct uw_error *err)
 {
+	return uw_cli_plan_from_args_base(argc, argv, NULL, plan, facts, o, extra, ud, err);
+}
+
+int uw_cli_plan_from_args_base(int argc, char **argv, const struct uw_choices *base, struct uw_plan *plan,
+			       struct uw_facts *facts, struct uw_cli_plan_opts *o,
+			       int (*extra)(const char *opt, const char *arg, void *ud), void *ud,
+			       struct uw_error *err)
+{
 	struct uw_choices c;
-	bool dns_named = false;
+	bool servers_given = false, dns_named = false;
 	int r;
 
 	memset(o, 0, sizeof(*o));
-	uw_choices_init(&c);
+	if (base)
+		c = *base;
+	else
+		uw_choices_init(&c);
 
 	/* The preset first, whatever its position: the other options refine it. */
 	for (int i = 1; i < argc; i++) {
@@ -101,9 +114,13 @@ int uw_cli_plan_from_args(int argc, char **argv, struct uw_plan *plan, struct uw
 		else if (!strcmp(opt, "--dns")) {
 			r = uw_choices_set_dns_mode(&c, arg, err);
 			dns_named = true;
-		}
-		else if (!strcmp(opt, "--dns-server"))
+		} else if (!strcmp(opt, "--dns-server")) {
+			/* Given servers replace the live setup's, they do not add to them. */
+			if (!servers_given)
+				c.n_dns_servers = 0;
+			servers_given = true;
 			r = uw_choices_add_dns_server(&c, arg, err);
+		}
 		else if (!strcmp(opt, "--fw"))
 			r = uw_choices_set_fw(&c, arg, err);
 		else if (!strcmp(opt, "--json"))
@@ -122,6 +139,8 @@ int uw_cli_plan_from_args(int argc, char **argv, struct uw_plan *plan, struct uw
 		if (r < 0)
 			return UW_EXIT_USAGE;
 	}
+	if (!servers_given && c.dns != UW_DNS_STATIC)
+		c.n_dns_servers = 0;    /* the live setup's, for a mode that takes none */
 	/* A proxy asked for by name without sharing is refused (left out, the plan
 	 * puts what fits in its place and says why). */
 	if (dns_named && uw_choices_check(&c, err) < 0)

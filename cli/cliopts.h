@@ -34,6 +34,13 @@ int uw_cli_plan_from_args(int argc, char **argv, struct uw_plan *plan, struct uw
 			  int (*extra)(const char *opt, const char *arg, void *ud), void *ud,
 			  struct uw_error *err);
 
+/* The same, starting from @base (the live setup's choices) instead of the
+ * defaults: the options given change only what they name. */
+int uw_cli_plan_from_args_base(int argc, char **argv, const struct uw_choices *base, struct uw_plan *plan,
+			       struct uw_facts *facts, struct uw_cli_plan_opts *o,
+			       int (*extra)(const char *opt, const char *arg, void *ud), void *ud,
+			       struct uw_error *err);
+
 /* Apply @plan with progress on stdout; returns a UW_EXIT_* status. */
 int uw_cli_apply_plan(const struct uw_plan *plan, const struct uw_cli_plan_opts *o, const char *cmd);
 

@@ -100,7 +100,17 @@ static int do_plan(int argc, char **argv, bool apply)
 		free(facts);
 		return UW_EXIT_FAIL;
 	}
-	rc = uw_cli_plan_from_args(argc, argv, plan, facts, &o, NULL, NULL, &err);
+	/* The shared parser knows --yes for persist; plan and apply never ask. */
+	rc = 0;
+	for (int i = 1; i < argc && !rc; i++) {
+		if (!strcmp(argv[i], "--yes") || !strcmp(argv[i], "-y")) {
+			uw_error_set(&err, -EINVAL, "%s asks for no confirmation, so it takes no --yes: leave "
+				     "it out. Nothing was changed.", argv[0]);
+			rc = UW_EXIT_USAGE;
+		}
+	}
+	if (!rc)
+		rc = uw_cli_plan_from_args(argc, argv, plan, facts, &o, NULL, NULL, &err);
 	if (rc) {
 		uw_cli_error(argv[0], "%s", err.msg);
 		goto out;
@@ -184,12 +194,6 @@ int uw_cli_apply_plan(const struct uw_plan *plan, const struct uw_cli_plan_opts 
 			     "Nothing was changed ('usbnet-wizard plan' shows what would be done).", cmd);
 		return UW_EXIT_NOPERM;
 	}
-	if (!o->json) {
-		for (size_t i = 0; i < plan->n_notes; i++)
-			printf("* %s\n", plan->notes[i]);
-		if (plan->n_notes)
-			printf("\n");
-	}
 	r = uw_apply(plan, NULL, on_step, &pr, &err);
 	if (o->json) {
 		struct uw_json j;
@@ -221,6 +225,13 @@ int uw_cli_apply_plan(const struct uw_plan *plan, const struct uw_cli_plan_opts 
 	if (r < 0) {
 		uw_cli_error(cmd, "%s", err.msg);
 		return UW_EXIT_FAIL;
+	}
+	/* The plan's notes (DNS, overlap, firewalld) describe the setup now in place:
+	 * after a refusal or a rollback there is none, and they would only mislead. */
+	if (!o->json && plan->n_notes) {
+		printf("\n");
+		for (size_t i = 0; i < plan->n_notes; i++)
+			printf("* %s\n", plan->notes[i]);
 	}
 	if (!o->json)
 		printf("\nThe desktop side is ready. Next: 'usbnet-wizard check' tests the phone; "

@@ -59,6 +59,18 @@ static enum uw_phone_hostkey_decision on_hostkey(const struct uw_phone_hostkey_i
 		*i->old_fingerprint ? i->old_fingerprint : "(another key)", i->fingerprint,
 		i->key_type, i->explanation);
 	if (o->replace_key) {
+		/* A changed key is also what an attacker in the middle looks like:
+		 * the person compares the fingerprint and says yes, or --yes does. */
+		if (!o->yes && !uw_cli_can_ask()) {
+			fprintf(o->msg, "Not replacing the remembered key: there is no terminal to confirm "
+				"on. Compare the fingerprint above with the phone's, then run again with "
+				"--replace-host-key --yes. Nothing was sent to the phone.\n");
+			return UW_PHONE_HOSTKEY_REJECT;
+		}
+		if (!o->yes && !uw_cli_ask("Is this the phone you reflashed? Replace its remembered key?", false)) {
+			fprintf(o->msg, "The remembered key was kept; nothing was sent to the phone.\n");
+			return UW_PHONE_HOSTKEY_REJECT;
+		}
 		fprintf(o->msg, "Replacing the old entry, as asked (--replace-host-key).\n");
 		return UW_PHONE_HOSTKEY_REPLACE;
 	}
@@ -126,6 +138,27 @@ static bool all_pass(const struct uw_check *c)
 	return true;
 }
 
+/* What to type for a suggested fix: a command, never a bare fix id. */
+static const char *fix_command(enum uw_fix_id id)
+{
+	switch (id) {
+	case UW_FIX_ROUTE:
+		return "run 'usbnet-wizard check --fix' (adds the phone's default route via this desktop)";
+	case UW_FIX_RESOLV:
+		return "run 'usbnet-wizard check --fix' (writes the phone's resolv.conf; --dns A,B picks "
+		       "the servers)";
+	case UW_FIX_PERSIST:
+		return "run 'usbnet-wizard check --fix --persist' (makes the phone's fixes last in its "
+		       "/etc/network/interfaces)";
+	case UW_FIX_HOST_SIDE:
+		return "the fault is on this desktop: run 'usbnet-wizard doctor', then the "
+		       "'usbnet-wizard doctor --fix ID' it names";
+	case UW_FIX_NONE:
+		break;
+	}
+	return "";
+}
+
 static void print_checks(const struct opts *o, const struct uw_check *c)
 {
 	static const char *const mark[] = { "[ ok ]", "[FAIL]", "[warn]", "[skip]" };
@@ -143,7 +176,7 @@ static void print_checks(const struct opts *o, const struct uw_check *c)
 				fprintf(o->msg, "       | %s\n", l);
 		}
 		if (c[i].fix != UW_FIX_NONE)
-			fprintf(o->msg, "       suggested fix: %s\n", uw_fix_name(c[i].fix));
+			fprintf(o->msg, "       suggested fix: %s\n", fix_command(c[i].fix));
 	}
 }
 
@@ -579,6 +612,7 @@ const struct uw_command uw_cmd_check = {
 	"  --persist            also make them last in the phone's /etc/network/interfaces\n"
 	"  --yes                apply fixes without asking\n"
 	"  --replace-host-key   the phone was reflashed: replace its remembered host key\n"
+	"                       after you confirm (--yes confirms; no terminal: refused)\n"
 	"  --install-key        put your public key on the phone (offers to make one)\n"
 	"  --ssh-config NAME    add 'Host NAME' for the phone to your ~/.ssh/config\n"
 	"  --no-rescue          do not look for the phone over IPv6 when IPv4 fails\n"

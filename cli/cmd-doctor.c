@@ -33,7 +33,8 @@ static const char doctor_usage[] =
 	"Environment: USBNET_WIZARD_KERNEL_CONFIG names the kernel config to read\n"
 	"(default /boot/config-$(uname -r)).\n"
 	"Exit status: 0 no error found (or the fix worked), 1 an error was found (or the\n"
-	"fix failed), 2 bad usage or no such fix, 3 not root, 5 busy.\n";
+	"fix failed), 2 bad usage, no such fix, or the fix not confirmed (no terminal\n"
+	"to ask and no --yes), 3 not root, 5 busy.\n";
 
 static void print_text(const struct uw_doctor *d)
 {
@@ -134,10 +135,17 @@ static int do_fix(struct uw_doctor *d, const char *id, bool yes, const struct uw
 	uw_text_plan_steps(plan, stdout);
 	if (!revert_first && d->live)
 		printf("(steps of the live setup that are still in place are left as they are)\n");
-	if (!yes && !uw_cli_ask("Apply this fix? 'usbnet-wizard revert' undoes it.", false)) {
-		printf("Nothing was changed%s.\n", isatty(STDIN_FILENO) ? "" : " (no terminal to ask: use --yes)");
+	/* Not confirmed is bad usage (exit 2, as the man page says), not a failed fix. */
+	if (!yes && !uw_cli_can_ask()) {
+		uw_cli_error("doctor", "there is no terminal to ask whether to apply this fix: add --yes "
+			     "to apply it ('usbnet-wizard doctor --fix %s --yes'). Nothing was changed.", id);
 		free(plan);
-		return UW_EXIT_FAIL;
+		return UW_EXIT_USAGE;
+	}
+	if (!yes && !uw_cli_ask("Apply this fix? 'usbnet-wizard revert' undoes it.", false)) {
+		printf("Not confirmed: nothing was changed.\n");
+		free(plan);
+		return UW_EXIT_USAGE;
 	}
 	if (revert_first && uw_revert(NULL, on_step, NULL, &err) < 0) {
 		uw_cli_error("doctor", "%s", err.msg);

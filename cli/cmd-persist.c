@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/apply.h"
 #include "core/persist.h"
 #include "cli/cli.h"
 #include "cli/cliopts.h"
@@ -124,7 +125,9 @@ static int run(int argc, char **argv)
 	struct uw_persist_file *files = NULL;
 	struct uw_cli_plan_opts o;
 	struct uw_error err;
-	char why[256];
+	struct uw_choices live;
+	char why[256], whence[900];
+	bool have_live;
 	size_t n = 0;
 	int rc;
 
@@ -142,7 +145,10 @@ static int run(int argc, char **argv)
 	}
 	uw_error_clear(&err);
 	po.err = &err;
-	rc = uw_cli_plan_from_args(argc, argv, plan, facts, &o, extra, &po, &err);
+	/* What is live now is what the user means to keep (issue: persist wrote
+	 * /24 and the DNS proxy after 'apply --netmask /29 --dns none'). */
+	have_live = uw_live_choices(&live, whence, sizeof(whence)) == 1;
+	rc = uw_cli_plan_from_args_base(argc, argv, have_live ? &live : NULL, plan, facts, &o, extra, &po, &err);
 	if (!rc && po.bad)
 		rc = UW_EXIT_USAGE;
 	if (rc) {
@@ -161,6 +167,7 @@ static int run(int argc, char **argv)
 		rc = UW_EXIT_USAGE;
 		goto out;
 	}
+	printf("Choices: %s.\n", whence);
 	if (po.show || !po.install)
 		show_files(files, n, po.target, po.target_set ? NULL : why);
 	if (!po.install) {
@@ -206,7 +213,9 @@ static const char *build_usage(void)
 		 "Make the setup permanent: generate the configuration that applies it\n"
 		 "every time the phone is plugged in (and undoes it on unplug) for the\n"
 		 "network system this desktop runs, show it, and install it on request.\n"
-		 "Every file says it was generated, when, and from which choices.\n\n"
+		 "Every file says it was generated, when, and from which choices.\n"
+		 "The choices are those of the setup live now (its journal records them),\n"
+		 "changed by the options given; without a live setup, the defaults.\n\n"
 		 "  --target T     nm, nm-unmanaged, networkd, ifupdown, ifcfg, openrc, udev,\n"
 		 "                 devd (default: detected)\n"
 		 "  --show         print the files (the default without --install)\n"

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/apply.h"
 #include "core/profile.h"
 #include "core/util.h"
 #include "cli/cli.h"
@@ -20,7 +21,9 @@ __attribute__((constructor)) static void build_help(void)
 		 "Save the choices that 'usbnet-wizard watch' applies every time the phone is\n"
 		 "plugged in, and which gadget they are for. The file is %s\n"
 		 "(or $USBNET_WIZARD_PROFILE, or --profile FILE); it is written atomically and\n"
-		 "read strictly (a damaged line is an error naming the line).\n\nOptions:\n%s"
+		 "read strictly (a damaged line is an error naming the line). The choices\n"
+		 "are those of the setup live now (its journal records them), changed by the\n"
+		 "options given; without a live setup, the defaults.\n\nOptions:\n%s"
 		 "  --match-usb V:P     the gadget's USB ids, like 1457:5122 (default: the\n"
 		 "                      preset's ids, when it has some)\n"
 		 "  --match-driver D    its kernel driver, like cdc_ether or rndis_host\n"
@@ -32,7 +35,7 @@ __attribute__((constructor)) static void build_help(void)
 /* The plan options, through the same validated setters as `apply`. */
 static int parse(int argc, char **argv, struct uw_profile *p, const char **path, struct uw_error *err)
 {
-	bool match_given = false;
+	bool match_given = false, servers_given = false;
 	int r;
 
 	/* The preset first, wherever it is. */
@@ -57,7 +60,13 @@ static int parse(int argc, char **argv, struct uw_profile *p, const char **path,
 		else if (!strcmp(o, "--netmask")) r = uw_choices_set_netmask(c, a, err);
 		else if (!strcmp(o, "--out-iface")) r = uw_choices_set_out_iface(c, a, err);
 		else if (!strcmp(o, "--dns")) r = uw_choices_set_dns_mode(c, a, err);
-		else if (!strcmp(o, "--dns-server")) r = uw_choices_add_dns_server(c, a, err);
+		else if (!strcmp(o, "--dns-server")) {
+			/* Given servers replace the live setup's, they do not add to them. */
+			if (!servers_given)
+				c->n_dns_servers = 0;
+			servers_given = true;
+			r = uw_choices_add_dns_server(c, a, err);
+		}
 		else if (!strcmp(o, "--fw")) r = uw_choices_set_fw(c, a, err);
 		else if (!strcmp(o, "--match-usb")) { r = uw_profile_set_match_usb(p, a, err); match_given = true; }
 		else if (!strcmp(o, "--match-driver")) { r = uw_profile_set_match_driver(p, a, err); match_given = true; }
@@ -68,9 +77,11 @@ static int parse(int argc, char **argv, struct uw_profile *p, const char **path,
 		if (r < 0)
 			return r;
 	}
+	if (!servers_given && p->choices.dns != UW_DNS_STATIC)
+		p->choices.n_dns_servers = 0;   /* the live setup's, for a mode that takes none */
 	if (p->choices.n_dns_servers && p->choices.dns != UW_DNS_STATIC)
 		return uw_error_set(err, -EINVAL, "--dns-server is used with --dns static.");
-	if (uw_ip4_check_pair(p->choices.host_ip, p->choices.phone_ip, p->choices.plen, err) < 0)
+	if (uw_choices_check_addresses(&p->choices, p->choices.plen, err) < 0)
 		return -EINVAL;
 	if (!match_given && p->choices.preset && p->choices.preset->usb_vendor) {
 		p->match_usb = true;
@@ -110,6 +121,12 @@ static int run_profile(int argc, char **argv)
 		printf("# %s\n%s", path ? path : uw_profile_path(), text);
 		return UW_EXIT_OK;
 	}
+	/* The setup live now is what the user means to keep; the options change
+	 * only what they name. Its interface is left out: watch takes whichever
+	 * interface the gadget has when it is plugged in. */
+	char whence[900];
+	if (uw_live_choices(&p.choices, whence, sizeof(whence)) == 1)
+		p.choices.iface[0] = '\0';
 	if (parse(argc - 1, argv + 1, &p, &path, &err) < 0) {
 		uw_cli_error("profile", "%s Nothing was saved.", err.msg);
 		return UW_EXIT_USAGE;
@@ -119,7 +136,7 @@ static int run_profile(int argc, char **argv)
 		return err.code == -EACCES || err.code == -EPERM ? UW_EXIT_NOPERM : UW_EXIT_FAIL;
 	}
 	text = uw_profile_format(&p);
-	printf("Saved to %s:\n%s", path ? path : uw_profile_path(), text);
+	printf("Choices: %s.\nSaved to %s:\n%s", whence, path ? path : uw_profile_path(), text);
 	return UW_EXIT_OK;
 }
 

@@ -80,6 +80,43 @@ static int run_revert(int argc, char **argv)
 	return UW_EXIT_OK;
 }
 
+/*
+ * Our tagged firewall rules the journal does not know (a crash before the
+ * journal existed, a lost /run): one sentence naming them and how to remove
+ * them, in @buf ("" when there are none or the firewall cannot be read).
+ * Returns how many rules (the nft table counts as one at least).
+ */
+static unsigned leftovers(const struct uw_journal *j, char *buf, size_t len)
+{
+	struct uw_fw_inventory *inv = calloc(1, sizeof(*inv));
+	struct uw_error e;
+	unsigned n = 0;
+
+	buf[0] = '\0';
+	if (!inv)
+		return 0;
+	/* Rules the journal holds are not leftovers. */
+	for (size_t i = 0; i < j->n_live; i++)
+		if (j->live[i].kind == UW_ACT_FW) {
+			free(inv);
+			return 0;
+		}
+	if (uw_fw_inventory_read_quick(inv, &e) == 0) {
+		n = inv->legacy_ours + inv->nft_ours_foreign_chains + (inv->nft_has_ours ? 1 : 0);
+		if (n)
+			snprintf(buf, len, "No journal records them, but firewall rules tagged usbnet-wizard "
+				 "are still in place (%s%s%s%s): left by a crash or a lost %s. 'sudo usbnet-wizard "
+				 "revert --leftovers' removes them (only rules tagged usbnet-wizard).",
+				 inv->legacy_ours ? "iptables-legacy rules" : "",
+				 inv->legacy_ours && (inv->nft_has_ours || inv->nft_ours_foreign_chains) ? ", " : "",
+				 inv->nft_has_ours ? "the nftables table ip usbnet-wizard" : "",
+				 inv->nft_ours_foreign_chains ? " and rules in other nftables chains" : "",
+				 uw_rundir());
+	}
+	free(inv);
+	return n;
+}
+
 static int run_status(int argc, char **argv)
 {
 	struct uw_journal *j = calloc(1, sizeof(*j));
@@ -147,10 +184,21 @@ static int run_status(int argc, char **argv)
 			uw_json_obj_end(&js);
 		}
 		uw_json_arr_end(&js);
+		{
+			char lo[600];
+			unsigned n = leftovers(j, lo, sizeof(lo));
+			uw_json_int(&js, "leftover_rules", n);
+			uw_json_str(&js, "leftovers", n ? lo : NULL);
+		}
 		uw_json_obj_end(&js);
 		uw_json_end(&js);
 	} else if (j->n_live == 0) {
-		printf("No changes by usbnet-wizard are in place.\n");
+		char lo[600];
+
+		if (leftovers(j, lo, sizeof(lo)))
+			printf("No journaled changes by usbnet-wizard are in place. %s\n", lo);
+		else
+			printf("No changes by usbnet-wizard are in place.\n");
 	} else {
 		char d[512], when[64] = "";
 		time_t t = (time_t)j->started;

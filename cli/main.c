@@ -4,6 +4,7 @@
  * the CLI, on the same core, so support staff and scripts get exactly what
  * the wizard does.
  */
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -60,6 +61,16 @@ bool uw_cli_ask(const char *question, bool dflt)
 		ans = false;
 	fclose(tty);
 	return ans;
+}
+
+bool uw_cli_can_ask(void)
+{
+	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
+	bool ok = fd >= 0 && isatty(fd);
+
+	if (fd >= 0)
+		close(fd);
+	return ok;
 }
 
 int uw_cli_wants_help(int argc, char **argv)

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "core/nl.h"
+#include "core/profile.h"
 #include "core/util.h"
 
 #define JOURNAL_MAGIC "usbnet-wizard-journal 1"
@@ -38,19 +39,8 @@ static unsigned long netns_ino(void)
 	return stat("/proc/self/ns/net", &st) == 0 ? (unsigned long)st.st_ino : 0;
 }
 
-/*
- * Fault injection for the crash and rollback tests only
- * (USBNET_WIZARD_FAULT=WHAT:N, see docs/testing.md). Unset in real use.
- */
-static bool fault(const char *what, size_t step)
-{
-	const char *f = getenv("USBNET_WIZARD_FAULT");
-	size_t wl = strlen(what);
-
-	if (!f || strncmp(f, what, wl) || f[wl] != ':')
-		return false;
-	return (size_t)atoi(f + wl + 1) == step;
-}
+/* Fault injection for the crash and rollback tests only (docs/testing.md). */
+#define fault uw_fault
 
 /* The fault names one of the steps first..last (1-based): a firewall batch
  * is one transaction, so a fault at any of its steps hits the batch. */
@@ -251,6 +241,65 @@ static int jw_open(struct jw *j, bool *fresh, struct uw_error *err)
 	return 0;
 }
 
+/*
+ * The "C" record: the plan's choices as one line of the profile's key=value
+ * pairs (every value is free of spaces: addresses, names that passed
+ * uw_ifname_check, fixed words). What the plan filled in from the day's facts
+ * is left out, so whoever reads them back (persist, profile save) resolves it
+ * again: the outgoing interface when it was the default route's, the DNS
+ * servers unless the user gave them (static).
+ */
+static int choices_record(const struct uw_choices *c0, char *buf, size_t len)
+{
+	struct uw_profile p;
+	char *text, *o = buf;
+	size_t left = len;
+
+	uw_profile_init(&p);
+	p.choices = *c0;
+	p.choices.plen_set = true;        /* the netmask that is live, whatever chose it */
+	if (p.choices.out_iface_auto)
+		p.choices.out_iface[0] = '\0';
+	if (p.choices.dns != UW_DNS_STATIC)
+		p.choices.n_dns_servers = 0;
+	text = uw_profile_format(&p);
+	snprintf(o, left, "C");
+	o += 1;
+	left -= 1;
+	for (char *save = NULL, *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		int n;
+
+		if (l[0] == '#' || strchr(l, ' '))
+			continue;
+		n = snprintf(o, left, " %s", l);
+		if (n < 0 || (size_t)n >= left) {
+			free(text);
+			return -ENOSPC;
+		}
+		o += n;
+		left -= (size_t)n;
+	}
+	free(text);
+	return 0;
+}
+
+static int choices_parse(const char *rec, struct uw_choices *out, struct uw_error *err)
+{
+	struct uw_profile p;
+	char *text = uw_strdup(rec);
+	int r;
+
+	for (char *s = text; *s; s++)
+		if (*s == ' ')
+			*s = '\n';
+	uw_profile_init(&p);
+	r = uw_profile_parse(text, "the journal's choices", &p, err);
+	free(text);
+	if (r == 0)
+		*out = p.choices;
+	return r;
+}
+
 static void jw_close(struct jw *j)
 {
 	if (j->fd >= 0)
@@ -413,6 +462,11 @@ int uw_journal_read(struct uw_journal *j, struct uw_error *err)
 			j->n_live++;
 			continue;
 		}
+		if (!strncmp(line, "C ", 2)) {
+			/* The last apply's choices win; a bad record only loses them. */
+			j->have_choices = choices_parse(line + 2, &j->choices, NULL) == 0;
+			continue;
+		}
 		if ((line[0] == 'D' || line[0] == 'U') && line[1] == ' ' && parse_seq(line + 2, &seq, &rest) &&
 		    !*rest) {
 			bool undone = line[0] == 'U';
@@ -438,6 +492,35 @@ int uw_journal_read(struct uw_journal *j, struct uw_error *err)
 	fclose(f);
 	if (r == 0 && ino && ino != netns_ino())
 		j->other_netns = true;
+	return r;
+}
+
+int uw_live_choices(struct uw_choices *out, char *why, size_t why_len)
+{
+	struct uw_journal *j = uw_malloc0(sizeof(*j));
+	struct uw_error e;
+	char w[800];
+	int r = 0;
+
+	uw_error_clear(&e);
+	if (uw_journal_read(j, &e) < 0)
+		snprintf(w, sizeof(w), "the live setup could not be read (%s), so the defaults and the "
+			 "options given are used", e.msg);
+	else if (j->n_live == 0)
+		snprintf(w, sizeof(w), "no setup by usbnet-wizard is live, so the defaults and the options "
+			 "given are used");
+	else if (!j->have_choices)
+		snprintf(w, sizeof(w), "the live setup's journal does not record its choices (an older "
+			 "version wrote it), so the defaults and the options given are used");
+	else {
+		*out = j->choices;
+		r = 1;
+		snprintf(w, sizeof(w), "the live setup's (from its journal in %s), with the options given "
+			 "on top", uw_rundir());
+	}
+	if (why && why_len)
+		snprintf(why, why_len, "%s", w);
+	free(j);
 	return r;
 }
 
@@ -683,7 +766,7 @@ int uw_apply(const struct uw_plan *plan, struct uw_lock *lk, uw_step_fn cb, void
 	long seqs[UW_PLAN_MAX_ACTIONS];
 	size_t idx[UW_PLAN_MAX_ACTIONS], n_made = 0;
 	struct jw jw = { .fd = -1 };
-	bool fresh = false;
+	bool fresh = false, choices_written = false;
 	long seq;
 	int r, ifindex;
 
@@ -702,6 +785,9 @@ int uw_apply(const struct uw_plan *plan, struct uw_lock *lk, uw_step_fn cb, void
 				 "nothing was changed. Use another USBNET_WIZARD_RUNDIR there.", uw_rundir());
 		goto out;
 	}
+	/* Nothing of ours is live: an empty table of ours is what a killed revert left. */
+	if (old->n_live == 0)
+		uw_fw_nft_drop_empty_table(NULL);
 	/* An earlier, different setup still live: it must be reverted first. A
 	 * live "NetworkManager leaves IF alone" step does not make a setup
 	 * different: once made, the plan no longer needs it (NetworkManager
@@ -770,6 +856,42 @@ int uw_apply(const struct uw_plan *plan, struct uw_lock *lk, uw_step_fn cb, void
 			emit(cb, ud, i, &a, UW_STEP_ALREADY, NULL);
 			continue;
 		}
+		/*
+		 * A live step of ours that something else undid (ip_forward switched
+		 * off, a rule flushed), made again (doctor --fix): its journal entry
+		 * already holds the prior state revert must restore, the one from
+		 * before usbnet-wizard. Apply it under that entry: a second entry
+		 * would list the step twice and capture our own earlier value.
+		 */
+		{
+			size_t oi = old->n_live;
+
+			for (size_t k = 0; k < old->n_live && oi == old->n_live; k++)
+				if (uw_action_same(&old->live[k], &a))
+					oi = k;
+			if (oi < old->n_live) {
+				a = old->live[oi];
+				made[n_made] = a;
+				seqs[n_made] = old->seq[oi];
+				idx[n_made] = i;
+				n_made++;
+				p = uw_action_apply(&a, err);
+				if (p == -EEXIST) {
+					uw_error_clear(err);
+					n_made--;       /* in place after all: the entry stays as it was */
+					emit(cb, ud, i, &a, UW_STEP_ALREADY, NULL);
+					continue;
+				}
+				if (p < 0)
+					goto fail;
+				if (!old->complete[oi]) {
+					snprintf(rec, sizeof(rec), "D %ld", old->seq[oi]);
+					jw_line(&jw, rec, NULL);
+				}
+				emit(cb, ud, i, &a, UW_STEP_DONE, NULL);
+				continue;
+			}
+		}
 		r = uw_action_capture(&a, err);
 		if (r < 0) {
 			p = r;
@@ -779,6 +901,15 @@ int uw_apply(const struct uw_plan *plan, struct uw_lock *lk, uw_step_fn cb, void
 		if (uw_action_to_line(&a, line, sizeof(line)) < 0) {
 			p = uw_error_set(err, -ENOSPC, "internal: journal line too long");
 			goto fail;
+		}
+		if (!choices_written) {
+			char crec[1024];
+
+			/* Before this run's first change. Not needed to undo anything: a
+			 * journal without it still reverts. */
+			if (choices_record(&plan->choices, crec, sizeof(crec)) == 0)
+				jw_line(&jw, crec, NULL);
+			choices_written = true;
 		}
 		snprintf(rec, sizeof(rec), "B %ld %s", seq, line);
 		p = jw_line(&jw, rec, err);
@@ -868,6 +999,8 @@ int uw_revert(struct uw_lock *lk, uw_step_fn cb, void *ud, struct uw_error *err)
 	if (r < 0)
 		goto out;
 	if (!j->exists) {
+		/* A revert killed after its last record may still have left our empty table. */
+		uw_fw_nft_drop_empty_table(NULL);
 		r = 0;
 		goto out;
 	}
@@ -888,6 +1021,11 @@ int uw_revert(struct uw_lock *lk, uw_step_fn cb, void *ud, struct uw_error *err)
 				"'usbnet-wizard revert'", failed);
 		goto out;
 	}
+	/*
+	 * A revert killed between deleting our last nftables rule and our
+	 * table left the table empty; whatever the journal said, finish that.
+	 */
+	uw_fw_nft_drop_empty_table(NULL);
 	journal_remove();
 	r = done;
 out:

@@ -79,6 +79,8 @@ struct uw_journal {
 	long long started;                      /* unix time of the first apply */
 	bool other_netns;                       /* written in another network namespace */
 	bool exists;
+	bool have_choices;                      /* a "C" record: the choices of the live setup */
+	struct uw_choices choices;              /* as the user made them (the last apply's) */
 	unsigned damaged;                       /* lines skipped: torn by a crash, too long or unreadable */
 	int damaged_line;                       /* the first of them (1-based), 0 if none */
 };
@@ -91,3 +93,13 @@ struct uw_journal {
  * live steps than UW_JOURNAL_MAX, is refused.
  */
 int uw_journal_read(struct uw_journal *j, struct uw_error *err);
+
+/*
+ * The choices of the setup live now, for `persist` and `profile save` to
+ * start from: 1 with *out filled when a setup is live and its journal
+ * records its choices, 0 otherwise (*out untouched). Either way @why (may be
+ * NULL) gets one sentence saying which choices are used and why, to show
+ * the user ("the live setup's (journal in /run/usbnet-wizard)", "no setup
+ * is live", "the journal could not be read: ..."). Never fails.
+ */
+int uw_live_choices(struct uw_choices *out, char *why, size_t why_len);

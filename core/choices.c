@@ -166,12 +166,82 @@ int uw_choices_set_fw(struct uw_choices *c, const char *s, struct uw_error *err)
 
 	if (uw_fw_backend_parse(s, &be, err) < 0)
 		return -EINVAL;
-	if (be == UW_FW_NONE)
-		return uw_error_set(err, -EINVAL, "--fw none cannot share a connection: masquerade and the DNS "
-				    "proxy are firewall rules. To change no firewall rule at all, use "
-				    "--no-nat --dns none (or --dns static) and leave --fw out.");
+	/* none is checked against NAT and the DNS proxy when the plan is built:
+	 * the options may come in any order. */
 	c->fw = be;
 	return 0;
+}
+
+/* A usable host address of @net/@plen other than @avoid, near @near (the
+ * preset's, when it fits): what an error suggests instead. */
+static struct in_addr free_address(struct in_addr near, struct in_addr avoid, unsigned plen)
+{
+	uint32_t m = ntohl(uw_ip4_mask(plen)), net = ntohl(near.s_addr) & m, bc = net | ~m;
+	uint32_t h = ntohl(near.s_addr), av = ntohl(avoid.s_addr);
+	struct in_addr out;
+
+	/* Walk up from @near, wrapping inside the subnet; /30 has two candidates. */
+	for (uint32_t i = 0; i <= ~m; i++) {
+		uint32_t cand = net | ((h - net + i) & ~m);
+
+		if (cand != net && cand != bc && cand != av) {
+			out.s_addr = htonl(cand);
+			return out;
+		}
+	}
+	out.s_addr = htonl(net + 1);
+	return out;
+}
+
+int uw_choices_check_addresses(const struct uw_choices *c, unsigned plen, struct uw_error *err)
+{
+	char bad[UW_IP4_STRLEN], sug[UW_IP4_STRLEN], ms[UW_IP4_STRLEN];
+	struct in_addr pre_host, pre_phone;
+	unsigned phone_plen = plen;
+	uint32_t m, hh, ph;
+
+	/* The addresses themselves first (the /32 check looks at nothing else),
+	 * then their place in the subnet here, then the rest of the pair. */
+	if (uw_ip4_check_pair(c->host_ip, c->phone_ip, 32, err) < 0)
+		return -EINVAL;
+	if (plen >= 31 || uw_ip4_network(c->host_ip, plen).s_addr != uw_ip4_network(c->phone_ip, plen).s_addr)
+		return uw_ip4_check_pair(c->host_ip, c->phone_ip, plen, err) < 0 ? -EINVAL : 0;
+	m = ntohl(uw_ip4_mask(plen));
+	hh = ntohl(c->host_ip.s_addr);
+	ph = ntohl(c->phone_ip.s_addr);
+	uw_ip4_mask_str(plen, ms);
+	/* What the error suggests: the preset's address when it lies in this subnet. */
+	pre_host = c->host_ip;
+	pre_phone = c->phone_ip;
+	if (c->preset) {
+		struct in_addr a;
+		if (inet_pton(AF_INET, c->preset->host_ip, &a) == 1 &&
+		    uw_ip4_network(a, plen).s_addr == uw_ip4_network(c->host_ip, plen).s_addr)
+			pre_host = a;
+		if (inet_pton(AF_INET, c->preset->phone_ip, &a) == 1 &&
+		    uw_ip4_network(a, plen).s_addr == uw_ip4_network(c->phone_ip, plen).s_addr)
+			pre_phone = a;
+		if (c->preset->plen < plen)
+			phone_plen = c->preset->plen;
+	}
+	if ((ph & ~m) == 0 || (ph & ~m) == ~m) {
+		uw_ip4_str(c->phone_ip, bad);
+		uw_ip4_str(free_address(pre_phone, c->host_ip, plen), sug);
+		return uw_error_set(err, -EINVAL, "The phone address %s is the %s address of its /%u subnet "
+				    "(netmask %s), not an address a host can have: use a free one such as "
+				    "%s (--phone-ip %s).", bad, (ph & ~m) ? "broadcast" : "network", plen, ms,
+				    sug, sug);
+	}
+	if ((hh & ~m) == ~m || (hh & ~ntohl(uw_ip4_mask(phone_plen))) == 0) {
+		uw_ip4_str(c->host_ip, bad);
+		uw_ip4_str(free_address(pre_host, c->phone_ip, plen), sug);
+		return uw_error_set(err, -EINVAL, "The desktop address %s is the %s address of its /%u subnet "
+				    "(netmask %s), not an address a host can have: use a free one such as "
+				    "%s (--host-ip %s).", bad, (hh & ~m) ? "broadcast" : "network",
+				    (hh & ~m) ? plen : phone_plen, (hh & ~m) ? ms : uw_ip4_mask_str(phone_plen, ms),
+				    sug, sug);
+	}
+	return uw_ip4_check_pair(c->host_ip, c->phone_ip, plen, err) < 0 ? -EINVAL : 0;
 }
 
 enum uw_dns_mode uw_choices_dns_fit(const struct uw_choices *c, char *why, size_t n)

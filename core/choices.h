@@ -49,6 +49,9 @@ struct uw_choices {
 	bool plen_set;                  /* false = preset's, or the overlap fix */
 	bool nat;                       /* masquerade + ip_forward */
 	char out_iface[UW_IFNAME_MAX];  /* "" = the default route's interface */
+	bool out_iface_auto;            /* set by the plan: out_iface is the default route's of the
+	                                 * day, not the user's choice (persisted hooks follow the
+	                                 * default route instead) */
 	enum uw_dns_mode dns;
 	struct in_addr dns_servers[UW_MAX_DNS];
 	unsigned n_dns_servers;
@@ -70,6 +73,18 @@ int uw_choices_set_dns_mode(struct uw_choices *c, const char *s, struct uw_error
 /* Append a nameserver for static mode (at most UW_MAX_DNS). */
 int uw_choices_add_dns_server(struct uw_choices *c, const char *s, struct uw_error *err);
 int uw_choices_set_fw(struct uw_choices *c, const char *s, struct uw_error *err);
+
+/*
+ * Check the two addresses against the netmask @plen the plan uses (which may
+ * be the overlap fix rather than c->plen): everything uw_ip4_check_pair
+ * checks, plus no host address that is its subnet's network or broadcast
+ * address (for /31 and /32 there are none). The one exception is the seed's
+ * narrow desktop-side recipe, 192.168.0.200/29 with the phone on /24: the
+ * desktop may hold the network address of its own narrower subnet when the
+ * phone (on the preset's wider mask) sees an ordinary address there. The
+ * error sentence suggests a free address that would be accepted.
+ */
+int uw_choices_check_addresses(const struct uw_choices *c, unsigned plen, struct uw_error *err);
 
 /*
  * The DNS mode that fits the other choices: the proxy is a DNAT on this

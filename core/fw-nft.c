@@ -661,6 +661,37 @@ int uw_fw_nft_del(const struct uw_fw_rule *r, struct uw_error *err)
 	return 0;
 }
 
+static void count_rule_cb(struct walker *w, const struct chain_info *c, const char *text,
+			  unsigned long handle)
+{
+	(*(unsigned *)w->data)++;
+}
+
+/*
+ * Our table with no rule in it is removed: what a revert killed between its
+ * last rule and the table left (before reverts became one transaction), or
+ * anything else that emptied it. Nothing of ours lingers.
+ */
+int uw_fw_nft_drop_empty_table(struct uw_error *err)
+{
+	_auto_(free) char *out = NULL;
+	unsigned rules = 0;
+	struct walker w = { .rule = count_rule_cb, .data = &rules };
+	int r = nft_run("list table " OUR_FAMILY " " UW_FW_NFT_TABLE, 0, &out, err);
+
+	if (r == -ENOENT) {
+		uw_error_clear(err);
+		return 0;
+	}
+	if (r < 0)
+		return r;
+	walk(out, &w);
+	if (rules)
+		return 0;
+	r = nft_run("delete table " OUR_FAMILY " " UW_FW_NFT_TABLE "\n", 0, NULL, err);
+	return r < 0 ? r : 1;
+}
+
 /* ---- cleanup ---- */
 
 struct cleanup {

@@ -263,6 +263,11 @@ int uw_fw_nft_add_many(const struct uw_fw_rule *rules, size_t n, int *res, size_
 int uw_fw_nft_del_many(const struct uw_fw_rule *rules, size_t n, int *res, struct uw_error *err);
 /* nftables cleanup (see uw_fw_remove_all_ours). */
 int uw_fw_nft_remove_all_ours(struct uw_error *err);
+/*
+ * Remove our nftables table when it holds no rule (what a revert killed
+ * between its last rule and the table leaves). 1 removed, 0 nothing to do.
+ */
+int uw_fw_nft_drop_empty_table(struct uw_error *err);
 /* nftables part of the inventory; @full: read every rule (else see
  * uw_fw_inventory_read_quick). */
 int uw_fw_nft_inventory(struct uw_fw_inventory *inv, bool full, struct uw_error *err);

@@ -18,10 +18,14 @@ int uw_ip4_parse(const char *s, struct in_addr *out, const char *what, struct uw
 	uint32_t v = 0;
 	const char *p = s;
 
+	/* The example fits the role: never the phone's address for the desktop's. */
+	const char *ex;
+
 	if (!what)
 		what = "address";
+	ex = strstr(what, "desktop") ? "192.168.0.200" : "192.168.0.202";
 	if (!s || !*s)
-		return uw_error_set(err, -EINVAL, "The %s is empty: type an IPv4 address such as 192.168.0.202.", what);
+		return uw_error_set(err, -EINVAL, "The %s is empty: type an IPv4 address such as %s.", what, ex);
 	for (int part = 0; part < 4; part++) {
 		unsigned n = 0, digits = 0;
 		const char *start = p;
@@ -51,7 +55,7 @@ int uw_ip4_parse(const char *s, struct in_addr *out, const char *what, struct uw
 bad:
 	return uw_error_set(err, -EINVAL,
 			    "The %s \"%.40s\" is not an IPv4 address: write four numbers 0-255 "
-			    "separated by dots, such as 192.168.0.202.", what, s);
+			    "separated by dots, such as %s.", what, s, ex);
 }
 
 uint32_t uw_ip4_mask(unsigned plen)
@@ -168,7 +172,8 @@ bool uw_ip4_is_loopback(struct in_addr a)
 	return (ntohl(a.s_addr) >> 24) == 127;
 }
 
-static int check_one(struct in_addr a, const char *what, struct uw_error *err)
+/* @example: an address of the same role to suggest (the desktop's or the phone's default). */
+static int check_one(struct in_addr a, const char *what, const char *example, struct uw_error *err)
 {
 	uint32_t h = ntohl(a.s_addr);
 	char s[UW_IP4_STRLEN];
@@ -178,10 +183,10 @@ static int check_one(struct in_addr a, const char *what, struct uw_error *err)
 		return uw_error_set(err, -EINVAL, "The %s cannot be 0.0.0.0.", what);
 	if ((h >> 24) == 127)
 		return uw_error_set(err, -EINVAL, "The %s %s is a loopback address; pick one on the USB link, "
-				    "such as 192.168.0.202.", what, s);
+				    "such as %s.", what, s, example);
 	if ((h >> 28) == 0xe || (h >> 28) == 0xf)
 		return uw_error_set(err, -EINVAL, "The %s %s is a multicast or reserved address; pick an "
-				    "ordinary one such as 192.168.0.202.", what, s);
+				    "ordinary one such as %s.", what, s, example);
 	if ((h >> 16) == 0xa9fe)
 		return uw_error_set(err, -EINVAL, "The %s %s is a link-local (169.254.x.x) address, which "
 				    "cannot be routed or masqueraded.", what, s);
@@ -194,7 +199,8 @@ int uw_ip4_check_pair(struct in_addr host, struct in_addr phone, unsigned plen, 
 
 	if (plen > 32)
 		return uw_error_set(err, -EINVAL, "The netmask /%u is too long (at most /32).", plen);
-	if (check_one(host, "desktop address", err) < 0 || check_one(phone, "phone address", err) < 0)
+	if (check_one(host, "desktop address", "192.168.0.200", err) < 0 ||
+	    check_one(phone, "phone address", "192.168.0.202", err) < 0)
 		return -EINVAL;
 	uw_ip4_str(host, hs);
 	uw_ip4_str(phone, ps);

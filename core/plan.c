@@ -139,11 +139,16 @@ int uw_plan_build(const struct uw_choices *choices, const struct uw_facts *facts
 			note(plan, "Warning: %s", plan->overlap.explanation);
 		}
 	}
-	if (uw_ip4_check_pair(c->host_ip, c->phone_ip, c->plen, err) < 0)
+	if (uw_choices_check_addresses(c, c->plen, err) < 0)
 		return -EINVAL;
 	usb.plen = c->plen == 32 ? 32 : c->plen;
 	usb.addr = uw_ip4_network(c->plen == 32 ? c->phone_ip : c->host_ip, usb.plen);
 
+	if (c->fw == UW_FW_NONE && (c->nat || c->dns == UW_DNS_PROXY))
+		return uw_error_set(err, -EINVAL, "--fw none changes no firewall rule, but %s: use it with "
+				    "--no-nat and --dns static, copy or none, or leave --fw out.",
+				    c->nat ? "sharing the connection is a masquerade rule" :
+				    "the DNS proxy is a firewall rule (DNAT)");
 	if (c->nat && c->out_iface[0] &&
 	    uw_out_iface_check(facts, c->iface, c->out_iface, facts->default_iface[0] ?
 			       "Leave --out-iface out to use the default route's, or name one of those." :
@@ -156,6 +161,7 @@ int uw_plan_build(const struct uw_choices *choices, const struct uw_facts *facts
 					    "to share with the phone. Connect the desktop first, name the outgoing "
 					    "interface with --out-iface, or use --no-nat for a link to the phone only.");
 		uw_strlcpy(c->out_iface, facts->default_iface, sizeof(c->out_iface));
+		c->out_iface_auto = true;
 	}
 	if (c->nat && !strcmp(c->out_iface, c->iface))
 		return uw_error_set(err, -EINVAL, "The outgoing interface cannot be the phone's own "

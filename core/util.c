@@ -89,3 +89,13 @@ long long uw_now_ms(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
+
+bool uw_fault(const char *what, size_t n)
+{
+	const char *f = getenv("USBNET_WIZARD_FAULT");
+	size_t wl = strlen(what);
+
+	if (!f || strncmp(f, what, wl) || f[wl] != ':')
+		return false;
+	return (size_t)atoi(f + wl + 1) == n;
+}

@@ -56,5 +56,12 @@ size_t uw_strlcpy(char *dst, const char *src, size_t size);
  */
 long uw_env_long(const char *name, long min, long max, long def);
 
+/*
+ * Fault injection for the crash and rollback tests only: true when
+ * USBNET_WIZARD_FAULT is "@what:@n" (docs/testing.md). Unset in real use.
+ */
+#include <stdbool.h>
+bool uw_fault(const char *what, size_t n);
+
 /* Milliseconds on the monotonic clock (for timeouts and intervals). */
 long long uw_now_ms(void);

@@ -236,7 +236,9 @@ static void test_apply_after_torn_write(void **state)
 	assert_int_equal(uw_apply(p, NULL, NULL, NULL, &e), 0);
 	free(text);
 	text = read_all();
-	assert_non_null(strstr(text, "B 2 kind=addr ifa\nB 2 kind=addr iface=lo addr=10.99.0.2"));
+	/* (the choices record comes first, on the fresh line) */
+	assert_non_null(strstr(text, "B 2 kind=addr ifa\nC "));
+	assert_non_null(strstr(text, "\nB 2 kind=addr iface=lo addr=10.99.0.2"));
 	assert_int_equal(uw_journal_read(&j, &e), 0);
 	assert_int_equal(j.n_live, 2);
 	assert_int_equal(j.damaged, 1);

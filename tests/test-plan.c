@@ -337,7 +337,7 @@ static void test_presets(void **state)
 	assert_int_equal(uw_choices_set_netmask(&c, "/4", NULL), -EINVAL);
 	assert_int_equal(uw_choices_set_netmask(&c, "/8", NULL), -EINVAL);
 	assert_int_equal(uw_choices_set_netmask(&c, "/16", NULL), 0);
-	assert_int_equal(uw_choices_set_fw(&c, "none", NULL), -EINVAL);
+	assert_int_equal(uw_choices_set_fw(&c, "none", NULL), 0);
 	assert_int_equal(uw_choices_set_dns_mode(&c, "static", NULL), 0);
 	assert_int_equal(uw_choices_add_dns_server(&c, "0.0.0.0", NULL), -EINVAL);
 	assert_int_equal(uw_choices_add_dns_server(&c, "255.255.255.255", NULL), -EINVAL);
@@ -418,6 +418,95 @@ static void test_no_nat_dns_consistent(void **state)
 	free(f);
 }
 
+/* Issue 12 item 16: network and broadcast addresses are no host's, per mask; the
+ * error suggests a free address of the right role. */
+static void test_network_broadcast_addresses(void **state)
+{
+	struct uw_facts *f = desk(false);
+	struct uw_plan *p = calloc(1, sizeof(*p));
+	struct uw_choices c;
+	struct uw_error e;
+
+	choices(&c);
+	c.phone_ip = A("192.168.0.0");
+	assert_int_equal(uw_plan_build(&c, f, p, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "192.168.0.0 is the network address of its /24"));
+	assert_non_null(strstr(e.msg, "--phone-ip 192.168.0.202"));
+	c.phone_ip = A("192.168.0.255");
+	assert_int_equal(uw_plan_build(&c, f, p, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "broadcast"));
+	assert_non_null(strstr(e.msg, "--phone-ip 192.168.0.202"));
+
+	choices(&c);
+	c.host_ip = A("192.168.0.0");
+	assert_int_equal(uw_plan_build(&c, f, p, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "desktop address 192.168.0.0 is the network address"));
+	assert_non_null(strstr(e.msg, "--host-ip 192.168.0.200"));
+	assert_null(strstr(e.msg, "192.168.0.202")); /* never the phone's own address */
+
+	/* The preset's phone address is the host's: the next free one is offered. */
+	choices(&c);
+	c.host_ip = A("192.168.0.202");
+	c.phone_ip = A("192.168.0.0");
+	assert_int_equal(uw_plan_build(&c, f, p, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "--phone-ip 192.168.0.203"));
+
+	/* /29: .207 is the broadcast, .200 the desktop's narrow recipe (phone on /24). */
+	choices(&c);
+	c.plen = 29;
+	c.plen_set = true;
+	assert_int_equal(uw_plan_build(&c, f, p, &e), 0);
+	c.phone_ip = A("192.168.0.207");
+	assert_int_equal(uw_plan_build(&c, f, p, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "broadcast address of its /29"));
+	c.phone_ip = A("192.168.0.200");
+	c.host_ip = A("192.168.0.202");
+	assert_int_equal(uw_plan_build(&c, f, p, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "phone address 192.168.0.200 is the network address"));
+
+	/* /32: a host route joins any two addresses, none is special. */
+	choices(&c);
+	c.plen = 32;
+	c.plen_set = true;
+	c.phone_ip = A("192.168.0.0");
+	assert_int_equal(uw_plan_build(&c, f, p, &e), 0);
+
+	/* The desktop-address parse error suggests a desktop address. */
+	assert_int_equal(uw_choices_set_host_ip(&c, "192.168.0", &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "192.168.0.200"));
+	assert_null(strstr(e.msg, "192.168.0.202"));
+	assert_int_equal(uw_choices_set_host_ip(&c, "127.0.0.1", &e), 0);
+	assert_int_equal(uw_plan_build(&c, f, p, &e), -EINVAL);
+	assert_null(strstr(e.msg, "192.168.0.202"));
+	free(p);
+	free(f);
+}
+
+/* Issue 12 item 22: --fw none is documented and means "no firewall rule"; it is
+ * refused, with the reason, where the plan needs one. */
+static void test_fw_none(void **state)
+{
+	struct uw_facts *f = desk(false);
+	struct uw_plan *p = calloc(1, sizeof(*p));
+	struct uw_choices c;
+	struct uw_error e;
+
+	choices(&c);
+	assert_int_equal(uw_choices_set_fw(&c, "none", &e), 0);
+	assert_int_equal(uw_plan_build(&c, f, p, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "masquerade"));
+	c.nat = false;          /* the default proxy gives way without sharing (item 9) */
+	assert_int_equal(uw_plan_build(&c, f, p, &e), 0);
+	for (size_t i = 0; i < p->n; i++)
+		assert_int_not_equal(p->actions[i].kind, UW_ACT_FW);
+	assert_int_equal(uw_choices_set_dns_mode(&c, "none", &e), 0);
+	assert_int_equal(uw_plan_build(&c, f, p, &e), 0);
+	for (size_t i = 0; i < p->n; i++)
+		assert_int_not_equal(p->actions[i].kind, UW_ACT_FW);
+	free(p);
+	free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -433,6 +522,8 @@ int main(void)
 		cmocka_unit_test(test_networkmanager_step),
 		cmocka_unit_test(test_undo_keeps_forwarding_already_on),
 		cmocka_unit_test(test_no_nat_dns_consistent),
+		cmocka_unit_test(test_network_broadcast_addresses),
+		cmocka_unit_test(test_fw_none),
 	};
 	return cmocka_run_group_tests_name("plan", tests, NULL, NULL);
 }

@@ -68,6 +68,9 @@ check "a plan that only adds to the live one is accepted (NAT on top)" W apply -
 out=$(W apply --netmask /29 2>&1); rc=$?
 [ $rc = 1 ] && grep -q "revert' first" <<<"$out" && ok "a different setup on top of a live one is refused until revert" \
 	|| { not_ok "different plan over live (rc $rc)"; tail -2 <<<"$out"; }
+# Issue 12 item 25: the refusal is not followed (or preceded) by the plan's notes.
+grep -q "DNS:" <<<"$out" && not_ok "the refused apply prints the DNS note" ||
+	ok "the refused apply prints no DNS note"
 check "revert" W revert
 check_eq "revert restores the before-state" "$before" "$(desk_state)"
 tb_desk ip route del default

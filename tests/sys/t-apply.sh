@@ -50,6 +50,12 @@ for plen in 24 29 32; do
 		"$TB_DIR/plan.json" > "$TB_DIR/plan.sh"
 	if tb_desk sh -e "$TB_DIR/plan.sh" >"$TB_DIR/sh.out" 2>&1; then
 		check_eq "[$fw] state equals the plan's shell commands run by hand" "$applied" "$(desk_state)"
+		# Tagged rules with no journal (issue 12 item 25): status says so and how to remove them.
+		out=$(W status 2>&1)
+		grep -q "tagged usbnet-wizard are still in place" <<<"$out" && grep -q "revert --leftovers" <<<"$out" &&
+			ok "[$fw] status names tagged rules the journal does not know, and revert --leftovers" ||
+			{ not_ok "[$fw] status is silent about leftover rules"; sed 's/^/#   /' <<<"$out"; }
+		check_eq "[$fw] status --json counts them" true "$(W status --json | jq '.leftover_rules > 0')"
 	else
 		not_ok "[$fw] plan shell text runs"; sed 's/^/#   /' "$TB_DIR/sh.out"
 	fi

@@ -46,6 +46,13 @@ check "[forward-drop] apply" W apply
 tb_desk nft add chain inet hostfw forward '{ type filter hook forward priority 0; policy drop; }'
 check_fails "[forward-drop] the phone is cut off" tb_phone ping -c1 -W1 "$TB_PING_IP"
 check_fails "[forward-drop] doctor exits 1 on an error" W doctor
+# No terminal to confirm on and no --yes: exit 2 as the man page says, a
+# sentence, nothing changed (setsid: no controlling terminal). Issue 12 item 22.
+cut_off=$(desk_state)
+setsid -w ip netns exec "$TB_DESK" "$UW_BIN" doctor --fix forward-drop </dev/null >"$TB_DIR/noyes.out" 2>&1; rc=$?
+check_eq "[forward-drop] --fix without a terminal or --yes exits 2" 2 "$rc"
+check "[forward-drop] ... saying to add --yes" grep -q "no terminal to ask.*--yes" "$TB_DIR/noyes.out"
+check_eq "[forward-drop] ... and changes nothing" "$cut_off" "$(desk_state)"
 scenario forward-drop forward-drop error
 check "[forward-drop] check passes" uwc
 check "[forward-drop] revert" W revert
@@ -54,8 +61,13 @@ check_eq "[forward-drop] revert restores the before-state" "$before" "$(desk_sta
 
 # 2. ip_forward switched off after apply.
 check "[ip-forward] apply" W apply
+steps_before=$(W status --json | jq '.steps | length')
 tb_desk sysctl -qw net.ipv4.ip_forward=0
 scenario ip-forward ip-forward error
+# Issue 12 item 25: the step made again is the journal's own, not a second copy.
+check_eq "[ip-forward] status lists each step once after the fix" "$steps_before" \
+	"$(W status --json | jq '.steps | length')"
+check_eq "[ip-forward] ... no step twice" "" "$(W status | sed -n 's/^  \[[a-z ]*\] //p' | sort | uniq -d)"
 W revert >/dev/null 2>&1
 check_eq "[ip-forward] revert restores the before-state" "$before" "$(desk_state)"
 

@@ -68,6 +68,10 @@ for id in resolv-conf name-resolves; do
 done
 jq -r '.checks[] | select(.id=="name-resolves") | .evidence' <<<"$out" | grep -q '^uw-lookup-exit 124$' &&
 	ok "... the lookup was cut after its short wait (exit 124 of timeout)" || not_ok "bad resolv: lookup not cut"
+uwc "${ARGS[@]}" >"$TB_DIR/o" 2>&1
+grep -q "suggested fix: run 'usbnet-wizard check --fix'" "$TB_DIR/o" && ! grep -q "suggested fix: resolv" "$TB_DIR/o" &&
+	ok "bad resolv: the suggested fix is a command to run (issue 12 item 25)" ||
+	{ not_ok "bad resolv: suggested fix is not a command"; grep "suggested" "$TB_DIR/o" | sed 's/^/#   /'; }
 check "bad resolv: --fix --yes fixes it" uwc "${ARGS[@]}" --fix --yes
 check_eq "the phone's resolv.conf was rewritten" "nameserver $TB_DNS_IP" \
 	"$(cat "/etc/netns/$TB_PHONE/resolv.conf")"

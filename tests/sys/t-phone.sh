@@ -90,7 +90,15 @@ grep -q "host key changed" "$TB_DIR/reflash.out" && grep -qF "$fp1" "$TB_DIR/ref
 grep -q "Logged in" "$TB_DIR/reflash.out" && not_ok "reflash: logged in anyway" ||
 	ok "reflash: nothing sent to the phone"
 check_eq "reflash: known_hosts untouched" "$(cat "$TB_DIR/kh.before")" "$(cat "$SSHD/known_hosts")"
-out=$(uwc "${ARGS[@]}" --json --replace-host-key 2>"$TB_DIR/replace.err"); rc=$?
+# --replace-host-key asks first (issue 12 item 22); with no terminal to ask on
+# (setsid: no controlling terminal) and no --yes it keeps the old key.
+setsid -w ip netns exec "$TB_DESK" env USBNET_WIZARD_SSH_DIR="$SSHD" "$UW_BIN" check "${ARGS[@]}" \
+	--replace-host-key </dev/null >"$TB_DIR/noask.out" 2>&1; rc=$?
+check_eq "--replace-host-key without a terminal or --yes: refused (exit 1)" 1 "$rc"
+grep -q "no terminal to confirm on.*--replace-host-key --yes" "$TB_DIR/noask.out" &&
+	ok "... and it says to confirm with --yes" || { not_ok "no-terminal sentence"; sed 's/^/#   /' "$TB_DIR/noask.out"; }
+check_eq "... known_hosts untouched" "$(cat "$TB_DIR/kh.before")" "$(cat "$SSHD/known_hosts")"
+out=$(uwc "${ARGS[@]}" --json --replace-host-key --yes 2>"$TB_DIR/replace.err"); rc=$?
 check_eq "--replace-host-key: connects and passes" 0 "$rc"
 fp2=$(jq -r .host_key <<<"$out")
 [ -n "$fp2" ] && [ "$fp2" != "$fp1" ] && grep -qF "$fp2" "$TB_DIR/replace.err" &&
