@@ -7,8 +7,8 @@
 #include <unistd.h>
 
 #include "core/apply.h"
-#include "core/log.h"
 #include "core/text.h"
+#include "core/util.h"
 #include "cli/cli.h"
 #include "cli/cliopts.h"
 #include "cli/json.h"
@@ -46,7 +46,8 @@ static void print_plan_json(const struct uw_plan *p, const struct uw_cli_plan_op
 	uw_json_int(j, "prefix", c->plen);
 	uw_json_bool(j, "netmask_from_overlap", p->netmask_from_overlap);
 	uw_json_bool(j, "nat", c->nat);
-	uw_json_str(j, "out_iface", c->nat ? c->out_iface : NULL);
+	if (c->nat && c->out_iface[0])
+		uw_json_str(j, "out_iface", c->out_iface);
 	uw_json_str(j, "dns", uw_dns_mode_name(c->dns));
 	uw_json_arr_begin(j, "overlap");
 	for (size_t i = 0; i < p->overlap.n; i++)
@@ -64,7 +65,8 @@ static void print_plan_json(const struct uw_plan *p, const struct uw_cli_plan_op
 		uw_json_obj_begin(j, NULL);
 		uw_json_str(j, "kind", uw_action_kind_name(p->actions[i].kind));
 		uw_json_str(j, "describe", d);
-		uw_json_str(j, "why", p->actions[i].why);
+		if (p->actions[i].why[0])
+			uw_json_str(j, "why", p->actions[i].why);
 		uw_json_str(j, "shell", sh);
 		uw_json_str(j, "undo_shell", un);
 		uw_json_obj_end(j);
@@ -117,12 +119,9 @@ static int do_plan(int argc, char **argv, bool apply)
 	}
 	if (!apply || o.dry_run) {
 		if (o.json) {
-			struct uw_json j;
-			uw_json_init(&j, stdout);
-			uw_json_obj_begin(&j, NULL);
-			print_plan_json(plan, &o, &j);
-			uw_json_obj_end(&j);
-			uw_json_end(&j);
+			struct uw_json *j = uw_cli_json_begin(stdout);
+			uw_json_bool(j, "dry_run", apply);
+			print_plan_json(plan, &o, j);
 		} else {
 			print_plan_text(plan, &o, stdout);
 			if (apply)
@@ -141,7 +140,27 @@ out:
 struct progress {
 	bool json;
 	const struct uw_plan *plan;
+	/* Each step's last outcome, for --json (UW_STEP_START: not finished). */
+	bool seen[UW_PLAN_MAX_ACTIONS];
+	enum uw_step_event outcome[UW_PLAN_MAX_ACTIONS];
+	char failure[UW_PLAN_MAX_ACTIONS][256];
 };
+
+/* The words of docs/json.md for a step's outcome. */
+static const char *outcome_name(enum uw_step_event ev)
+{
+	switch (ev) {
+	case UW_STEP_DONE: return "done";
+	case UW_STEP_ALREADY: return "already_in_place";
+	case UW_STEP_FAILED: return "failed";
+	case UW_STEP_UNDOING: return "undo_started";
+	case UW_STEP_UNDONE: return "undone";
+	case UW_STEP_GONE: return "already_gone";
+	case UW_STEP_UNDO_FAILED: return "undo_failed";
+	case UW_STEP_START: break;
+	}
+	return "interrupted";
+}
 
 static void on_step(void *ud, size_t idx, const struct uw_action *a, enum uw_step_event ev,
 		    const struct uw_error *e)
@@ -150,6 +169,13 @@ static void on_step(void *ud, size_t idx, const struct uw_action *a, enum uw_ste
 	char d[512], sh[1024];
 	FILE *f = pr->json ? stderr : stdout;
 
+	/* A failed step stays "failed" (its cleanup is part of the failure). */
+	if (idx < UW_PLAN_MAX_ACTIONS && !(pr->seen[idx] && pr->outcome[idx] == UW_STEP_FAILED)) {
+		pr->seen[idx] = true;
+		pr->outcome[idx] = ev;
+		if ((ev == UW_STEP_FAILED || ev == UW_STEP_UNDO_FAILED) && e)
+			uw_strlcpy(pr->failure[idx], e->msg, sizeof(pr->failure[idx]));
+	}
 	uw_action_describe(a, d, sizeof(d));
 	switch (ev) {
 	case UW_STEP_START:
@@ -184,10 +210,13 @@ static void on_step(void *ud, size_t idx, const struct uw_action *a, enum uw_ste
 
 int uw_cli_apply_plan(const struct uw_plan *plan, const struct uw_cli_plan_opts *o, const char *cmd)
 {
-	struct progress pr = { .json = o->json, .plan = plan };
+	static struct progress pr;
 	struct uw_error err;
 	int r;
 
+	memset(&pr, 0, sizeof(pr));
+	pr.json = o->json;
+	pr.plan = plan;
 	uw_error_clear(&err);
 	if (geteuid() != 0) {
 		uw_cli_error(cmd, "changing the network needs root: run 'sudo usbnet-wizard %s ...'. "
@@ -196,14 +225,24 @@ int uw_cli_apply_plan(const struct uw_plan *plan, const struct uw_cli_plan_opts 
 	}
 	r = uw_apply(plan, NULL, on_step, &pr, &err);
 	if (o->json) {
-		struct uw_json j;
-		uw_json_init(&j, stdout);
-		uw_json_obj_begin(&j, NULL);
-		uw_json_bool(&j, "ok", r == 0);
-		uw_json_str(&j, "error", r ? err.msg : NULL);
-		print_plan_json(plan, o, &j);
-		uw_json_obj_end(&j);
-		uw_json_end(&j);
+		struct uw_json *j = uw_cli_json_begin(stdout);
+		char d[512];
+
+		uw_json_bool(j, "dry_run", false);
+		print_plan_json(plan, o, j);
+		/* What happened to each step: done, already in place, failed, undone (rollback). */
+		uw_json_arr_begin(j, "steps");
+		for (size_t i = 0; i < plan->n && i < UW_PLAN_MAX_ACTIONS; i++) {
+			uw_action_describe(&plan->actions[i], d, sizeof(d));
+			uw_json_obj_begin(j, NULL);
+			uw_json_int(j, "index", (long long)i + 1);
+			uw_json_str(j, "describe", d);
+			uw_json_str(j, "outcome", pr.seen[i] ? outcome_name(pr.outcome[i]) : "not_run");
+			if (pr.failure[i][0])
+				uw_json_str(j, "failure", pr.failure[i]);
+			uw_json_obj_end(j);
+		}
+		uw_json_arr_end(j);
 	}
 	if (r < 0 && !strncmp(err.msg, "Step ", 5)) {
 		/* a step failed (and was rolled back), whatever its errno */

@@ -125,11 +125,6 @@ static int on_password(const char *prompt, char *buf, size_t size, void *ud)
 	return 0;
 }
 
-static void json_str(FILE *f, const char *s)
-{
-	uw_json_write_string(f, s ? s : "");
-}
-
 static bool all_pass(const struct uw_check *c)
 {
 	for (int i = 0; i < UW_CHECK__COUNT; i++)
@@ -180,40 +175,37 @@ static void print_checks(const struct opts *o, const struct uw_check *c)
 	}
 }
 
+/* The checklist as the command's JSON document (docs/json.md); an error goes
+ * into the document's "error" through uw_cli_error(). */
 static void print_json(const struct opts *o, const struct uw_check *c, const char *host,
-		       const char *fp, const char *error, const char (*v4)[64], int nv4)
+		       const char *fp, const char (*v4)[64], int nv4)
 {
-	printf("{\"phone\":");
-	json_str(stdout, host);
-	printf(",\"host_key\":");
-	json_str(stdout, fp ? fp : "");
-	if (error) {
-		printf(",\"error\":");
-		json_str(stdout, error);
-	}
+	struct uw_json *j = uw_cli_json_begin(stdout);
+
+	uw_json_str(j, "phone", host);
+	if (fp && *fp)
+		uw_json_str(j, "host_key", fp);
 	if (nv4 >= 0) {
-		printf(",\"phone_ipv4\":[");
-		for (int i = 0; i < nv4; i++) {
-			printf(i ? "," : "");
-			json_str(stdout, v4[i]);
-		}
-		printf("]");
+		uw_json_arr_begin(j, "phone_ipv4");
+		for (int i = 0; i < nv4; i++)
+			uw_json_str(j, NULL, v4[i]);
+		uw_json_arr_end(j);
 	}
-	printf(",\"all_pass\":%s,\"checks\":[", c && all_pass(c) ? "true" : "false");
+	uw_json_bool(j, "all_pass", c && all_pass(c));
+	uw_json_arr_begin(j, "checks");
 	for (int i = 0; c && i < UW_CHECK__COUNT; i++) {
-		printf("%s{\"id\":", i ? "," : "");
-		json_str(stdout, c[i].name);
-		printf(",\"title\":");
-		json_str(stdout, c[i].title);
-		printf(",\"status\":\"%s\",\"explanation\":", uw_check_status_name(c[i].status));
-		json_str(stdout, c[i].explanation);
-		printf(",\"evidence\":");
-		json_str(stdout, c[i].evidence);
-		printf(",\"fix\":");
-		json_str(stdout, uw_fix_name(c[i].fix));
-		printf("}");
+		uw_json_obj_begin(j, NULL);
+		uw_json_str(j, "id", c[i].name);
+		uw_json_str(j, "title", c[i].title);
+		uw_json_str(j, "status", uw_check_status_name(c[i].status));
+		uw_json_str(j, "explanation", c[i].explanation);
+		if (c[i].evidence && *c[i].evidence)
+			uw_json_str(j, "evidence", c[i].evidence);
+		if (c[i].fix != UW_FIX_NONE)
+			uw_json_str(j, "fix", uw_fix_name(c[i].fix));
+		uw_json_obj_end(j);
 	}
-	printf("]}\n");
+	uw_json_arr_end(j);
 }
 
 /*
@@ -501,7 +493,7 @@ static int run(int argc, char **argv)
 		    rescue(&o, &po, &p, found, sizeof(found)) < 0) {
 			uw_cli_error("check", "%s", first.msg);
 			if (o.json)
-				print_json(&o, NULL, o.phone_ip, "", first.msg, NULL, -1);
+				print_json(&o, NULL, o.phone_ip, "", NULL, -1);
 			return rc == -ETIMEDOUT || rc == -EHOSTUNREACH || rc == -ECONNREFUSED ?
 			       UW_EXIT_NOTFOUND : UW_EXIT_FAIL;
 		}
@@ -557,22 +549,31 @@ static int run(int argc, char **argv)
 		uw_phone_free(p);
 		return UW_EXIT_USAGE;
 	}
-	if (rc == 0 && o.fix && (!all_pass(checks) || o.persist)) {
+	/*
+	 * One fix can reveal the next: with no default route the phone cannot
+	 * reach its DNS server, so a wrong resolv.conf shows only once the route
+	 * is there. Fix, check again, and offer what is new, until nothing more
+	 * is applied (at most three rounds: route, resolv.conf, persistence).
+	 */
+	for (int round = 0; round < 3 && rc == 0 && o.fix && (!all_pass(checks) || o.persist); round++) {
 		print_checks(&o, checks);
-		if (offer_fixes(&o, p, &prm, checks) > 0) {
-			fprintf(o.msg, "\nChecking again:\n");
-			fini_checks(checks);
-			rc = run_checks(p, &prm, checks, &e);
-		}
+		if (offer_fixes(&o, p, &prm, checks) <= 0)
+			break;
+		o.persist = false; /* made to last once is enough */
+		fprintf(o.msg, "\nChecking again:\n");
+		fini_checks(checks);
+		rc = run_checks(p, &prm, checks, &e);
 	}
 	if (o.json)
-		print_json(&o, checks, found[0] ? found : o.phone_ip, uw_phone_fingerprint(p),
-			   rc < 0 ? e.msg : NULL, v4, nv4);
+		print_json(&o, checks, found[0] ? found : o.phone_ip, uw_phone_fingerprint(p), v4, nv4);
 	else
 		print_checks(&o, checks);
 	if (rc < 0)
 		uw_cli_error("check", "%s", e.msg);
 	ok = rc == 0 && all_pass(checks) && !found[0];
+	if (!ok && rc == 0)
+		uw_cli_json_set_error(found[0] ? "The phone answered only over IPv6 link-local; use --phone-ip "
+				      "with its IPv4 address." : "Not every check passed (see the checks).");
 	fini_checks(checks);
 	uw_phone_free(p);
 	return ok ? UW_EXIT_OK : UW_EXIT_FAIL;

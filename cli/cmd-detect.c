@@ -38,15 +38,20 @@ static void json_one(struct uw_json *j, const struct uw_candidate *c)
 	uw_json_int(j, "ifindex", c->ifindex);
 	uw_json_int(j, "score", c->score);
 	uw_json_bool(j, "likely", c->likely);
-	uw_json_str(j, "mac", c->mac);
-	uw_json_str(j, "operstate", c->operstate);
+	/* Absent values are left out, never "". */
+	if (c->mac[0])
+		uw_json_str(j, "mac", c->mac);
+	if (c->operstate[0])
+		uw_json_str(j, "operstate", c->operstate);
 	uw_json_bool(j, "admin_up", c->admin_up);
 	uw_json_bool(j, "carrier", c->carrier);
-	uw_json_str(j, "driver", c->driver);
+	if (c->driver[0])
+		uw_json_str(j, "driver", c->driver);
 	if (c->has_usb_id) {
 		snprintf(a, sizeof(a), "%04x:%04x", c->usb_vendor, c->usb_product);
 		uw_json_str(j, "usb_id", a);
-		uw_json_str(j, "usb_name", c->usb_name);
+		if (c->usb_name[0])
+			uw_json_str(j, "usb_name", c->usb_name);
 	}
 	uw_json_arr_begin(j, "addresses");
 	for (size_t i = 0; i < c->n_addrs; i++) {
@@ -55,7 +60,8 @@ static void json_one(struct uw_json *j, const struct uw_candidate *c)
 		uw_json_str(j, NULL, a);
 	}
 	uw_json_arr_end(j);
-	uw_json_str(j, "manager_note", c->manager_note);
+	if (c->manager_note[0])
+		uw_json_str(j, "manager_note", c->manager_note);
 	uw_json_arr_begin(j, "reasons");
 	for (size_t i = 0; i < c->n_reasons; i++)
 		uw_json_str(j, NULL, c->reasons[i]);
@@ -107,12 +113,10 @@ static int run_detect(int argc, char **argv)
 			return r == -ETIMEDOUT ? UW_EXIT_NOTFOUND : UW_EXIT_FAIL;
 		}
 		if (json) {
-			struct uw_json j;
-			uw_json_init(&j, stdout);
-			uw_json_arr_begin(&j, NULL);
-			json_one(&j, &one);
-			uw_json_arr_end(&j);
-			uw_json_end(&j);
+			struct uw_json *j = uw_cli_json_begin(stdout);
+			uw_json_arr_begin(j, "interfaces");
+			json_one(j, &one);
+			uw_json_arr_end(j);
 		} else {
 			printf("The phone appeared:\n");
 			print_one(&one, true);
@@ -125,13 +129,14 @@ static int run_detect(int argc, char **argv)
 		return UW_EXIT_FAIL;
 	}
 	if (json) {
-		struct uw_json j;
-		uw_json_init(&j, stdout);
-		uw_json_arr_begin(&j, NULL);
+		struct uw_json *j = uw_cli_json_begin(stdout);
+		uw_json_arr_begin(j, "interfaces");
 		for (size_t i = 0; i < n; i++)
-			json_one(&j, &c[i]);
-		uw_json_arr_end(&j);
-		uw_json_end(&j);
+			json_one(j, &c[i]);
+		uw_json_arr_end(j);
+		if (n == 0)
+			uw_cli_json_set_error("No phone interface found. Plug the phone in and boot it (not at its "
+					      "boot menu); 'usbnet-wizard detect --wait' waits for it to appear.");
 	} else if (n == 0) {
 		printf("No phone interface found. Plug the phone in and boot it (not at its boot menu);\n"
 		       "'usbnet-wizard detect --wait' waits for it to appear.\n");

@@ -66,11 +66,11 @@ static void print_text(const struct uw_doctor *d)
 
 static void print_json(const struct uw_doctor *d)
 {
-	struct uw_json j;
+	struct uw_json *jp = uw_cli_json_begin(stdout);
+	struct uw_json j = *jp;
 
-	uw_json_init(&j, stdout);
-	uw_json_obj_begin(&j, NULL);
-	uw_json_str(&j, "iface", d->iface);
+	if (d->iface[0])
+		uw_json_str(&j, "iface", d->iface);
 	uw_json_bool(&j, "live", d->live);
 	uw_json_arr_begin(&j, "findings");
 	for (size_t i = 0; i < d->n; i++) {
@@ -79,15 +79,17 @@ static void print_json(const struct uw_doctor *d)
 		uw_json_str(&j, "id", f->id);
 		uw_json_str(&j, "severity", uw_doctor_severity_name(f->severity));
 		uw_json_str(&j, "title", f->title);
-		uw_json_str(&j, "evidence", f->evidence);
-		uw_json_str(&j, "explanation", f->explanation);
+		if (f->evidence[0])
+			uw_json_str(&j, "evidence", f->evidence);
+		if (f->explanation[0])
+			uw_json_str(&j, "explanation", f->explanation);
 		uw_json_bool(&j, "fixable", f->fixable);
-		uw_json_str(&j, "fix", f->fix);
+		if (f->fix[0])
+			uw_json_str(&j, "fix", f->fix);
 		uw_json_obj_end(&j);
 	}
 	uw_json_arr_end(&j);
-	uw_json_obj_end(&j);
-	uw_json_end(&j);
+	*jp = j;
 }
 
 static void on_step(void *ud, size_t idx, const struct uw_action *a, enum uw_step_event ev,
@@ -199,6 +201,11 @@ static int run_doctor(int argc, char **argv)
 		free(d);
 		return UW_EXIT_NOPERM;
 	}
+	if (fix && json) {
+		uw_cli_error("doctor", "--json reports the findings; --fix talks to you (leave one out).");
+		free(d);
+		return UW_EXIT_USAGE;
+	}
 	if (uw_doctor_run(&o, d, &err) < 0) {
 		uw_cli_error("doctor", "%s", err.msg);
 		free(d);
@@ -211,9 +218,17 @@ static int run_doctor(int argc, char **argv)
 			print_json(d);
 		else
 			print_text(d);
-		for (size_t i = 0; i < d->n; i++)
-			if (d->findings[i].severity == UW_DOC_ERROR)
-				rc = UW_EXIT_FAIL;
+		unsigned n_err = 0, n_warn = 0;
+
+		for (size_t i = 0; i < d->n; i++) {
+			n_err += d->findings[i].severity == UW_DOC_ERROR;
+			n_warn += d->findings[i].severity == UW_DOC_WARN;
+		}
+		if (n_err) {
+			rc = UW_EXIT_FAIL;
+			/* the text's summary line, as the JSON error sentence */
+			uw_cli_json_set_error("%u error(s), %u warning(s).", n_err, n_warn);
+		}
 	}
 	free(d);
 	return rc;

@@ -151,6 +151,10 @@ static int run(int argc, char **argv)
 	rc = uw_cli_plan_from_args_base(argc, argv, have_live ? &live : NULL, plan, facts, &o, extra, &po, &err);
 	if (!rc && po.bad)
 		rc = UW_EXIT_USAGE;
+	if (!rc && o.json) {
+		uw_error_set(&err, -EINVAL, "persist shows files, not a report: it has no --json (docs/json.md).");
+		rc = UW_EXIT_USAGE;
+	}
 	if (rc) {
 		uw_cli_error(argv[0], "%s", err.msg);
 		goto out;

@@ -10,14 +10,16 @@
 #include "core/util.h"
 #include "cli/cli.h"
 #include "cli/cliopts.h"
+#include "cli/json.h"
+#include "core/fw.h"
 
 static char profile_help[4096];
 
 __attribute__((constructor)) static void build_help(void)
 {
 	snprintf(profile_help, sizeof(profile_help),
-		 "usage: usbnet-wizard profile save [OPTIONS] [--profile FILE]\n"
-		 "       usbnet-wizard profile show [--profile FILE]\n\n"
+		 "usage: usbnet-wizard profile save [OPTIONS] [--profile FILE] [--json]\n"
+		 "       usbnet-wizard profile show [--profile FILE] [--json]\n\n"
 		 "Save the choices that 'usbnet-wizard watch' applies every time the phone is\n"
 		 "plugged in, and which gadget they are for. The file is %s\n"
 		 "(or $USBNET_WIZARD_PROFILE, or --profile FILE); it is written atomically and\n"
@@ -28,8 +30,47 @@ __attribute__((constructor)) static void build_help(void)
 		 "                      preset's ids, when it has some)\n"
 		 "  --match-driver D    its kernel driver, like cdc_ether or rndis_host\n"
 		 "  --match-name PAT    its interface name pattern, like usb* or enx*\n"
-		 "                      (with no match at all: any likely USB gadget)\n",
+		 "                      (with no match at all: any likely USB gadget)\n"
+		 "  --profile FILE      the profile file\n"
+		 "  --json              the profile as JSON (docs/json.md)\n",
 		 "/etc/usbnet-wizard/profile", uw_cli_plan_usage);
+}
+
+/* The profile as the command's JSON document (docs/json.md). */
+static void print_json(const char *path, const struct uw_profile *p, bool saved)
+{
+	struct uw_json *j = uw_cli_json_begin(stdout);
+	const struct uw_choices *c = &p->choices;
+	char a[UW_IP4_STRLEN];
+
+	uw_json_str(j, "path", path);
+	uw_json_bool(j, "saved", saved);
+	uw_json_obj_begin(j, "profile");
+	uw_json_str(j, "preset", c->preset ? c->preset->id : uw_presets[0]->id);
+	if (c->iface[0])
+		uw_json_str(j, "iface", c->iface);
+	uw_json_str(j, "host_ip", uw_ip4_str(c->host_ip, a));
+	uw_json_str(j, "phone_ip", uw_ip4_str(c->phone_ip, a));
+	if (c->plen_set)
+		uw_json_int(j, "prefix", c->plen);
+	uw_json_bool(j, "nat", c->nat);
+	if (c->out_iface[0])
+		uw_json_str(j, "out_iface", c->out_iface);
+	uw_json_str(j, "dns", uw_dns_mode_name(c->dns));
+	uw_json_arr_begin(j, "dns_servers");
+	for (unsigned i = 0; i < c->n_dns_servers; i++)
+		uw_json_str(j, NULL, uw_ip4_str(c->dns_servers[i], a));
+	uw_json_arr_end(j);
+	uw_json_str(j, "fw", c->fw == UW_FW_AUTO ? "auto" : uw_fw_backend_name(c->fw));
+	if (p->match_usb) {
+		snprintf(a, sizeof(a), "%04x:%04x", p->usb_vendor, p->usb_product);
+		uw_json_str(j, "match_usb", a);
+	}
+	if (p->match_driver[0])
+		uw_json_str(j, "match_driver", p->match_driver);
+	if (p->match_name[0])
+		uw_json_str(j, "match_name", p->match_name);
+	uw_json_obj_end(j);
 }
 
 /* The plan options, through the same validated setters as `apply`. */
@@ -47,6 +88,7 @@ static int parse(int argc, char **argv, struct uw_profile *p, const char **path,
 		struct uw_choices *c = &p->choices;
 
 		if (!strcmp(o, "--nat")) { c->nat = true; continue; }
+		if (!strcmp(o, "--json")) continue; /* main() has turned JSON on */
 		if (!strcmp(o, "--no-nat")) { c->nat = false; continue; }
 		if (!a || strncmp(o, "--", 2))
 			return uw_error_set(err, -EINVAL, "Unknown option or missing value: \"%.60s\" (see "
@@ -108,6 +150,8 @@ static int run_profile(int argc, char **argv)
 		for (int i = 2; i < argc; i++) {
 			if (!strcmp(argv[i], "--profile") && i + 1 < argc) {
 				path = argv[++i];
+			} else if (!strcmp(argv[i], "--json")) {
+				/* main() has turned JSON on */
 			} else {
 				uw_cli_error("profile", "unknown option \"%s\" for show.", argv[i]);
 				return UW_EXIT_USAGE;
@@ -116,6 +160,10 @@ static int run_profile(int argc, char **argv)
 		if (uw_profile_load(path, &p, &err) < 0) {
 			uw_cli_error("profile", "%s", err.msg);
 			return err.code == -ENOENT ? UW_EXIT_NOTFOUND : UW_EXIT_FAIL;
+		}
+		if (uw_cli_json_on()) {
+			print_json(path ? path : uw_profile_path(), &p, false);
+			return UW_EXIT_OK;
 		}
 		text = uw_profile_format(&p);
 		printf("# %s\n%s", path ? path : uw_profile_path(), text);
@@ -134,6 +182,10 @@ static int run_profile(int argc, char **argv)
 	if (uw_profile_save(path, &p, &err) < 0) {
 		uw_cli_error("profile", "%s", err.msg);
 		return err.code == -EACCES || err.code == -EPERM ? UW_EXIT_NOPERM : UW_EXIT_FAIL;
+	}
+	if (uw_cli_json_on()) {
+		print_json(path ? path : uw_profile_path(), &p, true);
+		return UW_EXIT_OK;
 	}
 	text = uw_profile_format(&p);
 	printf("Choices: %s.\nSaved to %s:\n%s", whence, path ? path : uw_profile_path(), text);

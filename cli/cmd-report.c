@@ -62,9 +62,8 @@ static int run_report(int argc, char **argv)
 		f = open_memstream(&text, &len);
 	uw_report_build(&o, &r, &err);
 	if (json) {
-		struct uw_json j;
-		uw_json_init(&j, f);
-		uw_json_obj_begin(&j, NULL);
+		struct uw_json *jp = uw_cli_json_begin(f);
+		struct uw_json j = *jp;
 		uw_json_str(&j, "report", "usbnet-wizard");
 		uw_json_arr_begin(&j, "sections");
 		for (size_t i = 0; i < r.n; i++) {
@@ -74,8 +73,9 @@ static int run_report(int argc, char **argv)
 			uw_json_obj_end(&j);
 		}
 		uw_json_arr_end(&j);
-		uw_json_obj_end(&j);
-		uw_json_end(&j);
+		*jp = j;
+		/* closed here: the --output file is closed before the command returns */
+		uw_cli_json_finish(UW_EXIT_OK);
 	} else {
 		fprintf(f, "usbnet-wizard support report (secrets redacted; please read before sending)\n");
 		for (size_t i = 0; i < r.n; i++)

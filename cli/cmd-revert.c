@@ -12,11 +12,33 @@
 #include "cli/cli.h"
 #include "cli/json.h"
 
+/* With --json: the steps and their outcomes, in the order they were undone. */
+static void json_step(const struct uw_action *a, enum uw_step_event ev, const struct uw_error *e)
+{
+	struct uw_json *j = uw_cli_json_doc();
+	char d[512];
+
+	if (!j || (ev != UW_STEP_UNDONE && ev != UW_STEP_GONE && ev != UW_STEP_UNDO_FAILED))
+		return;
+	uw_action_describe(a, d, sizeof(d));
+	uw_json_obj_begin(j, NULL);
+	uw_json_str(j, "describe", d);
+	uw_json_str(j, "outcome", ev == UW_STEP_UNDONE ? "undone" : ev == UW_STEP_GONE ? "already_gone" :
+		    "undo_failed");
+	if (ev == UW_STEP_UNDO_FAILED && e)
+		uw_json_str(j, "failure", e->msg);
+	uw_json_obj_end(j);
+}
+
 static void on_step(void *ud, size_t idx, const struct uw_action *a, enum uw_step_event ev,
 		    const struct uw_error *e)
 {
 	char d[512], sh[1024];
 
+	if (uw_cli_json_doc()) {
+		json_step(a, ev, e);
+		return;
+	}
 	uw_action_describe(a, d, sizeof(d));
 	if (ev == UW_STEP_UNDOING) {
 		uw_action_shell(a, true, sh, sizeof(sh));
@@ -34,12 +56,15 @@ static void on_step(void *ud, size_t idx, const struct uw_action *a, enum uw_ste
 static int run_revert(int argc, char **argv)
 {
 	struct uw_error err;
-	bool leftovers = false;
+	bool leftovers = false, json = false;
+	struct uw_json *j = NULL;
 	int r;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--leftovers"))
 			leftovers = true;
+		else if (!strcmp(argv[i], "--json"))
+			json = true;
 		else {
 			uw_cli_error("revert", "unknown option \"%s\" (see --help).", argv[i]);
 			return UW_EXIT_USAGE;
@@ -51,7 +76,16 @@ static int run_revert(int argc, char **argv)
 			     "Nothing was changed.");
 		return UW_EXIT_NOPERM;
 	}
+	if (json) {
+		j = uw_cli_json_begin(stdout);
+		uw_json_arr_begin(j, "steps");
+	}
 	r = uw_revert(NULL, on_step, NULL, &err);
+	if (j) {
+		uw_json_arr_end(j);
+		if (r >= 0)
+			uw_json_int(j, "reverted", r);
+	}
 	if (r == -EBUSY) {
 		uw_cli_error("revert", "%s", err.msg);
 		return UW_EXIT_BUSY;
@@ -60,7 +94,9 @@ static int run_revert(int argc, char **argv)
 		uw_cli_error("revert", "%s", err.msg);
 		return UW_EXIT_FAIL;
 	}
-	if (r == 0 && !leftovers)
+	if (j)
+		;
+	else if (r == 0 && !leftovers)
 		printf("Nothing to revert: usbnet-wizard has no changes in place.\n");
 	else if (r > 0)
 		printf("Reverted %d step%s: the desktop is as it was before.\n", r, r == 1 ? "" : "s");
@@ -75,7 +111,11 @@ static int run_revert(int argc, char **argv)
 			}
 			total += n;
 		}
-		printf("Removed %d leftover firewall rule%s tagged usbnet-wizard.\n", total, total == 1 ? "" : "s");
+		if (j)
+			uw_json_int(j, "leftover_rules_removed", total);
+		else
+			printf("Removed %d leftover firewall rule%s tagged usbnet-wizard.\n", total,
+			       total == 1 ? "" : "s");
 	}
 	return UW_EXIT_OK;
 }
@@ -161,37 +201,38 @@ static int run_status(int argc, char **argv)
 		return perm ? UW_EXIT_NOPERM : UW_EXIT_FAIL;
 	}
 	if (json) {
-		struct uw_json js;
+		struct uw_json *js = uw_cli_json_begin(stdout);
 		char d[512], sh[1024];
 
-		uw_json_init(&js, stdout);
-		uw_json_obj_begin(&js, NULL);
-		uw_json_bool(&js, "live", j->n_live > 0);
-		uw_json_int(&js, "pid", j->pid);
-		uw_json_int(&js, "started", j->started);
-		uw_json_int(&js, "damaged_lines", j->damaged);
-		uw_json_arr_begin(&js, "steps");
+		uw_json_bool(js, "live", j->n_live > 0);
+		if (j->pid > 0)
+			uw_json_int(js, "pid", j->pid);
+		if (j->started > 0)
+			uw_json_int(js, "started", j->started);
+		uw_json_int(js, "damaged_lines", j->damaged);
+		uw_json_arr_begin(js, "steps");
 		for (size_t i = 0; i < j->n_live; i++) {
 			struct uw_error pe;
 			int p = uw_action_probe(&j->live[i], &pe);
 			uw_action_describe(&j->live[i], d, sizeof(d));
 			uw_action_shell(&j->live[i], true, sh, sizeof(sh));
-			uw_json_obj_begin(&js, NULL);
-			uw_json_str(&js, "describe", d);
-			uw_json_str(&js, "undo_shell", sh);
-			uw_json_bool(&js, "complete", j->complete[i]);
-			uw_json_str(&js, "in_place", p < 0 ? "unknown" : p ? "yes" : "no");
-			uw_json_obj_end(&js);
+			uw_json_obj_begin(js, NULL);
+			uw_json_str(js, "describe", d);
+			uw_json_str(js, "undo_shell", sh);
+			uw_json_bool(js, "complete", j->complete[i]);
+			/* true, false, or absent when it could not be probed */
+			if (p >= 0)
+				uw_json_bool(js, "in_place", p > 0);
+			uw_json_obj_end(js);
 		}
-		uw_json_arr_end(&js);
+		uw_json_arr_end(js);
 		{
 			char lo[600];
 			unsigned n = leftovers(j, lo, sizeof(lo));
-			uw_json_int(&js, "leftover_rules", n);
-			uw_json_str(&js, "leftovers", n ? lo : NULL);
+			uw_json_int(js, "leftover_rules", n);
+			if (n)
+				uw_json_str(js, "leftovers", lo);
 		}
-		uw_json_obj_end(&js);
-		uw_json_end(&js);
 	} else if (j->n_live == 0) {
 		char lo[600];
 
@@ -233,11 +274,12 @@ static int run_status(int argc, char **argv)
 
 const struct uw_command uw_cmd_revert = {
 	.name = "revert", .summary = "undo everything usbnet-wizard applied (also after a crash)",
-	.usage = "usage: usbnet-wizard revert [--leftovers]\n\n"
+	.usage = "usage: usbnet-wizard revert [--leftovers] [--json]\n\n"
 		 "Undo every change recorded in the journal, newest first, restoring prior\n"
 		 "values (such as the old ip_forward). Works after a crash or kill -9.\n"
 		 "  --leftovers   also remove any firewall rule tagged usbnet-wizard that the\n"
-		 "                journal does not know (only ever our own tagged rules)\n\n"
+		 "                journal does not know (only ever our own tagged rules)\n"
+		 "  --json        the steps undone and their outcome as JSON (docs/json.md)\n\n"
 		 "Exit status: 0 done (or nothing to do), 1 a step could not be undone (it\n"
 		 "stays journaled), 3 not root, 5 another usbnet-wizard is busy.\n",
 	.run = run_revert,

@@ -102,3 +102,58 @@ void uw_json_end(struct uw_json *j)
 	fputc('\n', j->f);
 	fflush(j->f);
 }
+
+static struct {
+	bool on, open, done;
+	struct uw_json j;
+	char msg[1024];
+} doc;
+
+void uw_cli_json_enable(void) { doc.on = true; }
+bool uw_cli_json_on(void) { return doc.on; }
+struct uw_json *uw_cli_json_doc(void) { return doc.open ? &doc.j : NULL; }
+
+struct uw_json *uw_cli_json_begin(FILE *f)
+{
+	uw_json_init(&doc.j, f);
+	uw_json_obj_begin(&doc.j, NULL);
+	uw_json_int(&doc.j, "version", UW_JSON_VERSION);
+	doc.open = true;
+	return &doc.j;
+}
+
+void uw_cli_json_note_error(const char *fmt, va_list ap)
+{
+	vsnprintf(doc.msg, sizeof(doc.msg), fmt, ap);
+}
+
+void uw_cli_json_set_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	uw_cli_json_note_error(fmt, ap);
+	va_end(ap);
+}
+
+void uw_cli_json_finish(int rc)
+{
+	if (!doc.on || doc.done)
+		return;
+	if (!doc.open)
+		uw_cli_json_begin(stdout);
+	uw_json_bool(&doc.j, "ok", rc == 0);
+	if (rc) {
+		char fallback[64];
+
+		snprintf(fallback, sizeof(fallback), "failed with exit status %d", rc);
+		uw_json_obj_begin(&doc.j, "error");
+		uw_json_str(&doc.j, "message", doc.msg[0] ? doc.msg : fallback);
+		uw_json_int(&doc.j, "exit", rc);
+		uw_json_obj_end(&doc.j);
+	}
+	uw_json_obj_end(&doc.j);
+	uw_json_end(&doc.j);
+	doc.open = false;
+	doc.done = true;
+}

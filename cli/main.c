@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/json.h"
 
 #include "core/version.h"
 
@@ -38,6 +39,9 @@ void uw_cli_error(const char *cmd, const char *fmt, ...)
 	fprintf(stderr, "usbnet-wizard %s: ", cmd);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	va_start(ap, fmt);
+	uw_cli_json_note_error(fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 }
@@ -92,6 +96,8 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	int rc;
+
 	if (argc < 2)
 		return uw_cmd_wizard.run(argc, argv);
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
@@ -109,7 +115,13 @@ int main(int argc, char **argv)
 			fputs(commands[i]->usage, stdout);
 			return UW_EXIT_OK;
 		}
-		return commands[i]->run(argc - 1, argv + 1);
+		/* --json anywhere: the answer is one JSON document, also for bad usage. */
+		for (int k = 2; k < argc; k++)
+			if (!strcmp(argv[k], "--json"))
+				uw_cli_json_enable();
+		rc = commands[i]->run(argc - 1, argv + 1);
+		uw_cli_json_finish(rc);
+		return rc;
 	}
 	fprintf(stderr, "usbnet-wizard: unknown command '%s'\n\n", argv[1]);
 	usage(stderr);

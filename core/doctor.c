@@ -33,9 +33,14 @@ static struct uw_finding *add(struct uw_doctor *d, const char *id, enum uw_docto
 static struct uw_finding *add(struct uw_doctor *d, const char *id, enum uw_doctor_severity sev,
 			      const char *fmt, ...)
 {
-	static struct uw_finding spare;
-	struct uw_finding *f = d->n < UW_DOCTOR_MAX_FINDINGS ? &d->findings[d->n++] : &spare;
+	struct uw_finding *f;
 	va_list ap;
+
+	/* The checks are a fixed set: more findings than room is a bug, not input. */
+	if (d->n >= UW_DOCTOR_MAX_FINDINGS) {
+		uw_bug("internal error: more than %d doctor findings", UW_DOCTOR_MAX_FINDINGS);
+	}
+	f = &d->findings[d->n++];
 
 	memset(f, 0, sizeof(*f));
 	uw_strlcpy(f->id, id, sizeof(f->id));

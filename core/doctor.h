@@ -24,7 +24,7 @@
 
 enum uw_doctor_severity { UW_DOC_OK, UW_DOC_INFO, UW_DOC_WARN, UW_DOC_ERROR };
 
-#define UW_DOCTOR_MAX_FINDINGS 40
+#define UW_DOCTOR_MAX_FINDINGS 64
 
 struct uw_finding {
 	char id[32];                /* stable: "ip-forward", "nat-missing", "forward-drop", ... */

@@ -6,6 +6,8 @@
  * 255 for commands that succeeded.
  */
 #include "core/phonecheck.h"
+
+#include "core/choices.h"
 #include "core/phonecheck-private.h"
 
 #include <arpa/inet.h>
@@ -973,4 +975,20 @@ void uw_phonecheck_default_targets(const char **outside_ip, const char **test_na
 	if (name && *name && strlen(name) < 254 && strspn(name, "abcdefghijklmnopqrstuvwxyz"
 			"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") == strlen(name))
 		*test_name = name;
+}
+
+int uw_phonecheck_fix_nameservers(const struct uw_choices *c, char (*ns)[64], size_t max)
+{
+	size_t n = 0;
+
+	if (c->dns == UW_DNS_PROXY && max) {
+		uw_ip4_str(c->host_ip, ns[n++]);
+		return (int)n;
+	}
+	if (c->dns == UW_DNS_STATIC && c->n_dns_servers) {
+		for (unsigned i = 0; i < c->n_dns_servers && n < max; i++)
+			uw_ip4_str(c->dns_servers[i], ns[n++]);
+		return (int)n;
+	}
+	return uw_phonecheck_host_nameservers(ns, max);
 }

@@ -194,6 +194,17 @@ int uw_phonecheck_interfaces_add(const char *content, const struct uw_phonecheck
  */
 int uw_phonecheck_host_nameservers(char (*ns)[64], size_t max);
 
+struct uw_choices;
+
+/*
+ * The nameservers the phone's resolv.conf fix writes for the DNS choice in
+ * @c, the one rule the CLI and the wizard share: the proxy answers on the
+ * desktop's USB address, static mode has its own servers, copy and none use
+ * the desktop's upstream (uw_phonecheck_host_nameservers). Returns the count
+ * written into @ns.
+ */
+int uw_phonecheck_fix_nameservers(const struct uw_choices *c, char (*ns)[64], size_t max);
+
 /*
  * The outside address the phone pings and the name it resolves, when the
  * caller does not give them: $USBNET_WIZARD_OUTSIDE_IP (default 9.9.9.9, a

@@ -29,8 +29,12 @@ static void note(struct uw_plan *p, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (p->n_notes >= UW_PLAN_MAX_NOTES)
+	/* More notes than room: say so in the last one rather than drop them unseen. */
+	if (p->n_notes >= UW_PLAN_MAX_NOTES) {
+		snprintf(p->notes[UW_PLAN_MAX_NOTES - 1], sizeof(p->notes[0]),
+			 "(more notes than fit here; 'usbnet-wizard plan' on a terminal lists the steps)");
 		return;
+	}
 	va_start(ap, fmt);
 	vsnprintf(p->notes[p->n_notes++], sizeof(p->notes[0]), fmt, ap);
 	va_end(ap);
@@ -38,7 +42,14 @@ static void note(struct uw_plan *p, const char *fmt, ...)
 
 static struct uw_action *add(struct uw_plan *p, enum uw_action_kind k, const char *iface)
 {
-	struct uw_action *a = &p->actions[p->n++];
+	struct uw_action *a;
+
+	/* A plan is a handful of steps; more than the array holds is a bug in
+	 * the plan builder, never input: stop loudly instead of writing past it. */
+	if (p->n >= UW_PLAN_MAX_ACTIONS) {
+		uw_bug("internal error: a plan of more than %d steps", UW_PLAN_MAX_ACTIONS);
+	}
+	a = &p->actions[p->n++];
 
 	memset(a, 0, sizeof(*a));
 	a->kind = k;

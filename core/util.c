@@ -9,9 +9,24 @@
 
 static void oom(void)
 {
+	uw_bug("out of memory");
+}
+
+void uw_bug(const char *fmt, ...)
+{
 	/* The only place core/ writes to stderr: we are about to abort. */
-	static const char msg[] = "usbnet-wizard: out of memory\n";
-	ssize_t r = write(2, msg, sizeof(msg) - 1);
+	char msg[256];
+	va_list ap;
+	int n = snprintf(msg, sizeof(msg), "usbnet-wizard: ");
+	ssize_t r;
+
+	va_start(ap, fmt);
+	n += vsnprintf(msg + n, sizeof(msg) - (size_t)n - 1, fmt, ap);
+	va_end(ap);
+	if (n > (int)sizeof(msg) - 2)
+		n = (int)sizeof(msg) - 2;
+	msg[n++] = '\n';
+	r = write(2, msg, (size_t)n);
 	(void)r;
 	abort();
 }

@@ -42,6 +42,10 @@ static inline void close_fd_autoptr(int *fd)
  * machine is in trouble and nothing we can say will help; these abort with a
  * message instead of threading -ENOMEM through every path.
  */
+/* Out of memory or a broken internal invariant (never bad input): say so on
+ * stderr and abort. The one place core/ writes to stderr. */
+void uw_bug(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
 void *uw_malloc0(size_t n);
 void *uw_realloc(void *p, size_t n);
 char *uw_strdup(const char *s);

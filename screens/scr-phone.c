@@ -619,18 +619,8 @@ static void init(struct uw_wizard *w)
 	s.prm.outside_ip = outside;
 	s.prm.test_name = name;
 	s.prm.iface = s.iface;
-	/* What the resolv.conf fix writes follows the DNS choice: the proxy answers on
-	 * this computer's USB address, static mode has its own servers, else ours. */
-	if (c->dns == UW_DNS_PROXY) {
-		uw_strlcpy(s.ns[0], s.desktop_ip, sizeof(s.ns[0]));
-		n = 1;
-	} else if (c->dns == UW_DNS_STATIC && c->n_dns_servers) {
-		n = 0;
-		for (unsigned i = 0; i < c->n_dns_servers && i < UW_PHONECHECK_MAX_NS; i++)
-			uw_ip4_str(c->dns_servers[i], s.ns[n++]);
-	} else {
-		n = uw_phonecheck_host_nameservers(s.ns, UW_PHONECHECK_MAX_NS);
-	}
+	/* What the resolv.conf fix writes follows the DNS choice (the rule `check` uses too). */
+	n = uw_phonecheck_fix_nameservers(c, s.ns, UW_PHONECHECK_MAX_NS);
 	for (int i = 0; i < n; i++)
 		s.prm.nameservers[s.prm.n_nameservers++] = s.ns[i];
 	start_worker(w);

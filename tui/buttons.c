@@ -199,3 +199,8 @@ struct uw_widget *uw_widget_buttons_widget(struct uw_widget_buttons *b)
 {
 	return &b->base;
 }
+
+const char *uw_widget_buttons_focused_label(const struct uw_widget_buttons *b)
+{
+	return b->focus < b->n ? b->b[b->focus].label : NULL;
+}

@@ -46,3 +46,6 @@ int uw_widget_buttons_activated(const struct uw_widget_buttons *b);
 
 /* The base widget. */
 struct uw_widget *uw_widget_buttons_widget(struct uw_widget_buttons *b);
+
+/* The label of the focused button (what Enter on the row activates), or NULL. */
+const char *uw_widget_buttons_focused_label(const struct uw_widget_buttons *b);

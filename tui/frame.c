@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #define DEFAULT_HINTS "Enter Next  Esc Back  Tab Move  F1 Help  q Quit"
 
@@ -182,7 +183,19 @@ static void frame_draw(struct uw_tui_layer *layer)
 
 	uw_widget_attr_on(UW_TUI_FOOTER);
 	mvwhline(stdscr, l.footer.y, 0, ' ', COLS);
-	uw_tui_puts(stdscr, l.footer.y, 1, COLS - 2, f->hints ? f->hints : DEFAULT_HINTS);
+	/* The footer's "Enter X" says what Enter does now: on the button row that is
+	 * the focused button (Fix... on the Phone check), not the screen's default. */
+	const char *hints = f->hints ? f->hints : DEFAULT_HINTS;
+	const char *label = f->focus == f->n ? uw_widget_buttons_focused_label(f->buttons) : NULL;
+	char footer[256];
+
+	if (label && !strncmp(hints, "Enter ", 6)) {
+		const char *rest = strstr(hints + 6, "  ");
+
+		snprintf(footer, sizeof(footer), "Enter %s%s", label, rest ? rest : "");
+		hints = footer;
+	}
+	uw_tui_puts(stdscr, l.footer.y, 1, COLS - 2, hints);
 	uw_widget_attr_off(UW_TUI_FOOTER);
 }
 

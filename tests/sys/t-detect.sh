@@ -24,7 +24,7 @@ check "--wait names usb0" grep -q '^\* usb0' "$TB_DIR/wait.out"
 echo "# --wait reported the phone ${ms} ms after the plug"
 W detect --json > "$TB_DIR/d.json"
 check "--json is valid JSON naming usb0 with reasons" python3 -c '
-import json,sys; d=json.load(open(sys.argv[1])); assert d[0]["ifname"]=="usb0" and d[0]["reasons"], d' "$TB_DIR/d.json"
+import json,sys; d=json.load(open(sys.argv[1])); i=d["interfaces"]; assert d["version"]==1 and i[0]["ifname"]=="usb0" and i[0]["reasons"], d' "$TB_DIR/d.json"
 # A second, more USB-looking interface ranks below usb0 only by name; lan0 (default route) is never a candidate.
 check_fails "the default-route interface is never offered" grep -q '"lan0"' "$TB_DIR/d.json"
 out=$(W detect --wait 1 2>&1); rc=$?

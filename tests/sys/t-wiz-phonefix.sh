@@ -17,6 +17,12 @@ expect "review" "Step 6 of 9: Review"
 k Enter; expect "apply" "The desktop side is ready"
 k Enter; expect "host key" "Trust this key"
 k Enter; expect "the route check fails and a fix is offered" "Fix... offers the phone-side fixes" 60
+# (issue 12 item 21) Enter opens Fix... here, and the footer says so.
+sleep 0.3
+foot=$(tmx_screen | tail -1)
+if grep -qF "Enter Fix..." <<<"$foot" && ! grep -qF "Enter Next" <<<"$foot"; then
+	ok "the footer names what Enter does (Fix...)"
+else not_ok "the footer names what Enter does (Fix...)"; echo "#   $foot"; fi
 k Enter; expect "the fix is asked" "Apply this fix on the phone?"
 k Right Enter; expect "its commands are shown" "Runs on the phone:"
 confirmed=$(tmx_screen | grep -oE "ip route [a-z]+ default via [0-9.]+" | head -1)
