@@ -788,9 +788,12 @@ int uw_apply(const struct uw_plan *plan, struct uw_lock *lk, uw_step_fn cb, void
 	/* Nothing of ours is live: an empty table of ours is what a killed revert left. */
 	if (old->n_live == 0)
 		uw_fw_nft_drop_empty_table(NULL);
-	/* An earlier, different setup still live: it must be reverted first. */
+	/* An earlier, different setup still live: it must be reverted first. A
+	 * live "NetworkManager leaves IF alone" step does not make a setup
+	 * different: once made, the plan no longer needs it (NetworkManager
+	 * already leaves the interface alone), and it stays live until revert. */
 	for (size_t i = 0; i < old->n_live; i++) {
-		bool found = false;
+		bool found = old->live[i].kind == UW_ACT_NM_UNMANAGE;
 		char d[256];
 
 		for (size_t k = 0; k < plan->n && !found; k++)

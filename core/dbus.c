@@ -112,7 +112,7 @@ int uw_dbus_get_bool(sd_bus *bus, const char *dest, const char *path, const char
 	r = get_prop(bus, dest, path, iface, prop, "b", &reply, what, err);
 	if (r < 0)
 		return r;
-	r = sd_bus_message_read(reply, "v", "b", &v);
+	r = sd_bus_message_read(reply, "b", &v); /* sd_bus_get_property entered the variant */
 	if (r < 0)
 		return uw_dbus_error(err, r, NULL, what);
 	*out = v != 0;
@@ -128,7 +128,7 @@ int uw_dbus_get_u32(sd_bus *bus, const char *dest, const char *path, const char 
 	r = get_prop(bus, dest, path, iface, prop, "u", &reply, what, err);
 	if (r < 0)
 		return r;
-	r = sd_bus_message_read(reply, "v", "u", out);
+	r = sd_bus_message_read(reply, "u", out);
 	if (r < 0)
 		return uw_dbus_error(err, r, NULL, what);
 	return 0;
@@ -148,7 +148,7 @@ int uw_dbus_get_str(sd_bus *bus, const char *dest, const char *path, const char 
 	r = get_prop(bus, dest, path, iface, prop, t, &reply, what, err);
 	if (r < 0)
 		return r;
-	r = sd_bus_message_read(reply, "v", t, &s);
+	r = sd_bus_message_read(reply, t, &s);
 	if (r < 0)
 		return uw_dbus_error(err, r, NULL, what);
 	uw_strlcpy(buf, s ? s : "", len);

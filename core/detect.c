@@ -30,6 +30,7 @@
 #include <netlink/route/route.h>
 
 #include "core/nl.h"
+#include "core/nm.h"
 
 UW_DEFINE_CLEANUP(struct nl_sock, nl_socket_free)
 UW_DEFINE_CLEANUP(struct nl_cache, nl_cache_free)
@@ -222,6 +223,21 @@ static void score_name(struct uw_candidate *c)
 		reason(c, 20, "name %s is a predictable name with a USB port path", n);
 }
 
+/* Is process @pid in our network namespace? (Another namespace's
+ * NetworkManager, a test's or a container's, does not manage our links.) */
+static bool same_netns(const char *pid)
+{
+	char path[320], a[64], b[64];
+	ssize_t na, nb;
+
+	snprintf(path, sizeof(path), "/proc/%s/ns/net", pid);
+	na = readlink(path, a, sizeof(a) - 1);
+	nb = readlink("/proc/self/ns/net", b, sizeof(b) - 1);
+	if (na <= 0 || nb <= 0)
+		return false;
+	return na == nb && !memcmp(a, b, (size_t)na);
+}
+
 static const char *nm_rundir(void)
 {
 	const char *r = getenv("USBNET_WIZARD_NM_RUNDIR");
@@ -229,7 +245,9 @@ static const char *nm_rundir(void)
 	return r && *r ? r : "/run/NetworkManager";
 }
 
-bool uw_detect_nm_running(void)
+/* The old guess, for when the system bus cannot be asked: a pid file, or a
+ * process called NetworkManager in this network namespace. */
+static bool nm_running_guess(void)
 {
 	char path[PATH_MAX], buf[64];
 	DIR *d;
@@ -254,10 +272,24 @@ bool uw_detect_nm_running(void)
 		if (!isdigit((unsigned char)de->d_name[0]))
 			continue;
 		snprintf(path, sizeof(path), "/proc/%s/comm", de->d_name);
-		found = read_small(path, buf, sizeof(buf)) == 0 && !strcmp(buf, "NetworkManager");
+		found = read_small(path, buf, sizeof(buf)) == 0 && !strcmp(buf, "NetworkManager") &&
+			same_netns(de->d_name);
 	}
 	closedir(d);
 	return found;
+}
+
+bool uw_detect_nm_running(void)
+{
+	switch (uw_nm_presence(NULL, 0)) {
+	case UW_NM_RUNNING:
+		return true;
+	case UW_NM_NOT_RUNNING:
+		return false;
+	case UW_NM_UNKNOWN:
+		break;
+	}
+	return nm_running_guess();
 }
 
 /*
@@ -265,7 +297,9 @@ bool uw_detect_nm_running(void)
  * /run/NetworkManager/devices/IFINDEX ("[device]" group, "managed=true" or
  * "managed=false"); reading it is enough to know, without D-Bus.
  */
-static void nm_state(struct uw_candidate *c, bool nm_running)
+/* The /run-file guess (no system bus to ask): NetworkManager keeps a small
+ * keyfile per device in /run/NetworkManager/devices/IFINDEX. */
+static void nm_state_guess(struct uw_candidate *c, bool nm_running, const char *why)
 {
 	char path[PATH_MAX], line[256];
 	FILE *f;
@@ -274,7 +308,8 @@ static void nm_state(struct uw_candidate *c, bool nm_running)
 	if (!nm_running) {
 		c->manager = UW_MANAGER_NONE;
 		snprintf(c->manager_note, sizeof(c->manager_note),
-			 "NetworkManager is not running: nothing else should reconfigure %s", c->ifname);
+			 "NetworkManager is not running (from its run files; the system bus could not "
+			 "be asked): nothing else should reconfigure %s", c->ifname);
 		return;
 	}
 	snprintf(path, sizeof(path), "%s/devices/%d", nm_rundir(), c->ifindex);
@@ -289,24 +324,50 @@ static void nm_state(struct uw_candidate *c, bool nm_running)
 	if (managed == 1) {
 		c->manager = UW_MANAGER_NM_MANAGED;
 		snprintf(c->manager_note, sizeof(c->manager_note),
-			 "NetworkManager manages %s and may reconfigure it a few seconds from now: "
-			 "mark it unmanaged (nmcli device set %s managed no)", c->ifname, c->ifname);
+			 "NetworkManager manages %s (from its run files; the system bus could not be "
+			 "asked) and may reconfigure it: nmcli device set %s managed no", c->ifname, c->ifname);
 	} else if (managed == 0) {
 		c->manager = UW_MANAGER_NM_UNMANAGED;
 		snprintf(c->manager_note, sizeof(c->manager_note),
-			 "NetworkManager runs but leaves %s alone (unmanaged)", c->ifname);
+			 "NetworkManager runs but leaves %s alone (unmanaged, from its run files)", c->ifname);
 	} else {
 		c->manager = UW_MANAGER_NM_UNKNOWN;
 		snprintf(c->manager_note, sizeof(c->manager_note),
-			 "NetworkManager runs; whether it manages %s is unknown: check with "
-			 "nmcli device status", c->ifname);
+			 "NetworkManager runs; whether it manages %s is unknown (%s): check with "
+			 "nmcli device status", c->ifname, why[0] ? why : "the system bus could not be asked");
 	}
+}
+
+/* Who manages @c, from NetworkManager itself over the system bus; the
+ * run-file guess only when the bus cannot be asked. */
+static void nm_state(struct uw_candidate *c)
+{
+	struct uw_nm_dev d;
+	struct uw_error e;
+
+	uw_error_clear(&e);
+	if (uw_nm_device(c->ifname, &d, &e) < 0) {
+		c->manager = UW_MANAGER_NM_UNKNOWN;
+		snprintf(c->manager_note, sizeof(c->manager_note),
+			 "NetworkManager runs; whether it manages %s is unknown: %.160s", c->ifname, e.msg);
+		return;
+	}
+	if (d.presence == UW_NM_UNKNOWN) {
+		nm_state_guess(c, nm_running_guess(), "");
+		return;
+	}
+	uw_nm_describe(c->ifname, &d, c->manager_note, sizeof(c->manager_note));
+	if (d.presence == UW_NM_NOT_RUNNING)
+		c->manager = UW_MANAGER_NONE;
+	else if (d.known && d.managed)
+		c->manager = UW_MANAGER_NM_MANAGED;
+	else
+		c->manager = UW_MANAGER_NM_UNMANAGED;
 }
 
 struct scan_ctx {
 	struct nl_cache *addrs;
 	int default_ifindex;
-	bool nm_running;
 };
 
 /* Fill @c from @link; false if the link is not a candidate at all. */
@@ -383,7 +444,7 @@ static bool evaluate(struct rtnl_link *link, const struct scan_ctx *ctx, struct 
 	if (c->carrier)
 		reason(c, 5, "it has a carrier (cable side is up)");
 	c->likely = c->score >= SCORE_LIKELY;
-	nm_state(c, ctx->nm_running);
+	nm_state(c);
 	return true;
 }
 
@@ -434,7 +495,6 @@ static int open_ctx(struct nl_sock **sk, struct scan_ctx *ctx, struct uw_error *
 		return uw_error_set(err, -EIO, "cannot read the interface list from the kernel: %s",
 				    nl_geterror(r));
 	ctx->default_ifindex = default_route_ifindex(*sk);
-	ctx->nm_running = uw_detect_nm_running();
 	return 0;
 }
 

@@ -62,7 +62,7 @@ struct uw_candidate {
 	unsigned plens[UW_DETECT_MAX_ADDRS];
 	size_t n_addrs;
 	enum uw_manager manager;
-	char manager_note[200];   /* a sentence about the manager, with advice */
+	char manager_note[256];   /* a sentence about the manager, with advice */
 	char reasons[UW_DETECT_MAX_REASONS][UW_DETECT_REASON_LEN];
 	size_t n_reasons;
 };
@@ -91,8 +91,11 @@ int uw_detect_wait(int timeout_ms, const char *const *exclude, struct uw_candida
 		   struct uw_error *err);
 
 /*
- * Is NetworkManager running? True if $USBNET_WIZARD_NM_RUNDIR (default
- * /run/NetworkManager)/NetworkManager.pid names a live process, or a
- * process called NetworkManager is found in /proc. Read-only, no D-Bus.
+ * Is NetworkManager running? Asked on the system bus (core/nm.h). Only when
+ * the bus cannot be asked, guessed: $USBNET_WIZARD_NM_RUNDIR (default
+ * /run/NetworkManager)/NetworkManager.pid names a live process, or a process
+ * called NetworkManager runs in this network namespace. Candidates' manager
+ * and manager_note come from the bus the same way (the run files'
+ * devices/IFINDEX keyfiles only as the fallback).
  */
 bool uw_detect_nm_running(void);

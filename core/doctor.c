@@ -17,6 +17,7 @@
 #include "core/facts.h"
 #include "core/fw.h"
 #include "core/nl.h"
+#include "core/nm.h"
 #include "core/overlap.h"
 #include "core/profile.h"
 #include "core/util.h"
@@ -712,6 +713,7 @@ int uw_doctor_run(const struct uw_doctor_opts *o, struct uw_doctor *d, struct uw
 		}
 	}
 
+<<<<<<< HEAD
 	/* firewalld: did a reload (or restart) take the phone's interface out of our zone? */
 	if (fa->firewalld.running)
 		check_firewalld(d, fa, j, plan, have_iface, have_plan);
@@ -729,10 +731,89 @@ int uw_doctor_run(const struct uw_doctor_opts *o, struct uw_doctor *d, struct uw
 			     "seconds later, undoing this setup.");
 			SETF(f, fix, "nmcli device set %s managed no (no automatic fix: it changes "
 			     "NetworkManager's state, which 'usbnet-wizard revert' does not track)", d->iface);
+=======
+	/* NetworkManager fighting over the interface: asked on the system bus. */
+	if (have_iface) {
+		struct uw_nm_dev nm;
+		const struct uw_action *live_addr = NULL, *live_nm = NULL;
+		char nmsay[300];
+
+		for (size_t i = 0; i < j->n_live; i++) {
+			if (strcmp(j->live[i].iface, d->iface))
+				continue;
+			if (j->live[i].kind == UW_ACT_ADDR)
+				live_addr = &j->live[i];
+			else if (j->live[i].kind == UW_ACT_NM_UNMANAGE)
+				live_nm = &j->live[i];
+		}
+		uw_error_clear(&e);
+		if (uw_nm_device(d->iface, &nm, &e) < 0) {
+			f = add(d, "nm-managed", UW_DOC_INFO, "NetworkManager may manage %s", d->iface);
+			SETF(f, evidence, "NetworkManager runs, but asking it about %s failed: %s", d->iface, e.msg);
+			SETF(f, fix, "check with: nmcli device status");
+		} else if (nm.presence == UW_NM_RUNNING && nm.known && nm.managed) {
+			uw_nm_describe(d->iface, &nm, nmsay, sizeof(nmsay));
+			if (live_addr && uw_nl_addr_probe(d->iface, live_addr->addr, live_addr->plen, NULL) == 0) {
+				char la[UW_IP4_STRLEN];
+
+				uw_ip4_str(live_addr->addr, la);
+				f = add(d, "nm-managed", UW_DOC_ERROR, "NetworkManager removed %s from %s", la,
+					d->iface);
+				SETF(f, evidence, "the journal has %s/%u on %s as live, 'ip addr show %s' has it no "
+				     "more, and NetworkManager manages %s (connection \"%s\", %s)", la,
+				     live_addr->plen, d->iface, d->iface, d->iface,
+				     nm.connection[0] ? nm.connection : "none", uw_nm_state_name(nm.state));
+				SETF(f, explanation, "NetworkManager took %s when it appeared and tried its own "
+				     "configuration (DHCP); when that gave up it removed every address, ours too. "
+				     "The phone is cut off until the address is back.%s", d->iface, live_nm ?
+				     " NetworkManager was told to leave it alone, but it was restarted since "
+				     "(or the interface came back), which forgets that." : "");
+			} else {
+				f = add(d, "nm-managed", d->live ? UW_DOC_WARN : UW_DOC_INFO,
+					"NetworkManager manages %s", d->iface);
+				SETF(f, evidence, "%s", nmsay);
+				SETF(f, explanation, d->live ?
+				     "It will undo this setup when its own attempt (DHCP) on the interface gives "
+				     "up, typically within a minute." :
+				     "Left alone it would undo a setup when its own attempt (DHCP) gives up; the "
+				     "plan's first step therefore tells it to leave the interface alone while the "
+				     "setup is live (runtime only, put back on revert).");
+			}
+			if (d->live) {
+				f->fixable = have_plan;
+				SETF(f, fix, "tell NetworkManager to leave %s alone while the setup is live (nmcli "
+				     "device set %s managed no; runtime only, journaled, 'usbnet-wizard revert' "
+				     "puts it back) and put back what is missing of the setup", d->iface, d->iface);
+			}
+		} else if (nm.presence == UW_NM_UNKNOWN) {
+			/* No bus to ask: the run-file guess, said as such. */
+			for (size_t i = 0; i < n_cands; i++) {
+				if (strcmp(cands[i].ifname, d->iface))
+					continue;
+				if (cands[i].manager == UW_MANAGER_NM_MANAGED ||
+				    cands[i].manager == UW_MANAGER_NM_UNKNOWN) {
+					f = add(d, "nm-managed", cands[i].manager == UW_MANAGER_NM_MANAGED ?
+						UW_DOC_WARN : UW_DOC_INFO, "NetworkManager %s %s",
+						cands[i].manager == UW_MANAGER_NM_MANAGED ? "manages" : "may manage",
+						d->iface);
+					SETF(f, evidence, "%s", cands[i].manager_note);
+					SETF(f, explanation, "NetworkManager takes a new interface and reconfigures "
+					     "it a few seconds later, undoing this setup. The system bus could not "
+					     "be asked, so usbnet-wizard cannot tell it to leave %s alone.", d->iface);
+					SETF(f, fix, "by hand: nmcli device set %s managed no", d->iface);
+				} else {
+					f = add(d, "nm-managed", UW_DOC_OK, "No network manager fights over %s",
+						d->iface);
+					SETF(f, evidence, "%s", cands[i].manager_note[0] ? cands[i].manager_note :
+					     "NetworkManager is not running");
+				}
+			}
+>>>>>>> main
 		} else {
+			uw_nm_describe(d->iface, &nm, nmsay, sizeof(nmsay));
 			f = add(d, "nm-managed", UW_DOC_OK, "No network manager fights over %s", d->iface);
-			SETF(f, evidence, "%s", cands[i].manager_note[0] ? cands[i].manager_note :
-			     "NetworkManager is not running");
+			SETF(f, evidence, "%s%s", nmsay, live_nm ? " (usbnet-wizard told it to, for the live "
+			     "setup)" : "");
 		}
 	}
 
@@ -790,6 +871,11 @@ int uw_doctor_fix_plan(const struct uw_doctor *d, const char *id, struct uw_plan
 		goto out;
 	memset(plan, 0, sizeof(*plan));
 	plan->choices = full->choices;
+	/* NetworkManager is told first, so it does not take away what is put back. */
+	if (!strcmp(id, "nm-managed"))
+		for (size_t i = 0; i < full->n; i++)
+			if (full->actions[i].kind == UW_ACT_NM_UNMANAGE)
+				plan_put(plan, &full->actions[i]);
 	/* uw_apply wants every live step in the plan; they are probed and left alone when in place. */
 	if (!*revert_first)
 		for (size_t i = 0; i < j->n_live; i++)

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "core/inventory.h"
+#include "core/nm.h"
 #include "core/util.h"
 
 static void add_dns(struct uw_facts *f, const struct uw_resolv *rv)
@@ -79,8 +80,33 @@ int uw_facts_read(struct uw_facts *f, struct uw_error *err)
 	 * nft rules may be partial (doctor reads it in full when it shows it). */
 	if (uw_fw_inventory_read_quick(&f->fw, NULL) == 0)
 		f->have_fw = true;
+<<<<<<< HEAD
 	/* firewalld from its D-Bus interface (no bus, or not running: running stays false). */
 	uw_firewalld_read(&f->firewalld, NULL);
 	f->fw.firewalld_running = f->firewalld.running;
+=======
+	uw_facts_read_nm(f);
+>>>>>>> main
 	return 0;
+}
+
+void uw_facts_read_nm(struct uw_facts *f)
+{
+	int n = uw_nm_managed_list(f->nm_managed, UW_FACTS_MAX_NM, NULL);
+
+	f->n_nm_managed = n > 0 ? (size_t)n : 0;
+	if (n == -ENOTCONN)
+		f->nm_running = -1;
+	else if (n < 0)
+		f->nm_running = 1; /* it answered the bus but a question failed: it runs */
+	else
+		f->nm_running = uw_nm_presence(NULL, 0) == UW_NM_RUNNING;
+}
+
+bool uw_facts_nm_manages(const struct uw_facts *f, const char *iface)
+{
+	for (size_t i = 0; i < f->n_nm_managed; i++)
+		if (!strcmp(f->nm_managed[i], iface))
+			return true;
+	return false;
 }

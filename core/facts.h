@@ -17,6 +17,7 @@
 
 #define UW_FACTS_MAX_ROUTES 256
 #define UW_FACTS_NOTE_MAX 320
+#define UW_FACTS_MAX_NM 16
 #define UW_FACTS_MAX_LINKS 64
 
 struct uw_facts_route {
@@ -43,6 +44,11 @@ struct uw_facts {
 	bool have_links;                    /* links was read (hand-made facts may leave it out) */
 
 	int ip_forward;                     /* -1 unknown */
+	/* NetworkManager, from the system bus: 1 running, 0 not, -1 unknown (no
+	 * bus; then no interface is listed as managed). */
+	int nm_running;
+	char nm_managed[UW_FACTS_MAX_NM][UW_IFNAME_MAX]; /* interfaces it manages */
+	size_t n_nm_managed;
 	bool have_fw;                       /* fw was read */
 	struct uw_fw_inventory fw;
 	struct uw_firewalld firewalld;      /* read from the system bus (running false: none) */
@@ -50,3 +56,10 @@ struct uw_facts {
 
 /* Fill @f from the running system (the calling thread's namespace). */
 int uw_facts_read(struct uw_facts *f, struct uw_error *err);
+
+/* Refresh only the NetworkManager facts (watch: after NetworkManager took a
+ * new interface). */
+void uw_facts_read_nm(struct uw_facts *f);
+
+/* Does NetworkManager manage @iface (per @f)? */
+bool uw_facts_nm_manages(const struct uw_facts *f, const char *iface);

@@ -13,12 +13,17 @@
 #include "core/apply.h"
 #include "core/firewalld.h"
 #include "core/nl.h"
+#include "core/nm.h"
 #include "core/util.h"
 
 static const char *const kind_names[UW_ACT__COUNT] = {
 	[UW_ACT_ADDR] = "addr", [UW_ACT_LINK_UP] = "link", [UW_ACT_ROUTE] = "route",
+<<<<<<< HEAD
 	[UW_ACT_SYSCTL] = "sysctl", [UW_ACT_FW] = "fw", [UW_ACT_FWD_ZONE] = "fwd-zone",
 	[UW_ACT_FWD_KEEP] = "fwd-keep",
+=======
+	[UW_ACT_SYSCTL] = "sysctl", [UW_ACT_FW] = "fw", [UW_ACT_NM_UNMANAGE] = "nm",
+>>>>>>> main
 };
 
 const char *uw_action_kind_name(enum uw_action_kind k)
@@ -187,8 +192,19 @@ int uw_plan_build(const struct uw_choices *choices, const struct uw_facts *facts
 	else if (nat_be == UW_FW_AUTO)
 		nat_be = UW_FW_NFTABLES;
 
+	struct uw_action *a;
+
+	/* 0. NetworkManager manages the interface: it would take our address away
+	 *    when its own attempt (DHCP) gives up. Told first, before the address. */
+	if (uw_facts_nm_manages(facts, c->iface)) {
+		a = add(plan, UW_ACT_NM_UNMANAGE, c->iface);
+		snprintf(a->why, sizeof(a->why), "NetworkManager manages %s and would remove this setup's "
+			 "address when its own attempt (DHCP) gives up; runtime only, put back on revert",
+			 c->iface);
+	}
+
 	/* 1. Address, link, host route: the seed's `ip addr add`, `ifconfig usb0 up`, `route add -host`. */
-	struct uw_action *a = add(plan, UW_ACT_ADDR, c->iface);
+	a = add(plan, UW_ACT_ADDR, c->iface);
 	a->addr = c->host_ip;
 	a->plen = c->plen;
 	add(plan, UW_ACT_LINK_UP, c->iface);
@@ -392,12 +408,17 @@ void uw_action_describe(const struct uw_action *a, char *buf, size_t len)
 	case UW_ACT_FW:
 		uw_fw_rule_describe(&a->rule, buf, len);
 		break;
+<<<<<<< HEAD
 	case UW_ACT_FWD_ZONE:
 		snprintf(buf, len, "firewalld: put %s into the zone %s while this setup is live (runtime only)",
 			 a->iface, a->zone);
 		break;
 	case UW_ACT_FWD_KEEP:
 		snprintf(buf, len, "firewalld: keep %s in the zone %s when firewalld reloads", a->iface, a->zone);
+=======
+	case UW_ACT_NM_UNMANAGE:
+		snprintf(buf, len, "NetworkManager leaves %s alone while this setup is live", a->iface);
+>>>>>>> main
 		break;
 	default:
 		snprintf(buf, len, "?");
@@ -431,6 +452,7 @@ void uw_action_shell(const struct uw_action *a, bool undo, char *buf, size_t len
 	case UW_ACT_FW:
 		uw_fw_rule_shell(a->fw, &a->rule, !undo, buf, len);
 		break;
+<<<<<<< HEAD
 	case UW_ACT_FWD_ZONE:
 		if (!undo)
 			snprintf(buf, len, "firewall-cmd --zone=%s --change-interface=%s", a->zone, a->iface);
@@ -445,6 +467,11 @@ void uw_action_shell(const struct uw_action *a, bool undo, char *buf, size_t len
 				 "firewall-cmd --zone=%s --change-interface=%s", a->iface, a->zone, a->zone, a->iface);
 		else
 			snprintf(buf, len, "kill $(cat %s/firewalld-keeper-%s)", uw_rundir(), a->iface);
+=======
+	case UW_ACT_NM_UNMANAGE:
+		snprintf(buf, len, "nmcli device set %s managed %s", a->iface,
+			 undo && a->was_managed ? "yes" : "no");
+>>>>>>> main
 		break;
 	default:
 		snprintf(buf, len, "# ?");
@@ -475,6 +502,7 @@ int uw_action_probe(const struct uw_action *a, struct uw_error *err)
 		return !strcmp(v, a->value);
 	case UW_ACT_FW:
 		return uw_fw_rule_probe(a->fw, &a->rule, err);
+<<<<<<< HEAD
 	case UW_ACT_FWD_ZONE: {
 		char z[64];
 		r = uw_firewalld_get_zone(a->iface, z, sizeof(z), err);
@@ -484,6 +512,18 @@ int uw_action_probe(const struct uw_action *a, struct uw_error *err)
 	}
 	case UW_ACT_FWD_KEEP:
 		return uw_firewalld_keeper_probe(a->iface, err);
+=======
+	case UW_ACT_NM_UNMANAGE: {
+		/* In place when NetworkManager leaves the interface alone already
+		 * (or does not run, or has no device for it). */
+		struct uw_nm_dev d;
+
+		r = uw_nm_device(a->iface, &d, err);
+		if (r < 0)
+			return r;
+		return !(d.presence == UW_NM_RUNNING && d.known && d.managed);
+	}
+>>>>>>> main
 	default:
 		return uw_error_set(err, -EINVAL, "unknown action");
 	}
@@ -507,8 +547,20 @@ int uw_action_capture(struct uw_action *a, struct uw_error *err)
 		return 0;
 	case UW_ACT_SYSCTL:
 		return uw_sysctl_read(a->sysctl, a->old_value, sizeof(a->old_value), err);
+<<<<<<< HEAD
 	case UW_ACT_FWD_ZONE:
 		return uw_firewalld_get_zone(a->iface, a->old_zone, sizeof(a->old_zone), err);
+=======
+	case UW_ACT_NM_UNMANAGE: {
+		struct uw_nm_dev d;
+
+		r = uw_nm_device(a->iface, &d, err);
+		if (r < 0)
+			return r;
+		a->was_managed = d.presence == UW_NM_RUNNING && d.known && d.managed;
+		return 0;
+	}
+>>>>>>> main
 	default:
 		return 0;
 	}
@@ -531,10 +583,17 @@ int uw_action_apply(const struct uw_action *a, struct uw_error *err)
 		return uw_sysctl_write(a->sysctl, a->value, err);
 	case UW_ACT_FW:
 		return uw_fw_rule_add(a->fw, &a->rule, err);
+<<<<<<< HEAD
 	case UW_ACT_FWD_ZONE:
 		return uw_firewalld_set_zone(a->iface, a->zone, NULL, err);
 	case UW_ACT_FWD_KEEP:
 		return uw_firewalld_keeper_start(a->iface, a->zone, err);
+=======
+	case UW_ACT_NM_UNMANAGE:
+		if (!a->was_managed)
+			return -EEXIST;
+		return uw_nm_set_managed(a->iface, false, err);
+>>>>>>> main
 	default:
 		return uw_error_set(err, -EINVAL, "unknown action");
 	}
@@ -564,6 +623,7 @@ int uw_action_revert(const struct uw_action *a, struct uw_error *err)
 	case UW_ACT_FW:
 		r = uw_fw_rule_del(a->fw, &a->rule, err);
 		break;
+<<<<<<< HEAD
 	case UW_ACT_FWD_ZONE: {
 		/*
 		 * Only while the interface is still in our zone: otherwise a reload
@@ -582,6 +642,15 @@ int uw_action_revert(const struct uw_action *a, struct uw_error *err)
 		r = uw_firewalld_keeper_stop(a->iface, err);
 		if (r == 1)
 			r = -ENOENT;
+=======
+	case UW_ACT_NM_UNMANAGE:
+		/* The exact prior value back. A NetworkManager that is gone (or was
+		 * restarted, or lost the device with the phone) kept no runtime flag
+		 * of ours: nothing to put back (-ESRCH, -ENODEV below). */
+		if (!a->was_managed)
+			return 0;
+		r = uw_nm_set_managed(a->iface, true, err);
+>>>>>>> main
 		break;
 	default:
 		return uw_error_set(err, -EINVAL, "unknown action");
@@ -607,6 +676,7 @@ bool uw_action_same(const struct uw_action *a, const struct uw_action *b)
 	case UW_ACT_ROUTE:
 		return !strcmp(a->iface, b->iface) && a->addr.s_addr == b->addr.s_addr && a->plen == b->plen;
 	case UW_ACT_LINK_UP:
+	case UW_ACT_NM_UNMANAGE:
 		return !strcmp(a->iface, b->iface);
 	case UW_ACT_SYSCTL:
 		return !strcmp(a->sysctl, b->sysctl);
@@ -724,6 +794,10 @@ int uw_action_to_line(const struct uw_action *a, char *buf, size_t len)
 	case UW_ACT_LINK_UP:
 		put(&p, &left, "iface", a->iface);
 		put_uint(&p, &left, "was_up", a->was_up);
+		break;
+	case UW_ACT_NM_UNMANAGE:
+		put(&p, &left, "iface", a->iface);
+		put_uint(&p, &left, "was_managed", a->was_managed);
 		break;
 	case UW_ACT_SYSCTL:
 		put(&p, &left, "name", a->sysctl);
@@ -922,6 +996,12 @@ int uw_action_from_line(const char *line, struct uw_action *a, struct uw_error *
 		    uw_ifname_check(a->iface, NULL) < 0 || get_uint(kv, n, "was_up", 1, &u) < 0)
 			goto bad;
 		a->was_up = u;
+		break;
+	case UW_ACT_NM_UNMANAGE:
+		if (get_str(kv, n, "iface", a->iface, sizeof(a->iface), false) < 0 ||
+		    uw_ifname_check(a->iface, NULL) < 0 || get_uint(kv, n, "was_managed", 1, &u) < 0)
+			goto bad;
+		a->was_managed = u;
 		break;
 	case UW_ACT_SYSCTL:
 		if (get_str(kv, n, "name", a->sysctl, sizeof(a->sysctl), false) < 0 || !sysctl_name_ok(a->sysctl) ||

@@ -11,6 +11,7 @@
 #include "core/detect.h"
 #include "core/facts.h"
 #include "core/nl.h"
+#include "core/nm.h"
 #include "core/plan.h"
 #include "core/util.h"
 
@@ -105,6 +106,12 @@ static void do_apply(struct uw_watch *w, int ifindex, const char *ifname, const 
 	uw_error_clear(&e);
 	uw_strlcpy(c.iface, ifname, sizeof(c.iface));
 	r = uw_facts_read(facts, &e);
+	/* NetworkManager takes a new interface a moment after it appears: when it
+	 * runs, wait (bounded) until it has, so the plan tells it to leave the
+	 * interface alone instead of missing it. */
+	if (r == 0 && facts->nm_running == 1 && !uw_facts_nm_manages(facts, ifname) &&
+	    uw_nm_wait_device(ifname, 3000, NULL) > 0)
+		uw_facts_read_nm(facts);
 	if (r == 0)
 		r = uw_plan_build(&c, facts, plan, &e);
 	if (r == 0) {

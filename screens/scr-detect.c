@@ -116,7 +116,9 @@ static void build(struct uw_wizard *w)
 	uw_widget_radio_set_selected(s.radio, sel);
 	uw_tui_frame_add(w->frame, uw_widget_radio_widget(s.radio));
 	uw_tui_frame_focus(w->frame, 2);
-	if (s.cands[sel].manager == UW_MANAGER_NM_MANAGED && s.cands[sel].manager_note[0]) {
+	/* Who manages the interface, whenever NetworkManager is there to ask
+	 * (without it, the screen is as it always was). */
+	if (s.cands[sel].manager != UW_MANAGER_NONE && s.cands[sel].manager_note[0]) {
 		struct uw_widget_textview *m = uw_widget_textview_new(s.cands[sel].manager_note);
 		uw_widget_textview_set_rows(m, 3);
 		uw_tui_frame_add(w->frame, uw_widget_textview_widget(m));

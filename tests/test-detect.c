@@ -201,6 +201,7 @@ static void test_networkmanager_state(void **state)
 	assert_non_null(u);
 	assert_int_equal(a->manager, UW_MANAGER_NM_MANAGED);
 	assert_non_null(strstr(a->manager_note, "nmcli device set usb0 managed no"));
+	assert_non_null(strstr(a->manager_note, "the system bus could not be asked"));
 	assert_int_equal(b->manager, UW_MANAGER_NM_UNMANAGED);
 	assert_int_equal(u->manager, UW_MANAGER_NM_UNKNOWN);
 
@@ -306,6 +307,15 @@ static int setup(void **state)
 		return -1;
 	setenv("USBNET_WIZARD_SYSFS", sysfs, 1);
 	setenv("USBNET_WIZARD_NM_RUNDIR", nmdir, 1);
+	/* No system bus to ask (a socket that does not exist): NetworkManager's
+	 * state is then the run-file guess these tests check. The real daemon
+	 * on a real bus is t-nm.sh's. */
+	{
+		char bus[300];
+
+		snprintf(bus, sizeof(bus), "unix:path=%s/no-bus", nmdir);
+		setenv("DBUS_SYSTEM_BUS_ADDRESS", bus, 1);
+	}
 	return 0;
 }
 

@@ -269,6 +269,7 @@ static void test_journal_lines(void **state)
 		"kind=sysctl name=net/../../etc value=1 old=0",
 		"kind=fw backend=pf rule=masquerade", "kind=nope", "garbage", "kind=addr iface=%zz",
 		"kind=link iface=usb0 was_up=2",
+		"kind=nm iface=usb0 was_managed=2", "kind=nm iface=usb0", "kind=nm iface=a;b was_managed=1",
 	};
 	struct uw_error e;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -379,6 +380,47 @@ static void test_firewalld(void **state)
 	free(q);
 	free(f);
 	free(plain);
+
+/* NetworkManager manages the phone's interface: the plan's first step tells
+ * it to leave the interface alone (before the address); the journal line
+ * keeps the exact prior value. Not managed (or no NetworkManager): the plan
+ * is exactly as without it. */
+static void test_networkmanager_step(void **state)
+{
+	struct uw_facts *f = desk(false);
+	struct uw_plan *p = calloc(1, sizeof(*p)), *q = calloc(1, sizeof(*q));
+	struct uw_choices c;
+	struct uw_action back;
+	char sh[256], line[256];
+
+	choices(&c);
+	assert_int_equal(uw_plan_build(&c, f, q, NULL), 0);
+	f->nm_running = 1;
+	strcpy(f->nm_managed[0], "wlan0");
+	f->n_nm_managed = 1;
+	assert_int_equal(uw_plan_build(&c, f, p, NULL), 0);
+	assert_int_equal(p->n, q->n); /* NetworkManager runs but leaves usb0 alone */
+	strcpy(f->nm_managed[1], "usb0");
+	f->n_nm_managed = 2;
+	assert_int_equal(uw_plan_build(&c, f, p, NULL), 0);
+	assert_int_equal(p->n, q->n + 1);
+	assert_int_equal(p->actions[0].kind, UW_ACT_NM_UNMANAGE);
+	assert_int_equal(p->actions[1].kind, UW_ACT_ADDR);
+	uw_action_describe(&p->actions[0], sh, sizeof(sh));
+	assert_string_equal(sh, "NetworkManager leaves usb0 alone while this setup is live");
+	uw_action_shell(&p->actions[0], false, sh, sizeof(sh));
+	assert_string_equal(sh, "nmcli device set usb0 managed no");
+	p->actions[0].was_managed = true;
+	uw_action_shell(&p->actions[0], true, sh, sizeof(sh));
+	assert_string_equal(sh, "nmcli device set usb0 managed yes");
+	assert_int_equal(uw_action_to_line(&p->actions[0], line, sizeof(line)), 0);
+	assert_string_equal(line, "kind=nm iface=usb0 was_managed=1");
+	assert_int_equal(uw_action_from_line(line, &back, NULL), 0);
+	assert_true(uw_action_same(&p->actions[0], &back));
+	assert_true(back.was_managed);
+	free(p);
+	free(q);
+	free(f);
 }
 
 static void test_presets(void **state)
@@ -578,6 +620,7 @@ int main(void)
 		cmocka_unit_test(test_journal_lines),
 		cmocka_unit_test(test_firewalld),
 		cmocka_unit_test(test_presets),
+		cmocka_unit_test(test_networkmanager_step),
 		cmocka_unit_test(test_undo_keeps_forwarding_already_on),
 		cmocka_unit_test(test_no_nat_dns_consistent),
 		cmocka_unit_test(test_network_broadcast_addresses),
