@@ -713,25 +713,10 @@ int uw_doctor_run(const struct uw_doctor_opts *o, struct uw_doctor *d, struct uw
 		}
 	}
 
-<<<<<<< HEAD
 	/* firewalld: did a reload (or restart) take the phone's interface out of our zone? */
 	if (fa->firewalld.running)
 		check_firewalld(d, fa, j, plan, have_iface, have_plan);
 
-	/* NetworkManager fighting over the interface. */
-	for (size_t i = 0; have_iface && i < n_cands; i++) {
-		if (strcmp(cands[i].ifname, d->iface))
-			continue;
-		if (cands[i].manager == UW_MANAGER_NM_MANAGED || cands[i].manager == UW_MANAGER_NM_UNKNOWN) {
-			f = add(d, "nm-managed", cands[i].manager == UW_MANAGER_NM_MANAGED ? UW_DOC_WARN : UW_DOC_INFO,
-				"NetworkManager %s %s", cands[i].manager == UW_MANAGER_NM_MANAGED ? "manages" :
-				"may manage", d->iface);
-			SETF(f, evidence, "%s", cands[i].manager_note);
-			SETF(f, explanation, "NetworkManager takes a new interface and reconfigures it a few "
-			     "seconds later, undoing this setup.");
-			SETF(f, fix, "nmcli device set %s managed no (no automatic fix: it changes "
-			     "NetworkManager's state, which 'usbnet-wizard revert' does not track)", d->iface);
-=======
 	/* NetworkManager fighting over the interface: asked on the system bus. */
 	if (have_iface) {
 		struct uw_nm_dev nm;
@@ -808,7 +793,6 @@ int uw_doctor_run(const struct uw_doctor_opts *o, struct uw_doctor *d, struct uw
 					     "NetworkManager is not running");
 				}
 			}
->>>>>>> main
 		} else {
 			uw_nm_describe(d->iface, &nm, nmsay, sizeof(nmsay));
 			f = add(d, "nm-managed", UW_DOC_OK, "No network manager fights over %s", d->iface);

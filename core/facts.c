@@ -80,13 +80,10 @@ int uw_facts_read(struct uw_facts *f, struct uw_error *err)
 	 * nft rules may be partial (doctor reads it in full when it shows it). */
 	if (uw_fw_inventory_read_quick(&f->fw, NULL) == 0)
 		f->have_fw = true;
-<<<<<<< HEAD
 	/* firewalld from its D-Bus interface (no bus, or not running: running stays false). */
 	uw_firewalld_read(&f->firewalld, NULL);
 	f->fw.firewalld_running = f->firewalld.running;
-=======
 	uw_facts_read_nm(f);
->>>>>>> main
 	return 0;
 }
 

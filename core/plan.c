@@ -18,12 +18,8 @@
 
 static const char *const kind_names[UW_ACT__COUNT] = {
 	[UW_ACT_ADDR] = "addr", [UW_ACT_LINK_UP] = "link", [UW_ACT_ROUTE] = "route",
-<<<<<<< HEAD
 	[UW_ACT_SYSCTL] = "sysctl", [UW_ACT_FW] = "fw", [UW_ACT_FWD_ZONE] = "fwd-zone",
-	[UW_ACT_FWD_KEEP] = "fwd-keep",
-=======
-	[UW_ACT_SYSCTL] = "sysctl", [UW_ACT_FW] = "fw", [UW_ACT_NM_UNMANAGE] = "nm",
->>>>>>> main
+	[UW_ACT_FWD_KEEP] = "fwd-keep", [UW_ACT_NM_UNMANAGE] = "nm",
 };
 
 const char *uw_action_kind_name(enum uw_action_kind k)
@@ -408,17 +404,15 @@ void uw_action_describe(const struct uw_action *a, char *buf, size_t len)
 	case UW_ACT_FW:
 		uw_fw_rule_describe(&a->rule, buf, len);
 		break;
-<<<<<<< HEAD
 	case UW_ACT_FWD_ZONE:
 		snprintf(buf, len, "firewalld: put %s into the zone %s while this setup is live (runtime only)",
 			 a->iface, a->zone);
 		break;
 	case UW_ACT_FWD_KEEP:
 		snprintf(buf, len, "firewalld: keep %s in the zone %s when firewalld reloads", a->iface, a->zone);
-=======
+		break;
 	case UW_ACT_NM_UNMANAGE:
 		snprintf(buf, len, "NetworkManager leaves %s alone while this setup is live", a->iface);
->>>>>>> main
 		break;
 	default:
 		snprintf(buf, len, "?");
@@ -452,7 +446,6 @@ void uw_action_shell(const struct uw_action *a, bool undo, char *buf, size_t len
 	case UW_ACT_FW:
 		uw_fw_rule_shell(a->fw, &a->rule, !undo, buf, len);
 		break;
-<<<<<<< HEAD
 	case UW_ACT_FWD_ZONE:
 		if (!undo)
 			snprintf(buf, len, "firewall-cmd --zone=%s --change-interface=%s", a->zone, a->iface);
@@ -467,11 +460,10 @@ void uw_action_shell(const struct uw_action *a, bool undo, char *buf, size_t len
 				 "firewall-cmd --zone=%s --change-interface=%s", a->iface, a->zone, a->zone, a->iface);
 		else
 			snprintf(buf, len, "kill $(cat %s/firewalld-keeper-%s)", uw_rundir(), a->iface);
-=======
+		break;
 	case UW_ACT_NM_UNMANAGE:
 		snprintf(buf, len, "nmcli device set %s managed %s", a->iface,
 			 undo && a->was_managed ? "yes" : "no");
->>>>>>> main
 		break;
 	default:
 		snprintf(buf, len, "# ?");
@@ -502,7 +494,6 @@ int uw_action_probe(const struct uw_action *a, struct uw_error *err)
 		return !strcmp(v, a->value);
 	case UW_ACT_FW:
 		return uw_fw_rule_probe(a->fw, &a->rule, err);
-<<<<<<< HEAD
 	case UW_ACT_FWD_ZONE: {
 		char z[64];
 		r = uw_firewalld_get_zone(a->iface, z, sizeof(z), err);
@@ -512,7 +503,6 @@ int uw_action_probe(const struct uw_action *a, struct uw_error *err)
 	}
 	case UW_ACT_FWD_KEEP:
 		return uw_firewalld_keeper_probe(a->iface, err);
-=======
 	case UW_ACT_NM_UNMANAGE: {
 		/* In place when NetworkManager leaves the interface alone already
 		 * (or does not run, or has no device for it). */
@@ -523,7 +513,6 @@ int uw_action_probe(const struct uw_action *a, struct uw_error *err)
 			return r;
 		return !(d.presence == UW_NM_RUNNING && d.known && d.managed);
 	}
->>>>>>> main
 	default:
 		return uw_error_set(err, -EINVAL, "unknown action");
 	}
@@ -547,10 +536,8 @@ int uw_action_capture(struct uw_action *a, struct uw_error *err)
 		return 0;
 	case UW_ACT_SYSCTL:
 		return uw_sysctl_read(a->sysctl, a->old_value, sizeof(a->old_value), err);
-<<<<<<< HEAD
 	case UW_ACT_FWD_ZONE:
 		return uw_firewalld_get_zone(a->iface, a->old_zone, sizeof(a->old_zone), err);
-=======
 	case UW_ACT_NM_UNMANAGE: {
 		struct uw_nm_dev d;
 
@@ -560,7 +547,6 @@ int uw_action_capture(struct uw_action *a, struct uw_error *err)
 		a->was_managed = d.presence == UW_NM_RUNNING && d.known && d.managed;
 		return 0;
 	}
->>>>>>> main
 	default:
 		return 0;
 	}
@@ -583,17 +569,14 @@ int uw_action_apply(const struct uw_action *a, struct uw_error *err)
 		return uw_sysctl_write(a->sysctl, a->value, err);
 	case UW_ACT_FW:
 		return uw_fw_rule_add(a->fw, &a->rule, err);
-<<<<<<< HEAD
 	case UW_ACT_FWD_ZONE:
 		return uw_firewalld_set_zone(a->iface, a->zone, NULL, err);
 	case UW_ACT_FWD_KEEP:
 		return uw_firewalld_keeper_start(a->iface, a->zone, err);
-=======
 	case UW_ACT_NM_UNMANAGE:
 		if (!a->was_managed)
 			return -EEXIST;
 		return uw_nm_set_managed(a->iface, false, err);
->>>>>>> main
 	default:
 		return uw_error_set(err, -EINVAL, "unknown action");
 	}
@@ -623,7 +606,6 @@ int uw_action_revert(const struct uw_action *a, struct uw_error *err)
 	case UW_ACT_FW:
 		r = uw_fw_rule_del(a->fw, &a->rule, err);
 		break;
-<<<<<<< HEAD
 	case UW_ACT_FWD_ZONE: {
 		/*
 		 * Only while the interface is still in our zone: otherwise a reload
@@ -642,7 +624,7 @@ int uw_action_revert(const struct uw_action *a, struct uw_error *err)
 		r = uw_firewalld_keeper_stop(a->iface, err);
 		if (r == 1)
 			r = -ENOENT;
-=======
+		break;
 	case UW_ACT_NM_UNMANAGE:
 		/* The exact prior value back. A NetworkManager that is gone (or was
 		 * restarted, or lost the device with the phone) kept no runtime flag
@@ -650,7 +632,6 @@ int uw_action_revert(const struct uw_action *a, struct uw_error *err)
 		if (!a->was_managed)
 			return 0;
 		r = uw_nm_set_managed(a->iface, true, err);
->>>>>>> main
 		break;
 	default:
 		return uw_error_set(err, -EINVAL, "unknown action");

@@ -24,13 +24,10 @@ enum uw_action_kind {
 	UW_ACT_ROUTE,   /* ip route add D/P dev IF (host route to the phone) */
 	UW_ACT_SYSCTL,  /* sysctl -w NAME=VALUE */
 	UW_ACT_FW,      /* one tagged firewall rule */
-<<<<<<< HEAD
 	UW_ACT_FWD_ZONE, /* firewalld: IF into zone (runtime): firewall-cmd --zone=Z --change-interface=IF */
 	UW_ACT_FWD_KEEP, /* firewalld: the keeper that puts IF back into zone after a reload
 			  * (core/firewalld.h says why) */
-=======
 	UW_ACT_NM_UNMANAGE, /* nmcli device set IF managed no (runtime, through D-Bus) */
->>>>>>> main
 	UW_ACT__COUNT,
 };
 
@@ -49,11 +46,8 @@ struct uw_action {
 	/* Prior state, captured at apply time (and journaled before the change). */
 	char old_value[16];             /* SYSCTL */
 	bool was_up;                    /* LINK_UP */
-<<<<<<< HEAD
 	char old_zone[64];              /* FWD_ZONE: the interface's runtime zone before ("" = none) */
-=======
 	bool was_managed;               /* NM_UNMANAGE: NetworkManager's Managed before */
->>>>>>> main
 };
 
 #define UW_PLAN_MAX_ACTIONS 32
@@ -129,9 +123,5 @@ int uw_action_from_line(const char *line, struct uw_action *a, struct uw_error *
 /* True when two actions change the same thing (same kind and target). */
 bool uw_action_same(const struct uw_action *a, const struct uw_action *b);
 
-<<<<<<< HEAD
-/* Journal name of a kind: "addr", "link", "route", "sysctl", "fw", "fwd-zone", "fwd-keep". */
-=======
-/* Human name of a kind: "addr", "link", "route", "sysctl", "fw", "nm". */
->>>>>>> main
+/* Journal name of a kind: "addr", "link", "route", "sysctl", "fw", "fwd-zone", "fwd-keep", "nm". */
 const char *uw_action_kind_name(enum uw_action_kind k);

@@ -380,6 +380,7 @@ static void test_firewalld(void **state)
 	free(q);
 	free(f);
 	free(plain);
+}
 
 /* NetworkManager manages the phone's interface: the plan's first step tells
  * it to leave the interface alone (before the address); the journal line
