@@ -38,8 +38,16 @@ CORE_CFLAGS := $(shell $(PKG) --cflags $(LIBS_CORE) 2>/dev/null) \
 	$(if $(SSH_SONAME),-DUW_LIBSSH_SONAME='"$(SSH_SONAME)"')
 TUI_CFLAGS  := $(shell $(PKG) --cflags $(LIBS_TUI) 2>/dev/null)
 CORE_LIBS   := $(shell $(PKG) --libs $(LIBS_LINK) 2>/dev/null)
+# CURSES_STATIC=0 links curses as shared libraries: the Debian package does,
+# since Debian's policy (and lintian's embedded-library check) wants a
+# library's security updates to reach every program that uses it.
+CURSES_STATIC ?= 1
+ifeq ($(CURSES_STATIC),1)
 TUI_LIBS    := -Wl,-Bstatic $(filter-out -ldl,$(shell $(PKG) --static --libs $(LIBS_TUI) 2>/dev/null)) \
 	-Wl,-Bdynamic
+else
+TUI_LIBS    := $(shell $(PKG) --libs $(LIBS_TUI) 2>/dev/null)
+endif
 CMOCKA_LIBS := $(shell $(PKG) --libs cmocka 2>/dev/null)
 LDFLAGS  += $(SANFLAGS)
 
