@@ -183,20 +183,8 @@ static int run_status(int argc, char **argv)
 			uw_error_set(&err, r, "The journal %s/journal can only be read by root (an older "
 				     "usbnet-wizard made it private): run 'sudo usbnet-wizard status'. "
 				     "The next apply makes it readable for everyone.", uw_rundir());
+		/* (with --json, main closes the document with this sentence and status) */
 		uw_cli_error("status", "%s", err.msg);
-		if (json) {
-			struct uw_json js;
-
-			uw_json_init(&js, stdout);
-			uw_json_obj_begin(&js, NULL);
-			uw_json_bool(&js, "ok", false);
-			uw_json_obj_begin(&js, "error");
-			uw_json_str(&js, "message", err.msg);
-			uw_json_int(&js, "exit", perm ? UW_EXIT_NOPERM : UW_EXIT_FAIL);
-			uw_json_obj_end(&js);
-			uw_json_obj_end(&js);
-			uw_json_end(&js);
-		}
 		free(j);
 		return perm ? UW_EXIT_NOPERM : UW_EXIT_FAIL;
 	}
