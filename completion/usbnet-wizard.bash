@@ -9,7 +9,7 @@ _usbnet_wizard_opts() {
 	case $1 in
 	detect)  echo "--wait --json" ;;
 	plan)    echo "$plan --json" ;;
-	apply)   echo "$plan --dry-run --json --yes" ;;
+	apply)   echo "$plan --dry-run --json" ;;
 	revert)  echo "--leftovers --json" ;;
 	status)  echo "--json" ;;
 	check)   echo "--json --phone-ip --user --port --iface --timeout --desktop-ip
