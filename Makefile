@@ -124,6 +124,9 @@ $(B)/core/%.o: core/%.c $(wildcard core/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(CORE_CFLAGS) -c -o $@ $<
 
+# (the watch unit's binary path: core/persist-install.c uses UW_SBINDIR too)
+$(B)/core/persist-install.o: $(B)/sbindir.stamp
+
 $(B)/tui/%.o: tui/%.c $(wildcard tui/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(TUI_CFLAGS) -c -o $@ $<

@@ -9,6 +9,8 @@
  * old one: a reader (NetworkManager, udev) never sees half a file.
  */
 #include "core/persist.h"
+#include "core/sanitize.h"
+#include "core/version.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -400,4 +402,39 @@ int uw_persist_uninstall(const char *root, struct uw_error *err)
 	rmdir(full);
 	free(ents);
 	return 0;
+}
+
+int uw_persist_service_binary(const char *root, char *out, size_t len, struct uw_error *err)
+{
+	static const char *const system_dirs[] = { "/usr/", "/sbin/", "/bin/" };
+	bool real = !root || !root[0] || !strcmp(root, "/");
+	_auto_(free) char *at = uw_strdup_printf("%s%s", real ? "" : root, UW_INSTALLED_BIN);
+	_auto_(free) char *shown = NULL;
+	char self[512];
+	struct stat st;
+	ssize_t n;
+
+	if (lstat(at, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == 0 && (st.st_mode & 0111) &&
+	    !(st.st_mode & 022)) {
+		uw_strlcpy(out, UW_INSTALLED_BIN, len);
+		return 0;
+	}
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0)
+		uw_strlcpy(self, "an unknown place", sizeof(self));
+	else
+		self[n] = '\0';
+	for (size_t i = 0; real && n > 0 && i < UW_ARRAY_SIZE(system_dirs); i++) {
+		if (!strncmp(self, system_dirs[i], strlen(system_dirs[i])) &&
+		    stat(self, &st) == 0 && st.st_uid == 0 && !(st.st_mode & 022)) {
+			uw_strlcpy(out, self, len);
+			return 0;
+		}
+	}
+	shown = uw_sanitize_dup(self, 0);
+	return uw_error_set(err, -ENOENT, "usbnet-wizard is not installed where a system service can "
+			    "run it: this one runs from %s, and a service pointing there breaks when that "
+			    "tree moves. Install it first ('sudo make install' puts it in %s, or install "
+			    "the package), then choose this again. Nothing was changed.", shown,
+			    UW_INSTALLED_BIN);
 }

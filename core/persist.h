@@ -106,3 +106,14 @@ int uw_persist_uninstall(const char *root, struct uw_error *err);
 
 /* True when a manifest exists under @root. */
 bool uw_persist_installed(const char *root);
+
+/*
+ * The path a system service can run usbnet-wizard by, for the watch unit's
+ * ExecStart: the installed binary (UW_INSTALLED_BIN, where `make install` and
+ * the package put it) when it exists under @root ("/" or NULL = this
+ * machine) as a root-owned executable; else, on the real system, this very
+ * binary when it lives in a system directory (/usr, /sbin, /bin). A binary
+ * run from a build tree is refused (-ENOENT, with a sentence: install it
+ * first), never written into a unit that would break when the tree moves.
+ */
+int uw_persist_service_binary(const char *root, char *out, size_t len, struct uw_error *err);

@@ -9,9 +9,9 @@ tb_up || { not_ok "testbed comes up"; t_finish; }
 tb_desk_configure 24
 mkdir -p "$TB_DIR/ssh"
 ARGS=(--ping-ip "$TB_PING_IP" --test-name "$TB_TEST_NAME" --timeout 5)
-# 400 KB of plain lines as the phone's resolv.conf: its read hits the cap.
+# 20 MB of plain lines (the phone still writes when we stop reading) as the phone's resolv.conf: its read hits the cap.
 yes 'nameserver-line-that-is-not-a-nameserver xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' |
-	head -c 400000 >"/etc/netns/$TB_PHONE/resolv.conf"
+	head -c 20000000 >"/etc/netns/$TB_PHONE/resolv.conf"
 dpid=$(cat "$TB_DIR/dropbear.pid")
 bad=0
 for i in $(seq 1 20); do

@@ -113,14 +113,30 @@ k y; expect "installed under the test root" "Installed. Undo with"; k Enter
 check "the permanent setup has its manifest" test -s "$T/root/var/lib/usbnet-wizard/persist.manifest"
 check "persist --uninstall removes it" "$UW_BIN" persist --uninstall --root "$T/root" --yes
 k Enter; expect "permanent again" "Follow the cable"
-# (the question names the binary's path, so where its text wraps depends on
-# where this tree is: match only what comes before the path)
+# Follow the cable runs the installed binary, never this build tree's copy
+# (issue 12 item 24, issue 15): not installed under the root yet, refused.
+UNIT=$T/root/etc/systemd/system/usbnet-wizard-watch.service
+k Right Enter; expect "follow the cable: refused while usbnet-wizard is not installed" \
+	"Install usbnet-wizard first"
+check_fails "... and nothing was written" test -e "$UNIT"
+k Enter
+install -D -m 0755 "$UW_BIN" "$T/root/usr/local/sbin/usbnet-wizard"
+k Enter; expect "permanent once more" "Follow the cable"
 k Right Enter; expect "follow the cable: asks first" "Save these choices as the profile"
 k y; expect "the watch service is saved, and how to turn it on is said" "Turn it on with"; k Enter
 check "the profile for watch is saved" grep -q '^iface=usb0' "$T/root/etc/usbnet-wizard/profile"
 check "the saved profile reads back" "$UW_BIN" profile show --profile "$T/root/etc/usbnet-wizard/profile"
-check "the watch unit runs watch with that profile" grep -q "watch --profile /etc/usbnet-wizard/profile" \
-	"$T/root/etc/systemd/system/usbnet-wizard-watch.service"
+check_eq "the watch unit runs the installed binary with that profile" \
+	"ExecStart=/usr/local/sbin/usbnet-wizard watch --profile /etc/usbnet-wizard/profile" \
+	"$(grep '^ExecStart=' "$UNIT")"
+check "the watch unit is in the persist manifest" \
+	grep -q 'usbnet-wizard-watch.service' "$T/root/var/lib/usbnet-wizard/persist.manifest"
+k Enter; expect "permanent, with the watch service installed" "Follow the cable"
+k Right Enter; expect "a second permanent setup beside the first: refused, saying why" "Already permanent"
+k Enter
+check "persist --uninstall removes the watch service" "$UW_BIN" persist --uninstall --root "$T/root" --yes
+check_fails "... the unit is gone" test -e "$UNIT"
+check_fails "... and its profile" test -e "$T/root/etc/usbnet-wizard/profile"
 k F1; expect "help on the done screen" "Permanent: shows"; k Escape
 # (the focus stays on the button last used: Permanent)
 k Right Enter
