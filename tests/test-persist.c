@@ -536,7 +536,14 @@ static void test_ifupdown_tool(void **state)
 		assert_true(fd >= 0);
 		assert_true(write(fd, files[0].content, strlen(files[0].content)) > 0);
 		close(fd);
-		snprintf(cmd, sizeof(cmd), "%s -i %s usb0 2>&1", ifquery, path);
+		/* the stanza's own name: usb0, or the stable name a MAC-named gadget gets */
+		const char *st = strstr(files[0].content, "\niface ");
+		char ifname[32] = "";
+		char hook[96];
+		assert_non_null(st);
+		assert_int_equal(sscanf(st, "\niface %31s inet", ifname), 1);
+		snprintf(hook, sizeof(hook), "up: /etc/usbnet-wizard/hook-%s start", ifname);
+		snprintf(cmd, sizeof(cmd), "%s -i %s %s 2>&1", ifquery, path, ifname);
 		out = uw_test_capture(cmd);
 		unlink(path);
 		strcpy(path, "/tmp/uw-ifq.XXXXXX");
@@ -545,8 +552,9 @@ static void test_ifupdown_tool(void **state)
 		 * as down. */
 		assert_non_null(strstr(out, "address: 192.168.0.200\n"));
 		assert_non_null(strstr(out, "netmask: 255.255.255."));
-		assert_non_null(strstr(out, "up: /etc/usbnet-wizard/hook-usb0 start"));
-		assert_non_null(strstr(out, "down: /etc/usbnet-wizard/hook-usb0 stop"));
+		assert_non_null(strstr(out, hook));
+		snprintf(hook, sizeof(hook), "down: /etc/usbnet-wizard/hook-%s stop", ifname);
+		assert_non_null(strstr(out, hook));
 		free(out);
 		uw_persist_files_free(files, n);
 	}
