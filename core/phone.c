@@ -684,7 +684,7 @@ int uw_phone_run(struct uw_phone *p, const char *cmd, const char *input,
 	ssh_channel ch = NULL;
 	ssh_event ev = NULL;
 	long long deadline;
-	bool closing = false;   /* we sent CLOSE (over the cap) and wait for the phone's */
+	bool draining = false;  /* over the cap: reading on to the end, for a while */
 	int rc = 0;
 
 	memset(res, 0, sizeof(*res));
@@ -729,20 +729,20 @@ int uw_phone_run(struct uw_phone *p, const char *cmd, const char *input,
 		long long left = deadline - uw_now_ms();
 
 		/*
-		 * Over the cap: stop the command by closing our end, but keep
-		 * reading (on_data drops the bytes) until the phone's CLOSE comes
-		 * back. Freeing the channel while its data is still in flight made
-		 * libssh meet data for a channel it no longer knew, and the
-		 * session died (dropbear then tripped on its own close).
+		 * Over the cap: keep reading to the end (on_data drops the bytes)
+		 * so the channel ends the way the server expects, with its EOF and
+		 * CLOSE, but for 2 s at most; a phone that is still writing then
+		 * gets our CLOSE below. Closing at once while the phone was still
+		 * sending left sessions to die and dropbear asserting on its close
+		 * (issue 10, finding 7).
 		 */
-		if (ctx.truncated && !closing) {
-			ssh_channel_close(ch);
-			closing = true;
+		if (ctx.truncated && !draining) {
+			draining = true;
 			if (left > 2000)
 				deadline = uw_now_ms() + 2000, left = 2000;
 		}
 		if (left <= 0) {
-			res->timed_out = !closing;
+			res->timed_out = !draining;
 			break;
 		}
 		if (ssh_event_dopoll(ev, (int)(left < 200 ? left : 200)) == SSH_ERROR ||
@@ -756,7 +756,7 @@ out:
 	if (ev)
 		ssh_event_free(ev);
 	ssh_remove_channel_callbacks(ch, &cb);
-	if (!closing && !p->dead && ssh_is_connected(p->session))
+	if (!p->dead && ssh_is_connected(p->session))
 		ssh_channel_close(ch);
 	ssh_channel_free(ch);
 	res->out = finish_stream(&ctx.out);
