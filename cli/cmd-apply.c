@@ -15,22 +15,14 @@
 
 static void print_plan_text(const struct uw_plan *p, const struct uw_cli_plan_opts *o, FILE *f)
 {
-	char hs[UW_IP4_STRLEN], ps[UW_IP4_STRLEN];
-	const struct uw_choices *c = &p->choices;
+	_auto_strbuf_ struct uw_strbuf b = UW_STRBUF_INIT;
 
-	fprintf(f, "Phone interface: %s%s%s%s\n", c->iface, o->iface_detected ? " (detected: " : "",
-		o->iface_detected ? o->detect_reason : "", o->iface_detected ? ")" : "");
-	fprintf(f, "Preset: %s. Desktop %s, phone %s, netmask /%u%s.\n", c->preset->name,
-		uw_ip4_str(c->host_ip, hs), uw_ip4_str(c->phone_ip, ps), c->plen,
-		p->netmask_from_overlap ? " (the overlap fix)" : "");
-	if (c->nat)
-		fprintf(f, "Sharing: on, out through %s. DNS: %s.\n\n", c->out_iface, uw_dns_mode_name(c->dns));
-	else
-		fprintf(f, "Sharing: off. DNS: %s.\n\n", uw_dns_mode_name(c->dns));
-	for (size_t i = 0; i < p->n_notes; i++)
-		fprintf(f, "* %s\n\n", p->notes[i]);
-	fprintf(f, "Plan (%zu steps):\n", p->n);
-	uw_text_plan_steps(p, f);
+	fprintf(f, "Preset: %s.", p->choices.preset->name);
+	if (o->iface_detected)
+		fprintf(f, " Interface %s detected: %s.", p->choices.iface, o->detect_reason);
+	fprintf(f, "\n");
+	uw_text_plan_summary(p, &b);
+	fputs(uw_strbuf_str(&b), f);
 }
 
 static void print_plan_json(const struct uw_plan *p, const struct uw_cli_plan_opts *o, struct uw_json *j)

@@ -135,46 +135,12 @@ static bool all_pass(const struct uw_check *c)
 	return true;
 }
 
-/* What to type for a suggested fix: a command, never a bare fix id. */
-static const char *fix_command(enum uw_fix_id id)
-{
-	switch (id) {
-	case UW_FIX_ROUTE:
-		return "run 'usbnet-wizard check --fix' (adds the phone's default route via this desktop)";
-	case UW_FIX_RESOLV:
-		return "run 'usbnet-wizard check --fix' (writes the phone's resolv.conf; --dns A,B picks "
-		       "the servers)";
-	case UW_FIX_PERSIST:
-		return "run 'usbnet-wizard check --fix --persist' (makes the phone's fixes last in its "
-		       "/etc/network/interfaces)";
-	case UW_FIX_HOST_SIDE:
-		return "the fault is on this desktop: run 'usbnet-wizard doctor', then the "
-		       "'usbnet-wizard doctor --fix ID' it names";
-	case UW_FIX_NONE:
-		break;
-	}
-	return "";
-}
-
 static void print_checks(const struct opts *o, const struct uw_check *c)
 {
-	static const char *const mark[] = { "[ ok ]", "[FAIL]", "[warn]", "[skip]" };
+	_auto_strbuf_ struct uw_strbuf b = UW_STRBUF_INIT;
 
-	for (int i = 0; i < UW_CHECK__COUNT; i++) {
-		fprintf(o->msg, "%s %s\n       %s\n", mark[c[i].status], c[i].title,
-			c[i].explanation);
-		if (c[i].status != UW_CHECK_PASS && c[i].evidence && *c[i].evidence) {
-			_auto_(free) char *ev = uw_strdup(c[i].evidence);
-			char *save = NULL;
-			int lines = 0;
-
-			for (char *l = strtok_r(ev, "\n", &save); l && lines < 8;
-			     l = strtok_r(NULL, "\n", &save), lines++)
-				fprintf(o->msg, "       | %s\n", l);
-		}
-		if (c[i].fix != UW_FIX_NONE)
-			fprintf(o->msg, "       suggested fix: %s\n", fix_command(c[i].fix));
-	}
+	uw_text_checks(c, UW_CHECK__COUNT, &b);
+	fputs(uw_strbuf_str(&b), o->msg);
 }
 
 /* The checklist as the command's JSON document (docs/json.md); an error goes

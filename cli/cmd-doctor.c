@@ -38,28 +38,12 @@ static const char doctor_usage[] =
 
 static void print_text(const struct uw_doctor *d)
 {
-	static const char *const mark[] = { "ok   ", "info ", "WARN ", "ERROR" };
-	unsigned n_err = 0, n_warn = 0;
+	_auto_strbuf_ struct uw_strbuf b = UW_STRBUF_INIT;
 
 	printf("usbnet-wizard doctor: phone interface %s%s\n\n", d->iface[0] ? d->iface : "(none)",
 	       d->live ? ", setup live" : "");
-	for (size_t i = 0; i < d->n; i++) {
-		const struct uw_finding *f = &d->findings[i];
-		n_err += f->severity == UW_DOC_ERROR;
-		n_warn += f->severity == UW_DOC_WARN;
-		printf("[%s] %s  (%s)\n", mark[f->severity], f->title, f->id);
-		if (f->severity == UW_DOC_OK)
-			continue;
-		if (f->evidence[0])
-			printf("        seen: %s\n", f->evidence);
-		if (f->explanation[0])
-			printf("        why:  %s\n", f->explanation);
-		if (f->fixable)
-			printf("        fix:  %s\n              run: usbnet-wizard doctor --fix %s\n", f->fix, f->id);
-		else if (f->fix[0])
-			printf("        what to do: %s\n", f->fix);
-	}
-	printf("\n%u error(s), %u warning(s).\n", n_err, n_warn);
+	uw_text_doctor_findings(d, &b);
+	fputs(uw_strbuf_str(&b), stdout);
 	printf("The phone's own side (its default route via the desktop, its resolv.conf) is checked\n"
 	       "over ssh by 'usbnet-wizard check'; 'usbnet-wizard check --fix' repairs it.\n");
 }
@@ -134,7 +118,12 @@ static int do_fix(struct uw_doctor *d, const char *id, bool yes, const struct uw
 	printf("Fix for \"%s\": %s\n", id, uw_doctor_find(d, id)->fix);
 	if (revert_first)
 		printf("First the live setup is reverted ('usbnet-wizard revert'), then:\n");
-	uw_text_plan_steps(plan, stdout);
+	{
+		_auto_strbuf_ struct uw_strbuf b = UW_STRBUF_INIT;
+
+		uw_text_plan_steps(plan, &b);
+		fputs(uw_strbuf_str(&b), stdout);
+	}
 	if (!revert_first && d->live)
 		printf("(steps of the live setup that are still in place are left as they are)\n");
 	/* Not confirmed is bad usage (exit 2, as the man page says), not a failed fix. */

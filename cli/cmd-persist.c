@@ -10,6 +10,7 @@
 
 #include "core/apply.h"
 #include "core/persist.h"
+#include "core/text.h"
 #include "cli/cli.h"
 #include "cli/cliopts.h"
 
@@ -106,15 +107,10 @@ static int do_uninstall(int argc, char **argv)
 static void show_files(const struct uw_persist_file *files, size_t n, enum uw_persist_target t,
 		       const char *why)
 {
-	printf("Target: %s (%s)%s%s%s\n", uw_persist_target_name(t), uw_persist_target_about(t),
-	       why ? ". Chosen because " : "", why ? why : "", why ? "." : "");
-	for (size_t i = 0; i < n; i++) {
-		if (files[i].link_target[0]) {
-			printf("\n==> %s -> %s (symbolic link)\n", files[i].path, files[i].link_target);
-			continue;
-		}
-		printf("\n==> %s (mode %04o)\n%s", files[i].path, files[i].mode, files[i].content);
-	}
+	_auto_strbuf_ struct uw_strbuf b = UW_STRBUF_INIT;
+
+	uw_text_persist_files(files, n, t, why, &b);
+	fputs(uw_strbuf_str(&b), stdout);
 }
 
 static int run(int argc, char **argv)

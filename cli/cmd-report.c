@@ -8,6 +8,7 @@
 
 #include "core/report.h"
 #include "core/userfile.h"
+#include "core/util.h"
 #include "cli/cli.h"
 #include "cli/json.h"
 
@@ -77,9 +78,9 @@ static int run_report(int argc, char **argv)
 		/* closed here: the --output file is closed before the command returns */
 		uw_cli_json_finish(UW_EXIT_OK);
 	} else {
-		fprintf(f, "usbnet-wizard support report (secrets redacted; please read before sending)\n");
-		for (size_t i = 0; i < r.n; i++)
-			fprintf(f, "\n===== %s =====\n%s", r.s[i].title, r.s[i].body);
+		_auto_(free) char *t = uw_report_text(&r);
+
+		fputs(t, f);
 	}
 	uw_report_fini(&r);
 	if (output) {

@@ -24,6 +24,8 @@
 #include "core/plan.h"
 #include "core/profile.h"
 #include "core/sanitize.h"
+#include "core/strbuf.h"
+#include "core/text.h"
 #include "core/userfile.h"
 #include "core/util.h"
 
@@ -271,34 +273,7 @@ char *uw_report_redact(const char *text)
 
 /* ---- sections ------------------------------------------------------------- */
 
-struct sb {
-	char *s;
-	size_t len, cap;
-};
-
-static void sb_printf(struct sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_printf(struct sb *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	for (;;) {
-		if (!b->s) {
-			b->cap = 1024;
-			b->s = uw_malloc0(b->cap);
-		}
-		va_start(ap, fmt);
-		n = vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
-		va_end(ap);
-		if (n >= 0 && (size_t)n < b->cap - b->len)
-			break;
-		b->cap = b->cap * 2 + (size_t)(n > 0 ? n : 0);
-		b->s = uw_realloc(b->s, b->cap);
-	}
-	b->len += (size_t)n;
-}
-
-static void section(struct uw_report *r, const char *title, struct sb *b)
+static void section(struct uw_report *r, const char *title, struct uw_strbuf *b)
 {
 	r->s = uw_realloc(r->s, (r->n + 1) * sizeof(*r->s));
 	r->s[r->n].title = uw_strdup(title);
@@ -308,14 +283,14 @@ static void section(struct uw_report *r, const char *title, struct sb *b)
 	 * whose newlines are not to be trusted (file names) is cleaned to one
 	 * line where it is put in.
 	 */
-	uw_sanitize(b->s ? b->s : (char[]){ 0 }, UW_SAN_NEWLINE | UW_SAN_TAB);
-	r->s[r->n].body = uw_report_redact(b->s ? b->s : "");
+	_auto_(free) char *body = uw_strbuf_steal(b);
+
+	uw_sanitize(body, UW_SAN_NEWLINE | UW_SAN_TAB);
+	r->s[r->n].body = uw_report_redact(body);
 	r->n++;
-	free(b->s);
-	memset(b, 0, sizeof(*b));
 }
 
-static void include_file(struct sb *b, const char *path, size_t max)
+static void include_file(struct uw_strbuf *b, const char *path, size_t max)
 {
 	/* Never blocks: a FIFO (or device) in place of a file is named, not read. */
 	int fd = uw_open_regular(path, "", NULL);
@@ -324,26 +299,26 @@ static void include_file(struct sb *b, const char *path, size_t max)
 	size_t n = 0;
 
 	if (!f) {
-		sb_printf(b, "  (%s: %s)\n", path, fd == -EINVAL ? "not a regular file, not read" :
+		uw_strbuf_printf(b, "  (%s: %s)\n", path, fd == -EINVAL ? "not a regular file, not read" :
 			  strerror(fd < 0 ? -fd : errno));
 		if (fd >= 0)
 			close(fd);
 		return;
 	}
-	sb_printf(b, "  --- %s\n", path);
+	uw_strbuf_printf(b, "  --- %s\n", path);
 	while (fgets(line, sizeof(line), f) && n++ < max) {
 		line[strcspn(line, "\n")] = '\0';
 		uw_sanitize(line, UW_SAN_TAB);
-		sb_printf(b, "  %s\n", line);
+		uw_strbuf_printf(b, "  %s\n", line);
 	}
 	if (n > max)
-		sb_printf(b, "  (cut after %zu lines)\n", max);
+		uw_strbuf_printf(b, "  (cut after %zu lines)\n", max);
 	fclose(f);
 }
 
 static void sec_system(struct uw_report *r, const struct uw_report_opts *o)
 {
-	struct sb b = { 0 };
+	_auto_strbuf_ struct uw_strbuf b = UW_STRBUF_INIT;
 	struct utsname u;
 	char ts[64];
 	time_t now = time(NULL);
@@ -351,17 +326,17 @@ static void sec_system(struct uw_report *r, const struct uw_report_opts *o)
 
 	gmtime_r(&now, &tm);
 	strftime(ts, sizeof(ts), "%Y-%m-%d %H:%M:%S UTC", &tm);
-	sb_printf(&b, "usbnet-wizard %s, report made %s\n", o->version ? o->version : "?", ts);
+	uw_strbuf_printf(&b, "usbnet-wizard %s, report made %s\n", o->version ? o->version : "?", ts);
 	if (uname(&u) == 0)
-		sb_printf(&b, "kernel: %s %s %s (%s)\n", u.sysname, u.release, u.machine, u.version);
-	sb_printf(&b, "distribution (/etc/os-release):\n");
+		uw_strbuf_printf(&b, "kernel: %s %s %s (%s)\n", u.sysname, u.release, u.machine, u.version);
+	uw_strbuf_printf(&b, "distribution (/etc/os-release):\n");
 	include_file(&b, "/etc/os-release", 40);
 	section(r, "System", &b);
 }
 
 static void sec_detect(struct uw_report *r, char *iface, size_t len)
 {
-	struct sb b = { 0 };
+	_auto_strbuf_ struct uw_strbuf b = UW_STRBUF_INIT;
 	struct uw_candidate *c = NULL;
 	size_t n = 0;
 	struct uw_error e;
@@ -369,20 +344,20 @@ static void sec_detect(struct uw_report *r, char *iface, size_t len)
 
 	uw_error_clear(&e);
 	if (uw_detect_scan(&c, &n, &e) < 0)
-		sb_printf(&b, "detection failed: %s\n", e.msg);
+		uw_strbuf_printf(&b, "detection failed: %s\n", e.msg);
 	else if (!n)
-		sb_printf(&b, "no candidate interface (the phone is not plugged in, or not booted)\n");
+		uw_strbuf_printf(&b, "no candidate interface (the phone is not plugged in, or not booted)\n");
 	for (size_t i = 0; i < n; i++) {
-		sb_printf(&b, "%s: score %d%s, driver %s, %s, carrier %s, MAC %s\n", c[i].ifname, c[i].score,
+		uw_strbuf_printf(&b, "%s: score %d%s, driver %s, %s, carrier %s, MAC %s\n", c[i].ifname, c[i].score,
 			  c[i].likely ? " (likely the phone)" : "", c[i].driver[0] ? c[i].driver : "?",
 			  c[i].admin_up ? "up" : "down", c[i].carrier ? "yes" : "no", c[i].mac);
 		if (c[i].has_usb_id)
-			sb_printf(&b, "  USB %04x:%04x %s\n", c[i].usb_vendor, c[i].usb_product, c[i].usb_name);
+			uw_strbuf_printf(&b, "  USB %04x:%04x %s\n", c[i].usb_vendor, c[i].usb_product, c[i].usb_name);
 		for (size_t k = 0; k < c[i].n_addrs; k++)
-			sb_printf(&b, "  address %s/%u\n", uw_ip4_str(c[i].addrs[k], a), c[i].plens[k]);
-		sb_printf(&b, "  manager: %s\n", c[i].manager_note);
+			uw_strbuf_printf(&b, "  address %s/%u\n", uw_ip4_str(c[i].addrs[k], a), c[i].plens[k]);
+		uw_strbuf_printf(&b, "  manager: %s\n", c[i].manager_note);
 		for (size_t k = 0; k < c[i].n_reasons; k++)
-			sb_printf(&b, "  - %s\n", c[i].reasons[k]);
+			uw_strbuf_printf(&b, "  - %s\n", c[i].reasons[k]);
 	}
 	if (n)
 		uw_strlcpy(iface, c[0].ifname, len);
@@ -392,7 +367,7 @@ static void sec_detect(struct uw_report *r, char *iface, size_t len)
 
 static void sec_inventory(struct uw_report *r)
 {
-	struct sb b = { 0 };
+	_auto_strbuf_ struct uw_strbuf b = UW_STRBUF_INIT;
 	struct uw_inventory inv;
 	struct uw_fw_inventory *fw = uw_malloc0(sizeof(*fw));
 	struct uw_error e;
@@ -401,24 +376,24 @@ static void sec_inventory(struct uw_report *r)
 	memset(&inv, 0, sizeof(inv));
 	uw_error_clear(&e);
 	if (uw_inventory_read(&inv, &e) < 0) {
-		sb_printf(&b, "inventory failed: %s\n", e.msg);
+		uw_strbuf_printf(&b, "inventory failed: %s\n", e.msg);
 	} else {
-		sb_printf(&b, "addresses:\n");
+		uw_strbuf_printf(&b, "addresses:\n");
 		for (size_t i = 0; i < inv.n_addrs; i++)
-			sb_printf(&b, "  %s %s/%u\n", inv.addrs[i].ifname, uw_ip4_str(inv.addrs[i].addr, a),
+			uw_strbuf_printf(&b, "  %s %s/%u\n", inv.addrs[i].ifname, uw_ip4_str(inv.addrs[i].addr, a),
 				  inv.addrs[i].plen);
-		sb_printf(&b, "routes (main table):\n");
+		uw_strbuf_printf(&b, "routes (main table):\n");
 		for (size_t i = 0; i < inv.n_routes; i++) {
 			const struct uw_inv_route *rt = &inv.routes[i];
-			sb_printf(&b, "  %s/%u%s%s dev %s metric %u\n", uw_ip4_str(rt->dst, a), rt->plen,
+			uw_strbuf_printf(&b, "  %s/%u%s%s dev %s metric %u\n", uw_ip4_str(rt->dst, a), rt->plen,
 				  rt->has_gateway ? " via " : "", rt->has_gateway ? uw_ip4_str(rt->gateway, g) : "",
 				  rt->dev, rt->metric);
 		}
-		sb_printf(&b, "default route: %s\n", inv.has_default ? inv.default_ifname : "none");
-		sb_printf(&b, "ip_forward: %d; rp_filter all=%d default=%d\n", inv.ip_forward, inv.rp_filter_all,
+		uw_strbuf_printf(&b, "default route: %s\n", inv.has_default ? inv.default_ifname : "none");
+		uw_strbuf_printf(&b, "ip_forward: %d; rp_filter all=%d default=%d\n", inv.ip_forward, inv.rp_filter_all,
 			  inv.rp_filter_default);
-		sb_printf(&b, "NetworkManager running: %s\n", inv.nm_running ? "yes" : "no");
-		sb_printf(&b, "DNS: %s%s\n", inv.dns_stub ? "loopback stub. " : "", inv.dns_note);
+		uw_strbuf_printf(&b, "NetworkManager running: %s\n", inv.nm_running ? "yes" : "no");
+		uw_strbuf_printf(&b, "DNS: %s%s\n", inv.dns_stub ? "loopback stub. " : "", inv.dns_note);
 		include_file(&b, inv.resolv_path, 40);
 		if (inv.dns_stub && inv.upstream_path[0])
 			include_file(&b, inv.upstream_path, 40);
@@ -426,24 +401,24 @@ static void sec_inventory(struct uw_report *r)
 	uw_inventory_fini(&inv);
 	uw_error_clear(&e);
 	if (uw_fw_inventory_read(fw, &e) < 0) {
-		sb_printf(&b, "firewall: cannot be read: %s\n", e.msg);
+		uw_strbuf_printf(&b, "firewall: cannot be read: %s\n", e.msg);
 	} else {
-		sb_printf(&b, "firewall in use: %s\n", uw_fw_backend_name(fw->in_use));
-		sb_printf(&b, "  legacy iptables: %s, %u rule(s) (%u ours), FORWARD policy %s\n",
+		uw_strbuf_printf(&b, "firewall in use: %s\n", uw_fw_backend_name(fw->in_use));
+		uw_strbuf_printf(&b, "  legacy iptables: %s, %u rule(s) (%u ours), FORWARD policy %s\n",
 			  fw->legacy_readable ? "readable" : "not readable", fw->legacy_rules, fw->legacy_ours,
 			  fw->legacy_forward_policy[0] ? fw->legacy_forward_policy : "-");
-		sb_printf(&b, "  nftables: %s, %u other table(s), %u rule(s) in them, our table %s\n",
+		uw_strbuf_printf(&b, "  nftables: %s, %u other table(s), %u rule(s) in them, our table %s\n",
 			  fw->nft_available ? "available" : "not available", fw->nft_tables, fw->nft_rules_foreign,
 			  fw->nft_has_ours ? "present" : "absent");
 		for (unsigned i = 0; i < fw->n_drops; i++)
-			sb_printf(&b, "  drops forwarded traffic: %s \"%s\"%s%s\n", uw_fw_backend_name(fw->drops[i].backend),
+			uw_strbuf_printf(&b, "  drops forwarded traffic: %s \"%s\"%s%s\n", uw_fw_backend_name(fw->drops[i].backend),
 				  fw->drops[i].chain, fw->drops[i].policy_drop ? " (policy drop)" : "",
 				  fw->drops[i].has_drop_rule ? " (drop rules)" : "");
-		sb_printf(&b, "  docker DOCKER-USER: %s; firewalld: %s; other masquerades: %u\n",
+		uw_strbuf_printf(&b, "  docker DOCKER-USER: %s; firewalld: %s; other masquerades: %u\n",
 			  fw->docker_user ? "yes" : "no", fw->firewalld_running ? "running" : "no",
 			  fw->foreign_masquerade);
 		for (unsigned i = 0; i < fw->n_notes; i++)
-			sb_printf(&b, "  * %s\n", fw->notes[i]);
+			uw_strbuf_printf(&b, "  * %s\n", fw->notes[i]);
 	}
 	free(fw);
 	section(r, "Host inventory", &b);
@@ -451,31 +426,24 @@ static void sec_inventory(struct uw_report *r)
 
 static void sec_plan(struct uw_report *r, const char *iface, char *phone_ip, size_t plen)
 {
-	struct sb b = { 0 };
+	_auto_strbuf_ struct uw_strbuf b = UW_STRBUF_INIT;
 	struct uw_facts *fa = uw_malloc0(sizeof(*fa));
 	struct uw_plan *p = uw_malloc0(sizeof(*p));
 	struct uw_choices c;
 	struct uw_error e;
-	char d[512], sh[1024];
 
 	uw_error_clear(&e);
 	uw_choices_init(&c);
 	uw_ip4_str(c.phone_ip, phone_ip);
 	(void)plen;
 	if (!iface[0]) {
-		sb_printf(&b, "no phone interface: no plan\n");
+		uw_strbuf_printf(&b, "no phone interface: no plan\n");
 	} else if (uw_choices_set_iface(&c, iface, &e) < 0 || uw_facts_read(fa, &e) < 0 ||
 		   uw_plan_build(&c, fa, p, &e) < 0) {
-		sb_printf(&b, "no plan for %s with the default choices: %s\n", iface, e.msg);
+		uw_strbuf_printf(&b, "no plan for %s with the default choices: %s\n", iface, e.msg);
 	} else {
-		sb_printf(&b, "default choices (preset %s) on %s:\n", p->choices.preset->id, iface);
-		for (size_t i = 0; i < p->n_notes; i++)
-			sb_printf(&b, "* %s\n", p->notes[i]);
-		for (size_t i = 0; i < p->n; i++) {
-			uw_action_describe(&p->actions[i], d, sizeof(d));
-			uw_action_shell(&p->actions[i], false, sh, sizeof(sh));
-			sb_printf(&b, "%2zu. %s\n    $ %s\n", i + 1, d, sh);
-		}
+		uw_strbuf_printf(&b, "default choices (preset %s) on %s:\n", p->choices.preset->id, iface);
+		uw_text_plan_summary(p, &b);
 	}
 	free(fa);
 	free(p);
@@ -484,16 +452,16 @@ static void sec_plan(struct uw_report *r, const char *iface, char *phone_ip, siz
 
 static void sec_journal(struct uw_report *r)
 {
-	struct sb b = { 0 };
+	_auto_strbuf_ struct uw_strbuf b = UW_STRBUF_INIT;
 	struct uw_journal *j = uw_malloc0(sizeof(*j));
 	struct uw_error e;
 	char d[512];
 
 	uw_error_clear(&e);
 	if (uw_journal_read(j, &e) < 0)
-		sb_printf(&b, "journal unreadable: %s\n", e.msg);
+		uw_strbuf_printf(&b, "journal unreadable: %s\n", e.msg);
 	else if (!j->exists)
-		sb_printf(&b, "no journal in %s: nothing applied by usbnet-wizard is live\n", uw_rundir());
+		uw_strbuf_printf(&b, "no journal in %s: nothing applied by usbnet-wizard is live\n", uw_rundir());
 	else {
 		char when[40] = "?";
 		time_t t = (time_t)j->started;
@@ -501,14 +469,14 @@ static void sec_journal(struct uw_report *r)
 
 		if (t > 0 && gmtime_r(&t, &tm))
 			strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
-		sb_printf(&b, "journal in %s: %zu live step(s), written by pid %ld, started %s%s\n", uw_rundir(),
+		uw_strbuf_printf(&b, "journal in %s: %zu live step(s), written by pid %ld, started %s%s\n", uw_rundir(),
 			  j->n_live, j->pid, when, j->other_netns ? " (another network namespace)" : "");
 		for (size_t i = 0; i < j->n_live; i++) {
 			uw_action_describe(&j->live[i], d, sizeof(d));
-			sb_printf(&b, "  %s%s\n", d, j->complete[i] ? "" : " (begun, not finished)");
+			uw_strbuf_printf(&b, "  %s%s\n", d, j->complete[i] ? "" : " (begun, not finished)");
 		}
 		if (j->damaged)
-			sb_printf(&b, "  %u damaged line(s) skipped (the first is line %d): torn by a crash?\n",
+			uw_strbuf_printf(&b, "  %u damaged line(s) skipped (the first is line %d): torn by a crash?\n",
 				  j->damaged, j->damaged_line);
 	}
 	free(j);
@@ -517,34 +485,30 @@ static void sec_journal(struct uw_report *r)
 
 static void sec_doctor(struct uw_report *r)
 {
-	struct sb b = { 0 };
+	_auto_strbuf_ struct uw_strbuf b = UW_STRBUF_INIT;
 	struct uw_doctor *d = uw_malloc0(sizeof(*d));
 	struct uw_error e;
 
 	uw_error_clear(&e);
 	if (uw_doctor_run(NULL, d, &e) < 0)
-		sb_printf(&b, "doctor failed: %s\n", e.msg);
-	for (size_t i = 0; i < d->n; i++) {
-		const struct uw_finding *f = &d->findings[i];
-		sb_printf(&b, "[%s] %s (%s)\n", uw_doctor_severity_name(f->severity), f->title, f->id);
-		if (f->severity != UW_DOC_OK && f->evidence[0])
-			sb_printf(&b, "    seen: %s\n", f->evidence);
-	}
+		uw_strbuf_printf(&b, "doctor failed: %s\n", e.msg);
+	else
+		uw_text_doctor_findings(d, &b);
 	free(d);
 	section(r, "Doctor", &b);
 }
 
 static void sec_profile(struct uw_report *r)
 {
-	struct sb b = { 0 };
+	_auto_strbuf_ struct uw_strbuf b = UW_STRBUF_INIT;
 	struct uw_profile p;
 	struct uw_error e;
 
 	uw_error_clear(&e);
 	if (uw_profile_load(NULL, &p, &e) < 0)
-		sb_printf(&b, "%s\n", e.msg);
+		uw_strbuf_printf(&b, "%s\n", e.msg);
 	else
-		sb_printf(&b, "loads cleanly\n");
+		uw_strbuf_printf(&b, "loads cleanly\n");
 	include_file(&b, uw_profile_path(), 60);
 	section(r, "Saved profile", &b);
 }
@@ -552,7 +516,7 @@ static void sec_profile(struct uw_report *r)
 /* Names only: the content of an ssh directory is nobody else's business. */
 static void sec_ssh(struct uw_report *r)
 {
-	struct sb b = { 0 };
+	_auto_strbuf_ struct uw_strbuf b = UW_STRBUF_INIT;
 	_auto_(free) char *dir = uw_phone_ssh_dir();
 	_auto_(free) char *shown = uw_sanitize_dup(dir, 0);
 	struct uw_userdir d = { .fd = -1 };
@@ -568,15 +532,15 @@ static void sec_ssh(struct uw_report *r)
 	if (!dh) {
 		_auto_(free) char *why = uw_sanitize_dup(e.msg, 0);
 
-		sb_printf(&b, "%s\n", why);
+		uw_strbuf_printf(&b, "%s\n", why);
 	} else {
-		sb_printf(&b, "%s holds (names only, never content):\n", shown);
+		uw_strbuf_printf(&b, "%s holds (names only, never content):\n", shown);
 		while ((de = readdir(dh))) {
 			if (de->d_name[0] == '.')
 				continue;
 			/* Anyone who can write there names the files: one inert line each. */
 			_auto_(free) char *name = uw_sanitize_dup(de->d_name, 0);
-			sb_printf(&b, "  %s%s\n", name, strstr(de->d_name, ".pub") ? " (public key)" :
+			uw_strbuf_printf(&b, "  %s%s\n", name, strstr(de->d_name, ".pub") ? " (public key)" :
 				  !strncmp(de->d_name, "id_", 3) ? " (a private key, never included)" : "");
 		}
 		closedir(dh);
@@ -586,7 +550,7 @@ static void sec_ssh(struct uw_report *r)
 
 static void sec_phone(struct uw_report *r, const struct uw_report_opts *o, const char *phone_ip, const char *iface)
 {
-	struct sb b = { 0 };
+	_auto_strbuf_ struct uw_strbuf b = UW_STRBUF_INIT;
 	struct uw_phone_options po = { 0 };
 	struct uw_phone *ph = NULL;
 	struct uw_check checks[UW_CHECK__COUNT];
@@ -597,9 +561,9 @@ static void sec_phone(struct uw_report *r, const struct uw_report_opts *o, const
 	po.host = o->phone_ip ? o->phone_ip : phone_ip;
 	po.timeout_s = o->timeout_s ? o->timeout_s : 5;
 	/* No password callback: the report never asks for, holds or sends a password. */
-	sb_printf(&b, "phone %s (blank-password login and keys only)\n", po.host);
+	uw_strbuf_printf(&b, "phone %s (blank-password login and keys only)\n", po.host);
 	if (uw_phone_connect(&po, &ph, &e) < 0) {
-		sb_printf(&b, "could not log in: %s\n", e.msg);
+		uw_strbuf_printf(&b, "could not log in: %s\n", e.msg);
 		section(r, "Phone check", &b);
 		return;
 	}
@@ -618,13 +582,9 @@ static void sec_phone(struct uw_report *r, const struct uw_report_opts *o, const
 		pp.desktop_ip = uw_ip4_str(c.host_ip, hs);
 	}
 	uw_phonecheck_run(ph, &pp, checks, &e);
-	for (int i = 0; i < UW_CHECK__COUNT; i++) {
-		sb_printf(&b, "[%s] %s (%s)\n", uw_check_status_name(checks[i].status), checks[i].title,
-			  checks[i].name);
-		if (checks[i].status != UW_CHECK_PASS && checks[i].evidence && checks[i].evidence[0])
-			sb_printf(&b, "    %s\n", checks[i].evidence);
+	uw_text_checks(checks, UW_CHECK__COUNT, &b);
+	for (int i = 0; i < UW_CHECK__COUNT; i++)
 		uw_check_fini(&checks[i]);
-	}
 	uw_phone_free(ph);
 	section(r, "Phone check", &b);
 }
@@ -645,6 +605,16 @@ int uw_report_build(const struct uw_report_opts *o, struct uw_report *r, struct 
 	if (o->phone)
 		sec_phone(r, o, phone_ip, iface);
 	return 0;
+}
+
+char *uw_report_text(const struct uw_report *r)
+{
+	_auto_strbuf_ struct uw_strbuf b = UW_STRBUF_INIT;
+
+	uw_strbuf_append(&b, "usbnet-wizard support report (secrets redacted; please read before sending)\n");
+	for (size_t i = 0; i < r->n; i++)
+		uw_strbuf_printf(&b, "\n===== %s =====\n%s", r->s[i].title, r->s[i].body);
+	return uw_strbuf_steal(&b);
 }
 
 void uw_report_fini(struct uw_report *r)

@@ -43,6 +43,13 @@ struct uw_report_opts {
 /* Gather everything (read-only). Returns 0 (a part that cannot be read says so in its section). */
 int uw_report_build(const struct uw_report_opts *o, struct uw_report *r, struct uw_error *err);
 
+/*
+ * The report as one text (what `report` prints and the wizard's "Save
+ * report" writes): a heading line, then each section under "===== TITLE
+ * =====". malloc'd.
+ */
+char *uw_report_text(const struct uw_report *r);
+
 /* Free the sections and zero @r. */
 void uw_report_fini(struct uw_report *r);
 

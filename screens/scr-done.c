@@ -11,6 +11,7 @@
 #include "core/apply.h"
 #include "core/doctor.h"
 #include "core/persist.h"
+#include "core/text.h"
 #include "core/profile.h"
 #include "core/report.h"
 #include "core/util.h"
@@ -175,20 +176,9 @@ static void persist(struct uw_wizard *w)
 		return;
 	}
 	/* Show first (persist --show), then ask (persist --install). */
-	char *text = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&text, &len);
-	fprintf(m, "Target: %s (%s). Chosen because %s.\n", uw_persist_target_name(target),
-		uw_persist_target_about(target), why);
-	for (size_t i = 0; i < n; i++) {
-		if (files[i].link_target[0])
-			fprintf(m, "\n==> %s -> %s (symbolic link)\n", files[i].path, files[i].link_target);
-		else
-			fprintf(m, "\n==> %s (mode %04o)\n%s", files[i].path, files[i].mode, files[i].content);
-	}
-	fclose(m);
-	uw_tui_textbox(w->loop, "Files to install", text);
-	free(text);
+	_auto_strbuf_ struct uw_strbuf text = UW_STRBUF_INIT;
+	uw_text_persist_files(files, n, target, why, &text);
+	uw_tui_textbox(w->loop, "Files to install", uw_strbuf_str(&text));
 	char *q = uw_strdup_printf("Install these %zu files%s%s? 'usbnet-wizard persist --uninstall' "
 				   "removes them and puts back any file they replace.", n,
 				   real ? "" : " under ", real ? "" : root);
@@ -222,24 +212,17 @@ static void report(struct uw_wizard *w)
 		return;
 	uw_error_clear(&err);
 	uw_report_build(&o, &r, &err);
-	char *text = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&text, &len);
-	fprintf(m, "usbnet-wizard support report (secrets redacted; please read before sending)\n");
-	for (size_t i = 0; i < r.n; i++)
-		fprintf(m, "\n===== %s =====\n%s", r.s[i].title, r.s[i].body);
-	fclose(m);
+	_auto_(free) char *text = uw_report_text(&r);
 	uw_report_fini(&r);
 	if (uw_wizard_save_file(w, path, text, 0600, true) == 0) {
 		char *msg = uw_strdup_printf("Report written to %s (readable only by you).", path);
 		uw_tui_message(w->loop, "Saved", msg);
 		free(msg);
 	}
-	free(text);
 }
 
 /*
- * Doctor: every finding, worst first, in a scrollable box; then each fixable
+ * Doctor: every finding, as `doctor` prints them (core/text.c), in a scrollable box; then each fixable
  * warning or error offered with one confirmation. Fixes are plans applied
  * through the journal, so Revert (and 'usbnet-wizard revert') undoes them.
  */
@@ -249,35 +232,15 @@ static void doctor(struct uw_wizard *w)
 	struct uw_plan *plan = uw_malloc0(sizeof(*plan));
 	struct uw_doctor_opts o = { .iface = w->draft.iface[0] ? w->draft.iface : NULL };
 	struct uw_error err;
-	char *text = NULL;
-	size_t len = 0;
-	unsigned problems = 0;
-	FILE *m;
+	_auto_strbuf_ struct uw_strbuf text = UW_STRBUF_INIT;
 
 	uw_error_clear(&err);
 	if (uw_doctor_run(&o, d, &err) < 0) {
 		uw_tui_message(w->loop, "Doctor", err.msg);
 		goto out;
 	}
-	m = open_memstream(&text, &len);
-	for (int sev = UW_DOC_ERROR; sev >= UW_DOC_OK; sev--) {
-		for (size_t i = 0; i < d->n; i++) {
-			const struct uw_finding *f = &d->findings[i];
-			if ((int)f->severity != sev)
-				continue;
-			problems += sev >= UW_DOC_WARN;
-			fprintf(m, "[%s] %s\n", uw_doctor_severity_name(f->severity), f->title);
-			if (sev >= UW_DOC_WARN) {
-				fprintf(m, "  seen: %s\n  why: %s\n", f->evidence, f->explanation);
-				if (f->fix[0])
-					fprintf(m, "  what to do: %s\n", f->fix);
-				fputc('\n', m);
-			}
-		}
-	}
-	fprintf(m, "\n%u problem%s found.\n", problems, problems == 1 ? "" : "s");
-	fclose(m);
-	uw_tui_textbox(w->loop, "Doctor", text);
+	uw_text_doctor_findings(d, &text);
+	uw_tui_textbox(w->loop, "Doctor", uw_strbuf_str(&text));
 	for (size_t i = 0; i < d->n; i++) {
 		const struct uw_finding *f = &d->findings[i];
 		bool revert_first = false;
@@ -305,7 +268,6 @@ static void doctor(struct uw_wizard *w)
 		uw_tui_message(w->loop, "Fixed", "Done. Run Doctor again to see the result; Revert undoes it.");
 	}
 out:
-	free(text);
 	free(plan);
 	free(d);
 }

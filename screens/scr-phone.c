@@ -19,6 +19,7 @@
 #include "core/phone.h"
 #include "core/phonecheck.h"
 #include "core/phonefix.h"
+#include "core/text.h"
 #include "core/util.h"
 #include "screens/wizard.h"
 #include "tui/checklist.h"
@@ -465,10 +466,15 @@ static void show(void)
 	/* Each check as the worker reported it: a verdict as soon as it is known,
 	 * the one on the phone now as running, the rest still to come. */
 	for (int i = 0; i < UW_CHECK__COUNT; i++) {
-		if (s.state[i] == CHECK_DONE)
+		if (s.state[i] == CHECK_DONE) {
+			/* The detail `check` prints under the check's title (core/text.c). */
+			_auto_strbuf_ struct uw_strbuf d = UW_STRBUF_INIT;
+
+			uw_text_check_detail(&s.checks[i], &d);
+			uw_strbuf_truncate(&d, d.len - (d.len && d.s[d.len - 1] == '\n'));
 			uw_widget_checklist_set(s.list, (size_t)i + 1, mark(s.checks[i].status),
-						s.checks[i].explanation);
-		else if (s.state[i] == CHECK_RUNNING)
+						uw_strbuf_str(&d));
+		} else if (s.state[i] == CHECK_RUNNING)
 			uw_widget_checklist_set(s.list, (size_t)i + 1, UW_TUI_RUNNING, NULL);
 		else if (s.login_st == UW_TUI_FAIL)
 			uw_widget_checklist_set(s.list, (size_t)i + 1, UW_TUI_SKIPPED,

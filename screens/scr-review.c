@@ -33,24 +33,10 @@ static const char *gate(void *ud)
 
 static char *plan_text(const struct uw_plan *p)
 {
-	char *text = NULL, hs[UW_IP4_STRLEN], ps[UW_IP4_STRLEN];
-	size_t len = 0;
-	FILE *m = open_memstream(&text, &len);
-	const struct uw_choices *c = &p->choices;
+	_auto_strbuf_ struct uw_strbuf b = UW_STRBUF_INIT;
 
-	fprintf(m, "Phone interface %s. Desktop %s, phone %s, netmask /%u%s.\n", c->iface,
-		uw_ip4_str(c->host_ip, hs), uw_ip4_str(c->phone_ip, ps), c->plen,
-		p->netmask_from_overlap ? " (the overlap fix)" : "");
-	if (c->nat)
-		fprintf(m, "Sharing: on, out through %s. DNS: %s.\n", c->out_iface, uw_dns_mode_name(c->dns));
-	else
-		fprintf(m, "Sharing: off. DNS: %s.\n", uw_dns_mode_name(c->dns));
-	for (size_t i = 0; i < p->n_notes; i++)
-		fprintf(m, "* %s\n", p->notes[i]);
-	fprintf(m, "\nThe plan (%zu steps), each with its shell command:\n", p->n);
-	uw_text_plan_steps(p, m);
-	fclose(m);
-	return text;
+	uw_text_plan_summary(p, &b);
+	return uw_strbuf_steal(&b);
 }
 
 static void enter(struct uw_wizard *w)
@@ -104,15 +90,10 @@ static void save(struct uw_wizard *w)
 	if (uw_tui_input(w->loop, "Save as script", "Write the plan's shell commands (and the commands "
 			 "that undo them) to this file:", def, path, sizeof(path)) < 0)
 		return;
-	_auto_(free) char *text = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&text, &len);
+	_auto_strbuf_ struct uw_strbuf text = UW_STRBUF_INIT;
 
-	if (!m)
-		return;
-	uw_text_plan_script(w->plan, m);
-	fclose(m);
-	if (uw_wizard_save_file(w, path, text, 0644, false) == 0) {
+	uw_text_plan_script(w->plan, &text);
+	if (uw_wizard_save_file(w, path, uw_strbuf_str(&text), 0644, false) == 0) {
 		snprintf(msg, sizeof(msg), "Saved to %s.\n\n'sh %s' applies the plan; 'sh %s undo' undoes it.",
 			 path, path, path);
 		uw_tui_message(w->loop, "Saved", msg);

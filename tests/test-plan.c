@@ -456,8 +456,6 @@ static void test_undo_keeps_forwarding_already_on(void **state)
 	struct uw_plan *p = calloc(1, sizeof(*p));
 	struct uw_choices c;
 	char sh[1024], *text = NULL;
-	size_t len = 0;
-	FILE *m;
 
 	f->ip_forward = 1;
 	choices(&c);
@@ -466,9 +464,12 @@ static void test_undo_keeps_forwarding_already_on(void **state)
 	uw_action_shell(&p->actions[2], true, sh, sizeof(sh));
 	assert_null(strstr(sh, "ip_forward=0"));
 	assert_string_equal(sh, ": nothing to undo, net.ipv4.ip_forward was already 1");
-	m = open_memstream(&text, &len);
-	uw_text_plan_script(p, m);
-	fclose(m);
+	{
+		struct uw_strbuf sb = UW_STRBUF_INIT;
+
+		uw_text_plan_script(p, &sb);
+		text = uw_strbuf_steal(&sb);
+	}
 	assert_null(strstr(text, "ip_forward=0"));
 	assert_non_null(strstr(text, "sysctl -w net.ipv4.ip_forward=1"));
 	free(text);

@@ -141,8 +141,8 @@ k F1; expect "help on the done screen" "Permanent: shows"; k Escape
 # (the focus stays on the button last used: Permanent)
 k Right Enter
 expect "Doctor lists its findings with what it saw and why" "seen: " 45
-k NPage NPage NPage NPage; expect "... ending with the count of problems" " found." 5
-k Escape; expect_gone "the doctor's box closes (nothing fixable to offer on a working setup)" " found."
+k NPage NPage NPage NPage; expect "... ending with the count of errors and warnings" " warning(s)." 5
+k Escape; expect_gone "the doctor's box closes (nothing fixable to offer on a working setup)" " warning(s)."
 expect "back on the done screen, its buttons no longer covered" "< Report >"
 k q; expect "q with live changes asks" "Leave them in place"; fixture quit-live
 k Escape; expect_gone "the question can be cancelled" "Leave them in place"
