@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/env.h"
 #include "core/nl.h"
 #include "core/profile.h"
 #include "core/util.h"
@@ -24,7 +25,7 @@
 
 const char *uw_rundir(void)
 {
-	const char *d = getenv("USBNET_WIZARD_RUNDIR");
+	const char *d = uw_env_get(UW_ENV_RUNDIR);
 	return d && *d ? d : "/run/usbnet-wizard";
 }
 

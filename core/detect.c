@@ -29,6 +29,7 @@
 #include <netlink/route/link.h>
 #include <netlink/route/route.h>
 
+#include "core/env.h"
 #include "core/nl.h"
 #include "core/nm.h"
 
@@ -71,7 +72,7 @@ static const char *const skip_kinds[] = {
 
 static const char *sysfs_root(void)
 {
-	const char *r = getenv("USBNET_WIZARD_SYSFS");
+	const char *r = uw_env_get(UW_ENV_SYSFS);
 
 	return r && *r ? r : "/sys";
 }
@@ -240,7 +241,7 @@ static bool same_netns(const char *pid)
 
 static const char *nm_rundir(void)
 {
-	const char *r = getenv("USBNET_WIZARD_NM_RUNDIR");
+	const char *r = uw_env_get(UW_ENV_NM_RUNDIR);
 
 	return r && *r ? r : "/run/NetworkManager";
 }
@@ -263,7 +264,7 @@ static bool nm_running_guess(void)
 	}
 	/* Only look at /proc when the run directory is the real one: a test
 	 * pointing it elsewhere wants its answer from there alone. */
-	if (getenv("USBNET_WIZARD_NM_RUNDIR"))
+	if (uw_env_get(UW_ENV_NM_RUNDIR))
 		return false;
 	d = opendir("/proc");
 	if (!d)

@@ -14,6 +14,7 @@
 
 #include "core/apply.h"
 #include "core/detect.h"
+#include "core/env.h"
 #include "core/facts.h"
 #include "core/fw.h"
 #include "core/nl.h"
@@ -232,7 +233,7 @@ static char *read_small(const char *path, size_t max)
 static void check_kernel(struct uw_doctor *d, const struct uw_doctor_opts *o)
 {
 	char path[256];
-	const char *env = getenv("USBNET_WIZARD_KERNEL_CONFIG");
+	const char *env = uw_env_get(UW_ENV_KERNEL_CONFIG);
 	struct utsname u;
 	_auto_(free) char *cfg = NULL;
 

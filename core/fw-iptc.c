@@ -12,6 +12,7 @@
  * silently undo each other, so every write holds the xtables lock (the one
  * iptables-legacy takes) from iptc_init to iptc_commit.
  */
+#include "core/env.h"
 #include "core/fw.h"
 #include "core/ip4.h"
 #include "core/util.h"
@@ -39,7 +40,7 @@
 static int commit(struct xtc_handle *h)
 {
 	static unsigned n;
-	const char *f = getenv("USBNET_WIZARD_FAULT");
+	const char *f = uw_env_get(UW_ENV_FAULT);
 	unsigned want;
 
 	n++;

@@ -3,6 +3,7 @@
  * Host inventory: one netlink dump each of links, addresses and routes,
  * sysctls from /proc/sys, and the resolv.conf files.
  */
+#include "core/env.h"
 #include "core/inventory.h"
 
 #include <arpa/inet.h>
@@ -34,13 +35,6 @@ static int sysctl_int(const char *name)
 	return atoi(buf);
 }
 
-static const char *env_or(const char *var, const char *def)
-{
-	const char *v = getenv(var);
-
-	return v && *v ? v : def;
-}
-
 static void ns_list(const struct uw_resolv *r, char *buf, size_t len)
 {
 	size_t n = 0;
@@ -58,10 +52,10 @@ static void read_dns(struct uw_inventory *inv)
 	struct uw_error e;
 	char list[256];
 
-	uw_strlcpy(inv->resolv_path, env_or("USBNET_WIZARD_RESOLV_CONF", "/etc/resolv.conf"),
+	uw_strlcpy(inv->resolv_path, uw_env_or(UW_ENV_RESOLV_CONF, "/etc/resolv.conf"),
 		   sizeof(inv->resolv_path));
 	uw_strlcpy(inv->upstream_path,
-		   env_or("USBNET_WIZARD_RESOLVED_CONF", "/run/systemd/resolve/resolv.conf"),
+		   uw_env_or(UW_ENV_RESOLVED_CONF, "/run/systemd/resolve/resolv.conf"),
 		   sizeof(inv->upstream_path));
 	inv->resolv_error = uw_resolv_read(inv->resolv_path, &inv->resolv, &e);
 	if (inv->resolv_error < 0) {

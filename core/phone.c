@@ -2,6 +2,7 @@
 /*
  * The phone session over libssh. See core/phone.h for the contract.
  */
+#include "core/env.h"
 #include "core/phone.h"
 
 #include <arpa/inet.h>
@@ -65,7 +66,7 @@ static void ssh_key_autoptr(ssh_key *k)
 
 char *uw_phone_ssh_dir(void)
 {
-	const char *env = getenv("USBNET_WIZARD_SSH_DIR");
+	const char *env = uw_env_get(UW_ENV_SSH_DIR);
 	const char *sudo_user = getenv("SUDO_USER");
 	const char *home;
 	struct passwd *pw;

@@ -5,6 +5,7 @@
  * phone's shell is often busybox and some dropbear builds report exit status
  * 255 for commands that succeeded.
  */
+#include "core/env.h"
 #include "core/phonecheck.h"
 
 #include "core/choices.h"
@@ -746,7 +747,7 @@ static const char *interfaces_path(void)
 {
 	/* Tests point this at a file of their own: the testbed phone shares /etc
 	 * with the machine, whose interfaces file must never be touched. */
-	const char *e = getenv("USBNET_WIZARD_PHONE_INTERFACES");
+	const char *e = uw_env_get(UW_ENV_PHONE_INTERFACES);
 
 	return e && *e ? e : "/etc/network/interfaces";
 }
@@ -945,8 +946,8 @@ static size_t usable_ns(const char *path, char (*ns)[64], size_t n, size_t max)
 
 int uw_phonecheck_host_nameservers(char (*ns)[64], size_t max)
 {
-	const char *conf = getenv("USBNET_WIZARD_RESOLV_CONF");
-	const char *resolved = getenv("USBNET_WIZARD_RESOLVED_CONF");
+	const char *conf = uw_env_get(UW_ENV_RESOLV_CONF);
+	const char *resolved = uw_env_get(UW_ENV_RESOLVED_CONF);
 	size_t n;
 
 	/*
@@ -964,8 +965,8 @@ int uw_phonecheck_host_nameservers(char (*ns)[64], size_t max)
 
 void uw_phonecheck_default_targets(const char **outside_ip, const char **test_name)
 {
-	const char *ip = getenv("USBNET_WIZARD_OUTSIDE_IP");
-	const char *name = getenv("USBNET_WIZARD_TEST_NAME");
+	const char *ip = uw_env_get(UW_ENV_OUTSIDE_IP);
+	const char *name = uw_env_get(UW_ENV_TEST_NAME);
 	struct in_addr a;
 
 	*outside_ip = "9.9.9.9";

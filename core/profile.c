@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include "core/env.h"
 #include "core/profile.h"
 
 #include <errno.h>
@@ -21,7 +22,7 @@
 
 const char *uw_profile_path(void)
 {
-	const char *e = getenv("USBNET_WIZARD_PROFILE");
+	const char *e = uw_env_get(UW_ENV_PROFILE);
 	return e && *e ? e : DEFAULT_PATH;
 }
 

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include "core/env.h"
 #include "core/util.h"
 
 #include <stdarg.h>
@@ -107,7 +108,7 @@ long long uw_now_ms(void)
 
 bool uw_fault(const char *what, size_t n)
 {
-	const char *f = getenv("USBNET_WIZARD_FAULT");
+	const char *f = uw_env_get(UW_ENV_FAULT);
 	size_t wl = strlen(what);
 
 	if (!f || strncmp(f, what, wl) || f[wl] != ':')

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/apply.h"
+#include "core/env.h"
 #include "core/util.h"
 #include "screens/wizard.h"
 #include "tui/progress.h"
@@ -35,7 +36,7 @@ static struct {
 /* Seconds to confirm an auto-revert apply: $USBNET_WIZARD_CONFIRM_SECONDS (1-600) or 30. */
 static int confirm_seconds(void)
 {
-	return (int)uw_env_long("USBNET_WIZARD_CONFIRM_SECONDS", 1, 600, 30);
+	return (int)uw_env_number(UW_ENV_CONFIRM_SECONDS, 30);
 }
 
 static const char *gate(void *ud)

@@ -10,6 +10,7 @@
 
 #include "core/apply.h"
 #include "core/doctor.h"
+#include "core/env.h"
 #include "core/persist.h"
 #include "core/text.h"
 #include "core/profile.h"
@@ -149,7 +150,7 @@ static void follow_cable(struct uw_wizard *w, const char *root, bool real)
 
 static void persist(struct uw_wizard *w)
 {
-	const char *root = getenv("USBNET_WIZARD_PERSIST_ROOT");
+	const char *root = uw_env_get(UW_ENV_PERSIST_ROOT);
 	bool real = !root || !root[0] || !strcmp(root, "/");
 	enum uw_persist_target target;
 	struct uw_persist_file *files = NULL;
@@ -294,7 +295,7 @@ static int leave(struct uw_wizard *w, int result)
 	case UW_TUI_NEXT:
 		w->quit = true;
 		if (uw_wizard_changes_live())
-			w->exit_note = getenv("USBNET_WIZARD_DEMO") ?
+			w->exit_note = uw_env_get(UW_ENV_DEMO) ?
 				"usbnet-wizard: this was the demo: the simulated phone and every change "
 				"go away with it now." :
 				"usbnet-wizard: the changes stay in place; 'sudo usbnet-wizard "

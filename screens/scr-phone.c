@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/env.h"
 #include "core/phone.h"
 #include "core/phonecheck.h"
 #include "core/phonefix.h"
@@ -230,7 +231,7 @@ static void on_progress(enum uw_check_id id, const struct uw_check *c, void *ud)
  * the library's default (5 s) — a slow phone (an old FreeRunner) may need more. */
 static unsigned ssh_timeout(void)
 {
-	return (unsigned)uw_env_long("USBNET_WIZARD_SSH_TIMEOUT", 1, 600, 0);
+	return (unsigned)uw_env_number(UW_ENV_SSH_TIMEOUT, 0);
 }
 
 static void *worker(void *ud)

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "core/apply.h"
+#include "core/env.h"
 #include "core/userfile.h"
 #include "core/util.h"
 #include "tui/msgbox.h"
@@ -275,7 +276,7 @@ static void go(struct uw_wizard *w, int dir)
  */
 static int divert_stderr(void)
 {
-	const char *path = getenv("USBNET_WIZARD_STDERR");
+	const char *path = uw_env_get(UW_ENV_STDERR);
 	int saved = dup(STDERR_FILENO), fd;
 
 	if (saved < 0)

@@ -22,6 +22,24 @@ done < <(sed -n 's/^\.B \([a-z]*\) \\fR\(.*\)$/\1 \2/p' "$MAN" | sed 's/\\-/-/g'
 	awk '{ cmd=$1; $1=""; n=split($0, w, /[^-a-z]+/); s="";
 	       for (i=1;i<=n;i++) if (w[i] ~ /^--[a-z]/) s=s" "w[i]; print cmd s }')
 
+# Every USBNET_WIZARD_* variable the program reads is read through core/env.c's
+# table and listed in the man page's ENVIRONMENT (issue 13).
+envsec=$(sed -n '/^\.SH ENVIRONMENT/,/^\.SH FILES/p' "$MAN")
+raw=$(grep -rln 'getenv("USBNET_WIZARD_' core cli screens tui | grep -v '^core/env\.c$')
+[ -z "$raw" ] && ok "USBNET_WIZARD_* variables are read only through core/env.c" ||
+	not_ok "read outside core/env.c: $raw"
+table=$(grep -oE '^	[SN]\([A-Z_]+' core/env.c | sed 's/.*(/USBNET_WIZARD_/' | sort -u)
+used=$(grep -rhoE '\bUW_ENV_[A-Z][A-Z_]*' core cli screens tui | sed 's/^UW_ENV_/USBNET_WIZARD_/' | sort -u)
+[ "$(wc -l <<<"$table")" -ge 17 ] && ok "core/env.c's table has $(wc -l <<<"$table") variables" ||
+	not_ok "core/env.c's table looks empty"
+for v in $used; do
+	grep -qx "$v" <<<"$table" || not_ok "$v is used but not in core/env.c's table"
+done
+for v in $table; do
+	grep -q "^\.B[R]* .*$v" <<<"$envsec" && ok "the man page's ENVIRONMENT lists $v" ||
+		not_ok "$v is read by the program but not in the man page's ENVIRONMENT"
+done
+
 # Every plan option of the man page is in apply --help.
 help=$("$UW_BIN" apply --help 2>&1)
 for o in $(sed -n '/^\.SS Plan options/,/^\.SS Match/p' "$MAN" | sed 's/\\-/-/g' |
