@@ -24,6 +24,7 @@
 
 #include "core/fw.h"
 #include "core/ip4.h"
+#include "core/strbuf.h"
 #include "core/util.h"
 
 #include <arpa/inet.h>
@@ -459,23 +460,6 @@ static int locate_rules(struct locate *l, bool *missing, struct uw_error *err)
 	return 0;
 }
 
-/* Grow @s by one printf'd line. */
-static void append(char **s, size_t *len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void append(char **s, size_t *len, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	*s = uw_realloc(*s, *len + (size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(*s + *len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	*len += (size_t)n;
-}
-
 struct batch {
 	size_t n;
 	struct where *wh;
@@ -533,9 +517,9 @@ static size_t guilty(const struct batch *b, const size_t *idx, size_t m, const c
 int uw_fw_nft_add_many(const struct uw_fw_rule *rules, size_t n, int *res, size_t *bad,
 		       struct uw_error *err)
 {
-	_auto_(free) char *cmd = NULL;
+	_auto_strbuf_ struct uw_strbuf cmd = UW_STRBUF_INIT;
 	_auto_(free) size_t *idx = uw_malloc0(sizeof(size_t) * (n ? n : 1));
-	size_t len = 0, m = 0;
+	size_t m = 0;
 	bool table_done = false;
 	struct batch b;
 	int r;
@@ -561,25 +545,25 @@ int uw_fw_nft_add_many(const struct uw_fw_rule *rules, size_t n, int *res, size_
 			/* `add` of an existing table or chain is a no-op, so one
 			 * transaction makes whatever is missing plus the rules. */
 			if (!table_done)
-				append(&cmd, &len, "add table %s %s\n", b.wh[i].fam, b.wh[i].table);
+				uw_strbuf_printf(&cmd, "add table %s %s\n", b.wh[i].fam, b.wh[i].table);
 			table_done = true;
 			for (size_t k = 0; k < m && !chain_done; k++)
 				chain_done = b.wh[idx[k]].own && !strcmp(b.wh[idx[k]].chain, b.wh[i].chain);
 			if (!chain_done)
-				append(&cmd, &len, "add chain %s %s %s %s\n", b.wh[i].fam, b.wh[i].table,
+				uw_strbuf_printf(&cmd, "add chain %s %s %s %s\n", b.wh[i].fam, b.wh[i].table,
 				       b.wh[i].chain, b.wh[i].chain_def);
-			append(&cmd, &len, "add rule %s %s %s %s\n", b.wh[i].fam, b.wh[i].table,
+			uw_strbuf_printf(&cmd, "add rule %s %s %s %s\n", b.wh[i].fam, b.wh[i].table,
 			       b.wh[i].chain, b.body[i]);
 		} else {
 			/* At the top of someone else's chain: after their drop it
 			 * would never be reached. */
-			append(&cmd, &len, "insert rule %s %s %s %s\n", b.wh[i].fam, b.wh[i].table,
+			uw_strbuf_printf(&cmd, "insert rule %s %s %s %s\n", b.wh[i].fam, b.wh[i].table,
 			       b.wh[i].chain, b.body[i]);
 		}
 		idx[m++] = i;
 	}
 	if (r == 0 && m) {
-		r = nft_run(cmd, 0, NULL, err);
+		r = nft_run(cmd.s, 0, NULL, err);
 		if (r < 0)
 			*bad = guilty(&b, idx, m, err ? err->msg : "");
 	}
@@ -589,8 +573,7 @@ int uw_fw_nft_add_many(const struct uw_fw_rule *rules, size_t n, int *res, size_
 
 int uw_fw_nft_del_many(const struct uw_fw_rule *rules, size_t n, int *res, struct uw_error *err)
 {
-	_auto_(free) char *cmd = NULL;
-	size_t len = 0;
+	_auto_strbuf_ struct uw_strbuf cmd = UW_STRBUF_INIT;
 	unsigned own_del = 0;
 	struct batch b;
 	int r;
@@ -609,13 +592,13 @@ int uw_fw_nft_del_many(const struct uw_fw_rule *rules, size_t n, int *res, struc
 		 * (nothing of ours lingers, not even for a moment). */
 		if (b.wh[i].own && own_del == b.l.own_rules)
 			continue;
-		append(&cmd, &len, "delete rule %s %s %s handle %lu\n", b.wh[i].fam, b.wh[i].table,
+		uw_strbuf_printf(&cmd, "delete rule %s %s %s handle %lu\n", b.wh[i].fam, b.wh[i].table,
 		       b.wh[i].chain, b.handle[i]);
 	}
 	if (r == 0 && own_del && own_del == b.l.own_rules)
-		append(&cmd, &len, "delete table " OUR_FAMILY " " UW_FW_NFT_TABLE "\n");
-	if (r == 0 && len)
-		r = nft_run(cmd, 0, NULL, err);
+		uw_strbuf_append(&cmd, "delete table " OUR_FAMILY " " UW_FW_NFT_TABLE "\n");
+	if (r == 0 && cmd.len)
+		r = nft_run(cmd.s, 0, NULL, err);
 	batch_free(&b);
 	return r;
 }
@@ -695,8 +678,7 @@ int uw_fw_nft_drop_empty_table(struct uw_error *err)
 /* ---- cleanup ---- */
 
 struct cleanup {
-	char *cmd;
-	size_t len;
+	struct uw_strbuf cmd;
 	int removed;
 	bool have_table;
 };
@@ -714,8 +696,6 @@ static void cleanup_rule_cb(struct walker *w, const struct chain_info *ci, const
 {
 	struct cleanup *c = w->data;
 	bool own = strcmp(ci->fam, OUR_FAMILY) == 0 && strcmp(ci->table, UW_FW_NFT_TABLE) == 0;
-	char line[256];
-	size_t n;
 
 	if (own) {
 		c->removed++; /* goes with the table */
@@ -723,11 +703,8 @@ static void cleanup_rule_cb(struct walker *w, const struct chain_info *ci, const
 	}
 	if (!strstr(text, TAG_TEXT) || !handle)
 		return;
-	n = (size_t)snprintf(line, sizeof(line), "delete rule %s %s %s handle %lu\n", ci->fam,
-			     ci->table, ci->chain, handle);
-	c->cmd = uw_realloc(c->cmd, c->len + n + 1);
-	memcpy(c->cmd + c->len, line, n + 1);
-	c->len += n;
+	uw_strbuf_printf(&c->cmd, "delete rule %s %s %s handle %lu\n", ci->fam, ci->table, ci->chain,
+			 handle);
 	c->removed++;
 }
 
@@ -742,15 +719,11 @@ int uw_fw_nft_remove_all_ours(struct uw_error *err)
 	if (r < 0)
 		return r;
 	walk(out, &w);
-	if (c.have_table) {
-		static const char del[] = "delete table " OUR_FAMILY " " UW_FW_NFT_TABLE "\n";
-		c.cmd = uw_realloc(c.cmd, c.len + sizeof(del));
-		memcpy(c.cmd + c.len, del, sizeof(del));
-		c.len += sizeof(del) - 1;
-	}
-	if (c.len)
-		r = nft_run(c.cmd, 0, NULL, err);
-	free(c.cmd);
+	if (c.have_table)
+		uw_strbuf_append(&c.cmd, "delete table " OUR_FAMILY " " UW_FW_NFT_TABLE "\n");
+	if (c.cmd.len)
+		r = nft_run(c.cmd.s, 0, NULL, err);
+	uw_strbuf_fini(&c.cmd);
 	return r < 0 ? r : c.removed;
 }
 

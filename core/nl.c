@@ -26,6 +26,7 @@
 #include <netlink/route/route.h>
 
 #include "core/ip4.h"
+#include "core/sysctlname.h"
 #include "core/util.h"
 
 UW_DEFINE_CLEANUP(struct nl_sock, nl_socket_free)
@@ -486,53 +487,24 @@ int uw_nl_route_del(const char *ifname, struct in_addr dst, unsigned plen, struc
 
 /* ---- sysctl ---- */
 
-#define SYSCTL_NAME_MAX 200
-
+/* /proc/sys/... for @name, which must follow the one rule (core/sysctlname.h). */
 static int sysctl_path(const char *name, char *path, size_t len, struct uw_error *err)
 {
-	size_t n, comp = 0;
+	int r = uw_sysctl_name_check(name, err);
 
-	if (!name || !*name)
-		return uw_error_set(err, -EINVAL, "no sysctl name given");
-	n = strnlen(name, SYSCTL_NAME_MAX + 1);
-	if (n > SYSCTL_NAME_MAX)
-		return uw_error_set(err, -EINVAL, "sysctl name \"%.40s...\" is too long", name);
-	/* Only the network settings are ours to touch. */
-	if (strncmp(name, "net.", 4))
-		return uw_error_set(err, -EINVAL,
-				    "sysctl \"%s\" is not a network setting (net.*): refusing to touch it",
-				    name);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)name[i];
-
-		if (c == '.') {
-			if (comp == 0)
-				goto bad;
-			comp = 0;
-			continue;
-		}
-		/* No '/' (it would walk the tree), no '.' runs (".."), nothing
-		 * that is not in a kernel setting or interface name. */
-		if (!(isascii(c) && (isalnum(c) || strchr("_@:-", c))) || ++comp > 64)
-			goto bad;
-	}
-	if (comp == 0)
-		goto bad;
+	if (r < 0)
+		return r;
 	if (snprintf(path, len, "/proc/sys/%s", name) >= (int)len)
-		goto bad;
+		return uw_error_set(err, -EINVAL, "sysctl name \"%.40s...\" is too long", name);
 	for (char *p = path + strlen("/proc/sys/"); *p; p++)
 		if (*p == '.')
 			*p = '/';
 	return 0;
-bad:
-	return uw_error_set(err, -EINVAL,
-			    "\"%s\" is not a valid sysctl name: use the dotted form, e.g. net.ipv4.ip_forward",
-			    name);
 }
 
 int uw_sysctl_read(const char *name, char *buf, size_t len, struct uw_error *err)
 {
-	char path[SYSCTL_NAME_MAX + 16];
+	char path[UW_SYSCTL_NAME_MAX + 16];
 	_auto_fd_ int fd = -1;
 	ssize_t n;
 	int r;
@@ -573,7 +545,7 @@ int uw_sysctl_read(const char *name, char *buf, size_t len, struct uw_error *err
 
 int uw_sysctl_write(const char *name, const char *value, struct uw_error *err)
 {
-	char path[SYSCTL_NAME_MAX + 16];
+	char path[UW_SYSCTL_NAME_MAX + 16];
 	_auto_fd_ int fd = -1;
 	size_t vlen;
 	ssize_t n;

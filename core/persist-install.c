@@ -19,8 +19,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/file.h"
 #include "core/util.h"
 
+/* A file put aside before it is replaced: configuration, never this large. */
+#define MAX_COPY (16 * 1024 * 1024)
 #define BACKUP_DIR UW_PERSIST_STATE_DIR "/backup"
 /* What to do about a manifest we cannot trust (said after the problem). */
 #define MANIFEST_BY_HAND " Remove by hand the files it lists, put back the files saved under " \
@@ -93,107 +96,58 @@ static int mkdirs(const char *root, const char *path, struct manifest *m, struct
 	return 0;
 }
 
+/* A symbolic link to @target at @dst, made next to it and renamed over it. */
+static int link_atomic(const char *target, const char *dst, struct uw_error *err)
+{
+	char tmp[600];
+	int e;
+
+	snprintf(tmp, sizeof(tmp), "%s.uw-tmp-%d", dst, (int)getpid());
+	unlink(tmp);
+	if (symlink(target, tmp) < 0)
+		return uw_error_set(err, -errno, "Could not create the link %s: %s.", tmp, strerror(errno));
+	if ((e = uw_file_commit_at(AT_FDCWD, tmp, dst, false)) < 0)
+		return uw_error_set(err, e, "Could not put %s in place: %s.", dst, strerror(-e));
+	return 0;
+}
+
 /* Copy @src (a file or symlink) to a fresh temp next to @dst and rename it
  * over @dst, with the same mode. */
 static int copy_atomic(const char *src, const char *dst, struct uw_error *err)
 {
-	char tmp[600], buf[8192], lt[512];
+	char lt[512];
 	struct stat st;
 	ssize_t r;
-	int in = -1, out = -1, e = 0;
 
 	if (lstat(src, &st) < 0)
 		return uw_error_set(err, -errno, "Could not read %s: %s.", src, strerror(errno));
-	snprintf(tmp, sizeof(tmp), "%s.uw-tmp-%d", dst, (int)getpid());
-	unlink(tmp);
-	if (S_ISLNK(st.st_mode)) {
-		r = readlink(src, lt, sizeof(lt) - 1);
-		if (r < 0)
-			return uw_error_set(err, -errno, "Could not read the link %s: %s.", src, strerror(errno));
-		lt[r] = '\0';
-		if (symlink(lt, tmp) < 0)
-			return uw_error_set(err, -errno, "Could not create %s: %s.", tmp, strerror(errno));
-	} else if (S_ISREG(st.st_mode)) {
-		in = open(src, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (S_ISREG(st.st_mode)) {
+		_auto_fd_ int in = open(src, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		_auto_(free) char *text = NULL;
+
 		if (in < 0)
 			return uw_error_set(err, -errno, "Could not read %s: %s.", src, strerror(errno));
-		out = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-		if (out < 0) {
-			e = errno;
-			close(in);
-			return uw_error_set(err, -e, "Could not create %s: %s.", tmp, strerror(e));
-		}
-		while ((r = read(in, buf, sizeof(buf))) > 0) {
-			if (write(out, buf, (size_t)r) != r) {
-				e = errno ? errno : EIO;
-				break;
-			}
-		}
+		r = uw_file_read_fd(in, MAX_COPY, &text, NULL, src, err);
 		if (r < 0)
-			e = errno;
-		if (!e && (fchmod(out, st.st_mode & 07777) < 0 || fsync(out) < 0))
-			e = errno;
-		close(in);
-		if (close(out) < 0 && !e)
-			e = errno;
-		if (e) {
-			unlink(tmp);
-			return uw_error_set(err, -e, "Could not copy %s: %s.", src, strerror(e));
-		}
-	} else {
+			return (int)r;
+		return uw_file_replace(dst, text, (size_t)r, st.st_mode & 07777, err);
+	}
+	if (!S_ISLNK(st.st_mode))
 		return uw_error_set(err, -EINVAL, "%s is neither a file nor a link: it is not replaced.", src);
-	}
-	if (rename(tmp, dst) < 0) {
-		e = errno;
-		unlink(tmp);
-		return uw_error_set(err, -e, "Could not put %s in place: %s.", dst, strerror(e));
-	}
-	return 0;
+	r = readlink(src, lt, sizeof(lt) - 1);
+	if (r < 0)
+		return uw_error_set(err, -errno, "Could not read the link %s: %s.", src, strerror(errno));
+	lt[r] = '\0';
+	return link_atomic(lt, dst, err);
 }
 
+/* @f at @dst: a file through the one atomic writer, or a link renamed over it. */
 static int write_atomic(const char *dst, const struct uw_persist_file *f, struct uw_error *err)
 {
-	char tmp[600];
-	size_t len, off = 0;
-	int fd, e = 0;
-
-	snprintf(tmp, sizeof(tmp), "%s.uw-tmp-%d", dst, (int)getpid());
-	unlink(tmp);
-	if (f->link_target[0]) {
-		if (symlink(f->link_target, tmp) < 0)
-			return uw_error_set(err, -errno, "Could not create the link %s: %s.", tmp, strerror(errno));
-	} else {
-		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-		if (fd < 0)
-			return uw_error_set(err, -errno, "Could not create %s: %s.", tmp, strerror(errno));
-		len = f->content ? strlen(f->content) : 0;
-		while (off < len) {
-			ssize_t w = write(fd, f->content + off, len - off);
-			if (w < 0) {
-				if (errno == EINTR)
-					continue;
-				e = errno;
-				break;
-			}
-			off += (size_t)w;
-		}
-		/* fchmod, not the open mode: the umask would change it, and the
-		 * mode matters (NetworkManager ignores a keyfile others can read). */
-		if (!e && (fchmod(fd, f->mode & 07777) < 0 || fsync(fd) < 0))
-			e = errno;
-		if (close(fd) < 0 && !e)
-			e = errno;
-		if (e) {
-			unlink(tmp);
-			return uw_error_set(err, -e, "Could not write %s: %s.", dst, strerror(e));
-		}
-	}
-	if (rename(tmp, dst) < 0) {
-		e = errno;
-		unlink(tmp);
-		return uw_error_set(err, -e, "Could not put %s in place: %s.", dst, strerror(e));
-	}
-	return 0;
+	if (f->link_target[0])
+		return link_atomic(f->link_target, dst, err);
+	return uw_file_replace(dst, f->content ? f->content : "", f->content ? strlen(f->content) : 0,
+			       f->mode, err);
 }
 
 bool uw_persist_installed(const char *root)

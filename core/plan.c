@@ -14,6 +14,7 @@
 #include "core/firewalld.h"
 #include "core/nl.h"
 #include "core/nm.h"
+#include "core/sysctlname.h"
 #include "core/util.h"
 
 static const char *const kind_names[UW_ACT__COUNT] = {
@@ -906,16 +907,6 @@ static int get_str(const struct kv *kv, size_t n, const char *key, char *out, si
 	return 0;
 }
 
-static bool sysctl_name_ok(const char *s)
-{
-	if (strncmp(s, "net.", 4) || strstr(s, ".."))
-		return false;
-	for (; *s; s++)
-		if (!(isalnum((unsigned char)*s) || *s == '.' || *s == '_' || *s == '-'))
-			return false;
-	return true;
-}
-
 /* firewalld zone names: letters, digits and - _ . @ + (they end up in shell lines and D-Bus calls). */
 static bool zone_name_ok(const char *s)
 {
@@ -985,7 +976,7 @@ int uw_action_from_line(const char *line, struct uw_action *a, struct uw_error *
 		a->was_managed = u;
 		break;
 	case UW_ACT_SYSCTL:
-		if (get_str(kv, n, "name", a->sysctl, sizeof(a->sysctl), false) < 0 || !sysctl_name_ok(a->sysctl) ||
+		if (get_str(kv, n, "name", a->sysctl, sizeof(a->sysctl), false) < 0 || !uw_sysctl_name_ok(a->sysctl) ||
 		    get_str(kv, n, "value", a->value, sizeof(a->value), false) < 0 ||
 		    get_str(kv, n, "old", a->old_value, sizeof(a->old_value), true) < 0)
 			goto bad;

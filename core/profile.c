@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/file.h"
+#include "core/strbuf.h"
 #include "core/userfile.h"
 #include "core/util.h"
 
@@ -78,53 +80,35 @@ int uw_profile_set_match_name(struct uw_profile *p, const char *s, struct uw_err
 
 /* ---- text form ----------------------------------------------------------- */
 
-static void app(char **buf, size_t *len, size_t *cap, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static void app(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(*buf + *len, *cap - *len, fmt, ap);
-		va_end(ap);
-		if (n >= 0 && (size_t)n < *cap - *len)
-			break;
-		*cap = *cap * 2 + (size_t)(n > 0 ? n : 0);
-		*buf = uw_realloc(*buf, *cap);
-	}
-	*len += (size_t)n;
-}
-
 char *uw_profile_format(const struct uw_profile *p)
 {
 	const struct uw_choices *c = &p->choices;
-	size_t len = 0, cap = 1024;
-	char *buf = uw_malloc0(cap), a[UW_IP4_STRLEN];
+	_auto_strbuf_ struct uw_strbuf b = UW_STRBUF_INIT;
+	char a[UW_IP4_STRLEN];
 
-	app(&buf, &len, &cap, "# usbnet-wizard profile: what 'usbnet-wizard watch' applies when the gadget\n"
+	uw_strbuf_printf(&b, "# usbnet-wizard profile: what 'usbnet-wizard watch' applies when the gadget\n"
 	    "# below is plugged in. Written by 'usbnet-wizard profile save'; one key=value a line.\n");
-	app(&buf, &len, &cap, "preset=%s\n", c->preset ? c->preset->id : uw_presets[0]->id);
+	uw_strbuf_printf(&b, "preset=%s\n", c->preset ? c->preset->id : uw_presets[0]->id);
 	if (c->iface[0])
-		app(&buf, &len, &cap, "iface=%s\n", c->iface);
-	app(&buf, &len, &cap, "host-ip=%s\n", uw_ip4_str(c->host_ip, a));
-	app(&buf, &len, &cap, "phone-ip=%s\n", uw_ip4_str(c->phone_ip, a));
+		uw_strbuf_printf(&b, "iface=%s\n", c->iface);
+	uw_strbuf_printf(&b, "host-ip=%s\n", uw_ip4_str(c->host_ip, a));
+	uw_strbuf_printf(&b, "phone-ip=%s\n", uw_ip4_str(c->phone_ip, a));
 	if (c->plen_set)
-		app(&buf, &len, &cap, "netmask=%u\n", c->plen);
-	app(&buf, &len, &cap, "nat=%s\n", c->nat ? "yes" : "no");
+		uw_strbuf_printf(&b, "netmask=%u\n", c->plen);
+	uw_strbuf_printf(&b, "nat=%s\n", c->nat ? "yes" : "no");
 	if (c->out_iface[0])
-		app(&buf, &len, &cap, "out-iface=%s\n", c->out_iface);
-	app(&buf, &len, &cap, "dns=%s\n", uw_dns_mode_name(c->dns));
+		uw_strbuf_printf(&b, "out-iface=%s\n", c->out_iface);
+	uw_strbuf_printf(&b, "dns=%s\n", uw_dns_mode_name(c->dns));
 	for (unsigned i = 0; i < c->n_dns_servers; i++)
-		app(&buf, &len, &cap, "dns-server=%s\n", uw_ip4_str(c->dns_servers[i], a));
-	app(&buf, &len, &cap, "fw=%s\n", c->fw == UW_FW_AUTO ? "auto" : uw_fw_backend_name(c->fw));
+		uw_strbuf_printf(&b, "dns-server=%s\n", uw_ip4_str(c->dns_servers[i], a));
+	uw_strbuf_printf(&b, "fw=%s\n", c->fw == UW_FW_AUTO ? "auto" : uw_fw_backend_name(c->fw));
 	if (p->match_usb)
-		app(&buf, &len, &cap, "match-usb=%04x:%04x\n", p->usb_vendor, p->usb_product);
+		uw_strbuf_printf(&b, "match-usb=%04x:%04x\n", p->usb_vendor, p->usb_product);
 	if (p->match_driver[0])
-		app(&buf, &len, &cap, "match-driver=%s\n", p->match_driver);
+		uw_strbuf_printf(&b, "match-driver=%s\n", p->match_driver);
 	if (p->match_name[0])
-		app(&buf, &len, &cap, "match-name=%s\n", p->match_name);
-	return buf;
+		uw_strbuf_printf(&b, "match-name=%s\n", p->match_name);
+	return uw_strbuf_steal(&b);
 }
 
 static const char *const keys[] = {
@@ -303,7 +287,7 @@ int uw_profile_load(const char *path, struct uw_profile *p, struct uw_error *err
 	_auto_(free) char *buf = NULL;
 	size_t len = 0;
 	ssize_t n;
-	int fd, r;
+	int fd;
 
 	if (!path)
 		path = uw_profile_path();
@@ -315,22 +299,16 @@ int uw_profile_load(const char *path, struct uw_profile *p, struct uw_error *err
 					    "'usbnet-wizard profile save [options]'.", path);
 		return fd;
 	}
-	buf = uw_malloc0(MAX_FILE + 2);
-	while ((n = read(fd, buf + len, MAX_FILE + 1 - len)) > 0) {
-		len += (size_t)n;
-		if (len > MAX_FILE)
-			break;
-	}
-	r = n < 0 ? -errno : 0;
+	n = uw_file_read_fd(fd, MAX_FILE, &buf, NULL, path, err);
 	close(fd);
-	if (r < 0)
-		return uw_error_set(err, r, "Cannot read the profile %s: %s.", path, strerror(-r));
-	if (len > MAX_FILE)
+	if (n == -EFBIG)
 		return uw_error_set(err, -EFBIG, "%s is larger than %d bytes: it is not a usbnet-wizard profile.",
 				    path, MAX_FILE);
+	if (n < 0)
+		return uw_error_set(err, (int)n, "Cannot read the profile %s: %s.", path, strerror((int)-n));
+	len = (size_t)n;
 	if (memchr(buf, '\0', len))
 		return uw_error_set(err, -EINVAL, "%s holds NUL bytes: it is not a usbnet-wizard profile.", path);
-	buf[len] = '\0';
 	return uw_profile_parse(buf, path, p, err);
 }
 
@@ -352,9 +330,8 @@ static int mkdir_parent(const char *path, struct uw_error *err)
 int uw_profile_save(const char *path, const struct uw_profile *p, struct uw_error *err)
 {
 	_auto_(free) char *text = NULL;
-	_auto_(free) char *tmp = NULL;
-	size_t len, off = 0;
-	int fd, r;
+	struct uw_error e;
+	int r;
 
 	if (!path)
 		path = uw_profile_path();
@@ -362,38 +339,13 @@ int uw_profile_save(const char *path, const struct uw_profile *p, struct uw_erro
 	if (r < 0)
 		return r;
 	text = uw_profile_format(p);
-	len = strlen(text);
-	tmp = uw_strdup_printf("%s.tmp.%ld", path, (long)getpid());
-	/* A fresh file only: whatever sits at the temp name (a link, a hard link) is not written. */
-	unlink(tmp);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd < 0) {
-		int e = errno;
-		return uw_error_set(err, -e, "Cannot write %s: %s%s.", tmp, strerror(e),
-				    e == EACCES || e == EPERM ? " (saving the profile needs root)" : "");
-	}
-	while (off < len) {
-		ssize_t w = write(fd, text + off, len - off);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			r = -errno;
-			break;
-		}
-		off += (size_t)w;
-	}
-	/* Atomic replace: fsync the new file before rename, so a crash leaves the old or the new one. */
-	if (r == 0 && fsync(fd) < 0)
-		r = -errno;
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -errno;
-	if (r < 0) {
-		unlink(tmp);
-		return uw_error_set(err, r, "Cannot save the profile to %s: %s. The old profile (if any) "
-				    "is unchanged.", path, strerror(-r));
-	}
+	/* The one atomic writer: a crash leaves the old profile or the new one. */
+	uw_error_clear(&e);
+	r = uw_file_replace(path, text, strlen(text), 0644, &e);
+	if (r < 0)
+		return uw_error_set(err, r, "Cannot save the profile to %s: %s%s The old profile (if any) "
+				    "is unchanged.", path, strerror(-r), r == -EACCES || r == -EPERM ?
+				    " (saving the profile needs root)." : ".");
 	return 0;
 }
 

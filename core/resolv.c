@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/file.h"
 #include "core/ip4.h"
 #include "core/userfile.h"
 #include "core/util.h"
@@ -213,6 +214,7 @@ int uw_resolv_read(const char *path, struct uw_resolv *out, struct uw_error *err
 	_auto_(free) char *buf = NULL;
 	size_t len = 0;
 	bool more = false;
+	ssize_t n;
 	int r;
 
 	if (!path || !out)
@@ -228,23 +230,10 @@ int uw_resolv_read(const char *path, struct uw_resolv *out, struct uw_error *err
 					    "machine?)", path, strerror(-r));
 		return r;
 	}
-	/* One byte more than the bound tells us the file was longer. */
-	buf = uw_malloc0(UW_RESOLV_MAX_BYTES + 1);
-	while (len < UW_RESOLV_MAX_BYTES + 1) {
-		ssize_t n = read(fd, buf + len, UW_RESOLV_MAX_BYTES + 1 - len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			r = -errno;
-			return uw_error_set(err, r, "cannot read %s: %s", path, strerror(-r));
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	if (len > UW_RESOLV_MAX_BYTES)
-		more = true;
+	n = uw_file_read_fd(fd, UW_RESOLV_MAX_BYTES, &buf, &more, path, err);
+	if (n < 0)
+		return (int)n;
+	len = (size_t)n;
 	r = uw_resolv_parse(buf, len, out, err);
 	if (more)
 		out->truncated = true;

@@ -13,10 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/fsuid.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/file.h"
 #include "core/util.h"
 
 #define MAX_LINKS 16
@@ -356,42 +356,6 @@ int uw_userdir_open_read(struct uw_userdir *d, const char *name, struct uw_error
 	return fd;
 }
 
-static ssize_t read_all(int fd, size_t max, char **out, const char *shown, struct uw_error *err)
-{
-	size_t len = 0, cap = 4096;
-	char *buf = uw_malloc0(cap + 1);
-	ssize_t n;
-
-	for (;;) {
-		if (len == cap) {
-			if (cap > max)
-				break;
-			cap *= 2;
-			buf = uw_realloc(buf, cap + 1);
-		}
-		n = read(fd, buf + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int e = errno;
-
-			free(buf);
-			return uw_error_set(err, -e, "Cannot read %s: %s.", shown, strerror(e));
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	if (len > max) {
-		free(buf);
-		return uw_error_set(err, -EFBIG, "%s is larger than %zu bytes: not the file "
-				    "expected here.", shown, max);
-	}
-	buf[len] = '\0';
-	*out = buf;
-	return (ssize_t)len;
-}
-
 ssize_t uw_userdir_read(struct uw_userdir *d, const char *name, size_t max, char **out,
 			mode_t *mode, struct uw_error *err)
 {
@@ -405,7 +369,7 @@ ssize_t uw_userdir_read(struct uw_userdir *d, const char *name, size_t max, char
 	if (mode)
 		*mode = fstat(fd, &st) == 0 ? st.st_mode & 0777 : 0600;
 	shown = uw_strdup_printf("%s/%s", d->path, name);
-	return read_all(fd, max, out, shown, err);
+	return uw_file_read_fd(fd, max, out, NULL, shown, err);
 }
 
 DIR *uw_userdir_opendir(struct uw_userdir *d, struct uw_error *err)
@@ -435,39 +399,6 @@ DIR *uw_userdir_opendir(struct uw_userdir *d, struct uw_error *err)
 }
 
 /* A fresh temp file next to the target, never an existing name. */
-static int make_temp(int dirfd, const char *name, char *tmp, size_t tmpsz)
-{
-	for (int tries = 0; tries < 16; tries++) {
-		unsigned r = 0;
-		int fd;
-
-		if (getrandom(&r, sizeof(r), 0) < 0)
-			r = (unsigned)getpid() ^ (unsigned)tries * 2654435761u;
-		snprintf(tmp, tmpsz, ".%.64s.uw-%08x", name, r);
-		fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-		if (fd >= 0 || errno != EEXIST)
-			return fd;
-	}
-	return -1;
-}
-
-static int write_all(int fd, const void *data, size_t len)
-{
-	const char *p = data;
-
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		p += n;
-		len -= (size_t)n;
-	}
-	return fsync(fd) < 0 ? -errno : 0;
-}
-
 /* What is at @name now: 0 (nothing or a regular file), else a refusal. */
 static int check_target(int dirfd, const char *name, const char *shown, bool excl,
 			struct uw_error *err)
@@ -509,16 +440,15 @@ int uw_userdir_replace(struct uw_userdir *d, const char *name, const void *data,
 	rc = check_target(d->fd, name, shown, flags & UW_USERDIR_EXCL, err);
 	if (rc < 0)
 		goto out;
-	fd = make_temp(d->fd, name, tmp, sizeof(tmp));
+	fd = uw_file_tmp_at(d->fd, name, tmp, sizeof(tmp));
 	if (fd < 0) {
-		e = errno;
+		e = -fd;
 		rc = uw_error_set(err, -e, "Cannot write in %s: %s. Check that the directory is "
 				  "yours and writable.", d->path, strerror(e));
 		goto out;
 	}
 	/* Ours by creation already (fsuid); say it explicitly, on the fd. */
-	if (fchown(fd, d->uid, d->gid) < 0 || fchmod(fd, mode) < 0 ||
-	    (rc = write_all(fd, data, len)) < 0) {
+	if (fchown(fd, d->uid, d->gid) < 0 || (rc = uw_file_fill(fd, data, len, mode)) < 0) {
 		e = rc < 0 ? -rc : errno;
 		close(fd);
 		unlinkat(d->fd, tmp, 0);
@@ -526,14 +456,9 @@ int uw_userdir_replace(struct uw_userdir *d, const char *name, const void *data,
 		goto out;
 	}
 	close(fd);
-	/* rename replaces the name itself: a link or hard link there is never written through. */
-	if (flags & UW_USERDIR_EXCL)
-		rc = renameat2(d->fd, tmp, d->fd, name, RENAME_NOREPLACE);
-	else
-		rc = renameat(d->fd, tmp, d->fd, name);
+	rc = uw_file_commit_at(d->fd, tmp, name, flags & UW_USERDIR_EXCL);
 	if (rc < 0) {
-		e = errno;
-		unlinkat(d->fd, tmp, 0);
+		e = -rc;
 		rc = e == EEXIST ? uw_error_set(err, -EEXIST, "%s already exists; it was left as it "
 						"is.", shown) :
 			uw_error_set(err, -e, "Cannot write %s: %s.", shown, strerror(e));
@@ -576,7 +501,7 @@ int uw_write_file_safely(const char *path, const void *data, size_t len, mode_t 
 	uid_t su;
 	gid_t sg;
 	struct stat dst;
-	int fd, rc, e;
+	int fd, rc;
 
 	if (slash) {
 		name = path + (slash - dir) + 1;
@@ -600,13 +525,12 @@ int uw_write_file_safely(const char *path, const void *data, size_t len, mode_t 
 	if (rc < 0)
 		goto out_dir;
 	rc = check_target(d.fd, name, path, false, err);
-	fd = rc < 0 ? -1 : make_temp(d.fd, name, tmp, sizeof(tmp));
-	e = errno;
+	fd = rc < 0 ? -1 : uw_file_tmp_at(d.fd, name, tmp, sizeof(tmp));
 	uw_fsid_leave(&fs);
 	if (rc < 0)
 		goto out_dir;
 	if (fd < 0) {
-		rc = uw_error_set(err, -e, "Cannot write in %s: %s.", dir, strerror(e));
+		rc = uw_error_set(err, fd, "Cannot write in %s: %s.", dir, strerror(-fd));
 		goto out_dir;
 	}
 	/* Under sudo the report is the user's: on the fd, never on a path. */
@@ -614,9 +538,8 @@ int uw_write_file_safely(const char *path, const void *data, size_t len, mode_t 
 	    (dst.st_uid == su || (dst.st_mode & S_ISVTX)) && fchown(fd, su, sg) < 0) {
 		/* Keep going: it stays root's, still mode @mode. */
 	}
-	if (fchmod(fd, mode) < 0 || (rc = write_all(fd, data, len)) < 0) {
-		e = rc < 0 ? -rc : errno;
-		rc = uw_error_set(err, -e, "Cannot write %s: %s.", path, strerror(e));
+	if ((rc = uw_file_fill(fd, data, len, mode)) < 0) {
+		rc = uw_error_set(err, rc, "Cannot write %s: %s.", path, strerror(-rc));
 		close(fd);
 		goto out_tmp;
 	}
@@ -624,12 +547,11 @@ int uw_write_file_safely(const char *path, const void *data, size_t len, mode_t 
 	rc = uw_fsid_enter(d.uid, d.gid, &fs, err);
 	if (rc < 0)
 		goto out_tmp;
-	rc = renameat(d.fd, tmp, d.fd, name);
-	e = errno;
+	rc = uw_file_commit_at(d.fd, tmp, name, false);
 	uw_fsid_leave(&fs);
 	if (rc < 0) {
-		rc = uw_error_set(err, -e, "Cannot write %s: %s.", path, strerror(e));
-		goto out_tmp;
+		rc = uw_error_set(err, rc, "Cannot write %s: %s.", path, strerror(-rc));
+		goto out_dir;
 	}
 	rc = 0;
 	goto out_dir;
