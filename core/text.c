@@ -151,28 +151,38 @@ void uw_text_plan_script(const struct uw_plan *p, struct uw_strbuf *f)
 	uw_strbuf_printf(f, "fi\n");
 }
 
-void uw_text_doctor_findings(const struct uw_doctor *d, struct uw_strbuf *b)
+static void finding_text(const struct uw_finding *f, struct uw_strbuf *b)
 {
 	static const char *const mark[] = { "ok   ", "info ", "WARN ", "ERROR" };
+
+	uw_strbuf_printf(b, "[%s] %s  (%s)\n", mark[f->severity], f->title, f->id);
+	if (f->severity == UW_DOC_OK)
+		return;
+	if (f->evidence[0])
+		uw_strbuf_printf(b, "        seen: %s\n", f->evidence);
+	if (f->explanation[0])
+		uw_strbuf_printf(b, "        why:  %s\n", f->explanation);
+	if (f->fixable)
+		uw_strbuf_printf(b, "        fix:  %s\n              run: usbnet-wizard doctor --fix %s\n",
+				 f->fix, f->id);
+	else if (f->fix[0])
+		uw_strbuf_printf(b, "        what to do: %s\n", f->fix);
+}
+
+void uw_text_doctor_findings(const struct uw_doctor *d, struct uw_strbuf *b)
+{
 	unsigned n_err = 0, n_warn = 0;
 
+	/* Worst first, in the doctor's order within a severity: what needs doing is on top. */
+	for (int sev = UW_DOC_ERROR; sev >= UW_DOC_OK; sev--) {
+		for (size_t i = 0; i < d->n; i++) {
+			if ((int)d->findings[i].severity == sev)
+				finding_text(&d->findings[i], b);
+		}
+	}
 	for (size_t i = 0; i < d->n; i++) {
-		const struct uw_finding *f = &d->findings[i];
-
-		n_err += f->severity == UW_DOC_ERROR;
-		n_warn += f->severity == UW_DOC_WARN;
-		uw_strbuf_printf(b, "[%s] %s  (%s)\n", mark[f->severity], f->title, f->id);
-		if (f->severity == UW_DOC_OK)
-			continue;
-		if (f->evidence[0])
-			uw_strbuf_printf(b, "        seen: %s\n", f->evidence);
-		if (f->explanation[0])
-			uw_strbuf_printf(b, "        why:  %s\n", f->explanation);
-		if (f->fixable)
-			uw_strbuf_printf(b, "        fix:  %s\n              run: usbnet-wizard doctor --fix %s\n",
-					 f->fix, f->id);
-		else if (f->fix[0])
-			uw_strbuf_printf(b, "        what to do: %s\n", f->fix);
+		n_err += d->findings[i].severity == UW_DOC_ERROR;
+		n_warn += d->findings[i].severity == UW_DOC_WARN;
 	}
 	uw_strbuf_printf(b, "\n%u error(s), %u warning(s).\n", n_err, n_warn);
 }

@@ -53,7 +53,8 @@ void uw_text_plan_script(const struct uw_plan *plan, struct uw_strbuf *b);
 #include "core/strbuf.h"
 
 /*
- * The doctor's findings, in the doctor's order, as `doctor`, the wizard's
+ * The doctor's findings, worst first (the doctor's order within a
+ * severity), as `doctor`, the wizard's
  * Doctor box and the report show them: "[WARN ] title  (id)", then for any
  * finding not ok what was seen, why it matters and the fix (with the command
  * that applies it), and after a blank line "N error(s), M warning(s).". Appended to @b.
