@@ -230,7 +230,7 @@ static char *read_small(const char *path, size_t max)
 	return buf;
 }
 
-static void check_kernel(struct uw_doctor *d, const struct uw_doctor_opts *o)
+static void kernel_findings(struct uw_doctor *d, const struct uw_doctor_opts *o)
 {
 	char path[256];
 	const char *env = uw_env_get(UW_ENV_KERNEL_CONFIG);
@@ -314,8 +314,8 @@ static int sysctl_int(const char *name)
 	return uw_sysctl_read(name, b, sizeof(b), NULL) == 0 ? atoi(b) : -1;
 }
 
-static void check_firewalld(struct uw_doctor *d, const struct uw_facts *fa, const struct uw_journal *j,
-			    const struct uw_plan *plan, bool have_iface, bool have_plan)
+static void firewalld_findings(struct uw_doctor *d, const struct uw_facts *fa, const struct uw_journal *j,
+			       const struct uw_plan *plan, bool have_iface, bool have_plan)
 {
 	const struct uw_firewalld *fwd = &fa->firewalld;
 	const struct uw_action *zs = NULL, *ks = NULL;
@@ -378,43 +378,38 @@ static void check_firewalld(struct uw_doctor *d, const struct uw_facts *fa, cons
 	}
 }
 
-int uw_doctor_run(const struct uw_doctor_opts *o, struct uw_doctor *d, struct uw_error *err)
+/* ---- the checks --------------------------------------------------------------- */
+
+/* What every check reads: gathered once by uw_doctor_run. */
+struct doctor_run {
+	const struct uw_doctor_opts *o;
+	struct uw_doctor *d;
+	struct uw_journal *j;
+	struct uw_facts *fa;
+	struct uw_plan *plan;       /* the setup for d->choices (have_plan) */
+	struct uw_plan *dnsplan;    /* the same with the DNS proxy (n = 0 when none) */
+	struct uw_candidate *cands; /* detected interfaces, best first */
+	size_t n_cands;
+	char journal_error[256];    /* "" = the journal was read */
+	char hs[UW_IP4_STRLEN], ps[UW_IP4_STRLEN];
+	bool have_iface, have_plan;
+};
+
+static void check_journal(struct doctor_run *c)
 {
-	struct uw_journal *j = uw_malloc0(sizeof(*j));
-	struct uw_facts *fa = uw_malloc0(sizeof(*fa));
-	struct uw_plan *plan = uw_malloc0(sizeof(*plan)), *dnsplan = uw_malloc0(sizeof(*dnsplan));
-	struct uw_candidate *cands = NULL;
-	size_t n_cands = 0;
 	struct uw_finding *f;
-	struct uw_error e;
-	char hs[UW_IP4_STRLEN], ps[UW_IP4_STRLEN], miss[400];
-	bool have_iface = false, have_plan = false;
-	int r;
 
-	memset(d, 0, sizeof(*d));
-	uw_error_clear(&e);
-	r = uw_facts_read(fa, err);
-	if (r < 0)
-		goto out;
-	if (uw_journal_read(j, &e) < 0) {
-		f = add(d, "journal", UW_DOC_WARN, "The journal cannot be read");
-		SETF(f, evidence, "%s", e.msg);
-		SETF(f, explanation, "usbnet-wizard cannot tell what it set up earlier.");
-	}
-	d->live = j->n_live > 0;
+	if (!c->journal_error[0])
+		return;
+	f = add(c->d, "journal", UW_DOC_WARN, "The journal cannot be read");
+	SETF(f, evidence, "%s", c->journal_error);
+	SETF(f, explanation, "usbnet-wizard cannot tell what it set up earlier.");
+}
 
-	/* Which interface: asked for, else the live setup's, else the best detected one. */
-	if (o && o->iface && *o->iface)
-		uw_strlcpy(d->iface, o->iface, sizeof(d->iface));
-	for (size_t i = 0; !d->iface[0] && i < j->n_live; i++)
-		if (j->live[i].kind == UW_ACT_ADDR)
-			uw_strlcpy(d->iface, j->live[i].iface, sizeof(d->iface));
-	uw_detect_scan(&cands, &n_cands, NULL);
-	if (!d->iface[0] && n_cands)
-		uw_strlcpy(d->iface, cands[0].ifname, sizeof(d->iface));
-	live_choices(j, d->iface, &d->choices);
-	uw_ip4_str(d->choices.host_ip, hs);
-	uw_ip4_str(d->choices.phone_ip, ps);
+static void check_phone_iface(struct doctor_run *c)
+{
+	struct uw_doctor *d = c->d;
+	struct uw_finding *f;
 
 	/* The phone's interface. */
 	if (!d->iface[0]) {
@@ -430,7 +425,7 @@ int uw_doctor_run(const struct uw_doctor_opts *o, struct uw_doctor *d, struct uw
 		     "back under another name, like enx<mac>).");
 		SETF(f, fix, "Plug the phone in; then run 'usbnet-wizard doctor' again.");
 	} else {
-		have_iface = true;
+		c->have_iface = true;
 		if (uw_nl_link_is_up(d->iface, NULL) == 0) {
 			f = add(d, "phone-iface", d->live ? UW_DOC_ERROR : UW_DOC_WARN, "%s is down", d->iface);
 			SETF(f, evidence, "'ip link show %s': state DOWN (administratively)", d->iface);
@@ -443,11 +438,23 @@ int uw_doctor_run(const struct uw_doctor_opts *o, struct uw_doctor *d, struct uw
 			SETF(f, evidence, "'ip link show %s': UP", d->iface);
 		}
 	}
+}
 
-	if (have_iface) {
+static void check_plan(struct doctor_run *c)
+{
+	struct uw_doctor *d = c->d;
+	struct uw_facts *fa = c->fa;
+	struct uw_plan *plan = c->plan;
+	struct uw_plan *dnsplan = c->dnsplan;
+	struct uw_error e;
+	struct uw_finding *f;
+	int r;
+
+	uw_error_clear(&e);
+	if (c->have_iface) {
 		r = full_plan(&d->choices, false, false, fa, plan, &e);
-		have_plan = r == 0;
-		if (!have_plan) {
+		c->have_plan = r == 0;
+		if (!c->have_plan) {
 			f = add(d, "plan", UW_DOC_ERROR, "No setup can be planned on this host");
 			SETF(f, evidence, "%s", e.msg);
 			SETF(f, explanation, "The checks that compare the host with the setup were skipped.");
@@ -456,9 +463,19 @@ int uw_doctor_run(const struct uw_doctor_opts *o, struct uw_doctor *d, struct uw
 		if (full_plan(&d->choices, true, false, fa, dnsplan, &e) < 0)
 			dnsplan->n = 0;
 	}
+}
+
+static void check_setup(struct doctor_run *c)
+{
+	struct uw_doctor *d = c->d;
+	const struct uw_facts *fa = c->fa;
+	const struct uw_journal *j = c->j;
+	struct uw_plan *plan = c->plan;
+	const char *hs = c->hs;
+	struct uw_finding *f;
 
 	/* The setup itself. */
-	if (have_iface && !d->live) {
+	if (c->have_iface && !d->live) {
 		unsigned held = addr_plen_on(fa, d->iface, d->choices.host_ip);
 
 		/* Set by hand, maybe with another mask (the seed's /32 recipe): take
@@ -472,7 +489,7 @@ int uw_doctor_run(const struct uw_doctor_opts *o, struct uw_doctor *d, struct uw
 				held ? held : d->choices.plen);
 			SETF(f, evidence, "the address is on %s; the journal holds no setup by usbnet-wizard", d->iface);
 			SETF(f, explanation, "Another tool (NetworkManager, ifupdown, a script) configured it.");
-		} else if (have_plan) {
+		} else if (c->have_plan) {
 			f = add(d, "setup", UW_DOC_WARN, "The desktop side is not set up");
 			SETF(f, evidence, "%s has no address %s/%u; no setup by usbnet-wizard is live", d->iface, hs,
 			     d->choices.plen);
@@ -480,11 +497,18 @@ int uw_doctor_run(const struct uw_doctor_opts *o, struct uw_doctor *d, struct uw
 			f->fixable = true;
 			SETF(f, fix, "apply the whole setup (%zu steps; 'usbnet-wizard plan' lists them)", plan->n);
 		}
-	} else if (have_iface) {
+	} else if (c->have_iface) {
 		f = add(d, "setup", UW_DOC_OK, "A setup by usbnet-wizard is live on %s (%zu steps)", d->iface,
 			j->n_live);
 		SETF(f, evidence, "journal in %s", uw_rundir());
 	}
+}
+
+static void check_ip_forward(struct doctor_run *c)
+{
+	struct uw_doctor *d = c->d;
+	const struct uw_facts *fa = c->fa;
+	struct uw_finding *f;
 
 	/* ip_forward. */
 	if (fa->ip_forward != 1 && d->choices.nat) {
@@ -492,7 +516,7 @@ int uw_doctor_run(const struct uw_doctor_opts *o, struct uw_doctor *d, struct uw
 		SETF(f, evidence, "net.ipv4.ip_forward = %d", fa->ip_forward);
 		SETF(f, explanation, "The desktop does not pass packets between the phone and the outside; "
 		     "the phone reaches the desktop and nothing further.");
-		f->fixable = have_plan;
+		f->fixable = c->have_plan;
 		SETF(f, fix, "sysctl -w net.ipv4.ip_forward=1 (journaled; revert restores %d)", fa->ip_forward);
 	} else if (fa->ip_forward != 1) {
 		f = add(d, "ip-forward", UW_DOC_OK, "IP forwarding is off, as chosen (no sharing)");
@@ -504,9 +528,19 @@ int uw_doctor_run(const struct uw_doctor_opts *o, struct uw_doctor *d, struct uw
 		f = add(d, "ip-forward", UW_DOC_OK, "IP forwarding is on");
 		SETF(f, evidence, "net.ipv4.ip_forward = %d", fa->ip_forward);
 	}
+}
+
+static void check_nat(struct doctor_run *c)
+{
+	struct uw_doctor *d = c->d;
+	const struct uw_facts *fa = c->fa;
+	struct uw_plan *plan = c->plan;
+	const char *ps = c->ps;
+	char miss[400];
+	struct uw_finding *f;
 
 	/* The nat table (the seed: "you'll want to see only the MASQUERADE rule"). */
-	if (have_plan && d->choices.nat) {
+	if (c->have_plan && d->choices.nat) {
 		int p = all_present(plan, UW_ACT_FW, UW_FW_MASQUERADE, miss, sizeof(miss));
 		const struct uw_fw_masq *m = NULL;
 		char out[UW_IFNAME_MAX] = "";
@@ -548,6 +582,15 @@ int uw_doctor_run(const struct uw_doctor_opts *o, struct uw_doctor *d, struct uw
 		SETF(f, explanation, "Docker, libvirt or an earlier manual setup made them. They do no harm "
 		     "to the phone; usbnet-wizard never touches them (never flush the nat table).");
 	}
+}
+
+static void check_forward(struct doctor_run *c)
+{
+	struct uw_doctor *d = c->d;
+	const struct uw_facts *fa = c->fa;
+	struct uw_plan *plan = c->plan;
+	char miss[400];
+	struct uw_finding *f;
 
 	/* The forward path: drops in other tables, Docker (firewalld's own chains: below). */
 	if (fa->have_fw) {
@@ -555,7 +598,7 @@ int uw_doctor_run(const struct uw_doctor_opts *o, struct uw_doctor *d, struct uw
 		const struct uw_firewalld *fwd = &fa->firewalld;
 		const struct uw_fw_drop_chain *first = NULL, *fwd_chain = NULL;
 		unsigned n_other = 0;
-		int p = have_plan ? all_present(plan, UW_ACT_FW, UW_FW_FORWARD_ACCEPT, miss, sizeof(miss)) : -1;
+		int p = c->have_plan ? all_present(plan, UW_ACT_FW, UW_FW_FORWARD_ACCEPT, miss, sizeof(miss)) : -1;
 
 		for (unsigned i = 0; i < fi->n_drops; i++) {
 			if (fwd->has_zone && uw_firewalld_owns_chain(fwd, fi->drops[i].backend, fi->drops[i].chain)) {
@@ -635,9 +678,17 @@ int uw_doctor_run(const struct uw_doctor_opts *o, struct uw_doctor *d, struct uw
 			}
 		}
 	}
+}
+
+static void check_rp_filter(struct doctor_run *c)
+{
+	struct uw_doctor *d = c->d;
+	const struct uw_facts *fa = c->fa;
+	const char *ps = c->ps;
+	struct uw_finding *f;
 
 	/* rp_filter with no return route (the /32 recipe without its host route). */
-	if (have_iface) {
+	if (c->have_iface) {
 		char name[96];
 		int all = sysctl_int("net.ipv4.conf.all.rp_filter"), one;
 		snprintf(name, sizeof(name), "net.ipv4.conf.%s.rp_filter", d->iface);
@@ -660,9 +711,19 @@ int uw_doctor_run(const struct uw_doctor_opts *o, struct uw_doctor *d, struct uw
 			SETF(f, evidence, "route to %s via %s; rp_filter effective %d", ps, d->iface, eff);
 		}
 	}
+}
+
+static void check_overlap(struct doctor_run *c)
+{
+	struct uw_doctor *d = c->d;
+	const struct uw_facts *fa = c->fa;
+	struct uw_plan *plan = c->plan;
+	const char *hs = c->hs;
+	const char *ps = c->ps;
+	struct uw_finding *f;
 
 	/* Overlap with the desktop's networks (the seed's 192.168.0.x trap). */
-	if (have_iface) {
+	if (c->have_iface) {
 		struct uw_overlap *ov = uw_malloc0(sizeof(*ov));
 		unsigned plen = d->live || d->choices.plen_set ? d->choices.plen : plan->choices.plen;
 
@@ -693,6 +754,15 @@ int uw_doctor_run(const struct uw_doctor_opts *o, struct uw_doctor *d, struct uw
 		}
 		free(ov);
 	}
+}
+
+static void check_dns(struct doctor_run *c)
+{
+	struct uw_doctor *d = c->d;
+	const struct uw_facts *fa = c->fa;
+	struct uw_plan *dnsplan = c->dnsplan;
+	const char *hs = c->hs;
+	struct uw_finding *f;
 
 	/* DNS: a loopback stub on the desktop. */
 	{
@@ -713,13 +783,32 @@ int uw_doctor_run(const struct uw_doctor_opts *o, struct uw_doctor *d, struct uw
 			SETF(f, evidence, "%s", fa->dns_note[0] ? fa->dns_note : "no loopback stub");
 		}
 	}
+}
+
+static void check_firewalld(struct doctor_run *c)
+{
+	struct uw_doctor *d = c->d;
+	const struct uw_facts *fa = c->fa;
+	const struct uw_journal *j = c->j;
+	struct uw_plan *plan = c->plan;
 
 	/* firewalld: did a reload (or restart) take the phone's interface out of our zone? */
 	if (fa->firewalld.running)
-		check_firewalld(d, fa, j, plan, have_iface, have_plan);
+		firewalld_findings(d, fa, j, plan, c->have_iface, c->have_plan);
+}
 
+static void check_nm(struct doctor_run *c)
+{
+	struct uw_doctor *d = c->d;
+	const struct uw_journal *j = c->j;
+	const struct uw_candidate *cands = c->cands;
+	size_t n_cands = c->n_cands;
+	struct uw_error e;
+	struct uw_finding *f;
+
+	uw_error_clear(&e);
 	/* NetworkManager fighting over the interface: asked on the system bus. */
-	if (have_iface) {
+	if (c->have_iface) {
 		struct uw_nm_dev nm;
 		const struct uw_action *live_addr = NULL, *live_nm = NULL;
 		char nmsay[300];
@@ -766,7 +855,7 @@ int uw_doctor_run(const struct uw_doctor_opts *o, struct uw_doctor *d, struct uw
 				     "setup is live (runtime only, put back on revert).");
 			}
 			if (d->live) {
-				f->fixable = have_plan;
+				f->fixable = c->have_plan;
 				SETF(f, fix, "tell NetworkManager to leave %s alone while the setup is live (nmcli "
 				     "device set %s managed no; runtime only, journaled, 'usbnet-wizard revert' "
 				     "puts it back) and put back what is missing of the setup", d->iface, d->iface);
@@ -801,15 +890,81 @@ int uw_doctor_run(const struct uw_doctor_opts *o, struct uw_doctor *d, struct uw
 			     "setup)" : "");
 		}
 	}
+}
 
-	check_kernel(d, o);
+static void check_kernel(struct doctor_run *c)
+{
+	kernel_findings(c->d, c->o);
+}
+
+/*
+ * The checklist, in the order the findings are listed (the front ends show
+ * them worst first, core/text.c). Each check adds the findings named beside
+ * it, or none when it does not apply; "plan" also prepares the plans the
+ * later checks compare the host with.
+ */
+static const struct doctor_check {
+	const char *ids;
+	void (*run)(struct doctor_run *c);
+} checks[] = {
+	{ "journal", check_journal },
+	{ "phone-iface", check_phone_iface },
+	{ "plan", check_plan },
+	{ "setup", check_setup },
+	{ "ip-forward", check_ip_forward },
+	{ "nat-missing, nat-foreign", check_nat },
+	{ "forward-drop, fw-split", check_forward },
+	{ "rp-filter", check_rp_filter },
+	{ "overlap", check_overlap },
+	{ "dns-stub", check_dns },
+	{ "firewalld-*", check_firewalld },
+	{ "nm-managed", check_nm },
+	{ "kernel-*", check_kernel },
+};
+
+int uw_doctor_run(const struct uw_doctor_opts *o, struct uw_doctor *d, struct uw_error *err)
+{
+	struct doctor_run c = {
+		.o = o, .d = d,
+		.j = uw_malloc0(sizeof(*c.j)),
+		.fa = uw_malloc0(sizeof(*c.fa)),
+		.plan = uw_malloc0(sizeof(*c.plan)),
+		.dnsplan = uw_malloc0(sizeof(*c.dnsplan)),
+	};
+	struct uw_error e;
+	int r;
+
+	memset(d, 0, sizeof(*d));
+	uw_error_clear(&e);
+	r = uw_facts_read(c.fa, err);
+	if (r < 0)
+		goto out;
+	if (uw_journal_read(c.j, &e) < 0)
+		uw_strlcpy(c.journal_error, e.msg, sizeof(c.journal_error));
+	d->live = c.j->n_live > 0;
+
+	/* Which interface: asked for, else the live setup's, else the best detected one. */
+	if (o && o->iface && *o->iface)
+		uw_strlcpy(d->iface, o->iface, sizeof(d->iface));
+	for (size_t i = 0; !d->iface[0] && i < c.j->n_live; i++)
+		if (c.j->live[i].kind == UW_ACT_ADDR)
+			uw_strlcpy(d->iface, c.j->live[i].iface, sizeof(d->iface));
+	uw_detect_scan(&c.cands, &c.n_cands, NULL);
+	if (!d->iface[0] && c.n_cands)
+		uw_strlcpy(d->iface, c.cands[0].ifname, sizeof(d->iface));
+	live_choices(c.j, d->iface, &d->choices);
+	uw_ip4_str(d->choices.host_ip, c.hs);
+	uw_ip4_str(d->choices.phone_ip, c.ps);
+
+	for (size_t i = 0; i < UW_ARRAY_SIZE(checks); i++)
+		checks[i].run(&c);
 	r = 0;
 out:
-	uw_candidates_free(cands);
-	free(j);
-	free(fa);
-	free(plan);
-	free(dnsplan);
+	uw_candidates_free(c.cands);
+	free(c.j);
+	free(c.fa);
+	free(c.plan);
+	free(c.dnsplan);
 	return r;
 }
 
