@@ -1,24 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The phone session over libssh. See core/phone.h for the contract.
+ * The phone session over libssh: connect, authenticate, run commands. See
+ * core/phone.h for the contract; the host key is checked in
+ * core/phone-knownhosts.c, the user's keys in core/phone-keys.c.
  */
 #include "core/env.h"
 #include "core/phone.h"
 
-#include <arpa/inet.h>
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ifaddrs.h>
-#include <net/if.h>
-#include <netinet/icmp6.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -26,43 +21,10 @@
 #include <libssh/callbacks.h>
 #include <libssh/libssh.h>
 
+#include "core/phone-private.h"
 #include "core/sanitize.h"
 #include "core/userfile.h"
 #include "core/util.h"
-
-struct uw_phone {
-	ssh_session session;
-	enum uw_phone_auth auth;
-	unsigned timeout_s;
-	bool dead;                 /* the connection broke: every run fails fast */
-	struct uw_userdir sshdir;  /* the user's ssh directory, opened link-free (fd -1: none yet) */
-	char fingerprint[128];
-	const struct uw_phone_options *opts;    /* during uw_phone_connect only */
-	unsigned passphrase_asked, passphrase_missing;
-};
-
-static void ssh_free_autoptr(ssh_session *s)
-{
-	if (*s) {
-		ssh_disconnect(*s);
-		ssh_free(*s);
-	}
-}
-
-static void ssh_key_autoptr(ssh_key *k)
-{
-	if (*k)
-		ssh_key_free(*k);
-}
-
-/*
- * Every file in the user's ssh directory is read and written through
- * core/userfile.h: under sudo we are root in someone else's directory, and a
- * link there (known_hosts -> /etc/shadow) must never be followed, nor a file
- * chowned by path. The directory is opened link-free once per use and all
- * access inside happens as its owner; see docs/security.md.
- */
-#define SSH_FILE_MAX (1 << 20)
 
 char *uw_phone_ssh_dir(void)
 {
@@ -88,7 +50,7 @@ char *uw_phone_ssh_dir(void)
 }
 
 /* Open (or, with @create, make) the ssh directory @dir into @d. */
-static int open_ssh_dir(const char *dir, bool create, struct uw_userdir *d, struct uw_error *err)
+int uw_phone_open_ssh_dir(const char *dir, bool create, struct uw_userdir *d, struct uw_error *err)
 {
 	int rc;
 
@@ -102,123 +64,6 @@ static int open_ssh_dir(const char *dir, bool create, struct uw_userdir *d, stru
 	}
 	if (rc < 0)
 		return uw_error_prefix(err, "The ssh directory %s was not used", dir);
-	return 0;
-}
-
-static char *known_hosts_name(const char *host, unsigned port)
-{
-	if (port == 22)
-		return uw_strdup(host);
-	return uw_strdup_printf("[%s]:%u", host, port);
-}
-
-static char *key_fingerprint(const ssh_key key)
-{
-	unsigned char *hash = NULL;
-	size_t hlen = 0;
-	char *fp, *ret;
-
-	if (ssh_get_publickey_hash(key, SSH_PUBLICKEY_HASH_SHA256, &hash, &hlen) < 0)
-		return uw_strdup("");
-	fp = ssh_get_fingerprint_hash(SSH_PUBLICKEY_HASH_SHA256, hash, hlen);
-	ssh_clean_pubkey_hash(&hash);
-	ret = uw_strdup(fp ? fp : "");
-	ssh_string_free_char(fp);
-	return ret;
-}
-
-/* The fingerprint of the first known_hosts entry for @host in @kh ("" if none). */
-static char *old_fingerprint(const char *kh, const char *host)
-{
-	char *fp = NULL;
-
-	for (const char *l = kh; l && *l && !fp;) {
-		size_t n = strcspn(l, "\n");
-		char *line = uw_strdup_printf("%.*s", (int)n, l);
-		struct ssh_knownhosts_entry *e = NULL;
-
-		line[strcspn(line, "\r")] = '\0';
-		if (ssh_known_hosts_parse_line(host, line, &e) == SSH_OK && e) {
-			if (e->publickey)
-				fp = key_fingerprint(e->publickey);
-		}
-		ssh_knownhosts_entry_free(e);
-		free(line);
-		l += n + (l[n] == '\n');
-	}
-	return fp ? fp : uw_strdup("");
-}
-
-/*
- * @kh without the entries for @host. libssh's own parser decides what
- * matches, so hashed entries (HashKnownHosts yes, Debian's default), comma
- * lists and [host]:port forms are all handled exactly as the connect-time
- * check sees them.
- */
-static char *known_hosts_without(const char *kh, const char *host, int *removed)
-{
-	size_t len = strlen(kh), w = 0;
-	char *out = uw_malloc0(len + 1);
-
-	*removed = 0;
-	for (const char *l = kh; *l;) {
-		size_t n = strcspn(l, "\n");
-		char *line = uw_strdup_printf("%.*s", (int)n, l);
-		struct ssh_knownhosts_entry *e = NULL;
-		int match;
-
-		line[strcspn(line, "\r")] = '\0';
-		match = line[0] != '#' && ssh_known_hosts_parse_line(host, line, &e) == SSH_OK;
-		ssh_knownhosts_entry_free(e);
-		free(line);
-		n += l[n] == '\n';
-		if (match) {
-			(*removed)++;
-		} else {
-			memcpy(out + w, l, n);
-			w += n;
-		}
-		l += n;
-	}
-	out[w] = '\0';
-	return out;
-}
-
-/*
- * Remember the phone's key: known_hosts is rewritten whole (a new file
- * renamed over it, as the directory's owner), never appended to by path as
- * ssh_session_update_known_hosts would, which follows a link as root.
- */
-static int save_host_key(struct uw_phone *p, const char *dir, const char *kh_path,
-			 const char *kh_host, bool replace, struct uw_error *err)
-{
-	_auto_(free) char *old = NULL;
-	_auto_(free) char *kept = NULL;
-	_auto_(free) char *all = NULL;
-	char *entry = NULL;
-	mode_t mode = 0644;
-	ssize_t n = -ENOENT;
-	int removed = 0, rc;
-
-	/* Made only now, when there is a key to remember: a refused connection leaves no ~/.ssh. */
-	rc = open_ssh_dir(dir, true, &p->sshdir, err);
-	if (rc < 0)
-		return rc;
-	n = uw_userdir_read(&p->sshdir, "known_hosts", SSH_FILE_MAX, &old, &mode, err);
-	if (n < 0 && n != -ENOENT)
-		return uw_error_prefix(err, "The phone's host key was not saved");
-	uw_error_clear(err);
-	kept = replace ? known_hosts_without(old ? old : "", kh_host, &removed) :
-		uw_strdup(old ? old : "");
-	if (ssh_session_export_known_hosts_entry(p->session, &entry) != SSH_OK || !entry)
-		return uw_error_set(err, -EIO, "Cannot save the phone's host key to %s: %s.",
-				    kh_path, ssh_get_error(p->session));
-	all = uw_strdup_printf("%s%s%s%s", kept, *kept && kept[strlen(kept) - 1] != '\n' ? "\n" : "",
-			       entry, entry[0] && entry[strlen(entry) - 1] == '\n' ? "" : "\n");
-	ssh_string_free_char(entry);
-	rc = uw_userdir_replace(&p->sshdir, "known_hosts", all, strlen(all), mode, 0, err);
-	if (rc < 0)
-		return uw_error_prefix(err, "The phone's host key was not saved");
 	return 0;
 }
 
@@ -245,116 +90,6 @@ static int connect_error(ssh_session s, const char *host, unsigned port, unsigne
 			    "%s.", host, port, m);
 }
 
-static int verify_host_key(struct uw_phone *p, const struct uw_phone_options *o, const char *dir,
-			   const char *kh_path, const char *kh_host, struct uw_error *err)
-{
-	_auto_(free) char *kh = NULL;
-	_auto_(ssh_key) ssh_key key = NULL;
-	_auto_(free) char *fp = NULL;
-	_auto_(free) char *oldfp = NULL;
-	struct uw_phone_hostkey_info info = { 0 };
-	enum uw_phone_hostkey_decision d;
-	enum ssh_known_hosts_e st;
-
-	if (ssh_get_server_publickey(p->session, &key) != SSH_OK)
-		return uw_error_set(err, -EPROTO, "The phone did not present a host key: %s.",
-				    ssh_get_error(p->session));
-	fp = key_fingerprint(key);
-	uw_strlcpy(p->fingerprint, fp, sizeof(p->fingerprint));
-
-	st = ssh_session_is_known_server(p->session);
-	info.host = kh_host;
-	info.key_type = ssh_key_type_to_char(ssh_key_type(key));
-	info.fingerprint = fp;
-	info.known_hosts = kh_path;
-	switch (st) {
-	case SSH_KNOWN_HOSTS_OK:
-		return 0;
-	case SSH_KNOWN_HOSTS_UNKNOWN:
-	case SSH_KNOWN_HOSTS_NOT_FOUND:
-		info.state = UW_PHONE_HOSTKEY_NEW;
-		info.old_fingerprint = "";
-		info.explanation = "This is the first connection to this phone from this account. "
-				   "Its host key will be remembered, so a different machine "
-				   "answering at this address later is noticed.";
-		d = o->hostkey_cb ? o->hostkey_cb(&info, o->hostkey_data) : UW_PHONE_HOSTKEY_ACCEPT;
-		if (d != UW_PHONE_HOSTKEY_ACCEPT)
-			return uw_error_set(err, -EKEYREJECTED, "The phone's host key %s was not "
-					    "accepted, so nothing was sent to it.", fp);
-		break;
-	case SSH_KNOWN_HOSTS_CHANGED:
-	case SSH_KNOWN_HOSTS_OTHER:
-		/* libssh leaves ssh_get_error empty here: say it all ourselves. */
-		if (uw_userdir_read(&p->sshdir, "known_hosts", SSH_FILE_MAX, &kh, NULL, NULL) < 0)
-			kh = NULL;
-		oldfp = old_fingerprint(kh, kh_host);
-		info.state = UW_PHONE_HOSTKEY_CHANGED;
-		info.old_fingerprint = oldfp;
-		info.explanation = "The phone at this address now has a different host key than "
-				   "the one remembered. This is expected after the phone was "
-				   "reflashed or its ssh server reinstalled (a new key is made on "
-				   "first boot). It can also mean another machine is answering at "
-				   "this address. Replace the old entry only if you know the phone "
-				   "was reflashed.";
-		d = o->hostkey_cb ? o->hostkey_cb(&info, o->hostkey_data) : UW_PHONE_HOSTKEY_REJECT;
-		if (d != UW_PHONE_HOSTKEY_REPLACE)
-			return uw_error_set(err, -EKEYREJECTED, "The phone's host key changed: %s "
-					    "has %s on file but the phone now offers %s (%s). This is "
-					    "normal after a reflash; if so, replace the entry "
-					    "(--replace-host-key). Nothing was sent to the phone.",
-					    kh_path, *oldfp ? oldfp : "another key", fp, info.key_type);
-		return save_host_key(p, dir, kh_path, kh_host, true, err);
-	default:
-		return uw_error_set(err, -EIO, "Cannot check the phone's host key against %s: %s. "
-				    "Check that the file is readable.", kh_path,
-				    ssh_get_error(p->session));
-	}
-	return save_host_key(p, dir, kh_path, kh_host, false, err);
-}
-
-static const char *const key_names[] = { "id_ed25519", "id_ecdsa", "id_rsa" };
-
-/*
- * libssh asks for a key's passphrase when the private key is encrypted. Ask
- * the user the way a password is asked (the terminal), and remember a
- * refusal so the error says "unlock your key", not "the phone refused".
- */
-static int on_passphrase(const char *prompt, char *buf, size_t len, int echo, int verify,
-			 void *userdata)
-{
-	struct uw_phone *p = userdata;
-	const struct uw_phone_options *o = p->opts;
-
-	p->passphrase_asked++;
-	if (!o || !o->password_cb ||
-	    o->password_cb("Passphrase for your ssh key", buf, len, o->password_data) < 0) {
-		p->passphrase_missing++;
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * A private key from the ssh directory, read link-free as its owner (never
- * by name through libssh, which would follow a link as root). NULL if none.
- * With @p, an encrypted key's passphrase is asked (on_passphrase); without,
- * such a key does not load.
- */
-static ssh_key load_private_key(struct uw_userdir *d, const char *name, struct uw_phone *p)
-{
-	char *text = NULL;
-	ssh_key k = NULL;
-	ssize_t n = uw_userdir_read(d, name, SSH_FILE_MAX, &text, NULL, NULL);
-
-	if (n < 0)
-		return NULL;
-	if (ssh_pki_import_privkey_base64(text, NULL, p ? on_passphrase : NULL, p, &k) != SSH_OK)
-		k = NULL;
-	explicit_bzero(text, (size_t)n);
-	free(text);
-	return k;
-}
-
 /* Does the phone take the public key beside @name (NAME.pub)? -1: no .pub to ask with. */
 static int phone_takes_pubkey(struct uw_phone *p, const char *name)
 {
@@ -379,13 +114,13 @@ static int auth_with_files(struct uw_phone *p)
 
 	if (p->sshdir.fd < 0)
 		return rc;
-	for (size_t i = 0; i < UW_ARRAY_SIZE(key_names) && rc == SSH_AUTH_DENIED; i++) {
-		_auto_(ssh_key) ssh_key k = load_private_key(&p->sshdir, key_names[i], NULL);
+	for (size_t i = 0; i < UW_ARRAY_SIZE(uw_phone_key_names) && rc == SSH_AUTH_DENIED; i++) {
+		_auto_(ssh_key) ssh_key k = uw_phone_load_private_key(&p->sshdir, uw_phone_key_names[i], NULL);
 
 		/* Encrypted: ask for the passphrase only if the phone takes this key
 		 * (or there is no .pub to ask it with), as ssh(1) does. */
-		if (!k && phone_takes_pubkey(p, key_names[i]) != 0)
-			k = load_private_key(&p->sshdir, key_names[i], p);
+		if (!k && phone_takes_pubkey(p, uw_phone_key_names[i]) != 0)
+			k = uw_phone_load_private_key(&p->sshdir, uw_phone_key_names[i], p);
 		if (k)
 			rc = ssh_userauth_publickey(p->session, NULL, k);
 		if (rc == SSH_AUTH_PARTIAL)
@@ -475,7 +210,7 @@ int uw_phone_connect(const struct uw_phone_options *o, struct uw_phone **out,
 	unsigned timeout_s = o->timeout_s ? o->timeout_s : 5;
 	_auto_(free) char *dir = o->ssh_dir && *o->ssh_dir ? uw_strdup(o->ssh_dir) : uw_phone_ssh_dir();
 	_auto_(free) char *kh_path = uw_strdup_printf("%s/known_hosts", dir);
-	_auto_(free) char *kh_host = known_hosts_name(o->known_host_name && *o->known_host_name ?
+	_auto_(free) char *kh_host = uw_phone_known_hosts_name(o->known_host_name && *o->known_host_name ?
 						      o->known_host_name : host, port);
 	_auto_(ssh_free) ssh_session s = NULL;
 	_auto_fd_ int khfd = -1;
@@ -497,7 +232,7 @@ int uw_phone_connect(const struct uw_phone_options *o, struct uw_phone **out,
 	 * name that cannot lead elsewhere instead: /proc/self/fd/N of the file
 	 * we opened link-free (or /dev/null when there is none: "unknown").
 	 */
-	rc = open_ssh_dir(dir, false, &sd, err);
+	rc = uw_phone_open_ssh_dir(dir, false, &sd, err);
 	if (rc < 0)
 		return rc;
 	if (sd.fd >= 0) {
@@ -552,7 +287,7 @@ int uw_phone_connect(const struct uw_phone_options *o, struct uw_phone **out,
 		uw_phone_free(p);
 		return uw_error_set(err, -EINVAL, "Bad host name '%s'.", o->known_host_name);
 	}
-	rc = verify_host_key(p, o, dir, kh_path, kh_host, err);
+	rc = uw_phone_verify_host_key(p, o, dir, kh_path, kh_host, err);
 	if (rc == 0)
 		rc = authenticate(p, o, host, user, err);
 	if (rc < 0) {
@@ -767,309 +502,3 @@ out:
 	return rc;
 }
 
-/* ---- link-local rescue ------------------------------------------------- */
-
-static bool is_own_address(const struct in6_addr *a)
-{
-	struct ifaddrs *ifa, *i;
-	bool own = false;
-
-	if (getifaddrs(&ifa) < 0)
-		return false;
-	for (i = ifa; i && !own; i = i->ifa_next)
-		if (i->ifa_addr && i->ifa_addr->sa_family == AF_INET6 &&
-		    !memcmp(&((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr, a, sizeof(*a)))
-			own = true;
-	freeifaddrs(ifa);
-	return own;
-}
-
-int uw_phone_find_link_local(const char *iface, unsigned wait_ms, char (*addrs)[64],
-			     size_t max, struct uw_error *err)
-{
-	unsigned ifindex = if_nametoindex(iface);
-	_auto_fd_ int fd = -1;
-	struct icmp6_filter filt;
-	struct icmp6_hdr req = { .icmp6_type = ICMP6_ECHO_REQUEST };
-	struct sockaddr_in6 dst = { .sin6_family = AF_INET6, .sin6_scope_id = ifindex };
-	int hops = 1, loop = 0;
-	uint16_t id = (uint16_t)(getpid() ^ uw_now_ms());
-	long long deadline;
-	size_t n = 0;
-
-	if (!ifindex)
-		return uw_error_set(err, -ENODEV, "There is no interface '%s'. Plug the phone in "
-				    "and check the name (e.g. usb0, enx...).", iface);
-	/*
-	 * A raw ICMPv6 socket: the kernel fills in the checksum for us and
-	 * hands us only echo replies through the filter. Root (or CAP_NET_RAW)
-	 * is needed, as for ping.
-	 */
-	fd = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6);
-	if (fd < 0)
-		return uw_error_set(err, -errno, "Cannot open an ICMPv6 socket: %s. The rescue "
-				    "search needs root.", strerror(errno));
-	ICMP6_FILTER_SETBLOCKALL(&filt);
-	ICMP6_FILTER_SETPASS(ICMP6_ECHO_REPLY, &filt);
-	setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &filt, sizeof(filt));
-	setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &ifindex, sizeof(ifindex));
-	setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops, sizeof(hops));
-	/* Our own echo of the request would make us "find" ourselves. */
-	setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, &loop, sizeof(loop));
-	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, iface, (socklen_t)strlen(iface)) < 0)
-		return uw_error_set(err, -errno, "Cannot bind to %s: %s.", iface, strerror(errno));
-	inet_pton(AF_INET6, "ff02::1", &dst.sin6_addr);
-	req.icmp6_id = htons(id);
-	req.icmp6_seq = htons(1);
-	if (sendto(fd, &req, sizeof(req), 0, (struct sockaddr *)&dst, sizeof(dst)) < 0)
-		return uw_error_set(err, -errno, "Cannot send the IPv6 search on %s: %s. The "
-				    "interface must be up (ip link set %s up) and have its "
-				    "fe80:: address.", iface, strerror(errno), iface);
-	deadline = uw_now_ms() + wait_ms;
-	for (;;) {
-		long long left = deadline - uw_now_ms();
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		struct sockaddr_in6 src;
-		socklen_t slen = sizeof(src);
-		unsigned char buf[1500];
-		struct icmp6_hdr *rep = (struct icmp6_hdr *)buf;
-		ssize_t len;
-		char txt[INET6_ADDRSTRLEN];
-		bool dup = false;
-
-		if (left <= 0 || n >= max)
-			break;
-		if (poll(&pfd, 1, (int)left) <= 0)
-			break;
-		len = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&src, &slen);
-		if (len < (ssize_t)sizeof(*rep) || rep->icmp6_type != ICMP6_ECHO_REPLY ||
-		    rep->icmp6_id != htons(id))
-			continue;
-		if (!IN6_IS_ADDR_LINKLOCAL(&src.sin6_addr) || is_own_address(&src.sin6_addr))
-			continue;
-		inet_ntop(AF_INET6, &src.sin6_addr, txt, sizeof(txt));
-		for (size_t i = 0; i < n; i++)
-			if (!strncmp(addrs[i], txt, strlen(txt)) && addrs[i][strlen(txt)] == '%')
-				dup = true;
-		if (!dup)
-			snprintf(addrs[n++], 64, "%s%%%s", txt, iface);
-	}
-	return (int)n;
-}
-
-/* ---- ssh extras -------------------------------------------------------- */
-
-/* The first line of @name in @d, or NULL. */
-static char *read_first_line(struct uw_userdir *d, const char *name)
-{
-	char *text = NULL;
-
-	if (uw_userdir_read(d, name, SSH_FILE_MAX, &text, NULL, NULL) < 0)
-		return NULL;
-	text[strcspn(text, "\r\n")] = '\0';
-	return text;
-}
-
-static char *pubkey_line(const ssh_key key, const char *comment)
-{
-	char *b64 = NULL, *line;
-
-	if (ssh_pki_export_pubkey_base64(key, &b64) != SSH_OK)
-		return NULL;
-	line = uw_strdup_printf("%s %s %s", ssh_key_type_to_char(ssh_key_type(key)), b64, comment);
-	ssh_string_free_char(b64);
-	return line;
-}
-
-int uw_phone_user_key(const char *ssh_dir, bool may_generate, char **out,
-		      struct uw_error *err)
-{
-	_auto_(ssh_key) ssh_key key = NULL;
-	_auto_(free) char *priv = NULL;
-	_auto_(free) char *line = NULL;
-	_auto_(free) char *comment = NULL;
-	struct uw_userdir d = { .fd = -1 };
-	char host[64] = "desktop";
-	const char *user = getenv("SUDO_USER") ? getenv("SUDO_USER") : getenv("USER");
-	char *b64 = NULL;
-	int rc;
-
-	*out = NULL;
-	rc = uw_ssh_load(err);
-	if (rc < 0)
-		return rc;
-	rc = open_ssh_dir(ssh_dir, false, &d, err);
-	if (rc < 0)
-		return rc;
-	for (size_t i = 0; d.fd >= 0 && i < UW_ARRAY_SIZE(key_names); i++) {
-		_auto_(free) char *pn = uw_strdup_printf("%s.pub", key_names[i]);
-		_auto_(ssh_key) ssh_key k = NULL;
-		char *l = read_first_line(&d, pn);
-
-		if (l && *l) {
-			*out = l;
-			uw_userdir_close(&d);
-			return 0;
-		}
-		free(l);
-		/* A private key without its .pub: derive the public half. */
-		k = load_private_key(&d, key_names[i], NULL);
-		if (k) {
-			*out = pubkey_line(k, key_names[i]);
-			if (*out) {
-				uw_userdir_close(&d);
-				return 0;
-			}
-		}
-	}
-	uw_userdir_close(&d);
-	if (!may_generate)
-		return uw_error_set(err, -ENOENT, "You have no ssh key in %s yet. One can be made "
-				    "for you (ed25519, no passphrase).", ssh_dir);
-	if (ssh_pki_generate(SSH_KEYTYPE_ED25519, 0, &key) != SSH_OK)
-		return uw_error_set(err, -EIO, "Could not generate an ssh key. Make one yourself "
-				    "(ssh-keygen -t ed25519 -f %s/id_ed25519) and try again.", ssh_dir);
-	gethostname(host, sizeof(host) - 1);
-	comment = uw_strdup_printf("%s@%s", user ? user : "user", host);
-	line = pubkey_line(key, comment);
-	if (!line || ssh_pki_export_privkey_base64(key, NULL, NULL, NULL, &b64) != SSH_OK) {
-		free(line);
-		line = NULL;
-		return uw_error_set(err, -EIO, "Could not export the new key. Make a key yourself "
-				    "(ssh-keygen -t ed25519 -f %s/id_ed25519) and try again.", ssh_dir);
-	}
-	priv = uw_strdup(b64);
-	explicit_bzero(b64, strlen(b64));
-	ssh_string_free_char(b64);
-	rc = open_ssh_dir(ssh_dir, true, &d, err);
-	/* New names only (O_EXCL): whatever is already there, even a dangling link, stays. */
-	if (rc == 0)
-		rc = uw_userdir_replace(&d, "id_ed25519", priv, strlen(priv), 0600,
-					UW_USERDIR_EXCL, err);
-	explicit_bzero(priv, strlen(priv));
-	if (rc == 0) {
-		_auto_(free) char *publine = uw_strdup_printf("%s\n", line);
-
-		rc = uw_userdir_replace(&d, "id_ed25519.pub", publine, strlen(publine), 0644,
-					UW_USERDIR_EXCL, err);
-	}
-	uw_userdir_close(&d);
-	if (rc < 0)
-		return uw_error_prefix(err, "The new key was not saved");
-	*out = uw_steal_ptr(&line);
-	return 1;
-}
-
-int uw_phone_install_key(struct uw_phone *p, const char *key, struct uw_error *err)
-{
-	struct uw_phone_result res;
-	_auto_(free) char *input = NULL;
-	int rc;
-
-	if (!key || (strncmp(key, "ssh-", 4) != 0 && strncmp(key, "ecdsa-", 6) != 0))
-		return uw_error_set(err, -EINVAL, "That does not look like an ssh public key "
-				    "(expected 'ssh-ed25519 AAAA...').");
-	if (strchr(key, '\n') || strchr(key, '\''))
-		return uw_error_set(err, -EINVAL, "The public key must be one line.");
-	/*
-	 * The key travels on stdin, never inside the command line. umask 077
-	 * because dropbear ignores an authorized_keys that others can write.
-	 */
-	input = uw_strdup_printf("%s\n", key);
-	rc = uw_phone_run(p, "umask 077; k=$(cat); mkdir -p ~/.ssh && chmod 700 ~/.ssh && "
-			  "touch ~/.ssh/authorized_keys && "
-			  "if grep -qxF \"$k\" ~/.ssh/authorized_keys; then echo UW-PRESENT; "
-			  "else printf '%s\\n' \"$k\" >> ~/.ssh/authorized_keys && echo UW-ADDED; fi",
-			  input, &res, err);
-	if (rc == 0) {
-		/* Judge by output: some dropbear builds report 255 for success. */
-		if (strstr(res.out, "UW-ADDED"))
-			rc = 0;
-		else if (strstr(res.out, "UW-PRESENT"))
-			rc = -EEXIST;
-		else
-			rc = uw_error_set(err, -EIO, "Could not add the key to the phone's "
-					  "~/.ssh/authorized_keys: %s", *res.err ? res.err :
-					  "no answer from the phone's shell.");
-	}
-	uw_phone_result_fini(&res);
-	return rc;
-}
-
-static bool valid_word(const char *s, const char *extra)
-{
-	if (!s || !*s)
-		return false;
-	for (; *s; s++)
-		if (!isalnum((unsigned char)*s) && !strchr(extra, *s))
-			return false;
-	return true;
-}
-
-int uw_phone_ssh_config_add(const char *ssh_dir, const char *name, const char *host,
-			    const char *user, unsigned port, struct uw_error *err)
-{
-	_auto_(free) char *path = uw_strdup_printf("%s/config", ssh_dir);
-	_auto_(free) char *old = NULL;
-	_auto_(free) char *all = NULL;
-	struct uw_userdir d = { .fd = -1 };
-	mode_t mode = 0600;
-	bool found = false;
-	ssize_t n;
-	int rc;
-
-	if (!valid_word(name, "-_."))
-		return uw_error_set(err, -EINVAL, "'%s' is not a usable host alias: use letters, "
-				    "digits, '-', '_' or '.' (for example: phone).", name ? name : "");
-	if (!valid_word(host, ".:%-_"))
-		return uw_error_set(err, -EINVAL, "The phone's address \"%.60s\" cannot go into an ssh "
-				    "config entry: give it as digits and dots, such as 192.168.0.202 "
-				    "(--phone-ip).", host ? host : "");
-	if (!valid_word(user, "-_."))
-		return uw_error_set(err, -EINVAL, "The user \"%.60s\" cannot go into an ssh config "
-				    "entry: use letters, digits, '-', '_' or '.', such as root (--user).",
-				    user ? user : "");
-	if (port == 0 || port > 65535)
-		return uw_error_set(err, -EINVAL, "The port %u is not a TCP port: use 1-65535, such "
-				    "as 22 (--port).", port);
-	rc = open_ssh_dir(ssh_dir, true, &d, err);
-	if (rc < 0)
-		return rc;
-	n = uw_userdir_read(&d, "config", SSH_FILE_MAX, &old, &mode, err);
-	if (n < 0 && n != -ENOENT) {
-		uw_userdir_close(&d);
-		return uw_error_prefix(err, "No Host entry was added");
-	}
-	uw_error_clear(err);
-	for (const char *l = old; l && *l;) {
-		size_t len = strcspn(l, "\n");
-		char *line = uw_strdup_printf("%.*s", (int)len, l), *s = line, *tok, *save = NULL;
-
-		l += len + (l[len] == '\n');
-		while (isspace((unsigned char)*s))
-			s++;
-		if (!strncasecmp(s, "host", 4) && (isspace((unsigned char)s[4]) || s[4] == '='))
-			for (tok = strtok_r(s + 5, " \t=\r", &save); tok;
-			     tok = strtok_r(NULL, " \t\r", &save))
-				if (!strcmp(tok, name))
-					found = true;
-		free(line);
-	}
-	if (found) {
-		uw_userdir_close(&d);
-		return uw_error_set(err, -EEXIST, "%s already has a 'Host %s' entry; it was left "
-				    "as it is. Pick another name or edit that entry.", path, name);
-	}
-	all = uw_strdup_printf("%s%s\n# added by usbnet-wizard\nHost %s\n\tHostName %s\n\tUser %s\n",
-			       old ? old : "", old && *old && old[n - 1] != '\n' ? "\n" : "",
-			       name, host, user);
-	if (port != 22) {
-		char *t = uw_strdup_printf("%s\tPort %u\n", all, port);
-
-		free(all);
-		all = t;
-	}
-	rc = uw_userdir_replace(&d, "config", all, strlen(all), mode, 0, err);
-	uw_userdir_close(&d);
-	return rc;
-}
