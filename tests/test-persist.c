@@ -827,15 +827,6 @@ int main(void)
 		cmocka_unit_test(test_udev_rule_syntax),
 		cmocka_unit_test(test_hook_in_netns), /* last: moves the process into a new netns */
 	};
-	char exe[900];
-	ssize_t l = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-
-	/* BUILD/tests/test-persist -> the source tree's tests/golden/persist */
-	if (l > 0) {
-		exe[l] = '\0';
-		for (int i = 0; i < 3; i++)
-			*strrchr(exe, '/') = '\0';
-		snprintf(golden_dir, sizeof(golden_dir), "%s/tests/golden/persist", exe);
-	}
+	uw_test_src_path(golden_dir, sizeof(golden_dir), "tests/golden/persist");
 	return cmocka_run_group_tests_name("persist", tests, NULL, NULL);
 }

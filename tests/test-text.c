@@ -218,15 +218,6 @@ int main(void)
 		cmocka_unit_test(test_persist_files),
 		cmocka_unit_test(test_plan_summary),
 	};
-	char exe[900];
-	ssize_t l = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-
-	/* BUILD/tests/test-text -> the source tree's tests/golden/text */
-	if (l > 0) {
-		exe[l] = '\0';
-		for (int i = 0; i < 3; i++)
-			*strrchr(exe, '/') = '\0';
-		snprintf(golden_dir, sizeof(golden_dir), "%s/tests/golden/text", exe);
-	}
+	uw_test_src_path(golden_dir, sizeof(golden_dir), "tests/golden/text");
 	return cmocka_run_group_tests_name("text", tests, NULL, NULL);
 }

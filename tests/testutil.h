@@ -94,3 +94,21 @@ static inline char *uw_test_capture(const char *cmd)
 
 /* Run a fixed test command; assert it exits 0. */
 #define uw_test_sh(cmd) assert_int_equal(system(cmd), 0)
+
+/*
+ * @rel in the source tree, into @out: a test program runs as
+ * SRC/BUILD/tests/test-NAME, so the tree is three levels above it.
+ */
+static inline void uw_test_src_path(char *out, size_t len, const char *rel)
+{
+	char exe[900];
+	ssize_t l = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	out[0] = '\0';
+	if (l <= 0)
+		return;
+	exe[l] = '\0';
+	for (int i = 0; i < 3; i++)
+		*strrchr(exe, '/') = '\0';
+	snprintf(out, len, "%s/%s", exe, rel);
+}
