@@ -12,7 +12,8 @@
 #    firewalld's zone nm-shared;
 #  - `firewall-cmd --reload`, and NetworkManager restarted (a reboot's
 #    worth): the phone is still online;
-#  - `persist --uninstall`: NetworkManager's devices and connections, and
+#  - `persist --uninstall`: NetworkManager forgets the connection at once;
+#    with the phone plugged in again its devices and connections, and
 #    firewalld's zones, policies and permanent configuration, are as before.
 source "$(dirname "$0")/lib.sh"
 
@@ -54,6 +55,15 @@ grep -q '^usb0:ethernet:connecting:Wired connection 1$' <<<"$before_nm" &&
 	ok "NetworkManager takes usb0 (Wired connection 1) before anything is installed" ||
 	{ not_ok "NetworkManager takes usb0"; sed 's/^/#   /' <<<"$before_nm"; }
 
+# --- a hook-based target on a firewalld host says what it cannot do ----------------
+out=$(W persist --show --target udev 2>&1)
+grep -q "Note: firewalld runs here, and the udev target does not put usb0 into a firewalld zone" <<<"$out" &&
+	ok "persist --target udev with firewalld running: says firewalld would drop the phone's traffic, names nm and watch" ||
+	{ not_ok "persist --target udev notes firewalld"; head -5 <<<"$out" | sed 's/^/#   /'; }
+out=$(W persist --show --target nm 2>&1)
+grep -q "Note: firewalld" <<<"$out" && not_ok "persist --target nm needs no firewalld note" ||
+	ok "persist --target nm: no such note (NetworkManager binds the zone)"
+
 # --- install: NetworkManager loads the keyfile by itself -------------------------
 KF=$TB_NM_CONN/usbnet-wizard-usb0.nmconnection
 check "persist --target nm --install --root \$TB_ROOT" W persist --target nm --install --root "$TB_ROOT" --yes
@@ -92,11 +102,20 @@ check "and resolves a name" resolves
 # --- uninstall: both daemons as before ---------------------------------------------
 check "persist --uninstall --root \$TB_ROOT" W persist --uninstall --root "$TB_ROOT" --yes
 check_fails "the keyfile is gone" test -e "$KF"
+no_conn() { ! tb_nmcli -t -f NAME connection | grep -q '^usbnet-wizard-usb0$'; }
+check "NetworkManager forgot the connection at once (no reload by hand)" wait_for 10 no_conn
+check_eq "... and let usb0 go" "" "$(tb_nmcli -g GENERAL.CONNECTION device show usb0 2>&1)"
+# NetworkManager makes its automatic "Wired connection 1" for a device that
+# appears: the phone plugged in again finds the desktop as before.
+tb_unplug
+tb_plug
 if wait_for 30 nm_view_is "$before_nm"; then
-	ok "after uninstall NetworkManager's devices and connections are as before (usb0 on its automatic connection)"
+	ok "after uninstall (and a replug) NetworkManager's devices and connections are as before (usb0 on its automatic connection)"
 else
 	not_ok "after uninstall NetworkManager as before"; diff <(echo "$before_nm") <(nm_view) | sed 's/^/#   /'
 fi
+fwd_is() { [ "$(fwd_state)" == "$1" ]; }
+wait_for 10 fwd_is "$before_fw"
 check_eq "after uninstall firewalld's zones, policies and permanent configuration are as before" \
 	"$before_fw" "$(fwd_state)"
 check_eq "after uninstall the desktop's files are as before" "$before_root" "$(root_tree)"
