@@ -16,6 +16,7 @@
 #include "core/apply.h"
 #include "core/autorevert.h"
 #include "core/env.h"
+#include "core/strbuf.h"
 #include "core/util.h"
 #include "screens/wizard.h"
 #include "tui/msgbox.h"
@@ -29,9 +30,7 @@ static struct {
 	enum state st;
 	struct uw_widget_progress *prog;
 	struct uw_widget_textview *outcome;
-	char *log;              /* rollback / revert lines */
-	size_t log_len;
-	FILE *logf;
+	struct uw_strbuf log;   /* rollback / revert lines */
 	int start_timer, count_timer;
 	size_t failed_idx;      /* the step that failed keeps its mark through the rollback */
 	bool failed;
@@ -76,7 +75,7 @@ static void on_step(void *ud, size_t idx, const struct uw_action *a, enum uw_ste
 		if (mine)
 			uw_widget_progress_set(s.prog, idx, UW_TUI_OK_);
 		if (ev == UW_STEP_ALREADY)
-			fprintf(s.logf, "Already in place, left alone: %s\n", d);
+			uw_strbuf_printf(&s.log, "Already in place, left alone: %s\n", d);
 		break;
 	case UW_STEP_FAILED:
 		if (mine) {
@@ -91,22 +90,21 @@ static void on_step(void *ud, size_t idx, const struct uw_action *a, enum uw_ste
 	case UW_STEP_GONE:
 		if (mine && !(s.failed && idx == s.failed_idx))
 			uw_widget_progress_set(s.prog, idx, UW_TUI_SKIPPED);
-		fprintf(s.logf, "%s: %s\n", ev == UW_STEP_GONE ? "Already gone" : "Undone", d);
+		uw_strbuf_printf(&s.log, "%s: %s\n", ev == UW_STEP_GONE ? "Already gone" : "Undone", d);
 		break;
 	case UW_STEP_UNDO_FAILED:
 		if (mine)
 			uw_widget_progress_set(s.prog, idx, UW_TUI_WARNING);
-		fprintf(s.logf, "COULD NOT UNDO: %s: %s\n", d, e ? e->msg : "");
+		uw_strbuf_printf(&s.log, "COULD NOT UNDO: %s: %s\n", d, e ? e->msg : "");
 		break;
 	}
-	fflush(s.logf);
 	/* uw_apply runs in the loop thread and takes milliseconds: draw each step as it goes. */
 	uw_tui_loop_redraw(s.w->loop, false);
 }
 
 static void show_outcome(const char *head)
 {
-	char *text = uw_strdup_printf("%s%s%s", head, s.log_len ? "\n\n" : "", s.log_len ? s.log : "");
+	char *text = uw_strdup_printf("%s%s%s", head, s.log.len ? "\n\n" : "", uw_strbuf_str(&s.log));
 
 	uw_widget_textview_set_text(s.outcome, text);
 	uw_widget_textview_widget(s.outcome)->hidden = false;
@@ -256,7 +254,6 @@ static void enter(struct uw_wizard *w)
 	memset(&s, 0, sizeof(s));
 	s.w = w;
 	s.st = RUNNING;
-	s.logf = open_memstream(&s.log, &s.log_len);
 	s.prog = uw_widget_progress_new();
 	for (size_t i = 0; i < w->plan->n; i++) {
 		uw_action_describe(&w->plan->actions[i], d, sizeof(d));
@@ -314,8 +311,7 @@ static int leave(struct uw_wizard *w, int result)
 		revert_now("Reverted as asked");
 	if (s.st == COUNTDOWN && result == UW_TUI_NEXT)
 		result = keep(w);
-	fclose(s.logf);
-	free(s.log);
+	uw_strbuf_fini(&s.log);
 	memset(&s, 0, sizeof(s));
 	return result;
 }
