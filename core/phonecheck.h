@@ -93,6 +93,13 @@ struct uw_phonecheck_params {
 int uw_phonecheck_run(struct uw_phone *p, const struct uw_phonecheck_params *params,
 		      struct uw_check checks[UW_CHECK__COUNT], struct uw_error *err);
 
+/*
+ * Every check with the verdict "not run" and @why ("no login to the phone"):
+ * what the front ends show when the checklist could not start at all, so
+ * each check still has a verdict. Free each with uw_check_fini.
+ */
+void uw_phonecheck_not_run(struct uw_check checks[UW_CHECK__COUNT], const char *why);
+
 /* Free the strings of one check. */
 void uw_check_fini(struct uw_check *c);
 
