@@ -304,9 +304,9 @@ static int parse_dns(char *list, struct uw_phonecheck_params *prm)
 
 /*
  * The gadget's real name (enx..., usb1), not a guess: the IPv6 rescue and the
- * persist fix use it. Looked up only when one of them needs it: the scan
- * reads every interface's sysfs entries and looks for NetworkManager in
- * /proc, which a plain check has no use for.
+ * persist fix use it. Looked up only when one of them needs it, and without
+ * asking who manages it (NetworkManager over D-Bus or through /proc): a
+ * plain check has no use for either.
  */
 static void gadget_iface(struct opts *o, char *buf, size_t len)
 {
@@ -315,7 +315,7 @@ static void gadget_iface(struct opts *o, char *buf, size_t len)
 
 	if (o->iface)
 		return;
-	if (uw_detect_scan(&cands, &n, NULL) == 0 && n > 0)
+	if (uw_detect_identify(&cands, &n, NULL) == 0 && n > 0)
 		uw_strlcpy(buf, cands[0].ifname, len);
 	uw_candidates_free(cands);
 	o->iface = buf;

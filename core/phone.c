@@ -827,13 +827,18 @@ static void job_finish(struct uw_phone *p, struct uw_phone_job *job, struct job_
 		       size_t i, uw_phone_job_done_fn done, void *ud)
 {
 	if (jc->ch) {
+		bool live = !p->dead && ssh_is_connected(p->session);
+
 		ssh_remove_channel_callbacks(jc->ch, &jc->cb);
-		if (jc->timed_out && jc->st == J_RUN && !jc->c.closed && !p->dead &&
-		    ssh_is_connected(p->session)) {
+		if (jc->st == J_OPEN || !live) {
+			/* Never opened (the phone has not even confirmed it: there
+			 * is no channel of its to close), or no session to say
+			 * anything on. */
+			ssh_channel_free(jc->ch);
+		} else if (jc->timed_out && !jc->c.closed) {
 			linger_add(p, jc->ch);
 		} else {
-			if (!p->dead && ssh_is_connected(p->session))
-				ssh_channel_close(jc->ch);
+			ssh_channel_close(jc->ch);
 			ssh_channel_free(jc->ch);
 		}
 		jc->ch = NULL;
