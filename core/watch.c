@@ -73,13 +73,19 @@ static int do_revert(struct uw_watch *w, const char *why, const char *renamed_to
 	/*
 	 * A rename keeps the interface's addresses and state, but the journal
 	 * names the old name, whose revert found nothing ("already gone"). Undo
-	 * those steps under the new name, so the renamed link is as it was.
+	 * those steps under the new name, so the renamed link is as it was:
+	 * NetworkManager's device keeps its runtime Managed flag across a
+	 * rename too, so the NetworkManager step is put back under the new
+	 * name as well (last, as in any revert). Otherwise the device stays
+	 * unmanaged with no journal entry to undo it, and the setup applied
+	 * next under the new name has no NetworkManager step at all.
 	 */
 	if (renamed_to) {
-		for (size_t i = 0; i < j->n_live; i++) {
+		for (size_t i = j->n_live; i-- > 0;) {
 			struct uw_action a = j->live[i];
 
-			if (a.kind != UW_ACT_ADDR && a.kind != UW_ACT_ROUTE && a.kind != UW_ACT_LINK_UP)
+			if (a.kind != UW_ACT_ADDR && a.kind != UW_ACT_ROUTE && a.kind != UW_ACT_LINK_UP &&
+			    a.kind != UW_ACT_NM_UNMANAGE)
 				continue;
 			if (strcmp(a.iface, w->ifname))
 				continue;

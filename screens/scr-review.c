@@ -167,8 +167,10 @@ const struct uw_screen uw_scr_review = {
 		"Apply: make the changes now. Each step is written to a journal first, so a "
 		"failing step undoes the ones before it and 'usbnet-wizard revert' undoes "
 		"everything, even after a crash.\n\n"
-		"Apply with auto-revert: the same, but everything is undone unless you confirm "
-		"within a few seconds (useful when working remotely).\n\n"
+		"Apply with auto-revert: the same, but everything is undone unless you press "
+		"Keep in time (useful when working remotely). A process of its own does the "
+		"undo, so it happens even if the terminal closes, the connection drops or the "
+		"wizard is killed.\n\n"
 		"Save as script: write these commands, and the ones undoing them, to a file.",
 	.enter = enter, .key = key, .leave = leave,
 };
