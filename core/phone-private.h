@@ -8,6 +8,7 @@
  * ssh_config block (core/phone-sshconfig.c); core/phone-ssh.c loads libssh.
  */
 
+#include <net/if.h>
 #include <stdbool.h>
 
 #include <libssh/libssh.h>
@@ -20,6 +21,9 @@ struct uw_phone {
 	enum uw_phone_auth auth;
 	unsigned timeout_s;
 	bool dead;                 /* the connection broke: every run fails fast */
+	struct cut_channel *linger;     /* channels cut at a deadline, left to end on the phone */
+	int link_ifindex;          /* the link the session runs over (0: unknown) */
+	char link_name[IF_NAMESIZE]; /* its name when last seen */
 	struct uw_userdir sshdir;  /* the user's ssh directory, opened link-free (fd -1: none yet) */
 	char fingerprint[128];
 	const struct uw_phone_options *opts;    /* during uw_phone_connect only */
