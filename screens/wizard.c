@@ -26,8 +26,9 @@
 #include "tui/term.h"
 
 static const struct uw_screen *const screens[] = {
-	&uw_scr_welcome, &uw_scr_detect, &uw_scr_overlap, &uw_scr_netmask, &uw_scr_nat,
-	&uw_scr_dns,     &uw_scr_review, &uw_scr_apply,   &uw_scr_phone,   &uw_scr_done,
+	&uw_scr_welcome, &uw_scr_detect, &uw_scr_overlap, &uw_scr_address, &uw_scr_netmask,
+	&uw_scr_nat,     &uw_scr_dns,    &uw_scr_review,  &uw_scr_apply,   &uw_scr_phone,
+	&uw_scr_done,
 };
 #define N_SCREENS UW_ARRAY_SIZE(screens)
 
@@ -88,6 +89,23 @@ void uw_wizard_add_choice(struct uw_wizard *w, struct uw_widget_textview *t, str
 }
 
 /* ---- helpers for screens ------------------------------------------------ */
+
+void uw_wizard_preset_addresses(const struct uw_wizard *w, struct in_addr *host, struct in_addr *phone,
+				unsigned *plen)
+{
+	const struct uw_preset *p = w->draft.preset;
+
+	*host = w->draft.host_ip;
+	*phone = w->draft.phone_ip;
+	*plen = w->draft.plen;
+	if (!p)
+		return;
+	if (uw_ip4_parse(p->host_ip, host, "address", NULL) < 0)
+		*host = w->draft.host_ip;
+	if (uw_ip4_parse(p->phone_ip, phone, "address", NULL) < 0)
+		*phone = w->draft.phone_ip;
+	*plen = p->plen;
+}
 
 bool uw_wizard_changes_live(void)
 {

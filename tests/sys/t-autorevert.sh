@@ -76,7 +76,7 @@ wizard_countdown() {
 	expect "wizard: welcome" "Welcome"
 	to_review
 	expect "at review" "Step 6 of 9: Review"
-	k Tab Right Enter
+	k Right Enter
 	expect "the countdown runs" "Automatic revert in"
 	remember_timer
 	WPID=$(wiz_pid)
