@@ -161,7 +161,8 @@ static int is_ours(struct uw_watch *w, int ifindex, char *name, size_t len, char
 {
 	_auto_(uw_candidates_free) struct uw_candidate *c = NULL;
 	size_t n = 0;
-	int r = uw_detect_scan(&c, &n, NULL);
+	/* Identification only: who manages the link is read with the facts, once, in do_apply. */
+	int r = uw_detect_identify(&c, &n, NULL);
 
 	if (r < 0)
 		return r;
@@ -189,7 +190,7 @@ static void scan_present(struct uw_watch *w, const char *why)
 	_auto_(uw_candidates_free) struct uw_candidate *c = NULL;
 	size_t n = 0;
 
-	if (uw_detect_scan(&c, &n, NULL) < 0)
+	if (uw_detect_identify(&c, &n, NULL) < 0)
 		return;
 	for (size_t i = 0; i < n && !w->active; i++) {
 		if (!uw_profile_match(&w->profile, &c[i]))
