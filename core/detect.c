@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/ethtool.h>
@@ -279,6 +280,31 @@ static bool nm_running_guess(void)
 	return found;
 }
 
+/*
+ * The guess scans every process's comm in /proc (hundreds of reads), and one
+ * apply asks several times (facts, detect, each candidate): an answer is
+ * reused for a second, which a long-running `watch` also sees renewed.
+ */
+static bool nm_running_guess_cached(void)
+{
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	static struct timespec when;
+	static bool known, answer;
+	struct timespec now;
+	bool r;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	pthread_mutex_lock(&lock);
+	if (!known || now.tv_sec - when.tv_sec > 1) {
+		answer = nm_running_guess();
+		when = now;
+		known = true;
+	}
+	r = answer;
+	pthread_mutex_unlock(&lock);
+	return r;
+}
+
 bool uw_detect_nm_running(void)
 {
 	switch (uw_nm_presence(NULL, 0)) {
@@ -289,7 +315,7 @@ bool uw_detect_nm_running(void)
 	case UW_NM_UNKNOWN:
 		break;
 	}
-	return nm_running_guess();
+	return nm_running_guess_cached();
 }
 
 /*
@@ -353,7 +379,7 @@ static void nm_state(struct uw_candidate *c)
 		return;
 	}
 	if (d.presence == UW_NM_UNKNOWN) {
-		nm_state_guess(c, nm_running_guess(), "");
+		nm_state_guess(c, nm_running_guess_cached(), "");
 		return;
 	}
 	uw_nm_describe(c->ifname, &d, c->manager_note, sizeof(c->manager_note));
