@@ -797,7 +797,7 @@ int uw_apply(const struct uw_plan *plan, struct uw_lock *lk, uw_step_fn cb, void
 	}
 	/* Nothing of ours is live: an empty table of ours is what a killed revert left. */
 	if (old->n_live == 0)
-		uw_fw_nft_drop_empty_table(NULL);
+		uw_fw_drop_empty_table(NULL);
 	/* An earlier, different setup still live: it must be reverted first. A
 	 * live "NetworkManager leaves IF alone" step does not make a setup
 	 * different: once made, the plan no longer needs it (NetworkManager
@@ -1010,7 +1010,7 @@ int uw_revert(struct uw_lock *lk, uw_step_fn cb, void *ud, struct uw_error *err)
 		goto out;
 	if (!j->exists) {
 		/* A revert killed after its last record may still have left our empty table. */
-		uw_fw_nft_drop_empty_table(NULL);
+		uw_fw_drop_empty_table(NULL);
 		r = 0;
 		goto out;
 	}
@@ -1035,7 +1035,7 @@ int uw_revert(struct uw_lock *lk, uw_step_fn cb, void *ud, struct uw_error *err)
 	 * A revert killed between deleting our last nftables rule and our
 	 * table left the table empty; whatever the journal said, finish that.
 	 */
-	uw_fw_nft_drop_empty_table(NULL);
+	uw_fw_drop_empty_table(NULL);
 	journal_remove();
 	r = done;
 out:

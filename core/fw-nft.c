@@ -22,7 +22,7 @@
 #undef _GNU_SOURCE
 #include <nftables/libnftables.h>
 
-#include "core/fw.h"
+#include "core/fw-backend.h"
 #include "core/ip4.h"
 #include "core/util.h"
 
@@ -507,7 +507,7 @@ static void batch_free(struct batch *b)
 	free(b->missing);
 }
 
-int uw_fw_nft_probe_many(const struct uw_fw_rule *rules, size_t n, int *present,
+static int nft_probe_many(const struct uw_fw_rule *rules, size_t n, int *present,
 			 struct uw_error *err)
 {
 	struct batch b;
@@ -530,7 +530,7 @@ static size_t guilty(const struct batch *b, const size_t *idx, size_t m, const c
 	return m ? idx[0] : 0;
 }
 
-int uw_fw_nft_add_many(const struct uw_fw_rule *rules, size_t n, int *res, size_t *bad,
+static int nft_add_many(const struct uw_fw_rule *rules, size_t n, int *res, size_t *bad,
 		       struct uw_error *err)
 {
 	_auto_(free) char *cmd = NULL;
@@ -587,7 +587,7 @@ int uw_fw_nft_add_many(const struct uw_fw_rule *rules, size_t n, int *res, size_
 	return r;
 }
 
-int uw_fw_nft_del_many(const struct uw_fw_rule *rules, size_t n, int *res, struct uw_error *err)
+static int nft_del_many(const struct uw_fw_rule *rules, size_t n, int *res, struct uw_error *err)
 {
 	_auto_(free) char *cmd = NULL;
 	size_t len = 0;
@@ -620,47 +620,6 @@ int uw_fw_nft_del_many(const struct uw_fw_rule *rules, size_t n, int *res, struc
 	return r;
 }
 
-int uw_fw_nft_probe(const struct uw_fw_rule *r, struct uw_error *err)
-{
-	int present = 0;
-	int ret = uw_fw_nft_probe_many(r, 1, &present, err);
-
-	return ret < 0 ? ret : present;
-}
-
-int uw_fw_nft_add(const struct uw_fw_rule *r, struct uw_error *err)
-{
-	struct where wh;
-	size_t bad;
-	int res = 0, ret;
-
-	ret = uw_fw_nft_add_many(r, 1, &res, &bad, err);
-	if (ret < 0)
-		return ret;
-	if (res) {
-		where_of(r, &wh);
-		return uw_error_set(err, -EEXIST, "The rule is already in %s %s %s.", wh.fam,
-				    wh.table, wh.chain);
-	}
-	return 0;
-}
-
-int uw_fw_nft_del(const struct uw_fw_rule *r, struct uw_error *err)
-{
-	struct where wh;
-	int res = 0, ret;
-
-	ret = uw_fw_nft_del_many(r, 1, &res, err);
-	if (ret < 0)
-		return ret;
-	if (res) {
-		where_of(r, &wh);
-		return uw_error_set(err, -ENOENT, "Our rule is not in %s %s %s; nothing to remove.",
-				    wh.fam, wh.table, wh.chain);
-	}
-	return 0;
-}
-
 static void count_rule_cb(struct walker *w, const struct chain_info *c, const char *text,
 			  unsigned long handle)
 {
@@ -672,7 +631,7 @@ static void count_rule_cb(struct walker *w, const struct chain_info *c, const ch
  * last rule and the table left (before reverts became one transaction), or
  * anything else that emptied it. Nothing of ours lingers.
  */
-int uw_fw_nft_drop_empty_table(struct uw_error *err)
+static int nft_drop_empty_table(struct uw_error *err)
 {
 	_auto_(free) char *out = NULL;
 	unsigned rules = 0;
@@ -731,7 +690,7 @@ static void cleanup_rule_cb(struct walker *w, const struct chain_info *ci, const
 	c->removed++;
 }
 
-int uw_fw_nft_remove_all_ours(struct uw_error *err)
+static int nft_remove_all_ours(struct uw_error *err)
 {
 	_auto_(free) char *out = NULL;
 	struct cleanup c = { 0 };
@@ -850,8 +809,7 @@ static void inv_chain_cb(struct walker *w, const struct chain_info *c)
 	/* Only the IPv4 forward path matters for the phone's traffic. */
 	if ((strcmp(c->fam, "ip") == 0 || strcmp(c->fam, "inet") == 0) &&
 	    strcmp(c->hook, "forward") == 0 && (c->policy_drop || c->has_drop_rule))
-		uw_fw_inventory_add_drop(inv, UW_FW_NFTABLES, spec, c->policy_drop,
-					 c->has_drop_rule);
+		uw_fw_backend_drop(inv, UW_FW_NFTABLES, spec, c->policy_drop, c->has_drop_rule);
 }
 
 /*
@@ -985,7 +943,7 @@ static int inventory_quick(struct uw_fw_inventory *inv, struct uw_error *err)
 	return 0;
 }
 
-int uw_fw_nft_inventory(struct uw_fw_inventory *inv, bool full, struct uw_error *err)
+static int nft_inventory(struct uw_fw_inventory *inv, bool full, struct uw_error *err)
 {
 	_auto_(free) char *out = NULL;
 	struct walker w = { .table = inv_table_cb, .rule = inv_rule_cb,
@@ -1004,11 +962,6 @@ int uw_fw_nft_inventory(struct uw_fw_inventory *inv, bool full, struct uw_error 
 		inv->nft_rules_counted = true;
 	}
 	inv->nft_available = true;
-	if (inv->nft_has_ours)
-		uw_fw_inventory_note(inv, "usbnet-wizard's own nftables table \"%s %s\" exists: its "
-				     "rules are in place ('usbnet-wizard status' says whether they are "
-				     "journaled, 'usbnet-wizard revert --leftovers' removes them).",
-				     OUR_FAMILY, UW_FW_NFT_TABLE);
 	return 0;
 }
 
@@ -1027,7 +980,7 @@ static void sed_escape(const char *in, char *out, size_t len)
 	out[o] = '\0';
 }
 
-void uw_fw_nft_shell(const struct uw_fw_rule *r, bool add, char *buf, size_t len)
+static void nft_shell(const struct uw_fw_rule *r, bool add, char *buf, size_t len)
 {
 	struct where wh;
 	char body[512], esc[1100];
@@ -1059,3 +1012,23 @@ void uw_fw_nft_shell(const struct uw_fw_rule *r, bool add, char *buf, size_t len
 			  OUR_FAMILY " " UW_FW_NFT_TABLE "; }"
 			: "");
 }
+
+static void nft_where(const struct uw_fw_rule *r, char *buf, size_t len)
+{
+	struct where wh;
+
+	where_of(r, &wh);
+	snprintf(buf, len, "%s %s %s", wh.fam, wh.table, wh.chain);
+}
+
+const struct uw_fw_ops uw_fw_nft_ops = {
+	.be = UW_FW_NFTABLES,
+	.probe_many = nft_probe_many,
+	.add_many = nft_add_many,
+	.del_many = nft_del_many,
+	.remove_all_ours = nft_remove_all_ours,
+	.inventory = nft_inventory,
+	.drop_empty_table = nft_drop_empty_table,
+	.shell = nft_shell,
+	.where = nft_where,
+};
