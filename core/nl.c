@@ -86,7 +86,8 @@ static int kerr(int nle)
 	return k ? -k : nle_to_errno(nle);
 }
 
-int uw_nl_open(struct nl_sock **out, struct uw_error *err)
+/* A connected NETLINK_ROUTE socket, with the kernel's own errno kept for our messages. */
+static int nl_open(struct nl_sock **out, struct uw_error *err)
 {
 	struct nl_sock *sk = nl_socket_alloc();
 	int r;
@@ -145,7 +146,7 @@ static int link_open(const char *ifname, struct nl_sock **sk, struct rtnl_link *
 	r = uw_ifname_check(ifname, err);
 	if (r < 0)
 		return r;
-	r = uw_nl_open(sk, err);
+	r = nl_open(sk, err);
 	if (r < 0)
 		return r;
 	r = link_get(*sk, ifname, link, err);
@@ -176,7 +177,7 @@ int uw_nl_link_name(int ifindex, char *buf, size_t len, struct uw_error *err)
 
 	if (ifindex <= 0)
 		return uw_error_set(err, -EINVAL, "interface index %d is not valid", ifindex);
-	r = uw_nl_open(&sk, err);
+	r = nl_open(&sk, err);
 	if (r < 0)
 		return r;
 	r = rtnl_link_get_kernel(sk, ifindex, NULL, &link);
@@ -718,7 +719,7 @@ int uw_nl_monitor_new(struct uw_nl_monitor **out, struct uw_error *err)
 	/* Join first, dump second: a link that appears in between is in the
 	 * dump and reported as CHANGED, but none is missed. The dump uses its
 	 * own socket so its replies never mix with events. */
-	r = uw_nl_open(&dump, err);
+	r = nl_open(&dump, err);
 	if (r < 0)
 		return r;
 	r = rtnl_link_alloc_cache(dump, AF_UNSPEC, &links);
@@ -765,4 +766,140 @@ int uw_nl_monitor_dispatch(struct uw_nl_monitor *mon,
 	}
 	mon->cb = NULL;
 	return mon->delivered;
+}
+
+/* ---- dumps (core/inventory.c, core/detect.c) ---- */
+
+static void link_fill(struct rtnl_link *l, struct uw_nl_link *o)
+{
+	const char *kind = rtnl_link_get_type(l);
+	struct nl_addr *ll = rtnl_link_get_addr(l);
+
+	memset(o, 0, sizeof(*o));
+	uw_strlcpy(o->ifname, rtnl_link_get_name(l) ? rtnl_link_get_name(l) : "", sizeof(o->ifname));
+	o->ifindex = rtnl_link_get_ifindex(l);
+	o->flags = rtnl_link_get_flags(l);
+	o->arptype = rtnl_link_get_arptype(l);
+	o->master = rtnl_link_get_master(l);
+	uw_strlcpy(o->kind, kind ? kind : "", sizeof(o->kind));
+	rtnl_link_operstate2str(rtnl_link_get_operstate(l), o->operstate, sizeof(o->operstate));
+	if (ll && nl_addr_get_len(ll) == 6) {
+		o->has_mac = true;
+		memcpy(o->mac, nl_addr_get_binary_addr(ll), 6);
+	}
+}
+
+int uw_nl_dump(struct uw_nl_dump *d, unsigned what, struct uw_error *err)
+{
+	_auto_(nl_socket_free) struct nl_sock *sk = NULL;
+	_auto_(nl_cache_free) struct nl_cache *links = NULL;
+	_auto_(nl_cache_free) struct nl_cache *addrs = NULL;
+	_auto_(nl_cache_free) struct nl_cache *routes = NULL;
+	int r;
+
+	memset(d, 0, sizeof(*d));
+	r = nl_open(&sk, err);
+	if (r < 0)
+		return r;
+	if (what & UW_NL_DUMP_LINKS)
+		r = rtnl_link_alloc_cache(sk, AF_UNSPEC, &links);
+	if (r >= 0 && (what & UW_NL_DUMP_ADDRS))
+		r = rtnl_addr_alloc_cache(sk, &addrs);
+	if (r >= 0 && (what & UW_NL_DUMP_ROUTES))
+		r = rtnl_route_alloc_cache(sk, AF_INET, 0, &routes);
+	if (r < 0)
+		return uw_error_set(err, kerr(r), "cannot read the interfaces, addresses and routes "
+				    "from the kernel: %s", nl_geterror(r));
+
+	d->links = uw_malloc0(((size_t)(links ? nl_cache_nitems(links) : 0) + 1) * sizeof(*d->links));
+	for (struct nl_object *o = links ? nl_cache_get_first(links) : NULL; o; o = nl_cache_get_next(o))
+		link_fill((struct rtnl_link *)o, &d->links[d->n_links++]);
+
+	d->addrs = uw_malloc0(((size_t)(addrs ? nl_cache_nitems(addrs) : 0) + 1) * sizeof(*d->addrs));
+	for (struct nl_object *o = addrs ? nl_cache_get_first(addrs) : NULL; o; o = nl_cache_get_next(o)) {
+		struct rtnl_addr *a = (struct rtnl_addr *)o;
+		struct nl_addr *local = rtnl_addr_get_local(a);
+		struct uw_nl_addr4 *ia;
+
+		if (rtnl_addr_get_family(a) != AF_INET || !local || nl_addr_get_len(local) != 4)
+			continue;
+		ia = &d->addrs[d->n_addrs++];
+		ia->ifindex = rtnl_addr_get_ifindex(a);
+		memcpy(&ia->addr, nl_addr_get_binary_addr(local), 4);
+		ia->plen = (unsigned)rtnl_addr_get_prefixlen(a);
+	}
+
+	d->routes = uw_malloc0(((size_t)(routes ? nl_cache_nitems(routes) : 0) + 1) * sizeof(*d->routes));
+	for (struct nl_object *o = routes ? nl_cache_get_first(routes) : NULL; o; o = nl_cache_get_next(o)) {
+		struct rtnl_route *rt = (struct rtnl_route *)o;
+		struct nl_addr *dst = rtnl_route_get_dst(rt);
+		struct rtnl_nexthop *nh;
+		struct nl_addr *gw;
+		struct uw_nl_route4 *ir;
+
+		if (rtnl_route_get_table(rt) != RT_TABLE_MAIN || rtnl_route_get_type(rt) != RTN_UNICAST)
+			continue;
+		ir = &d->routes[d->n_routes++];
+		if (dst && nl_addr_get_len(dst) == 4)
+			memcpy(&ir->dst, nl_addr_get_binary_addr(dst), 4);
+		ir->plen = dst ? (unsigned)nl_addr_get_prefixlen(dst) : 0;
+		ir->scope = rtnl_route_get_scope(rt);
+		ir->metric = rtnl_route_get_priority(rt);
+		ir->protocol = rtnl_route_get_protocol(rt);
+		nh = rtnl_route_get_nnexthops(rt) > 0 ? rtnl_route_nexthop_n(rt, 0) : NULL;
+		if (nh) {
+			ir->ifindex = rtnl_route_nh_get_ifindex(nh);
+			gw = rtnl_route_nh_get_gateway(nh);
+			if (gw && nl_addr_get_len(gw) == 4) {
+				ir->has_gateway = true;
+				memcpy(&ir->gateway, nl_addr_get_binary_addr(gw), 4);
+			}
+		}
+	}
+	return 0;
+}
+
+void uw_nl_dump_fini(struct uw_nl_dump *d)
+{
+	free(d->links);
+	free(d->addrs);
+	free(d->routes);
+	memset(d, 0, sizeof(*d));
+}
+
+int uw_nl_dump_default_ifindex(const struct uw_nl_dump *d)
+{
+	unsigned best_metric = UINT32_MAX;
+	int best = 0;
+
+	for (size_t i = 0; i < d->n_routes; i++) {
+		const struct uw_nl_route4 *rt = &d->routes[i];
+
+		if (rt->plen == 0 && rt->ifindex > 0 && rt->metric < best_metric) {
+			best_metric = rt->metric;
+			best = rt->ifindex;
+		}
+	}
+	return best;
+}
+
+int uw_nl_link_get(int ifindex, struct uw_nl_link *out, struct uw_error *err)
+{
+	_auto_(nl_socket_free) struct nl_sock *sk = NULL;
+	struct rtnl_link *l = NULL;
+	int r = nl_open(&sk, err);
+
+	if (r < 0)
+		return r;
+	r = rtnl_link_get_kernel(sk, ifindex, NULL, &l);
+	if (r < 0) {
+		r = kerr(r);
+		if (r == -ENOENT || r == -ENODEV)
+			return uw_error_set(err, -ENODEV, "interface %d is gone", ifindex);
+		return uw_error_set(err, r, "cannot read interface %d from the kernel: %s", ifindex,
+				    strerror(-r));
+	}
+	link_fill(l, out);
+	rtnl_link_put(l);
+	return 0;
 }
