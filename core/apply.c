@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/journal.h"
 #include "core/nl.h"
 #include "core/profile.h"
 #include "core/util.h"
