@@ -24,6 +24,7 @@
 
 #include "core/fw-backend.h"
 #include "core/ip4.h"
+#include "core/nl.h"
 #include "core/util.h"
 
 #include <arpa/inet.h>
@@ -824,7 +825,7 @@ static void inv_chain_cb(struct walker *w, const struct chain_info *c)
  * goes (the kernel's dump and libnftables' parsing, not our text walk).
  */
 struct pick {
-	char fam[16], table[64], chain[64];
+	struct chain_info c;   /* as `list chains` printed it: no rule read yet */
 };
 
 struct picks {
@@ -859,58 +860,70 @@ static void pick_chain_cb(struct walker *w, const struct chain_info *c)
 	}
 	p->v = uw_realloc(p->v, (p->n + 1) * sizeof(*p->v));
 	k = &p->v[p->n++];
-	uw_strlcpy(k->fam, c->fam, sizeof(k->fam));
-	uw_strlcpy(k->table, c->table, sizeof(k->table));
-	uw_strlcpy(k->chain, c->chain, sizeof(k->chain));
+	k->c = *c;
+	k->c.rules = 0;
+	k->c.has_drop_rule = false;
 }
 
-/* More picked chains than this in one table: list the table in one go
- * (each `list` is one libnftables run, a fraction of a millisecond). */
-#define PICKS_PER_TABLE_MAX 4
+/* One picked chain's rules, read raw (core/nl.h): no text for each rule. */
+struct raw_chain {
+	struct chain_info c;
+	unsigned ours;         /* rules tagged by us */
+	bool masq;             /* a foreign masquerade: its match needs nft's text */
+};
+
+static void raw_rule_cb(const struct uw_nl_nft_rule *r, void *ud)
+{
+	struct raw_chain *rc = ud;
+
+	rc->c.rules++;
+	if (r->drop)
+		rc->c.has_drop_rule = true;
+	if (!strcmp(r->comment, UW_FW_TAG))
+		rc->ours++;
+	else if (r->masquerade)
+		rc->masq = true;
+}
 
 /*
- * Read the picked chains' rules into @inv. Returns 0 or a negative errno;
- * the caller then reads the whole ruleset instead (a chain may have gone
- * between the two reads, and libnftables 1.0.6 cannot name a chain whose
- * name is one of its keywords: `list chain inet t fwd` is a syntax error,
- * quoted or not).
+ * Read the picked chains' rules into @inv: each chain with one kernel dump
+ * filtered by table and chain, looked at raw (a drop or reject verdict, a
+ * masquerade, our comment), not turned into text by libnftables, which is
+ * where the time of a 50,000-rule chain went. A chain holding a foreign
+ * masquerade is listed as text after all: what that rule matches (source,
+ * outgoing interface) is read from nft's own words (masq_parse). Returns 0 or
+ * a negative errno; the caller then reads the whole ruleset instead (a chain
+ * may have gone between the two reads).
  */
 static int read_picks(struct uw_fw_inventory *inv, const struct picks *p, struct uw_error *err)
 {
 	struct walker w = { .rule = inv_rule_cb, .chain_end = inv_chain_cb, .data = inv };
+	struct walker iw = { .data = inv };
 
-	for (size_t i = 0; i < p->n;) {
-		size_t same = 1;
+	for (size_t i = 0; i < p->n; i++) {
+		const struct chain_info *c = &p->v[i].c;
+		struct raw_chain rc = { .c = *c };
+		_auto_(free) char *cmd = NULL;
+		_auto_(free) char *out = NULL;
 		int r;
 
-		while (i + same < p->n && strcmp(p->v[i + same].fam, p->v[i].fam) == 0 &&
-		       strcmp(p->v[i + same].table, p->v[i].table) == 0)
-			same++;
-		/* libnftables 1.0.6 keeps one kernel-side dump filter per run: two
-		 * `list chain` commands in one buffer fail ("No such file or
-		 * directory") for all but one, so each is a run of its own. */
-		if (same > PICKS_PER_TABLE_MAX) {
-			_auto_(free) char *cmd = uw_strdup_printf("list table %s %s", p->v[i].fam,
-								  p->v[i].table);
-			_auto_(free) char *out = NULL;
-
-			r = nft_run(cmd, 0, &out, err);
-			if (r < 0)
-				return r;
-			walk(out, &w);
-		} else {
-			for (size_t k = i; k < i + same; k++) {
-				_auto_(free) char *cmd = uw_strdup_printf("list chain %s %s %s", p->v[k].fam,
-									  p->v[k].table, p->v[k].chain);
-				_auto_(free) char *out = NULL;
-
-				r = nft_run(cmd, 0, &out, err);
-				if (r < 0)
-					return r;
-				walk(out, &w);
-			}
+		r = uw_nl_nft_chain_rules(c->fam, c->table, c->chain, raw_rule_cb, &rc, err);
+		if (r < 0)
+			return r;
+		if (!rc.masq) {
+			inv->nft_rules_foreign += rc.c.rules;
+			inv->nft_ours_foreign_chains += rc.ours;
+			inv_chain_cb(&iw, &rc.c);
+			continue;
 		}
-		i += same;
+		/* libnftables 1.0.6 cannot name a chain whose name is one of its
+		 * keywords (`list chain inet t fwd` is a syntax error): then this
+		 * fails and the caller reads the whole ruleset. */
+		cmd = uw_strdup_printf("list chain %s %s %s", c->fam, c->table, c->chain);
+		r = nft_run(cmd, 0, &out, err);
+		if (r < 0)
+			return r;
+		walk(out, &w);
 	}
 	return 0;
 }

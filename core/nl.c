@@ -13,6 +13,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
 #include <linux/rtnetlink.h>
 #include <stdio.h>
 #include <string.h>
@@ -902,4 +905,192 @@ int uw_nl_link_get(int ifindex, struct uw_nl_link *out, struct uw_error *err)
 	link_fill(l, out);
 	rtnl_link_put(l);
 	return 0;
+}
+
+/* ---- nftables rules, raw (core/fw-nft.c's inventory) ---- */
+
+struct nft_dump {
+	void (*cb)(const struct uw_nl_nft_rule *r, void *ud);
+	void *ud;
+	int n;
+};
+
+/* The comment in a rule's user data: TLVs of { u8 type, u8 len, value },
+ * type 0 being the comment (libnftnl's NFTNL_UDATA_RULE_COMMENT). */
+static void udata_comment(const unsigned char *p, int len, char *out, size_t outlen)
+{
+	while (len >= 2) {
+		unsigned type = p[0], l = p[1];
+
+		if ((int)l + 2 > len)
+			return;
+		if (type == 0 && l > 0) {
+			size_t n = l < outlen ? l : outlen - 1;
+
+			memcpy(out, p + 2, n);
+			out[n] = '\0';
+			return;
+		}
+		p += l + 2;
+		len -= (int)l + 2;
+	}
+}
+
+/* An immediate expression's data: a drop verdict? */
+static bool immediate_drop(struct nlattr *data)
+{
+	struct nlattr *tb[NFTA_IMMEDIATE_MAX + 1], *dt[NFTA_DATA_MAX + 1], *vt[NFTA_VERDICT_MAX + 1];
+
+	if (nla_parse_nested(tb, NFTA_IMMEDIATE_MAX, data, NULL) < 0 || !tb[NFTA_IMMEDIATE_DATA] ||
+	    nla_parse_nested(dt, NFTA_DATA_MAX, tb[NFTA_IMMEDIATE_DATA], NULL) < 0 ||
+	    !dt[NFTA_DATA_VERDICT] ||
+	    nla_parse_nested(vt, NFTA_VERDICT_MAX, dt[NFTA_DATA_VERDICT], NULL) < 0 ||
+	    !vt[NFTA_VERDICT_CODE] || nla_len(vt[NFTA_VERDICT_CODE]) < 4)
+		return false;
+	return (int)ntohl(nla_get_u32(vt[NFTA_VERDICT_CODE])) == NF_DROP;
+}
+
+/*
+ * One rule message, its attributes walked in place: a chain may hold tens of
+ * thousands of rules, and parsing each into tables (nla_parse) cost five
+ * times as much as the walk.
+ */
+static void nft_rule_msg(struct nlmsghdr *nlh, struct nft_dump *d)
+{
+	struct uw_nl_nft_rule r;
+	struct nlattr *a;
+	int rem;
+
+	memset(&r, 0, sizeof(r));
+	nla_for_each_attr(a, nlmsg_attrdata(nlh, sizeof(struct nfgenmsg)),
+			  nlmsg_attrlen(nlh, sizeof(struct nfgenmsg)), rem) {
+		struct nlattr *e;
+		int rem2;
+
+		switch (nla_type(a)) {
+		case NFTA_RULE_HANDLE:
+			if (nla_len(a) >= 8)
+				r.handle = be64toh(nla_get_u64(a));
+			break;
+		case NFTA_RULE_USERDATA:
+			udata_comment(nla_data(a), nla_len(a), r.comment, sizeof(r.comment));
+			break;
+		case NFTA_RULE_EXPRESSIONS:
+			nla_for_each_nested(e, a, rem2) {
+				struct nlattr *x, *name = NULL, *data = NULL;
+				const char *n;
+				int rem3;
+
+				if (nla_type(e) != NFTA_LIST_ELEM)
+					continue;
+				nla_for_each_nested(x, e, rem3) {
+					if (nla_type(x) == NFTA_EXPR_NAME)
+						name = x;
+					else if (nla_type(x) == NFTA_EXPR_DATA)
+						data = x;
+				}
+				if (!name || nla_len(name) < 2)
+					continue;
+				/* The first letter rules out most (payload, cmp, counter ...). */
+				n = nla_data(name);
+				if (n[0] == 'm' && !strcmp(n, "masq"))
+					r.masquerade = true;
+				else if (n[0] == 'r' && !strcmp(n, "reject"))
+					r.drop = true;
+				else if (n[0] == 'i' && data && !strcmp(n, "immediate") && immediate_drop(data))
+					r.drop = true;
+			}
+			break;
+		}
+	}
+	d->n++;
+	if (d->cb)
+		d->cb(&r, d->ud);
+}
+
+/* Read the dump's replies until its end: 0, or a negative errno. */
+static int nft_dump_read(struct nl_sock *sk, struct nft_dump *d)
+{
+	for (;;) {
+		struct sockaddr_nl peer;
+		unsigned char *buf = NULL;
+		struct nlmsghdr *nlh;
+		int n = nl_recv(sk, &peer, &buf, NULL), ret = 1;
+
+		if (n <= 0) {
+			free(buf);
+			return n < 0 ? nle_to_errno(n) : -EIO;
+		}
+		for (nlh = (struct nlmsghdr *)buf; ret > 0 && nlmsg_ok(nlh, n); nlh = nlmsg_next(nlh, &n)) {
+			if (nlh->nlmsg_type == NLMSG_DONE) {
+				ret = 0;
+			} else if (nlh->nlmsg_type == NLMSG_ERROR) {
+				struct nlmsgerr *e = nlmsg_data(nlh);
+
+				ret = e->error ? (e->error < 0 ? e->error : -e->error) : 0;
+			} else if (nlh->nlmsg_type == ((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWRULE)) {
+				nft_rule_msg(nlh, d);
+			}
+		}
+		free(buf);
+		if (ret <= 0)
+			return ret;
+	}
+}
+
+static int nft_family(const char *f)
+{
+	static const struct { const char *name; int fam; } fams[] = {
+		{ "ip", NFPROTO_IPV4 }, { "inet", NFPROTO_INET }, { "ip6", NFPROTO_IPV6 },
+		{ "arp", NFPROTO_ARP }, { "bridge", NFPROTO_BRIDGE }, { "netdev", NFPROTO_NETDEV },
+	};
+
+	for (size_t i = 0; i < UW_ARRAY_SIZE(fams); i++)
+		if (!strcmp(f, fams[i].name))
+			return fams[i].fam;
+	return -1;
+}
+
+int uw_nl_nft_chain_rules(const char *family, const char *table, const char *chain,
+			  void (*cb)(const struct uw_nl_nft_rule *r, void *ud), void *ud,
+			  struct uw_error *err)
+{
+	_auto_(nl_socket_free) struct nl_sock *sk = nl_socket_alloc();
+	struct nfgenmsg g = { .version = NFNETLINK_V0 };
+	struct nft_dump d = { .cb = cb, .ud = ud };
+	struct nl_msg *msg;
+	int fam = nft_family(family), r;
+
+	if (fam < 0)
+		return uw_error_set(err, -EINVAL, "\"%.16s\" is not an nftables family.", family);
+	if (!sk)
+		return uw_error_set(err, -ENOMEM, "out of memory opening a netlink socket");
+	g.nfgen_family = (unsigned char)fam;
+	kernel_errno = 0;
+	nl_socket_modify_err_cb(sk, NL_CB_CUSTOM, remember_errno, NULL);
+	nl_socket_disable_auto_ack(sk);
+	r = nl_connect(sk, NETLINK_NETFILTER);
+	if (r < 0)
+		return uw_error_set(err, nle_to_errno(r), "cannot talk to the kernel's netfilter "
+				    "netlink: %s", nl_geterror(r));
+	/* Big reads: a chain of tens of thousands of rules is a long dump. */
+	nl_socket_set_buffer_size(sk, 1 << 20, 0);
+	nl_socket_set_msg_buf_size(sk, 1 << 16);
+	msg = nlmsg_alloc_simple((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETRULE, NLM_F_DUMP);
+	if (!msg)
+		return uw_error_set(err, -ENOMEM, "out of memory building a netlink message");
+	if (nlmsg_append(msg, &g, sizeof(g), NLMSG_ALIGNTO) < 0 ||
+	    nla_put_string(msg, NFTA_RULE_TABLE, table) < 0 ||
+	    nla_put_string(msg, NFTA_RULE_CHAIN, chain) < 0) {
+		nlmsg_free(msg);
+		return uw_error_set(err, -ENOMEM, "out of memory building a netlink message");
+	}
+	r = nl_send_auto(sk, msg);
+	nlmsg_free(msg);
+	r = r < 0 ? nle_to_errno(r) : nft_dump_read(sk, &d);
+	if (r < 0) {
+		return uw_error_set(err, r, "cannot read the rules of nftables chain %s %s %s: %s",
+				    family, table, chain, strerror(-r));
+	}
+	return d.n;
 }

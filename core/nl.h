@@ -142,6 +142,28 @@ int uw_nl_dump_default_ifindex(const struct uw_nl_dump *d);
 /* Interface @ifindex afresh from the kernel: 0, -ENODEV when it is gone. */
 int uw_nl_link_get(int ifindex, struct uw_nl_link *out, struct uw_error *err);
 
+/*
+ * The rules of one nftables chain, as the kernel dumps them (a dump filtered
+ * by table and chain, over NETLINK_NETFILTER, without libnftables turning
+ * each rule into text): only what the firewall inventory needs of each rule.
+ */
+struct uw_nl_nft_rule {
+	unsigned long long handle;
+	bool drop;                   /* an immediate drop verdict, or a reject */
+	bool masquerade;             /* a masquerade statement */
+	char comment[128];           /* its comment, "" none */
+};
+
+/*
+ * Call @cb for each rule of chain @chain of table @table in @family ("ip",
+ * "inet", "ip6", "arp", "bridge", "netdev"). Returns the number of rules
+ * or a negative errno. The kernel filters a dump, it does not look the chain
+ * up: a chain or table that does not exist lists no rule (0).
+ */
+int uw_nl_nft_chain_rules(const char *family, const char *table, const char *chain,
+			  void (*cb)(const struct uw_nl_nft_rule *r, void *ud), void *ud,
+			  struct uw_error *err);
+
 /* Link events. */
 enum uw_link_event_type {
 	UW_LINK_NEW,     /* an interface appeared (index not seen before) */
