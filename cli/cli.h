@@ -38,6 +38,7 @@ extern const struct uw_command uw_cmd_detect;
 extern const struct uw_command uw_cmd_plan;
 extern const struct uw_command uw_cmd_apply;
 extern const struct uw_command uw_cmd_revert;
+extern const struct uw_command uw_cmd_confirm;
 extern const struct uw_command uw_cmd_status;
 extern const struct uw_command uw_cmd_check;
 extern const struct uw_command uw_cmd_profile;

@@ -18,6 +18,7 @@ struct uw_cli_plan_opts {
 	bool json;
 	bool dry_run;
 	bool yes;
+	int auto_revert;                /* apply --auto-revert SECONDS (0: none) */
 	bool iface_detected;            /* the interface came from detection */
 	char detect_reason[256];        /* why that one */
 };

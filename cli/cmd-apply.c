@@ -4,9 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/apply.h"
+#include "core/autorevert.h"
 #include "core/text.h"
 #include "core/util.h"
 #include "cli/cli.h"
@@ -94,16 +96,55 @@ static int do_plan(int argc, char **argv, bool apply)
 	struct uw_facts *facts = calloc(1, sizeof(*facts));
 	struct uw_cli_plan_opts o;
 	struct uw_error err;
-	int rc;
+	char **args = calloc((size_t)argc + 1, sizeof(*args));
+	int rc, n_args = 0;
+	long auto_revert = 0;
 
 	uw_error_clear(&err);
-	if (!plan || !facts) {
+	if (!plan || !facts || !args) {
 		free(plan);
 		free(facts);
+		free(args);
 		return UW_EXIT_FAIL;
 	}
-	/* The shared parser knows --yes for persist; plan and apply never ask. */
+	/* apply's own --auto-revert SECONDS; the rest are the shared plan options. */
 	rc = 0;
+	for (int i = 0; i < argc && !rc; i++) {
+		const char *v = NULL;
+
+		if (apply && i > 0 && !strcmp(argv[i], "--auto-revert")) {
+			if (i + 1 >= argc) {
+				uw_error_set(&err, -EINVAL, "--auto-revert needs a value: the seconds to wait "
+					     "for 'usbnet-wizard confirm' (1-%d).", UW_AUTOREVERT_MAX_SECONDS);
+				rc = UW_EXIT_USAGE;
+				break;
+			}
+			v = argv[++i];
+		} else if (apply && i > 0 && !strncmp(argv[i], "--auto-revert=", 14)) {
+			v = argv[i] + 14;
+		} else {
+			args[n_args++] = argv[i];
+			continue;
+		}
+		char *end;
+		errno = 0;
+		auto_revert = strtol(v, &end, 10);
+		if (errno || end == v || *end || auto_revert < 1 || auto_revert > UW_AUTOREVERT_MAX_SECONDS) {
+			uw_error_set(&err, -EINVAL, "--auto-revert takes the seconds to wait for 'usbnet-wizard "
+				     "confirm', 1 to %d (not \"%.40s\"). Nothing was changed.",
+				     UW_AUTOREVERT_MAX_SECONDS, v);
+			rc = UW_EXIT_USAGE;
+		}
+	}
+	args[n_args] = NULL;
+	argc = n_args;
+	argv = args;
+	if (rc) {
+		uw_cli_error(argv[0], "%s", err.msg);
+		goto out;
+	}
+	o.auto_revert = (int)auto_revert;
+	/* The shared parser knows --yes for persist; plan and apply never ask. */
 	for (int i = 1; i < argc && !rc; i++) {
 		if (!strcmp(argv[i], "--yes") || !strcmp(argv[i], "-y")) {
 			uw_error_set(&err, -EINVAL, "%s asks for no confirmation, so it takes no --yes: leave "
@@ -112,7 +153,12 @@ static int do_plan(int argc, char **argv, bool apply)
 		}
 	}
 	if (!rc)
+	{
+		int ar = o.auto_revert;
+
 		rc = uw_cli_plan_from_args(argc, argv, plan, facts, &o, NULL, NULL, &err);
+		o.auto_revert = ar;
+	}
 	if (rc) {
 		uw_cli_error(argv[0], "%s", err.msg);
 		goto out;
@@ -134,6 +180,7 @@ static int do_plan(int argc, char **argv, bool apply)
 out:
 	free(plan);
 	free(facts);
+	free(args);
 	return rc;
 }
 
@@ -223,7 +270,12 @@ int uw_cli_apply_plan(const struct uw_plan *plan, const struct uw_cli_plan_opts 
 			     "Nothing was changed ('usbnet-wizard plan' shows what would be done).", cmd);
 		return UW_EXIT_NOPERM;
 	}
-	r = uw_apply(plan, NULL, on_step, &pr, &err);
+	long long deadline = 0;
+
+	if (o->auto_revert > 0)
+		r = uw_apply_try(plan, o->auto_revert, &deadline, on_step, &pr, &err);
+	else
+		r = uw_apply(plan, NULL, on_step, &pr, &err);
 	if (o->json) {
 		struct uw_json *j = uw_cli_json_begin(stdout);
 		char d[512];
@@ -243,6 +295,8 @@ int uw_cli_apply_plan(const struct uw_plan *plan, const struct uw_cli_plan_opts 
 			uw_json_obj_end(j);
 		}
 		uw_json_arr_end(j);
+		if (r == 0 && deadline > 0)
+			uw_json_int(j, "auto_revert_deadline", deadline / 1000);
 	}
 	if (r < 0 && !strncmp(err.msg, "Step ", 5)) {
 		/* a step failed (and was rolled back), whatever its errno */
@@ -256,6 +310,10 @@ int uw_cli_apply_plan(const struct uw_plan *plan, const struct uw_cli_plan_opts 
 	if (r == -ENODEV) {
 		uw_cli_error(cmd, "%s", err.msg);
 		return UW_EXIT_NOTFOUND;
+	}
+	if (r == -EALREADY || r == -EINVAL) {
+		uw_cli_error(cmd, "%s", err.msg);
+		return r == -EINVAL ? UW_EXIT_USAGE : UW_EXIT_FAIL;
 	}
 	if (r == -EACCES || r == -EPERM) {
 		uw_cli_error(cmd, "%s", err.msg);
@@ -272,7 +330,17 @@ int uw_cli_apply_plan(const struct uw_plan *plan, const struct uw_cli_plan_opts 
 		for (size_t i = 0; i < plan->n_notes; i++)
 			printf("* %s\n", plan->notes[i]);
 	}
-	if (!o->json)
+	if (!o->json && deadline > 0) {
+		char when[32] = "";
+		time_t t = (time_t)(deadline / 1000);
+		struct tm tm;
+
+		if (localtime_r(&t, &tm))
+			strftime(when, sizeof(when), "%H:%M:%S", &tm);
+		printf("\nThe desktop side is ready, on trial: unless 'sudo usbnet-wizard confirm' keeps it "
+		       "within %d s (by %s), everything is undone, even if this terminal closes. "
+		       "'usbnet-wizard check' tests the phone meanwhile.\n", o->auto_revert, when);
+	} else if (!o->json)
 		printf("\nThe desktop side is ready. Next: 'usbnet-wizard check' tests the phone; "
 		       "'usbnet-wizard revert' undoes all of this.\n");
 	return UW_EXIT_OK;
@@ -288,7 +356,10 @@ __attribute__((constructor)) static void build_help(void)
 	snprintf(plan_help, sizeof(plan_help), "%s%s  --json              machine-readable output\n",
 		 plan_usage, uw_cli_plan_usage);
 	snprintf(apply_help, sizeof(apply_help),
-		 "%s%s  --dry-run           show the plan, change nothing\n"
+		 "%s%s  --auto-revert SECONDS  undo everything SECONDS (1-3600) from now unless\n"
+		 "                      'usbnet-wizard confirm' keeps it; done by a process of its\n"
+		 "                      own, so it happens even if the terminal or session dies\n"
+		 "  --dry-run           show the plan, change nothing\n"
 		 "  --json              machine-readable result\n\n"
 		 "Exit status: 0 done, 1 a step failed (and was rolled back) or a different\n"
 		 "setup is still live (revert it first), 2 bad option or value (nothing\n"

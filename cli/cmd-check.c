@@ -211,10 +211,10 @@ static void print_json(const struct opts *o, const struct uw_check *c, const cha
 }
 
 /*
- * On a terminal, one transient line on stderr says which check the phone is
- * running now (each can take seconds) and how the earlier ones went; it is
- * erased before the results are printed. Never in pipes or logs, so --json
- * and scripted output are exactly what they were.
+ * On a terminal, one transient line on stderr says how many verdicts are in
+ * and how they went, updated as each arrives (the checks run side by side);
+ * it is erased before the results are printed. Never in pipes or logs, so
+ * --json and scripted output are exactly what they were.
  */
 struct progress {
 	int passed, other;      /* verdicts so far */
@@ -224,12 +224,10 @@ static void on_progress(enum uw_check_id id, const struct uw_check *c, void *ud)
 {
 	struct progress *pr = ud;
 
-	if (c) {
+	if (c)
 		*(c->status == UW_CHECK_PASS ? &pr->passed : &pr->other) += 1;
-		return;
-	}
-	fprintf(stderr, "\r\033[KChecking from the phone's side: check %d of %d (so far %d "
-		"passed, %d not)...", (int)id + 1, UW_CHECK__COUNT, pr->passed, pr->other);
+	fprintf(stderr, "\r\033[KChecking from the phone's side: %d of %d verdicts in (%d "
+		"passed, %d not)...", pr->passed + pr->other, UW_CHECK__COUNT, pr->passed, pr->other);
 	fflush(stderr);
 }
 
@@ -302,6 +300,25 @@ static int parse_dns(char *list, struct uw_phonecheck_params *prm)
 		prm->nameservers[prm->n_nameservers++] = t;
 	}
 	return 0;
+}
+
+/*
+ * The gadget's real name (enx..., usb1), not a guess: the IPv6 rescue and the
+ * persist fix use it. Looked up only when one of them needs it, and without
+ * asking who manages it (NetworkManager over D-Bus or through /proc): a
+ * plain check has no use for either.
+ */
+static void gadget_iface(struct opts *o, char *buf, size_t len)
+{
+	struct uw_candidate *cands = NULL;
+	size_t n = 0;
+
+	if (o->iface)
+		return;
+	if (uw_detect_identify(&cands, &n, NULL) == 0 && n > 0)
+		uw_strlcpy(buf, cands[0].ifname, len);
+	uw_candidates_free(cands);
+	o->iface = buf;
 }
 
 /* IPv4 did not answer: look for the phone by IPv6 link-local on the USB link. */
@@ -422,17 +439,9 @@ static int run(int argc, char **argv)
 		uw_cli_error("check", "unexpected argument '%s' (see --help).", argv[optind]);
 		return UW_EXIT_USAGE;
 	}
-	if (!o.iface) {
-		/* The gadget's real name (enx..., usb1), not a guess: the IPv6 rescue
-		 * and the persist fix use it. */
-		struct uw_candidate *cands = NULL;
-		size_t n = 0;
-
-		if (uw_detect_scan(&cands, &n, NULL) == 0 && n > 0)
-			uw_strlcpy(iface_buf, cands[0].ifname, sizeof(iface_buf));
-		uw_candidates_free(cands);
-		o.iface = iface_buf;
-	} else if (uw_ifname_check(o.iface, &e) < 0) {
+	if (o.persist)
+		gadget_iface(&o, iface_buf, sizeof(iface_buf));
+	else if (o.iface && uw_ifname_check(o.iface, &e) < 0) {
 		uw_cli_error("check", "%s", e.msg);
 		return UW_EXIT_USAGE;
 	}
@@ -499,11 +508,19 @@ static int run(int argc, char **argv)
 	if (rc < 0) {
 		struct uw_error first = e;
 
+		if (o.rescue && (rc == -ETIMEDOUT || rc == -EHOSTUNREACH))
+			gadget_iface(&o, iface_buf, sizeof(iface_buf));
 		if (!o.rescue || (rc != -ETIMEDOUT && rc != -EHOSTUNREACH) ||
 		    rescue(&o, &po, &p, found, sizeof(found)) < 0) {
 			uw_cli_error("check", "%s", first.msg);
+			/* No login, no checks: each still gets its verdict, said as such. */
+			uw_phonecheck_not_run(checks, "no login to the phone, so nothing could be "
+					      "asked there (see the error)");
 			if (o.json)
-				print_json(&o, NULL, o.phone_ip, "", NULL, -1);
+				print_json(&o, checks, o.phone_ip, "", NULL, -1);
+			else
+				print_checks(&o, checks);
+			fini_checks(checks);
 			return rc == -ETIMEDOUT || rc == -EHOSTUNREACH || rc == -ECONNREFUSED ?
 			       UW_EXIT_NOTFOUND : UW_EXIT_FAIL;
 		}

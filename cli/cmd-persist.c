@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "core/apply.h"
+#include "core/firewalld.h"
 #include "core/persist.h"
 #include "cli/cli.h"
 #include "cli/cliopts.h"
@@ -172,6 +173,20 @@ static int run(int argc, char **argv)
 		goto out;
 	}
 	printf("Choices: %s.\n", whence);
+	/* Only the nm target keeps firewalld's zone across reloads and reboots
+	 * (zone=nm-shared: NetworkManager binds it each time); the hook-based
+	 * targets put nothing into firewalld, so say so where it matters. */
+	if (po.target != UW_PERSIST_NM && po.target != UW_PERSIST_DEVD) {
+		struct uw_firewalld *fwd = calloc(1, sizeof(*fwd));
+
+		if (fwd && uw_firewalld_read(fwd, NULL) >= 0 && fwd->running)
+			printf("Note: firewalld runs here, and the %s target does not put %s into a firewalld "
+			       "zone, so firewalld drops the phone's forwarded traffic (at once, or after the "
+			       "next 'firewall-cmd --reload'). Use --target nm (NetworkManager binds the zone nm-shared each time) "
+			       "or 'usbnet-wizard watch' (which keeps the zone) on this desktop.\n",
+			       uw_persist_target_name(po.target), plan->choices.iface);
+		free(fwd);
+	}
 	if (po.show || !po.install)
 		show_files(files, n, po.target, po.target_set ? NULL : why);
 	if (!po.install) {

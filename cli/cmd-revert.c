@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* `revert`: undo exactly what apply did, from the journal. `status`: what is live. */
+/* `revert`: undo exactly what apply did, from the journal. `status`: what is live.
+ * `confirm`: keep what `apply --auto-revert` put on trial. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 #include <unistd.h>
 
 #include "core/apply.h"
+#include "core/autorevert.h"
 #include "core/fw.h"
 #include "cli/cli.h"
 #include "cli/json.h"
@@ -157,6 +159,32 @@ static unsigned leftovers(const struct uw_journal *j, char *buf, size_t len)
 	return n;
 }
 
+/* The pending automatic revert, if any: when, and whether its timer still runs. */
+static void print_pending(const struct uw_journal *j)
+{
+	struct uw_autorevert ar;
+	char when[32] = "";
+	time_t t;
+	struct tm tm;
+	long long left;
+
+	uw_autorevert_from_journal(j, &ar);
+	if (!ar.pending)
+		return;
+	t = (time_t)(ar.deadline_ms / 1000);
+	if (localtime_r(&t, &tm))
+		strftime(when, sizeof(when), "%H:%M:%S", &tm);
+	left = (ar.deadline_ms - uw_autorevert_now_ms() + 999) / 1000;
+	if (ar.running)
+		printf("Automatic revert pending: at %s (in %lld s) these changes are undone unless "
+		       "'sudo usbnet-wizard confirm' keeps them (timer pid %ld).\n", when, left > 0 ? left : 0,
+		       ar.pid);
+	else
+		printf("An automatic revert was due at %s, but its timer (pid %ld) is gone, so nothing "
+		       "will undo these changes by itself: 'sudo usbnet-wizard revert' undoes them, "
+		       "'sudo usbnet-wizard confirm' keeps them.\n", when, ar.pid);
+}
+
 static int run_status(int argc, char **argv)
 {
 	struct uw_journal *j = calloc(1, sizeof(*j));
@@ -198,6 +226,18 @@ static int run_status(int argc, char **argv)
 		if (j->started > 0)
 			uw_json_int(js, "started", j->started);
 		uw_json_int(js, "damaged_lines", j->damaged);
+		{
+			struct uw_autorevert ar;
+
+			uw_autorevert_from_journal(j, &ar);
+			if (ar.pending) {
+				uw_json_obj_begin(js, "auto_revert");
+				uw_json_int(js, "deadline", ar.deadline_ms / 1000);
+				uw_json_int(js, "pid", ar.pid);
+				uw_json_bool(js, "running", ar.running);
+				uw_json_obj_end(js);
+			}
+		}
 		uw_json_arr_begin(js, "steps");
 		for (size_t i = 0; i < j->n_live; i++) {
 			struct uw_error pe;
@@ -247,6 +287,7 @@ static int run_status(int argc, char **argv)
 			       j->complete[i] ? "" : " (interrupted while applying)");
 			unknown += p < 0;
 		}
+		print_pending(j);
 		/* Addresses, routes and sysctls are readable by anyone; the firewall is not. */
 		if (unknown && geteuid() != 0)
 			printf("Firewall rules can only be read by root: 'sudo usbnet-wizard status' "
@@ -281,4 +322,45 @@ const struct uw_command uw_cmd_status = {
 		 "them). Exit status: 0 done, 1 the journal cannot be read, 3 the journal is\n"
 		 "readable only by root (made by an older version).\n",
 	.run = run_status,
+};
+
+static int run_confirm(int argc, char **argv)
+{
+	struct uw_error err;
+	int r;
+
+	for (int i = 1; i < argc; i++) {
+		uw_cli_error("confirm", "unknown argument \"%s\" (see --help).", argv[i]);
+		return UW_EXIT_USAGE;
+	}
+	if (geteuid() != 0) {
+		uw_cli_error("confirm", "keeping the changes needs root: run 'sudo usbnet-wizard confirm'. "
+			     "Nothing was changed.");
+		return UW_EXIT_NOPERM;
+	}
+	uw_error_clear(&err);
+	r = uw_autorevert_confirm(&err);
+	if (r == 0) {
+		printf("Kept: the automatic revert is cancelled and the changes stay in place "
+		       "('usbnet-wizard revert' undoes them).\n");
+		return UW_EXIT_OK;
+	}
+	if (r == 1) {
+		printf("%s\n", err.msg);
+		return UW_EXIT_OK;
+	}
+	uw_cli_error("confirm", "%s", err.msg);
+	return r == -EBUSY ? UW_EXIT_BUSY : UW_EXIT_FAIL;
+}
+
+const struct uw_command uw_cmd_confirm = {
+	.name = "confirm", .summary = "keep what an apply on trial changed (cancel its automatic revert)",
+	.usage = "usage: usbnet-wizard confirm\n\n"
+		 "Keep the changes that apply put on trial with its automatic revert option\n"
+		 "(or the wizard's \"Apply with auto-revert\"): the pending automatic revert is\n"
+		 "cancelled. Without it, everything is undone at the deadline, even if the\n"
+		 "terminal that applied it is gone. 'usbnet-wizard status' shows the deadline.\n\n"
+		 "Exit status: 0 kept (or nothing was pending), 1 too late: the automatic\n"
+		 "revert already undid the changes, 3 not root, 5 another usbnet-wizard is busy.\n",
+	.run = run_confirm,
 };

@@ -4,14 +4,17 @@
  * the CLI, on the same core, so support staff and scripts get exactly what
  * the wizard does.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/json.h"
+#include "core/autorevert.h"
 #include "core/firewalld.h"
 
 #include "core/version.h"
@@ -22,6 +25,7 @@ static const struct uw_command *const commands[] = {
 	&uw_cmd_plan,
 	&uw_cmd_apply,
 	&uw_cmd_revert,
+	&uw_cmd_confirm,
 	&uw_cmd_status,
 	&uw_cmd_check,
 	&uw_cmd_profile,
@@ -117,6 +121,22 @@ int main(int argc, char **argv)
 		if (argc != 4)
 			return UW_EXIT_USAGE;
 		return uw_firewalld_keeper_run(argv[2], argv[3], 3, NULL) < 0 ? UW_EXIT_FAIL : UW_EXIT_OK;
+	}
+	/*
+	 * Not a user command either: the automatic revert's timer, started by
+	 * uw_apply_try (core/autorevert.h), with its readiness pipe on fd 3.
+	 */
+	if (!strcmp(argv[1], "__revert-timer")) {
+		char *end;
+		long long dl;
+
+		if (argc != 3)
+			return UW_EXIT_USAGE;
+		errno = 0;
+		dl = strtoll(argv[2], &end, 10);
+		if (errno || end == argv[2] || *end || dl <= 0)
+			return UW_EXIT_USAGE;
+		return uw_autorevert_run(dl, 3, NULL) < 0 ? UW_EXIT_FAIL : UW_EXIT_OK;
 	}
 	for (size_t i = 0; commands[i]; i++) {
 		if (strcmp(argv[1], commands[i]->name))

@@ -9,9 +9,10 @@ _usbnet_wizard_opts() {
 	case $1 in
 	detect)  echo "--wait --json" ;;
 	plan)    echo "$plan --json" ;;
-	apply)   echo "$plan --dry-run --json" ;;
+	apply)   echo "$plan --auto-revert --dry-run --json" ;;
 	revert)  echo "--leftovers --json" ;;
 	status)  echo "--json" ;;
+	confirm) echo "" ;;
 	check)   echo "--json --phone-ip --user --port --iface --timeout --desktop-ip
 		--ping-ip --test-name --dns --fix --persist --yes --replace-host-key
 		--install-key --ssh-config --no-rescue --password-file" ;;
@@ -31,7 +32,7 @@ _usbnet_wizard() {
 	prev=${COMP_WORDS[COMP_CWORD - 1]}
 
 	if [ "$COMP_CWORD" -eq 1 ]; then
-		COMPREPLY=($(compgen -W "detect plan apply revert status check profile watch
+		COMPREPLY=($(compgen -W "detect plan apply revert confirm status check profile watch
 			doctor report persist wizard --help --version" -- "$cur"))
 		return 0
 	fi
@@ -55,7 +56,7 @@ _usbnet_wizard() {
 	--profile|--output|--password-file|--root)
 		COMPREPLY=($(compgen -f -- "$cur")); return 0 ;;
 	--host-ip|--phone-ip|--dns-server|--desktop-ip|--ping-ip|--test-name|--user|--port|\
-	--timeout|--ssh-config|--match-usb|--match-driver|--match-name|--wait)
+	--timeout|--ssh-config|--match-usb|--match-driver|--match-name|--wait|--auto-revert)
 		return 0 ;;
 	--fix)
 		[ "$cmd" = doctor ] && return 0 ;;

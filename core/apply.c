@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/autorevert.h"
 #include "core/journal.h"
 #include "core/nl.h"
 #include "core/profile.h"
@@ -116,6 +117,18 @@ int uw_lock_take(struct uw_lock *lk, struct uw_error *err)
 	}
 	lk->fd = fd;
 	return 0;
+}
+
+int uw_lock_take_wait(struct uw_lock *lk, int timeout_ms, struct uw_error *err)
+{
+	for (int waited = 0;; waited += 50) {
+		int r = uw_lock_take(lk, err);
+		struct timespec ts = { 0, 50 * 1000 * 1000 };
+
+		if (r != -EBUSY || (timeout_ms >= 0 && waited >= timeout_ms))
+			return r;
+		nanosleep(&ts, NULL);
+	}
 }
 
 void uw_lock_release(struct uw_lock *lk)
@@ -473,6 +486,36 @@ int uw_journal_read(struct uw_journal *j, struct uw_error *err)
 			j->n_live++;
 			continue;
 		}
+		if (!strncmp(line, "A ", 2)) {
+			long long st, dl;
+			long pid;
+			int off = 0;
+
+			/* The automatic revert's timer: pid, /proc start time, deadline. */
+			if (sscanf(line, "A %9ld %18lld %18lld%n", &pid, &st, &dl, &off) == 3 && !line[off] &&
+			    pid > 0 && st >= 0 && dl > 0) {
+				j->ar_armed = true;
+				j->ar_kept = false;
+				j->ar_pid = pid;
+				j->ar_start = st;
+				j->ar_deadline_ms = dl;
+			} else {
+				damaged(j, lineno);
+			}
+			continue;
+		}
+		if (!strncmp(line, "K ", 2)) {
+			long pid;
+			int off = 0;
+
+			if (sscanf(line, "K %9ld%n", &pid, &off) == 1 && !line[off] && pid > 0) {
+				if (j->ar_armed && pid == j->ar_pid)
+					j->ar_kept = true;
+			} else {
+				damaged(j, lineno);
+			}
+			continue;
+		}
 		if (!strncmp(line, "C ", 2)) {
 			/* The last apply's choices win; a bad record only loses them. */
 			j->have_choices = choices_parse(line + 2, &j->choices, NULL) == 0;
@@ -769,8 +812,31 @@ out:
 	return p < 0 ? p : 0;
 }
 
-int uw_apply(const struct uw_plan *plan, struct uw_lock *lk, uw_step_fn cb, void *ud, struct uw_error *err)
+/* Start the automatic revert's timer and journal it, before any change. */
+static int arm_timer(struct jw *jw, int seconds, long long *deadline_ms, long *pid, long long *start,
+		     struct uw_error *err)
 {
+	char rec[128];
+	int r;
+
+	*deadline_ms = uw_autorevert_now_ms() + seconds * 1000LL;
+	r = uw_autorevert_start(*deadline_ms, pid, start, err);
+	if (r < 0) {
+		uw_error_prefix(err, "Nothing was changed");
+		return r;
+	}
+	snprintf(rec, sizeof(rec), "A %ld %lld %lld", *pid, *start, *deadline_ms);
+	r = jw_line(jw, rec, err);
+	if (r < 0)
+		uw_autorevert_stop(*pid, *start);
+	return r;
+}
+
+static int apply_impl(const struct uw_plan *plan, struct uw_lock *lk, int seconds, long long *deadline_ms,
+		      uw_step_fn cb, void *ud, struct uw_error *err)
+{
+	long ar_pid = 0;
+	long long ar_start = -1, ar_deadline = 0;
 	struct uw_lock own = { .fd = -1 };
 	struct uw_journal *old = uw_malloc0(sizeof(*old));
 	struct uw_action *made = uw_malloc0(sizeof(*made) * UW_PLAN_MAX_ACTIONS);
@@ -817,6 +883,13 @@ int uw_apply(const struct uw_plan *plan, struct uw_lock *lk, uw_step_fn cb, void
 			goto out;
 		}
 	}
+	/* Its revert would undo the earlier setup too, which was never on trial. */
+	if (seconds > 0 && old->n_live > 0) {
+		r = uw_error_set(err, -EALREADY, "Changes by usbnet-wizard are already in place; an "
+				 "automatic revert would undo those as well. Nothing was changed: run "
+				 "'usbnet-wizard revert' first, or apply without the automatic revert.");
+		goto out;
+	}
 	/*
 	 * The phone's interface must stay the same one all through: a cable
 	 * pulled mid-apply takes it away, and a replug brings a new one (new
@@ -833,6 +906,16 @@ int uw_apply(const struct uw_plan *plan, struct uw_lock *lk, uw_step_fn cb, void
 	if (r < 0)
 		goto out;
 	seq = old->next_seq;
+	/* The timer is journaled before the first change: from then on, whatever
+	 * becomes of this process, the revert happens at the deadline. */
+	if (seconds > 0) {
+		r = arm_timer(&jw, seconds, &ar_deadline, &ar_pid, &ar_start, err);
+		if (r < 0) {
+			jw_close(&jw);
+			journal_remove();   /* nothing was live (checked above) */
+			goto out;
+		}
+	}
 
 	for (size_t i = 0; i < plan->n; i++) {
 		struct uw_action a = plan->actions[i];
@@ -974,22 +1057,45 @@ fail:
 			r = p;
 			jw_close(&jw);
 			/* Everything of this run undone, nothing live from before. */
-			if (old->n_live == 0 && !failed)
+			if (old->n_live == 0 && !failed) {
 				journal_remove();
+				uw_autorevert_stop(ar_pid, ar_start);
+			}
+			/* (else a timer stays journaled and tries the revert again at its deadline) */
 			goto out;
 		}
 	}
 	r = 0;
 	jw_close(&jw);
 	/* Every step was already in place and nothing was live before. */
-	if (old->n_live == 0 && n_made == 0)
+	if (old->n_live == 0 && n_made == 0) {
 		journal_remove();
+		uw_autorevert_stop(ar_pid, ar_start);
+		ar_deadline = 0;    /* nothing to wait for */
+	}
+	if (deadline_ms)
+		*deadline_ms = ar_deadline;
 out:
 	jw_close(&jw);
 	uw_lock_release(&own);
 	free(made);
 	free(old);
 	return r;
+}
+
+int uw_apply(const struct uw_plan *plan, struct uw_lock *lk, uw_step_fn cb, void *ud, struct uw_error *err)
+{
+	return apply_impl(plan, lk, 0, NULL, cb, ud, err);
+}
+
+int uw_apply_try(const struct uw_plan *plan, int seconds, long long *deadline_ms, uw_step_fn cb,
+		 void *ud, struct uw_error *err)
+{
+	*deadline_ms = 0;
+	if (seconds < 1 || seconds > UW_AUTOREVERT_MAX_SECONDS)
+		return uw_error_set(err, -EINVAL, "The automatic revert's delay must be 1 to %d seconds "
+				    "(it was %d). Nothing was changed.", UW_AUTOREVERT_MAX_SECONDS, seconds);
+	return apply_impl(plan, NULL, seconds, deadline_ms, cb, ud, err);
 }
 
 int uw_revert(struct uw_lock *lk, uw_step_fn cb, void *ud, struct uw_error *err)
@@ -1023,6 +1129,15 @@ int uw_revert(struct uw_lock *lk, uw_step_fn cb, void *ud, struct uw_error *err)
 	r = jw_open(&jw, &fresh, err);
 	if (r < 0)
 		goto out;
+	/* A revert by hand during an automatic revert's countdown: its timer
+	 * stands down (the automatic one itself calls this too, and goes on). */
+	if (j->ar_armed && !j->ar_kept && j->ar_pid != (long)getpid()) {
+		char rec[32];
+
+		snprintf(rec, sizeof(rec), "K %ld", j->ar_pid);
+		jw_line(&jw, rec, NULL);
+		uw_autorevert_stop(j->ar_pid, j->ar_start);
+	}
 	uw_error_clear(err);
 	done = undo_steps(&jw, j->live, j->seq, NULL, j->n_live, cb, ud, err, &failed);
 	jw_close(&jw);
@@ -1061,4 +1176,79 @@ void uw_plan_prior_from_journal(struct uw_plan *plan)
 			if (uw_action_same(a, &j->live[k]) && j->live[k].old_value[0])
 				uw_strlcpy(a->old_value, j->live[k].old_value, sizeof(a->old_value));
 	}
+}
+
+/* ---- the automatic revert's journal side (core/autorevert.h) ------------- */
+
+/* The lock, waited for while a revert may be running (the timer's, seconds at most). */
+#define AR_LOCK_WAIT_MS 30000
+
+int uw_autorevert_confirm(struct uw_error *err)
+{
+	struct uw_lock lk = { .fd = -1 };
+	struct uw_journal *j = uw_malloc0(sizeof(*j));
+	struct jw jw = { .fd = -1 };
+	bool fresh;
+	char rec[32];
+	int r;
+
+	r = uw_lock_take_wait(&lk, AR_LOCK_WAIT_MS, err);
+	if (r < 0)
+		goto out;
+	r = uw_journal_read(j, err);
+	if (r < 0)
+		goto out;
+	if (!j->exists || j->n_live == 0) {
+		r = uw_error_set(err, -ENOENT, "No changes by usbnet-wizard are in place, so there is nothing "
+				 "to keep: an automatic revert that was pending has already undone them "
+				 "(apply again to set it up).");
+		goto out;
+	}
+	if (!j->ar_armed || j->ar_kept) {
+		uw_error_set(err, 0, "No automatic revert is pending: the changes stay in place "
+			     "('usbnet-wizard revert' undoes them).");
+		r = 1;
+		goto out;
+	}
+	r = jw_open(&jw, &fresh, err);
+	if (r < 0)
+		goto out;
+	/* Journaled first, under the lock the timer decides under: from this
+	 * record on, it stands down even if the signal below never reaches it. */
+	snprintf(rec, sizeof(rec), "K %ld", j->ar_pid);
+	r = jw_line(&jw, rec, err);
+	if (r < 0)
+		goto out;
+	uw_autorevert_stop(j->ar_pid, j->ar_start);
+	r = 0;
+out:
+	jw_close(&jw);
+	uw_lock_release(&lk);
+	free(j);
+	return r;
+}
+
+int uw_autorevert_expire(uw_step_fn cb, void *ud, struct uw_error *err)
+{
+	struct uw_lock lk = { .fd = -1 };
+	struct uw_journal *j = uw_malloc0(sizeof(*j));
+	int r;
+
+	r = uw_lock_take_wait(&lk, AR_LOCK_WAIT_MS, err);
+	if (r < 0)
+		goto out;
+	r = uw_journal_read(j, err);
+	if (r < 0)
+		goto out;
+	if (j->exists && j->ar_armed && j->ar_kept)
+		r = uw_error_set(err, -ECANCELED, "The changes were confirmed ('usbnet-wizard confirm'), so "
+				 "they stay in place.");
+	else if (j->exists && (j->n_live > 0 || j->ar_armed))
+		r = uw_revert(&lk, cb, ud, err);
+	else
+		r = 0;  /* the timer was first */
+out:
+	uw_lock_release(&lk);
+	free(j);
+	return r;
 }

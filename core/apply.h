@@ -47,6 +47,8 @@ struct uw_lock {
  * runtime directory cannot be created (not root).
  */
 int uw_lock_take(struct uw_lock *lk, struct uw_error *err);
+/* The same, waiting for it up to @timeout_ms (-1: as long as it takes). */
+int uw_lock_take_wait(struct uw_lock *lk, int timeout_ms, struct uw_error *err);
 void uw_lock_release(struct uw_lock *lk);
 
 /*
@@ -83,6 +85,13 @@ struct uw_journal {
 	struct uw_choices choices;              /* as the user made them (the last apply's) */
 	unsigned damaged;                       /* lines skipped: torn by a crash, too long or unreadable */
 	int damaged_line;                       /* the first of them (1-based), 0 if none */
+	/* The automatic revert (core/autorevert.h): an "A" record journals its
+	 * timer, a "K" record says it stands down (confirmed, or reverted by hand). */
+	bool ar_armed;
+	bool ar_kept;
+	long ar_pid;
+	long long ar_start;                     /* the timer's start time in /proc */
+	long long ar_deadline_ms;               /* Unix time, ms */
 };
 
 /*

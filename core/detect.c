@@ -391,6 +391,7 @@ static void nm_state(struct uw_candidate *c)
 struct scan_ctx {
 	struct uw_nl_dump d;        /* addresses and routes */
 	int default_ifindex;
+	bool identity_only;    /* uw_detect_identify: who manages it is not asked */
 };
 
 /* Fill @c from @link; false if the link is not a candidate at all. */
@@ -463,7 +464,12 @@ static bool evaluate(const struct uw_nl_link *link, const struct scan_ctx *ctx, 
 	if (c->carrier)
 		reason(c, 5, "it has a carrier (cable side is up)");
 	c->likely = c->score >= SCORE_LIKELY;
-	nm_state(c);
+	if (!ctx->identity_only) {
+		nm_state(c);
+	} else {
+		c->manager = UW_MANAGER_NM_UNKNOWN;
+		snprintf(c->manager_note, sizeof(c->manager_note), "not asked (identification only)");
+	}
 	return true;
 }
 
@@ -487,10 +493,10 @@ static int open_ctx(struct scan_ctx *ctx, unsigned also, struct uw_error *err)
 	return 0;
 }
 
-int uw_detect_scan(struct uw_candidate **out, size_t *n, struct uw_error *err)
+static int scan(struct uw_candidate **out, size_t *n, bool identity_only, struct uw_error *err)
 {
 	_auto_(free) struct uw_candidate *v = NULL;
-	struct scan_ctx ctx = { 0 };
+	struct scan_ctx ctx = { .identity_only = identity_only };
 	size_t count = 0;
 	int r;
 
@@ -510,6 +516,16 @@ int uw_detect_scan(struct uw_candidate **out, size_t *n, struct uw_error *err)
 		*n = count;
 	}
 	return 0;
+}
+
+int uw_detect_scan(struct uw_candidate **out, size_t *n, struct uw_error *err)
+{
+	return scan(out, n, false, err);
+}
+
+int uw_detect_identify(struct uw_candidate **out, size_t *n, struct uw_error *err)
+{
+	return scan(out, n, true, err);
 }
 
 void uw_candidates_free(struct uw_candidate *c)

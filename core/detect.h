@@ -74,6 +74,14 @@ struct uw_candidate {
  */
 int uw_detect_scan(struct uw_candidate **out, size_t *n, struct uw_error *err);
 
+/*
+ * uw_detect_scan without asking who manages each candidate (no D-Bus
+ * question to NetworkManager, no look through /proc for it): manager is
+ * UW_MANAGER_NM_UNKNOWN. For `watch`, which only needs to recognise the
+ * profile's gadget (driver, USB ids, name) on every plug, fast.
+ */
+int uw_detect_identify(struct uw_candidate **out, size_t *n, struct uw_error *err);
+
 /* Free what uw_detect_scan returned (NULL is fine). */
 void uw_candidates_free(struct uw_candidate *c);
 UW_DEFINE_CLEANUP(struct uw_candidate, uw_candidates_free)

@@ -269,3 +269,67 @@ void uw_nm_describe(const char *iface, const struct uw_nm_dev *d, char *buf, siz
 		snprintf(buf, len, "NetworkManager manages %s (%s): the setup tells it to leave %s alone "
 			 "while it is live", iface, uw_nm_state_name(d->state), iface);
 }
+
+#define NM_SETTINGS_PATH "/org/freedesktop/NetworkManager/Settings"
+#define NM_SETTINGS_IFACE "org.freedesktop.NetworkManager.Settings"
+
+int uw_nm_load_connections(const char *const *paths, size_t n, size_t *loaded, struct uw_error *err)
+{
+	_auto_(sd_bus) sd_bus *bus = NULL;
+	_auto_(sd_bus_message) sd_bus_message *m = NULL;
+	_auto_(sd_bus_message) sd_bus_message *reply = NULL;
+	sd_bus_error e = SD_BUS_ERROR_NULL;
+	const char *failed;
+	size_t nfailed = 0;
+	int r, status = 0;
+
+	if (loaded)
+		*loaded = 0;
+	if (nm_bus(&bus, NULL, 0) <= 0)
+		return 0;
+	r = sd_bus_message_new_method_call(bus, &m, UW_NM_BUSNAME, NM_SETTINGS_PATH, NM_SETTINGS_IFACE,
+					   "LoadConnections");
+	if (r >= 0)
+		r = sd_bus_message_open_container(m, 'a', "s");
+	for (size_t i = 0; r >= 0 && i < n; i++)
+		r = sd_bus_message_append(m, "s", paths[i]);
+	if (r >= 0)
+		r = sd_bus_message_close_container(m);
+	if (r < 0)
+		return uw_dbus_error(err, r, NULL, "Asking NetworkManager to load the connection");
+	r = sd_bus_call(bus, m, UW_DBUS_TIMEOUT_USEC, &e, &reply);
+	if (r < 0) {
+		r = uw_dbus_error(err, r, &e, "Asking NetworkManager to load the connection");
+		sd_bus_error_free(&e);
+		return r;
+	}
+	r = sd_bus_message_read(reply, "b", &status);
+	if (r >= 0)
+		r = sd_bus_message_enter_container(reply, 'a', "s");
+	while (r >= 0 && (r = sd_bus_message_read(reply, "s", &failed)) > 0)
+		nfailed++;
+	if (r < 0)
+		return uw_dbus_error(err, r, NULL, "Reading NetworkManager's answer");
+	if (loaded)
+		*loaded = n > nfailed ? n - nfailed : 0;
+	return 1;
+}
+
+int uw_nm_reload_connections(struct uw_error *err)
+{
+	_auto_(sd_bus) sd_bus *bus = NULL;
+	_auto_(sd_bus_message) sd_bus_message *reply = NULL;
+	sd_bus_error e = SD_BUS_ERROR_NULL;
+	int r;
+
+	if (nm_bus(&bus, NULL, 0) <= 0)
+		return 0;
+	r = sd_bus_call_method(bus, UW_NM_BUSNAME, NM_SETTINGS_PATH, NM_SETTINGS_IFACE, "ReloadConnections",
+			       &e, &reply, "");
+	if (r < 0) {
+		r = uw_dbus_error(err, r, &e, "Asking NetworkManager to reload its connections");
+		sd_bus_error_free(&e);
+		return r;
+	}
+	return 1;
+}

@@ -83,3 +83,18 @@ const char *uw_nm_state_name(uint32_t state);
 
 /* One sentence on who manages @iface: for detect, the Detect screen, doctor. */
 void uw_nm_describe(const char *iface, const struct uw_nm_dev *d, char *buf, size_t len);
+
+/*
+ * Ask a running NetworkManager to load (or reload) the keyfiles at @paths
+ * (Settings.LoadConnections), as `nmcli connection load` does: NetworkManager
+ * does not notice new files by itself. It loads only files in its own
+ * connection directories (an install under another root is left alone).
+ * Returns 1 asked (*@loaded, may be NULL, gets how many it took), 0 when
+ * NetworkManager is not running (or no bus), negative errno on error.
+ */
+int uw_nm_load_connections(const char *const *paths, size_t n, size_t *loaded, struct uw_error *err);
+
+/* Settings.ReloadConnections (`nmcli connection reload`): NetworkManager
+ * rereads its connection files and forgets removed ones. 1 done, 0 not
+ * running, negative errno on error. */
+int uw_nm_reload_connections(struct uw_error *err);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "core/overlap.h"
 
+#include <arpa/inet.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -52,6 +54,57 @@ static bool collides(const struct uw_facts *f, const char *iface, struct in_addr
 	}
 	(void)phone;
 	return false;
+}
+
+/* Does anything outside @iface use addresses of @net? */
+static bool block_used(const struct uw_facts *f, const char *iface, const struct uw_ip4_net *net)
+{
+	for (size_t i = 0; i < f->n_routes; i++) {
+		const struct uw_facts_route *r = &f->routes[i];
+
+		if (iface && iface[0] && !strcmp(r->dev, iface))
+			continue;
+		if (!strcmp(r->dev, "lo"))
+			continue;
+		if (r->is_address && uw_ip4_net_contains(net, r->address))
+			return true;
+		if (r->gateway.s_addr && uw_ip4_net_contains(net, r->gateway))
+			return true;
+		if (r->net.plen > 0 && uw_ip4_net_overlaps(&r->net, net))
+			return true;
+	}
+	return f->default_gw.s_addr && uw_ip4_net_contains(net, f->default_gw);
+}
+
+int uw_overlap_free_subnet(const struct uw_facts *facts, const char *iface,
+			   const struct uw_ip4_net *pool, unsigned plen, struct in_addr host,
+			   struct in_addr phone, struct uw_ip4_net *out, struct in_addr *new_host,
+			   struct in_addr *new_phone)
+{
+	uint32_t hmask, hpart, ppart, base, step, count;
+
+	if (plen < pool->plen || plen > 30)
+		return -EINVAL;
+	hmask = ~ntohl(uw_ip4_mask(plen));
+	hpart = ntohl(host.s_addr) & hmask;
+	ppart = ntohl(phone.s_addr) & hmask;
+	/* Neither the network nor the broadcast address, and two different hosts. */
+	if (hpart == 0 || hpart == hmask || ppart == 0 || ppart == hmask || hpart == ppart)
+		return -EINVAL;
+	base = ntohl(uw_ip4_network(pool->addr, pool->plen).s_addr);
+	step = hmask + 1;
+	count = plen - pool->plen >= 32 ? 0 : 1u << (plen - pool->plen);
+	for (uint32_t i = 0; i < count; i++) {
+		struct uw_ip4_net net = { { htonl(base + i * step) }, plen };
+
+		if (block_used(facts, iface, &net))
+			continue;
+		*out = net;
+		new_host->s_addr = htonl(base + i * step + hpart);
+		new_phone->s_addr = htonl(base + i * step + ppart);
+		return 0;
+	}
+	return -ENOSPC;
 }
 
 size_t uw_overlap_find(const struct uw_facts *facts, const char *iface, struct in_addr host,
@@ -116,14 +169,28 @@ size_t uw_overlap_find(const struct uw_facts *facts, const char *iface, struct i
 	ov->fix_29_ok = !phone_taken && uw_ip4_network(host, 29).s_addr == uw_ip4_network(phone, 29).s_addr &&
 			!collides(facts, iface, host, phone, 29);
 	if (phone_taken || collides(facts, iface, host, phone, 32)) {
+		struct uw_ip4_net pool;
+		char fn[UW_IP4_STRLEN], fh[UW_IP4_STRLEN], fp[UW_IP4_STRLEN], other[200];
+
 		ov->fix = UW_OVERLAP_FIX_SUBNET;
 		ov->recommended_plen = 0;
+		/* Propose a block that is free here, not a fixed example. */
+		ov->have_free = uw_ip4_parse_cidr(UW_OVERLAP_POOL, &pool, "pool", NULL) == 0 &&
+				uw_overlap_free_subnet(facts, iface, &pool, plen < 24 ? 24 : plen, host,
+						       phone, &ov->free_net, &ov->free_host,
+						       &ov->free_phone) == 0;
+		if (ov->have_free)
+			snprintf(other, sizeof(other), "%s/%u is free here: this computer %s and the "
+				 "phone %s (the phone's own address must be changed to match)",
+				 uw_ip4_str(ov->free_net.addr, fn), ov->free_net.plen,
+				 uw_ip4_str(ov->free_host, fh), uw_ip4_str(ov->free_phone, fp));
+		else
+			snprintf(other, sizeof(other), "no block of %s is free here", UW_OVERLAP_POOL);
 		snprintf(ov->explanation, sizeof(ov->explanation),
 			 "The USB link %s/%u overlaps %s, and the address %s or %s is itself in use "
 			 "there, so no netmask can separate them. Give the phone and the desktop "
-			 "addresses in another subnet (for example 192.168.7.2 and 192.168.7.1), or "
-			 "renumber the LAN as the Openmoko wiki suggests (192.168.1.x).",
-			 uw_ip4_str(usb.addr, a), plen, ov->conflicts[0].text, h, p);
+			 "addresses in another subnet (%s), or renumber the LAN.",
+			 uw_ip4_str(usb.addr, a), plen, ov->conflicts[0].text, h, p, other);
 	} else {
 		ov->fix = UW_OVERLAP_FIX_32;
 		ov->recommended_plen = 32;

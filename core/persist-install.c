@@ -8,6 +8,7 @@
  * are written to a temp file in the target directory and renamed over the
  * old one: a reader (NetworkManager, udev) never sees half a file.
  */
+#include "core/nm.h"
 #include "core/persist.h"
 #include "core/sanitize.h"
 #include "core/version.h"
@@ -196,6 +197,37 @@ static int write_atomic(const char *dst, const struct uw_persist_file *f, struct
 	return 0;
 }
 
+static bool is_nm_keyfile(const char *path)
+{
+	return !strncmp(path, UW_PERSIST_NM_CONN_DIR "/", strlen(UW_PERSIST_NM_CONN_DIR) + 1);
+}
+
+/*
+ * NetworkManager does not notice a new or removed keyfile by itself: a
+ * running one is asked to load the ones just written (Settings.LoadConnections,
+ * what `nmcli connection load` does), so the phone's connection works on the
+ * next plug without a restart. Best effort and silent: NetworkManager loads
+ * only files in its own directories (an install under another root is not
+ * its business), and a NetworkManager that is not running reads them when it
+ * starts.
+ */
+static void nm_load(const struct uw_persist_file *files, size_t n, const char *root)
+{
+	char paths[4][512];
+	const char *pp[4];
+	size_t k = 0;
+
+	for (size_t i = 0; i < n && k < 4; i++) {
+		if (files[i].link_target[0] || !is_nm_keyfile(files[i].path))
+			continue;
+		join(paths[k], sizeof(paths[k]), root, files[i].path);
+		pp[k] = paths[k];
+		k++;
+	}
+	if (k)
+		uw_nm_load_connections(pp, k, NULL, NULL);
+}
+
 bool uw_persist_installed(const char *root)
 {
 	char full[512];
@@ -298,7 +330,9 @@ int uw_persist_install(const struct uw_persist_file *files, size_t n, const char
 	if (r < 0) {
 		struct uw_error e2;
 		uw_persist_uninstall(root, &e2);
+		return r;
 	}
+	nm_load(files, n, root);
 	return r;
 }
 
@@ -390,6 +424,13 @@ int uw_persist_uninstall(const char *root, struct uw_error *err)
 		return uw_error_prefix(err, "Uninstall incomplete (run it again once fixed)");
 	}
 	unlink(mpath);
+	/* A removed keyfile: NetworkManager forgets its connection on a reload. */
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(ents[i].kind, "file") && is_nm_keyfile(ents[i].path)) {
+			uw_nm_reload_connections(NULL);
+			break;
+		}
+	}
 	for (size_t i = n; i-- > 0;) {
 		if (strcmp(ents[i].kind, "dir"))
 			continue;

@@ -22,7 +22,8 @@
 static const struct {
 	const char *name, *about;
 } targets[UW_PERSIST__COUNT] = {
-	[UW_PERSIST_NM] = { "nm", "NetworkManager connection (keyfile) with a dispatcher script" },
+	[UW_PERSIST_NM] = { "nm", "NetworkManager connection (keyfile): NetworkManager's own sharing, "
+			    "or a dispatcher script for a /31 or /32 link" },
 	[UW_PERSIST_NM_UNMANAGED] = { "nm-unmanaged", "NetworkManager told to leave the interface alone; "
 				      "a udev rule and hook script configure it" },
 	[UW_PERSIST_NETWORKD] = { "networkd", "systemd-networkd .network and .link files and a unit "
@@ -500,30 +501,63 @@ static bool has_route(const struct uw_plan *p)
 
 static void naming_rule(struct gen *g);
 
+/*
+ * NetworkManager's own sharing (ipv4.method=shared) when the plan shares the
+ * connection over a link with room for it (/30 or wider): NetworkManager then
+ * does all of it by itself every time the connection comes up, with nothing
+ * for a dispatcher script to run: the fixed address the phone expects,
+ * forwarding, masquerading of the link's subnet (its own nftables/iptables
+ * table), a DNS server on the desktop's address (its dnsmasq, which is what
+ * the phone's resolv.conf names), and with firewalld the interface in the
+ * zone nm-shared, put back by NetworkManager after every firewalld reload.
+ * A dispatcher script only runs where NetworkManager-dispatcher is enabled
+ * (Debian and Fedora enable it; minimal and container installs often do not),
+ * so the hook path is kept for what shared cannot do: /31 and /32 links
+ * (shared needs a subnet to hand out) and no sharing at all.
+ */
+static bool nm_shared(const struct gen *g)
+{
+	return g->plan->choices.nat && g->plen <= 30;
+}
+
 static void gen_nm(struct gen *g)
 {
 	struct sb b = { 0 };
 	char path[256], uuid[40];
+	bool shared = nm_shared(g);
 
 	header(&b, g, "NetworkManager connection for the phone's USB link");
-	sb_add(&b, "#\n# method=manual, not method=shared: 'shared' would give the link NetworkManager's\n"
-		   "# own 10.42.x.1/24 address with dnsmasq and its own NAT, which a FreeRunner (fixed\n"
-		   "# address %s, expecting %s) cannot use. The NAT and DNS steps run from\n"
-		   "# the dispatcher script next to this file, tagged like usbnet-wizard's live rules.\n",
-	       g->phone, g->host);
+	if (shared)
+		sb_add(&b, "#\n# method=shared with the fixed address the phone expects (%s, the phone %s):\n"
+			   "# NetworkManager itself turns forwarding on, masquerades %s's subnet, answers DNS\n"
+			   "# on %s (its dnsmasq) and, when firewalld runs, puts %s into the zone\n"
+			   "# nm-shared (again after every firewalld reload). No dispatcher script is needed.\n"
+			   "# Matched by the interface name, which the udev rule next to this file gives the\n"
+			   "# gadget by its USB ids (never by its MAC, which some gadgets change on every plug).\n",
+		       g->host, g->phone, g->ifc, g->host, g->ifc);
+	else
+		sb_add(&b, "#\n# method=manual: a %s link has no room for NetworkManager's own sharing\n"
+			   "# (method=shared hands out a subnet). The NAT and DNS steps run from the dispatcher\n"
+			   "# script next to this file (NetworkManager-dispatcher must be enabled), tagged like\n"
+			   "# usbnet-wizard's live rules.\n",
+		       g->plan->choices.nat ? "point-to-point" : "non-shared");
 	stable_uuid(g, uuid, sizeof(uuid));
 	sb_add(&b, "\n[connection]\nid=usbnet-wizard-%s\nuuid=%s\ntype=ethernet\ninterface-name=%s\n"
-		   "autoconnect=true\n\n[ethernet]\n\n[ipv4]\nmethod=manual\naddress1=%s/%u\n",
-	       g->ifc, uuid, g->ifc, g->host, g->plen);
-	if (has_route(g->plan))
+		   "autoconnect=true\n# firewalld (when it runs): what the phone needs and no more (forwarding\n"
+		   "# out, DNS, DHCP, ping and ssh to the desktop), not the wide-open trusted zone.\n"
+		   "zone=nm-shared\n\n[ethernet]\n\n[ipv4]\nmethod=%s\naddress1=%s/%u\n",
+	       g->ifc, uuid, g->ifc, shared ? "shared" : "manual", g->host, g->plen);
+	if (has_route(g->plan) && !shared)
 		sb_add(&b, "route1=%s/32\n", g->phone);
 	/* The phone is not a way to the internet: never a default route. */
 	sb_add(&b, "never-default=true\n\n[ipv6]\n# Link-local only: the rescue path (fe80::...%%%s) "
 		   "when IPv4 is broken.\nmethod=link-local\n", g->ifc);
-	snprintf(path, sizeof(path), "/etc/NetworkManager/system-connections/usbnet-wizard-%s.nmconnection",
-		 g->ifc);
+	snprintf(path, sizeof(path), UW_PERSIST_NM_CONN_DIR "/usbnet-wizard-%s.nmconnection", g->ifc);
 	/* NetworkManager ignores keyfiles readable by others: 0600 is required. */
 	add_file(g, path, 0600, &b);
+	naming_rule(g);
+	if (shared)
+		return;
 
 	sb_add(&b, "#!/bin/sh\n");
 	header(&b, g, "NetworkManager dispatcher script");
@@ -533,7 +567,6 @@ static void gen_nm(struct gen *g)
 		   "down|pre-down) exec %s stop ;;\nesac\nexit 0\n", g->ifc, g->hook, g->hook);
 	snprintf(path, sizeof(path), "/etc/NetworkManager/dispatcher.d/90-usbnet-wizard-%s", g->ifc);
 	add_file(g, path, 0755, &b);
-	naming_rule(g);
 	hook_script(g, HOOK_FW);
 }
 

@@ -26,7 +26,7 @@
 #include "core/plan.h"
 
 enum uw_persist_target {
-	UW_PERSIST_NM,            /* NetworkManager keyfile + dispatcher script */
+	UW_PERSIST_NM,            /* NetworkManager keyfile (method=shared; manual + dispatcher for /31, /32) */
 	UW_PERSIST_NM_UNMANAGED,  /* NM leaves the interface alone; udev rule + hook do the rest */
 	UW_PERSIST_NETWORKD,      /* systemd-networkd .network (+ .link) + a unit bound to the device */
 	UW_PERSIST_IFUPDOWN,      /* Debian/Ubuntu /etc/network/interfaces.d stanza */
@@ -44,6 +44,9 @@ struct uw_persist_file {
 	char *content;            /* file text (NULL for a symlink) */
 	char link_target[256];    /* non-empty: a symlink pointing here instead of a file */
 };
+
+/* Where NetworkManager's keyfiles go (the nm target writes one there). */
+#define UW_PERSIST_NM_CONN_DIR "/etc/NetworkManager/system-connections"
 
 /* Where the install manifest lives, relative to the root prefix. */
 #define UW_PERSIST_STATE_DIR "/var/lib/usbnet-wizard"

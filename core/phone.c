@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -34,11 +35,17 @@ struct uw_phone {
 	enum uw_phone_auth auth;
 	unsigned timeout_s;
 	bool dead;                 /* the connection broke: every run fails fast */
+	struct cut_channel *linger;     /* channels cut at a deadline, left to end on the phone */
+	int link_ifindex;          /* the link the session runs over (0: unknown) */
+	char link_name[IF_NAMESIZE]; /* its name when last seen */
 	struct uw_userdir sshdir;  /* the user's ssh directory, opened link-free (fd -1: none yet) */
 	char fingerprint[128];
 	const struct uw_phone_options *opts;    /* during uw_phone_connect only */
 	unsigned passphrase_asked, passphrase_missing;
 };
+
+static void find_link(struct uw_phone *p);
+static void linger_free_all(struct uw_phone *p);
 
 static void ssh_free_autoptr(ssh_session *s)
 {
@@ -551,6 +558,7 @@ int uw_phone_connect(const struct uw_phone_options *o, struct uw_phone **out,
 		uw_phone_free(p);
 		return uw_error_set(err, -EINVAL, "Bad host name '%s'.", o->known_host_name);
 	}
+	find_link(p);
 	rc = verify_host_key(p, o, dir, kh_path, kh_host, err);
 	if (rc == 0)
 		rc = authenticate(p, o, host, user, err);
@@ -566,6 +574,7 @@ void uw_phone_free(struct uw_phone *p)
 {
 	if (!p)
 		return;
+	linger_free_all(p);
 	if (p->session) {
 		ssh_disconnect(p->session);
 		ssh_free(p->session);
@@ -670,99 +679,359 @@ static int lost(struct uw_phone *p, struct uw_error *err, const char *what)
 			    what, ssh_get_error(p->session));
 }
 
-int uw_phone_run(struct uw_phone *p, const char *cmd, const char *input,
-		 struct uw_phone_result *res, struct uw_error *err)
+/*
+ * The link the session runs over: found once after connecting, from the
+ * socket's own address, so an unplugged phone is noticed at once (the
+ * interface goes away or loses its carrier) instead of at a deadline: TCP
+ * over a vanished link gets no reset, only silence.
+ */
+static void find_link(struct uw_phone *p)
 {
-	struct run_ctx ctx = { .exit_status = -1 };
-	struct ssh_channel_callbacks_struct cb = {
-		.userdata = &ctx,
-		.channel_data_function = on_data,
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	struct ifaddrs *ifa, *i;
+	int fd = ssh_get_fd(p->session);
+
+	p->link_ifindex = 0;
+	if (fd < 0 || getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
+		return;
+	if (ss.ss_family == AF_INET6 && ((struct sockaddr_in6 *)&ss)->sin6_scope_id) {
+		p->link_ifindex = (int)((struct sockaddr_in6 *)&ss)->sin6_scope_id;
+		return;
+	}
+	if (getifaddrs(&ifa) < 0)
+		return;
+	for (i = ifa; i && !p->link_ifindex; i = i->ifa_next) {
+		const struct sockaddr *a = i->ifa_addr;
+
+		if (!a || a->sa_family != ss.ss_family || (i->ifa_flags & IFF_LOOPBACK))
+			continue;
+		if ((a->sa_family == AF_INET &&
+		     ((const struct sockaddr_in *)a)->sin_addr.s_addr ==
+		     ((struct sockaddr_in *)&ss)->sin_addr.s_addr) ||
+		    (a->sa_family == AF_INET6 &&
+		     !memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
+			     &((struct sockaddr_in6 *)&ss)->sin6_addr, sizeof(struct in6_addr))))
+			p->link_ifindex = (int)if_nametoindex(i->ifa_name);
+	}
+	freeifaddrs(ifa);
+}
+
+/* Has the session's link gone away or lost its carrier? Fills @name. */
+static bool link_gone(struct uw_phone *p, char name[IF_NAMESIZE])
+{
+	struct ifreq ifr;
+	_auto_fd_ int fd = -1;
+
+	snprintf(name, IF_NAMESIZE, "%s", p->link_name);
+	if (p->link_ifindex <= 0)
+		return false;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return false;
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_ifindex = p->link_ifindex;
+	if (ioctl(fd, SIOCGIFNAME, &ifr) < 0)
+		return errno == ENODEV || errno == ENXIO;
+	snprintf(p->link_name, sizeof(p->link_name), "%s", ifr.ifr_name);
+	snprintf(name, IF_NAMESIZE, "%s", ifr.ifr_name);
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+		return errno == ENODEV || errno == ENXIO;
+	return !(ifr.ifr_flags & IFF_UP) || !(ifr.ifr_flags & IFF_RUNNING);
+}
+
+/*
+ * A channel whose command was cut at our deadline is not closed while the
+ * command still runs on the phone: dropbear ends the whole session when a
+ * channel is closed under a live child (the lookup still waiting for a dead
+ * DNS server), and every later command then fails. It lingers here instead,
+ * its output dropped, until the phone ends it (the phone-side deadlines,
+ * ping -w and `timeout`, see that it does), and is freed then, or with the
+ * session.
+ */
+struct cut_channel {
+	ssh_channel ch;
+	struct ssh_channel_callbacks_struct cb;
+	struct run_ctx c;
+	struct cut_channel *next;
+};
+
+static int on_data_drop(ssh_session session, ssh_channel channel, void *data, uint32_t len,
+			int is_stderr, void *userdata)
+{
+	return (int)len;
+}
+
+static void linger_add(struct uw_phone *p, ssh_channel ch)
+{
+	struct cut_channel *l = uw_malloc0(sizeof(*l));
+
+	l->ch = ch;
+	l->cb = (struct ssh_channel_callbacks_struct){
+		.userdata = &l->c,
+		.channel_data_function = on_data_drop,
 		.channel_eof_function = on_eof,
 		.channel_close_function = on_close,
 		.channel_exit_status_function = on_exit_status,
 	};
-	ssh_channel ch = NULL;
-	ssh_event ev = NULL;
+	ssh_callbacks_init(&l->cb);
+	ssh_set_channel_callbacks(ch, &l->cb);
+	l->next = p->linger;
+	p->linger = l;
+}
+
+/* Free the lingering channels the phone has ended. */
+static void linger_reap(struct uw_phone *p)
+{
+	for (struct cut_channel **lp = &p->linger; *lp;) {
+		struct cut_channel *l = *lp;
+
+		if (!l->c.closed && !(l->c.eof && l->c.got_status)) {
+			lp = &l->next;
+			continue;
+		}
+		ssh_remove_channel_callbacks(l->ch, &l->cb);
+		if (!p->dead && ssh_is_connected(p->session))
+			ssh_channel_close(l->ch);
+		ssh_channel_free(l->ch);
+		*lp = l->next;
+		free(l);
+	}
+}
+
+/* With the session: its channels go with it (ssh_free). */
+static void linger_free_all(struct uw_phone *p)
+{
+	while (p->linger) {
+		struct cut_channel *l = p->linger;
+
+		ssh_remove_channel_callbacks(l->ch, &l->cb);
+		p->linger = l->next;
+		free(l);
+	}
+}
+
+/* One job of uw_phone_run_all: its channel and where it is. */
+struct job_ctx {
+	struct run_ctx c;
+	struct ssh_channel_callbacks_struct cb;
+	ssh_channel ch;
+	enum { J_OPEN, J_EXEC, J_INPUT, J_RUN, J_DONE } st;
+	size_t sent;              /* bytes of input written */
 	long long deadline;
-	bool draining = false;  /* over the cap: reading on to the end, for a while */
+	bool draining;            /* over the cap: reading on to the end, for a while */
+	bool timed_out;
+};
+
+static void job_finish(struct uw_phone *p, struct uw_phone_job *job, struct job_ctx *jc,
+		       size_t i, uw_phone_job_done_fn done, void *ud)
+{
+	if (jc->ch) {
+		bool live = !p->dead && ssh_is_connected(p->session);
+
+		ssh_remove_channel_callbacks(jc->ch, &jc->cb);
+		if (jc->st == J_OPEN || !live) {
+			/* Never opened (the phone has not even confirmed it: there
+			 * is no channel of its to close), or no session to say
+			 * anything on. */
+			ssh_channel_free(jc->ch);
+		} else if (jc->timed_out && !jc->c.closed) {
+			linger_add(p, jc->ch);
+		} else {
+			ssh_channel_close(jc->ch);
+			ssh_channel_free(jc->ch);
+		}
+		jc->ch = NULL;
+	}
+	jc->st = J_DONE;
+	job->res.out = finish_stream(&jc->c.out);
+	job->res.err = finish_stream(&jc->c.err);
+	job->res.truncated = jc->c.truncated;
+	job->res.timed_out = jc->timed_out;
+	job->res.exit_status = jc->c.got_status ? jc->c.exit_status : -1;
+	job->done = true;
+	if (done)
+		done(i, job, ud);
+}
+
+/* Move job @jc on as far as it goes now without waiting. <0: the session broke. */
+static int job_step(struct uw_phone *p, struct uw_phone_job *job, struct job_ctx *jc,
+		    struct uw_error *err)
+{
+	int r;
+
+	if (jc->st == J_OPEN) {
+		r = ssh_channel_open_session(jc->ch);
+		if (r == SSH_AGAIN)
+			return 0;
+		if (r != SSH_OK)
+			return lost(p, err, "opening a channel");
+		jc->st = J_EXEC;
+	}
+	if (jc->st == J_EXEC) {
+		r = ssh_channel_request_exec(jc->ch, job->cmd);
+		if (r == SSH_AGAIN)
+			return 0;
+		if (r != SSH_OK)
+			return lost(p, err, "starting a command");
+		jc->st = J_INPUT;
+	}
+	if (jc->st == J_INPUT) {
+		size_t len = job->input ? strlen(job->input) : 0;
+
+		while (jc->sent < len) {
+			r = ssh_channel_write(jc->ch, job->input + jc->sent, (uint32_t)(len - jc->sent));
+			if (r == SSH_ERROR)
+				return lost(p, err, "sending data");
+			if (r == 0)
+				return 0;   /* the phone's window is full: later */
+			jc->sent += (size_t)r;
+		}
+		/* Always EOF stdin: a command that reads it must not wait for us forever. */
+		ssh_channel_send_eof(jc->ch);
+		jc->st = J_RUN;
+	}
+	return 0;
+}
+
+int uw_phone_run_all(struct uw_phone *p, struct uw_phone_job *jobs, size_t n,
+		     uw_phone_job_done_fn done, void *ud, struct uw_error *err)
+{
+	_auto_(free) struct job_ctx *jc = uw_malloc0((n ? n : 1) * sizeof(*jc));
+	ssh_event ev = NULL;
+	size_t left = n;
+	long long now = uw_now_ms();
+	bool unplugged = false;
 	int rc = 0;
 
-	memset(res, 0, sizeof(*res));
-	res->exit_status = -1;
-	if (p->dead || !ssh_is_connected(p->session))
-		return uw_error_set(err, -ECONNRESET, "The connection to the phone is gone. Check "
-				    "the cable and connect again.");
-	ch = ssh_channel_new(p->session);
-	if (!ch)
-		return lost(p, err, "opening a channel");
-	if (ssh_channel_open_session(ch) != SSH_OK) {
-		rc = lost(p, err, "opening a channel");
-		goto out;
+	for (size_t i = 0; i < n; i++) {
+		memset(&jobs[i].res, 0, sizeof(jobs[i].res));
+		jobs[i].res.exit_status = -1;
+		jobs[i].rc = 0;
+		jobs[i].done = false;
+		jc[i].c.exit_status = -1;
+		jc[i].deadline = now + (jobs[i].deadline_ms ? (long long)jobs[i].deadline_ms :
+					(long long)p->timeout_s * 1000);
 	}
-	ssh_callbacks_init(&cb);
-	/* Callbacks before exec: no byte of output can slip past them. */
-	ssh_set_channel_callbacks(ch, &cb);
-	if (ssh_channel_request_exec(ch, cmd) != SSH_OK) {
-		rc = lost(p, err, "starting a command");
-		goto out;
+	if (p->dead || !ssh_is_connected(p->session)) {
+		rc = uw_error_set(err, -ECONNRESET, "The connection to the phone is gone. Check "
+				  "the cable and connect again.");
+		goto gone;
 	}
-	if (input && *input &&
-	    ssh_channel_write(ch, input, (uint32_t)strlen(input)) != (int)strlen(input)) {
-		rc = lost(p, err, "sending data");
-		goto out;
+	/*
+	 * Non-blocking while the jobs run: every channel's open and exec go out
+	 * at once (no round trip waited for per channel), and no libssh call
+	 * waits out its own timeout on a phone that is gone: the loop below
+	 * notices that within one 50 ms slice.
+	 */
+	ssh_set_blocking(p->session, 0);
+	for (size_t i = 0; i < n; i++) {
+		jc[i].ch = ssh_channel_new(p->session);
+		if (!jc[i].ch) {
+			rc = lost(p, err, "opening a channel");
+			goto gone;
+		}
+		jc[i].cb = (struct ssh_channel_callbacks_struct){
+			.userdata = &jc[i].c,
+			.channel_data_function = on_data,
+			.channel_eof_function = on_eof,
+			.channel_close_function = on_close,
+			.channel_exit_status_function = on_exit_status,
+		};
+		ssh_callbacks_init(&jc[i].cb);
+		/* Callbacks before exec: no byte of output can slip past them. */
+		ssh_set_channel_callbacks(jc[i].ch, &jc[i].cb);
+		rc = job_step(p, &jobs[i], &jc[i], err);
+		if (rc < 0)
+			goto gone;
 	}
-	/* Always EOF stdin: a command that reads it must not wait for us forever. */
-	ssh_channel_send_eof(ch);
-
 	ev = ssh_event_new();
 	if (!ev || ssh_event_add_session(ev, p->session) != SSH_OK) {
 		rc = uw_error_set(err, -ENOMEM, "Cannot wait for the phone's answer.");
-		goto out;
+		goto gone;
 	}
-	deadline = uw_now_ms() + (long long)p->timeout_s * 1000;
-	/*
-	 * Done when the channel closed, or EOF plus exit status arrived (some
-	 * servers send the status after EOF, some before). Stop early on the
-	 * cap: an endless stream must not keep us until the timeout.
-	 */
-	while (!ctx.closed && !(ctx.eof && ctx.got_status)) {
-		long long left = deadline - uw_now_ms();
+	while (left) {
+		long long wait = 50;
+		char ifname[IF_NAMESIZE];
 
-		/*
-		 * Over the cap: keep reading to the end (on_data drops the bytes)
-		 * so the channel ends the way the server expects, with its EOF and
-		 * CLOSE, but for 2 s at most; a phone that is still writing then
-		 * gets our CLOSE below. Closing at once while the phone was still
-		 * sending left sessions to die and dropbear asserting on its close
-		 * (issue 10, finding 7).
-		 */
-		if (ctx.truncated && !draining) {
-			draining = true;
-			if (left > 2000)
-				deadline = uw_now_ms() + 2000, left = 2000;
+		now = uw_now_ms();
+		linger_reap(p);
+		for (size_t i = 0; i < n; i++) {
+			struct job_ctx *j = &jc[i];
+
+			if (j->st == J_DONE)
+				continue;
+			rc = job_step(p, &jobs[i], j, err);
+			if (rc < 0)
+				goto gone;
+			/*
+			 * Done when the channel closed, or EOF plus exit status
+			 * arrived (some servers send the status after EOF, some
+			 * before). Over the cap: keep reading to the end (on_data
+			 * drops the bytes) so the channel ends the way the server
+			 * expects, with its EOF and CLOSE, but for 2 s at most
+			 * (issue 10, finding 7).
+			 */
+			if (j->st == J_RUN && (j->c.closed || (j->c.eof && j->c.got_status))) {
+				job_finish(p, &jobs[i], j, i, done, ud);
+				left--;
+				continue;
+			}
+			if (j->c.truncated && !j->draining) {
+				j->draining = true;
+				if (j->deadline - now > 2000)
+					j->deadline = now + 2000;
+			}
+			if (j->deadline <= now) {
+				j->timed_out = !j->draining;
+				job_finish(p, &jobs[i], j, i, done, ud);
+				left--;
+				continue;
+			}
+			if (j->deadline - now < wait)
+				wait = j->deadline - now;
 		}
-		if (left <= 0) {
-			res->timed_out = !draining;
+		if (!left)
 			break;
+		if (link_gone(p, ifname)) {
+			p->dead = unplugged = true;
+			rc = uw_error_set(err, -ECONNRESET, "The phone was unplugged: %s, the link to "
+					  "it, %s. Plug it in again (check the cable), then run the "
+					  "check again.", ifname[0] ? ifname : "the interface",
+					  ifname[0] && if_nametoindex(ifname) ? "lost its carrier" :
+					  "went away");
+			goto gone;
 		}
-		if (ssh_event_dopoll(ev, (int)(left < 200 ? left : 200)) == SSH_ERROR ||
-		    !ssh_is_connected(p->session)) {
+		if (ssh_event_dopoll(ev, (int)wait) == SSH_ERROR || !ssh_is_connected(p->session)) {
 			rc = lost(p, err, "running a command");
-			break;
+			goto gone;
 		}
 	}
-	ssh_event_remove_session(ev, p->session);
+	rc = 0;
+	goto out;
+gone:
+	for (size_t i = 0; i < n; i++) {
+		if (jc[i].st == J_DONE)
+			continue;
+		jobs[i].rc = unplugged ? -ENOLINK : rc;
+		job_finish(p, &jobs[i], &jc[i], i, done, ud);
+	}
 out:
-	if (ev)
+	if (ev) {
+		ssh_event_remove_session(ev, p->session);
 		ssh_event_free(ev);
-	ssh_remove_channel_callbacks(ch, &cb);
-	if (!p->dead && ssh_is_connected(p->session))
-		ssh_channel_close(ch);
-	ssh_channel_free(ch);
-	res->out = finish_stream(&ctx.out);
-	res->err = finish_stream(&ctx.err);
-	res->truncated = ctx.truncated;
-	res->exit_status = ctx.got_status ? ctx.exit_status : -1;
+	}
+	ssh_set_blocking(p->session, 1);
+	return rc;
+}
+
+int uw_phone_run(struct uw_phone *p, const char *cmd, const char *input,
+		 struct uw_phone_result *res, struct uw_error *err)
+{
+	struct uw_phone_job job = { .cmd = cmd, .input = input };
+	int rc = uw_phone_run_all(p, &job, 1, NULL, NULL, err);
+
+	*res = job.res;
 	return rc;
 }
 

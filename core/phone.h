@@ -141,6 +141,38 @@ const char *uw_phone_fingerprint(const struct uw_phone *p);
 int uw_phone_run(struct uw_phone *p, const char *cmd, const char *input,
 		 struct uw_phone_result *res, struct uw_error *err);
 
+/*
+ * Several commands at once, each on its own channel of the one session (the
+ * phone runs them side by side; the checklist's independent checks take as
+ * long as the slowest, not their sum).
+ */
+struct uw_phone_job {
+	const char *cmd;           /* run on the phone */
+	const char *input;         /* fed on stdin (may be NULL) */
+	unsigned deadline_ms;      /* local deadline from the start (0: the session timeout) */
+	/* Filled by uw_phone_run_all: */
+	struct uw_phone_result res;
+	int rc;                    /* 0, or the phone is gone: -ENOLINK unplugged, -ECONNRESET */
+	bool done;
+};
+
+/* Told about job @i as soon as it is finished (in the calling thread). */
+typedef void (*uw_phone_job_done_fn)(size_t i, struct uw_phone_job *job, void *ud);
+
+/*
+ * Run the @n jobs concurrently and wait until each has finished: ended on
+ * the phone, or cut at its deadline (res.timed_out), or the phone is gone.
+ * @done (may be NULL) is called once per job as it finishes, in the order
+ * they finish. The phone is gone when the connection breaks or when the
+ * link the session runs over disappears or loses its carrier (the phone
+ * unplugged: noticed within 50 ms, not at a deadline); every job not yet
+ * finished then finishes with rc -ENOLINK (unplugged) or -ECONNRESET. Returns 0, or -ECONNRESET
+ * with @err set (a sentence that says whether the phone was unplugged).
+ * Free each job's res with uw_phone_result_fini.
+ */
+int uw_phone_run_all(struct uw_phone *p, struct uw_phone_job *jobs, size_t n,
+		     uw_phone_job_done_fn done, void *ud, struct uw_error *err);
+
 /* Free the strings in @res and zero it. */
 void uw_phone_result_fini(struct uw_phone_result *res);
 

@@ -58,14 +58,18 @@ struct uw_check {
  * show it as running. @result non-NULL: the verdict of check @id is final;
  * @result points into the caller's array and is valid only during the call.
  *
- * Order: checks start and finish in id order, except that resolv.conf and
- * the name lookup are judged together: UW_CHECK_RESOLV starts, then
- * UW_CHECK_DNS starts, then both finish (RESOLV first) once the lookup is
- * done, so resolv.conf honestly stays "running" until then. When the phone
- * vanishes part-way, every check not finished yet finishes with
- * UW_CHECK_SKIP (including those never started). Each check finishes
- * exactly once per run, unless the parameters are refused (-EINVAL: no
- * call at all).
+ * Order: every check starts at once (its command goes to the phone with the
+ * others), in id order; each finishes as soon as the outputs its verdict
+ * needs are in, so verdicts arrive in any order. Resolv.conf and the name
+ * lookup are judged together (both finish once the lookup is done, RESOLV
+ * first), and the outside check waits for the desktop and route checks
+ * (its failure is explained by them). No verdict takes longer than the
+ * checks' deadline (1.4 s): a command the phone did not end by then gets
+ * "Not answered in time: ...". When the phone vanishes part-way (the
+ * session breaks, or its link goes away: unplugged), every check not
+ * finished yet finishes with UW_CHECK_SKIP and says why. Each check
+ * finishes exactly once per run, unless the parameters are refused
+ * (-EINVAL: no call at all).
  */
 typedef void (*uw_phonecheck_progress_fn)(enum uw_check_id id, const struct uw_check *result,
 					  void *ud);
@@ -92,6 +96,13 @@ struct uw_phonecheck_params {
  */
 int uw_phonecheck_run(struct uw_phone *p, const struct uw_phonecheck_params *params,
 		      struct uw_check checks[UW_CHECK__COUNT], struct uw_error *err);
+
+/*
+ * Every check with the verdict "not run" and @why ("no login to the phone"):
+ * what the front ends show when the checklist could not start at all, so
+ * each check still has a verdict. Free each with uw_check_fini.
+ */
+void uw_phonecheck_not_run(struct uw_check checks[UW_CHECK__COUNT], const char *why);
 
 /* Free the strings of one check. */
 void uw_check_fini(struct uw_check *c);

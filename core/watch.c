@@ -73,13 +73,19 @@ static int do_revert(struct uw_watch *w, const char *why, const char *renamed_to
 	/*
 	 * A rename keeps the interface's addresses and state, but the journal
 	 * names the old name, whose revert found nothing ("already gone"). Undo
-	 * those steps under the new name, so the renamed link is as it was.
+	 * those steps under the new name, so the renamed link is as it was:
+	 * NetworkManager's device keeps its runtime Managed flag across a
+	 * rename too, so the NetworkManager step is put back under the new
+	 * name as well (last, as in any revert). Otherwise the device stays
+	 * unmanaged with no journal entry to undo it, and the setup applied
+	 * next under the new name has no NetworkManager step at all.
 	 */
 	if (renamed_to) {
-		for (size_t i = 0; i < j->n_live; i++) {
+		for (size_t i = j->n_live; i-- > 0;) {
 			struct uw_action a = j->live[i];
 
-			if (a.kind != UW_ACT_ADDR && a.kind != UW_ACT_ROUTE && a.kind != UW_ACT_LINK_UP)
+			if (a.kind != UW_ACT_ADDR && a.kind != UW_ACT_ROUTE && a.kind != UW_ACT_LINK_UP &&
+			    a.kind != UW_ACT_NM_UNMANAGE)
 				continue;
 			if (strcmp(a.iface, w->ifname))
 				continue;
@@ -155,7 +161,8 @@ static int is_ours(struct uw_watch *w, int ifindex, char *name, size_t len, char
 {
 	_auto_(uw_candidates_free) struct uw_candidate *c = NULL;
 	size_t n = 0;
-	int r = uw_detect_scan(&c, &n, NULL);
+	/* Identification only: who manages the link is read with the facts, once, in do_apply. */
+	int r = uw_detect_identify(&c, &n, NULL);
 
 	if (r < 0)
 		return r;
@@ -183,7 +190,7 @@ static void scan_present(struct uw_watch *w, const char *why)
 	_auto_(uw_candidates_free) struct uw_candidate *c = NULL;
 	size_t n = 0;
 
-	if (uw_detect_scan(&c, &n, NULL) < 0)
+	if (uw_detect_identify(&c, &n, NULL) < 0)
 		return;
 	for (size_t i = 0; i < n && !w->active; i++) {
 		if (!uw_profile_match(&w->profile, &c[i]))

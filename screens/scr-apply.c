@@ -2,8 +2,11 @@
 /*
  * Apply: the plan step by step through uw_apply, one progress line per
  * action from its callback. On failure: what failed, why, and how the
- * rollback went. With "auto-revert", a countdown runs in the loop: no
- * confirmation within N seconds → uw_revert.
+ * rollback went. With "auto-revert", uw_apply_try puts the changes on
+ * trial: a timer process of their own (core/autorevert.h) undoes them at the
+ * deadline whatever becomes of the wizard, and the countdown here only shows
+ * it. Keep confirms (uw_autorevert_confirm); the countdown's end reverts
+ * (uw_autorevert_expire: the timer may have been first).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -11,8 +14,10 @@
 #include <string.h>
 
 #include "core/apply.h"
+#include "core/autorevert.h"
 #include "core/util.h"
 #include "screens/wizard.h"
+#include "tui/msgbox.h"
 #include "tui/progress.h"
 #include "tui/textview.h"
 
@@ -112,7 +117,7 @@ static void note_countdown(void)
 	char note[120];
 	long long left = (s.deadline - uw_tui_now_ms() + 999) / 1000;
 
-	snprintf(note, sizeof(note), "Automatic revert in %lld s unless you press Keep (Enter).",
+	snprintf(note, sizeof(note), "Automatic revert in %lld s, even if the terminal closes. Keep stops it.",
 		 left > 0 ? left : 0);
 	uw_widget_progress_set_note(s.prog, note);
 }
@@ -137,6 +142,38 @@ static void revert_now(const char *why)
 	show_outcome(head);
 }
 
+/* The countdown ended: the timer reverts now, or this does, whichever takes the lock first. */
+static void expire(void)
+{
+	struct uw_error err;
+	char head[UW_ERROR_MSG_MAX + 200];
+	int r;
+
+	uw_error_clear(&err);
+	r = uw_autorevert_expire(on_step, NULL, &err);
+	if (r == -ECANCELED) {
+		/* 'usbnet-wizard confirm' from elsewhere kept them */
+		s.st = APPLIED;
+		uw_widget_progress_set_note(s.prog, "Kept.");
+		show_outcome("Kept: the changes were confirmed from elsewhere ('usbnet-wizard confirm'). "
+			     "'usbnet-wizard revert' undoes them at any time.");
+		return;
+	}
+	if (r < 0)
+		snprintf(head, sizeof(head), "Not confirmed in time, but reverting failed: %s What could not "
+			 "be undone stays in the journal: 'sudo usbnet-wizard revert' tries again.", err.msg);
+	else if (r == 0)
+		snprintf(head, sizeof(head), "Not confirmed in time: the automatic revert undid the changes. "
+			 "The desktop is as it was before.");
+	else
+		snprintf(head, sizeof(head), "Not confirmed in time: %d step%s reverted. The desktop is as "
+			 "it was before.", r, r == 1 ? "" : "s");
+	s.st = REVERTED;
+	s.w->applied = false;
+	uw_widget_progress_set_note(s.prog, "Reverted.");
+	show_outcome(head);
+}
+
 static bool countdown(struct uw_tui_loop *loop, void *ud)
 {
 	if (uw_tui_now_ms() < s.deadline) {
@@ -144,8 +181,23 @@ static bool countdown(struct uw_tui_loop *loop, void *ud)
 		return true;
 	}
 	s.count_timer = 0;
-	revert_now("Not confirmed in time");
+	expire();
 	return false;
+}
+
+static void start_countdown(struct uw_wizard *w, long long deadline_ms)
+{
+	s.st = COUNTDOWN;
+	s.deadline = uw_tui_now_ms() + (deadline_ms - uw_autorevert_now_ms());
+	note_countdown();
+	s.count_timer = uw_tui_loop_add_timer(w->loop, 250, countdown, NULL);
+	show_outcome("Applied, on trial: everything is undone when the countdown ends, even if the "
+		     "terminal closes or the wizard is stopped, unless you press Keep. Check first that "
+		     "you can still reach this computer; 'sudo usbnet-wizard confirm' keeps it too.");
+	uw_widget_buttons_clear(uw_tui_frame_buttons(w->frame));
+	uw_widget_buttons_add(uw_tui_frame_buttons(w->frame), "Revert now", UW_TUI_BACK);
+	uw_widget_buttons_add(uw_tui_frame_buttons(w->frame), "Keep", UW_TUI_NEXT);
+	uw_widget_buttons_focus(uw_tui_frame_buttons(w->frame), UW_TUI_NEXT);
 }
 
 static bool start(struct uw_tui_loop *loop, void *ud)
@@ -157,7 +209,28 @@ static bool start(struct uw_tui_loop *loop, void *ud)
 
 	s.start_timer = 0;
 	uw_error_clear(&err);
-	r = uw_apply(w->plan, NULL, on_step, NULL, &err);
+	if (w->auto_revert) {
+		struct uw_autorevert ar;
+		long long deadline = 0;
+
+		/* Back on this screen during a countdown (Cancel on Quit): the trial goes on. */
+		if (uw_autorevert_status(&ar, NULL) == 0 && ar.pending) {
+			for (size_t i = 0; i < w->plan->n; i++)
+				uw_widget_progress_set(s.prog, i, UW_TUI_OK_);
+			w->applied = true;
+			start_countdown(w, ar.deadline_ms);
+			return false;
+		}
+		r = uw_apply_try(w->plan, confirm_seconds(), &deadline, on_step, NULL, &err);
+		if (r == 0 && deadline > 0) {
+			w->applied = true;
+			start_countdown(w, deadline);
+			return false;
+		}
+		/* (every step was already in place: nothing to put on trial) */
+	} else {
+		r = uw_apply(w->plan, NULL, on_step, NULL, &err);
+	}
 	if (r < 0) {
 		s.st = FAILED;
 		snprintf(head, sizeof(head), "Applying failed: %s", err.msg);
@@ -168,19 +241,6 @@ static bool start(struct uw_tui_loop *loop, void *ud)
 		return false;
 	}
 	w->applied = true;
-	if (w->auto_revert) {
-		s.st = COUNTDOWN;
-		s.deadline = uw_tui_now_ms() + confirm_seconds() * 1000LL;
-		note_countdown();
-		s.count_timer = uw_tui_loop_add_timer(loop, 250, countdown, NULL);
-		show_outcome("Applied. Check that you can still reach this computer, then press Keep. "
-			     "Without it everything is undone when the countdown ends.");
-		uw_widget_buttons_clear(uw_tui_frame_buttons(w->frame));
-		uw_widget_buttons_add(uw_tui_frame_buttons(w->frame), "Revert now", UW_TUI_BACK);
-		uw_widget_buttons_add(uw_tui_frame_buttons(w->frame), "Keep", UW_TUI_NEXT);
-		uw_widget_buttons_focus(uw_tui_frame_buttons(w->frame), UW_TUI_NEXT);
-		return false;
-	}
 	s.st = APPLIED;
 	uw_widget_progress_set_note(s.prog, "Done.");
 	show_outcome("The desktop side is ready. Next: log in to the phone and check it is online. "
@@ -211,17 +271,48 @@ static void enter(struct uw_wizard *w)
 	s.start_timer = uw_tui_loop_add_timer(w->loop, 1, start, w);
 }
 
+/*
+ * Keep: the timer stands down. UW_TUI_NEXT when kept; when the timer was
+ * first, a message says so and the wizard goes back to Review (the changes
+ * are gone); when keeping failed, a message says why and the countdown
+ * screen comes back (the trial goes on).
+ */
+static int keep(struct uw_wizard *w)
+{
+	struct uw_error err;
+	char msg[UW_ERROR_MSG_MAX + 200];
+	int r;
+
+	uw_error_clear(&err);
+	r = uw_autorevert_confirm(&err);
+	if (r >= 0) {
+		w->auto_revert = false;
+		return UW_TUI_NEXT;
+	}
+	if (r == -ENOENT) {
+		w->applied = false;
+		snprintf(msg, sizeof(msg), "Too late to keep: %s", err.msg);
+		uw_tui_message(w->loop, "Reverted", msg);
+		return UW_TUI_BACK;
+	}
+	snprintf(msg, sizeof(msg), "Keeping failed: %s\n\nThe automatic revert is still pending: press "
+		 "Keep again, or run 'sudo usbnet-wizard confirm'.", err.msg);
+	uw_tui_message(w->loop, "Keep", msg);
+	return UW_WIZ_STAY;
+}
+
 static int leave(struct uw_wizard *w, int result)
 {
 	if (s.start_timer)
 		uw_tui_loop_remove_timer(w->loop, s.start_timer);
 	if (s.count_timer)
 		uw_tui_loop_remove_timer(w->loop, s.count_timer);
-	/* Leaving a countdown any other way than Keep is not a confirmation. */
+	/* Leaving a countdown any other way than Keep is not a confirmation
+	 * (quitting leaves it to the timer: the quit box says so). */
 	if (s.st == COUNTDOWN && result == UW_TUI_BACK)
 		revert_now("Reverted as asked");
 	if (s.st == COUNTDOWN && result == UW_TUI_NEXT)
-		w->auto_revert = false;
+		result = keep(w);
 	fclose(s.logf);
 	free(s.log);
 	memset(&s, 0, sizeof(s));
@@ -235,6 +326,9 @@ const struct uw_screen uw_scr_apply = {
 		"fails, the steps this run made are undone in reverse order, and the screen "
 		"says what failed and why.\n\n"
 		"With auto-revert, a countdown runs after applying: press Keep (Enter) to keep "
-		"the changes; otherwise they are undone when it ends.",
+		"the changes; otherwise they are undone when it ends. The revert is done by a "
+		"process of its own, so it happens even if this terminal closes, the connection "
+		"drops or the wizard is stopped; 'sudo usbnet-wizard confirm' keeps the changes "
+		"from another terminal, and 'usbnet-wizard status' shows the deadline.",
 	.enter = enter, .leave = leave,
 };

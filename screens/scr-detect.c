@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/firewalld.h"
 #include "core/nl.h"
 #include "core/util.h"
 #include "screens/wizard.h"
@@ -24,6 +25,7 @@ static struct {
 	struct uw_nl_monitor *mon;
 	int mon_id;
 	struct uw_widget_radio *radio;
+	struct uw_firewalld fwd;        /* firewalld's state, from the bus (running false: none) */
 } s;
 
 static const char *gate(void *ud)
@@ -45,6 +47,11 @@ static void scan(void)
 	uw_error_clear(&err);
 	if (uw_detect_scan(&s.cands, &s.n, &err) < 0)
 		snprintf(s.error, sizeof(s.error), "%s", err.msg);
+	/* firewalld decides what the interface may do (its zone), as
+	 * NetworkManager decides its addresses: said here when it runs. */
+	uw_error_clear(&err);
+	if (uw_firewalld_read(&s.fwd, &err) < 0)
+		s.fwd.running = false;
 }
 
 static void on_link(const struct uw_link_event *ev, void *ud)
@@ -118,9 +125,32 @@ static void build(struct uw_wizard *w)
 	uw_tui_frame_focus(w->frame, 2);
 	/* Who manages the interface, whenever NetworkManager is there to ask
 	 * (without it, the screen is as it always was). */
+	char who[700] = "";
+	int rows = 0;
+
 	if (s.cands[sel].manager != UW_MANAGER_NONE && s.cands[sel].manager_note[0]) {
-		struct uw_widget_textview *m = uw_widget_textview_new(s.cands[sel].manager_note);
-		uw_widget_textview_set_rows(m, 3);
+		snprintf(who, sizeof(who), "%s", s.cands[sel].manager_note);
+		rows += 3;
+	}
+	/* And whenever firewalld runs: the zone that holds the interface. */
+	if (s.fwd.running) {
+		const char *ifn = s.cands[sel].ifname, *zone = uw_firewalld_zone_of(&s.fwd, ifn);
+		size_t l = strlen(who);
+
+		if (zone[0])
+			snprintf(who + l, sizeof(who) - l, "%sfirewalld runs: %s is in its zone %s; the setup "
+				 "puts it into the zone %s while it is live", l ? "\n" : "", ifn, zone,
+				 UW_FWD_ZONE);
+		else
+			snprintf(who + l, sizeof(who) - l, "%sfirewalld runs: %s is in no zone (its default "
+				 "zone %s applies); the setup puts it into the zone %s while it is live",
+				 l ? "\n" : "", ifn, s.fwd.default_zone[0] ? s.fwd.default_zone : "?",
+				 UW_FWD_ZONE);
+		rows += 3;
+	}
+	if (who[0]) {
+		struct uw_widget_textview *m = uw_widget_textview_new(who);
+		uw_widget_textview_set_rows(m, rows);
 		uw_tui_frame_add(w->frame, uw_widget_textview_widget(m));
 	}
 }

@@ -23,6 +23,7 @@
 
 static struct {
 	struct uw_wizard *w;
+	struct uw_widget_textview *text;
 	char error[UW_ERROR_MSG_MAX + 64];
 } s;
 
@@ -75,6 +76,8 @@ static void enter(struct uw_wizard *w)
 
 	struct uw_widget_textview *t = uw_widget_textview_new(text);
 	uw_widget_textview_set_rows(t, 17);
+	uw_widget_textview_set_scrolled_by_screen(t, true);
+	s.text = t;
 	uw_tui_frame_add(w->frame, uw_wizard_gate_new(gate, NULL));
 	uw_tui_frame_add(w->frame, uw_widget_textview_widget(t));
 	uw_widget_buttons_clear(b);
@@ -92,7 +95,23 @@ static void enter(struct uw_wizard *w)
 					      "revert would undo those too.");
 	}
 	uw_tui_frame_set_hints(w->frame, "Enter Apply  PgUp/PgDn Scroll  Tab Move  Esc Back  F1 Help  q Quit");
-	uw_tui_frame_focus(w->frame, 1);
+	/* The buttons have the focus from the start, so Left/Right choose among
+	 * them at once and the one Enter presses is drawn focused; the plan above
+	 * scrolls with Up/Down/PgUp/PgDn all the same (key() below). */
+	uw_tui_frame_focus(w->frame, 2);
+}
+
+static unsigned key(struct uw_wizard *w, int k)
+{
+	if (!uw_tui_frame_buttons_focused(w->frame))
+		return UW_TUI_IGNORED;
+	switch (k) {
+	case UW_KEY(KEY_UP): case UW_KEY(KEY_DOWN): case UW_KEY(KEY_PPAGE): case UW_KEY(KEY_NPAGE):
+	case UW_KEY(KEY_HOME): case UW_KEY(KEY_END):
+		uw_widget_handle_key(uw_widget_textview_widget(s.text), k);
+		return UW_TUI_HANDLED; /* at the top or the end: stay on the buttons */
+	}
+	return UW_TUI_IGNORED;
 }
 
 static void save(struct uw_wizard *w)
@@ -148,8 +167,10 @@ const struct uw_screen uw_scr_review = {
 		"Apply: make the changes now. Each step is written to a journal first, so a "
 		"failing step undoes the ones before it and 'usbnet-wizard revert' undoes "
 		"everything, even after a crash.\n\n"
-		"Apply with auto-revert: the same, but everything is undone unless you confirm "
-		"within a few seconds (useful when working remotely).\n\n"
+		"Apply with auto-revert: the same, but everything is undone unless you press "
+		"Keep in time (useful when working remotely). A process of its own does the "
+		"undo, so it happens even if the terminal closes, the connection drops or the "
+		"wizard is killed.\n\n"
 		"Save as script: write these commands, and the ones undoing them, to a file.",
-	.enter = enter, .leave = leave,
+	.enter = enter, .key = key, .leave = leave,
 };

@@ -15,17 +15,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/apply.h"
+#include "core/autorevert.h"
 #include "core/userfile.h"
 #include "core/util.h"
 #include "tui/msgbox.h"
 #include "tui/term.h"
 
 static const struct uw_screen *const screens[] = {
-	&uw_scr_welcome, &uw_scr_detect, &uw_scr_overlap, &uw_scr_netmask, &uw_scr_nat,
-	&uw_scr_dns,     &uw_scr_review, &uw_scr_apply,   &uw_scr_phone,   &uw_scr_done,
+	&uw_scr_welcome, &uw_scr_detect, &uw_scr_overlap, &uw_scr_address, &uw_scr_netmask,
+	&uw_scr_nat,     &uw_scr_dns,    &uw_scr_review,  &uw_scr_apply,   &uw_scr_phone,
+	&uw_scr_done,
 };
 #define N_SCREENS UW_ARRAY_SIZE(screens)
 
@@ -86,6 +89,23 @@ void uw_wizard_add_choice(struct uw_wizard *w, struct uw_widget_textview *t, str
 }
 
 /* ---- helpers for screens ------------------------------------------------ */
+
+void uw_wizard_preset_addresses(const struct uw_wizard *w, struct in_addr *host, struct in_addr *phone,
+				unsigned *plen)
+{
+	const struct uw_preset *p = w->draft.preset;
+
+	*host = w->draft.host_ip;
+	*phone = w->draft.phone_ip;
+	*plen = w->draft.plen;
+	if (!p)
+		return;
+	if (uw_ip4_parse(p->host_ip, host, "address", NULL) < 0)
+		*host = w->draft.host_ip;
+	if (uw_ip4_parse(p->phone_ip, phone, "address", NULL) < 0)
+		*phone = w->draft.phone_ip;
+	*plen = p->plen;
+}
 
 bool uw_wizard_changes_live(void)
 {
@@ -196,25 +216,71 @@ void uw_wizard_rebuild(struct uw_wizard *w)
 }
 
 /*
+ * When an automatic revert is pending: its deadline as "HH:MM:SS" in @when
+ * (and true); false when none is.
+ */
+static bool revert_pending(char *when, size_t len)
+{
+	struct uw_autorevert ar;
+	time_t t;
+	struct tm tm;
+
+	if (uw_autorevert_status(&ar, NULL) < 0 || !ar.pending)
+		return false;
+	t = (time_t)(ar.deadline_ms / 1000);
+	if (!localtime_r(&t, &tm) || !strftime(when, len, "%H:%M:%S", &tm))
+		snprintf(when, len, "its deadline");
+	return true;
+}
+
+/* The note printed when the wizard ends with changes live (static storage). */
+static const char *live_note(const char *how)
+{
+	static char note[300];
+	char when[32];
+
+	if (revert_pending(when, sizeof(when)))
+		snprintf(note, sizeof(note), "usbnet-wizard: %s; the automatic revert undoes the changes at %s "
+			 "unless 'sudo usbnet-wizard confirm' keeps them.", how, when);
+	else
+		snprintf(note, sizeof(note), "usbnet-wizard: %s; the changes stay in place, 'sudo usbnet-wizard "
+			 "revert' undoes them.", how);
+	return note;
+}
+
+/*
  * Quitting: with changes live, three answers (nmtui/kconfig ask before
  * throwing work away; here the work is live in the kernel). Returns true
  * when the wizard should end.
  */
 static bool ask_quit(struct uw_wizard *w)
 {
-	static const char *const btn[] = { "Leave them in place", "Revert and quit", "Cancel" };
+	static const char *const lbtn[] = { "Leave them in place", "Revert and quit", "Cancel" };
+	const char *const *btn = lbtn;
+
+	char when[32], text[600];
 
 	if (!uw_wizard_changes_live()) {
 		w->exit_note = NULL;
 		return true;
 	}
-	int r = uw_tui_msgbox(w->loop, "Quit?",
-			      "Changes made by usbnet-wizard are live on this computer.\n\n"
-			      "Leave them in place (the phone stays online; 'sudo usbnet-wizard revert' "
-			      "undoes them later), revert them now, or go back to the wizard?",
-			      btn, 3, 2);
+	if (revert_pending(when, sizeof(when))) {
+		static const char *const tbtn[] = { "Quit, revert at deadline", "Revert and quit", "Cancel" };
+
+		snprintf(text, sizeof(text), "Changes made by usbnet-wizard are live on this computer, on "
+			 "trial: they are undone automatically at %s, also after the wizard has quit, "
+			 "unless 'sudo usbnet-wizard confirm' keeps them.\n\nQuit and leave them until "
+			 "then, revert them now, or go back to the wizard (Keep)?", when);
+		btn = tbtn;
+	} else {
+		snprintf(text, sizeof(text), "Changes made by usbnet-wizard are live on this computer.\n\n"
+			 "Leave them in place (the phone stays online; 'sudo usbnet-wizard revert' "
+			 "undoes them later), revert them now, or go back to the wizard?");
+	}
+	int r = uw_tui_msgbox(w->loop, "Quit?", text, btn, 3, 2);
 	if (r == 0) {
-		w->exit_note = "usbnet-wizard: the changes stay in place; 'sudo usbnet-wizard revert' undoes them.";
+		w->exit_note = revert_pending(when, sizeof(when)) ? live_note("quit") :
+			"usbnet-wizard: the changes stay in place; 'sudo usbnet-wizard revert' undoes them.";
 		return true;
 	}
 	if (r == 1) {
@@ -235,7 +301,8 @@ static bool ask_quit(struct uw_wizard *w)
 }
 
 /* Ctrl-C asks like q does; SIGTERM (and SIGHUP, handled by the loop) end at
- * once, leaving any changes journaled for 'revert'. */
+ * once, leaving any changes journaled for 'revert' (and a pending automatic
+ * revert to its timer, which does not depend on this process). */
 static void on_signal(struct uw_tui_loop *loop, int sig, void *ud)
 {
 	struct uw_wizard *w = ud;
@@ -243,8 +310,7 @@ static void on_signal(struct uw_tui_loop *loop, int sig, void *ud)
 	if (sig == SIGINT && !ask_quit(w))
 		return;
 	if (sig != SIGINT && uw_wizard_changes_live())
-		w->exit_note = "usbnet-wizard: stopped; the changes stay in place, "
-			       "'sudo usbnet-wizard revert' undoes them.";
+		w->exit_note = live_note("stopped");
 	w->quit = true;
 	w->exit_code = sig == SIGINT ? 0 : 128 + sig;
 	uw_tui_loop_quit(loop, 128 + sig);
@@ -341,8 +407,7 @@ int uw_wizard_main(void)
 			if (!w.quit) { /* SIGHUP or a lost terminal: the loop ended itself */
 				w.exit_code = 128 + SIGHUP;
 				if (uw_wizard_changes_live())
-					w.exit_note = "usbnet-wizard: stopped; the changes stay in place, "
-						       "'sudo usbnet-wizard revert' undoes them.";
+					w.exit_note = live_note("stopped");
 			}
 			break;
 		}

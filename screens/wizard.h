@@ -41,6 +41,7 @@ struct uw_wizard {
 	bool auto_revert;               /* Review asked for "apply with automatic revert" */
 	bool applied;                   /* this run applied the plan (and did not revert it) */
 	bool checks_passed;             /* every phone check passed */
+	bool want_addresses;            /* Overlap chose other addresses: the Address screen shows */
 	char checks_summary[256];       /* one line for the Done screen */
 
 	size_t cur;                     /* index into the screen table */
@@ -76,8 +77,17 @@ struct uw_screen {
  */
 bool uw_scr_phone_wait(unsigned ms);
 
-extern const struct uw_screen uw_scr_welcome, uw_scr_detect, uw_scr_overlap, uw_scr_netmask,
+extern const struct uw_screen uw_scr_welcome, uw_scr_detect, uw_scr_overlap, uw_scr_address,
+	uw_scr_netmask,
 	uw_scr_nat, uw_scr_dns, uw_scr_review, uw_scr_apply, uw_scr_phone, uw_scr_done;
+
+/*
+ * The addresses the phone has as it comes (the preset's), which Overlap
+ * checks whatever the draft says now: after moving the link to another
+ * subnet, Overlap stays in the walk, so Back still reaches it.
+ */
+void uw_wizard_preset_addresses(const struct uw_wizard *w, struct in_addr *host, struct in_addr *phone,
+				unsigned *plen);
 
 /*
  * Run the wizard on this terminal. Returns an exit status: 0 normally, 1 on

@@ -298,9 +298,14 @@ static void test_fix_prepare(void **state)
 /* ---- the checklist against canned phone output ------------------------- */
 
 /* A phone that answers each command from a script, and a log of what was
- * sent and what progress was reported, in the order it happened. */
+ * sent and what progress was reported, in the order it happened. The
+ * commands all go out at once (as uw_phone_run_all sends them); @order says
+ * in which order they finish (check ids, "01234" when NULL). */
+#define FAKE_LATE "<cut at the local deadline>"
+#define FAKE_UNPLUG "<the link went away>"
 struct fake_phone {
 	const char *answers[8][2];  /* command prefix, its output ({prefix, NULL}: vanish) */
+	const char *order;
 	char log[2048];
 	int calls;
 };
@@ -316,27 +321,47 @@ static void logf_(struct fake_phone *f, const char *fmt, ...)
 	va_end(ap);
 }
 
-static int fake_exec(void *ud, const char *cmd, struct uw_phone_result *res, struct uw_error *err)
+static int fake_run(void *ud, struct uw_phone_job *jobs, size_t n, uw_phone_job_done_fn done,
+		    void *done_ud, struct uw_error *err)
 {
 	struct fake_phone *f = ud;
+	int rc = 0, gone = 0;
 
-	memset(res, 0, sizeof(*res));
-	f->calls++;
-	logf_(f, "run %.*s; ", (int)strcspn(cmd, " "), cmd);
-	for (size_t i = 0; i < UW_ARRAY_SIZE(f->answers) && f->answers[i][0]; i++) {
-		if (strncmp(cmd, f->answers[i][0], strlen(f->answers[i][0])))
+	for (size_t k = 0; k < n; k++) {
+		size_t i = f->order ? (size_t)(f->order[k] - '0') : k;
+		struct uw_phone_job *job = &jobs[i];
+		const char *cmd = job->cmd, *answer = "sh: not found\n";
+
+		assert_true(i < n);
+		memset(&job->res, 0, sizeof(job->res));
+		job->res.err = uw_strdup("");
+		job->res.exit_status = 0;
+		job->rc = gone;
+		f->calls++;
+		if (gone) {
+			job->res.out = uw_strdup("");
+			done(i, job, done_ud);
 			continue;
-		if (!f->answers[i][1])
-			return uw_error_set(err, -ECONNRESET, "The phone stopped answering.");
-		res->out = uw_strdup(f->answers[i][1]);
-		res->err = uw_strdup("");
-		res->exit_status = 0;
-		return 0;
+		}
+		logf_(f, "run %.*s; ", (int)strcspn(cmd, " "), cmd);
+		for (size_t a = 0; a < UW_ARRAY_SIZE(f->answers) && f->answers[a][0]; a++)
+			if (!strncmp(cmd, f->answers[a][0], strlen(f->answers[a][0]))) {
+				answer = f->answers[a][1];
+				break;
+			}
+		if (!answer || !strcmp(answer, FAKE_UNPLUG)) {
+			gone = answer ? -ENOLINK : -ECONNRESET;
+			rc = uw_error_set(err, -ECONNRESET, "The phone stopped answering.");
+			job->rc = gone;
+			answer = "";
+		} else if (!strcmp(answer, FAKE_LATE)) {
+			job->res.timed_out = true;
+			answer = "";
+		}
+		job->res.out = uw_strdup(answer);
+		done(i, job, done_ud);
 	}
-	res->out = uw_strdup("sh: not found\n");
-	res->err = uw_strdup("");
-	res->exit_status = 127;
-	return 0;
+	return rc;
 }
 
 static void fake_progress(enum uw_check_id id, const struct uw_check *c, void *ud)
@@ -371,15 +396,16 @@ static void fini_all(struct uw_check *c)
 		uw_check_fini(&c[i]);
 }
 
-/* A phone without a default route (the FreeRunner as flashed): each verdict
- * is reported right after its own command, before the next command is sent;
- * resolv.conf stays open until the lookup is done. */
+/* A phone without a default route (the FreeRunner as flashed): every check
+ * starts at once (all commands go out together), each verdict is reported as
+ * soon as the outputs it needs are in; resolv.conf stays open until the
+ * lookup is done, the outside until the desktop and the route are known. */
 static void test_progress_order(void **state)
 {
 	struct fake_phone f = { .answers = {
-		{ "ping -c1 -w4 192.168.0.200", PING_OK },
+		{ "ping -c1 -w1 192.168.0.200", PING_OK },
 		{ "ip route", "192.168.0.0/24 dev usb0 scope link src 192.168.0.202\n" },
-		{ "ping -c1 -w4 203.0.113.1", "ping: sendto: Network is unreachable\n" },
+		{ "ping -c1 -w1 203.0.113.1", "ping: sendto: Network is unreachable\n" },
 		{ "cat /etc/resolv.conf", "nameserver 192.168.0.200\n" },
 		{ "if command -v nslookup", "nslookup: can't resolve 'phone-test.example'\n" },
 	} };
@@ -389,12 +415,26 @@ static void test_progress_order(void **state)
 
 	p.progress = fake_progress;
 	p.progress_ud = &f;
-	assert_int_equal(uw_phonecheck_run_with(fake_exec, &f, &p, c, &e), 0);
+	assert_int_equal(uw_phonecheck_run_with(fake_run, &f, &p, c, &e), 0);
 	assert_string_equal(f.log,
-		"start 0; run ping; done 0 pass; "
-		"start 1; run ip; done 1 fail; "
-		"start 2; run ping; done 2 fail; "
-		"start 3; run cat; start 4; run if; done 3 pass; done 4 fail; ");
+		"start 0; start 1; start 2; start 3; start 4; "
+		"run ping; done 0 pass; "
+		"run ip; done 1 fail; "
+		"run ping; done 2 fail; "
+		"run cat; run if; done 3 pass; done 4 fail; ");
+	fini_all(c);
+
+	/* Finishing in another order: a verdict waits only for what it needs. */
+	memset(f.log, 0, sizeof(f.log));
+	f.order = "42310";
+	assert_int_equal(uw_phonecheck_run_with(fake_run, &f, &p, c, &e), 0);
+	assert_string_equal(f.log,
+		"start 0; start 1; start 2; start 3; start 4; "
+		"run if; run ping; run cat; done 3 pass; done 4 fail; "
+		"run ip; done 1 fail; "
+		"run ping; done 0 pass; done 2 fail; ");
+	assert_non_null(strstr(c[UW_CHECK_OUTSIDE].explanation, "default route does not go via"));
+	f.order = NULL;
 	/* What progress said is what the caller's array holds at the end. */
 	assert_int_equal(c[UW_CHECK_ROUTE].status, UW_CHECK_FAIL);
 	assert_int_equal(c[UW_CHECK_ROUTE].fix, UW_FIX_ROUTE);
@@ -403,23 +443,24 @@ static void test_progress_order(void **state)
 
 	/* All well: every check passes, in order. */
 	memset(&f, 0, sizeof(f));
-	f.answers[0][0] = "ping -c1 -w4 192.168.0.200"; f.answers[0][1] = PING_OK;
+	f.answers[0][0] = "ping -c1 -w1 192.168.0.200"; f.answers[0][1] = PING_OK;
 	f.answers[1][0] = "ip route"; f.answers[1][1] = "default via 192.168.0.200 dev usb0\n";
-	f.answers[2][0] = "ping -c1 -w4 203.0.113.1"; f.answers[2][1] = PING_OK;
+	f.answers[2][0] = "ping -c1 -w1 203.0.113.1"; f.answers[2][1] = PING_OK;
 	f.answers[3][0] = "cat /etc/resolv.conf"; f.answers[3][1] = "nameserver 203.0.113.53\n";
 	f.answers[4][0] = "if command -v nslookup";
 	f.answers[4][1] = "203.0.113.1     phone-test.example\n";
-	assert_int_equal(uw_phonecheck_run_with(fake_exec, &f, &p, c, &e), 0);
+	assert_int_equal(uw_phonecheck_run_with(fake_run, &f, &p, c, &e), 0);
 	assert_string_equal(f.log,
-		"start 0; run ping; done 0 pass; start 1; run ip; done 1 pass; "
-		"start 2; run ping; done 2 pass; start 3; run cat; start 4; run if; "
+		"start 0; start 1; start 2; start 3; start 4; "
+		"run ping; done 0 pass; run ip; done 1 pass; "
+		"run ping; done 2 pass; run cat; run if; "
 		"done 3 pass; done 4 pass; ");
 	fini_all(c);
 
 	/* Without a callback nothing changes in the results. */
 	p.progress = NULL;
 	f.log[0] = '\0';
-	assert_int_equal(uw_phonecheck_run_with(fake_exec, &f, &p, c, &e), 0);
+	assert_int_equal(uw_phonecheck_run_with(fake_run, &f, &p, c, &e), 0);
 	assert_string_equal(f.log, "run ping; run ip; run ping; run cat; run if; ");
 	assert_int_equal(c[UW_CHECK_DNS].status, UW_CHECK_PASS);
 	fini_all(c);
@@ -431,9 +472,9 @@ static void test_progress_order(void **state)
 static void test_dns_not_answered_in_time(void **state)
 {
 	struct fake_phone f = { .answers = {
-		{ "ping -c1 -w4 192.168.0.200", PING_OK },
+		{ "ping -c1 -w1 192.168.0.200", PING_OK },
 		{ "ip route", "default via 192.168.0.200 dev usb0\n" },
-		{ "ping -c1 -w4 203.0.113.1", PING_OK },
+		{ "ping -c1 -w1 203.0.113.1", PING_OK },
 		{ "cat /etc/resolv.conf", "nameserver 203.0.113.99\n" },
 		{ "if command -v nslookup", "uw-lookup-exit 124\n" },
 	} };
@@ -441,7 +482,7 @@ static void test_dns_not_answered_in_time(void **state)
 	struct uw_check c[UW_CHECK__COUNT];
 	struct uw_error e;
 
-	assert_int_equal(uw_phonecheck_run_with(fake_exec, &f, &p, c, &e), 0);
+	assert_int_equal(uw_phonecheck_run_with(fake_run, &f, &p, c, &e), 0);
 	assert_int_equal(c[UW_CHECK_DNS].status, UW_CHECK_FAIL);
 	assert_int_equal(c[UW_CHECK_DNS].fix, UW_FIX_RESOLV);
 	assert_non_null(strstr(c[UW_CHECK_DNS].explanation, "Not answered in time: "));
@@ -451,26 +492,26 @@ static void test_dns_not_answered_in_time(void **state)
 	fini_all(c);
 
 	memset(&f, 0, sizeof(f));
-	f.answers[0][0] = "ping -c1 -w4 192.168.0.200"; f.answers[0][1] = PING_OK;
+	f.answers[0][0] = "ping -c1 -w1 192.168.0.200"; f.answers[0][1] = PING_OK;
 	f.answers[1][0] = "ip route"; f.answers[1][1] = "default via 192.168.0.200 dev usb0\n";
-	f.answers[2][0] = "ping -c1 -w4 203.0.113.1"; f.answers[2][1] = PING_OK;
+	f.answers[2][0] = "ping -c1 -w1 203.0.113.1"; f.answers[2][1] = PING_OK;
 	f.answers[3][0] = "cat /etc/resolv.conf"; f.answers[3][1] = "nameserver 203.0.113.99\n";
 	f.answers[4][0] = "if command -v nslookup";
 	f.answers[4][1] = "nslookup: can't resolve 'phone-test.example'\nuw-lookup-exit 1\n";
-	assert_int_equal(uw_phonecheck_run_with(fake_exec, &f, &p, c, &e), 0);
+	assert_int_equal(uw_phonecheck_run_with(fake_run, &f, &p, c, &e), 0);
 	assert_int_equal(c[UW_CHECK_DNS].status, UW_CHECK_FAIL);
 	assert_null(strstr(c[UW_CHECK_DNS].explanation, "in time"));
 	fini_all(c);
 }
 
-/* The phone vanishes during the outside ping: that check and every later one
- * finish as skipped (the never-started ones too), each exactly once. */
+/* The phone vanishes during the outside ping: that check and every one that
+ * needs its output finish as skipped, each exactly once. */
 static void test_progress_lost(void **state)
 {
 	struct fake_phone f = { .answers = {
-		{ "ping -c1 -w4 192.168.0.200", PING_NONE },
+		{ "ping -c1 -w1 192.168.0.200", PING_NONE },
 		{ "ip route", "default via 10.0.0.1 dev wlan0\n" },
-		{ "ping -c1 -w4 203.0.113.1", NULL },
+		{ "ping -c1 -w1 203.0.113.1", NULL },
 	} };
 	struct uw_phonecheck_params p = fake_params;
 	struct uw_check c[UW_CHECK__COUNT];
@@ -478,10 +519,11 @@ static void test_progress_lost(void **state)
 
 	p.progress = fake_progress;
 	p.progress_ud = &f;
-	assert_int_equal(uw_phonecheck_run_with(fake_exec, &f, &p, c, &e), -ECONNRESET);
+	assert_int_equal(uw_phonecheck_run_with(fake_run, &f, &p, c, &e), -ECONNRESET);
 	assert_string_equal(f.log,
-		"start 0; run ping; done 0 fail; start 1; run ip; done 1 fail; "
-		"start 2; run ping; done 2 skip; done 3 skip; done 4 skip; ");
+		"start 0; start 1; start 2; start 3; start 4; "
+		"run ping; done 0 fail; run ip; done 1 fail; "
+		"run ping; done 2 skip; done 3 skip; done 4 skip; ");
 	assert_non_null(strstr(c[UW_CHECK_DNS].explanation, "stopped answering"));
 	fini_all(c);
 
@@ -489,9 +531,81 @@ static void test_progress_lost(void **state)
 	f.log[0] = '\0';
 	f.calls = 0;
 	p.desktop_ip = "not-an-address";
-	assert_int_equal(uw_phonecheck_run_with(fake_exec, &f, &p, c, &e), -EINVAL);
+	assert_int_equal(uw_phonecheck_run_with(fake_run, &f, &p, c, &e), -EINVAL);
 	assert_string_equal(f.log, "");
 	assert_int_equal(f.calls, 0);
+	fini_all(c);
+}
+
+/* Issue 14: the verdicts when something is broken, each worded for what
+ * happened; every check gets exactly one verdict. */
+static void test_fault_verdicts(void **state)
+{
+	struct fake_phone f = { .answers = {
+		{ "ping -c1 -w1 192.168.0.200", PING_NONE },
+		{ "ip route", "default via 192.168.0.200 dev usb0\n" },
+		{ "ping -c1 -w1 203.0.113.1", PING_NONE },
+		{ "cat /etc/resolv.conf", "nameserver 203.0.113.53\n" },
+		{ "if command -v nslookup", "203.0.113.1     phone-test.example\nuw-lookup-exit 0\n" },
+	} };
+	struct uw_phonecheck_params p = fake_params;
+	struct uw_check c[UW_CHECK__COUNT];
+	struct uw_error e;
+
+	/* The phone's firewall drops the replies: its pings wait their second in vain. */
+	p.progress = fake_progress;
+	p.progress_ud = &f;
+	assert_int_equal(uw_phonecheck_run_with(fake_run, &f, &p, c, &e), 0);
+	assert_int_equal(c[UW_CHECK_HOST_REACH].status, UW_CHECK_FAIL);
+	assert_non_null(strstr(c[UW_CHECK_HOST_REACH].explanation,
+			       "Not answered in time: the phone pinged the desktop at 192.168.0.200 "
+			       "and got no answer within 1 s."));
+	assert_int_equal(c[UW_CHECK_OUTSIDE].status, UW_CHECK_FAIL);
+	assert_non_null(strstr(c[UW_CHECK_OUTSIDE].explanation, "cannot even reach the desktop"));
+	assert_string_equal(f.log, "start 0; start 1; start 2; start 3; start 4; "
+			    "run ping; done 0 fail; run ip; done 1 pass; run ping; done 2 fail; "
+			    "run cat; run if; done 3 pass; done 4 pass; ");
+	fini_all(c);
+
+	/* The desktop answers, the outside does not, within the phone's second. */
+	memset(f.log, 0, sizeof(f.log));
+	f.answers[0][1] = PING_OK;
+	assert_int_equal(uw_phonecheck_run_with(fake_run, &f, &p, c, &e), 0);
+	assert_non_null(strstr(c[UW_CHECK_OUTSIDE].explanation, "Not answered in time: the phone "
+			       "reaches the desktop but got no answer from 203.0.113.1 within 1 s"));
+	assert_non_null(strstr(c[UW_CHECK_OUTSIDE].explanation, "does not forward or masquerade"));
+	fini_all(c);
+
+	/* A command the phone does not finish by the local deadline (a phone
+	 * without `timeout` whose lookup hangs, a route listing that never ends). */
+	f.answers[2][1] = PING_OK;
+	f.answers[1][1] = FAKE_LATE;
+	f.answers[4][1] = FAKE_LATE;
+	assert_int_equal(uw_phonecheck_run_with(fake_run, &f, &p, c, &e), 0);
+	assert_int_equal(c[UW_CHECK_ROUTE].status, UW_CHECK_FAIL);
+	assert_non_null(strstr(c[UW_CHECK_ROUTE].explanation, "Not answered in time: the phone did "
+			       "not finish listing its routes within 1.4 s"));
+	assert_non_null(strstr(c[UW_CHECK_ROUTE].evidence, "[no answer within the timeout]"));
+	assert_int_equal(c[UW_CHECK_DNS].status, UW_CHECK_FAIL);
+	assert_non_null(strstr(c[UW_CHECK_DNS].explanation, "Not answered in time: "));
+	assert_non_null(strstr(c[UW_CHECK_RESOLV].explanation, "Not answered in time: "));
+	fini_all(c);
+
+	/* Unplugged while the lookup runs: said so, and the checks that needed
+	 * it have no verdict but that; the others keep theirs. */
+	memset(f.log, 0, sizeof(f.log));
+	f.answers[1][1] = "default via 192.168.0.200 dev usb0\n";
+	f.answers[4][1] = FAKE_UNPLUG;
+	f.order = "01243";
+	assert_int_equal(uw_phonecheck_run_with(fake_run, &f, &p, c, &e), -ECONNRESET);
+	assert_string_equal(f.log, "start 0; start 1; start 2; start 3; start 4; "
+			    "run ping; done 0 pass; run ip; done 1 pass; run ping; done 2 pass; "
+			    "run if; done 3 skip; done 4 skip; ");
+	for (int i = UW_CHECK_RESOLV; i <= UW_CHECK_DNS; i++) {
+		assert_int_equal(c[i].status, UW_CHECK_SKIP);
+		assert_non_null(strstr(c[i].explanation, "Not run: the phone was unplugged"));
+	}
+	assert_int_equal(c[UW_CHECK_OUTSIDE].status, UW_CHECK_PASS);
 	fini_all(c);
 }
 
@@ -565,6 +679,7 @@ int main(void)
 		cmocka_unit_test(test_progress_order),
 		cmocka_unit_test(test_dns_not_answered_in_time),
 		cmocka_unit_test(test_progress_lost),
+		cmocka_unit_test(test_fault_verdicts),
 	};
 	return cmocka_run_group_tests_name("phonecheck", tests, NULL, NULL);
 }

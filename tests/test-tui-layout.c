@@ -49,7 +49,7 @@ static void test_stack(void **state)
 	int ys[4], hs[4];
 
 	int wants[] = { 2, 6, 0, 3 };
-	assert_int_equal(uw_tui_stack_layout(wants, 4, 17, 1, ys, hs), 13);
+	assert_int_equal(uw_tui_stack_layout(wants, NULL, 4, 17, 1, ys, hs), 13);
 	assert_int_equal(ys[0], 0);
 	assert_int_equal(hs[0], 2);
 	assert_int_equal(ys[1], 3);
@@ -60,15 +60,46 @@ static void test_stack(void **state)
 
 	/* Not enough room: the last gets what is left, nothing overflows. */
 	int big[] = { 10, 10 };
-	assert_int_equal(uw_tui_stack_layout(big, 2, 15, 1, ys, hs), 15);
+	assert_int_equal(uw_tui_stack_layout(big, NULL, 2, 15, 1, ys, hs), 15);
 	assert_int_equal(hs[0], 10);
 	assert_int_equal(ys[1], 11);
 	assert_int_equal(hs[1], 4);
 	int huge[] = { 20, 5 };
-	uw_tui_stack_layout(huge, 2, 15, 1, ys, hs);
+	uw_tui_stack_layout(huge, NULL, 2, 15, 1, ys, hs);
 	assert_int_equal(hs[0], 15);
 	assert_int_equal(hs[1], 0);
 	assert_true(ys[1] <= 15);
+}
+
+/* Issue 12 item 21: a message area below a list gets the rows the list can
+ * spare, instead of two rows ("lines 1-2 of 17") while the list above keeps
+ * rows it does not need. */
+static void test_stack_message_area(void **state)
+{
+	int ys[3], hs[3];
+
+	/* Steps wanting 15 rows wrapped (9 one line each), an outcome of 12 lines
+	 * that asked for 10 rows: the outcome grows first, then the steps. */
+	int wants[] = { 15, 12 }, mins[] = { 9, 10 };
+	assert_int_equal(uw_tui_stack_layout(wants, mins, 2, 17, 1, ys, hs), 17);
+	assert_int_equal(hs[0], 9);
+	assert_int_equal(ys[1], 10);
+	assert_int_equal(hs[1], 7);
+
+	/* Room to spare after the minimums: the last widget first, up to its want. */
+	int w2[] = { 12, 6 }, m2[] = { 9, 2 };
+	assert_int_equal(uw_tui_stack_layout(w2, m2, 2, 17, 1, ys, hs), 17);
+	assert_int_equal(hs[1], 6);
+	assert_int_equal(hs[0], 10);
+
+	/* Everything fits: each gets what it wants, minimums do not matter. */
+	int w3[] = { 0, 4, 5 }, m3[] = { 0, 2, 2 };
+	assert_int_equal(uw_tui_stack_layout(w3, m3, 3, 17, 1, ys, hs), 10);
+	assert_int_equal(hs[0], 0);
+	assert_int_equal(ys[1], 0);
+	assert_int_equal(hs[1], 4);
+	assert_int_equal(ys[2], 5);
+	assert_int_equal(hs[2], 5);
 }
 
 static void test_bar(void **state)
@@ -165,6 +196,7 @@ int main(void)
 		cmocka_unit_test(test_frame_layout_80x24),
 		cmocka_unit_test(test_frame_layout_sizes),
 		cmocka_unit_test(test_stack),
+		cmocka_unit_test(test_stack_message_area),
 		cmocka_unit_test(test_bar),
 		cmocka_unit_test(test_color_wanted),
 		cmocka_unit_test(test_codeset),

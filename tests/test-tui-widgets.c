@@ -5,6 +5,7 @@
 #include "tests/testutil.h"
 #include "tui/buttons.h"
 #include "tui/checklist.h"
+#include "tui/list.h"
 #include "tui/field.h"
 #include "tui/progress.h"
 #include "tui/radio.h"
@@ -105,7 +106,11 @@ static void test_buttons(void **state)
 	assert_int_equal(uw_widget_handle_key(w, '\r'), UW_TUI_HANDLED);
 	assert_int_equal(uw_widget_buttons_activated(b), 0);
 	assert_true(uw_widget_handle_key(w, UW_KEY(KEY_RIGHT)) & UW_TUI_HANDLED);
-	assert_int_equal(uw_widget_handle_key(w, UW_KEY(KEY_RIGHT)), UW_TUI_IGNORED);
+	/* At the last button Right stays there: no wrap to the first (issue 12
+	 * item 21: "Revert and quit" then Right landed on "Leave them in place"),
+	 * and the row keeps the key, so Enter presses the button drawn focused. */
+	assert_int_equal(uw_widget_handle_key(w, UW_KEY(KEY_RIGHT)), UW_TUI_HANDLED);
+	assert_string_equal(uw_widget_buttons_focused_label(b), "Save");
 	assert_true(uw_widget_handle_key(w, '\r') & UW_TUI_ACTIVATE);
 	assert_int_equal(uw_widget_buttons_activated(b), UW_TUI_BUTTON_CUSTOM + 3);
 	uw_widget_buttons_set_enabled(b, UW_TUI_NEXT, true, NULL);
@@ -115,6 +120,35 @@ static void test_buttons(void **state)
 	uw_widget_buttons_clear(b);
 	assert_int_equal(uw_widget_handle_key(w, '\r'), UW_TUI_IGNORED);
 	uw_widget_free(w);
+}
+
+/* The selection-list base under radio, checklist and buttons: one axis,
+ * stops at both ends, Home/End. */
+static void test_list_base(void **state)
+{
+	struct uw_tui_list l = { 0 };
+
+	assert_int_equal(uw_tui_list_key(&l, UW_KEY(KEY_DOWN)), UW_TUI_IGNORED); /* empty */
+	uw_tui_list_grow(&l);
+	uw_tui_list_grow(&l);
+	uw_tui_list_grow(&l);
+	assert_int_equal(uw_tui_list_key(&l, UW_KEY(KEY_UP)), UW_TUI_IGNORED);
+	assert_true(uw_tui_list_key(&l, UW_KEY(KEY_DOWN)) & UW_TUI_HANDLED);
+	assert_true(uw_tui_list_key(&l, UW_KEY(KEY_END)) & UW_TUI_HANDLED);
+	assert_int_equal(l.sel, 2);
+	assert_int_equal(uw_tui_list_key(&l, UW_KEY(KEY_DOWN)), UW_TUI_IGNORED);
+	assert_int_equal(l.sel, 2);
+	assert_int_equal(uw_tui_list_key(&l, UW_KEY(KEY_RIGHT)), UW_TUI_IGNORED); /* not its axis */
+	uw_tui_list_scroll(&l, 2);
+	assert_int_equal(l.top, 1);
+	l.horizontal = true;
+	assert_true(uw_tui_list_key(&l, UW_KEY(KEY_LEFT)) & UW_TUI_HANDLED);
+	assert_int_equal(l.sel, 1);
+	assert_int_equal(uw_tui_list_key(&l, UW_KEY(KEY_UP)), UW_TUI_IGNORED);
+	uw_tui_list_set(&l, 7); /* out of range: ignored */
+	assert_int_equal(l.sel, 1);
+	uw_tui_list_reset(&l);
+	assert_int_equal(l.n, 0);
 }
 
 static void test_checklist(void **state)
@@ -180,6 +214,7 @@ int main(void)
 		cmocka_unit_test(test_radio_keys),
 		cmocka_unit_test(test_field_validation),
 		cmocka_unit_test(test_buttons),
+		cmocka_unit_test(test_list_base),
 		cmocka_unit_test(test_checklist),
 		cmocka_unit_test(test_progress),
 	};

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "tui/buttons.h"
+#include "tui/list.h"
 #include "tui/text.h"
 #include "tui/theme.h"
 #include "core/util.h"
@@ -17,8 +18,9 @@ struct button {
 struct uw_widget_buttons {
 	struct uw_widget base;
 	struct button *b;
-	size_t n, focus;
+	struct uw_tui_list l; /* the focused button: drawn focused, pressed by Enter */
 	int activated;
+	bool centered;
 };
 
 static int buttons_size(struct uw_widget *w, int width)
@@ -32,21 +34,27 @@ static void buttons_draw(struct uw_widget *w, bool focused)
 	int total = 0, x;
 	const struct button *why = NULL;
 
-	for (size_t i = 0; i < b->n; i++)
+	for (size_t i = 0; i < b->l.n; i++)
 		total += uw_tui_text_width(b->b[i].label) + 4 + 2;
-	x = w->x + w->w - total;
+	x = b->centered ? w->x + (w->w - total + 2) / 2 : w->x + w->w - total;
 	if (x < w->x)
 		x = w->x;
-	for (size_t i = 0; i < b->n; i++) {
+	for (size_t i = 0; i < b->l.n; i++) {
 		const struct button *bt = &b->b[i];
 		int lw = uw_tui_text_width(bt->label);
-		bool cur = focused && i == b->focus;
+		bool cur = focused && i == b->l.sel;
 		int role = cur ? UW_TUI_FOCUS : bt->enabled ? UW_TUI_NORMAL : UW_TUI_DIM;
 
+		/* Without colour the focus is also drawn in the text ("> Next <"),
+		 * as reverse video alone is lost on some terminals and in captures. */
+		bool mark = cur && !uw_tui_theme_color();
+		const char *open = mark ? (bt->enabled ? "> " : ">[") : bt->enabled ? "< " : "[ ";
+		const char *close = mark ? (bt->enabled ? " <" : "]<") : bt->enabled ? " >" : " ]";
+
 		uw_widget_attr_on(role);
-		uw_tui_puts(stdscr, w->y + w->h - 1, x, 2, bt->enabled ? "< " : "[ ");
+		uw_tui_puts(stdscr, w->y + w->h - 1, x, 2, open);
 		uw_tui_puts(stdscr, w->y + w->h - 1, x + 2, lw, bt->label);
-		uw_tui_puts(stdscr, w->y + w->h - 1, x + 2 + lw, 2, bt->enabled ? " >" : " ]");
+		uw_tui_puts(stdscr, w->y + w->h - 1, x + 2 + lw, 2, close);
 		uw_widget_attr_off(role);
 		x += lw + 4 + 2;
 		/* The focused disabled button's reason wins, else the first. */
@@ -80,26 +88,25 @@ static void buttons_draw(struct uw_widget *w, bool focused)
 static unsigned buttons_key(struct uw_widget *w, int key)
 {
 	struct uw_widget_buttons *b = (struct uw_widget_buttons *)w;
+	unsigned r;
 
-	if (!b->n)
+	if (!b->l.n)
 		return UW_TUI_IGNORED;
+	/* Left/Right stop at the ends (the list base never wraps), so the button
+	 * Enter presses is always the one drawn focused. */
+	r = uw_tui_list_key(&b->l, key);
+	if (r != UW_TUI_IGNORED)
+		return r;
+	if (key == UW_KEY(KEY_LEFT) || key == UW_KEY(KEY_RIGHT) || key == UW_KEY(KEY_HOME) ||
+	    key == UW_KEY(KEY_END))
+		return UW_TUI_HANDLED; /* at the end already: stay (Up/Down/Tab leave the row) */
 	switch (key) {
-	case UW_KEY(KEY_LEFT):
-		if (b->focus == 0)
-			return UW_TUI_IGNORED;
-		b->focus--;
-		return UW_TUI_HANDLED | UW_TUI_REDRAW;
-	case UW_KEY(KEY_RIGHT):
-		if (b->focus + 1 >= b->n)
-			return UW_TUI_IGNORED;
-		b->focus++;
-		return UW_TUI_HANDLED | UW_TUI_REDRAW;
 	case '\r': case '\n': case UW_KEY(KEY_ENTER): case ' ':
-		if (!b->b[b->focus].enabled) {
+		if (!b->b[b->l.sel].enabled) {
 			beep();
 			return UW_TUI_HANDLED;
 		}
-		b->activated = b->b[b->focus].id;
+		b->activated = b->b[b->l.sel].id;
 		return UW_TUI_HANDLED | UW_TUI_ACTIVATE;
 	}
 	return UW_TUI_IGNORED;
@@ -107,13 +114,13 @@ static unsigned buttons_key(struct uw_widget *w, int key)
 
 static void free_buttons(struct uw_widget_buttons *b)
 {
-	for (size_t i = 0; i < b->n; i++) {
+	for (size_t i = 0; i < b->l.n; i++) {
 		free(b->b[i].label);
 		free(b->b[i].reason);
 	}
 	free(b->b);
 	b->b = NULL;
-	b->n = b->focus = 0;
+	uw_tui_list_reset(&b->l);
 }
 
 static void buttons_destroy(struct uw_widget *w)
@@ -138,14 +145,18 @@ struct uw_widget_buttons *uw_widget_buttons_new(void)
 
 	b->base.cls = &buttons_class;
 	b->base.focusable = true;
+	b->l.horizontal = true;
 	return b;
 }
 
 size_t uw_widget_buttons_add(struct uw_widget_buttons *b, const char *label, int id)
 {
-	b->b = uw_realloc(b->b, (b->n + 1) * sizeof(*b->b));
-	b->b[b->n] = (struct button){ .label = uw_strdup(label), .id = id, .enabled = true };
-	return b->n++;
+	size_t i = b->l.n;
+
+	b->b = uw_realloc(b->b, (i + 1) * sizeof(*b->b));
+	b->b[i] = (struct button){ .label = uw_strdup(label), .id = id, .enabled = true };
+	uw_tui_list_grow(&b->l);
+	return i;
 }
 
 void uw_widget_buttons_clear(struct uw_widget_buttons *b)
@@ -156,7 +167,7 @@ void uw_widget_buttons_clear(struct uw_widget_buttons *b)
 
 static struct button *find(const struct uw_widget_buttons *b, int id)
 {
-	for (size_t i = 0; i < b->n; i++)
+	for (size_t i = 0; i < b->l.n; i++)
 		if (b->b[i].id == id)
 			return &b->b[i];
 	return NULL;
@@ -185,9 +196,9 @@ bool uw_widget_buttons_enabled(const struct uw_widget_buttons *b, int id)
 
 void uw_widget_buttons_focus(struct uw_widget_buttons *b, int id)
 {
-	for (size_t i = 0; i < b->n; i++)
+	for (size_t i = 0; i < b->l.n; i++)
 		if (b->b[i].id == id)
-			b->focus = i;
+			uw_tui_list_set(&b->l, i);
 }
 
 int uw_widget_buttons_activated(const struct uw_widget_buttons *b)
@@ -200,7 +211,12 @@ struct uw_widget *uw_widget_buttons_widget(struct uw_widget_buttons *b)
 	return &b->base;
 }
 
+void uw_widget_buttons_set_centered(struct uw_widget_buttons *b, bool centered)
+{
+	b->centered = centered;
+}
+
 const char *uw_widget_buttons_focused_label(const struct uw_widget_buttons *b)
 {
-	return b->focus < b->n ? b->b[b->focus].label : NULL;
+	return b->l.sel < b->l.n ? b->b[b->l.sel].label : NULL;
 }

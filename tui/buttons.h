@@ -6,7 +6,10 @@
  * that says why a button is disabled ("Next is unavailable: ..."). Disabled
  * buttons are drawn dimmed in square brackets and cannot be pressed, but can
  * be focused, so their reason stays readable. Left/Right move between
- * buttons; Enter or Space presses the focused one.
+ * buttons and stop at the ends (tui/list.h, never wrapping); Enter or Space
+ * presses the focused one, which is the one drawn focused: in the focus
+ * colour, and without colour also marked in the text ("> Next <").
+ * Dialogs (tui/msgbox.h) use the same row, centred.
  *
  * Each button has an id: UW_TUI_NEXT, UW_TUI_BACK, UW_TUI_QUIT, or any app
  * value >= UW_TUI_BUTTON_CUSTOM.
@@ -46,6 +49,9 @@ int uw_widget_buttons_activated(const struct uw_widget_buttons *b);
 
 /* The base widget. */
 struct uw_widget *uw_widget_buttons_widget(struct uw_widget_buttons *b);
+
+/* Centre the row in its rectangle (dialogs) instead of aligning it right. */
+void uw_widget_buttons_set_centered(struct uw_widget_buttons *b, bool centered);
 
 /* The label of the focused button (what Enter on the row activates), or NULL. */
 const char *uw_widget_buttons_focused_label(const struct uw_widget_buttons *b);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "tui/checklist.h"
+#include "tui/list.h"
 #include "tui/text.h"
 #include "core/util.h"
 
@@ -12,15 +13,34 @@ struct check_item {
 struct uw_widget_checklist {
 	struct uw_widget base;
 	struct check_item *items;
-	size_t n, sel, top;
+	struct uw_tui_list l; /* the highlighted item, whose detail shows */
 	unsigned frame;
 };
+
+/* Rows the highlighted item's detail takes at @width (at least two): the
+ * list asks for room for all of it, so the sentence is never cut (a login
+ * error says what to check in its last words). */
+static int detail_rows(const struct uw_widget_checklist *c, int width)
+{
+	const char *d = c->l.n ? c->items[c->l.sel].detail : NULL;
+	size_t n = d ? uw_tui_text_wrap(d, width - 2, NULL, 0) : 0;
+
+	return n > 2 ? (int)n : 2;
+}
 
 static int checklist_size(struct uw_widget *w, int width)
 {
 	struct uw_widget_checklist *c = (struct uw_widget_checklist *)w;
 
-	return (int)c->n + 3;
+	return (int)c->l.n + 1 + detail_rows(c, width);
+}
+
+/* With less room: every item and two lines of detail (the rest scrolls). */
+static int checklist_min_size(struct uw_widget *w, int width)
+{
+	struct uw_widget_checklist *c = (struct uw_widget_checklist *)w;
+
+	return (int)c->l.n + 3;
 }
 
 static void checklist_draw(struct uw_widget *w, bool focused)
@@ -29,12 +49,11 @@ static void checklist_draw(struct uw_widget *w, bool focused)
 	const struct uw_tui_glyphs *g = uw_tui_glyphs();
 	int rows = w->h > 3 ? w->h - 3 : 1;
 
-	if (c->sel < c->top)
-		c->top = c->sel;
-	if (c->sel >= c->top + (size_t)rows)
-		c->top = c->sel - (size_t)rows + 1;
-	for (int i = 0; i < rows && c->top + (size_t)i < c->n; i++) {
-		size_t k = c->top + (size_t)i;
+	if ((size_t)rows > c->l.n)
+		rows = (int)c->l.n;
+	uw_tui_list_scroll(&c->l, rows);
+	for (int i = 0; i < rows && c->l.top + (size_t)i < c->l.n; i++) {
+		size_t k = c->l.top + (size_t)i;
 		struct check_item *it = &c->items[k];
 		int y = w->y + i, x = w->x + 1;
 		int role = uw_tui_status_role(it->st);
@@ -46,10 +65,10 @@ static void checklist_draw(struct uw_widget *w, bool focused)
 			uw_tui_puts(stdscr, y, x, 4, g->status[it->st]);
 		uw_widget_attr_off(role);
 		x += 5;
-		bool cur = focused && k == c->sel;
+		bool cur = focused && k == c->l.sel;
 		/* Unfocused, the selected item is still the one whose details show
 		 * below (Up/Down from the buttons move it): underline it. */
-		bool sel = !focused && k == c->sel && c->items[k].detail && w->h > 3;
+		bool sel = !focused && k == c->l.sel && c->items[k].detail && w->h > 3;
 		if (cur)
 			uw_widget_attr_on(UW_TUI_FOCUS);
 		else if (sel)
@@ -64,18 +83,28 @@ static void checklist_draw(struct uw_widget *w, bool focused)
 		else if (sel)
 			wattroff(stdscr, A_UNDERLINE);
 	}
-	if (c->n && c->items[c->sel].detail && w->h > 3) {
-		struct check_item *it = &c->items[c->sel];
-		struct uw_tui_line lines[2];
-		size_t nl = uw_tui_text_wrap(it->detail, w->w - 2, lines, 2);
+	/* The detail gets every row below the items: wrapped whole when that is
+	 * room enough, else what fits with the last line cut visibly. */
+	int drows = w->h - rows - 1;
+	if (c->l.n && c->items[c->l.sel].detail && drows > 0) {
+		struct check_item *it = &c->items[c->l.sel];
+		struct uw_tui_line *lines = uw_malloc0((size_t)drows * sizeof(*lines));
+		size_t nl = uw_tui_text_wrap(it->detail, w->w - 2, lines, (size_t)drows);
 		int role = it->st == UW_TUI_FAIL ? UW_TUI_ERROR :
 			   it->st == UW_TUI_WARNING ? UW_TUI_WARN : UW_TUI_DIM;
 
 		uw_widget_attr_on(role);
-		for (size_t i = 0; i < nl && i < 2; i++)
-			uw_tui_put(stdscr, w->y + rows + 1 + (int)i, w->x + 1 + lines[i].indent,
-				   w->w - 2 - lines[i].indent, it->detail + lines[i].off, lines[i].len);
+		for (size_t i = 0; i < nl && i < (size_t)drows; i++) {
+			int y = w->y + rows + 1 + (int)i, x = w->x + 1 + lines[i].indent;
+			int cols = w->w - 2 - lines[i].indent;
+
+			if (i + 1 == (size_t)drows && nl > (size_t)drows)
+				uw_tui_puts_cut(stdscr, y, x, cols, it->detail + lines[i].off);
+			else
+				uw_tui_put(stdscr, y, x, cols, it->detail + lines[i].off, lines[i].len);
+		}
 		uw_widget_attr_off(role);
+		free(lines);
 	}
 }
 
@@ -83,33 +112,20 @@ static unsigned checklist_key(struct uw_widget *w, int key)
 {
 	struct uw_widget_checklist *c = (struct uw_widget_checklist *)w;
 
-	if (!c->n)
-		return UW_TUI_IGNORED;
-	switch (key) {
-	case UW_KEY(KEY_UP):
-		if (c->sel == 0)
+	if (key == ' ' && c->l.n) {
+		if (!c->items[c->l.sel].checkable)
 			return UW_TUI_IGNORED;
-		c->sel--;
-		return UW_TUI_HANDLED | UW_TUI_REDRAW;
-	case UW_KEY(KEY_DOWN):
-		if (c->sel + 1 >= c->n)
-			return UW_TUI_IGNORED;
-		c->sel++;
-		return UW_TUI_HANDLED | UW_TUI_REDRAW;
-	case ' ':
-		if (!c->items[c->sel].checkable)
-			return UW_TUI_IGNORED;
-		c->items[c->sel].checked = !c->items[c->sel].checked;
+		c->items[c->l.sel].checked = !c->items[c->l.sel].checked;
 		return UW_TUI_HANDLED | UW_TUI_REDRAW;
 	}
-	return UW_TUI_IGNORED;
+	return uw_tui_list_key(&c->l, key);
 }
 
 static void checklist_destroy(struct uw_widget *w)
 {
 	struct uw_widget_checklist *c = (struct uw_widget_checklist *)w;
 
-	for (size_t i = 0; i < c->n; i++) {
+	for (size_t i = 0; i < c->l.n; i++) {
 		free(c->items[i].label);
 		free(c->items[i].detail);
 	}
@@ -122,6 +138,7 @@ static const struct uw_widget_class checklist_class = {
 	.draw = checklist_draw,
 	.handle_key = checklist_key,
 	.size = checklist_size,
+	.min_size = checklist_min_size,
 	.destroy = checklist_destroy,
 };
 
@@ -136,15 +153,18 @@ struct uw_widget_checklist *uw_widget_checklist_new(void)
 
 size_t uw_widget_checklist_add(struct uw_widget_checklist *c, const char *label)
 {
-	c->items = uw_realloc(c->items, (c->n + 1) * sizeof(*c->items));
-	c->items[c->n] = (struct check_item){ .label = uw_strdup(label), .st = UW_TUI_PENDING };
-	return c->n++;
+	size_t i = c->l.n;
+
+	c->items = uw_realloc(c->items, (i + 1) * sizeof(*c->items));
+	c->items[i] = (struct check_item){ .label = uw_strdup(label), .st = UW_TUI_PENDING };
+	uw_tui_list_grow(&c->l);
+	return i;
 }
 
 void uw_widget_checklist_set(struct uw_widget_checklist *c, size_t i, enum uw_tui_status st,
 			     const char *detail)
 {
-	if (i >= c->n || (unsigned)st >= UW_TUI_STATUS_COUNT)
+	if (i >= c->l.n || (unsigned)st >= UW_TUI_STATUS_COUNT)
 		return;
 	c->items[i].st = st;
 	free(c->items[i].detail);
@@ -153,7 +173,7 @@ void uw_widget_checklist_set(struct uw_widget_checklist *c, size_t i, enum uw_tu
 
 void uw_widget_checklist_set_checkable(struct uw_widget_checklist *c, size_t i, bool checked)
 {
-	if (i >= c->n)
+	if (i >= c->l.n)
 		return;
 	c->items[i].checkable = true;
 	c->items[i].checked = checked;
@@ -161,17 +181,17 @@ void uw_widget_checklist_set_checkable(struct uw_widget_checklist *c, size_t i, 
 
 bool uw_widget_checklist_checked(const struct uw_widget_checklist *c, size_t i)
 {
-	return i < c->n && c->items[i].checkable && c->items[i].checked;
+	return i < c->l.n && c->items[i].checkable && c->items[i].checked;
 }
 
 enum uw_tui_status uw_widget_checklist_status(const struct uw_widget_checklist *c, size_t i)
 {
-	return i < c->n ? c->items[i].st : UW_TUI_PENDING;
+	return i < c->l.n ? c->items[i].st : UW_TUI_PENDING;
 }
 
 bool uw_widget_checklist_finished(const struct uw_widget_checklist *c)
 {
-	for (size_t i = 0; i < c->n; i++)
+	for (size_t i = 0; i < c->l.n; i++)
 		if (c->items[i].st == UW_TUI_PENDING || c->items[i].st == UW_TUI_RUNNING)
 			return false;
 	return true;
@@ -182,7 +202,7 @@ bool uw_widget_checklist_tick(struct uw_widget_checklist *c)
 	bool running = false;
 
 	c->frame++;
-	for (size_t i = 0; i < c->n; i++)
+	for (size_t i = 0; i < c->l.n; i++)
 		running |= c->items[i].st == UW_TUI_RUNNING;
 	return running;
 }

@@ -18,6 +18,7 @@ struct uw_widget_field {
 	void *validate_ud;
 	bool secret;
 	bool valid;
+	int max_cols;           /* 0: FIELD_MAX_COLS */
 	char why[256];
 };
 
@@ -41,8 +42,10 @@ static void field_draw(struct uw_widget *w, bool focused)
 	int x = w->x + 1 + lw + 1;
 	int cols = w->x + w->w - x - 3;
 
-	if (cols > FIELD_MAX_COLS)
-		cols = FIELD_MAX_COLS;
+	int max = f->max_cols > 0 ? f->max_cols : FIELD_MAX_COLS;
+
+	if (cols > max)
+		cols = max;
 	if (cols < 4)
 		cols = 4;
 	uw_tui_puts(stdscr, w->y, w->x + 1, lw, f->label);
@@ -77,6 +80,19 @@ static unsigned field_key(struct uw_widget *w, int key)
 	struct uw_widget_field *f = (struct uw_widget_field *)w;
 	bool changed = false;
 
+	/* A secret field shows nothing, so the cursor has nowhere to be seen
+	 * moving: editing is at the end only, and Ctrl-U wipes the lot. */
+	if (f->secret) {
+		switch (key) {
+		case UW_KEY(KEY_LEFT): case UW_KEY(KEY_RIGHT): case UW_KEY(KEY_HOME): case UW_KEY(KEY_END):
+		case UW_KEY_CTRL('a'): case UW_KEY_CTRL('e'): case UW_KEY(KEY_DC):
+			return UW_TUI_HANDLED;
+		case UW_KEY_CTRL('u'):
+			uw_tui_edit_wipe(&f->edit);
+			revalidate(f);
+			return UW_TUI_HANDLED | UW_TUI_REDRAW;
+		}
+	}
 	switch (key) {
 	case UW_KEY(KEY_LEFT): uw_tui_edit_left(&f->edit); break;
 	case UW_KEY(KEY_RIGHT): uw_tui_edit_right(&f->edit); break;
@@ -147,6 +163,11 @@ void uw_widget_field_set_validate(struct uw_widget_field *f, uw_widget_field_val
 void uw_widget_field_set_secret(struct uw_widget_field *f, bool secret)
 {
 	f->secret = secret;
+}
+
+void uw_widget_field_set_cols(struct uw_widget_field *f, int cols)
+{
+	f->max_cols = cols;
 }
 
 void uw_widget_field_set_text(struct uw_widget_field *f, const char *text)

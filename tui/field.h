@@ -6,7 +6,8 @@
  * the sentence the validate callback returned when the text is not
  * acceptable (shown in the error colour). While invalid the field reports
  * itself invalid, so the frame disables "Next" and shows why. A secret
- * field echoes nothing (password prompts).
+ * field echoes nothing (password prompts), edits at the end only, and
+ * Ctrl-U wipes it. The modal prompts (tui/input.h) are this field in a box.
  *
  * Syntax is checked here through the callback; meaning (does this netmask
  * overlap the LAN?) belongs to core/, which the callback may ask.
@@ -34,6 +35,9 @@ void uw_widget_field_set_validate(struct uw_widget_field *f, uw_widget_field_val
 
 /* Echo nothing (password entry). */
 void uw_widget_field_set_secret(struct uw_widget_field *f, bool secret);
+
+/* Show at most @cols columns of text (0: the default, 32). */
+void uw_widget_field_set_cols(struct uw_widget_field *f, int cols);
 
 /* Replace the text (cursor to the end) and re-validate. */
 void uw_widget_field_set_text(struct uw_widget_field *f, const char *text);

@@ -42,13 +42,15 @@ int uw_tui_frame_compute_layout(int rows, int cols, struct uw_tui_frame_layout *
 	return 0;
 }
 
-int uw_tui_stack_layout(const int *wants, size_t n, int height, int gap, int *ys, int *hs)
+/* Place @n widgets of @sizes from the top, a gap between the ones taking
+ * room, cut at @height. */
+static int stack(const int *sizes, size_t n, int height, int gap, int *ys, int *hs)
 {
 	int y = 0;
 	bool first = true;
 
 	for (size_t i = 0; i < n; i++) {
-		int want = wants[i] > 0 ? wants[i] : 0;
+		int want = sizes[i] > 0 ? sizes[i] : 0;
 
 		if (want && !first)
 			y += gap;
@@ -61,6 +63,48 @@ int uw_tui_stack_layout(const int *wants, size_t n, int height, int gap, int *ys
 			first = false;
 	}
 	return y;
+}
+
+int uw_tui_stack_layout(const int *wants, const int *mins, size_t n, int height, int gap, int *ys,
+			int *hs)
+{
+	int avail = height, sum_want = 0, sum_min = 0, shown = 0, r;
+	int *give = uw_malloc0((n + 1) * sizeof(int));
+
+	for (size_t i = 0; i < n; i++) {
+		int want = wants[i] > 0 ? wants[i] : 0;
+		int min = mins && mins[i] < want ? (mins[i] > 0 ? mins[i] : 0) : want;
+
+		/* A widget that takes room keeps it even at its minimum (hidden ones want 0). */
+		if (want && !min)
+			min = 1;
+		shown += want > 0;
+		sum_want += want;
+		sum_min += min;
+		give[i] = min;
+	}
+	if (shown > 1)
+		avail -= (shown - 1) * gap;
+	if (sum_want <= avail) {
+		for (size_t i = 0; i < n; i++)
+			give[i] = wants[i] > 0 ? wants[i] : 0;
+	} else if (sum_min <= avail) {
+		int extra = avail - sum_min;
+
+		for (size_t k = n; k-- > 0 && extra > 0;) {
+			int more = (wants[k] > 0 ? wants[k] : 0) - give[k];
+
+			if (more > extra)
+				more = extra;
+			if (more > 0) {
+				give[k] += more;
+				extra -= more;
+			}
+		}
+	}
+	r = stack(give, n, height, gap, ys, hs);
+	free(give);
+	return r;
 }
 
 static struct uw_widget *buttons_w(struct uw_tui_frame *f)
@@ -166,16 +210,20 @@ static void frame_draw(struct uw_tui_layer *layer)
 	uw_widget_attr_off(UW_TUI_BORDER);
 
 	int *wants = uw_malloc0((f->n + 1) * sizeof(int));
+	int *mins = uw_malloc0((f->n + 1) * sizeof(int));
 	int *ys = uw_malloc0((f->n + 1) * sizeof(int));
 	int *hs = uw_malloc0((f->n + 1) * sizeof(int));
-	for (size_t i = 0; i < f->n; i++)
+	for (size_t i = 0; i < f->n; i++) {
 		wants[i] = uw_widget_size(f->widgets[i], l.body.w);
-	uw_tui_stack_layout(wants, f->n, l.body.h, 1, ys, hs);
+		mins[i] = uw_widget_min_size(f->widgets[i], l.body.w);
+	}
+	uw_tui_stack_layout(wants, mins, f->n, l.body.h, 1, ys, hs);
 	for (size_t i = 0; i < f->n; i++) {
 		uw_widget_place(f->widgets[i], l.body.y + ys[i], l.body.x, hs[i], l.body.w);
 		uw_widget_draw(f->widgets[i], i == f->focus);
 	}
 	free(wants);
+	free(mins);
 	free(ys);
 	free(hs);
 	uw_widget_place(buttons_w(f), l.buttons.y, l.buttons.x, l.buttons.h, l.buttons.w);

@@ -39,12 +39,21 @@ struct uw_tui_frame_layout {
 int uw_tui_frame_compute_layout(int rows, int cols, struct uw_tui_frame_layout *l);
 
 /*
- * Stack @n widgets that want @wants[i] rows into @height rows with @gap
- * blank rows between them (a want of 0 takes no room and no gap). Each gets
- * what it wants while room lasts, the rest gets what is left (maybe 0).
+ * Stack @n widgets that want @wants[i] rows, and work in no fewer than
+ * @mins[i] (NULL: the wants), into @height rows with @gap blank rows between
+ * them (a want of 0 takes no room and no gap):
+ *  - when every want fits, each gets what it wants;
+ *  - else each gets its minimum and the rows left over go to the widgets
+ *    still wanting more, the last first: the message areas sit below what
+ *    they report on (Apply's outcome under its steps, the Phone check's note
+ *    under its list), and a message cut to two rows above empty rows is
+ *    what this avoids;
+ *  - when even the minimums do not fit, each gets its minimum while room
+ *    lasts and the rest what is left (maybe 0).
  * Fills @ys (offsets from the top) and @hs. Returns the rows used.
  */
-int uw_tui_stack_layout(const int *wants, size_t n, int height, int gap, int *ys, int *hs);
+int uw_tui_stack_layout(const int *wants, const int *mins, size_t n, int height, int gap, int *ys,
+			int *hs);
 
 /* A new frame for the app @app_name, drawing through @loop. */
 struct uw_tui_frame *uw_tui_frame_new(struct uw_tui_loop *loop, const char *app_name);

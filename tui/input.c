@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "tui/input.h"
-#include "tui/edit.h"
+#include "tui/field.h"
 #include "tui/term.h"
 #include "tui/text.h"
 #include "tui/theme.h"
@@ -11,15 +11,16 @@
 
 /*
  * One modal line-input box for both the plain prompt and the password
- * prompt (tui/password.c): a secret one echoes nothing (not even stars: the
- * length of a password is a hint too), edits only at the end, and wipes
- * what was typed from memory before returning.
+ * prompt (tui/password.c), built from the text field widget (tui/field.h),
+ * as nmtui builds its password dialog from an entry: a secret one echoes
+ * nothing (not even stars: the length of a password is a hint too), edits
+ * only at the end, and wipes what was typed from memory before returning.
  */
 struct uw_tui_input {
 	struct uw_tui_layer layer; /* first: the loop hands us this pointer */
 	const char *title, *prompt;
 	bool secret;
-	struct uw_tui_edit edit;
+	struct uw_widget_field *field;
 };
 
 static void input_draw(struct uw_tui_layer *layer)
@@ -42,22 +43,17 @@ static void input_draw(struct uw_tui_layer *layer)
 	for (size_t i = 0; i < nl; i++)
 		uw_tui_put(stdscr, y + 2 + (int)i, x + 2 + lines[i].indent, w - 4 - lines[i].indent,
 			   p->prompt + lines[i].off, lines[i].len);
-	int fy = y + 3 + (int)nl, cols = w - 6;
-	/* The edit model keeps the cursor visible in a field narrower than the text. */
-	int cx = p->secret ? 0 : uw_tui_edit_view(&p->edit, cols);
-	uw_tui_puts(stdscr, fy, x + 2, 1, "[");
-	uw_widget_attr_on(UW_TUI_FOCUS);
-	mvwhline(stdscr, fy, x + 3, ' ', cols);
-	if (!p->secret)
-		uw_tui_put(stdscr, fy, x + 3, cols, p->edit.buf + p->edit.scroll,
-			   p->edit.len - p->edit.scroll);
-	uw_widget_attr_off(UW_TUI_FOCUS);
-	uw_tui_puts(stdscr, fy, x + w - 3, 1, "]");
+	int fy = y + 3 + (int)nl;
+	struct uw_widget *fw = uw_widget_field_widget(p->field);
+
+	/* "[" two columns in from the border, the text to three from the other. */
+	uw_widget_field_set_cols(p->field, w - 6);
+	uw_widget_place(fw, fy, x, 1, w - 1);
+	uw_widget_draw(fw, true);
 	uw_widget_attr_on(UW_TUI_DIM);
 	uw_tui_puts(stdscr, fy + 2, x + 2, w - 4, p->secret ? "Typing is not shown.  Enter OK  Esc Cancel" :
 		    "Enter OK  Esc Cancel  Ctrl-U Clear");
 	uw_widget_attr_off(UW_TUI_DIM);
-	uw_tui_term_want_cursor(fy, x + 3 + cx);
 }
 
 static unsigned input_key(struct uw_tui_layer *layer, int key)
@@ -68,44 +64,14 @@ static unsigned input_key(struct uw_tui_layer *layer, int key)
 	case '\r': case '\n': case UW_KEY(KEY_ENTER):
 		p->layer.result = 0;
 		p->layer.done = true;
-		break;
+		return UW_TUI_HANDLED;
 	case UW_KEY_ESC:
 		p->layer.result = -ECANCELED;
 		p->layer.done = true;
-		break;
-	case UW_KEY(KEY_BACKSPACE): case 127: case 8:
-		uw_tui_edit_backspace(&p->edit);
-		break;
-	case UW_KEY_CTRL('u'):
-		if (p->secret)
-			uw_tui_edit_wipe(&p->edit);
-		else
-			uw_tui_edit_kill_before(&p->edit);
-		break;
-	default:
-		if (key >= 0x20 && key < UW_KEY(0))
-			uw_tui_edit_insert(&p->edit, (wchar_t)key);
+		return UW_TUI_HANDLED;
 	}
-	if (p->secret || p->layer.done)
-		return UW_TUI_HANDLED; /* unseen text: no cursor movement */
-	switch (key) {
-	case UW_KEY(KEY_DC):
-		uw_tui_edit_delete(&p->edit);
-		break;
-	case UW_KEY(KEY_LEFT):
-		uw_tui_edit_left(&p->edit);
-		break;
-	case UW_KEY(KEY_RIGHT):
-		uw_tui_edit_right(&p->edit);
-		break;
-	case UW_KEY(KEY_HOME): case UW_KEY_CTRL('a'):
-		uw_tui_edit_home(&p->edit);
-		break;
-	case UW_KEY(KEY_END): case UW_KEY_CTRL('e'):
-		uw_tui_edit_end(&p->edit);
-		break;
-	}
-	return UW_TUI_HANDLED;
+	uw_widget_handle_key(uw_widget_field_widget(p->field), key);
+	return UW_TUI_HANDLED; /* modal: nothing reaches the screen below */
 }
 
 int uw_tui_input_run(struct uw_tui_loop *loop, const char *title, const char *prompt,
@@ -116,18 +82,21 @@ int uw_tui_input_run(struct uw_tui_loop *loop, const char *title, const char *pr
 		.title = title ? title : secret ? "Password" : "Input", .prompt = prompt ? prompt : "",
 		.secret = secret,
 	};
+	const char *text;
 	int r;
 
-	uw_tui_edit_init(&p.edit, secret ? NULL : initial, 0);
+	p.field = uw_widget_field_new("", secret ? NULL : initial, 0);
+	uw_widget_field_set_secret(p.field, secret);
 	r = uw_tui_loop_run_layer(loop, &p.layer);
+	text = uw_widget_field_text(p.field);
 	if (uw_tui_loop_quitting(loop))
 		r = -EINTR;
-	else if (r == 0 && p.edit.len >= n)
+	else if (r == 0 && strlen(text) >= n)
 		r = -ENOSPC;
 	else if (r == 0)
-		memcpy(out, p.edit.buf, p.edit.len + 1);
-	if (secret)
-		uw_tui_edit_wipe(&p.edit);
+		memcpy(out, text, strlen(text) + 1);
+	/* The field wipes what was typed when it is freed. */
+	uw_widget_free(uw_widget_field_widget(p.field));
 	return r;
 }
 

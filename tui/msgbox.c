@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "tui/msgbox.h"
+#include "tui/buttons.h"
 #include "tui/text.h"
 #include "tui/theme.h"
 #include "tui/widget.h"
@@ -13,8 +14,11 @@
 struct uw_tui_msgbox {
 	struct uw_tui_layer layer; /* first: the loop hands us back this pointer */
 	const char *title, *text;
-	const char *const *buttons;
-	size_t n, focus;
+	const char *const *labels;
+	size_t n;
+	/* The same button row as the wizard frame's (tui/buttons.h): one focus,
+	 * one drawing, one set of keys; button i has the id CUSTOM + i. */
+	struct uw_widget_buttons *row;
 };
 
 static void msgbox_draw(struct uw_tui_layer *layer)
@@ -22,7 +26,6 @@ static void msgbox_draw(struct uw_tui_layer *layer)
 	struct uw_tui_msgbox *m = (struct uw_tui_msgbox *)layer;
 	struct uw_tui_line lines[BOX_MAX_LINES];
 	int w = COLS - 4 < BOX_MAX_WIDTH ? COLS - 4 : BOX_MAX_WIDTH;
-	int bw = 0;
 
 	if (w < 20)
 		w = COLS > 2 ? COLS : 2;
@@ -40,20 +43,9 @@ static void msgbox_draw(struct uw_tui_layer *layer)
 	for (size_t i = 0; i < nl; i++)
 		uw_tui_put(stdscr, y + 2 + (int)i, x + 2 + lines[i].indent, w - 4 - lines[i].indent,
 			   m->text + lines[i].off, lines[i].len);
-	for (size_t i = 0; i < m->n; i++)
-		bw += uw_tui_text_width(m->buttons[i]) + 4 + 2;
-	int bx = x + (w - bw + 2) / 2;
-	for (size_t i = 0; i < m->n; i++) {
-		int lw = uw_tui_text_width(m->buttons[i]);
-		int role = i == m->focus ? UW_TUI_FOCUS : UW_TUI_NORMAL;
-
-		uw_widget_attr_on(role);
-		uw_tui_puts(stdscr, y + h - 2, bx, 2, "< ");
-		uw_tui_puts(stdscr, y + h - 2, bx + 2, lw, m->buttons[i]);
-		uw_tui_puts(stdscr, y + h - 2, bx + 2 + lw, 2, " >");
-		uw_widget_attr_off(role);
-		bx += lw + 6;
-	}
+	struct uw_widget *row = uw_widget_buttons_widget(m->row);
+	uw_widget_place(row, y + h - 2, x, 1, w);
+	uw_widget_draw(row, true);
 }
 
 static void finish(struct uw_tui_msgbox *m, int result)
@@ -66,23 +58,27 @@ static unsigned msgbox_key(struct uw_tui_layer *layer, int key)
 {
 	struct uw_tui_msgbox *m = (struct uw_tui_msgbox *)layer;
 
-	switch (key) {
-	case UW_KEY(KEY_LEFT): case UW_KEY(KEY_BTAB):
-		m->focus = (m->focus + m->n - 1) % m->n;
+	unsigned r;
+
+	/* Tab and Shift-Tab move like Right and Left (and stop at the ends too). */
+	if (key == '\t')
+		key = UW_KEY(KEY_RIGHT);
+	else if (key == UW_KEY(KEY_BTAB))
+		key = UW_KEY(KEY_LEFT);
+	r = uw_widget_handle_key(uw_widget_buttons_widget(m->row), key);
+	if (r & UW_TUI_ACTIVATE) {
+		finish(m, uw_widget_buttons_activated(m->row) - UW_TUI_BUTTON_CUSTOM);
 		return UW_TUI_HANDLED;
-	case UW_KEY(KEY_RIGHT): case '\t':
-		m->focus = (m->focus + 1) % m->n;
+	}
+	if (r != UW_TUI_IGNORED)
 		return UW_TUI_HANDLED;
-	case '\r': case '\n': case UW_KEY(KEY_ENTER): case ' ':
-		finish(m, (int)m->focus);
-		return UW_TUI_HANDLED;
-	case UW_KEY_ESC:
+	if (key == UW_KEY_ESC) {
 		finish(m, -1);
 		return UW_TUI_HANDLED;
 	}
 	if (key < 0x80 && isalpha(key)) {
 		for (size_t i = 0; i < m->n; i++) {
-			if (tolower((unsigned char)m->buttons[i][0]) == tolower(key)) {
+			if (tolower((unsigned char)m->labels[i][0]) == tolower(key)) {
 				finish(m, (int)i);
 				return UW_TUI_HANDLED;
 			}
@@ -99,11 +95,17 @@ int uw_tui_msgbox(struct uw_tui_loop *loop, const char *title, const char *text,
 	struct uw_tui_msgbox m = {
 		.layer = { .key = msgbox_key, .draw = msgbox_draw, .modal = true },
 		.title = title, .text = text ? text : "",
-		.buttons = n ? buttons : ok, .n = n ? n : 1,
-		.focus = def < n ? def : 0,
+		.labels = n ? buttons : ok, .n = n ? n : 1,
 	};
-	int r = uw_tui_loop_run_layer(loop, &m.layer);
+	int r;
 
+	m.row = uw_widget_buttons_new();
+	uw_widget_buttons_set_centered(m.row, true);
+	for (size_t i = 0; i < m.n; i++)
+		uw_widget_buttons_add(m.row, m.labels[i], UW_TUI_BUTTON_CUSTOM + (int)i);
+	uw_widget_buttons_focus(m.row, UW_TUI_BUTTON_CUSTOM + (int)(def < m.n ? def : 0));
+	r = uw_tui_loop_run_layer(loop, &m.layer);
+	uw_widget_free(uw_widget_buttons_widget(m.row));
 	if (uw_tui_loop_quitting(loop))
 		return -2;
 	return r;

@@ -4,9 +4,10 @@
 /*
  * Modal message and confirm boxes, drawn centred over whatever is on screen
  * and run as a nested loop layer: fds, timers and posts keep running while
- * the box waits, so progress behind it does not freeze. Left/Right/Tab move
- * between buttons, Enter presses, a button's first letter presses it (y/n),
- * Esc cancels.
+ * the box waits, so progress behind it does not freeze. The buttons are the
+ * frame's button row (tui/buttons.h): Left/Right (and Tab/Shift-Tab) move
+ * between them and stop at the ends, Enter presses the one drawn focused, a
+ * button's first letter presses it (y/n), Esc cancels.
  */
 
 #include <stdbool.h>

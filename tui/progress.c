@@ -57,6 +57,12 @@ static int progress_size(struct uw_widget *w, int width)
 	return (p->compact ? (int)p->n : wrapped_rows(p, width - 7)) + 3;
 }
 
+/* With less room: one line a step (the draw cuts the labels). */
+static int progress_min_size(struct uw_widget *w, int width)
+{
+	return (int)((struct uw_widget_progress *)w)->n + 3;
+}
+
 /* Draw @label from row @y over at most LABEL_LINES_MAX rows; returns the rows used. */
 static int draw_label(int y, int x, int cols, const char *label, bool wrap)
 {
@@ -145,6 +151,7 @@ static const struct uw_widget_class progress_class = {
 	.name = "progress",
 	.draw = progress_draw,
 	.size = progress_size,
+	.min_size = progress_min_size,
 	.destroy = progress_destroy,
 };
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "tui/radio.h"
+#include "tui/list.h"
 #include "tui/text.h"
 #include "tui/theme.h"
 #include "core/util.h"
@@ -11,7 +12,7 @@ struct radio_item {
 struct uw_widget_radio {
 	struct uw_widget base;
 	struct radio_item *items;
-	size_t n, sel, top;
+	struct uw_tui_list l; /* the cursor is the choice */
 };
 
 static int radio_size(struct uw_widget *w, int width)
@@ -19,7 +20,7 @@ static int radio_size(struct uw_widget *w, int width)
 	struct uw_widget_radio *r = (struct uw_widget_radio *)w;
 
 	/* Items, a blank line, two lines of help. */
-	return (int)r->n + 3;
+	return (int)r->l.n + 3;
 }
 
 static void radio_draw(struct uw_widget *w, bool focused)
@@ -29,13 +30,10 @@ static void radio_draw(struct uw_widget *w, bool focused)
 	int rows = w->h > 3 ? w->h - 3 : 1;
 
 	/* Scroll so the selection is visible when space is short. */
-	if (r->sel < r->top)
-		r->top = r->sel;
-	if (r->sel >= r->top + (size_t)rows)
-		r->top = r->sel - (size_t)rows + 1;
-	for (int i = 0; i < rows && r->top + (size_t)i < r->n; i++) {
-		size_t k = r->top + (size_t)i;
-		bool cur = k == r->sel;
+	uw_tui_list_scroll(&r->l, rows);
+	for (int i = 0; i < rows && r->l.top + (size_t)i < r->l.n; i++) {
+		size_t k = r->l.top + (size_t)i;
+		bool cur = k == r->l.sel;
 		int role = cur && focused ? UW_TUI_FOCUS : UW_TUI_NORMAL;
 
 		uw_widget_attr_on(role);
@@ -44,13 +42,13 @@ static void radio_draw(struct uw_widget *w, bool focused)
 		uw_tui_puts_cut(stdscr, w->y + i, w->x + 5, w->w - 6, r->items[k].label);
 		uw_widget_attr_off(role);
 	}
-	if (r->top > 0)
+	if (r->l.top > 0)
 		uw_tui_puts(stdscr, w->y, w->x + w->w - 1, 1, g->more_up);
-	if (r->top + (size_t)rows < r->n)
+	if (r->l.top + (size_t)rows < r->l.n)
 		uw_tui_puts(stdscr, w->y + rows - 1, w->x + w->w - 1, 1, g->more_down);
-	if (r->n && r->items[r->sel].help && w->h > 3) {
+	if (r->l.n && r->items[r->l.sel].help && w->h > 3) {
 		struct uw_tui_line lines[2];
-		const char *help = r->items[r->sel].help;
+		const char *help = r->items[r->l.sel].help;
 		size_t nl = uw_tui_text_wrap(help, w->w - 2, lines, 2);
 
 		uw_widget_attr_on(UW_TUI_DIM);
@@ -65,37 +63,20 @@ static unsigned radio_key(struct uw_widget *w, int key)
 {
 	struct uw_widget_radio *r = (struct uw_widget_radio *)w;
 
-	if (!r->n)
-		return UW_TUI_IGNORED;
-	switch (key) {
-	case UW_KEY(KEY_UP):
-		if (r->sel == 0)
-			return UW_TUI_IGNORED; /* the container moves focus up */
-		r->sel--;
-		return UW_TUI_HANDLED | UW_TUI_REDRAW;
-	case UW_KEY(KEY_DOWN):
-		if (r->sel + 1 >= r->n)
-			return UW_TUI_IGNORED;
-		r->sel++;
-		return UW_TUI_HANDLED | UW_TUI_REDRAW;
-	case ' ':
-		r->sel = (r->sel + 1) % r->n;
-		return UW_TUI_HANDLED | UW_TUI_REDRAW;
-	case UW_KEY(KEY_HOME):
-		r->sel = 0;
-		return UW_TUI_HANDLED | UW_TUI_REDRAW;
-	case UW_KEY(KEY_END):
-		r->sel = r->n - 1;
+	/* Space steps through the choices (dialog's habit); the rest is the
+	 * list base's (at an end, Up/Down go to the container). */
+	if (key == ' ' && r->l.n) {
+		r->l.sel = (r->l.sel + 1) % r->l.n;
 		return UW_TUI_HANDLED | UW_TUI_REDRAW;
 	}
-	return UW_TUI_IGNORED;
+	return uw_tui_list_key(&r->l, key);
 }
 
 static void radio_destroy(struct uw_widget *w)
 {
 	struct uw_widget_radio *r = (struct uw_widget_radio *)w;
 
-	for (size_t i = 0; i < r->n; i++) {
+	for (size_t i = 0; i < r->l.n; i++) {
 		free(r->items[i].label);
 		free(r->items[i].help);
 	}
@@ -122,21 +103,23 @@ struct uw_widget_radio *uw_widget_radio_new(void)
 
 size_t uw_widget_radio_add(struct uw_widget_radio *r, const char *label, const char *help)
 {
-	r->items = uw_realloc(r->items, (r->n + 1) * sizeof(*r->items));
-	r->items[r->n].label = uw_strdup(label);
-	r->items[r->n].help = uw_strdup(help);
-	return r->n++;
+	size_t i = r->l.n;
+
+	r->items = uw_realloc(r->items, (i + 1) * sizeof(*r->items));
+	r->items[i].label = uw_strdup(label);
+	r->items[i].help = uw_strdup(help);
+	uw_tui_list_grow(&r->l);
+	return i;
 }
 
 void uw_widget_radio_set_selected(struct uw_widget_radio *r, size_t i)
 {
-	if (i < r->n)
-		r->sel = i;
+	uw_tui_list_set(&r->l, i);
 }
 
 size_t uw_widget_radio_selected(const struct uw_widget_radio *r)
 {
-	return r->sel;
+	return r->l.sel;
 }
 
 struct uw_widget *uw_widget_radio_widget(struct uw_widget_radio *r)

@@ -16,6 +16,7 @@ struct uw_widget_textview {
 	struct uw_tui_line *lines;
 	size_t n_lines;
 	int wrap_width;
+	bool keys_from_screen; /* the screen sends it scroll keys while the buttons have the focus */
 };
 
 static size_t wrapped(struct uw_widget_textview *t, int width)
@@ -32,9 +33,18 @@ static size_t wrapped(struct uw_widget_textview *t, int width)
 static int textview_size(struct uw_widget *w, int width)
 {
 	struct uw_widget_textview *t = (struct uw_widget_textview *)w;
+	/* The whole text when there is room for it: a message area never shows
+	 * "lines 1-2 of 17" above empty rows. */
+	return (int)wrapped(t, width - 3);
+}
+
+/* With less room: the rows asked for (uw_widget_textview_set_rows), or
+ * fewer when the text is shorter; the rest scrolls. */
+static int textview_min_size(struct uw_widget *w, int width)
+{
+	struct uw_widget_textview *t = (struct uw_widget_textview *)w;
 	int need = (int)wrapped(t, width - 3);
 
-	/* No more rows than the text needs, no more than asked for. */
 	return need < t->rows ? need : t->rows;
 }
 
@@ -69,7 +79,7 @@ static void textview_draw(struct uw_widget *w, bool focused)
 		int last = t->top + page < (int)total ? t->top + page : (int)total;
 
 		snprintf(mark, sizeof(mark), "lines %d-%d of %zu%s", t->top + 1, last, total,
-			 focused ? "  PgUp/PgDn scroll" : "");
+			 focused || t->keys_from_screen ? "  PgUp/PgDn scroll" : "");
 		uw_widget_attr_on(UW_TUI_DIM);
 		uw_tui_puts(stdscr, w->y + w->h - 1, w->x + w->w - 1 - uw_tui_text_width(mark),
 			    w->w, mark);
@@ -119,6 +129,7 @@ static const struct uw_widget_class textview_class = {
 	.draw = textview_draw,
 	.handle_key = textview_key,
 	.size = textview_size,
+	.min_size = textview_min_size,
 	.destroy = textview_destroy,
 };
 
@@ -150,6 +161,11 @@ int uw_widget_textview_top(const struct uw_widget_textview *t)
 void uw_widget_textview_set_rows(struct uw_widget_textview *t, int rows)
 {
 	t->rows = rows > 1 ? rows : 2;
+}
+
+void uw_widget_textview_set_scrolled_by_screen(struct uw_widget_textview *t, bool yes)
+{
+	t->keys_from_screen = yes;
 }
 
 struct uw_widget *uw_widget_textview_widget(struct uw_widget_textview *t)

@@ -7,6 +7,8 @@
  * Home/End to the ends; a "lines a-b of n" mark shows where you are.
  */
 
+#include <stdbool.h>
+
 #include "tui/widget.h"
 
 struct uw_widget_textview;
@@ -22,6 +24,10 @@ int uw_widget_textview_top(const struct uw_widget_textview *t);
 
 /* Ask for @rows rows (the frame gives up to this much; default 10). */
 void uw_widget_textview_set_rows(struct uw_widget_textview *t, int rows);
+
+/* The screen passes scroll keys on to it while another widget (the buttons)
+ * has the focus: the position mark then names the keys all the same. */
+void uw_widget_textview_set_scrolled_by_screen(struct uw_widget_textview *t, bool yes);
 
 /* The base widget. */
 struct uw_widget *uw_widget_textview_widget(struct uw_widget_textview *t);

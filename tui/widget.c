@@ -23,6 +23,16 @@ int uw_widget_size(struct uw_widget *w, int width)
 	return w->cls->size ? w->cls->size(w, width) : 1;
 }
 
+int uw_widget_min_size(struct uw_widget *w, int width)
+{
+	int want = uw_widget_size(w, width), min;
+
+	if (!want || !w->cls->min_size)
+		return want;
+	min = w->cls->min_size(w, width);
+	return min < want ? min : want;
+}
+
 const char *uw_widget_invalid(struct uw_widget *w)
 {
 	if (!w || w->hidden || !w->cls->invalid)

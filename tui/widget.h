@@ -24,6 +24,10 @@ struct uw_widget_class {
 	unsigned (*handle_key)(struct uw_widget *w, int key);
 	/* Rows wanted at @width columns (the container may give fewer). */
 	int (*size)(struct uw_widget *w, int width);
+	/* Optional: the fewest rows it still works in (NULL: what size says).
+	 * When the screen is short, every widget gets this first and the rows
+	 * left over go on to the widgets wanting more (uw_tui_stack_layout). */
+	int (*min_size)(struct uw_widget *w, int width);
 	/* Free the widget (the struct itself included). */
 	void (*destroy)(struct uw_widget *w);
 	/* Optional: NULL when the content is acceptable, else a sentence
@@ -46,6 +50,9 @@ unsigned uw_widget_handle_key(struct uw_widget *w, int key);
 
 /* Rows @w wants at @width (1 without a size method, 0 when hidden). */
 int uw_widget_size(struct uw_widget *w, int width);
+
+/* The fewest rows @w works in at @width (never more than uw_widget_size). */
+int uw_widget_min_size(struct uw_widget *w, int width);
 
 /* NULL if @w is acceptable (or hidden), else the reason it is not. */
 const char *uw_widget_invalid(struct uw_widget *w);

@@ -58,6 +58,12 @@ run "revert: every step undone" revert 0 \
 	'd["reverted"] == len(d["steps"]) > 0 and all(s["outcome"] == "undone" for s in d["steps"])' -- revert --json
 run "revert with nothing to do" revert 0 'd["reverted"] == 0 and d["steps"] == []' -- revert --json
 run "status: nothing live" status 0 'd["live"] is False and "pid" not in d' -- status --json
+# An apply on trial (issue 12 item 3): its deadline, and status's pending revert.
+run "apply --auto-revert" apply 0 'd["auto_revert_deadline"] > 0' -- apply --auto-revert 120 --json
+run "status: an automatic revert is pending" status 0 \
+	'd["auto_revert"]["running"] is True and d["auto_revert"]["pid"] > 0 and d["auto_revert"]["deadline"] > 0' -- status --json
+run "revert during the countdown" revert 0 'd["reverted"] > 0' -- revert --json
+run "status: nothing pending after revert" status 0 '"auto_revert" not in d' -- status --json
 # A step that fails: the document says which failed and which were undone.
 W() { tb_desk env USBNET_WIZARD_SSH_DIR="$SSHD" USBNET_WIZARD_FAULT=fail:2 "$UW_BIN" "$@" </dev/null 2>"$TB_DIR/stderr"; }
 run "apply with step 2 failing: failed, undone, not run" apply 1 \

@@ -29,7 +29,7 @@ man_opts() { # CMD: its synopsis lines plus the sections they name
 	} | sort -u
 }
 
-for cmd in detect plan apply revert status check profile watch doctor report persist; do
+for cmd in detect plan apply revert confirm status check profile watch doctor report persist; do
 	help=$("$UW_BIN" "$cmd" --help 2>&1 | opts)
 	comp=$(_usbnet_wizard_opts "$cmd" | tr -s ' \t' '\n' | opts)
 	man=$(man_opts "$cmd")

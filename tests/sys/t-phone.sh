@@ -66,7 +66,7 @@ check_eq "JSON: all_pass" true "$(jq -r .all_pass <<<"$out")"
 uwc "${ARGS[@]}" --json >"$TB_DIR/j.plain" 2>"$TB_DIR/e.plain"
 script -qec "ip netns exec $TB_DESK env USBNET_WIZARD_SSH_DIR=$SSHD $UW_BIN check ${ARGS[*]} --json >$TB_DIR/j.tty </dev/null" \
 	/dev/null >"$TB_DIR/e.tty" 2>&1
-grep -q "Checking from the phone's side: check 5 of 5 (so far 3 passed, 0 not)" "$TB_DIR/e.tty" &&
+grep -q "Checking from the phone's side: 5 of 5 verdicts in (5 passed, 0 not)" "$TB_DIR/e.tty" &&
 	ok "on a terminal, progress names each check as it runs" ||
 	{ not_ok "progress on a terminal"; sed 's/^/#   /' "$TB_DIR/e.tty" | cat -v | head; }
 grep -q "Checking from" "$TB_DIR/e.plain" && not_ok "progress written without a terminal" ||
@@ -106,12 +106,14 @@ fp2=$(jq -r .host_key <<<"$out")
 check_eq "known_hosts holds exactly one, new, entry" 1 "$(grep -c "^$TB_PHONE_IP " "$SSHD/known_hosts")"
 check "next check accepts the new key without options" uwc "${ARGS[@]}"
 
-# Unreachable address, wrong port: clear results within the timeout.
-start=$SECONDS
-uwc "${ARGS[@]}" --phone-ip 192.168.0.203 --no-rescue --timeout 2 >"$TB_DIR/unr.out" 2>&1; rc=$?
+# Unreachable address, wrong port: clear results, never a hang. The watchdog
+# (timeout 120, far beyond any deadline) only tells a hang from an answer;
+# how fast the answer comes is measured in bench/, not asserted here.
+uwc_wd() { tb_desk timeout 120 env USBNET_WIZARD_SSH_DIR="$SSHD" "$UW_BIN" check "$@" </dev/null; }
+uwc_wd "${ARGS[@]}" --phone-ip 192.168.0.203 --no-rescue --timeout 2 >"$TB_DIR/unr.out" 2>&1; rc=$?
+[ "$rc" -ne 124 ] && ok "unreachable phone: the check ends by itself (no hang)" ||
+	not_ok "unreachable phone: still running after the 120 s watchdog"
 check_eq "unreachable phone: exit 4" 4 "$rc"
-[ $((SECONDS - start)) -le 10 ] && ok "unreachable phone: no hang ($((SECONDS - start)) s)" ||
-	not_ok "unreachable took $((SECONDS - start)) s"
 grep -qiE "did not answer|No route" "$TB_DIR/unr.out" && ok "unreachable phone: said so" ||
 	{ not_ok "unreachable message"; sed 's/^/#   /' "$TB_DIR/unr.out"; }
 uwc "${ARGS[@]}" --port 2222 --no-rescue >"$TB_DIR/port.out" 2>&1; rc=$?
@@ -137,8 +139,7 @@ tb_phone_set_resolv "$TB_DNS_IP"
 
 # The phone vanishes mid-check: its link goes down while a ping runs there.
 tb_desk iptables -I FORWARD -s 192.168.0.0/24 -j DROP # the outside ping now waits 2 s
-start=$SECONDS
-uwc "${ARGS[@]}" --timeout 2 >"$TB_DIR/vanish.out" 2>&1 &
+uwc_wd "${ARGS[@]}" --timeout 2 >"$TB_DIR/vanish.out" 2>&1 &
 pid=$!
 sleep 1
 tb_phone ip link set eth0 down
@@ -146,10 +147,10 @@ wait $pid; rc=$?
 tb_phone ip link set eth0 up
 tb_phone ip route add default via "$TB_HOST_IP" dev eth0 onlink 2>/dev/null
 tb_desk iptables -D FORWARD -s 192.168.0.0/24 -j DROP
-[ "$rc" -ne 0 ] && [ "$rc" -lt 128 ] && ok "vanished phone: failing exit status $rc, no crash" ||
+[ "$rc" -ne 124 ] && ok "vanished phone: the check ends by itself (no hang)" ||
+	not_ok "vanished phone: still running after the 120 s watchdog"
+[ "$rc" -ne 0 ] && [ "$rc" -lt 124 ] && ok "vanished phone: failing exit status $rc, no crash" ||
 	not_ok "vanished phone: rc $rc"
-[ $((SECONDS - start)) -le 15 ] && ok "vanished phone: bounded by the timeout ($((SECONDS - start)) s)" ||
-	not_ok "vanished phone took $((SECONDS - start)) s"
 grep -qE "stopped answering|no answer within|Not run" "$TB_DIR/vanish.out" &&
 	ok "vanished phone: said so" || { not_ok "vanish message"; sed 's/^/#   /' "$TB_DIR/vanish.out"; }
 for i in $(seq 1 30); do tb_phone ping -c1 -W1 "$TB_HOST_IP" >/dev/null 2>&1 && break; done

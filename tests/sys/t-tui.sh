@@ -168,12 +168,12 @@ expect "... and one too long for two lines ends in an ellipsis" "to a gadget it 
 fixture progress
 tmx_keys Enter
 expect "the review screen" "Step 5 of 6: Review"
-expect "long text shows its position" "lines 1-14 of 43"
+expect "long text shows its position, in all the rows there are" "lines 1-16 of 43"
 fixture textview
 tmx_keys NPage
-expect "PgDn scrolls the text" "lines 14-27 of 43"
+expect "PgDn scrolls the text" "lines 16-31 of 43"
 tmx_keys PPage
-expect "PgUp scrolls back" "lines 1-14 of 43"
+expect "PgUp scrolls back" "lines 1-16 of 43"
 tmx_keys Tab
 expect_gone "Tab moves the focus to the buttons" "PgUp/PgDn scroll"
 tmx_keys Enter

@@ -22,7 +22,7 @@ wiz_start
 expect "wizard: welcome" "Step 1 of 9: Welcome"
 to_review
 expect "wizard: review" "Step 6 of 9: Review"
-k Tab Right Right Enter; expect "save as script asks for a file name" "Write the plan's shell commands"
+k Right Right Enter; expect "save as script asks for a file name" "Write the plan's shell commands"
 k C-u; tmx_type "$T/plan.sh"; k Enter; expect "the script is saved" "Saved to" 5
 k Enter
 k q

@@ -173,14 +173,14 @@ expect "Next is disabled with the reason (the whole sentence, not cut off)" "cla
 k BSpace BSpace; tmx_type "/29"; expect_gone "valid again" "would claim billions"
 k Enter; expect "NAT" "Step 4 of 9"; k Enter Enter
 expect "the review uses the typed /29" "ip addr add 192.168.0.200/29 dev usb0"
-k Tab Right Right Enter; expect "save as script asks for a file name" "Write the plan's shell commands"
+k Right Right Enter; expect "save as script asks for a file name" "Write the plan's shell commands"
 k C-u; tmx_type "$T/plan.sh"; k Enter; expect "the script is saved" "Saved to" 5
 k Enter
 check "the script is 0644" test "$(stat -c %a "$T/plan.sh")" = 644
 check "the script has the plan's commands" grep -q "ip addr add 192.168.0.200/29 dev usb0" "$T/plan.sh"
 check "the script has the undo commands" grep -q "ip addr del 192.168.0.200/29 dev usb0" "$T/plan.sh"
 echo precious >"$T/plan.sh"
-k Tab Right Right Enter; expect "save again" "Write the plan's shell commands"
+k Right Right Enter; expect "save again" "Write the plan's shell commands"
 k C-u; tmx_type "$T/plan.sh"; k Enter; expect "an existing file is not overwritten without asking" "Replace it?"
 k Enter; sleep 0.3
 check_eq "the answer No (the default) keeps the file" precious "$(cat "$T/plan.sh")"
@@ -213,7 +213,7 @@ wiz_start USBNET_WIZARD_CONFIRM_SECONDS=2
 expect "wizard for auto-revert" "Welcome"
 to_review
 expect "at review" "Step 6 of 9: Review"
-k Tab Right Enter
+k Right Enter
 expect "the countdown runs" "Automatic revert in"
 expect "not confirmed: reverted" "Not confirmed in time" 8
 check_eq "the automatic revert restored the desktop" "$before" "$(desk_state)"

@@ -33,7 +33,8 @@
 #   --firewalld          the real firewalld runs in the desktop namespace
 #                        (both together are fine). Either starts a private
 #                        D-Bus system bus first; DBUS_SYSTEM_BUS_ADDRESS names
-#                        it. Read their state with tb_nmcli / tb_fwcmd.
+#                        it. Read their state with tb_nmcli / tb_fwcmd;
+#                        tb_nm_restart restarts NetworkManager (a reboot).
 #
 # Safety: nothing here touches the machine's own namespace. Every command
 # that changes state runs with `ip -n NS` or `ip netns exec NS`. The daemons
@@ -239,9 +240,12 @@ CONF
 # NetworkManager, as a laptop runs it: keyfile plugin, every interface but
 # lan0 (the desktop's LAN, left as the testbed made it) and lo managed.
 # Its connection files are in $TB_NM_CONN (a keyfile there is loaded on
-# Settings.ReloadConnections: `tb_nmcli connection reload`).
+# Settings.ReloadConnections: `tb_nmcli connection reload`), which is
+# /etc/NetworkManager/system-connections under the desktop's root $TB_ROOT:
+# `usbnet-wizard persist --install --root $TB_ROOT` writes its keyfile where
+# this NetworkManager reads its connections, as on a real desktop.
 _tb_nm_start() {
-	TB_NM_CONN=$TB_DIR/nm/conn; export TB_NM_CONN
+	TB_NM_CONN=$TB_ROOT/etc/NetworkManager/system-connections; export TB_NM_CONN
 	mkdir -p "$TB_NM_CONN" "$TB_DIR/nm/conf.d" "$TB_DIR/nm/lib"
 	chmod 700 "$TB_NM_CONN"
 	cat >"$TB_DIR/nm/NetworkManager.conf" <<CONF
@@ -292,6 +296,20 @@ _tb_fwd_start() {
 		_tb_log "its log:"; tail -20 "$TB_DIR/firewalld.log" >&2; return 1; }
 }
 _tb_fwd_running() { [ "$(tb_fwcmd --state 2>/dev/null)" = running ]; }
+
+# NetworkManager stops and starts again, as across a reboot (runtime state
+# gone, connection files read afresh).
+tb_nm_restart() {
+	local pid=${_tb_nm_pid:-} i
+	[ -n "$pid" ] || { _tb_log "NetworkManager is not running here"; return 1; }
+	kill "$pid" 2>/dev/null
+	for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+	kill -9 "$pid" 2>/dev/null
+	[ -n "${_tb_nm_job:-}" ] && wait "$_tb_nm_job" 2>/dev/null
+	_tb_nm_pid="" _tb_nm_job=""
+	rm -f "$TB_DIR/nm/pid"
+	_tb_nm_start
+}
 
 # Stop the daemons by pid (never by name: other tests run their own), the
 # bus last, and wait for each so nothing outlives the testbed.
@@ -344,6 +362,9 @@ tb_up() {
 	TB_DESK=uwtb-$TB_ID-desk TB_PHONE=uwtb-$TB_ID-phone TB_UP=uwtb-$TB_ID-up
 	export TB_ID TB_DESK TB_PHONE TB_UP
 	TB_DIR=$(mktemp -d "/tmp/uwtb-$TB_ID.XXXXXX"); export TB_DIR
+	# The desktop's own file tree for what installs files (persist --root).
+	TB_ROOT=$TB_DIR/root; export TB_ROOT
+	mkdir -p "$TB_ROOT"
 	# usbnet-wizard's journal and lock live here, not in the machine's /run.
 	USBNET_WIZARD_RUNDIR=$TB_DIR/run; export USBNET_WIZARD_RUNDIR
 	# The caller's own traps (a test's cleanup of its temp files and tmux
@@ -474,6 +495,6 @@ tb_down() {
 	done
 	[ -n "${TB_DIR:-}" ] && rm -rf "$TB_DIR"
 	TB_ID=""
-	unset DBUS_SYSTEM_BUS_ADDRESS TB_NM_CONN TB_FW_ETC
+	unset DBUS_SYSTEM_BUS_ADDRESS TB_NM_CONN TB_FW_ETC TB_ROOT
 	return 0
 }
