@@ -229,17 +229,16 @@ int uw_choices_check_addresses(const struct uw_choices *c, unsigned plen, struct
 		uw_ip4_str(free_address(pre_phone, c->host_ip, plen), sug);
 		return uw_error_set(err, -EINVAL, "The phone address %s is the %s address of its /%u subnet "
 				    "(netmask %s), not an address a host can have: use a free one such as "
-				    "%s (--phone-ip %s).", bad, (ph & ~m) ? "broadcast" : "network", plen, ms,
-				    sug, sug);
+				    "%s.", bad, (ph & ~m) ? "broadcast" : "network", plen, ms, sug);
 	}
 	if ((hh & ~m) == ~m || (hh & ~ntohl(uw_ip4_mask(phone_plen))) == 0) {
 		uw_ip4_str(c->host_ip, bad);
 		uw_ip4_str(free_address(pre_host, c->phone_ip, plen), sug);
 		return uw_error_set(err, -EINVAL, "The desktop address %s is the %s address of its /%u subnet "
 				    "(netmask %s), not an address a host can have: use a free one such as "
-				    "%s (--host-ip %s).", bad, (hh & ~m) ? "broadcast" : "network",
+				    "%s.", bad, (hh & ~m) ? "broadcast" : "network",
 				    (hh & ~m) ? plen : phone_plen, (hh & ~m) ? ms : uw_ip4_mask_str(phone_plen, ms),
-				    sug, sug);
+				    sug);
 	}
 	return uw_ip4_check_pair(c->host_ip, c->phone_ip, plen, err) < 0 ? -EINVAL : 0;
 }

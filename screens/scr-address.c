@@ -24,38 +24,10 @@ static struct {
 	char shown_phone[UW_IP4_STRLEN + 32]; /* the text says how to give the phone this */
 } s;
 
-static bool valid_host(const char *t, char *why, size_t n, void *ud)
-{
-	struct uw_choices scratch = s.w->draft;
-	struct uw_error err;
-
-	if (uw_choices_set_host_ip(&scratch, t, &err) == 0)
-		return true;
-	snprintf(why, n, "%s", err.msg);
-	return false;
-}
-
-static bool valid_phone(const char *t, char *why, size_t n, void *ud)
-{
-	struct uw_choices scratch = s.w->draft;
-	struct uw_error err;
-
-	if (uw_choices_set_phone_ip(&scratch, t, &err) == 0)
-		return true;
-	snprintf(why, n, "%s", err.msg);
-	return false;
-}
-
-static bool valid_mask(const char *t, char *why, size_t n, void *ud)
-{
-	struct uw_choices scratch = s.w->draft;
-	struct uw_error err;
-
-	if (uw_choices_set_netmask(&scratch, t, &err) == 0)
-		return true;
-	snprintf(why, n, "%s", err.msg);
-	return false;
-}
+/* Each field is checked by the setter of the command line's option. */
+static struct uw_wizard_check check_host = { .set = uw_choices_set_host_ip },
+			      check_phone = { .set = uw_choices_set_phone_ip },
+			      check_mask = { .set = uw_choices_set_netmask };
 
 /* The three fields into @c; false when one of them is not valid (its own
  * sentence is then on screen). */
@@ -143,9 +115,10 @@ static void enter(struct uw_wizard *w)
 	s.host = uw_widget_field_new("This computer:", uw_ip4_str(w->draft.host_ip, hs), 15);
 	s.phone = uw_widget_field_new("Phone:        ", uw_ip4_str(w->draft.phone_ip, ps), 15);
 	s.mask = uw_widget_field_new("Netmask:      ", mask, 18);
-	uw_widget_field_set_validate(s.host, valid_host, NULL);
-	uw_widget_field_set_validate(s.phone, valid_phone, NULL);
-	uw_widget_field_set_validate(s.mask, valid_mask, NULL);
+	check_host.w = check_phone.w = check_mask.w = w;
+	uw_widget_field_set_validate(s.host, uw_wizard_field_check, &check_host);
+	uw_widget_field_set_validate(s.phone, uw_wizard_field_check, &check_phone);
+	uw_widget_field_set_validate(s.mask, uw_wizard_field_check, &check_mask);
 	uw_tui_frame_add(w->frame, uw_wizard_gate_new(gate, NULL));
 	uw_tui_frame_add(w->frame, uw_widget_textview_widget(s.text));
 	uw_tui_frame_add(w->frame, uw_widget_field_widget(s.host));

@@ -32,16 +32,7 @@ static int parse_servers(struct uw_choices *c, const char *text, struct uw_error
 	return 0;
 }
 
-static bool valid_servers(const char *text, char *why, size_t n, void *ud)
-{
-	struct uw_choices scratch = s.w->draft;
-	struct uw_error err;
-
-	if (parse_servers(&scratch, text, &err) == 0)
-		return true;
-	snprintf(why, n, "%s", err.msg);
-	return false;
-}
+static struct uw_wizard_check check_servers = { .set = parse_servers };
 
 static const char *gate(void *ud)
 {
@@ -90,7 +81,8 @@ static void enter(struct uw_wizard *w)
 	if (!servers[0] && w->facts_ok && w->facts->n_dns)
 		uw_ip4_str(w->facts->dns[0], servers);
 	s.field = uw_widget_field_new("Nameservers:", servers, 50);
-	uw_widget_field_set_validate(s.field, valid_servers, NULL);
+	check_servers.w = w;
+	uw_widget_field_set_validate(s.field, uw_wizard_field_check, &check_servers);
 	uw_wizard_add_choice(w, t, s.radio, s.field, gate);
 }
 

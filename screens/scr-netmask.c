@@ -19,16 +19,7 @@ static struct {
 } s;
 
 /* Syntax and meaning both come from core/: the setter's own sentence. */
-static bool valid_mask(const char *text, char *why, size_t n, void *ud)
-{
-	struct uw_choices scratch = s.w->draft;
-	struct uw_error err;
-
-	if (uw_choices_set_netmask(&scratch, text, &err) == 0)
-		return true;
-	snprintf(why, n, "%s", err.msg);
-	return false;
-}
+static struct uw_wizard_check check_mask = { .set = uw_choices_set_netmask };
 
 /* The custom field is there only while "Custom" is chosen. */
 static const char *gate(void *ud)
@@ -64,7 +55,8 @@ static void enter(struct uw_wizard *w)
 		snprintf(cur, sizeof(cur), "/%u", plen);
 	uw_widget_radio_set_selected(s.radio, sel);
 	s.field = uw_widget_field_new("Netmask:", cur, 18);
-	uw_widget_field_set_validate(s.field, valid_mask, NULL);
+	check_mask.w = w;
+	uw_widget_field_set_validate(s.field, uw_wizard_field_check, &check_mask);
 	uw_wizard_add_choice(w, t, s.radio, s.field, gate);
 }
 

@@ -90,6 +90,19 @@ void uw_wizard_add_choice(struct uw_wizard *w, struct uw_widget_textview *t, str
 
 /* ---- helpers for screens ------------------------------------------------ */
 
+bool uw_wizard_field_check(const char *text, char *why, size_t n, void *ud)
+{
+	const struct uw_wizard_check *chk = ud;
+	struct uw_choices scratch = chk->w->draft;
+	struct uw_error err;
+
+	uw_error_clear(&err);
+	if (chk->set(&scratch, text, &err) == 0)
+		return true;
+	snprintf(why, n, "%s", err.msg);
+	return false;
+}
+
 void uw_wizard_preset_addresses(const struct uw_wizard *w, struct in_addr *host, struct in_addr *phone,
 				unsigned *plen)
 {

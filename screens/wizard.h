@@ -129,6 +129,18 @@ struct uw_widget_field;
 void uw_wizard_add_choice(struct uw_wizard *w, struct uw_widget_textview *t, struct uw_widget_radio *r,
 			  struct uw_widget_field *f, const char *(*gate)(void *ud));
 
+/*
+ * A text field's validator (tui/field.h) that asks a core/ setter, the one
+ * the command line's option uses, on a scratch copy of the draft: @ud is a
+ * struct uw_wizard_check (static: the field keeps the pointer). The field
+ * shows the setter's own sentence.
+ */
+struct uw_wizard_check {
+	struct uw_wizard *w;
+	int (*set)(struct uw_choices *c, const char *s, struct uw_error *err);
+};
+bool uw_wizard_field_check(const char *text, char *why, size_t n, void *ud);
+
 /* Write @text to @path with @mode, asking before overwriting an existing
  * file; never through a link (uw_write_file_safely). @for_user: under sudo
  * the file is the invoking user's (a report). Returns 0, -ECANCELED (the

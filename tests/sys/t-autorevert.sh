@@ -137,6 +137,25 @@ check_eq "Revert now: the desktop is as before" "$before" "$(desk_state)"
 k q
 wiz_end "quit after Revert now" 0
 
+# ---- (e2) q during the countdown: the quit box says the changes are on trial --------
+wizard_countdown $LONG
+k q
+expect "q: the quit box says the changes are on trial" "undone automatically at"
+k Left Enter
+wiz_end "q, Revert and quit" 0
+if [ -n "$TIMER" ] && wait_for 10 gone "$TIMER"; then ok "Revert and quit: the timer process is gone"
+else not_ok "Revert and quit: the timer process is gone"; fi
+check_eq "Revert and quit: the desktop is as before" "$before" "$(desk_state)"
+
+# ---- (e3) q, "Quit, revert at deadline": the timer reverts after the wizard is gone ----
+wizard_countdown $LONG
+k q
+expect "q: the quit box offers to leave it to the deadline" "Quit, revert at deadline"
+k Left Left Enter
+wiz_end "q, quit and revert at the deadline" 0
+expect "the exit note says when the automatic revert comes" "the automatic revert undoes the changes at"
+SECS=$LONG reverted "quit, reverted at the deadline"
+
 # ---- (f) CLI: apply --auto-revert, then confirm -----------------------------------------
 out=$(tb_desk "$UW_BIN" apply --auto-revert "$LONG" 2>&1); rc=$?
 check_eq "apply --auto-revert: exit 0" 0 "$rc"
