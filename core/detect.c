@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/ethtool.h>
@@ -24,18 +25,9 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#include <netlink/netlink.h>
-#include <netlink/route/addr.h>
-#include <netlink/route/link.h>
-#include <netlink/route/route.h>
-
 #include "core/env.h"
 #include "core/nl.h"
 #include "core/nm.h"
-
-UW_DEFINE_CLEANUP(struct nl_sock, nl_socket_free)
-UW_DEFINE_CLEANUP(struct nl_cache, nl_cache_free)
-UW_DEFINE_CLEANUP(struct rtnl_link, rtnl_link_put)
 
 #define SCORE_LIKELY 30
 
@@ -246,26 +238,15 @@ static const char *nm_rundir(void)
 	return r && *r ? r : "/run/NetworkManager";
 }
 
-/* The old guess, for when the system bus cannot be asked: a pid file, or a
- * process called NetworkManager in this network namespace. */
-static bool nm_running_guess(void)
+/* A process called NetworkManager in this network namespace: a scan of
+ * every process's comm in /proc (hundreds of reads). */
+static bool nm_process_found(void)
 {
 	char path[PATH_MAX], buf[64];
 	DIR *d;
 	struct dirent *de;
 	bool found = false;
 
-	snprintf(path, sizeof(path), "%s/NetworkManager.pid", nm_rundir());
-	if (read_small(path, buf, sizeof(buf)) == 0) {
-		int pid = atoi(buf);
-
-		if (pid > 0 && (kill(pid, 0) == 0 || errno == EPERM))
-			return true;
-	}
-	/* Only look at /proc when the run directory is the real one: a test
-	 * pointing it elsewhere wants its answer from there alone. */
-	if (uw_env_get(UW_ENV_NM_RUNDIR))
-		return false;
 	d = opendir("/proc");
 	if (!d)
 		return false;
@@ -278,6 +259,48 @@ static bool nm_running_guess(void)
 	}
 	closedir(d);
 	return found;
+}
+
+/* One apply asks several times (facts, detect, each candidate): the scan's
+ * answer is reused for a second, which a long-running `watch` sees renewed. */
+static bool nm_process_found_cached(void)
+{
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	static struct timespec when;
+	static bool known, answer;
+	struct timespec now;
+	bool r;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	pthread_mutex_lock(&lock);
+	if (!known || now.tv_sec - when.tv_sec > 1) {
+		answer = nm_process_found();
+		when = now;
+		known = true;
+	}
+	r = answer;
+	pthread_mutex_unlock(&lock);
+	return r;
+}
+
+/* The old guess, for when the system bus cannot be asked: a pid file, or a
+ * process called NetworkManager in this network namespace. */
+static bool nm_running_guess(void)
+{
+	char path[PATH_MAX], buf[64];
+
+	snprintf(path, sizeof(path), "%s/NetworkManager.pid", nm_rundir());
+	if (read_small(path, buf, sizeof(buf)) == 0) {
+		int pid = atoi(buf);
+
+		if (pid > 0 && (kill(pid, 0) == 0 || errno == EPERM))
+			return true;
+	}
+	/* Only look at /proc when the run directory is the real one: a test
+	 * pointing it elsewhere wants its answer from there alone. */
+	if (uw_env_get(UW_ENV_NM_RUNDIR))
+		return false;
+	return nm_process_found_cached();
 }
 
 bool uw_detect_nm_running(void)
@@ -367,49 +390,45 @@ static void nm_state(struct uw_candidate *c)
 }
 
 struct scan_ctx {
-	struct nl_cache *addrs;
+	struct uw_nl_dump d;        /* addresses and routes */
 	int default_ifindex;
 	bool identity_only;    /* uw_detect_identify: who manages it is not asked */
 };
 
 /* Fill @c from @link; false if the link is not a candidate at all. */
-static bool evaluate(struct rtnl_link *link, const struct scan_ctx *ctx, struct uw_candidate *c)
+static bool evaluate(const struct uw_nl_link *link, const struct scan_ctx *ctx, struct uw_candidate *c)
 {
-	const char *kind = rtnl_link_get_type(link);
-	unsigned flags = rtnl_link_get_flags(link);
-	struct nl_addr *ll = rtnl_link_get_addr(link);
+	unsigned flags = link->flags;
 	bool in_sysfs;
 
 	memset(c, 0, sizeof(*c));
-	uw_strlcpy(c->ifname, rtnl_link_get_name(link), sizeof(c->ifname));
-	c->ifindex = rtnl_link_get_ifindex(link);
-	if ((flags & IFF_LOOPBACK) || rtnl_link_get_arptype(link) != ARPHRD_ETHER)
+	uw_strlcpy(c->ifname, link->ifname, sizeof(c->ifname));
+	c->ifindex = link->ifindex;
+	if ((flags & IFF_LOOPBACK) || link->arptype != ARPHRD_ETHER)
 		return false;
-	for (size_t i = 0; kind && i < UW_ARRAY_SIZE(skip_kinds); i++)
-		if (!strcmp(kind, skip_kinds[i]))
+	for (size_t i = 0; link->kind[0] && i < UW_ARRAY_SIZE(skip_kinds); i++)
+		if (!strcmp(link->kind, skip_kinds[i]))
 			return false;
-	if (rtnl_link_get_master(link) > 0)
+	if (link->master > 0)
 		return false; /* a bridge or bond port, e.g. a container's veth */
 	if (c->ifindex == ctx->default_ifindex)
 		return false; /* the uplink: never the phone */
 	c->admin_up = flags & IFF_UP;
 	c->carrier = flags & IFF_LOWER_UP;
-	rtnl_link_operstate2str(rtnl_link_get_operstate(link), c->operstate, sizeof(c->operstate));
-	if (ll && nl_addr_get_len(ll) == 6) {
-		const unsigned char *m = nl_addr_get_binary_addr(ll);
+	uw_strlcpy(c->operstate, link->operstate, sizeof(c->operstate));
+	if (link->has_mac) {
+		const unsigned char *m = link->mac;
 
 		snprintf(c->mac, sizeof(c->mac), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2],
 			 m[3], m[4], m[5]);
 	}
-	for (struct nl_object *o = nl_cache_get_first(ctx->addrs); o; o = nl_cache_get_next(o)) {
-		struct rtnl_addr *a = (struct rtnl_addr *)o;
-		struct nl_addr *local = rtnl_addr_get_local(a);
+	for (size_t i = 0; i < ctx->d.n_addrs; i++) {
+		const struct uw_nl_addr4 *a = &ctx->d.addrs[i];
 
-		if (rtnl_addr_get_family(a) != AF_INET || rtnl_addr_get_ifindex(a) != c->ifindex ||
-		    !local || nl_addr_get_len(local) != 4 || c->n_addrs >= UW_DETECT_MAX_ADDRS)
+		if (a->ifindex != c->ifindex || c->n_addrs >= UW_DETECT_MAX_ADDRS)
 			continue;
-		memcpy(&c->addrs[c->n_addrs], nl_addr_get_binary_addr(local), 4);
-		c->plens[c->n_addrs++] = (unsigned)rtnl_addr_get_prefixlen(a);
+		c->addrs[c->n_addrs] = a->addr;
+		c->plens[c->n_addrs++] = a->plen;
 	}
 
 	in_sysfs = sysfs_matches(c->ifname, c->ifindex);
@@ -464,76 +483,34 @@ static int cmp_candidates(const void *a, const void *b)
 	return strcmp(x->ifname, y->ifname);
 }
 
-/* Index of the main table's default route with the lowest metric, or 0. */
-static int default_route_ifindex(struct nl_sock *sk)
+/* Addresses and routes (for the default route's interface). */
+static int open_ctx(struct scan_ctx *ctx, unsigned also, struct uw_error *err)
 {
-	_auto_(nl_cache_free) struct nl_cache *routes = NULL;
-	uint32_t best_metric = UINT32_MAX;
-	int best = 0;
+	int r = uw_nl_dump(&ctx->d, UW_NL_DUMP_ADDRS | UW_NL_DUMP_ROUTES | also, err);
 
-	if (rtnl_route_alloc_cache(sk, AF_INET, 0, &routes) < 0)
-		return 0;
-	for (struct nl_object *o = nl_cache_get_first(routes); o; o = nl_cache_get_next(o)) {
-		struct rtnl_route *rt = (struct rtnl_route *)o;
-		struct nl_addr *dst = rtnl_route_get_dst(rt);
-		struct rtnl_nexthop *nh;
-
-		if (rtnl_route_get_table(rt) != RT_TABLE_MAIN || rtnl_route_get_type(rt) != RTN_UNICAST ||
-		    (dst && nl_addr_get_prefixlen(dst) != 0) || rtnl_route_get_nnexthops(rt) < 1)
-			continue;
-		nh = rtnl_route_nexthop_n(rt, 0);
-		if (nh && rtnl_route_get_priority(rt) < best_metric) {
-			best_metric = rtnl_route_get_priority(rt);
-			best = rtnl_route_nh_get_ifindex(nh);
-		}
-	}
-	return best;
-}
-
-static int open_ctx(struct nl_sock **sk, struct scan_ctx *ctx, struct uw_error *err)
-{
-	int r;
-
-	r = uw_nl_open(sk, err);
 	if (r < 0)
 		return r;
-	r = rtnl_addr_alloc_cache(*sk, &ctx->addrs);
-	if (r < 0)
-		return uw_error_set(err, -EIO, "cannot read the interface list from the kernel: %s",
-				    nl_geterror(r));
-	ctx->default_ifindex = default_route_ifindex(*sk);
+	ctx->default_ifindex = uw_nl_dump_default_ifindex(&ctx->d);
 	return 0;
 }
 
 static int scan(struct uw_candidate **out, size_t *n, bool identity_only, struct uw_error *err)
 {
-	_auto_(nl_socket_free) struct nl_sock *sk = NULL;
-	_auto_(nl_cache_free) struct nl_cache *links = NULL;
 	_auto_(free) struct uw_candidate *v = NULL;
 	struct scan_ctx ctx = { .identity_only = identity_only };
-	size_t count = 0, cap;
+	size_t count = 0;
 	int r;
 
 	*out = NULL;
 	*n = 0;
-	r = open_ctx(&sk, &ctx, err);
-	if (r >= 0) {
-		r = rtnl_link_alloc_cache(sk, AF_UNSPEC, &links);
-		if (r < 0)
-			r = uw_error_set(err, -EIO, "cannot list interfaces: %s", nl_geterror(r));
-	}
-	if (r < 0) {
-		if (ctx.addrs)
-			nl_cache_free(ctx.addrs);
+	r = open_ctx(&ctx, UW_NL_DUMP_LINKS, err);
+	if (r < 0)
 		return r;
-	}
-	cap = (size_t)nl_cache_nitems(links) + 1;
-	v = uw_malloc0(cap * sizeof(*v));
-	for (struct nl_object *o = nl_cache_get_first(links); o && count < cap;
-	     o = nl_cache_get_next(o))
-		if (evaluate((struct rtnl_link *)o, &ctx, &v[count]))
+	v = uw_malloc0((ctx.d.n_links + 1) * sizeof(*v));
+	for (size_t i = 0; i < ctx.d.n_links; i++)
+		if (evaluate(&ctx.d.links[i], &ctx, &v[count]))
 			count++;
-	nl_cache_free(ctx.addrs);
+	uw_nl_dump_fini(&ctx.d);
 	qsort(v, count, sizeof(*v), cmp_candidates);
 	if (count) {
 		*out = uw_steal_ptr(&v);
@@ -595,9 +572,8 @@ int uw_detect_wait(int timeout_ms, const char *const *exclude, struct uw_candida
 		   struct uw_error *err)
 {
 	_auto_(uw_nl_monitor_free) struct uw_nl_monitor *mon = NULL;
-	_auto_(nl_socket_free) struct nl_sock *sk = NULL;
-	_auto_(nl_cache_free) struct nl_cache *links = NULL;
 	_auto_(free) int *old = NULL;
+	struct uw_nl_dump links;
 	size_t n_old = 0;
 	long long deadline = timeout_ms >= 0 ? uw_now_ms() + timeout_ms : 0;
 	int r;
@@ -606,15 +582,13 @@ int uw_detect_wait(int timeout_ms, const char *const *exclude, struct uw_candida
 	r = uw_nl_monitor_new(&mon, err);
 	if (r < 0)
 		return r;
-	r = uw_nl_open(&sk, err);
+	r = uw_nl_dump(&links, UW_NL_DUMP_LINKS, err);
 	if (r < 0)
 		return r;
-	r = rtnl_link_alloc_cache(sk, AF_UNSPEC, &links);
-	if (r < 0)
-		return uw_error_set(err, -EIO, "cannot list interfaces: %s", nl_geterror(r));
-	old = uw_malloc0(((size_t)nl_cache_nitems(links) + 1) * sizeof(int));
-	for (struct nl_object *o = nl_cache_get_first(links); o; o = nl_cache_get_next(o))
-		old[n_old++] = rtnl_link_get_ifindex((struct rtnl_link *)o);
+	old = uw_malloc0((links.n_links + 1) * sizeof(int));
+	for (size_t i = 0; i < links.n_links; i++)
+		old[n_old++] = links.links[i].ifindex;
+	uw_nl_dump_fini(&links);
 
 	for (;;) {
 		struct pollfd p = { .fd = uw_nl_monitor_fd(mon), .events = POLLIN };
@@ -641,35 +615,31 @@ int uw_detect_wait(int timeout_ms, const char *const *exclude, struct uw_candida
 		r = uw_nl_monitor_dispatch(mon, on_event, &w, err);
 		if (r == -ENOBUFS) {
 			/* Events were lost: look at every link not there at the start. */
-			nl_cache_free(links);
-			links = NULL;
-			if (rtnl_link_alloc_cache(sk, AF_UNSPEC, &links) < 0)
-				return uw_error_set(err, -EIO, "cannot list interfaces");
-			for (struct nl_object *o = nl_cache_get_first(links);
-			     o && w.n_pending < UW_ARRAY_SIZE(w.pending); o = nl_cache_get_next(o))
-				w.pending[w.n_pending++] = rtnl_link_get_ifindex((struct rtnl_link *)o);
+			r = uw_nl_dump(&links, UW_NL_DUMP_LINKS, err);
+			if (r < 0)
+				return r;
+			for (size_t k = 0; k < links.n_links && w.n_pending < UW_ARRAY_SIZE(w.pending); k++)
+				w.pending[w.n_pending++] = links.links[k].ifindex;
+			uw_nl_dump_fini(&links);
 		} else if (r < 0) {
 			return r;
 		}
 		for (size_t i = 0; i < w.n_pending; i++) {
-			_auto_(rtnl_link_put) struct rtnl_link *link = NULL;
+			struct uw_nl_link link;
 			struct scan_ctx ctx = { 0 };
-			_auto_(nl_socket_free) struct nl_sock *csk = NULL;
 			bool ok;
 
 			if (int_in(old, n_old, w.pending[i]))
 				continue;
 			/* Read the link afresh by index: the event's name may
 			 * already be stale, and the link may be gone again. */
-			if (rtnl_link_get_kernel(sk, w.pending[i], NULL, &link) < 0)
+			if (uw_nl_link_get(w.pending[i], &link, NULL) < 0)
 				continue;
-			if (open_ctx(&csk, &ctx, err) < 0) {
-				if (ctx.addrs)
-					nl_cache_free(ctx.addrs);
-				return err ? err->code : -EIO;
-			}
-			ok = evaluate(link, &ctx, out);
-			nl_cache_free(ctx.addrs);
+			r = open_ctx(&ctx, 0, err);
+			if (r < 0)
+				return r;
+			ok = evaluate(&link, &ctx, out);
+			uw_nl_dump_fini(&ctx.d);
 			if (ok && out->score > 0 && !excluded(out->ifname, exclude))
 				return 0;
 		}

@@ -13,7 +13,7 @@
  * iptables-legacy takes) from iptc_init to iptc_commit.
  */
 #include "core/env.h"
-#include "core/fw.h"
+#include "core/fw-backend.h"
 #include "core/ip4.h"
 #include "core/util.h"
 
@@ -442,58 +442,21 @@ static int many_ops(const struct uw_fw_rule *rules, size_t n, enum op op, int *r
 	return ret;
 }
 
-int uw_fw_iptc_probe_many(const struct uw_fw_rule *rules, size_t n, int *present,
+static int iptc_probe_many(const struct uw_fw_rule *rules, size_t n, int *present,
 			  struct uw_error *err)
 {
 	return many_ops(rules, n, OP_PROBE, present, NULL, err);
 }
 
-int uw_fw_iptc_add_many(const struct uw_fw_rule *rules, size_t n, int *res, size_t *bad,
+static int iptc_add_many(const struct uw_fw_rule *rules, size_t n, int *res, size_t *bad,
 			struct uw_error *err)
 {
 	return many_ops(rules, n, OP_ADD, res, bad, err);
 }
 
-int uw_fw_iptc_del_many(const struct uw_fw_rule *rules, size_t n, int *res, struct uw_error *err)
+static int iptc_del_many(const struct uw_fw_rule *rules, size_t n, int *res, struct uw_error *err)
 {
 	return many_ops(rules, n, OP_DEL, res, NULL, err);
-}
-
-int uw_fw_iptc_probe(const struct uw_fw_rule *r, struct uw_error *err)
-{
-	int present = 0;
-	int ret = uw_fw_iptc_probe_many(r, 1, &present, err);
-
-	return ret < 0 ? ret : present;
-}
-
-int uw_fw_iptc_add(const struct uw_fw_rule *r, struct uw_error *err)
-{
-	xt_chainlabel chain;
-	int res = 0, ret = uw_fw_iptc_add_many(r, 1, &res, NULL, err);
-
-	if (ret < 0)
-		return ret;
-	if (res) {
-		chain_of(r, chain);
-		return uw_error_set(err, -EEXIST, "The rule is already in %s/%s.", table_of(r), chain);
-	}
-	return 0;
-}
-
-int uw_fw_iptc_del(const struct uw_fw_rule *r, struct uw_error *err)
-{
-	xt_chainlabel chain;
-	int res = 0, ret = uw_fw_iptc_del_many(r, 1, &res, err);
-
-	if (ret < 0)
-		return ret;
-	if (res) {
-		chain_of(r, chain);
-		return uw_error_set(err, -ENOENT, "Our rule is not in %s/%s; nothing to remove.",
-				    table_of(r), chain);
-	}
-	return 0;
 }
 
 /*
@@ -518,7 +481,7 @@ static int loaded_tables(char names[][XT_TABLE_MAXNAMELEN], int max)
 	return n;
 }
 
-int uw_fw_iptc_remove_all_ours(struct uw_error *err)
+static int iptc_remove_all_ours(struct uw_error *err)
 {
 	char tables[8][XT_TABLE_MAXNAMELEN];
 	int n = loaded_tables(tables, 8), total = 0, fd;
@@ -585,7 +548,7 @@ int uw_fw_iptc_remove_all_ours(struct uw_error *err)
 	return total;
 }
 
-int uw_fw_iptc_inventory(struct uw_fw_inventory *inv, struct uw_error *err)
+static int iptc_inventory(struct uw_fw_inventory *inv, bool full, struct uw_error *err)
 {
 	char tables[8][XT_TABLE_MAXNAMELEN];
 	int n = loaded_tables(tables, 8);
@@ -651,12 +614,9 @@ int uw_fw_iptc_inventory(struct uw_fw_inventory *inv, struct uw_error *err)
 	}
 	inv->legacy_readable = true;
 	if (strcmp(inv->legacy_forward_policy, "ACCEPT") != 0 && inv->legacy_forward_policy[0])
-		uw_fw_inventory_add_drop(inv, UW_FW_IPTABLES, "FORWARD", true, fwd_drop_rule);
+		uw_fw_backend_drop(inv, UW_FW_IPTABLES, "FORWARD", true, fwd_drop_rule);
 	else if (fwd_drop_rule)
-		uw_fw_inventory_add_drop(inv, UW_FW_IPTABLES, "FORWARD", false, true);
-	if (inv->legacy_ours)
-		uw_fw_inventory_note(inv, "%u rule(s) of ours are in legacy iptables (from an "
-				     "earlier run).", inv->legacy_ours);
+		uw_fw_backend_drop(inv, UW_FW_IPTABLES, "FORWARD", false, true);
 	return 0;
 }
 
@@ -668,7 +628,7 @@ static void net_arg(char *buf, size_t n, const char *opt, struct in_addr a, unsi
 	snprintf(buf, n, " %s %s/%u", opt, ip, len);
 }
 
-void uw_fw_iptc_shell(const struct uw_fw_rule *r, bool add, char *buf, size_t len)
+static void iptc_shell(const struct uw_fw_rule *r, bool add, char *buf, size_t len)
 {
 	char src[40] = "", dst[40] = "", in[24] = "", out[24] = "", proto[48] = "", target[64];
 	char to[INET_ADDRSTRLEN];
@@ -699,3 +659,23 @@ void uw_fw_iptc_shell(const struct uw_fw_rule *r, bool add, char *buf, size_t le
 	snprintf(buf, len, "iptables-legacy -t %s %s %s%s%s%s%s%s -m comment --comment %s -j %s",
 		 table_of(r), verb, chain, src, dst, in, out, proto, UW_FW_TAG, target);
 }
+
+static void iptc_where(const struct uw_fw_rule *r, char *buf, size_t len)
+{
+	xt_chainlabel chain;
+
+	chain_of(r, chain);
+	snprintf(buf, len, "%s/%s", table_of(r), chain);
+}
+
+const struct uw_fw_ops uw_fw_iptc_ops = {
+	.be = UW_FW_IPTABLES,
+	.probe_many = iptc_probe_many,
+	.add_many = iptc_add_many,
+	.del_many = iptc_del_many,
+	.remove_all_ours = iptc_remove_all_ours,
+	.inventory = iptc_inventory,
+	.drop_empty_table = NULL,
+	.shell = iptc_shell,
+	.where = iptc_where,
+};

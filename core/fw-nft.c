@@ -22,8 +22,9 @@
 #undef _GNU_SOURCE
 #include <nftables/libnftables.h>
 
-#include "core/fw.h"
+#include "core/fw-backend.h"
 #include "core/ip4.h"
+#include "core/nl.h"
 #include "core/strbuf.h"
 #include "core/util.h"
 
@@ -491,7 +492,7 @@ static void batch_free(struct batch *b)
 	free(b->missing);
 }
 
-int uw_fw_nft_probe_many(const struct uw_fw_rule *rules, size_t n, int *present,
+static int nft_probe_many(const struct uw_fw_rule *rules, size_t n, int *present,
 			 struct uw_error *err)
 {
 	struct batch b;
@@ -514,7 +515,7 @@ static size_t guilty(const struct batch *b, const size_t *idx, size_t m, const c
 	return m ? idx[0] : 0;
 }
 
-int uw_fw_nft_add_many(const struct uw_fw_rule *rules, size_t n, int *res, size_t *bad,
+static int nft_add_many(const struct uw_fw_rule *rules, size_t n, int *res, size_t *bad,
 		       struct uw_error *err)
 {
 	_auto_strbuf_ struct uw_strbuf cmd = UW_STRBUF_INIT;
@@ -571,7 +572,7 @@ int uw_fw_nft_add_many(const struct uw_fw_rule *rules, size_t n, int *res, size_
 	return r;
 }
 
-int uw_fw_nft_del_many(const struct uw_fw_rule *rules, size_t n, int *res, struct uw_error *err)
+static int nft_del_many(const struct uw_fw_rule *rules, size_t n, int *res, struct uw_error *err)
 {
 	_auto_strbuf_ struct uw_strbuf cmd = UW_STRBUF_INIT;
 	unsigned own_del = 0;
@@ -596,52 +597,11 @@ int uw_fw_nft_del_many(const struct uw_fw_rule *rules, size_t n, int *res, struc
 		       b.wh[i].chain, b.handle[i]);
 	}
 	if (r == 0 && own_del && own_del == b.l.own_rules)
-		uw_strbuf_append(&cmd, "delete table " OUR_FAMILY " " UW_FW_NFT_TABLE "\n");
+		uw_strbuf_printf(&cmd, "delete table " OUR_FAMILY " " UW_FW_NFT_TABLE "\n");
 	if (r == 0 && cmd.len)
 		r = nft_run(cmd.s, 0, NULL, err);
 	batch_free(&b);
 	return r;
-}
-
-int uw_fw_nft_probe(const struct uw_fw_rule *r, struct uw_error *err)
-{
-	int present = 0;
-	int ret = uw_fw_nft_probe_many(r, 1, &present, err);
-
-	return ret < 0 ? ret : present;
-}
-
-int uw_fw_nft_add(const struct uw_fw_rule *r, struct uw_error *err)
-{
-	struct where wh;
-	size_t bad;
-	int res = 0, ret;
-
-	ret = uw_fw_nft_add_many(r, 1, &res, &bad, err);
-	if (ret < 0)
-		return ret;
-	if (res) {
-		where_of(r, &wh);
-		return uw_error_set(err, -EEXIST, "The rule is already in %s %s %s.", wh.fam,
-				    wh.table, wh.chain);
-	}
-	return 0;
-}
-
-int uw_fw_nft_del(const struct uw_fw_rule *r, struct uw_error *err)
-{
-	struct where wh;
-	int res = 0, ret;
-
-	ret = uw_fw_nft_del_many(r, 1, &res, err);
-	if (ret < 0)
-		return ret;
-	if (res) {
-		where_of(r, &wh);
-		return uw_error_set(err, -ENOENT, "Our rule is not in %s %s %s; nothing to remove.",
-				    wh.fam, wh.table, wh.chain);
-	}
-	return 0;
 }
 
 static void count_rule_cb(struct walker *w, const struct chain_info *c, const char *text,
@@ -655,7 +615,7 @@ static void count_rule_cb(struct walker *w, const struct chain_info *c, const ch
  * last rule and the table left (before reverts became one transaction), or
  * anything else that emptied it. Nothing of ours lingers.
  */
-int uw_fw_nft_drop_empty_table(struct uw_error *err)
+static int nft_drop_empty_table(struct uw_error *err)
 {
 	_auto_(free) char *out = NULL;
 	unsigned rules = 0;
@@ -708,7 +668,7 @@ static void cleanup_rule_cb(struct walker *w, const struct chain_info *ci, const
 	c->removed++;
 }
 
-int uw_fw_nft_remove_all_ours(struct uw_error *err)
+static int nft_remove_all_ours(struct uw_error *err)
 {
 	_auto_(free) char *out = NULL;
 	struct cleanup c = { 0 };
@@ -823,8 +783,7 @@ static void inv_chain_cb(struct walker *w, const struct chain_info *c)
 	/* Only the IPv4 forward path matters for the phone's traffic. */
 	if ((strcmp(c->fam, "ip") == 0 || strcmp(c->fam, "inet") == 0) &&
 	    strcmp(c->hook, "forward") == 0 && (c->policy_drop || c->has_drop_rule))
-		uw_fw_inventory_add_drop(inv, UW_FW_NFTABLES, spec, c->policy_drop,
-					 c->has_drop_rule);
+		uw_fw_backend_drop(inv, UW_FW_NFTABLES, spec, c->policy_drop, c->has_drop_rule);
 }
 
 /*
@@ -839,7 +798,7 @@ static void inv_chain_cb(struct walker *w, const struct chain_info *c)
  * goes (the kernel's dump and libnftables' parsing, not our text walk).
  */
 struct pick {
-	char fam[16], table[64], chain[64];
+	struct chain_info c;   /* as `list chains` printed it: no rule read yet */
 };
 
 struct picks {
@@ -874,58 +833,70 @@ static void pick_chain_cb(struct walker *w, const struct chain_info *c)
 	}
 	p->v = uw_realloc(p->v, (p->n + 1) * sizeof(*p->v));
 	k = &p->v[p->n++];
-	uw_strlcpy(k->fam, c->fam, sizeof(k->fam));
-	uw_strlcpy(k->table, c->table, sizeof(k->table));
-	uw_strlcpy(k->chain, c->chain, sizeof(k->chain));
+	k->c = *c;
+	k->c.rules = 0;
+	k->c.has_drop_rule = false;
 }
 
-/* More picked chains than this in one table: list the table in one go
- * (each `list` is one libnftables run, a fraction of a millisecond). */
-#define PICKS_PER_TABLE_MAX 4
+/* One picked chain's rules, read raw (core/nl.h): no text for each rule. */
+struct raw_chain {
+	struct chain_info c;
+	unsigned ours;         /* rules tagged by us */
+	bool masq;             /* a foreign masquerade: its match needs nft's text */
+};
+
+static void raw_rule_cb(const struct uw_nl_nft_rule *r, void *ud)
+{
+	struct raw_chain *rc = ud;
+
+	rc->c.rules++;
+	if (r->drop)
+		rc->c.has_drop_rule = true;
+	if (!strcmp(r->comment, UW_FW_TAG))
+		rc->ours++;
+	else if (r->masquerade)
+		rc->masq = true;
+}
 
 /*
- * Read the picked chains' rules into @inv. Returns 0 or a negative errno;
- * the caller then reads the whole ruleset instead (a chain may have gone
- * between the two reads, and libnftables 1.0.6 cannot name a chain whose
- * name is one of its keywords: `list chain inet t fwd` is a syntax error,
- * quoted or not).
+ * Read the picked chains' rules into @inv: each chain with one kernel dump
+ * filtered by table and chain, looked at raw (a drop or reject verdict, a
+ * masquerade, our comment), not turned into text by libnftables, which is
+ * where the time of a 50,000-rule chain went. A chain holding a foreign
+ * masquerade is listed as text after all: what that rule matches (source,
+ * outgoing interface) is read from nft's own words (masq_parse). Returns 0 or
+ * a negative errno; the caller then reads the whole ruleset instead (a chain
+ * may have gone between the two reads).
  */
 static int read_picks(struct uw_fw_inventory *inv, const struct picks *p, struct uw_error *err)
 {
 	struct walker w = { .rule = inv_rule_cb, .chain_end = inv_chain_cb, .data = inv };
+	struct walker iw = { .data = inv };
 
-	for (size_t i = 0; i < p->n;) {
-		size_t same = 1;
+	for (size_t i = 0; i < p->n; i++) {
+		const struct chain_info *c = &p->v[i].c;
+		struct raw_chain rc = { .c = *c };
+		_auto_(free) char *cmd = NULL;
+		_auto_(free) char *out = NULL;
 		int r;
 
-		while (i + same < p->n && strcmp(p->v[i + same].fam, p->v[i].fam) == 0 &&
-		       strcmp(p->v[i + same].table, p->v[i].table) == 0)
-			same++;
-		/* libnftables 1.0.6 keeps one kernel-side dump filter per run: two
-		 * `list chain` commands in one buffer fail ("No such file or
-		 * directory") for all but one, so each is a run of its own. */
-		if (same > PICKS_PER_TABLE_MAX) {
-			_auto_(free) char *cmd = uw_strdup_printf("list table %s %s", p->v[i].fam,
-								  p->v[i].table);
-			_auto_(free) char *out = NULL;
-
-			r = nft_run(cmd, 0, &out, err);
-			if (r < 0)
-				return r;
-			walk(out, &w);
-		} else {
-			for (size_t k = i; k < i + same; k++) {
-				_auto_(free) char *cmd = uw_strdup_printf("list chain %s %s %s", p->v[k].fam,
-									  p->v[k].table, p->v[k].chain);
-				_auto_(free) char *out = NULL;
-
-				r = nft_run(cmd, 0, &out, err);
-				if (r < 0)
-					return r;
-				walk(out, &w);
-			}
+		r = uw_nl_nft_chain_rules(c->fam, c->table, c->chain, raw_rule_cb, &rc, err);
+		if (r < 0)
+			return r;
+		if (!rc.masq) {
+			inv->nft_rules_foreign += rc.c.rules;
+			inv->nft_ours_foreign_chains += rc.ours;
+			inv_chain_cb(&iw, &rc.c);
+			continue;
 		}
-		i += same;
+		/* libnftables 1.0.6 cannot name a chain whose name is one of its
+		 * keywords (`list chain inet t fwd` is a syntax error): then this
+		 * fails and the caller reads the whole ruleset. */
+		cmd = uw_strdup_printf("list chain %s %s %s", c->fam, c->table, c->chain);
+		r = nft_run(cmd, 0, &out, err);
+		if (r < 0)
+			return r;
+		walk(out, &w);
 	}
 	return 0;
 }
@@ -958,7 +929,7 @@ static int inventory_quick(struct uw_fw_inventory *inv, struct uw_error *err)
 	return 0;
 }
 
-int uw_fw_nft_inventory(struct uw_fw_inventory *inv, bool full, struct uw_error *err)
+static int nft_inventory(struct uw_fw_inventory *inv, bool full, struct uw_error *err)
 {
 	_auto_(free) char *out = NULL;
 	struct walker w = { .table = inv_table_cb, .rule = inv_rule_cb,
@@ -977,11 +948,6 @@ int uw_fw_nft_inventory(struct uw_fw_inventory *inv, bool full, struct uw_error 
 		inv->nft_rules_counted = true;
 	}
 	inv->nft_available = true;
-	if (inv->nft_has_ours)
-		uw_fw_inventory_note(inv, "usbnet-wizard's own nftables table \"%s %s\" exists: its "
-				     "rules are in place ('usbnet-wizard status' says whether they are "
-				     "journaled, 'usbnet-wizard revert --leftovers' removes them).",
-				     OUR_FAMILY, UW_FW_NFT_TABLE);
 	return 0;
 }
 
@@ -1000,7 +966,7 @@ static void sed_escape(const char *in, char *out, size_t len)
 	out[o] = '\0';
 }
 
-void uw_fw_nft_shell(const struct uw_fw_rule *r, bool add, char *buf, size_t len)
+static void nft_shell(const struct uw_fw_rule *r, bool add, char *buf, size_t len)
 {
 	struct where wh;
 	char body[512], esc[1100];
@@ -1032,3 +998,23 @@ void uw_fw_nft_shell(const struct uw_fw_rule *r, bool add, char *buf, size_t len
 			  OUR_FAMILY " " UW_FW_NFT_TABLE "; }"
 			: "");
 }
+
+static void nft_where(const struct uw_fw_rule *r, char *buf, size_t len)
+{
+	struct where wh;
+
+	where_of(r, &wh);
+	snprintf(buf, len, "%s %s %s", wh.fam, wh.table, wh.chain);
+}
+
+const struct uw_fw_ops uw_fw_nft_ops = {
+	.be = UW_FW_NFTABLES,
+	.probe_many = nft_probe_many,
+	.add_many = nft_add_many,
+	.del_many = nft_del_many,
+	.remove_all_ours = nft_remove_all_ours,
+	.inventory = nft_inventory,
+	.drop_empty_table = nft_drop_empty_table,
+	.shell = nft_shell,
+	.where = nft_where,
+};

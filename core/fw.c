@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Firewall: the backend-neutral part. Checks rules before any backend sees
- * them (so bad input changes nothing), dispatches to core/fw-iptc.c or
- * core/fw-nft.c, writes plain words, and merges the inventory.
+ * them (so bad input changes nothing), dispatches through the backends'
+ * table of operations (core/fw-backend.h: core/fw-iptc.c, core/fw-nft.c),
+ * writes every plain word, and merges the inventory the backends return.
  */
 #include "core/fw.h"
+#include "core/fw-backend.h"
 
 #include "core/firewalld.h"
 #include "core/ip4.h"
@@ -190,34 +192,54 @@ static int prepare(enum uw_fw_backend be, const struct uw_fw_rule *in, struct uw
 	return 0;
 }
 
+/* The operations of a backend that changes rules (validated before: never NULL). */
+static const struct uw_fw_ops *ops_of(enum uw_fw_backend be)
+{
+	return be == UW_FW_IPTABLES ? &uw_fw_iptc_ops : &uw_fw_nft_ops;
+}
+
 int uw_fw_rule_probe(enum uw_fw_backend be, const struct uw_fw_rule *rule, struct uw_error *err)
 {
 	struct uw_fw_rule r;
-	int ret = prepare(be, rule, &r, err);
+	int present = 0, ret = prepare(be, rule, &r, err);
 
 	if (ret < 0)
 		return ret;
-	return be == UW_FW_IPTABLES ? uw_fw_iptc_probe(&r, err) : uw_fw_nft_probe(&r, err);
+	ret = ops_of(be)->probe_many(&r, 1, &present, err);
+	return ret < 0 ? ret : present;
 }
 
 int uw_fw_rule_add(enum uw_fw_backend be, const struct uw_fw_rule *rule, struct uw_error *err)
 {
+	const struct uw_fw_ops *o = ops_of(be);
 	struct uw_fw_rule r;
-	int ret = prepare(be, rule, &r, err);
+	char where[160];
+	size_t bad;
+	int res = 0, ret = prepare(be, rule, &r, err);
 
 	if (ret < 0)
 		return ret;
-	return be == UW_FW_IPTABLES ? uw_fw_iptc_add(&r, err) : uw_fw_nft_add(&r, err);
+	ret = o->add_many(&r, 1, &res, &bad, err);
+	if (ret < 0 || !res)
+		return ret;
+	o->where(&r, where, sizeof(where));
+	return uw_error_set(err, -EEXIST, "The rule is already in %s.", where);
 }
 
 int uw_fw_rule_del(enum uw_fw_backend be, const struct uw_fw_rule *rule, struct uw_error *err)
 {
+	const struct uw_fw_ops *o = ops_of(be);
 	struct uw_fw_rule r;
-	int ret = prepare(be, rule, &r, err);
+	char where[160];
+	int res = 0, ret = prepare(be, rule, &r, err);
 
 	if (ret < 0)
 		return ret;
-	return be == UW_FW_IPTABLES ? uw_fw_iptc_del(&r, err) : uw_fw_nft_del(&r, err);
+	ret = o->del_many(&r, 1, &res, err);
+	if (ret < 0 || !res)
+		return ret;
+	o->where(&r, where, sizeof(where));
+	return uw_error_set(err, -ENOENT, "Our rule is not in %s; nothing to remove.", where);
 }
 
 /* Validated, normalized copies of @n rules (NULL and err set on a bad one). */
@@ -245,8 +267,7 @@ int uw_fw_rules_probe(enum uw_fw_backend be, const struct uw_fw_rule *rules, siz
 
 	if (ret < 0 || n == 0)
 		return ret;
-	return be == UW_FW_IPTABLES ? uw_fw_iptc_probe_many(r, n, present, err)
-				    : uw_fw_nft_probe_many(r, n, present, err);
+	return ops_of(be)->probe_many(r, n, present, err);
 }
 
 int uw_fw_rules_add(enum uw_fw_backend be, const struct uw_fw_rule *rules, size_t n, int *res,
@@ -261,8 +282,7 @@ int uw_fw_rules_add(enum uw_fw_backend be, const struct uw_fw_rule *rules, size_
 			*bad = b;
 		return ret;
 	}
-	ret = be == UW_FW_IPTABLES ? uw_fw_iptc_add_many(r, n, res, &b, err)
-				   : uw_fw_nft_add_many(r, n, res, &b, err);
+	ret = ops_of(be)->add_many(r, n, res, &b, err);
 	if (bad)
 		*bad = b;
 	return ret;
@@ -276,8 +296,7 @@ int uw_fw_rules_del(enum uw_fw_backend be, const struct uw_fw_rule *rules, size_
 
 	if (ret < 0 || n == 0)
 		return ret;
-	return be == UW_FW_IPTABLES ? uw_fw_iptc_del_many(r, n, res, err)
-				    : uw_fw_nft_del_many(r, n, res, err);
+	return ops_of(be)->del_many(r, n, res, err);
 }
 
 void uw_fw_rule_shell(enum uw_fw_backend be, const struct uw_fw_rule *rule, bool add, char *buf,
@@ -292,10 +311,7 @@ void uw_fw_rule_shell(enum uw_fw_backend be, const struct uw_fw_rule *rule, bool
 		snprintf(buf, len, "# invalid rule: %s", e.msg);
 		return;
 	}
-	if (be == UW_FW_IPTABLES)
-		uw_fw_iptc_shell(&r, add, buf, len);
-	else
-		uw_fw_nft_shell(&r, add, buf, len);
+	ops_of(be)->shell(&r, add, buf, len);
 }
 
 static void net_text(struct in_addr a, unsigned len, char *buf, size_t n)
@@ -357,10 +373,8 @@ void uw_fw_rule_describe(const struct uw_fw_rule *rule, char *buf, size_t len)
 
 int uw_fw_remove_all_ours(enum uw_fw_backend be, struct uw_error *err)
 {
-	if (be == UW_FW_IPTABLES)
-		return uw_fw_iptc_remove_all_ours(err);
-	if (be == UW_FW_NFTABLES)
-		return uw_fw_nft_remove_all_ours(err);
+	if (be == UW_FW_IPTABLES || be == UW_FW_NFTABLES)
+		return ops_of(be)->remove_all_ours(err);
 	return uw_error_set(err, -EINVAL,
 			    "Firewall backend \"%s\" has no rules to remove — choose nftables or "
 			    "iptables.", uw_fw_backend_name(be));
@@ -377,23 +391,29 @@ void uw_fw_inventory_note(struct uw_fw_inventory *inv, const char *fmt, ...)
 	va_end(ap);
 }
 
-void uw_fw_inventory_add_drop(struct uw_fw_inventory *inv, enum uw_fw_backend be,
-			      const char *chain, bool policy_drop, bool has_drop_rule)
+/* The plain words for a dropping chain a backend found. */
+static void drop_why(struct uw_fw_drop_chain *d)
 {
-	struct uw_fw_drop_chain *d;
-
-	if (inv->n_drops >= UW_FW_MAX_DROP_CHAINS)
-		return;
-	d = &inv->drops[inv->n_drops++];
-	d->backend = be;
-	uw_strlcpy(d->chain, chain, sizeof(d->chain));
-	d->policy_drop = policy_drop;
-	d->has_drop_rule = has_drop_rule;
 	snprintf(d->why, sizeof(d->why),
 		 "%s chain \"%s\" %s: forwarded traffic from the phone is dropped there unless an "
 		 "accept rule for the phone's interface is put into that very chain.",
-		 be == UW_FW_IPTABLES ? "The iptables-legacy" : "The nftables", chain,
-		 policy_drop ? "has policy drop" : "holds a drop or reject rule");
+		 d->backend == UW_FW_IPTABLES ? "The iptables-legacy" : "The nftables", d->chain,
+		 d->policy_drop ? "has policy drop" : "holds a drop or reject rule");
+}
+
+void uw_fw_inventory_add_drop(struct uw_fw_inventory *inv, enum uw_fw_backend be,
+			      const char *chain, bool policy_drop, bool has_drop_rule)
+{
+	unsigned n = inv->n_drops;
+
+	uw_fw_backend_drop(inv, be, chain, policy_drop, has_drop_rule);
+	if (inv->n_drops > n)
+		drop_why(&inv->drops[n]);
+}
+
+int uw_fw_drop_empty_table(struct uw_error *err)
+{
+	return uw_fw_nft_ops.drop_empty_table(err);
 }
 
 /* firewalld rewrites the ruleset on reload and owns the forward policy: asked
@@ -415,12 +435,22 @@ static int inventory_read(struct uw_fw_inventory *inv, bool full, struct uw_erro
 	memset(inv, 0, sizeof(*inv));
 	uw_error_clear(&e1);
 	uw_error_clear(&e2);
-	r1 = uw_fw_iptc_inventory(inv, &e1);
+	r1 = uw_fw_iptc_ops.inventory(inv, full, &e1);
 	if (r1 < 0)
 		uw_fw_inventory_note(inv, "Could not read legacy iptables: %s", e1.msg);
-	r2 = uw_fw_nft_inventory(inv, full, &e2);
+	else if (inv->legacy_ours)
+		uw_fw_inventory_note(inv, "%u rule(s) of ours are in legacy iptables (from an "
+				     "earlier run).", inv->legacy_ours);
+	r2 = uw_fw_nft_ops.inventory(inv, full, &e2);
 	if (r2 < 0)
 		uw_fw_inventory_note(inv, "Could not read nftables: %s", e2.msg);
+	else if (inv->nft_has_ours)
+		uw_fw_inventory_note(inv, "usbnet-wizard's own nftables table \"ip %s\" exists: its "
+				     "rules are in place ('usbnet-wizard status' says whether they are "
+				     "journaled, 'usbnet-wizard revert --leftovers' removes them).",
+				     UW_FW_NFT_TABLE);
+	for (unsigned i = 0; i < inv->n_drops; i++)
+		drop_why(&inv->drops[i]);
 
 	if (inv->nft_available && inv->nft_tables > 0)
 		inv->in_use = UW_FW_NFTABLES;

@@ -228,52 +228,14 @@ enum uw_fw_backend uw_fw_backend_resolve(enum uw_fw_backend be, const struct uw_
  */
 void uw_fw_lock_timeout_set(unsigned ms);
 
-/* ---- backend entry points, used by core/fw.c only (rules already validated) ---- */
-
-/* Legacy backend (core/fw-iptc.c); same contracts as the uw_fw_rule_* above. */
-int uw_fw_iptc_probe(const struct uw_fw_rule *rule, struct uw_error *err);
-/* Legacy add (see uw_fw_rule_add). */
-int uw_fw_iptc_add(const struct uw_fw_rule *rule, struct uw_error *err);
-/* Legacy delete (see uw_fw_rule_del). */
-int uw_fw_iptc_del(const struct uw_fw_rule *rule, struct uw_error *err);
-/* Legacy, many rules (see uw_fw_rules_probe/add/del). */
-int uw_fw_iptc_probe_many(const struct uw_fw_rule *rules, size_t n, int *present,
-			  struct uw_error *err);
-int uw_fw_iptc_add_many(const struct uw_fw_rule *rules, size_t n, int *res, size_t *bad,
-			struct uw_error *err);
-int uw_fw_iptc_del_many(const struct uw_fw_rule *rules, size_t n, int *res, struct uw_error *err);
-/* Legacy cleanup (see uw_fw_remove_all_ours). */
-int uw_fw_iptc_remove_all_ours(struct uw_error *err);
-/* Legacy part of the inventory. */
-int uw_fw_iptc_inventory(struct uw_fw_inventory *inv, struct uw_error *err);
-/* Shell text for the legacy backend. */
-void uw_fw_iptc_shell(const struct uw_fw_rule *rule, bool add, char *buf, size_t len);
-
-/* nftables backend (core/fw-nft.c); same contracts as the uw_fw_rule_* above. */
-int uw_fw_nft_probe(const struct uw_fw_rule *rule, struct uw_error *err);
-/* nftables add (see uw_fw_rule_add). */
-int uw_fw_nft_add(const struct uw_fw_rule *rule, struct uw_error *err);
-/* nftables delete (see uw_fw_rule_del). */
-int uw_fw_nft_del(const struct uw_fw_rule *rule, struct uw_error *err);
-/* nftables, many rules (see uw_fw_rules_probe/add/del). */
-int uw_fw_nft_probe_many(const struct uw_fw_rule *rules, size_t n, int *present,
-			 struct uw_error *err);
-int uw_fw_nft_add_many(const struct uw_fw_rule *rules, size_t n, int *res, size_t *bad,
-		       struct uw_error *err);
-int uw_fw_nft_del_many(const struct uw_fw_rule *rules, size_t n, int *res, struct uw_error *err);
-/* nftables cleanup (see uw_fw_remove_all_ours). */
-int uw_fw_nft_remove_all_ours(struct uw_error *err);
 /*
- * Remove our nftables table when it holds no rule (what a revert killed
- * between its last rule and the table leaves). 1 removed, 0 nothing to do.
+ * Our nftables table with no rule in it removed (what a revert killed between
+ * its last rule and the table leaves). 1 removed, 0 nothing to do, or a
+ * negative errno.
  */
-int uw_fw_nft_drop_empty_table(struct uw_error *err);
-/* nftables part of the inventory; @full: read every rule (else see
- * uw_fw_inventory_read_quick). */
-int uw_fw_nft_inventory(struct uw_fw_inventory *inv, bool full, struct uw_error *err);
-/* Shell text for the nftables backend. */
-void uw_fw_nft_shell(const struct uw_fw_rule *rule, bool add, char *buf, size_t len);
+int uw_fw_drop_empty_table(struct uw_error *err);
 
+/* Building an inventory (core/fw.c; the tests use them to make one up). */
 /* Append a plain-language note to @inv (dropped when full). */
 void uw_fw_inventory_note(struct uw_fw_inventory *inv, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

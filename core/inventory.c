@@ -14,17 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <netlink/netlink.h>
-#include <netlink/route/addr.h>
-#include <netlink/route/link.h>
-#include <netlink/route/route.h>
-
 #include "core/detect.h"
 #include "core/nl.h"
 #include "core/util.h"
-
-UW_DEFINE_CLEANUP(struct nl_sock, nl_socket_free)
-UW_DEFINE_CLEANUP(struct nl_cache, nl_cache_free)
 
 static int sysctl_int(const char *name)
 {
@@ -102,34 +94,22 @@ static const char *link_name(const struct uw_inventory *inv, int ifindex)
 
 int uw_inventory_read(struct uw_inventory *inv, struct uw_error *err)
 {
-	_auto_(nl_socket_free) struct nl_sock *sk = NULL;
-	_auto_(nl_cache_free) struct nl_cache *links = NULL;
-	_auto_(nl_cache_free) struct nl_cache *addrs = NULL;
-	_auto_(nl_cache_free) struct nl_cache *routes = NULL;
+	struct uw_nl_dump d;
 	char name[96];
 	int r;
 
 	memset(inv, 0, sizeof(*inv));
-	r = uw_nl_open(&sk, err);
+	r = uw_nl_dump(&d, UW_NL_DUMP_LINKS | UW_NL_DUMP_ADDRS | UW_NL_DUMP_ROUTES, err);
 	if (r < 0)
 		return r;
-	r = rtnl_link_alloc_cache(sk, AF_UNSPEC, &links);
-	if (r >= 0)
-		r = rtnl_addr_alloc_cache(sk, &addrs);
-	if (r >= 0)
-		r = rtnl_route_alloc_cache(sk, AF_INET, 0, &routes);
-	if (r < 0)
-		return uw_error_set(err, -EIO, "cannot read addresses and routes from the kernel: %s",
-				    nl_geterror(r));
 
-	inv->links = uw_malloc0(((size_t)nl_cache_nitems(links) + 1) * sizeof(*inv->links));
-	for (struct nl_object *o = nl_cache_get_first(links); o; o = nl_cache_get_next(o)) {
-		struct rtnl_link *l = (struct rtnl_link *)o;
+	inv->links = uw_malloc0((d.n_links + 1) * sizeof(*inv->links));
+	for (size_t i = 0; i < d.n_links; i++) {
 		struct uw_inv_link *il = &inv->links[inv->n_links++];
 
-		uw_strlcpy(il->ifname, rtnl_link_get_name(l), sizeof(il->ifname));
-		il->ifindex = rtnl_link_get_ifindex(l);
-		il->admin_up = rtnl_link_get_flags(l) & IFF_UP;
+		uw_strlcpy(il->ifname, d.links[i].ifname, sizeof(il->ifname));
+		il->ifindex = d.links[i].ifindex;
+		il->admin_up = d.links[i].flags & IFF_UP;
 		il->rp_filter = -1;
 		/* Names with a dot cannot be written in dotted sysctl form. */
 		if (!strchr(il->ifname, '.')) {
@@ -138,55 +118,38 @@ int uw_inventory_read(struct uw_inventory *inv, struct uw_error *err)
 		}
 	}
 
-	inv->addrs = uw_malloc0(((size_t)nl_cache_nitems(addrs) + 1) * sizeof(*inv->addrs));
-	for (struct nl_object *o = nl_cache_get_first(addrs); o; o = nl_cache_get_next(o)) {
-		struct rtnl_addr *a = (struct rtnl_addr *)o;
-		struct nl_addr *local = rtnl_addr_get_local(a);
-		struct uw_inv_addr *ia;
+	inv->addrs = uw_malloc0((d.n_addrs + 1) * sizeof(*inv->addrs));
+	for (size_t i = 0; i < d.n_addrs; i++) {
+		struct uw_inv_addr *ia = &inv->addrs[inv->n_addrs++];
 
-		if (rtnl_addr_get_family(a) != AF_INET || !local || nl_addr_get_len(local) != 4)
-			continue;
-		ia = &inv->addrs[inv->n_addrs++];
-		ia->ifindex = rtnl_addr_get_ifindex(a);
+		ia->ifindex = d.addrs[i].ifindex;
 		uw_strlcpy(ia->ifname, link_name(inv, ia->ifindex), sizeof(ia->ifname));
-		memcpy(&ia->addr, nl_addr_get_binary_addr(local), 4);
-		ia->plen = (unsigned)rtnl_addr_get_prefixlen(a);
+		ia->addr = d.addrs[i].addr;
+		ia->plen = d.addrs[i].plen;
 	}
 
-	inv->routes = uw_malloc0(((size_t)nl_cache_nitems(routes) + 1) * sizeof(*inv->routes));
-	for (struct nl_object *o = nl_cache_get_first(routes); o; o = nl_cache_get_next(o)) {
-		struct rtnl_route *rt = (struct rtnl_route *)o;
-		struct nl_addr *dst = rtnl_route_get_dst(rt);
-		struct rtnl_nexthop *nh;
-		struct nl_addr *gw;
-		struct uw_inv_route *ir;
+	inv->routes = uw_malloc0((d.n_routes + 1) * sizeof(*inv->routes));
+	for (size_t i = 0; i < d.n_routes; i++) {
+		const struct uw_nl_route4 *rt = &d.routes[i];
+		struct uw_inv_route *ir = &inv->routes[inv->n_routes++];
 
-		if (rtnl_route_get_table(rt) != RT_TABLE_MAIN || rtnl_route_get_type(rt) != RTN_UNICAST)
-			continue;
-		ir = &inv->routes[inv->n_routes++];
-		if (dst && nl_addr_get_len(dst) == 4)
-			memcpy(&ir->dst, nl_addr_get_binary_addr(dst), 4);
-		ir->plen = dst ? (unsigned)nl_addr_get_prefixlen(dst) : 0;
-		ir->scope = rtnl_route_get_scope(rt);
-		ir->metric = rtnl_route_get_priority(rt);
-		ir->protocol = rtnl_route_get_protocol(rt);
-		/* Multipath routes: the first hop stands for the route. */
-		nh = rtnl_route_get_nnexthops(rt) > 0 ? rtnl_route_nexthop_n(rt, 0) : NULL;
-		if (nh) {
-			ir->ifindex = rtnl_route_nh_get_ifindex(nh);
+		ir->dst = rt->dst;
+		ir->plen = rt->plen;
+		ir->scope = rt->scope;
+		ir->metric = rt->metric;
+		ir->protocol = rt->protocol;
+		ir->ifindex = rt->ifindex;
+		if (rt->ifindex > 0)
 			uw_strlcpy(ir->dev, link_name(inv, ir->ifindex), sizeof(ir->dev));
-			gw = rtnl_route_nh_get_gateway(nh);
-			if (gw && nl_addr_get_len(gw) == 4) {
-				ir->has_gateway = true;
-				memcpy(&ir->gateway, nl_addr_get_binary_addr(gw), 4);
-			}
-		}
+		ir->has_gateway = rt->has_gateway;
+		ir->gateway = rt->gateway;
 		if (ir->plen == 0 && (!inv->has_default || ir->metric < inv->default_route.metric)) {
 			inv->has_default = true;
 			inv->default_route = *ir;
 			uw_strlcpy(inv->default_ifname, ir->dev, sizeof(inv->default_ifname));
 		}
 	}
+	uw_nl_dump_fini(&d);
 
 	inv->ip_forward = sysctl_int("net.ipv4.ip_forward");
 	inv->rp_filter_all = sysctl_int("net.ipv4.conf.all.rp_filter");

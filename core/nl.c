@@ -13,6 +13,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
 #include <linux/rtnetlink.h>
 #include <stdio.h>
 #include <string.h>
@@ -87,7 +90,8 @@ static int kerr(int nle)
 	return k ? -k : nle_to_errno(nle);
 }
 
-int uw_nl_open(struct nl_sock **out, struct uw_error *err)
+/* A connected NETLINK_ROUTE socket, with the kernel's own errno kept for our messages. */
+static int nl_open(struct nl_sock **out, struct uw_error *err)
 {
 	struct nl_sock *sk = nl_socket_alloc();
 	int r;
@@ -146,7 +150,7 @@ static int link_open(const char *ifname, struct nl_sock **sk, struct rtnl_link *
 	r = uw_ifname_check(ifname, err);
 	if (r < 0)
 		return r;
-	r = uw_nl_open(sk, err);
+	r = nl_open(sk, err);
 	if (r < 0)
 		return r;
 	r = link_get(*sk, ifname, link, err);
@@ -177,7 +181,7 @@ int uw_nl_link_name(int ifindex, char *buf, size_t len, struct uw_error *err)
 
 	if (ifindex <= 0)
 		return uw_error_set(err, -EINVAL, "interface index %d is not valid", ifindex);
-	r = uw_nl_open(&sk, err);
+	r = nl_open(&sk, err);
 	if (r < 0)
 		return r;
 	r = rtnl_link_get_kernel(sk, ifindex, NULL, &link);
@@ -690,7 +694,7 @@ int uw_nl_monitor_new(struct uw_nl_monitor **out, struct uw_error *err)
 	/* Join first, dump second: a link that appears in between is in the
 	 * dump and reported as CHANGED, but none is missed. The dump uses its
 	 * own socket so its replies never mix with events. */
-	r = uw_nl_open(&dump, err);
+	r = nl_open(&dump, err);
 	if (r < 0)
 		return r;
 	r = rtnl_link_alloc_cache(dump, AF_UNSPEC, &links);
@@ -737,4 +741,328 @@ int uw_nl_monitor_dispatch(struct uw_nl_monitor *mon,
 	}
 	mon->cb = NULL;
 	return mon->delivered;
+}
+
+/* ---- dumps (core/inventory.c, core/detect.c) ---- */
+
+static void link_fill(struct rtnl_link *l, struct uw_nl_link *o)
+{
+	const char *kind = rtnl_link_get_type(l);
+	struct nl_addr *ll = rtnl_link_get_addr(l);
+
+	memset(o, 0, sizeof(*o));
+	uw_strlcpy(o->ifname, rtnl_link_get_name(l) ? rtnl_link_get_name(l) : "", sizeof(o->ifname));
+	o->ifindex = rtnl_link_get_ifindex(l);
+	o->flags = rtnl_link_get_flags(l);
+	o->arptype = rtnl_link_get_arptype(l);
+	o->master = rtnl_link_get_master(l);
+	uw_strlcpy(o->kind, kind ? kind : "", sizeof(o->kind));
+	rtnl_link_operstate2str(rtnl_link_get_operstate(l), o->operstate, sizeof(o->operstate));
+	if (ll && nl_addr_get_len(ll) == 6) {
+		o->has_mac = true;
+		memcpy(o->mac, nl_addr_get_binary_addr(ll), 6);
+	}
+}
+
+int uw_nl_dump(struct uw_nl_dump *d, unsigned what, struct uw_error *err)
+{
+	_auto_(nl_socket_free) struct nl_sock *sk = NULL;
+	_auto_(nl_cache_free) struct nl_cache *links = NULL;
+	_auto_(nl_cache_free) struct nl_cache *addrs = NULL;
+	_auto_(nl_cache_free) struct nl_cache *routes = NULL;
+	int r;
+
+	memset(d, 0, sizeof(*d));
+	r = nl_open(&sk, err);
+	if (r < 0)
+		return r;
+	if (what & UW_NL_DUMP_LINKS)
+		r = rtnl_link_alloc_cache(sk, AF_UNSPEC, &links);
+	if (r >= 0 && (what & UW_NL_DUMP_ADDRS))
+		r = rtnl_addr_alloc_cache(sk, &addrs);
+	if (r >= 0 && (what & UW_NL_DUMP_ROUTES))
+		r = rtnl_route_alloc_cache(sk, AF_INET, 0, &routes);
+	if (r < 0)
+		return uw_error_set(err, kerr(r), "cannot read the interfaces, addresses and routes "
+				    "from the kernel: %s", nl_geterror(r));
+
+	d->links = uw_malloc0(((size_t)(links ? nl_cache_nitems(links) : 0) + 1) * sizeof(*d->links));
+	for (struct nl_object *o = links ? nl_cache_get_first(links) : NULL; o; o = nl_cache_get_next(o))
+		link_fill((struct rtnl_link *)o, &d->links[d->n_links++]);
+
+	d->addrs = uw_malloc0(((size_t)(addrs ? nl_cache_nitems(addrs) : 0) + 1) * sizeof(*d->addrs));
+	for (struct nl_object *o = addrs ? nl_cache_get_first(addrs) : NULL; o; o = nl_cache_get_next(o)) {
+		struct rtnl_addr *a = (struct rtnl_addr *)o;
+		struct nl_addr *local = rtnl_addr_get_local(a);
+		struct uw_nl_addr4 *ia;
+
+		if (rtnl_addr_get_family(a) != AF_INET || !local || nl_addr_get_len(local) != 4)
+			continue;
+		ia = &d->addrs[d->n_addrs++];
+		ia->ifindex = rtnl_addr_get_ifindex(a);
+		memcpy(&ia->addr, nl_addr_get_binary_addr(local), 4);
+		ia->plen = (unsigned)rtnl_addr_get_prefixlen(a);
+	}
+
+	d->routes = uw_malloc0(((size_t)(routes ? nl_cache_nitems(routes) : 0) + 1) * sizeof(*d->routes));
+	for (struct nl_object *o = routes ? nl_cache_get_first(routes) : NULL; o; o = nl_cache_get_next(o)) {
+		struct rtnl_route *rt = (struct rtnl_route *)o;
+		struct nl_addr *dst = rtnl_route_get_dst(rt);
+		struct rtnl_nexthop *nh;
+		struct nl_addr *gw;
+		struct uw_nl_route4 *ir;
+
+		if (rtnl_route_get_table(rt) != RT_TABLE_MAIN || rtnl_route_get_type(rt) != RTN_UNICAST)
+			continue;
+		ir = &d->routes[d->n_routes++];
+		if (dst && nl_addr_get_len(dst) == 4)
+			memcpy(&ir->dst, nl_addr_get_binary_addr(dst), 4);
+		ir->plen = dst ? (unsigned)nl_addr_get_prefixlen(dst) : 0;
+		ir->scope = rtnl_route_get_scope(rt);
+		ir->metric = rtnl_route_get_priority(rt);
+		ir->protocol = rtnl_route_get_protocol(rt);
+		nh = rtnl_route_get_nnexthops(rt) > 0 ? rtnl_route_nexthop_n(rt, 0) : NULL;
+		if (nh) {
+			ir->ifindex = rtnl_route_nh_get_ifindex(nh);
+			gw = rtnl_route_nh_get_gateway(nh);
+			if (gw && nl_addr_get_len(gw) == 4) {
+				ir->has_gateway = true;
+				memcpy(&ir->gateway, nl_addr_get_binary_addr(gw), 4);
+			}
+		}
+	}
+	return 0;
+}
+
+void uw_nl_dump_fini(struct uw_nl_dump *d)
+{
+	free(d->links);
+	free(d->addrs);
+	free(d->routes);
+	memset(d, 0, sizeof(*d));
+}
+
+int uw_nl_dump_default_ifindex(const struct uw_nl_dump *d)
+{
+	unsigned best_metric = UINT32_MAX;
+	int best = 0;
+
+	for (size_t i = 0; i < d->n_routes; i++) {
+		const struct uw_nl_route4 *rt = &d->routes[i];
+
+		if (rt->plen == 0 && rt->ifindex > 0 && rt->metric < best_metric) {
+			best_metric = rt->metric;
+			best = rt->ifindex;
+		}
+	}
+	return best;
+}
+
+int uw_nl_link_get(int ifindex, struct uw_nl_link *out, struct uw_error *err)
+{
+	_auto_(nl_socket_free) struct nl_sock *sk = NULL;
+	struct rtnl_link *l = NULL;
+	int r = nl_open(&sk, err);
+
+	if (r < 0)
+		return r;
+	r = rtnl_link_get_kernel(sk, ifindex, NULL, &l);
+	if (r < 0) {
+		r = kerr(r);
+		if (r == -ENOENT || r == -ENODEV)
+			return uw_error_set(err, -ENODEV, "interface %d is gone", ifindex);
+		return uw_error_set(err, r, "cannot read interface %d from the kernel: %s", ifindex,
+				    strerror(-r));
+	}
+	link_fill(l, out);
+	rtnl_link_put(l);
+	return 0;
+}
+
+/* ---- nftables rules, raw (core/fw-nft.c's inventory) ---- */
+
+struct nft_dump {
+	void (*cb)(const struct uw_nl_nft_rule *r, void *ud);
+	void *ud;
+	int n;
+};
+
+/* The comment in a rule's user data: TLVs of { u8 type, u8 len, value },
+ * type 0 being the comment (libnftnl's NFTNL_UDATA_RULE_COMMENT). */
+static void udata_comment(const unsigned char *p, int len, char *out, size_t outlen)
+{
+	while (len >= 2) {
+		unsigned type = p[0], l = p[1];
+
+		if ((int)l + 2 > len)
+			return;
+		if (type == 0 && l > 0) {
+			size_t n = l < outlen ? l : outlen - 1;
+
+			memcpy(out, p + 2, n);
+			out[n] = '\0';
+			return;
+		}
+		p += l + 2;
+		len -= (int)l + 2;
+	}
+}
+
+/* An immediate expression's data: a drop verdict? */
+static bool immediate_drop(struct nlattr *data)
+{
+	struct nlattr *tb[NFTA_IMMEDIATE_MAX + 1], *dt[NFTA_DATA_MAX + 1], *vt[NFTA_VERDICT_MAX + 1];
+
+	if (nla_parse_nested(tb, NFTA_IMMEDIATE_MAX, data, NULL) < 0 || !tb[NFTA_IMMEDIATE_DATA] ||
+	    nla_parse_nested(dt, NFTA_DATA_MAX, tb[NFTA_IMMEDIATE_DATA], NULL) < 0 ||
+	    !dt[NFTA_DATA_VERDICT] ||
+	    nla_parse_nested(vt, NFTA_VERDICT_MAX, dt[NFTA_DATA_VERDICT], NULL) < 0 ||
+	    !vt[NFTA_VERDICT_CODE] || nla_len(vt[NFTA_VERDICT_CODE]) < 4)
+		return false;
+	return (int)ntohl(nla_get_u32(vt[NFTA_VERDICT_CODE])) == NF_DROP;
+}
+
+/*
+ * One rule message, its attributes walked in place: a chain may hold tens of
+ * thousands of rules, and parsing each into tables (nla_parse) cost five
+ * times as much as the walk.
+ */
+static void nft_rule_msg(struct nlmsghdr *nlh, struct nft_dump *d)
+{
+	struct uw_nl_nft_rule r;
+	struct nlattr *a;
+	int rem;
+
+	memset(&r, 0, sizeof(r));
+	nla_for_each_attr(a, nlmsg_attrdata(nlh, sizeof(struct nfgenmsg)),
+			  nlmsg_attrlen(nlh, sizeof(struct nfgenmsg)), rem) {
+		struct nlattr *e;
+		int rem2;
+
+		switch (nla_type(a)) {
+		case NFTA_RULE_HANDLE:
+			if (nla_len(a) >= 8)
+				r.handle = be64toh(nla_get_u64(a));
+			break;
+		case NFTA_RULE_USERDATA:
+			udata_comment(nla_data(a), nla_len(a), r.comment, sizeof(r.comment));
+			break;
+		case NFTA_RULE_EXPRESSIONS:
+			nla_for_each_nested(e, a, rem2) {
+				struct nlattr *x, *name = NULL, *data = NULL;
+				const char *n;
+				int rem3;
+
+				if (nla_type(e) != NFTA_LIST_ELEM)
+					continue;
+				nla_for_each_nested(x, e, rem3) {
+					if (nla_type(x) == NFTA_EXPR_NAME)
+						name = x;
+					else if (nla_type(x) == NFTA_EXPR_DATA)
+						data = x;
+				}
+				if (!name || nla_len(name) < 2)
+					continue;
+				/* The first letter rules out most (payload, cmp, counter ...). */
+				n = nla_data(name);
+				if (n[0] == 'm' && !strcmp(n, "masq"))
+					r.masquerade = true;
+				else if (n[0] == 'r' && !strcmp(n, "reject"))
+					r.drop = true;
+				else if (n[0] == 'i' && data && !strcmp(n, "immediate") && immediate_drop(data))
+					r.drop = true;
+			}
+			break;
+		}
+	}
+	d->n++;
+	if (d->cb)
+		d->cb(&r, d->ud);
+}
+
+/* Read the dump's replies until its end: 0, or a negative errno. */
+static int nft_dump_read(struct nl_sock *sk, struct nft_dump *d)
+{
+	for (;;) {
+		struct sockaddr_nl peer;
+		unsigned char *buf = NULL;
+		struct nlmsghdr *nlh;
+		int n = nl_recv(sk, &peer, &buf, NULL), ret = 1;
+
+		if (n <= 0) {
+			free(buf);
+			return n < 0 ? nle_to_errno(n) : -EIO;
+		}
+		for (nlh = (struct nlmsghdr *)buf; ret > 0 && nlmsg_ok(nlh, n); nlh = nlmsg_next(nlh, &n)) {
+			if (nlh->nlmsg_type == NLMSG_DONE) {
+				ret = 0;
+			} else if (nlh->nlmsg_type == NLMSG_ERROR) {
+				struct nlmsgerr *e = nlmsg_data(nlh);
+
+				ret = e->error ? (e->error < 0 ? e->error : -e->error) : 0;
+			} else if (nlh->nlmsg_type == ((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWRULE)) {
+				nft_rule_msg(nlh, d);
+			}
+		}
+		free(buf);
+		if (ret <= 0)
+			return ret;
+	}
+}
+
+static int nft_family(const char *f)
+{
+	static const struct { const char *name; int fam; } fams[] = {
+		{ "ip", NFPROTO_IPV4 }, { "inet", NFPROTO_INET }, { "ip6", NFPROTO_IPV6 },
+		{ "arp", NFPROTO_ARP }, { "bridge", NFPROTO_BRIDGE }, { "netdev", NFPROTO_NETDEV },
+	};
+
+	for (size_t i = 0; i < UW_ARRAY_SIZE(fams); i++)
+		if (!strcmp(f, fams[i].name))
+			return fams[i].fam;
+	return -1;
+}
+
+int uw_nl_nft_chain_rules(const char *family, const char *table, const char *chain,
+			  void (*cb)(const struct uw_nl_nft_rule *r, void *ud), void *ud,
+			  struct uw_error *err)
+{
+	_auto_(nl_socket_free) struct nl_sock *sk = nl_socket_alloc();
+	struct nfgenmsg g = { .version = NFNETLINK_V0 };
+	struct nft_dump d = { .cb = cb, .ud = ud };
+	struct nl_msg *msg;
+	int fam = nft_family(family), r;
+
+	if (fam < 0)
+		return uw_error_set(err, -EINVAL, "\"%.16s\" is not an nftables family.", family);
+	if (!sk)
+		return uw_error_set(err, -ENOMEM, "out of memory opening a netlink socket");
+	g.nfgen_family = (unsigned char)fam;
+	kernel_errno = 0;
+	nl_socket_modify_err_cb(sk, NL_CB_CUSTOM, remember_errno, NULL);
+	nl_socket_disable_auto_ack(sk);
+	r = nl_connect(sk, NETLINK_NETFILTER);
+	if (r < 0)
+		return uw_error_set(err, nle_to_errno(r), "cannot talk to the kernel's netfilter "
+				    "netlink: %s", nl_geterror(r));
+	/* Big reads: a chain of tens of thousands of rules is a long dump. */
+	nl_socket_set_buffer_size(sk, 1 << 20, 0);
+	nl_socket_set_msg_buf_size(sk, 1 << 16);
+	msg = nlmsg_alloc_simple((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETRULE, NLM_F_DUMP);
+	if (!msg)
+		return uw_error_set(err, -ENOMEM, "out of memory building a netlink message");
+	if (nlmsg_append(msg, &g, sizeof(g), NLMSG_ALIGNTO) < 0 ||
+	    nla_put_string(msg, NFTA_RULE_TABLE, table) < 0 ||
+	    nla_put_string(msg, NFTA_RULE_CHAIN, chain) < 0) {
+		nlmsg_free(msg);
+		return uw_error_set(err, -ENOMEM, "out of memory building a netlink message");
+	}
+	r = nl_send_auto(sk, msg);
+	nlmsg_free(msg);
+	r = r < 0 ? nle_to_errno(r) : nft_dump_read(sk, &d);
+	if (r < 0) {
+		return uw_error_set(err, r, "cannot read the rules of nftables chain %s %s %s: %s",
+				    family, table, chain, strerror(-r));
+	}
+	return d.n;
 }

@@ -27,14 +27,6 @@
 
 /* The interface index of @ifname (> 0), or -ENODEV ("interface usb0 does not
  * exist (any more?) ...") or another negative errno. */
-struct nl_sock;
-
-/*
- * A connected NETLINK_ROUTE socket for reading caches (free it with
- * nl_socket_free), with the kernel's own errno kept for our messages.
- */
-int uw_nl_open(struct nl_sock **out, struct uw_error *err);
-
 int uw_nl_link_index(const char *ifname, struct uw_error *err);
 
 /* The current name of interface @ifindex into @buf (UW_NL_IFNAME_MAX bytes).
@@ -90,6 +82,87 @@ int uw_sysctl_read(const char *name, char *buf, size_t len, struct uw_error *err
 /* Write @value (1..63 printable bytes, no newline) to a sysctl. Returns 0
  * or <0 (-EACCES/-EPERM: needs root, -ENOENT, -EINVAL from the kernel). */
 int uw_sysctl_write(const char *name, const char *value, struct uw_error *err);
+
+/*
+ * What the kernel lists, in plain C types (the dumps of core/inventory.c and
+ * core/detect.c, read here so that no libnl type leaves core/nl.c).
+ */
+struct uw_nl_link {
+	char ifname[UW_NL_IFNAME_MAX];
+	int ifindex;
+	unsigned flags;              /* IFF_UP, IFF_LOWER_UP, IFF_LOOPBACK ... */
+	unsigned arptype;            /* ARPHRD_ETHER ... */
+	int master;                  /* the bridge or bond it is a port of, 0 none */
+	char kind[32];               /* "veth", "bridge", "" for a plain device */
+	char operstate[16];          /* "up", "down", "unknown" ... */
+	bool has_mac;
+	unsigned char mac[6];
+};
+
+struct uw_nl_addr4 {
+	int ifindex;
+	struct in_addr addr;         /* the local address */
+	unsigned plen;
+};
+
+/* A route of the main table, unicast, IPv4; a multipath route by its first hop. */
+struct uw_nl_route4 {
+	struct in_addr dst;          /* 0.0.0.0/0: a default route */
+	unsigned plen;
+	int ifindex;                 /* 0: no next hop */
+	bool has_gateway;
+	struct in_addr gateway;
+	unsigned scope, metric, protocol;
+};
+
+#define UW_NL_DUMP_LINKS  1u
+#define UW_NL_DUMP_ADDRS  2u
+#define UW_NL_DUMP_ROUTES 4u
+
+struct uw_nl_dump {
+	struct uw_nl_link *links;
+	size_t n_links;
+	struct uw_nl_addr4 *addrs;
+	size_t n_addrs;
+	struct uw_nl_route4 *routes;
+	size_t n_routes;
+};
+
+/*
+ * Dump what @what names (UW_NL_DUMP_*), over one socket, into @d (free with
+ * uw_nl_dump_fini; every array is allocated, maybe empty). Returns 0 or a
+ * negative errno with a sentence.
+ */
+int uw_nl_dump(struct uw_nl_dump *d, unsigned what, struct uw_error *err);
+void uw_nl_dump_fini(struct uw_nl_dump *d);
+
+/* The lowest-metric default route's interface in @d, or 0. */
+int uw_nl_dump_default_ifindex(const struct uw_nl_dump *d);
+
+/* Interface @ifindex afresh from the kernel: 0, -ENODEV when it is gone. */
+int uw_nl_link_get(int ifindex, struct uw_nl_link *out, struct uw_error *err);
+
+/*
+ * The rules of one nftables chain, as the kernel dumps them (a dump filtered
+ * by table and chain, over NETLINK_NETFILTER, without libnftables turning
+ * each rule into text): only what the firewall inventory needs of each rule.
+ */
+struct uw_nl_nft_rule {
+	unsigned long long handle;
+	bool drop;                   /* an immediate drop verdict, or a reject */
+	bool masquerade;             /* a masquerade statement */
+	char comment[128];           /* its comment, "" none */
+};
+
+/*
+ * Call @cb for each rule of chain @chain of table @table in @family ("ip",
+ * "inet", "ip6", "arp", "bridge", "netdev"). Returns the number of rules
+ * or a negative errno. The kernel filters a dump, it does not look the chain
+ * up: a chain or table that does not exist lists no rule (0).
+ */
+int uw_nl_nft_chain_rules(const char *family, const char *table, const char *chain,
+			  void (*cb)(const struct uw_nl_nft_rule *r, void *ud), void *ud,
+			  struct uw_error *err);
 
 /* Link events. */
 enum uw_link_event_type {

@@ -6,7 +6,9 @@
  * facts. Each action kind knows how to describe itself in plain words, give
  * the equivalent shell command, probe whether it is already in place, apply
  * itself and revert itself from the prior state captured at apply time.
- * Applying and reverting live in core/apply.h; this file only builds plans.
+ * Building a plan (the policy) is core/plan.c; what each action does is
+ * core/action.c; an action's journal line is core/journal.h; running a plan
+ * under the journal is core/apply.h.
  */
 
 #include <stdbool.h>
@@ -116,9 +118,7 @@ int uw_action_apply(const struct uw_action *a, struct uw_error *err);
  */
 int uw_action_revert(const struct uw_action *a, struct uw_error *err);
 
-/* Serialize @a as one journal line (no newline); parse it back (strict). */
-int uw_action_to_line(const struct uw_action *a, char *buf, size_t len);
-int uw_action_from_line(const char *line, struct uw_action *a, struct uw_error *err);
+/* Serializing an action for the journal: core/journal.h. */
 
 /* True when two actions change the same thing (same kind and target). */
 bool uw_action_same(const struct uw_action *a, const struct uw_action *b);

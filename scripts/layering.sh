@@ -37,4 +37,18 @@ if ls "$B"/cli/*.o "$B"/screens/*.o >/dev/null 2>&1; then
 	cross=$(comm -12 <(undefs "$B"/tui/*.o) <(defs "$B"/screens/*.o "$B"/cli/*.o))
 	[ -n "$cross" ] && fail "tui/ uses symbols of a front end: $cross"
 fi
+# libnl stays inside core/nl.c (its header promises no libnl type leaves it).
+grep -nE '#include <netlink/' core/*.[ch] | grep -v '^core/nl\.c:' &&
+	fail "libnl is used only in core/nl.c (add what you need to core/nl.h in plain C types)"
+grep -nE 'struct nl_(sock|cache|msg)' core/nl.h && fail "core/nl.h must not expose libnl types"
+
+# The firewall backends return data through core/fw-backend.h and never call
+# back into core/fw.c: fw.c depends on them, not the other way round.
+if ls "$B"/core/fw.o "$B"/core/fw-iptc.o "$B"/core/fw-nft.o >/dev/null 2>&1; then
+	cross=$(comm -12 <(nm -u "$B"/core/fw-iptc.o "$B"/core/fw-nft.o 2>/dev/null | awk '{print $NF}' | sort -u) \
+		<(nm -g --defined-only "$B"/core/fw.o 2>/dev/null | awk 'NF==3{print $3}' | sort -u))
+	[ -n "$cross" ] && fail "core/fw-iptc.c and core/fw-nft.c call back into core/fw.c: $cross"
+	grep -nE '#include "core/fw-backend\.h"' core/*.[ch] cli/*.[ch] screens/*.[ch] tui/*.[ch] 2>/dev/null |
+		grep -vE '^core/fw(-iptc|-nft)?\.c:' && fail "core/fw-backend.h is private to core/fw*.c"
+fi
 exit $bad

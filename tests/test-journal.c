@@ -14,6 +14,7 @@
 #include <sys/resource.h>
 
 #include "core/apply.h"
+#include "core/journal.h"
 #include "core/plan.h"
 #include "core/util.h"
 

@@ -355,6 +355,65 @@ static void test_monitor(void **state)
 	sh("ip link del tnl6old");
 }
 
+struct nft_seen {
+	unsigned n, drops, masq, ours;
+	unsigned long long max_handle;
+};
+
+static void seen_cb(const struct uw_nl_nft_rule *r, void *ud)
+{
+	struct nft_seen *s = ud;
+
+	s->n++;
+	s->drops += r->drop;
+	s->masq += r->masquerade;
+	s->ours += !strcmp(r->comment, "usbnet-wizard");
+	if (r->handle > s->max_handle)
+		s->max_handle = r->handle;
+}
+
+/* The raw rule dump of one chain (the firewall inventory's fast path). */
+static void test_nft_chain_rules(void **state)
+{
+	struct nft_seen s = { 0 };
+	struct uw_error e;
+
+	if (system("nft list ruleset >/dev/null 2>&1") != 0)
+		skip();
+	assert_int_equal(system("nft -f - <<'X'\n"
+				"table inet t {\n"
+				" chain fwdx { type filter hook forward priority 0; policy accept;\n"
+				"  ip saddr 10.0.0.1 accept\n"
+				"  ip saddr 10.0.0.2 drop\n"
+				"  tcp dport 22 reject\n"
+				"  iifname \"x0\" accept comment \"usbnet-wizard\"\n"
+				"  counter\n"
+				" }\n"
+				" chain pst { type nat hook postrouting priority 100; policy accept;\n"
+				"  oifname \"x1\" masquerade comment \"other\"\n"
+				" }\n"
+				" chain emp { }\n"
+				"}\n"
+				"X"), 0);
+	uw_error_clear(&e);
+	assert_int_equal(uw_nl_nft_chain_rules("inet", "t", "fwdx", seen_cb, &s, &e), 5);
+	assert_int_equal(s.n, 5);
+	assert_int_equal(s.drops, 2);
+	assert_int_equal(s.masq, 0);
+	assert_int_equal(s.ours, 1);
+	assert_true(s.max_handle > 0);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(uw_nl_nft_chain_rules("inet", "t", "pst", seen_cb, &s, &e), 1);
+	assert_int_equal(s.masq, 1);
+	assert_int_equal(s.ours, 0);
+	assert_int_equal(uw_nl_nft_chain_rules("inet", "t", "emp", seen_cb, &s, &e), 0);
+	/* A dump filter, not a lookup: no such chain (or family) lists nothing. */
+	assert_int_equal(uw_nl_nft_chain_rules("inet", "t", "nosuch", seen_cb, &s, &e), 0);
+	assert_int_equal(uw_nl_nft_chain_rules("ip", "t", "fwdx", seen_cb, &s, &e), 0);
+	assert_int_equal(uw_nl_nft_chain_rules("bogus", "t", "fwdx", seen_cb, &s, &e), -EINVAL);
+	assert_int_equal(system("nft delete table inet t"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -365,6 +424,7 @@ int main(void)
 		cmocka_unit_test(test_sysctl),
 		cmocka_unit_test(test_interface_vanishes),
 		cmocka_unit_test(test_monitor),
+		cmocka_unit_test(test_nft_chain_rules),
 	};
 
 	uw_test_private_netns();

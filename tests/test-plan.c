@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 
 #include "core/overlap.h"
+#include "core/journal.h"
 #include "core/plan.h"
 #include "core/text.h"
 

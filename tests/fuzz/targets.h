@@ -30,6 +30,7 @@
 #include "core/error.h"
 #include "core/ip4.h"
 #include "core/phonecheck.h"
+#include "core/journal.h"
 #include "core/plan.h"
 #include "core/profile.h"
 #include "core/resolv.h"
