@@ -2,8 +2,8 @@
 # Benchmark: apply + revert by usbnet-wizard against the seed's recipe doing
 # the same changes and undoing them with ip, sysctl and the host's iptables
 # (iptables-nft on an nftables host, iptables-legacy on a legacy host), in a
-# testbed, per host firewall. Both sides run through nsenter --net into the
-# desktop namespace, on the same host firewall, in A B A B order; medians of
+# testbed, per host firewall. Both sides run in one bash inside the desktop
+# namespace (entered once with nsenter --net), on the same host firewall, in A B A B order; medians of
 # RUNS pairs and their ratio.
 #
 #   bash bench/apply-revert.sh [RUNS]     (default 21; UW_BIN overrides the binary)
@@ -17,12 +17,7 @@ for fw in nft legacy; do
 	recipe $fw "$TB_DIR/apply.sh" "$TB_DIR/undo.sh" || { echo "bench: plan failed" >&2; exit 1; }
 	nact=$(grep -c . "$TB_DIR/apply.sh")
 	: >"$TB_DIR/ua"; : >"$TB_DIR/ur"; : >"$TB_DIR/sa"; : >"$TB_DIR/sr"
-	for i in $(seq 1 "$RUNS"); do
-		time_us bd "$UW_BIN" apply >>"$TB_DIR/ua" || { echo "bench: apply failed" >&2; exit 1; }
-		time_us bd "$UW_BIN" revert >>"$TB_DIR/ur" || { echo "bench: revert failed" >&2; exit 1; }
-		time_us bd sh -e "$TB_DIR/apply.sh" >>"$TB_DIR/sa" || { echo "bench: recipe apply failed" >&2; exit 1; }
-		time_us bd sh -e "$TB_DIR/undo.sh" >>"$TB_DIR/sr" || { echo "bench: recipe undo failed" >&2; exit 1; }
-	done
+	in_desk pairs "pairs $RUNS" || exit 1
 	# iptables-nft leaves its (empty) tables behind; usbnet-wizard leaves nothing.
 	if [ "$(desk_state)" != "$before" ]; then
 		echo "bench: the desktop did not return to its before-state; figures discarded" >&2; exit 1

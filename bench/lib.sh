@@ -9,7 +9,8 @@ source tests/testbed/testbed.sh
 
 # Commands in the desktop namespace through nsenter --net (no `ip netns exec`
 # bind mounts and sysfs remount around every command, which would dilute both
-# sides of every ratio alike).
+# sides of every ratio alike). Timed loops use in_desk below instead, which
+# enters once.
 bd() { nsenter --net="/run/netns/$TB_DESK" "$@"; }
 
 # The seed's recipe (ip, sysctl, iptables) for the plan's changes: the plan's
@@ -30,19 +31,57 @@ open(sys.argv[4], "w").write("".join(fix(a["undo_shell"]) + "\n" for a in revers
 PY
 }
 
-# now_us: monotonic-enough wall clock in microseconds
-now_us() { echo $(($(date +%s%N) / 1000)); }
+# now_us: the wall clock in microseconds, from bash's own clock: reading it
+# forks nothing (a `date` process costs milliseconds on a loaded machine).
+now_us() { local t=$EPOCHREALTIME; echo $((10#${t/[.,]/})); }
 
 # time_us CMD... : run CMD (output discarded), print its wall time in µs;
-# returns CMD's status.
+# returns CMD's status. Both clock readings are bash's own, so no process
+# other than CMD's falls inside the measured interval.
 time_us() {
-	local t0 t1 rc
-	t0=$(date +%s%N)
+	local t0=$EPOCHREALTIME t1 rc
 	"$@" >/dev/null 2>&1
 	rc=$?
-	t1=$(date +%s%N)
-	echo $(((t1 - t0) / 1000))
+	t1=$EPOCHREALTIME
+	echo $((10#${t1/[.,]/} - 10#${t0/[.,]/}))
 	return $rc
+}
+
+# in_desk "FUNCS" CODE: run CODE in one bash that is already inside the
+# desktop namespace, with time_us, the shell functions named in FUNCS and
+# every UW_*/TB_* variable defined there. The namespace is entered once, so
+# its cost (setns(CLONE_NEWNET) alone takes ~30 ms on some VMs) falls outside
+# every measured interval instead of being added to both sides of a ratio.
+in_desk() {
+	local funcs=$1
+	shift
+	# shellcheck disable=SC2046
+	bd bash -c "$(declare -p UW_BIN $(compgen -v TB_) 2>/dev/null)
+$(declare -f time_us $funcs)
+$*"
+}
+
+# pairs RUNS: usbnet-wizard apply and revert, then the recipe's apply.sh and
+# undo.sh ($TB_DIR, made by `recipe`), RUNS times in A B A B order, each
+# timed into $TB_DIR/ua, ur, sa, sr. Call it through in_desk.
+pairs() {
+	local i
+	for i in $(seq 1 "$1"); do
+		time_us "$UW_BIN" apply >>"$TB_DIR/ua" || { echo "bench: apply failed" >&2; return 1; }
+		time_us "$UW_BIN" revert >>"$TB_DIR/ur" || { echo "bench: revert failed" >&2; return 1; }
+		time_us sh -e "$TB_DIR/apply.sh" >>"$TB_DIR/sa" || { echo "bench: recipe apply failed" >&2; return 1; }
+		time_us sh -e "$TB_DIR/undo.sh" >>"$TB_DIR/sr" || { echo "bench: recipe undo failed" >&2; return 1; }
+	done
+}
+
+# ours_runs RUNS: usbnet-wizard apply and revert only, RUNS times, timed into
+# $TB_DIR/a and r. Call it through in_desk.
+ours_runs() {
+	local i
+	for i in $(seq 1 "$1"); do
+		time_us "$UW_BIN" apply >>"$TB_DIR/a" || { echo "bench: apply failed" >&2; return 1; }
+		time_us "$UW_BIN" revert >>"$TB_DIR/r" || { echo "bench: revert failed" >&2; return 1; }
+	done
 }
 
 # median_ms < list of µs values: the median in ms with 2 decimals

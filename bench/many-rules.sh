@@ -66,10 +66,7 @@ for n in 0 "$N"; do
 	have=$(count nft)
 	before=$(desk_state)
 	: >"$TB_DIR/a"; : >"$TB_DIR/r"
-	for i in $(seq 1 "$RUNS"); do
-		time_us bd "$UW_BIN" apply >>"$TB_DIR/a" || { echo "bench: apply failed (nft, $n)" >&2; exit 1; }
-		time_us bd "$UW_BIN" revert >>"$TB_DIR/r" || { echo "bench: revert failed (nft, $n)" >&2; exit 1; }
-	done
+	in_desk ours_runs "ours_runs $RUNS" || { echo "bench: (nft, $n host rules)" >&2; exit 1; }
 	[ "$(desk_state)" == "$before" ] || { echo "bench: not back to the before-state (nft, $n)" >&2; exit 1; }
 	a=$(median_ms <"$TB_DIR/a"); r=$(median_ms <"$TB_DIR/r")
 	printf 'many-rules [nft host, %d host rules (%d listed), %d runs]: apply %s ms, revert %s ms\n' \
@@ -86,12 +83,7 @@ have=$(count legacy)
 recipe legacy "$TB_DIR/apply.sh" "$TB_DIR/undo.sh" || { echo "bench: plan failed" >&2; exit 1; }
 before=$(desk_state)
 : >"$TB_DIR/ua"; : >"$TB_DIR/ur"; : >"$TB_DIR/sa"; : >"$TB_DIR/sr"
-for i in $(seq 1 "$RUNS"); do
-	time_us bd "$UW_BIN" apply >>"$TB_DIR/ua" || { echo "bench: apply failed (legacy)" >&2; exit 1; }
-	time_us bd "$UW_BIN" revert >>"$TB_DIR/ur" || { echo "bench: revert failed (legacy)" >&2; exit 1; }
-	time_us bd sh -e "$TB_DIR/apply.sh" >>"$TB_DIR/sa" || { echo "bench: recipe apply failed" >&2; exit 1; }
-	time_us bd sh -e "$TB_DIR/undo.sh" >>"$TB_DIR/sr" || { echo "bench: recipe undo failed" >&2; exit 1; }
-done
+in_desk pairs "pairs $RUNS" || { echo "bench: (legacy, $N host rules)" >&2; exit 1; }
 [ "$(desk_state)" == "$before" ] || { echo "bench: not back to the before-state (legacy)" >&2; exit 1; }
 paste "$TB_DIR/ua" "$TB_DIR/ur" | awk '{print $1 + $2}' >"$TB_DIR/ut"
 paste "$TB_DIR/sa" "$TB_DIR/sr" | awk '{print $1 + $2}' >"$TB_DIR/st"

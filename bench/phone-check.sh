@@ -8,7 +8,7 @@
 #    (--phone-bad-resolv), no default route on the phone (--phone-no-route),
 #    the phone's firewall dropping ping, dropbear stopped, and the phone
 #    unplugged mid-check (timed from the unplug).
-# Everything through nsenter --net into the desktop namespace.
+# Everything in a bash inside the desktop namespace (bench/lib.sh in_desk).
 #
 #   bash bench/phone-check.sh [RUNS] [FRUNS]   (default 21 and 5)
 set -u
@@ -17,14 +17,14 @@ RUNS=${1:-21}
 FRUNS=${2:-5}
 
 ours() {
-	bd env USBNET_WIZARD_SSH_DIR="$TB_DIR/ssh" "$UW_BIN" check --ping-ip "$TB_PING_IP" \
+	USBNET_WIZARD_SSH_DIR="$TB_DIR/ssh" "$UW_BIN" check --ping-ip "$TB_PING_IP" \
 		--test-name "$TB_TEST_NAME" --no-rescue </dev/null >"$TB_DIR/check.out" 2>&1
 }
 # The same checks as one remote shell line. openssh has no "none with blank
 # password" switch; dropbear -B accepts it via the none method openssh tries
 # first, so BatchMode works. Host key: accepted into a bench-only file.
 theirs() {
-	bd ssh -q -o BatchMode=yes -o StrictHostKeyChecking=accept-new \
+	ssh -q -o BatchMode=yes -o StrictHostKeyChecking=accept-new \
 		-o UserKnownHostsFile="$TB_DIR/ssh/known_hosts.openssh" -F /dev/null \
 		"root@$TB_PHONE_IP" "ping -c1 -W2 $TB_HOST_IP; ip route || route -n; \
 		ping -c1 -W2 $TB_PING_IP; cat /etc/resolv.conf; getent hosts $TB_TEST_NAME" \
@@ -38,13 +38,13 @@ up() { # testbed options...
 
 up
 tb_phone_set_resolv "$TB_DNS_IP"
-ours || { echo "bench: usbnet-wizard check does not pass in the testbed" >&2; cat "$TB_DIR/check.out" >&2; exit 1; }
-theirs || { echo "bench: the openssh client cannot run the checks" >&2; exit 1; }
+in_desk ours ours || { echo "bench: usbnet-wizard check does not pass in the testbed" >&2; cat "$TB_DIR/check.out" >&2; exit 1; }
+in_desk theirs theirs || { echo "bench: the openssh client cannot run the checks" >&2; exit 1; }
 : >"$TB_DIR/o"; : >"$TB_DIR/t"
-for i in $(seq 1 "$RUNS"); do
+in_desk "ours theirs" 'for i in $(seq 1 '"$RUNS"'); do
 	time_us ours >>"$TB_DIR/o"
 	time_us theirs >>"$TB_DIR/t"
-done
+done'
 m_ours=$(median_ms <"$TB_DIR/o"); m_theirs=$(median_ms <"$TB_DIR/t")
 printf 'phone-check [healthy, %d pairs]: usbnet-wizard (libssh) median %s ms; openssh one call median %s ms; ratio %s\n' \
 	"$RUNS" "$m_ours" "$m_theirs" "$(ratio "$m_ours" "$m_theirs")"
@@ -57,7 +57,7 @@ result phone_check_runs "$RUNS"
 fault() {
 	local name=$1 i
 	: >"$TB_DIR/f"
-	for i in $(seq 1 "$FRUNS"); do time_us ours >>"$TB_DIR/f"; done
+	in_desk ours 'for i in $(seq 1 '"$FRUNS"'); do time_us ours >>"$TB_DIR/f"; done'
 	report_fault "$name"
 }
 report_fault() {
@@ -87,13 +87,13 @@ tb_phone_start_sshd >/dev/null 2>&1
 # Unplugged mid-check: pulled 0.2 s after the check starts; timed from the pull.
 : >"$TB_DIR/f"
 for i in $(seq 1 "$FRUNS"); do
-	ours &
+	in_desk ours ours &
 	pid=$!
 	sleep 0.2
-	t0=$(date +%s%N)
+	t0=$(now_us)
 	tb_unplug
 	wait $pid
-	echo $((($(date +%s%N) - t0) / 1000)) >>"$TB_DIR/f"
+	echo $(($(now_us) - t0)) >>"$TB_DIR/f"
 	tb_plug
 	bd ip addr add "$TB_HOST_IP/24" dev usb0 && bd ip link set usb0 up
 done
