@@ -18,10 +18,14 @@ LIBS_TUI  := ncursesw menuw formw panelw
 # Start-up pays only for what a command uses (README, "Start-up"): libssh
 # (with libcrypto, GSSAPI, Kerberos) is not linked but loaded by
 # core/phone-ssh.c on first use, under the SONAME pkg-config's libssh has;
+# libsystemd (sd-bus, with libgcrypt, libcap, liblzma, libzstd, liblz4) is
+# likewise loaded by core/dbus-sd.c, and only when a system bus socket exists;
 # the curses libraries are linked statically (their archives, via
 # pkg-config --static), so no command relocates them at start-up.
-LIBS_LINK := $(filter-out libssh,$(LIBS_CORE))
-SSH_SONAME := $(shell objdump -p $$($(PKG) --variable=libdir libssh 2>/dev/null)/libssh.so 2>/dev/null | sed -n 's/^ *SONAME *//p')
+LIBS_LINK := $(filter-out libssh libsystemd,$(LIBS_CORE))
+soname_of = $(shell objdump -p $$($(PKG) --variable=libdir $(1) 2>/dev/null)/$(1).so 2>/dev/null | sed -n 's/^ *SONAME *//p')
+SSH_SONAME := $(call soname_of,libssh)
+SYSTEMD_SONAME := $(call soname_of,libsystemd)
 
 ifeq ($(SAN),1)
 B        := build-san
@@ -35,7 +39,8 @@ WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-unused-parameter
 CFLAGS   ?= -O1 -g
 CFLAGS   += -std=gnu11 $(WARN) $(SANFLAGS) -I. -D_GNU_SOURCE
 CORE_CFLAGS := $(shell $(PKG) --cflags $(LIBS_CORE) 2>/dev/null) \
-	$(if $(SSH_SONAME),-DUW_LIBSSH_SONAME='"$(SSH_SONAME)"')
+	$(if $(SSH_SONAME),-DUW_LIBSSH_SONAME='"$(SSH_SONAME)"') \
+	$(if $(SYSTEMD_SONAME),-DUW_LIBSYSTEMD_SONAME='"$(SYSTEMD_SONAME)"')
 TUI_CFLAGS  := $(shell $(PKG) --cflags $(LIBS_TUI) 2>/dev/null)
 CORE_LIBS   := $(shell $(PKG) --libs $(LIBS_LINK) 2>/dev/null)
 # CURSES_STATIC=0 links curses as shared libraries: the Debian package does,

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/sanitize.h"
 #include "core/util.h"
@@ -39,6 +40,38 @@ int uw_dbus_error(struct uw_error *err, int r, const sd_bus_error *e, const char
 	return uw_error_set(err, r, "%s failed: %s.", what, msg);
 }
 
+/*
+ * Whether the system bus @addr names (DBUS_SYSTEM_BUS_ADDRESS, or NULL for
+ * the default socket) is certainly absent: a single unix:path= address whose
+ * socket does not exist. Anything else (several addresses, abstract sockets,
+ * escapes, tcp:) is left to sd-bus. Lets a host without a bus answer "no
+ * bus" without loading libsystemd.
+ */
+static bool bus_absent(const char *addr)
+{
+	char path[4096];
+	const char *p;
+	size_t n;
+	struct stat st;
+
+	if (!addr || !*addr) {
+		uw_strlcpy(path, "/run/dbus/system_bus_socket", sizeof(path));
+	} else {
+		if (strncmp(addr, "unix:", 5) != 0 || strchr(addr, ';') || strchr(addr, '%'))
+			return false;
+		p = strstr(addr + 5, "path=");
+		if (!p || (p != addr + 5 && p[-1] != ','))
+			return false;
+		p += 5;
+		n = strcspn(p, ",");
+		if (n == 0 || n >= sizeof(path))
+			return false;
+		memcpy(path, p, n);
+		path[n] = 0;
+	}
+	return stat(path, &st) < 0 && (errno == ENOENT || errno == ENOTDIR);
+}
+
 int uw_dbus_open(sd_bus **bus, struct uw_error *err)
 {
 	const char *addr = getenv("DBUS_SYSTEM_BUS_ADDRESS");
@@ -49,7 +82,12 @@ int uw_dbus_open(sd_bus **bus, struct uw_error *err)
 	*bus = NULL;
 	uw_strlcpy(shown, addr && *addr ? addr : "/run/dbus/system_bus_socket", sizeof(shown));
 	uw_dbus_sanitize(shown);
-	r = sd_bus_open_system(&b);
+	if (bus_absent(addr))
+		r = -ENOENT;
+	else if ((r = uw_sd_load(err)) < 0)
+		return r;
+	else
+		r = sd_bus_open_system(&b);
 	if (r >= 0)
 		r = sd_bus_set_method_call_timeout(b, UW_DBUS_TIMEOUT_USEC);
 	if (r >= 0) {

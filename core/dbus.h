@@ -29,6 +29,14 @@
  */
 int uw_dbus_open(sd_bus **bus, struct uw_error *err);
 
+/*
+ * libsystemd is not linked but loaded on first use (core/dbus-sd.c):
+ * uw_dbus_open loads it only when the bus socket exists. uw_sd_load returns
+ * 0 or an error saying what to install; uw_sd_loaded says whether it was.
+ */
+int uw_sd_load(struct uw_error *err);
+bool uw_sd_loaded(void);
+
 /* Is well-known @name (e.g. "org.freedesktop.NetworkManager") owned on the
  * bus? 1 yes, 0 no, negative errno (with a sentence) on error. */
 int uw_dbus_name_has_owner(sd_bus *bus, const char *name, struct uw_error *err);

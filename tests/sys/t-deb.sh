@@ -46,7 +46,7 @@ $([ -f "$UW_ROOT/docs/json.md" ] && echo /usr/share/doc/usbnet-wizard/json.md.gz
 /usr/share/man/man8/usbnet-wizard.8.gz" | sort)" "$(grep -v '^$' "$T/contents" | sort)"
 deps=$(dpkg-deb -f "$deb" Depends)
 echo "# Depends: $deps"
-for lib in libc6 libnl-3-200 libnl-route-3-200 libip4tc2 libnftables1 libssh-4 libncursesw6 zlib1g; do
+for lib in libc6 libnl-3-200 libnl-route-3-200 libip4tc2 libnftables1 libssh-4 libsystemd0 libncursesw6 zlib1g; do
 	check "Depends names $lib (from the shared libraries)" grep -q "\\b$lib\\b" <<<"$deps"
 done
 # Not enabled: the postinst is debhelper's "do not enable" form (it only
