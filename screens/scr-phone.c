@@ -688,15 +688,17 @@ static size_t choose_fixes(struct uw_wizard *w)
 		 * the full text (with its undo) is one button away. */
 		static const char *const btn[] = { "Apply", "Show commands", "Skip" };
 		char *msg = uw_strdup_printf("%s\n\nApply this fix on the phone?", f->describe);
-		char *cmds = uw_strdup_printf("%s\n\nRuns on the phone:\n\n%s\n\nUndone by:\n\n%s",
-					      f->describe, f->shell, f->revert_shell);
+		_auto_strbuf_ struct uw_strbuf cmds = UW_STRBUF_INIT;
 		int r;
+
+		/* The text `check --fix` prints before it asks (core/text.c). */
+		uw_text_phonefix(f, &cmds);
+		uw_strbuf_truncate(&cmds, cmds.len - 1);
 		while ((r = uw_tui_msgbox(w->loop, "Fix on the phone", msg, btn, 3, 0)) == 1)
-			uw_tui_textbox(w->loop, "The fix's commands", cmds);
+			uw_tui_textbox(w->loop, "The fix's commands", uw_strbuf_str(&cmds));
 		if (r == 0 && s.n_fixes < UW_PHONEFIX_MAX)
 			uw_phonefix_take(&set, k, &s.fixes[s.n_fixes++]);
 		free(msg);
-		free(cmds);
 	}
 	uw_phonefix_set_fini(&set);
 	return s.n_fixes;
