@@ -235,11 +235,13 @@ static int offer_fixes(const struct opts *o, struct uw_phone *p,
 		fprintf(o->msg, "%s\n", set.unavailable[k]);
 	for (size_t k = 0; k < set.n; k++) {
 		const struct uw_phonefix *f = &set.fix[k];
+		_auto_strbuf_ struct uw_strbuf b = UW_STRBUF_INIT;
 		struct uw_error e;
 
-		fprintf(o->msg, "\nFix: %s\n  on the phone: %s\n  undo with:    %s\n"
-			"  (this stays on the phone: 'usbnet-wizard revert' undoes only the desktop "
-			"side)\n", f->describe, f->shell, f->revert_shell);
+		/* The text the wizard's Show commands shows (core/text.c). */
+		uw_text_phonefix(f, &b);
+		fprintf(o->msg, "\nFix on the phone:\n%s(This stays on the phone: 'usbnet-wizard "
+			"revert' undoes only the desktop side.)\n", uw_strbuf_str(&b));
 		if (!ask_yes_no(o, "Apply this fix on the phone?", false)) {
 			fprintf(o->msg, "Skipped (use --yes to apply without asking).\n");
 		} else if ((rc = uw_phonefix_apply(p, f, &e)) < 0) {

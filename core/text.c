@@ -266,3 +266,9 @@ void uw_text_persist_files(const struct uw_persist_file *files, size_t n, enum u
 					 files[i].content ? files[i].content : "");
 	}
 }
+
+void uw_text_phonefix(const struct uw_phonefix *f, struct uw_strbuf *b)
+{
+	uw_strbuf_printf(b, "%s\n\nRuns on the phone:\n\n%s\n\nUndone by:\n\n%s\n", f->describe,
+			 f->shell, f->revert_shell);
+}

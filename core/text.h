@@ -76,6 +76,14 @@ void uw_text_check_detail(const struct uw_check *c, struct uw_strbuf *b);
 void uw_text_checks(const struct uw_check *c, int n, struct uw_strbuf *b);
 
 /*
+ * A phone fix as it is offered, by `check --fix` before it asks and by the
+ * wizard's Show commands: what it does in plain words, then "Runs on the
+ * phone:" and "Undone by:", each followed by its shell text, paragraphs apart.
+ * Ends in "\n". Appended to @b.
+ */
+void uw_text_phonefix(const struct uw_phonefix *f, struct uw_strbuf *b);
+
+/*
  * The persist files before they are installed (`persist --show` and the
  * wizard's "Files to install"): the target and, when @why is not NULL, why
  * it was chosen; then each file with its mode and content, or the link.

@@ -1,31 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Phone check: log in to the phone with the built-in ssh client and run the
- * checklist from its side, in a worker thread that reports to the loop with
- * uw_tui_post, so the screen keeps drawing (spinner, keys, resize) while ssh
- * waits. The host-key and password questions come from the worker's
- * callbacks; they are asked as modal boxes in the loop thread while the
- * worker waits for the answer. Fixes are offered, each confirmed first,
- * then the checks run again.
+ * checklist from its side, in a worker thread (screens/phone-worker.c) that
+ * reports to the loop with uw_tui_post, so the screen keeps drawing
+ * (spinner, keys, resize) while ssh waits. Fixes are offered, each confirmed
+ * first, then the checks run again. Only the loop thread reads and writes
+ * s.*; the worker has its own copies (struct uw_phone_worker).
  */
 #include <errno.h>
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "core/env.h"
 #include "core/phone.h"
 #include "core/phonecheck.h"
 #include "core/phonefix.h"
 #include "core/text.h"
 #include "core/util.h"
+#include "screens/phone-worker.h"
 #include "screens/wizard.h"
 #include "tui/checklist.h"
 #include "tui/msgbox.h"
-#include "tui/password.h"
 #include "tui/textbox.h"
 #include "tui/textview.h"
 
@@ -39,76 +35,6 @@ static const char *const titles[UW_CHECK__COUNT] = {
 	"A name resolves on the phone",
 };
 
-/*
- * Threads. The worker owns a struct job: its inputs copied at start, its own
- * check array, and the phone session while it runs. It never touches s.*,
- * which only the loop thread reads and writes. It reports by posting heap
- * messages holding copies (struct msg) with uw_tui_post, and only while the
- * job is not abandoned, which it checks under s.mu.
- *
- * Leaving the screen while the worker runs (Back, Next, q, a signal) must not
- * wait for ssh: a libssh session may be used by one thread only, so the loop
- * thread cannot cut the connect short (ssh_disconnect from here would race
- * the worker inside libssh). Instead the job is abandoned: under s.mu its
- * flag is set (no post after that), the posts already queued are run at once
- * (their generation is stale, so they are dropped; a pending host-key or
- * password question is answered "no"), and the job goes on the abandoned
- * list. The worker gives up at its next step or when ssh times out, and
- * frees nothing itself: reap() joins finished jobs and frees them in the loop
- * thread, and uw_scr_phone_wait() joins the rest before the process exits,
- * so exit never races a worker inside libssh.
- */
-struct job {
-	struct job *next;          /* on the abandoned list */
-	pthread_t th;
-	struct uw_tui_loop *loop;
-	unsigned gen;              /* s.gen when started: stale messages are dropped */
-	bool abandoned, finished;  /* under s.mu */
-
-	/* Inputs, read-only for the worker. */
-	struct uw_phonecheck_params prm;
-	char desktop_ip[UW_IP4_STRLEN], phone_ip[UW_IP4_STRLEN], iface[UW_IFNAME_MAX];
-	char user[64], ns[UW_PHONECHECK_MAX_NS][64];
-	struct uw_phonefix fixes[UW_PHONEFIX_MAX]; /* exactly the ones confirmed; the job owns them */
-	size_t n_fixes;
-
-	/* The worker's own. */
-	struct uw_phone *phone;
-	struct uw_check checks[UW_CHECK__COUNT];
-	bool have_checks;
-};
-
-/* What the worker tells the loop thread: copies, freed by on_msg. */
-enum msg_kind { MSG_LOGIN, MSG_CHECK, MSG_DONE };
-struct msg {
-	enum msg_kind kind;
-	unsigned gen;
-	/* MSG_LOGIN */
-	enum uw_tui_status login_st;
-	char login_detail[UW_ERROR_MSG_MAX + 64];
-	/* MSG_CHECK: check @idx started (!finished) or has its verdict in @check */
-	int idx;
-	bool finished;
-	struct uw_check check;
-	/* MSG_DONE */
-	bool have_checks;
-	int run_rc;
-	char run_error[UW_ERROR_MSG_MAX];
-	char fix_log[1024];
-};
-
-/* A question from the worker, answered in the loop thread. */
-struct ask {
-	struct job *job;
-	bool hostkey;
-	const struct uw_phone_hostkey_info *info;
-	const char *prompt;
-	char *buf;
-	size_t size;
-	int answer;
-	bool answered;
-};
-
 enum check_state { CHECK_PENDING, CHECK_RUNNING, CHECK_DONE };
 
 static struct {
@@ -116,10 +42,7 @@ static struct {
 	bool active;             /* state survives rebuilds of this screen */
 	bool pending_start;      /* start the worker once the screen is rebuilt */
 	bool fix_focused;        /* Fix... was focused for this run's results */
-	pthread_mutex_t mu;      /* job->abandoned/finished, ask->answered */
-	pthread_cond_t cv;
-	struct job *job;         /* the running job, NULL when none */
-	struct job *abandoned;   /* jobs left running in the background */
+	struct uw_phone_worker *job; /* the running job, NULL when none */
 	unsigned gen;
 
 	/* What is shown: the loop thread's own copies. */
@@ -142,218 +65,21 @@ static struct {
 	struct uw_widget_checklist *list;
 	struct uw_widget_textview *note;
 	int spin_timer;
-} s = { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
-
-static void copy_check(struct uw_check *to, const struct uw_check *from)
-{
-	*to = *from;
-	to->evidence = uw_strdup(from->evidence ? from->evidence : "");
-	to->explanation = uw_strdup(from->explanation ? from->explanation : "");
-}
-
-static void clear_checks(struct uw_check *c, bool *have)
-{
-	if (*have)
-		for (int i = 0; i < UW_CHECK__COUNT; i++)
-			uw_check_fini(&c[i]);
-	*have = false;
-}
-
-/* ---- worker side ---- */
-
-static void on_msg(struct uw_tui_loop *loop, void *ud);
-
-static bool abandoned(struct job *j)
-{
-	bool a;
-
-	pthread_mutex_lock(&s.mu);
-	a = j->abandoned;
-	pthread_mutex_unlock(&s.mu);
-	return a;
-}
-
-/* Hand @m to the loop thread, or drop it when nobody is listening any more.
- * uw_tui_post queues before it wakes the loop, so a queued message is the
- * loop's to free even when the wake-up write fails. */
-static void send_msg(struct job *j, struct msg *m)
-{
-	pthread_mutex_lock(&s.mu);
-	if (!j->abandoned) {
-		uw_tui_post(j->loop, on_msg, m);
-		m = NULL;
-	}
-	pthread_mutex_unlock(&s.mu);
-	if (m && m->kind == MSG_CHECK && m->finished)
-		uw_check_fini(&m->check);
-	free(m);
-}
-
-static struct msg *msg_new(struct job *j, enum msg_kind kind)
-{
-	struct msg *m = uw_malloc0(sizeof(*m));
-
-	m->kind = kind;
-	m->gen = j->gen;
-	return m;
-}
-
-static int ask_ui(struct ask *a);
-
-static enum uw_phone_hostkey_decision on_hostkey(const struct uw_phone_hostkey_info *info, void *ud)
-{
-	struct ask a = { .job = ud, .hostkey = true, .info = info };
-
-	return (enum uw_phone_hostkey_decision)ask_ui(&a);
-}
-
-static int on_password(const char *prompt, char *buf, size_t size, void *ud)
-{
-	struct ask a = { .job = ud, .prompt = prompt, .buf = buf, .size = size };
-
-	return ask_ui(&a);
-}
-
-/* Each check's start and verdict, as soon as the checklist knows it. */
-static void on_progress(enum uw_check_id id, const struct uw_check *c, void *ud)
-{
-	struct job *j = ud;
-	struct msg *m = msg_new(j, MSG_CHECK);
-
-	m->idx = (int)id;
-	m->finished = c != NULL;
-	if (c)
-		copy_check(&m->check, c);
-	send_msg(j, m);
-}
-
-/* The ssh connect and per-command timeout: $USBNET_WIZARD_SSH_TIMEOUT (1-600 s), or
- * the library's default (5 s) — a slow phone (an old FreeRunner) may need more. */
-static unsigned ssh_timeout(void)
-{
-	return (unsigned)uw_env_number(UW_ENV_SSH_TIMEOUT, 0);
-}
-
-static void *worker(void *ud)
-{
-	struct job *j = ud;
-	struct uw_error err;
-	struct msg *m;
-
-	if (!j->phone) {
-		struct uw_phone_options po = {
-			.host = j->phone_ip, .user = j->user, .timeout_s = ssh_timeout(),
-			.hostkey_cb = on_hostkey, .hostkey_data = j,
-			.password_cb = on_password, .password_data = j,
-		};
-
-		m = msg_new(j, MSG_LOGIN);
-		uw_error_clear(&err);
-		if (uw_phone_connect(&po, &j->phone, &err) < 0) {
-			j->phone = NULL;
-			m->login_st = UW_TUI_FAIL;
-			snprintf(m->login_detail, sizeof(m->login_detail), "%s", err.msg);
-		} else {
-			m->login_st = UW_TUI_OK_;
-			snprintf(m->login_detail, sizeof(m->login_detail), "Logged in to %s (%s).",
-				 j->phone_ip, uw_phone_auth_name(uw_phone_auth_method(j->phone)));
-		}
-		send_msg(j, m);
-	}
-	m = msg_new(j, MSG_DONE);
-	/* Fixes the user confirmed, then the checks again; nothing more once
-	 * the user has left the screen. */
-	for (size_t i = 0; j->phone && i < j->n_fixes && !abandoned(j); i++) {
-		const struct uw_phonefix *f = &j->fixes[i];
-		size_t l = strlen(m->fix_log);
-
-		uw_error_clear(&err);
-		/* The very object the user confirmed: its command is the one shown. */
-		if (uw_phonefix_apply(j->phone, f, &err) >= 0)
-			snprintf(m->fix_log + l, sizeof(m->fix_log) - l, "Fixed: %.*s. ",
-				 (int)strcspn(f->describe, "\n") - (f->describe[0] &&
-				 f->describe[strcspn(f->describe, "\n") - 1] == '.'), f->describe);
-		else
-			snprintf(m->fix_log + l, sizeof(m->fix_log) - l, "The %s fix failed: %s (Fix... "
-				 "offers it again; Show commands there lists what to run on the phone "
-				 "by hand.) ", uw_fix_name(f->id), err.msg);
-	}
-	if (j->phone && !abandoned(j)) {
-		j->prm.progress = on_progress;
-		j->prm.progress_ud = j;
-		uw_error_clear(&err);
-		m->run_rc = uw_phonecheck_run(j->phone, &j->prm, j->checks, &err);
-		j->have_checks = true; /* filled even on error: freed by whoever frees the job */
-		snprintf(m->run_error, sizeof(m->run_error), "%s", m->run_rc < 0 ? err.msg : "");
-		m->have_checks = m->run_rc == 0 || m->run_rc == -ECONNRESET;
-	}
-	pthread_mutex_lock(&s.mu);
-	j->finished = true;
-	pthread_mutex_unlock(&s.mu);
-	send_msg(j, m);
-	return NULL;
-}
-
-/* ---- loop side ---- */
+} s;
 
 static void show(void);
 
-static void job_free(struct job *j)
-{
-	for (size_t i = 0; i < j->n_fixes; i++)
-		uw_phonefix_fini(&j->fixes[i]);
-	uw_phone_free(j->phone);
-	clear_checks(j->checks, &j->have_checks);
-	free(j);
-}
-
-/* Join and free the abandoned jobs that are finished (@wait: all of them). */
-static void reap(bool wait)
-{
-	struct job **pp = &s.abandoned;
-
-	while (*pp) {
-		struct job *j = *pp;
-		bool fin;
-
-		pthread_mutex_lock(&s.mu);
-		fin = j->finished;
-		pthread_mutex_unlock(&s.mu);
-		if (!fin && !wait) {
-			pp = &j->next;
-			continue;
-		}
-		pthread_join(j->th, NULL);
-		*pp = j->next;
-		job_free(j);
-	}
-}
-
-bool uw_scr_phone_wait(unsigned ms)
-{
-	long long end = uw_tui_now_ms() + ms;
-
-	for (;;) {
-		reap(false);
-		if (!s.abandoned)
-			return true;
-		if (uw_tui_now_ms() >= end)
-			return false;
-		nanosleep(&(struct timespec){ 0, 20 * 1000 * 1000 }, NULL);
-	}
-}
-
 static void on_msg(struct uw_tui_loop *loop, void *ud)
 {
-	struct msg *m = ud;
+	struct uw_phone_worker_msg *m = ud;
 
 	if (m->gen == s.gen && s.job) {
 		switch (m->kind) {
-		case MSG_LOGIN:
+		case UW_PHONE_WORKER_LOGIN:
 			s.login_st = m->login_st;
 			uw_strlcpy(s.login_detail, m->login_detail, sizeof(s.login_detail));
 			break;
-		case MSG_CHECK:
+		case UW_PHONE_WORKER_CHECK:
 			s.checking = true;
 			if (!m->finished) {
 				s.state[m->idx] = CHECK_RUNNING;
@@ -365,12 +91,12 @@ static void on_msg(struct uw_tui_loop *loop, void *ud)
 			m->finished = false;
 			s.state[m->idx] = CHECK_DONE;
 			break;
-		case MSG_DONE:
+		case UW_PHONE_WORKER_DONE:
 			/* The worker has nothing left to do but return. */
 			pthread_join(s.job->th, NULL);
 			s.phone = s.job->phone;
 			s.job->phone = NULL;
-			job_free(s.job);
+			uw_phone_worker_free(s.job);
 			s.job = NULL;
 			s.checking = false;
 			s.done = true;
@@ -383,61 +109,7 @@ static void on_msg(struct uw_tui_loop *loop, void *ud)
 		if (s.active && s.list)
 			show();
 	}
-	if (m->kind == MSG_CHECK && m->finished)
-		uw_check_fini(&m->check);
-	free(m);
-}
-
-static void on_ask(struct uw_tui_loop *loop, void *ud)
-{
-	struct ask *a = ud;
-	int answer = -1;
-
-	if (abandoned(a->job)) {
-		answer = a->hostkey ? UW_PHONE_HOSTKEY_REJECT : -1;
-	} else if (a->hostkey && a->info->state == UW_PHONE_HOSTKEY_NEW) {
-		static const char *const btn[] = { "Trust it", "Do not connect" };
-		char *msg = uw_strdup_printf("First connection to %s. Its %s host key is\n%s\n\n%s\n\n"
-					     "Trust this key and remember it in %s?", a->info->host,
-					     a->info->key_type, a->info->fingerprint, a->info->explanation,
-					     a->info->known_hosts);
-		answer = uw_tui_msgbox(loop, "New phone", msg, btn, 2, 0) == 0 ?
-			 UW_PHONE_HOSTKEY_ACCEPT : UW_PHONE_HOSTKEY_REJECT;
-		free(msg);
-	} else if (a->hostkey) {
-		static const char *const btn[] = { "Do not connect", "Replace the key" };
-		char *msg = uw_strdup_printf("WARNING: the phone's host key changed.\n\non file: %s\n"
-					     "offered now: %s (%s)\n\n%s\n\nReplace it only if you know "
-					     "the phone was reflashed.", *a->info->old_fingerprint ?
-					     a->info->old_fingerprint : "(another key)",
-					     a->info->fingerprint, a->info->key_type, a->info->explanation);
-		answer = uw_tui_msgbox(loop, "Host key changed", msg, btn, 2, 0) == 1 ?
-			 UW_PHONE_HOSTKEY_REPLACE : UW_PHONE_HOSTKEY_REJECT;
-		free(msg);
-	} else {
-		answer = uw_tui_password(loop, "Phone password", a->prompt, a->buf, a->size) == 0 ? 0 : -1;
-	}
-	pthread_mutex_lock(&s.mu);
-	a->answer = answer;
-	a->answered = true;
-	pthread_cond_broadcast(&s.cv);
-	pthread_mutex_unlock(&s.mu);
-}
-
-static int ask_ui(struct ask *a)
-{
-	pthread_mutex_lock(&s.mu);
-	if (a->job->abandoned) {
-		pthread_mutex_unlock(&s.mu);
-		return a->hostkey ? UW_PHONE_HOSTKEY_REJECT : -1;
-	}
-	/* Posted under s.mu: abandoning (also under s.mu) then flushes it, so
-	 * the question is always answered and the worker never waits forever. */
-	uw_tui_post(a->job->loop, on_ask, a);
-	while (!a->answered)
-		pthread_cond_wait(&s.cv, &s.mu);
-	pthread_mutex_unlock(&s.mu);
-	return a->answer;
+	uw_phone_worker_msg_free(m);
 }
 
 static enum uw_tui_status mark(enum uw_check_status st)
@@ -540,34 +212,30 @@ static void clear_shown(void)
 }
 
 /*
- * Leave the running job to finish in the background (see "Threads" above):
+ * Leave the running job to finish in the background (see screens/phone-worker.h):
  * never waits for ssh. The session the job holds goes with it.
  */
 static void abandon_worker(void)
 {
-	struct job *j = s.job;
+	struct uw_phone_worker *j = s.job;
 
 	if (!j)
 		return;
-	pthread_mutex_lock(&s.mu);
-	j->abandoned = true;
-	pthread_mutex_unlock(&s.mu);
+	uw_phone_worker_abandon(j);
 	s.job = NULL;
 	s.gen++;
 	/* Queued messages are now stale (dropped and freed), a queued question is
 	 * answered "no": nothing of this job stays in the loop's queue. */
 	uw_tui_loop_flush_posts(s.w->loop);
-	j->next = s.abandoned;
-	s.abandoned = j;
-	reap(false);
+	uw_phone_worker_reap(false);
 }
 
 static void start_worker(struct uw_wizard *w)
 {
-	struct job *j = uw_malloc0(sizeof(*j));
+	struct uw_phone_worker *j = uw_malloc0(sizeof(*j));
 
 	abandon_worker();
-	reap(false);
+	uw_phone_worker_reap(false);
 	clear_shown();
 	s.run_error[0] = '\0';
 	s.done = false;
@@ -597,10 +265,10 @@ static void start_worker(struct uw_wizard *w)
 	s.n_fixes = 0;
 	j->phone = s.phone; /* the job holds the session while it runs */
 	s.phone = NULL;
-	if (pthread_create(&j->th, NULL, worker, j) != 0) {
+	if (uw_phone_worker_start(j, on_msg) != 0) {
 		s.phone = j->phone;
 		j->phone = NULL;
-		job_free(j);
+		uw_phone_worker_free(j);
 		s.done = true;
 		s.login_st = UW_TUI_FAIL;
 		snprintf(s.login_detail, sizeof(s.login_detail), "Could not start the check (out of threads?).");
@@ -688,15 +356,17 @@ static size_t choose_fixes(struct uw_wizard *w)
 		 * the full text (with its undo) is one button away. */
 		static const char *const btn[] = { "Apply", "Show commands", "Skip" };
 		char *msg = uw_strdup_printf("%s\n\nApply this fix on the phone?", f->describe);
-		char *cmds = uw_strdup_printf("%s\n\nRuns on the phone:\n\n%s\n\nUndone by:\n\n%s",
-					      f->describe, f->shell, f->revert_shell);
+		_auto_strbuf_ struct uw_strbuf cmds = UW_STRBUF_INIT;
 		int r;
+
+		/* The text `check --fix` prints before it asks (core/text.c). */
+		uw_text_phonefix(f, &cmds);
+		uw_strbuf_truncate(&cmds, cmds.len - 1);
 		while ((r = uw_tui_msgbox(w->loop, "Fix on the phone", msg, btn, 3, 0)) == 1)
-			uw_tui_textbox(w->loop, "The fix's commands", cmds);
+			uw_tui_textbox(w->loop, "The fix's commands", uw_strbuf_str(&cmds));
 		if (r == 0 && s.n_fixes < UW_PHONEFIX_MAX)
 			uw_phonefix_take(&set, k, &s.fixes[s.n_fixes++]);
 		free(msg);
-		free(cmds);
 	}
 	uw_phonefix_set_fini(&set);
 	return s.n_fixes;

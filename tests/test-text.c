@@ -209,6 +209,25 @@ static void test_plan_summary(void **state)
 	free(fa);
 }
 
+/* A fix as `check --fix` prints it and the wizard's Show commands shows it:
+ * the real route fix, prepared as core prepares it (its undo restores the
+ * phone's old gateway). */
+static void test_phonefix(void **state)
+{
+	const struct uw_phonecheck_params prm = { .desktop_ip = "192.168.0.200",
+						  .outside_ip = "203.0.113.1",
+						  .test_name = "example.org", .iface = "usb0" };
+	_auto_strbuf_ struct uw_strbuf b = UW_STRBUF_INIT;
+	struct uw_phonefix f;
+	struct uw_error e;
+
+	if (uw_phonefix_prepare(UW_FIX_ROUTE, &prm, "192.168.0.1", &f, &e) < 0)
+		fail_msg("%s", e.msg);
+	uw_text_phonefix(&f, &b);
+	golden("phonefix.txt", uw_strbuf_str(&b));
+	uw_phonefix_fini(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -216,6 +235,7 @@ int main(void)
 		cmocka_unit_test(test_checks),
 		cmocka_unit_test(test_check_detail_is_the_checks_block),
 		cmocka_unit_test(test_persist_files),
+		cmocka_unit_test(test_phonefix),
 		cmocka_unit_test(test_plan_summary),
 	};
 	uw_test_src_path(golden_dir, sizeof(golden_dir), "tests/golden/text");
