@@ -394,10 +394,17 @@ void uw_fw_inventory_note(struct uw_fw_inventory *inv, const char *fmt, ...)
 /* The plain words for a dropping chain a backend found. */
 static void drop_why(struct uw_fw_drop_chain *d)
 {
+	char chain[sizeof(d->chain)];
+
+	/* A copy: d->chain and d->why live in one struct, and gcc -O2 with
+	 * _FORTIFY_SOURCE (the Debian package's flags) cannot tell that they do not
+	 * overlap (-Werror=restrict). */
+	memcpy(chain, d->chain, sizeof(chain));
+	chain[sizeof(chain) - 1] = '\0';
 	snprintf(d->why, sizeof(d->why),
 		 "%s chain \"%s\" %s: forwarded traffic from the phone is dropped there unless an "
 		 "accept rule for the phone's interface is put into that very chain.",
-		 d->backend == UW_FW_IPTABLES ? "The iptables-legacy" : "The nftables", d->chain,
+		 d->backend == UW_FW_IPTABLES ? "The iptables-legacy" : "The nftables", chain,
 		 d->policy_drop ? "has policy drop" : "holds a drop or reject rule");
 }
 
