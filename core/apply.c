@@ -19,27 +19,9 @@
 #include "core/profile.h"
 #include "core/util.h"
 
-#define JOURNAL_MAGIC "usbnet-wizard-journal 1"
-/* What to do about a journal we cannot trust (said after the problem). */
-#define JOURNAL_UNUSABLE " Its 'B' lines are the changes made (with the shell command that " \
-	"undoes each in 'usbnet-wizard plan'); undo those by hand, then move the file aside " \
-	"(sudo mv %s %s.bad) and run again."
-
-const char *uw_rundir(void)
-{
-	const char *d = uw_env_get(UW_ENV_RUNDIR);
-	return d && *d ? d : "/run/usbnet-wizard";
-}
-
 static void path(char *buf, size_t len, const char *name)
 {
 	snprintf(buf, len, "%s/%s", uw_rundir(), name);
-}
-
-static unsigned long netns_ino(void)
-{
-	struct stat st;
-	return stat("/proc/self/ns/net", &st) == 0 ? (unsigned long)st.st_ino : 0;
 }
 
 /* Fault injection for the crash and rollback tests only (docs/testing.md). */
@@ -140,416 +122,6 @@ void uw_lock_release(struct uw_lock *lk)
 	}
 }
 
-/* ---- journal ------------------------------------------------------------ */
-
-struct jw {
-	int fd;
-};
-
-static int jw_line(struct jw *j, const char *line, struct uw_error *err)
-{
-	size_t n = strlen(line);
-	char *buf = uw_malloc0(n + 2);
-	ssize_t w;
-
-	memcpy(buf, line, n);
-	buf[n] = '\n';
-	/*
-	 * One write() per record with O_APPEND: a record is there whole or not
-	 * at all. No fdatasync: once write() returns, the record is in the
-	 * kernel's page cache, where every later reader finds it even if this
-	 * process is killed the next instant. Only a crash of the whole system
-	 * could lose it, and that also loses everything the journal records:
-	 * addresses, routes, sysctls, firewall rules, firewalld's runtime zone
-	 * and NetworkManager's runtime "unmanaged" are all kernel or daemon
-	 * memory, gone at boot (and so is /run, the journal's home). A flush
-	 * per record cost 1-5 ms of disk wait each, ten per apply.
-	 */
-	w = write(j->fd, buf, n + 1);
-	free(buf);
-	if (w != (ssize_t)(n + 1)) {
-		int e = w < 0 ? errno : ENOSPC;
-		return uw_error_set(err, -e, "Cannot write the journal in %s (%s): nothing more is changed, "
-				    "so that every change can still be undone. Free some space or fix the "
-				    "directory, then try again.", uw_rundir(), strerror(e));
-	}
-	return 0;
-}
-
-/* Several records in one write(): a firewall batch is
- * journaled as one unit, whole or (torn, on a crash before the kernel was
- * touched) not acted on. */
-static int jw_lines(struct jw *j, char **lines, size_t n, struct uw_error *err)
-{
-	size_t total = 0, o = 0;
-	char *buf;
-	int r;
-
-	for (size_t i = 0; i < n; i++)
-		total += strlen(lines[i]) + 1;
-	buf = uw_malloc0(total + 1);
-	for (size_t i = 0; i < n; i++) {
-		size_t l = strlen(lines[i]);
-		memcpy(buf + o, lines[i], l);
-		o += l;
-		buf[o++] = '\n';
-	}
-	buf[o] = '\0';
-	/* jw_line adds the last newline itself. */
-	if (o)
-		buf[--o] = '\0';
-	r = n ? jw_line(j, buf, err) : 0;
-	free(buf);
-	return r;
-}
-
-static int jw_open(struct jw *j, bool *fresh, struct uw_error *err)
-{
-	char p[512], hdr[256];
-	struct stat st;
-	int r;
-
-	path(p, sizeof(p), "journal");
-	j->fd = open(p, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (j->fd < 0) {
-		int e = errno;
-		return uw_error_set(err, -e, "Cannot open the journal %s (%s): nothing was changed.", p, strerror(e));
-	}
-	/* readable by `status` without root, also when an older version made it 0600 */
-	if (fstat(j->fd, &st) == 0 && (st.st_mode & 0777) == 0600)
-		(void)fchmod(j->fd, 0644);
-	*fresh = fstat(j->fd, &st) == 0 && st.st_size == 0;
-	if (!*fresh && st.st_size > 0) {
-		/*
-		 * A crash can leave the last record cut short. Our records
-		 * start on a fresh line, so the torn one stays one damaged
-		 * line the reader skips; a file with no whole line at all (a
-		 * torn header) holds nothing and is begun again.
-		 */
-		char last;
-		int rfd = open(p, O_RDONLY | O_CLOEXEC);
-		bool has_nl = false, ends_nl = false;
-
-		if (rfd >= 0) {
-			char buf[4096];
-			ssize_t n;
-			off_t off = 0;
-
-			ends_nl = pread(rfd, &last, 1, st.st_size - 1) == 1 && last == '\n';
-			while (!has_nl && off < st.st_size && (n = pread(rfd, buf, sizeof(buf), off)) > 0) {
-				has_nl = memchr(buf, '\n', (size_t)n) != NULL;
-				off += n;
-			}
-			close(rfd);
-		}
-		if (!has_nl && ftruncate(j->fd, 0) == 0) {
-			*fresh = true;
-		} else if (!ends_nl) {
-			r = jw_line(j, "", err);
-			if (r < 0) {
-				close(j->fd);
-				j->fd = -1;
-				return r;
-			}
-		}
-	}
-	if (*fresh) {
-		snprintf(hdr, sizeof(hdr), JOURNAL_MAGIC "\nnetns %lu\nstarted %lld pid %ld",
-			 netns_ino(), (long long)time(NULL), (long)getpid());
-		r = jw_line(j, hdr, err);
-		if (r < 0) {
-			close(j->fd);
-			unlink(p);
-			return r;
-		}
-	}
-	return 0;
-}
-
-/*
- * The "C" record: the plan's choices as one line of the profile's key=value
- * pairs (every value is free of spaces: addresses, names that passed
- * uw_ifname_check, fixed words). What the plan filled in from the day's facts
- * is left out, so whoever reads them back (persist, profile save) resolves it
- * again: the outgoing interface when it was the default route's, the DNS
- * servers unless the user gave them (static).
- */
-static int choices_record(const struct uw_choices *c0, char *buf, size_t len)
-{
-	struct uw_profile p;
-	char *text, *o = buf;
-	size_t left = len;
-
-	uw_profile_init(&p);
-	p.choices = *c0;
-	p.choices.plen_set = true;        /* the netmask that is live, whatever chose it */
-	if (p.choices.out_iface_auto)
-		p.choices.out_iface[0] = '\0';
-	if (p.choices.dns != UW_DNS_STATIC)
-		p.choices.n_dns_servers = 0;
-	text = uw_profile_format(&p);
-	snprintf(o, left, "C");
-	o += 1;
-	left -= 1;
-	for (char *save = NULL, *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-		int n;
-
-		if (l[0] == '#' || strchr(l, ' '))
-			continue;
-		n = snprintf(o, left, " %s", l);
-		if (n < 0 || (size_t)n >= left) {
-			free(text);
-			return -ENOSPC;
-		}
-		o += n;
-		left -= (size_t)n;
-	}
-	free(text);
-	return 0;
-}
-
-static int choices_parse(const char *rec, struct uw_choices *out, struct uw_error *err)
-{
-	struct uw_profile p;
-	char *text = uw_strdup(rec);
-	int r;
-
-	for (char *s = text; *s; s++)
-		if (*s == ' ')
-			*s = '\n';
-	uw_profile_init(&p);
-	r = uw_profile_parse(text, "the journal's choices", &p, err);
-	free(text);
-	if (r == 0)
-		*out = p.choices;
-	return r;
-}
-
-static void jw_close(struct jw *j)
-{
-	if (j->fd >= 0)
-		close(j->fd);
-	j->fd = -1;
-}
-
-static void journal_remove(void)
-{
-	char p[512];
-	path(p, sizeof(p), "journal");
-	unlink(p);
-}
-
-/*
- * One line of @f into @buf (size UW_JOURNAL_LINE_MAX), without its newline.
- * Returns 1 for a whole line, 2 for a last line with no newline (a torn
- * write), 3 for a line too long for the buffer (the rest of it is skipped
- * unread: a journal line never is that long, and a huge one must not be
- * taken into memory), 0 at the end.
- */
-static int read_line(FILE *f, char *buf, size_t size)
-{
-	size_t n;
-
-	if (!fgets(buf, (int)size, f))
-		return 0;
-	n = strlen(buf);
-	if (n && buf[n - 1] == '\n') {
-		buf[n - 1] = '\0';
-		return 1;
-	}
-	if (n + 1 < size)
-		return feof(f) ? 2 : 3;         /* a NUL inside the line also ends up here */
-	for (int c; (c = getc(f)) != EOF;)
-		if (c == '\n')
-			return 3;
-	return 3;
-}
-
-/* A journal sequence number: digits only, 1..UW_JOURNAL_SEQ_MAX, then the end or a space. */
-static bool parse_seq(const char *s, long *seq, const char **rest)
-{
-	long v = 0;
-	const char *p = s;
-
-	if (*p < '0' || *p > '9')
-		return false;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		v = v * 10 + (*p - '0');
-		if (v > UW_JOURNAL_SEQ_MAX)
-			return false;
-	}
-	if (v < 1 || (*p && *p != ' '))
-		return false;
-	*seq = v;
-	if (rest)
-		*rest = *p ? p + 1 : p;
-	return true;
-}
-
-static void damaged(struct uw_journal *j, int lineno)
-{
-	if (!j->damaged++)
-		j->damaged_line = lineno;
-}
-
-int uw_journal_read(struct uw_journal *j, struct uw_error *err)
-{
-	char p[512];
-	FILE *f;
-	char *line = uw_malloc0(UW_JOURNAL_LINE_MAX);
-	unsigned long ino = 0;
-	long *seqs = j->seq;
-	int lineno = 0, r = 0, kind;
-
-	memset(j, 0, sizeof(*j));
-	j->next_seq = 1;
-	path(p, sizeof(p), "journal");
-	f = fopen(p, "re");
-	if (!f) {
-		int e = errno;
-
-		free(line);
-		if (e == ENOENT)
-			return 0;
-		return uw_error_set(err, -e, "Cannot read the journal %s: %s%s", p, strerror(e),
-				    e == EACCES || e == EPERM ? " (changing the network needs root: run with sudo)" : "");
-	}
-	j->exists = true;
-	/*
-	 * Torn writes are expected after a crash or power loss: a record cut
-	 * short was never acted on (every change is journaled before it is
-	 * made, and a failed write stops the run), and apply starts the next
-	 * record on a fresh line. So a line that cannot be read is skipped and
-	 * counted, never a reason to drop the records after it.
-	 */
-	while ((kind = read_line(f, line, UW_JOURNAL_LINE_MAX)) > 0) {
-		long seq;
-		const char *rest;
-
-		lineno++;
-		if (kind != 1) {
-			damaged(j, lineno);
-			continue;
-		}
-		if (lineno == 1) {
-			if (!strcmp(line, JOURNAL_MAGIC))
-				continue;
-			/* A header cut short by a crash, records after it. */
-			if (!strncmp(JOURNAL_MAGIC, line, strlen(line))) {
-				damaged(j, lineno);
-				continue;
-			}
-			r = uw_error_set(err, -EBADMSG, "%s is not a usbnet-wizard journal (or a newer "
-					 "version's); it was left alone." JOURNAL_UNUSABLE, p, p, p);
-			break;
-		}
-		if (!strncmp(line, "netns ", 6)) {
-			char *end;
-			errno = 0;
-			unsigned long v = strtoul(line + 6, &end, 10);
-			if (errno || *end || end == line + 6)
-				damaged(j, lineno);
-			else
-				ino = v;
-			continue;
-		}
-		if (!strncmp(line, "started ", 8)) {
-			long long t;
-			long pid;
-			int off = 0;
-			if (sscanf(line, "started %18lld pid %9ld%n", &t, &pid, &off) == 2 && !line[off] &&
-			    t >= 0 && pid > 0) {
-				j->started = t;
-				j->pid = pid;
-			} else {
-				damaged(j, lineno);
-			}
-			continue;
-		}
-		if (!strncmp(line, "B ", 2)) {
-			if (!parse_seq(line + 2, &seq, &rest)) {
-				damaged(j, lineno);
-				continue;
-			}
-			if (j->n_live >= UW_JOURNAL_MAX) {
-				r = uw_error_set(err, -E2BIG, "The journal %s holds too many steps; it was "
-						 "left alone." JOURNAL_UNUSABLE, p, p, p);
-				break;
-			}
-			if (uw_action_from_line(rest, &j->live[j->n_live], NULL) < 0) {
-				damaged(j, lineno);
-				continue;
-			}
-			seqs[j->n_live] = seq;
-			if (seq >= j->next_seq)
-				j->next_seq = seq + 1;
-			j->complete[j->n_live] = false;
-			j->n_live++;
-			continue;
-		}
-		if (!strncmp(line, "A ", 2)) {
-			long long st, dl;
-			long pid;
-			int off = 0;
-
-			/* The automatic revert's timer: pid, /proc start time, deadline. */
-			if (sscanf(line, "A %9ld %18lld %18lld%n", &pid, &st, &dl, &off) == 3 && !line[off] &&
-			    pid > 0 && st >= 0 && dl > 0) {
-				j->ar_armed = true;
-				j->ar_kept = false;
-				j->ar_pid = pid;
-				j->ar_start = st;
-				j->ar_deadline_ms = dl;
-			} else {
-				damaged(j, lineno);
-			}
-			continue;
-		}
-		if (!strncmp(line, "K ", 2)) {
-			long pid;
-			int off = 0;
-
-			if (sscanf(line, "K %9ld%n", &pid, &off) == 1 && !line[off] && pid > 0) {
-				if (j->ar_armed && pid == j->ar_pid)
-					j->ar_kept = true;
-			} else {
-				damaged(j, lineno);
-			}
-			continue;
-		}
-		if (!strncmp(line, "C ", 2)) {
-			/* The last apply's choices win; a bad record only loses them. */
-			j->have_choices = choices_parse(line + 2, &j->choices, NULL) == 0;
-			continue;
-		}
-		if ((line[0] == 'D' || line[0] == 'U') && line[1] == ' ' && parse_seq(line + 2, &seq, &rest) &&
-		    !*rest) {
-			bool undone = line[0] == 'U';
-			for (size_t i = 0; i < j->n_live; i++) {
-				if (seqs[i] != seq)
-					continue;
-				if (undone) {
-					memmove(&j->live[i], &j->live[i + 1], (j->n_live - i - 1) * sizeof(j->live[0]));
-					memmove(&seqs[i], &seqs[i + 1], (j->n_live - i - 1) * sizeof(seqs[0]));
-					memmove(&j->complete[i], &j->complete[i + 1],
-						(j->n_live - i - 1) * sizeof(j->complete[0]));
-					j->n_live--;
-				} else {
-					j->complete[i] = true;
-				}
-				break;
-			}
-			continue;
-		}
-		damaged(j, lineno);
-	}
-	free(line);
-	fclose(f);
-	if (r == 0 && ino && ino != netns_ino())
-		j->other_netns = true;
-	return r;
-}
-
 int uw_live_choices(struct uw_choices *out, char *why, size_t why_len)
 {
 	struct uw_journal *j = uw_malloc0(sizeof(*j));
@@ -614,7 +186,7 @@ static size_t fw_run_start(const struct uw_action *acts, size_t k)
  * per table). Returns the number undone; *failed grows by those that
  * could not be.
  */
-static int undo_fw_run(struct jw *jw, const struct uw_action *acts, const long *seqs,
+static int undo_fw_run(struct uw_journal_writer *jw, const struct uw_action *acts, const long *seqs,
 		       const size_t *idx, size_t j, size_t k, uw_step_fn cb, void *ud,
 		       struct uw_error *err, size_t *failed)
 {
@@ -643,7 +215,7 @@ static int undo_fw_run(struct jw *jw, const struct uw_action *acts, const long *
 	}
 	for (size_t q = 0; q < m; q++)
 		recs[q] = uw_strdup_printf("U %ld", seqs[k - q]);
-	if (jw_lines(jw, recs, m, &e) < 0) {
+	if (uw_journal_writer_lines(jw, recs, m, &e) < 0) {
 		/* The changes are undone; a later revert finds them gone and is content. */
 	}
 	for (size_t q = k + 1; q-- > j;) {
@@ -662,7 +234,7 @@ out:
 
 /* Undo @n steps (@acts with journal seqs @seqs), newest first; a run of
  * firewall steps goes in one transaction. */
-static int undo_steps(struct jw *jw, const struct uw_action *acts, const long *seqs, const size_t *idx,
+static int undo_steps(struct uw_journal_writer *jw, const struct uw_action *acts, const long *seqs, const size_t *idx,
 		      size_t n, uw_step_fn cb, void *ud, struct uw_error *err, size_t *failed)
 {
 	int done = 0;
@@ -693,7 +265,7 @@ static int undo_steps(struct jw *jw, const struct uw_action *acts, const long *s
 			continue;
 		}
 		snprintf(rec, sizeof(rec), "U %ld", seqs[k]);
-		if (jw_line(jw, rec, &e) < 0) {
+		if (uw_journal_writer_line(jw, rec, &e) < 0) {
 			/* The change is undone; a later revert finds it gone and is content. */
 		}
 		emit(cb, ud, idx ? idx[k] : k, &acts[k], r > 0 ? UW_STEP_GONE : UW_STEP_UNDONE, NULL);
@@ -718,7 +290,7 @@ static int iface_gone(const struct uw_plan *plan, struct uw_error *err)
  * for the caller's rollback.
  */
 static int apply_fw_run(const struct uw_plan *plan, int ifindex, size_t first, size_t end,
-			struct jw *jw, long *seq, struct uw_action *made, long *seqs, size_t *idx,
+			struct uw_journal_writer *jw, long *seq, struct uw_action *made, long *seqs, size_t *idx,
 			size_t *n_made, uw_step_fn cb, void *ud, size_t *fi, struct uw_error *err)
 {
 	size_t m = end - first, k = 0, base = *n_made, bad = 0;
@@ -763,7 +335,7 @@ static int apply_fw_run(const struct uw_plan *plan, int ifindex, size_t first, s
 	}
 	if (k == 0)
 		goto out;
-	p = jw_lines(jw, recs, k, err);
+	p = uw_journal_writer_lines(jw, recs, k, err);
 	if (p < 0)
 		goto out;
 	for (size_t q = 0; q < k; q++) {
@@ -791,7 +363,7 @@ static int apply_fw_run(const struct uw_plan *plan, int ifindex, size_t first, s
 		free(recs[q]);
 		recs[q] = uw_strdup_printf("%c %ld", res[q] ? 'U' : 'D', seqs[base + q]);
 	}
-	jw_lines(jw, recs, k, NULL);
+	uw_journal_writer_lines(jw, recs, k, NULL);
 	for (size_t q = 0, w = base; q < k; q++) {
 		emit(cb, ud, which[q], &plan->actions[which[q]], res[q] ? UW_STEP_ALREADY : UW_STEP_DONE,
 		     NULL);
@@ -814,7 +386,7 @@ out:
 }
 
 /* Start the automatic revert's timer and journal it, before any change. */
-static int arm_timer(struct jw *jw, int seconds, long long *deadline_ms, long *pid, long long *start,
+static int arm_timer(struct uw_journal_writer *jw, int seconds, long long *deadline_ms, long *pid, long long *start,
 		     struct uw_error *err)
 {
 	char rec[128];
@@ -827,7 +399,7 @@ static int arm_timer(struct jw *jw, int seconds, long long *deadline_ms, long *p
 		return r;
 	}
 	snprintf(rec, sizeof(rec), "A %ld %lld %lld", *pid, *start, *deadline_ms);
-	r = jw_line(jw, rec, err);
+	r = uw_journal_writer_line(jw, rec, err);
 	if (r < 0)
 		uw_autorevert_stop(*pid, *start);
 	return r;
@@ -843,7 +415,7 @@ static int apply_impl(const struct uw_plan *plan, struct uw_lock *lk, int second
 	struct uw_action *made = uw_malloc0(sizeof(*made) * UW_PLAN_MAX_ACTIONS);
 	long seqs[UW_PLAN_MAX_ACTIONS];
 	size_t idx[UW_PLAN_MAX_ACTIONS], n_made = 0;
-	struct jw jw = { .fd = -1 };
+	struct uw_journal_writer jw = { .fd = -1 };
 	bool fresh = false, choices_written = false;
 	long seq;
 	int r, ifindex;
@@ -903,7 +475,7 @@ static int apply_impl(const struct uw_plan *plan, struct uw_lock *lk, int second
 		uw_error_prefix(err, "Nothing was changed");
 		goto out;
 	}
-	r = jw_open(&jw, &fresh, err);
+	r = uw_journal_writer_open(&jw, &fresh, err);
 	if (r < 0)
 		goto out;
 	seq = old->next_seq;
@@ -912,8 +484,8 @@ static int apply_impl(const struct uw_plan *plan, struct uw_lock *lk, int second
 	if (seconds > 0) {
 		r = arm_timer(&jw, seconds, &ar_deadline, &ar_pid, &ar_start, err);
 		if (r < 0) {
-			jw_close(&jw);
-			journal_remove();   /* nothing was live (checked above) */
+			uw_journal_writer_close(&jw);
+			uw_journal_remove();   /* nothing was live (checked above) */
 			goto out;
 		}
 	}
@@ -981,7 +553,7 @@ static int apply_impl(const struct uw_plan *plan, struct uw_lock *lk, int second
 					goto fail;
 				if (!old->complete[oi]) {
 					snprintf(rec, sizeof(rec), "D %ld", old->seq[oi]);
-					jw_line(&jw, rec, NULL);
+					uw_journal_writer_line(&jw, rec, NULL);
 				}
 				emit(cb, ud, i, &a, UW_STEP_DONE, NULL);
 				continue;
@@ -1002,12 +574,12 @@ static int apply_impl(const struct uw_plan *plan, struct uw_lock *lk, int second
 
 			/* Before this run's first change. Not needed to undo anything: a
 			 * journal without it still reverts. */
-			if (choices_record(&plan->choices, crec, sizeof(crec)) == 0)
-				jw_line(&jw, crec, NULL);
+			if (uw_journal_choices_record(&plan->choices, crec, sizeof(crec)) == 0)
+				uw_journal_writer_line(&jw, crec, NULL);
 			choices_written = true;
 		}
 		snprintf(rec, sizeof(rec), "B %ld %s", seq, line);
-		p = jw_line(&jw, rec, err);
+		p = uw_journal_writer_line(&jw, rec, err);
 		if (p < 0)
 			goto fail;
 		made[n_made] = a;
@@ -1026,14 +598,14 @@ static int apply_impl(const struct uw_plan *plan, struct uw_lock *lk, int second
 			uw_error_clear(err);
 			n_made--;
 			snprintf(rec, sizeof(rec), "U %ld", seqs[n_made]);
-			jw_line(&jw, rec, NULL);
+			uw_journal_writer_line(&jw, rec, NULL);
 			emit(cb, ud, i, &a, UW_STEP_ALREADY, NULL);
 			continue;
 		}
 		if (p < 0)
 			goto fail;
 		snprintf(rec, sizeof(rec), "D %ld", seqs[n_made - 1]);
-		jw_line(&jw, rec, NULL);
+		uw_journal_writer_line(&jw, rec, NULL);
 		emit(cb, ud, i, &a, UW_STEP_DONE, NULL);
 		if (fault("kill-after-apply", i + 1))
 			raise(SIGKILL);
@@ -1056,10 +628,10 @@ fail:
 					     n_made ? "The steps before it were undone; the desktop is as it was." :
 					     "Nothing had been changed.");
 			r = p;
-			jw_close(&jw);
+			uw_journal_writer_close(&jw);
 			/* Everything of this run undone, nothing live from before. */
 			if (old->n_live == 0 && !failed) {
-				journal_remove();
+				uw_journal_remove();
 				uw_autorevert_stop(ar_pid, ar_start);
 			}
 			/* (else a timer stays journaled and tries the revert again at its deadline) */
@@ -1067,17 +639,17 @@ fail:
 		}
 	}
 	r = 0;
-	jw_close(&jw);
+	uw_journal_writer_close(&jw);
 	/* Every step was already in place and nothing was live before. */
 	if (old->n_live == 0 && n_made == 0) {
-		journal_remove();
+		uw_journal_remove();
 		uw_autorevert_stop(ar_pid, ar_start);
 		ar_deadline = 0;    /* nothing to wait for */
 	}
 	if (deadline_ms)
 		*deadline_ms = ar_deadline;
 out:
-	jw_close(&jw);
+	uw_journal_writer_close(&jw);
 	uw_lock_release(&own);
 	free(made);
 	free(old);
@@ -1103,7 +675,7 @@ int uw_revert(struct uw_lock *lk, uw_step_fn cb, void *ud, struct uw_error *err)
 {
 	struct uw_lock own = { .fd = -1 };
 	struct uw_journal *j = uw_malloc0(sizeof(*j));
-	struct jw jw = { .fd = -1 };
+	struct uw_journal_writer jw = { .fd = -1 };
 	bool fresh;
 	size_t failed = 0;
 	int r, done = 0;
@@ -1127,7 +699,7 @@ int uw_revert(struct uw_lock *lk, uw_step_fn cb, void *ud, struct uw_error *err)
 				 "it was left alone.", uw_rundir());
 		goto out;
 	}
-	r = jw_open(&jw, &fresh, err);
+	r = uw_journal_writer_open(&jw, &fresh, err);
 	if (r < 0)
 		goto out;
 	/* A revert by hand during an automatic revert's countdown: its timer
@@ -1136,12 +708,12 @@ int uw_revert(struct uw_lock *lk, uw_step_fn cb, void *ud, struct uw_error *err)
 		char rec[32];
 
 		snprintf(rec, sizeof(rec), "K %ld", j->ar_pid);
-		jw_line(&jw, rec, NULL);
+		uw_journal_writer_line(&jw, rec, NULL);
 		uw_autorevert_stop(j->ar_pid, j->ar_start);
 	}
 	uw_error_clear(err);
 	done = undo_steps(&jw, j->live, j->seq, NULL, j->n_live, cb, ud, err, &failed);
-	jw_close(&jw);
+	uw_journal_writer_close(&jw);
 	if (failed) {
 		r = err && err->code ? err->code : -EIO;
 		uw_error_prefix(err, "%zu step(s) could not be undone and stay in the journal for another "
@@ -1153,10 +725,10 @@ int uw_revert(struct uw_lock *lk, uw_step_fn cb, void *ud, struct uw_error *err)
 	 * table left the table empty; whatever the journal said, finish that.
 	 */
 	uw_fw_drop_empty_table(NULL);
-	journal_remove();
+	uw_journal_remove();
 	r = done;
 out:
-	jw_close(&jw);
+	uw_journal_writer_close(&jw);
 	uw_lock_release(&own);
 	free(j);
 	return r;
@@ -1188,7 +760,7 @@ int uw_autorevert_confirm(struct uw_error *err)
 {
 	struct uw_lock lk = { .fd = -1 };
 	struct uw_journal *j = uw_malloc0(sizeof(*j));
-	struct jw jw = { .fd = -1 };
+	struct uw_journal_writer jw = { .fd = -1 };
 	bool fresh;
 	char rec[32];
 	int r;
@@ -1211,19 +783,19 @@ int uw_autorevert_confirm(struct uw_error *err)
 		r = 1;
 		goto out;
 	}
-	r = jw_open(&jw, &fresh, err);
+	r = uw_journal_writer_open(&jw, &fresh, err);
 	if (r < 0)
 		goto out;
 	/* Journaled first, under the lock the timer decides under: from this
 	 * record on, it stands down even if the signal below never reaches it. */
 	snprintf(rec, sizeof(rec), "K %ld", j->ar_pid);
-	r = jw_line(&jw, rec, err);
+	r = uw_journal_writer_line(&jw, rec, err);
 	if (r < 0)
 		goto out;
 	uw_autorevert_stop(j->ar_pid, j->ar_start);
 	r = 0;
 out:
-	jw_close(&jw);
+	uw_journal_writer_close(&jw);
 	uw_lock_release(&lk);
 	free(j);
 	return r;

@@ -15,6 +15,7 @@
 #include <linux/if.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nf_tables_compat.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/rtnetlink.h>
 #include <stdio.h>
@@ -922,6 +923,21 @@ static bool immediate_drop(struct nlattr *data)
 	return (int)ntohl(nla_get_u32(vt[NFTA_VERDICT_CODE])) == NF_DROP;
 }
 
+/* An x_tables target inside an nftables rule (iptables-nft writes
+ * "-j MASQUERADE" and "-j REJECT" as a compat "target" expression, not as nft's
+ * own masq/reject): its name, or "" when there is none. */
+static const char *xt_target_name(struct nlattr *data)
+{
+	struct nlattr *t;
+	int rem;
+
+	nla_for_each_nested(t, data, rem)
+		if (nla_type(t) == NFTA_TARGET_NAME && nla_len(t) >= 2 &&
+		    memchr(nla_data(t), '\0', nla_len(t)))
+			return nla_data(t);
+	return "";
+}
+
 /*
  * One rule message, its attributes walked in place: a chain may hold tens of
  * thousands of rules, and parsing each into tables (nla_parse) cost five
@@ -971,6 +987,14 @@ static void nft_rule_msg(struct nlmsghdr *nlh, struct nft_dump *d)
 					r.drop = true;
 				else if (n[0] == 'i' && data && !strcmp(n, "immediate") && immediate_drop(data))
 					r.drop = true;
+				else if (n[0] == 't' && data && !strcmp(n, "target")) {
+					const char *t = xt_target_name(data);
+
+					if (!strcmp(t, "MASQUERADE"))
+						r.masquerade = true;
+					else if (!strcmp(t, "REJECT"))
+						r.drop = true;
+				}
 			}
 			break;
 		}
