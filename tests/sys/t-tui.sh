@@ -37,13 +37,14 @@ fi
 
 DEMO=$TMP/tui-demo
 # The demo is for tests only, so it is built here rather than by the
-# Makefile; tui/ needs nothing of core/ but the error, memory and sanitizer helpers.
+# Makefile; tui/ needs nothing of core/ but the error, memory, sanitizer and
+# environment helpers (util.c reads USBNET_WIZARD_FAULT through env.c).
 # shellcheck disable=SC2046
 # With ASan+UBSan (like build-san/): a use-after-free in a widget or the
 # loop kills the demo, and the test sees it.
 if cc -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-unused-parameter \
 	-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer \
-	-D_GNU_SOURCE -I. tests/tui-demo.c tui/*.c core/util.c core/error.c core/sanitize.c \
+	-D_GNU_SOURCE -I. tests/tui-demo.c tui/*.c core/util.c core/error.c core/sanitize.c core/env.c \
 	$(pkg-config --cflags --libs ncursesw menuw formw panelw) -lpthread \
 	-o "$DEMO" 2>"$TMP/cc.log"; then
 	ok "the demo builds with -Werror"
