@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/spawn.h"
 #include "core/util.h"
 
 long long uw_autorevert_now_ms(void)
@@ -154,73 +155,17 @@ int uw_autorevert_stop(long pid, long long start)
 int uw_autorevert_start(long long deadline_ms, long *pidp, long long *startp, struct uw_error *err)
 {
 	char msg[128], dl[32];
-	int pfd[2];
-	pid_t pid;
-	ssize_t n;
-	size_t got = 0;
+	char *argv[] = { (char *)"usbnet-wizard", (char *)"__revert-timer", dl, NULL };
 	long tpid = 0;
+	int r;
 
-	if (pipe2(pfd, O_CLOEXEC) < 0)
-		return uw_error_set(err, -errno, "Cannot start the automatic revert's timer: %s", strerror(errno));
 	snprintf(dl, sizeof(dl), "%lld", deadline_ms);
-	/*
-	 * Detached as the firewalld keeper is: a new session with no
-	 * controlling terminal (a closing terminal's SIGHUP never reaches it),
-	 * reparented to init by the double fork, stdio on /dev/null, the
-	 * readiness pipe on fd 3 and nothing else of ours (the lock, netlink
-	 * sockets, the terminal). Only async-signal-safe calls in the child.
-	 */
-	pid = fork();
-	if (pid < 0) {
-		int e = errno;
-		close(pfd[0]);
-		close(pfd[1]);
-		return uw_error_set(err, -e, "Cannot start the automatic revert's timer: %s", strerror(e));
-	}
-	if (pid == 0) {
-		char *argv[] = { (char *)"usbnet-wizard", (char *)"__revert-timer", dl, NULL };
-		sigset_t none;
-		int nul;
-
-		if (setsid() < 0)
-			_exit(126);
-		if (fork() != 0)
-			_exit(0);
-		/* The wizard blocks or ignores some signals; the timer starts clean. */
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGHUP, SIG_DFL);
-		signal(SIGPIPE, SIG_DFL);
-		if (pfd[1] == 3 ? fcntl(3, F_SETFD, 0) < 0 : dup2(pfd[1], 3) < 0)
-			_exit(126);
-		close_range(4, ~0U, 0);
-		nul = open("/dev/null", O_RDWR);
-		if (nul < 0 || dup2(nul, 0) < 0 || dup2(nul, 1) < 0 || dup2(nul, 2) < 0)
-			_exit(126);
-		if (nul > 3)
-			close(nul);
-		if (chdir("/") < 0)
-			_exit(126);
-		execv("/proc/self/exe", argv);
-		_exit(127);
-	}
-	close(pfd[1]);
-	waitpid(pid, NULL, 0);
-	/* "ready PID\n", or an error sentence; EOF without it means it died. */
-	while (got < sizeof(msg) - 1 && (n = read(pfd[0], msg + got, sizeof(msg) - 1 - got)) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		got += (size_t)n;
-		if (memchr(msg, '\n', got))
-			break;
-	}
-	close(pfd[0]);
-	msg[got] = '\0';
+	/* Detached as the firewalld keeper is (core/spawn.h): a closing terminal,
+	 * SIGTERM or kill -9 of the wizard never reaches it. */
+	r = uw_spawn_detached(argv, "the automatic revert's timer", msg, sizeof(msg), err);
+	if (r < 0)
+		return r;
+	/* "ready PID\n", or an error sentence; nothing means it died. */
 	if (sscanf(msg, "ready %ld\n", &tpid) == 1 && tpid > 0) {
 		long long st = uw_proc_start_time(tpid);
 

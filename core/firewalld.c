@@ -19,6 +19,7 @@
 #include "core/apply.h"
 #include "core/dbus.h"
 #include "core/fw.h"
+#include "core/spawn.h"
 #include "core/util.h"
 
 #define FWD_NAME "org.fedoraproject.FirewallD1"
@@ -346,11 +347,10 @@ int uw_firewalld_keeper_probe(const char *iface, struct uw_error *err)
 
 int uw_firewalld_keeper_start(const char *iface, const char *zone, struct uw_error *err)
 {
-	int pfd[2], r;
-	pid_t pid;
+	char *argv[] = { (char *)"usbnet-wizard", (char *)"__firewalld-keeper", (char *)iface, (char *)zone,
+			 NULL };
 	char msg[300];
-	ssize_t n;
-	size_t got = 0;
+	int r;
 
 	if (uw_ifname_check(iface, err) < 0)
 		return -EINVAL;
@@ -361,61 +361,18 @@ int uw_firewalld_keeper_start(const char *iface, const char *zone, struct uw_err
 		return r;
 	if (r == 1)
 		return -EEXIST;
-	if (pipe2(pfd, O_CLOEXEC) < 0)
-		return uw_error_set(err, -errno, "Cannot start the firewalld keeper: %s", strerror(errno));
-	/*
-	 * Detached: a new session, reparented to init by the double fork (so
-	 * neither `apply` nor `watch` has a zombie), stdio on /dev/null, the
-	 * readiness pipe on fd 3. Only async-signal-safe calls in the child.
-	 */
-	pid = fork();
-	if (pid < 0) {
-		int e = errno;
-		close(pfd[0]);
-		close(pfd[1]);
-		return uw_error_set(err, -e, "Cannot start the firewalld keeper: %s", strerror(e));
-	}
-	if (pid == 0) {
-		char *argv[] = { (char *)"usbnet-wizard", (char *)"__firewalld-keeper", (char *)iface,
-				 (char *)zone, NULL };
-		int nul;
-
-		if (setsid() < 0)
-			_exit(126);
-		if (fork() != 0)
-			_exit(0);
-		/* The pipe on fd 3 (without close-on-exec), stdio on /dev/null, and
-		 * nothing else of ours (netlink sockets, the terminal) in the keeper. */
-		if (pfd[1] == 3 ? fcntl(3, F_SETFD, 0) < 0 : dup2(pfd[1], 3) < 0)
-			_exit(126);
-		close_range(4, ~0U, 0);
-		nul = open("/dev/null", O_RDWR);
-		if (nul < 0 || dup2(nul, 0) < 0 || dup2(nul, 1) < 0 || dup2(nul, 2) < 0)
-			_exit(126);
-		if (nul > 3)
-			close(nul);
-		execv("/proc/self/exe", argv);
-		_exit(127);
-	}
-	close(pfd[1]);
-	waitpid(pid, NULL, 0);
-	/* "ready\n", or an error sentence; EOF without "ready" means it died. */
-	while (got < sizeof(msg) - 1 && (n = read(pfd[0], msg + got, sizeof(msg) - 1 - got)) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		got += (size_t)n;
-	}
-	close(pfd[0]);
-	msg[got] = '\0';
+	/* Detached (core/spawn.h): neither apply nor watch keeps a zombie, and
+	 * the wizard's blocked signals do not follow it. */
+	r = uw_spawn_detached(argv, "the firewalld keeper", msg, sizeof(msg), err);
+	if (r < 0)
+		return r;
+	/* "ready\n", or an error sentence; nothing means it died. */
 	if (!strncmp(msg, "ready\n", 6))
 		return 0;
 	if (!strncmp(msg, "exists\n", 7))
 		return -EEXIST;
 	msg[strcspn(msg, "\n")] = '\0';
-	return uw_error_set(err, -EIO, "The firewalld keeper did not start%s%s", got ? ": " : ".", msg);
+	return uw_error_set(err, -EIO, "The firewalld keeper did not start%s%s", msg[0] ? ": " : ".", msg);
 }
 
 int uw_firewalld_keeper_stop(const char *iface, struct uw_error *err)
