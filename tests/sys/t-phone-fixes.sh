@@ -13,7 +13,7 @@ mkdir -p "$TB_DIR/ssh"
 check "apply" tb_desk "$UW_BIN" apply
 uwc "${ARGS[@]}" --fix --yes --dns "$TB_DNS_IP" >"$TB_DIR/o" 2>&1; rc=$?
 check_eq "no route + dead DNS: one --fix --yes run ends with every check passing (exit 0)" 0 "$rc"
-[ "$(grep -c '^Fix: ' "$TB_DIR/o")" -ge 2 ] && ok "... both fixes were offered in that one run" ||
+[ "$(grep -c '^Fix on the phone:' "$TB_DIR/o")" -ge 2 ] && ok "... both fixes were offered in that one run" ||
 	{ not_ok "fixes in one run"; sed 's/^/#   /' "$TB_DIR/o" | head -60; }
 check "a fresh check passes" uwc "${ARGS[@]}"
 tb_desk "$UW_BIN" revert >/dev/null 2>&1
