@@ -20,12 +20,18 @@ LIBS_TUI  := ncursesw menuw formw panelw
 # core/phone-ssh.c on first use, under the SONAME pkg-config's libssh has;
 # libsystemd (sd-bus, with libgcrypt, libcap, liblzma, libzstd, liblz4) is
 # likewise loaded by core/dbus-sd.c, and only when a system bus socket exists;
+# libnftables (with libnftnl, libmnl, libxtables, libjansson, libgmp) by
+# core/fw-nft.c only when nftables holds something to read or change, and
+# libip4tc by core/fw-iptc.c only when legacy iptables does (core/dynlib.h);
 # the curses libraries are linked statically (their archives, via
 # pkg-config --static), so no command relocates them at start-up.
-LIBS_LINK := $(filter-out libssh libsystemd,$(LIBS_CORE))
+LIBS_DLOPEN := libssh libsystemd libnftables libip4tc
+LIBS_LINK := $(filter-out $(LIBS_DLOPEN),$(LIBS_CORE))
 soname_of = $(shell objdump -p $$($(PKG) --variable=libdir $(1) 2>/dev/null)/$(1).so 2>/dev/null | sed -n 's/^ *SONAME *//p')
 SSH_SONAME := $(call soname_of,libssh)
 SYSTEMD_SONAME := $(call soname_of,libsystemd)
+NFTABLES_SONAME := $(call soname_of,libnftables)
+IP4TC_SONAME := $(call soname_of,libip4tc)
 
 ifeq ($(SAN),1)
 B        := build-san
@@ -40,7 +46,9 @@ CFLAGS   ?= -O1 -g
 CFLAGS   += -std=gnu11 $(WARN) $(SANFLAGS) -I. -D_GNU_SOURCE
 CORE_CFLAGS := $(shell $(PKG) --cflags $(LIBS_CORE) 2>/dev/null) \
 	$(if $(SSH_SONAME),-DUW_LIBSSH_SONAME='"$(SSH_SONAME)"') \
-	$(if $(SYSTEMD_SONAME),-DUW_LIBSYSTEMD_SONAME='"$(SYSTEMD_SONAME)"')
+	$(if $(SYSTEMD_SONAME),-DUW_LIBSYSTEMD_SONAME='"$(SYSTEMD_SONAME)"') \
+	$(if $(NFTABLES_SONAME),-DUW_LIBNFTABLES_SONAME='"$(NFTABLES_SONAME)"') \
+	$(if $(IP4TC_SONAME),-DUW_LIBIP4TC_SONAME='"$(IP4TC_SONAME)"')
 TUI_CFLAGS  := $(shell $(PKG) --cflags $(LIBS_TUI) 2>/dev/null)
 CORE_LIBS   := $(shell $(PKG) --libs $(LIBS_LINK) 2>/dev/null)
 # CURSES_STATIC=0 links curses as shared libraries: the Debian package does,

@@ -21,71 +21,32 @@
  * An sd-bus function new to core/ needs its FWD line below: until it has one
  * the link fails with "undefined reference to `sd_bus_...'".
  */
-#include <dlfcn.h>
-#include <errno.h>
-#include <pthread.h>
 #include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
 
 #include <systemd/sd-bus.h>
 
 #include "core/dbus.h"
+#include "core/dynlib.h"
 
 #ifndef UW_LIBSYSTEMD_SONAME
 #define UW_LIBSYSTEMD_SONAME "libsystemd.so.0"
 #endif
 
-static void *lib;
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-static char load_error[256];
-
-static void load(void)
-{
-	const char *e;
-
-	lib = dlopen(UW_LIBSYSTEMD_SONAME, RTLD_NOW | RTLD_LOCAL);
-	if (!lib && (e = dlerror()))
-		snprintf(load_error, sizeof(load_error), "%s", e);
-}
+static struct uw_dynlib libsd = UW_DYNLIB(UW_LIBSYSTEMD_SONAME, "The D-Bus library",
+					  ", but a system bus is there", "libsystemd0");
 
 int uw_sd_load(struct uw_error *err)
 {
-	pthread_once(&once, load);
-	if (lib)
-		return 0;
-	return uw_error_set(err, -ENOENT,
-			    "The D-Bus library (" UW_LIBSYSTEMD_SONAME ") could not be loaded (%s), "
-			    "but a system bus is there: install it (Debian: apt-get install "
-			    "libsystemd0), then try again.",
-			    load_error[0] ? load_error : "not found");
+	return uw_dynlib_load(&libsd, err);
 }
 
 bool uw_sd_loaded(void)
 {
-	return __atomic_load_n(&lib, __ATOMIC_ACQUIRE) != NULL;
+	return uw_dynlib_loaded(&libsd);
 }
 
-static void *sym(const char *name)
-{
-	void *p;
-
-	/* Only reached with a bus or message, which only exist after a
-	 * successful uw_sd_load: a missing symbol is a libsystemd too old for
-	 * this build, which nothing can continue from. */
-	if (uw_sd_load(NULL) < 0 || !(p = dlsym(lib, name)))
-		abort();
-	return p;
-}
-
-#define LOOKUP(name)                                                          \
-	static __typeof__(&name) uw_fp;                                       \
-	__typeof__(&name) uw_fn = __atomic_load_n(&uw_fp, __ATOMIC_ACQUIRE);  \
-	if (!uw_fn) {                                                         \
-		uw_fn = (__typeof__(&name))sym(#name);                        \
-		__atomic_store_n(&uw_fp, uw_fn, __ATOMIC_RELEASE);            \
-	}
-#define FWD(ret, name, params, args) ret name params { LOOKUP(name) return uw_fn args; }
+#define LOOKUP(name) UW_DYNLIB_LOOKUP(&libsd, name)
+#define FWD(ret, name, params, args) UW_DYNLIB_FWD(&libsd, ret, name, params, args)
 /* Variadic @name forwarded to its va_list twin @vname. */
 #define VAFWD(name, vname, params, last, args)                                \
 	int name params                                                       \

@@ -12,6 +12,7 @@
  * silently undo each other, so every write holds the xtables lock (the one
  * iptables-legacy takes) from iptc_init to iptc_commit.
  */
+#include "core/dynlib.h"
 #include "core/env.h"
 #include "core/fw-backend.h"
 #include "core/ip4.h"
@@ -30,6 +31,53 @@
 #include <sys/file.h>
 #include <time.h>
 #include <unistd.h>
+
+#ifndef UW_LIBIP4TC_SONAME
+#define UW_LIBIP4TC_SONAME "libip4tc.so.2"
+#endif
+
+/*
+ * libiptc is loaded on first use (core/dynlib.h): an nftables host never
+ * maps it. Every iptc_init below is preceded by iptc_load(); every other
+ * libiptc call works on the handle it returned.
+ */
+static struct uw_dynlib libip4tc = UW_DYNLIB(UW_LIBIP4TC_SONAME, "The iptables library", "",
+					     "libip4tc2");
+
+static int iptc_load(struct uw_error *err)
+{
+	return uw_dynlib_load(&libip4tc, err);
+}
+
+#define FWD(ret, name, params, args) UW_DYNLIB_FWD(&libip4tc, ret, name, params, args)
+FWD(struct xtc_handle *, iptc_init, (const char *t), (t))
+UW_DYNLIB_VFWD(&libip4tc, iptc_free, (struct xtc_handle *h), (h))
+FWD(int, iptc_is_chain, (const char *c, struct xtc_handle *const h), (c, h))
+FWD(const char *, iptc_first_chain, (struct xtc_handle *h), (h))
+FWD(const char *, iptc_next_chain, (struct xtc_handle *h), (h))
+FWD(const struct ipt_entry *, iptc_first_rule, (const char *c, struct xtc_handle *h), (c, h))
+FWD(const struct ipt_entry *, iptc_next_rule, (const struct ipt_entry *p, struct xtc_handle *h),
+    (p, h))
+FWD(const char *, iptc_get_target, (const struct ipt_entry *e, struct xtc_handle *h), (e, h))
+FWD(int, iptc_builtin, (const char *c, struct xtc_handle *const h), (c, h))
+FWD(const char *, iptc_get_policy, (const char *c, struct xt_counters *n, struct xtc_handle *h),
+    (c, n, h))
+FWD(int, iptc_insert_entry,
+    (const xt_chainlabel c, const struct ipt_entry *e, unsigned int n, struct xtc_handle *h),
+    (c, e, n, h))
+FWD(int, iptc_append_entry,
+    (const xt_chainlabel c, const struct ipt_entry *e, struct xtc_handle *h), (c, e, h))
+FWD(int, iptc_check_entry,
+    (const xt_chainlabel c, const struct ipt_entry *e, unsigned char *m, struct xtc_handle *h),
+    (c, e, m, h))
+FWD(int, iptc_delete_entry,
+    (const xt_chainlabel c, const struct ipt_entry *e, unsigned char *m, struct xtc_handle *h),
+    (c, e, m, h))
+FWD(int, iptc_delete_num_entry, (const xt_chainlabel c, unsigned int n, struct xtc_handle *h),
+    (c, n, h))
+FWD(int, iptc_commit, (struct xtc_handle *h), (h))
+FWD(const char *, iptc_strerror, (int e), (e))
+#undef FWD
 
 /*
  * iptc_commit, with fault injection for the rollback tests only
@@ -312,6 +360,11 @@ static int table_ops(const char *table, const struct uw_fw_rule *rules, const si
 		if (op != OP_ADD)
 			goto out;
 	}
+	ret = iptc_load(err);
+	if (ret < 0) {
+		*bad = idx[0];
+		goto out;
+	}
 	for (int attempt = 0;; attempt++) {
 		struct xtc_handle *h;
 		bool changed = false;
@@ -491,6 +544,8 @@ static int iptc_remove_all_ours(struct uw_error *err)
 				    strerror(-n));
 	if (n == 0)
 		return 0;
+	if (iptc_load(err) < 0)
+		return -ENOENT;
 	fd = xt_lock(err);
 	if (fd < 0)
 		return fd;
@@ -557,6 +612,8 @@ static int iptc_inventory(struct uw_fw_inventory *inv, bool full, struct uw_erro
 	if (n < 0)
 		return uw_error_set(err, n, "Could not read /proc/net/ip_tables_names: %s.",
 				    strerror(-n));
+	if (n > 0 && iptc_load(err) < 0)
+		return -ENOENT;
 	for (int t = 0; t < n; t++) {
 		bool is_filter = strcmp(tables[t], "filter") == 0;
 		bool is_nat = strcmp(tables[t], "nat") == 0;

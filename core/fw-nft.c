@@ -22,6 +22,7 @@
 #undef _GNU_SOURCE
 #include <nftables/libnftables.h>
 
+#include "core/dynlib.h"
 #include "core/fw-backend.h"
 #include "core/ip4.h"
 #include "core/nl.h"
@@ -41,6 +42,30 @@
 
 #define OUR_FAMILY "ip"
 #define TAG_TEXT "comment \"" UW_FW_TAG "\""
+
+#ifndef UW_LIBNFTABLES_SONAME
+#define UW_LIBNFTABLES_SONAME "libnftables.so.1"
+#endif
+
+/*
+ * libnftables (with libnftnl, libmnl, libxtables, libjansson and libgmp) is
+ * loaded on first use (core/dynlib.h): a legacy host, and a host whose
+ * nftables holds nothing to read, never maps it. nft_run loads it; every
+ * other call works on the context it made.
+ */
+static struct uw_dynlib libnftables = UW_DYNLIB(UW_LIBNFTABLES_SONAME, "The nftables library", "",
+						"libnftables1");
+
+#define FWD(ret, name, params, args) UW_DYNLIB_FWD(&libnftables, ret, name, params, args)
+FWD(struct nft_ctx *, nft_ctx_new, (uint32_t f), (f))
+UW_DYNLIB_VFWD(&libnftables, nft_ctx_free, (struct nft_ctx *c), (c))
+UW_DYNLIB_VFWD(&libnftables, nft_ctx_output_set_flags, (struct nft_ctx *c, unsigned int f), (c, f))
+FWD(int, nft_ctx_buffer_output, (struct nft_ctx *c), (c))
+FWD(const char *, nft_ctx_get_output_buffer, (struct nft_ctx *c), (c))
+FWD(int, nft_ctx_buffer_error, (struct nft_ctx *c), (c))
+FWD(const char *, nft_ctx_get_error_buffer, (struct nft_ctx *c), (c))
+FWD(int, nft_run_cmd_from_buffer, (struct nft_ctx *c, const char *b), (c, b))
+#undef FWD
 
 /*
  * Does this process hold CAP_NET_ADMIN (bit 12 of CapEff)? Without it
@@ -135,6 +160,9 @@ static int nft_run(const char *cmd, unsigned flags, char **out, struct uw_error 
 	if (!have_net_admin())
 		return uw_error_set(err, -EPERM, "Reading or changing nftables needs root (CAP_NET_ADMIN): "
 				    "run with sudo.");
+	ret = uw_dynlib_load(&libnftables, err);
+	if (ret < 0)
+		return ret;
 	pthread_mutex_lock(&ctx_lock);
 	ctx = ctx_get();
 	if (!ctx) {
@@ -620,8 +648,14 @@ static int nft_drop_empty_table(struct uw_error *err)
 	_auto_(free) char *out = NULL;
 	unsigned rules = 0;
 	struct walker w = { .rule = count_rule_cb, .data = &rules };
-	int r = nft_run("list table " OUR_FAMILY " " UW_FW_NFT_TABLE, 0, &out, err);
+	bool ours;
+	int r;
 
+	/* Asked of the kernel first: without our table, libnftables is not
+	 * even loaded. */
+	if (uw_nl_nft_tables(OUR_FAMILY, UW_FW_NFT_TABLE, &ours, NULL) >= 0 && !ours)
+		return 0;
+	r = nft_run("list table " OUR_FAMILY " " UW_FW_NFT_TABLE, 0, &out, err);
 	if (r == -ENOENT) {
 		uw_error_clear(err);
 		return 0;
@@ -929,11 +963,38 @@ static int inventory_quick(struct uw_fw_inventory *inv, struct uw_error *err)
 	return 0;
 }
 
+static int nft_inventory_read(struct uw_fw_inventory *inv, bool full, struct walker *wk,
+			      char **outp, struct uw_error *err);
+
 static int nft_inventory(struct uw_fw_inventory *inv, bool full, struct uw_error *err)
 {
 	_auto_(free) char *out = NULL;
 	struct walker w = { .table = inv_table_cb, .rule = inv_rule_cb,
 			    .chain_end = inv_chain_cb, .data = inv };
+	bool ours = false;
+	int tables = uw_nl_nft_tables(OUR_FAMILY, UW_FW_NFT_TABLE, &ours, NULL), r = 1;
+
+	/* No table at all (a legacy host, a bare one): nothing to read, and no
+	 * libnftables to load for it. */
+	if (tables == 0 && !ours) {
+		inv->nft_available = true;
+		inv->nft_rules_counted = true;
+		return 0;
+	}
+	r = nft_inventory_read(inv, full, &w, &out, err);
+	/* libnftables missing or failing: what the kernel said still stands, so
+	 * that a host using nftables is not taken for a legacy one. */
+	if (r < 0 && tables >= 0) {
+		inv->nft_available = true;
+		inv->nft_tables = (unsigned)tables;
+		inv->nft_has_ours = ours;
+	}
+	return r;
+}
+
+static int nft_inventory_read(struct uw_fw_inventory *inv, bool full, struct walker *wk,
+			      char **outp, struct uw_error *err)
+{
 	int r = 1;
 
 	if (!full)
@@ -941,10 +1002,10 @@ static int nft_inventory(struct uw_fw_inventory *inv, bool full, struct uw_error
 	if (r < 0)
 		return r;
 	if (r > 0) {
-		r = nft_run("list ruleset", 0, &out, err);
+		r = nft_run("list ruleset", 0, outp, err);
 		if (r < 0)
 			return r;
-		walk(out, &w);
+		walk(*outp, wk);
 		inv->nft_rules_counted = true;
 	}
 	inv->nft_available = true;

@@ -883,9 +883,15 @@ int uw_nl_link_get(int ifindex, struct uw_nl_link *out, struct uw_error *err)
 /* ---- nftables rules, raw (core/fw-nft.c's inventory) ---- */
 
 struct nft_dump {
+	unsigned type;                                  /* the replies wanted (NFT_MSG_NEW...) */
+	void (*msg)(struct nlmsghdr *nlh, struct nft_dump *d);
 	void (*cb)(const struct uw_nl_nft_rule *r, void *ud);
 	void *ud;
 	int n;
+	/* uw_nl_nft_tables */
+	int our_family;
+	const char *our_table;
+	bool ours;
 };
 
 /* The comment in a rule's user data: TLVs of { u8 type, u8 len, value },
@@ -1024,8 +1030,8 @@ static int nft_dump_read(struct nl_sock *sk, struct nft_dump *d)
 				struct nlmsgerr *e = nlmsg_data(nlh);
 
 				ret = e->error ? (e->error < 0 ? e->error : -e->error) : 0;
-			} else if (nlh->nlmsg_type == ((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWRULE)) {
-				nft_rule_msg(nlh, d);
+			} else if (nlh->nlmsg_type == ((NFNL_SUBSYS_NFTABLES << 8) | d->type)) {
+				d->msg(nlh, d);
 			}
 		}
 		free(buf);
@@ -1047,21 +1053,24 @@ static int nft_family(const char *f)
 	return -1;
 }
 
-int uw_nl_nft_chain_rules(const char *family, const char *table, const char *chain,
-			  void (*cb)(const struct uw_nl_nft_rule *r, void *ud), void *ud,
-			  struct uw_error *err)
+/*
+ * Send the nftables dump request @type for @family (with @table and @chain
+ * as its filter when not NULL) and read its @reply messages into @d: 0 or a
+ * negative errno, with a sentence in @err (and *said true) only when the
+ * request could not even be made.
+ */
+static int nft_dump(unsigned type, unsigned reply, int family, unsigned attr_table,
+		    const char *table, unsigned attr_chain, const char *chain, struct nft_dump *d,
+		    bool *said, struct uw_error *err)
 {
 	_auto_(nl_socket_free) struct nl_sock *sk = nl_socket_alloc();
-	struct nfgenmsg g = { .version = NFNETLINK_V0 };
-	struct nft_dump d = { .cb = cb, .ud = ud };
+	struct nfgenmsg g = { .version = NFNETLINK_V0, .nfgen_family = (unsigned char)family };
 	struct nl_msg *msg;
-	int fam = nft_family(family), r;
+	int r;
 
-	if (fam < 0)
-		return uw_error_set(err, -EINVAL, "\"%.16s\" is not an nftables family.", family);
+	*said = true;
 	if (!sk)
 		return uw_error_set(err, -ENOMEM, "out of memory opening a netlink socket");
-	g.nfgen_family = (unsigned char)fam;
 	kernel_errno = 0;
 	nl_socket_modify_err_cb(sk, NL_CB_CUSTOM, remember_errno, NULL);
 	nl_socket_disable_auto_ack(sk);
@@ -1072,21 +1081,70 @@ int uw_nl_nft_chain_rules(const char *family, const char *table, const char *cha
 	/* Big reads: a chain of tens of thousands of rules is a long dump. */
 	nl_socket_set_buffer_size(sk, 1 << 20, 0);
 	nl_socket_set_msg_buf_size(sk, 1 << 16);
-	msg = nlmsg_alloc_simple((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETRULE, NLM_F_DUMP);
+	msg = nlmsg_alloc_simple((NFNL_SUBSYS_NFTABLES << 8) | type, NLM_F_DUMP);
 	if (!msg)
 		return uw_error_set(err, -ENOMEM, "out of memory building a netlink message");
 	if (nlmsg_append(msg, &g, sizeof(g), NLMSG_ALIGNTO) < 0 ||
-	    nla_put_string(msg, NFTA_RULE_TABLE, table) < 0 ||
-	    nla_put_string(msg, NFTA_RULE_CHAIN, chain) < 0) {
+	    (table && nla_put_string(msg, (int)attr_table, table) < 0) ||
+	    (chain && nla_put_string(msg, (int)attr_chain, chain) < 0)) {
 		nlmsg_free(msg);
 		return uw_error_set(err, -ENOMEM, "out of memory building a netlink message");
 	}
+	*said = false;
+	d->type = reply;
 	r = nl_send_auto(sk, msg);
 	nlmsg_free(msg);
-	r = r < 0 ? nle_to_errno(r) : nft_dump_read(sk, &d);
-	if (r < 0) {
+	return r < 0 ? nle_to_errno(r) : nft_dump_read(sk, d);
+}
+
+int uw_nl_nft_chain_rules(const char *family, const char *table, const char *chain,
+			  void (*cb)(const struct uw_nl_nft_rule *r, void *ud), void *ud,
+			  struct uw_error *err)
+{
+	struct nft_dump d = { .msg = nft_rule_msg, .cb = cb, .ud = ud };
+	int fam = nft_family(family), r;
+	bool said;
+
+	if (fam < 0)
+		return uw_error_set(err, -EINVAL, "\"%.16s\" is not an nftables family.", family);
+	r = nft_dump(NFT_MSG_GETRULE, NFT_MSG_NEWRULE, fam, NFTA_RULE_TABLE, table, NFTA_RULE_CHAIN,
+		     chain, &d, &said, err);
+	if (r < 0 && !said)
 		return uw_error_set(err, r, "cannot read the rules of nftables chain %s %s %s: %s",
 				    family, table, chain, strerror(-r));
-	}
+	return r < 0 ? r : d.n;
+}
+
+/* One table of the dump: ours, or one more of the others. */
+static void nft_table_msg(struct nlmsghdr *nlh, struct nft_dump *d)
+{
+	struct nfgenmsg *g = nlmsg_data(nlh);
+	struct nlattr *a;
+	int rem;
+
+	nla_for_each_attr(a, nlmsg_attrdata(nlh, sizeof(*g)), nlmsg_attrlen(nlh, sizeof(*g)), rem)
+		if (nla_type(a) == NFTA_TABLE_NAME && g->nfgen_family == d->our_family &&
+		    nla_len(a) > 0 && memchr(nla_data(a), '\0', nla_len(a)) &&
+		    !strcmp(nla_data(a), d->our_table)) {
+			d->ours = true;
+			return;
+		}
+	d->n++;
+}
+
+int uw_nl_nft_tables(const char *our_family, const char *our_table, bool *ours,
+		     struct uw_error *err)
+{
+	struct nft_dump d = { .msg = nft_table_msg, .our_family = nft_family(our_family),
+			      .our_table = our_table };
+	bool said;
+	int r;
+
+	*ours = false;
+	r = nft_dump(NFT_MSG_GETTABLE, NFT_MSG_NEWTABLE, NFPROTO_UNSPEC, 0, NULL, 0, NULL, &d, &said,
+		     err);
+	if (r < 0)
+		return said ? r : uw_error_set(err, r, "cannot list the nftables tables: %s", strerror(-r));
+	*ours = d.ours;
 	return d.n;
 }

@@ -164,6 +164,15 @@ int uw_nl_nft_chain_rules(const char *family, const char *table, const char *cha
 			  void (*cb)(const struct uw_nl_nft_rule *r, void *ud), void *ud,
 			  struct uw_error *err);
 
+/*
+ * The nftables tables of every family, as the kernel lists them (one small
+ * dump, no libnftables): the number of tables other than @our_family
+ * @our_table, and in *ours whether that one exists. A negative errno when
+ * nftables cannot be asked (no nf_tables in the kernel, no CAP_NET_ADMIN).
+ */
+int uw_nl_nft_tables(const char *our_family, const char *our_table, bool *ours,
+		     struct uw_error *err);
+
 /* Link events. */
 enum uw_link_event_type {
 	UW_LINK_NEW,     /* an interface appeared (index not seen before) */

@@ -18,73 +18,33 @@
  * first and returns its error (libssh missing: what to install); all later
  * calls work on sessions and keys made after a successful load.
  */
-#include <dlfcn.h>
-#include <errno.h>
-#include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
 
 #include <libssh/callbacks.h>
 #include <libssh/libssh.h>
 
+#include "core/dynlib.h"
 #include "core/phone.h"
 
 #ifndef UW_LIBSSH_SONAME
 #define UW_LIBSSH_SONAME "libssh.so.4"
 #endif
 
-static void *lib;
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-static char load_error[256];
-
-static void load(void)
-{
-	const char *e;
-
-	lib = dlopen(UW_LIBSSH_SONAME, RTLD_NOW | RTLD_LOCAL);
-	if (!lib && (e = dlerror()))
-		snprintf(load_error, sizeof(load_error), "%s", e);
-}
+static struct uw_dynlib libssh = UW_DYNLIB(UW_LIBSSH_SONAME, "The ssh library", "", "libssh-4");
 
 int uw_ssh_load(struct uw_error *err)
 {
-	pthread_once(&once, load);
-	if (lib)
-		return 0;
-	return uw_error_set(err, -ENOENT,
-			    "The ssh library (" UW_LIBSSH_SONAME ") could not be loaded (%s): install "
-			    "it (Debian: apt-get install libssh-4), then try again.",
-			    load_error[0] ? load_error : "not found");
+	return uw_dynlib_load(&libssh, err);
 }
 
 bool uw_ssh_loaded(void)
 {
-	return lib != NULL;
+	return uw_dynlib_loaded(&libssh);
 }
 
-static void *sym(const char *name)
-{
-	void *p;
-
-	/* Only reached with a session or key, which only exist after a
-	 * successful uw_ssh_load: a missing symbol is a libssh too old for
-	 * this build, which nothing can continue from. */
-	if (uw_ssh_load(NULL) < 0 || !(p = dlsym(lib, name)))
-		abort();
-	return p;
-}
-
-/* Forward @name, whose prototype libssh.h declares, to libssh's own. The
- * pointer is looked up once. */
-#define LOOKUP(name)                                                          \
-	static __typeof__(&name) uw_fp;                                       \
-	__typeof__(&name) uw_fn = __atomic_load_n(&uw_fp, __ATOMIC_ACQUIRE);  \
-	if (!uw_fn) {                                                         \
-		uw_fn = (__typeof__(&name))sym(#name);                        \
-		__atomic_store_n(&uw_fp, uw_fn, __ATOMIC_RELEASE);            \
-	}
-#define FWD(ret, name, params, args) ret name params { LOOKUP(name) return uw_fn args; }
-#define VFWD(name, params, args) void name params { LOOKUP(name) uw_fn args; }
+/* Forward @name, whose prototype libssh.h declares, to libssh's own. */
+#define FWD(ret, name, params, args) UW_DYNLIB_FWD(&libssh, ret, name, params, args)
+#define VFWD(name, params, args) UW_DYNLIB_VFWD(&libssh, name, params, args)
 
 FWD(ssh_session, ssh_new, (void), ())
 VFWD(ssh_free, (ssh_session s), (s))

@@ -42,6 +42,26 @@ check "watch applies the profile to the plugged phone" grep -q APPLIED "$TB_DIR/
 kill -TERM $(pgrep -P $wpid -n 2>/dev/null || echo $wpid) 2>/dev/null; wait $wpid
 check_eq "watch loads no ssh, crypto or curses library" "" "$(libs_of "$TB_DIR/ld.watch" | grep -E "$heavy")"
 
+# The firewall libraries are loaded by the backend that has work (core/dynlib.h):
+# on this nftables host apply and revert never map libiptc.
+check_eq "apply on an nftables host does not load libip4tc" "" \
+	"$(libs_of "$TB_DIR/ld.apply" | grep -E '^libip4tc[.]')"
+check "... but does load libnftables, whose rules it writes" \
+	bash -c "sed -n 's/.*calling init: //p' '$TB_DIR/ld.apply' | grep -q 'libnftables.so'"
+# libnftables missing (hidden in a mount namespace of this command alone):
+# the firewall step fails with a sentence naming the package, and the steps
+# before it are undone.
+nftlib=$(ldconfig -p | sed -n 's/.*libnftables[.]so[.]1 (libc6,x86-64) => //p' | head -1)
+before=$(ip netns exec "$TB_DESK" ip -o addr show dev usb0; ip netns exec "$TB_DESK" sysctl -n net.ipv4.ip_forward)
+tb_desk unshare -m sh -c 'mount --bind /dev/null "$1" && exec "$2" apply' _ "$nftlib" "$UW_BIN" \
+	>"$TB_DIR/nolib.out" 2>"$TB_DIR/nolib.err"; rc=$?
+check_eq "apply without libnftables on an nftables host fails" 1 "$rc"
+check "... saying which package to install" grep -q 'apt-get install libnftables1' "$TB_DIR/nolib.err"
+check "... and that the steps before were undone" grep -q 'The steps before it were undone' "$TB_DIR/nolib.err"
+check_eq "... which they are" "$before" \
+	"$(ip netns exec "$TB_DESK" ip -o addr show dev usb0; ip netns exec "$TB_DESK" sysctl -n net.ipv4.ip_forward)"
+tb_desk "$UW_BIN" revert >/dev/null 2>&1
+
 tb_desk_configure 24 >/dev/null 2>&1
 tb_phone_set_resolv "$TB_DNS_IP"
 mkdir -p "$TB_DIR/ssh"
@@ -49,5 +69,22 @@ LD_DEBUG=libs tb_desk env USBNET_WIZARD_SSH_DIR="$TB_DIR/ssh" "$UW_BIN" check --
 	--test-name "$TB_TEST_NAME" --no-rescue </dev/null >"$TB_DIR/check.out" 2>"$TB_DIR/ld.check"; rc=$?
 check_eq "check passes with libssh loaded on first use" 0 "$rc"
 check "... and check did load libssh" bash -c "sed -n 's/.*calling init: //p' '$TB_DIR/ld.check' | grep -q 'libssh.so'"
+tb_down
+
+# A legacy iptables host: apply and revert never map libnftables and what it
+# brings (libnftnl, libmnl, libxtables, libjansson, libgmp); nftables holds no
+# table there, which the kernel says without it.
+nftdeps='^lib(nftables|nftnl|mnl|xtables|jansson|gmp)[.]'
+tb_up --fw legacy || { not_ok "testbed (legacy)"; t_finish; }
+for cmd in apply status revert; do
+	tb_desk env LD_DEBUG=libs "$UW_BIN" $cmd >"$TB_DIR/$cmd.out" 2>"$TB_DIR/ld.$cmd"; rc=$?
+	check_eq "$cmd on a legacy host works" 0 "$rc"
+	check_eq "$cmd on a legacy host loads no libnftables (nor its libraries)" "" \
+		"$(libs_of "$TB_DIR/ld.$cmd" | grep -E "$nftdeps")"
+done
+check "apply on a legacy host did load libip4tc" \
+	bash -c "sed -n 's/.*calling init: //p' '$TB_DIR/ld.apply' | grep -q 'libip4tc.so'"
+check_eq "... and nothing of ours is left after the revert" 0 \
+	"$(ip netns exec "$TB_DESK" iptables-legacy-save | grep -c usbnet-wizard)"
 tb_down
 t_finish
