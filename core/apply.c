@@ -92,9 +92,15 @@ int uw_lock_take(struct uw_lock *lk, struct uw_error *err)
 		return uw_error_set(err, -e, "Cannot lock %s: %s%s", p, strerror(e),
 				    e == EACCES || e == EPERM ? " (changing the network needs root: run with sudo)" : "");
 	}
-	if (ftruncate(fd, 0) == 0) {
+	{
 		int n = snprintf(pidbuf, sizeof(pidbuf), "%ld\n", (long)getpid());
-		if (pwrite(fd, pidbuf, (size_t)n, 0) < 0) {
+		struct stat st;
+
+		/* Overwritten in place; truncated only when the last pid was
+		 * longer (a truncation is a journaled metadata change on a disk
+		 * file system, milliseconds on a busy one). */
+		if (pwrite(fd, pidbuf, (size_t)n, 0) == n && fstat(fd, &st) == 0 && st.st_size > n &&
+		    ftruncate(fd, n) < 0) {
 			/* the pid is only a courtesy for the next one's message */
 		}
 	}
@@ -120,6 +126,22 @@ void uw_lock_release(struct uw_lock *lk)
 		close(lk->fd);
 		lk->fd = -1;
 	}
+}
+
+/*
+ * The start of every journal transaction: the lock (@held when the caller
+ * already holds it, else taken into @own, waiting up to @wait_ms when > 0),
+ * then the journal into @j. Returns 0 or a negative errno; the lock is
+ * left to the caller to release either way.
+ */
+static int lock_and_read(struct uw_lock *held, struct uw_lock *own, int wait_ms, struct uw_journal *j,
+			 struct uw_error *err)
+{
+	int r = 0;
+
+	if (!held || held->fd < 0)
+		r = wait_ms > 0 ? uw_lock_take_wait(own, wait_ms, err) : uw_lock_take(own, err);
+	return r < 0 ? r : uw_journal_read(j, err);
 }
 
 int uw_live_choices(struct uw_choices *out, char *why, size_t why_len)
@@ -420,14 +442,11 @@ static int apply_impl(const struct uw_plan *plan, struct uw_lock *lk, int second
 	long seq;
 	int r, ifindex;
 
-	if (!lk || lk->fd < 0) {
-		r = uw_lock_take(&own, err);
-		if (r < 0)
-			goto out;
-	}
-	r = uw_journal_read(old, err);
+	r = lock_and_read(lk, &own, 0, old, err);
 	if (r < 0) {
-		uw_error_prefix(err, "Nothing was changed");
+		/* (a lock refused says so itself) */
+		if (own.fd >= 0 || (lk && lk->fd >= 0))
+			uw_error_prefix(err, "Nothing was changed");
 		goto out;
 	}
 	if (old->other_netns) {
@@ -680,12 +699,7 @@ int uw_revert(struct uw_lock *lk, uw_step_fn cb, void *ud, struct uw_error *err)
 	size_t failed = 0;
 	int r, done = 0;
 
-	if (!lk || lk->fd < 0) {
-		r = uw_lock_take(&own, err);
-		if (r < 0)
-			goto out;
-	}
-	r = uw_journal_read(j, err);
+	r = lock_and_read(lk, &own, 0, j, err);
 	if (r < 0)
 		goto out;
 	if (!j->exists) {
@@ -765,10 +779,7 @@ int uw_autorevert_confirm(struct uw_error *err)
 	char rec[32];
 	int r;
 
-	r = uw_lock_take_wait(&lk, AR_LOCK_WAIT_MS, err);
-	if (r < 0)
-		goto out;
-	r = uw_journal_read(j, err);
+	r = lock_and_read(NULL, &lk, AR_LOCK_WAIT_MS, j, err);
 	if (r < 0)
 		goto out;
 	if (!j->exists || j->n_live == 0) {
@@ -807,10 +818,7 @@ int uw_autorevert_expire(uw_step_fn cb, void *ud, struct uw_error *err)
 	struct uw_journal *j = uw_malloc0(sizeof(*j));
 	int r;
 
-	r = uw_lock_take_wait(&lk, AR_LOCK_WAIT_MS, err);
-	if (r < 0)
-		goto out;
-	r = uw_journal_read(j, err);
+	r = lock_and_read(NULL, &lk, AR_LOCK_WAIT_MS, j, err);
 	if (r < 0)
 		goto out;
 	if (j->exists && j->ar_armed && j->ar_kept)

@@ -24,6 +24,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/env.h"
 #include "core/nl.h"
@@ -297,8 +298,12 @@ static bool nm_running_guess(void)
 			return true;
 	}
 	/* Only look at /proc when the run directory is the real one: a test
-	 * pointing it elsewhere wants its answer from there alone. */
-	if (uw_env_get(UW_ENV_NM_RUNDIR))
+	 * pointing it elsewhere wants its answer from there alone. And only
+	 * when that directory exists: NetworkManager makes it when it starts
+	 * (and leaves it when it stops), so without it nothing can be found,
+	 * and the scan's hundreds of reads (most of a `plan` without a system
+	 * bus) are saved. */
+	if (uw_env_get(UW_ENV_NM_RUNDIR) || access(nm_rundir(), F_OK) < 0)
 		return false;
 	return nm_process_found_cached();
 }

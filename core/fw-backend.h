@@ -43,6 +43,24 @@ struct uw_fw_ops {
 	void (*where)(const struct uw_fw_rule *rule, char *buf, size_t len);
 };
 
+/*
+ * A backend's table from its functions, all named PREFIX_probe_many,
+ * PREFIX_add_many ... PREFIX_where: UW_FW_OPS(nft, UW_FW_NFTABLES,
+ * nft_drop_empty_table).
+ */
+#define UW_FW_OPS(prefix, backend, drop_empty)                                \
+	{                                                                     \
+		.be = (backend),                                              \
+		.probe_many = prefix##_probe_many,                            \
+		.add_many = prefix##_add_many,                                \
+		.del_many = prefix##_del_many,                                \
+		.remove_all_ours = prefix##_remove_all_ours,                  \
+		.inventory = prefix##_inventory,                              \
+		.drop_empty_table = (drop_empty),                             \
+		.shell = prefix##_shell,                                      \
+		.where = prefix##_where,                                      \
+	}
+
 extern const struct uw_fw_ops uw_fw_iptc_ops;  /* core/fw-iptc.c */
 extern const struct uw_fw_ops uw_fw_nft_ops;   /* core/fw-nft.c */
 

@@ -725,14 +725,5 @@ static void iptc_where(const struct uw_fw_rule *r, char *buf, size_t len)
 	snprintf(buf, len, "%s/%s", table_of(r), chain);
 }
 
-const struct uw_fw_ops uw_fw_iptc_ops = {
-	.be = UW_FW_IPTABLES,
-	.probe_many = iptc_probe_many,
-	.add_many = iptc_add_many,
-	.del_many = iptc_del_many,
-	.remove_all_ours = iptc_remove_all_ours,
-	.inventory = iptc_inventory,
-	.drop_empty_table = NULL,
-	.shell = iptc_shell,
-	.where = iptc_where,
-};
+/* (legacy iptables has no table of ours to leave empty) */
+const struct uw_fw_ops uw_fw_iptc_ops = UW_FW_OPS(iptc, UW_FW_IPTABLES, NULL);

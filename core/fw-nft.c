@@ -438,6 +438,10 @@ static int locate_rules(struct locate *l, bool *missing, struct uw_error *err)
 		own |= l->wh[i].own;
 	}
 	l->own_rules = 0;
+	/* Our table not there (the kernel says so without libnftables): none
+	 * of our rules is, and there is nothing to list. */
+	if (own && uw_nl_nft_tables(OUR_FAMILY, UW_FW_NFT_TABLE, &own, NULL) < 0)
+		own = true;
 	/* All of our table in one listing (with its rule count: a delete
 	 * needs to know whether the table empties). */
 	if (own) {
@@ -1068,14 +1072,4 @@ static void nft_where(const struct uw_fw_rule *r, char *buf, size_t len)
 	snprintf(buf, len, "%s %s %s", wh.fam, wh.table, wh.chain);
 }
 
-const struct uw_fw_ops uw_fw_nft_ops = {
-	.be = UW_FW_NFTABLES,
-	.probe_many = nft_probe_many,
-	.add_many = nft_add_many,
-	.del_many = nft_del_many,
-	.remove_all_ours = nft_remove_all_ours,
-	.inventory = nft_inventory,
-	.drop_empty_table = nft_drop_empty_table,
-	.shell = nft_shell,
-	.where = nft_where,
-};
+const struct uw_fw_ops uw_fw_nft_ops = UW_FW_OPS(nft, UW_FW_NFTABLES, nft_drop_empty_table);

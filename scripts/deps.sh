@@ -8,7 +8,7 @@ build_pkgs=(make gcc pkg-config libncurses-dev libnl-3-dev libnl-route-3-dev
             libip4tc-dev libnftables-dev libssh-dev libcmocka-dev zlib1g-dev
             libsystemd-dev)
 test_pkgs=(iproute2 iptables nftables dropbear-bin dnsmasq-base iputils-ping
-           tmux openssh-client openssl valgrind procps psmisc python3 time jq
+           tmux openssh-client openssl valgrind procps psmisc python3 time jq strace
            python3-jsonschema)
 # The real desktop daemons the testbed runs inside its own namespace, on a
 # private bus (testbed.sh --nm / --firewalld; the shared REAL-DAEMONS.md).

@@ -42,6 +42,16 @@ check "watch applies the profile to the plugged phone" grep -q APPLIED "$TB_DIR/
 kill -TERM $(pgrep -P $wpid -n 2>/dev/null || echo $wpid) 2>/dev/null; wait $wpid
 check_eq "watch loads no ssh, crypto or curses library" "" "$(libs_of "$TB_DIR/ld.watch" | grep -E "$heavy")"
 
+# Without a system bus, whether NetworkManager runs is guessed from its run
+# directory; with none (it makes one when it starts) no process is looked
+# for: plan reads no /proc/PID/comm (hundreds of reads on a desktop).
+if [ ! -e /run/NetworkManager ]; then
+	tb_desk strace -f -e trace=openat -o "$TB_DIR/plan.strace" "$UW_BIN" plan >/dev/null 2>&1
+	check_eq "plan without NetworkManager's run directory scans no process" 0 \
+		"$(grep -c '/proc/[0-9]*/comm' "$TB_DIR/plan.strace")"
+	check "... (the trace is of plan's own opens)" grep -q 'ip_forward' "$TB_DIR/plan.strace"
+fi
+
 # The firewall libraries are loaded by the backend that has work (core/dynlib.h):
 # on this nftables host apply and revert never map libiptc.
 check_eq "apply on an nftables host does not load libip4tc" "" \
