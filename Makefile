@@ -50,7 +50,17 @@ CORE_CFLAGS := $(shell $(PKG) --cflags $(LIBS_CORE) 2>/dev/null) \
 	$(if $(NFTABLES_SONAME),-DUW_LIBNFTABLES_SONAME='"$(NFTABLES_SONAME)"') \
 	$(if $(IP4TC_SONAME),-DUW_LIBIP4TC_SONAME='"$(IP4TC_SONAME)"')
 TUI_CFLAGS  := $(shell $(PKG) --cflags $(LIBS_TUI) 2>/dev/null)
+# The libraries every command uses (libnl-3, libnl-route-3) and zlib are
+# linked statically too, like curses (README, "Start-up"): no shared library
+# but libc is mapped and relocated at start. LIBS_STATIC=0 links them as
+# shared libraries: the Debian package does, for the same reason as curses.
+LIBS_STATIC ?= 1
+ifeq ($(LIBS_STATIC),1)
+CORE_LIBS   := -Wl,-Bstatic $(filter-out -lpthread -ldl,$(shell $(PKG) --static --libs $(LIBS_LINK) 2>/dev/null)) \
+	-Wl,-Bdynamic
+else
 CORE_LIBS   := $(shell $(PKG) --libs $(LIBS_LINK) 2>/dev/null)
+endif
 # CURSES_STATIC=0 links curses as shared libraries: the Debian package does,
 # since Debian's policy (and lintian's embedded-library check) wants a
 # library's security updates to reach every program that uses it.

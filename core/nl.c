@@ -18,7 +18,10 @@
 #include <linux/netfilter/nf_tables_compat.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/rtnetlink.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <arpa/inet.h>
 
@@ -82,16 +85,113 @@ static int remember_errno(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg
 	return NL_STOP;
 }
 
-/* The negative errno for libnl result @nle: the kernel's if it said one. */
+static void nl_drop(void);
+
+/* The negative errno for libnl result @nle: the kernel's if it said one
+ * (and the thread's socket is not reused: see nl_get). */
 static int kerr(int nle)
 {
 	int k = kernel_errno;
 
+	nl_drop();
 	kernel_errno = 0;
 	return k ? -k : nle_to_errno(nle);
 }
 
 /* A connected NETLINK_ROUTE socket, with the kernel's own errno kept for our messages. */
+static int nl_open(struct nl_sock **out, struct uw_error *err);
+
+/*
+ * One NETLINK_ROUTE socket per thread, reused by every call (an apply makes
+ * a dozen): opened on first use, and again when the thread has moved to
+ * another network namespace (a socket stays in the one it was opened in) or
+ * after a failed exchange, which may leave replies unread (nl_drop).
+ */
+struct route_sock {
+	struct nl_sock *sk;
+	dev_t dev;
+	ino_t ino;
+};
+
+static pthread_key_t route_key;
+static pthread_once_t route_once = PTHREAD_ONCE_INIT;
+
+static void route_sock_free(void *p)
+{
+	struct route_sock *rs = p;
+
+	if (rs && rs->sk)
+		nl_socket_free(rs->sk);
+	free(rs);
+}
+
+static void route_key_make(void)
+{
+	if (pthread_key_create(&route_key, route_sock_free) != 0)
+		abort();
+}
+
+/* The main thread's, which no thread-exit destructor frees. */
+__attribute__((destructor)) static void route_sock_release(void)
+{
+	if (route_once != PTHREAD_ONCE_INIT) {
+		route_sock_free(pthread_getspecific(route_key));
+		pthread_setspecific(route_key, NULL);
+	}
+}
+
+/* The calling thread's socket, in its current network namespace. */
+static int nl_get(struct nl_sock **out, struct uw_error *err)
+{
+	struct route_sock *rs;
+	struct stat st;
+	int r;
+
+	pthread_once(&route_once, route_key_make);
+	rs = pthread_getspecific(route_key);
+	if (!rs) {
+		rs = uw_malloc0(sizeof(*rs));
+		pthread_setspecific(route_key, rs);
+	}
+	/* (without a namespace to compare, never reused) */
+	if (stat("/proc/thread-self/ns/net", &st) < 0)
+		memset(&st, 0, sizeof(st));
+	if (rs->sk && (!st.st_ino || st.st_dev != rs->dev || st.st_ino != rs->ino)) {
+		nl_socket_free(rs->sk);
+		rs->sk = NULL;
+	}
+	if (!rs->sk) {
+		r = nl_open(&rs->sk, err);
+		if (r < 0)
+			return r;
+		rs->dev = st.st_dev;
+		rs->ino = st.st_ino;
+	}
+	kernel_errno = 0;
+	*out = rs->sk;
+	return 0;
+}
+
+/* After a failed exchange: the next call starts on a fresh socket. */
+static void nl_drop(void)
+{
+	struct route_sock *rs;
+
+	pthread_once(&route_once, route_key_make);
+	rs = pthread_getspecific(route_key);
+	if (rs && rs->sk) {
+		nl_socket_free(rs->sk);
+		rs->sk = NULL;
+	}
+}
+
+/* libnl's failure @nle of an exchange on the thread's socket, as an errno. */
+static int nl_failed(int nle)
+{
+	nl_drop();
+	return nle_to_errno(nle);
+}
+
 static int nl_open(struct nl_sock **out, struct uw_error *err)
 {
 	struct nl_sock *sk = nl_socket_alloc();
@@ -139,8 +239,8 @@ static int link_get(struct nl_sock *sk, const char *ifname, struct rtnl_link **o
 
 /*
  * The start of every call that names a link: check the name (before it
- * reaches the kernel, or shell text shown to people), open a socket, look the
- * link up. On failure *sk is freed and NULL.
+ * reaches the kernel, or shell text shown to people), take the thread's
+ * socket, look the link up. On failure *sk is NULL.
  */
 static int link_open(const char *ifname, struct nl_sock **sk, struct rtnl_link **link,
 		     struct uw_error *err)
@@ -151,45 +251,49 @@ static int link_open(const char *ifname, struct nl_sock **sk, struct rtnl_link *
 	r = uw_ifname_check(ifname, err);
 	if (r < 0)
 		return r;
-	r = nl_open(sk, err);
+	r = nl_get(sk, err);
 	if (r < 0)
 		return r;
 	r = link_get(*sk, ifname, link, err);
-	if (r < 0) {
-		nl_socket_free(*sk);
+	if (r < 0)
 		*sk = NULL;
-	}
 	return r;
+}
+
+/* @ifname's link from the kernel (the caller puts it): 0 or a negative errno. */
+static int link_fetch(const char *ifname, struct rtnl_link **link, struct uw_error *err)
+{
+	struct nl_sock *sk;
+
+	return link_open(ifname, &sk, link, err);
 }
 
 int uw_nl_link_index(const char *ifname, struct uw_error *err)
 {
-	_auto_(nl_socket_free) struct nl_sock *sk = NULL;
 	_auto_(rtnl_link_put) struct rtnl_link *link = NULL;
-	int r;
+	int r = link_fetch(ifname, &link, err);
 
-	r = link_open(ifname, &sk, &link, err);
-	if (r < 0)
-		return r;
-	return rtnl_link_get_ifindex(link);
+	return r < 0 ? r : rtnl_link_get_ifindex(link);
 }
 
 int uw_nl_link_name(int ifindex, char *buf, size_t len, struct uw_error *err)
 {
-	_auto_(nl_socket_free) struct nl_sock *sk = NULL;
+	struct nl_sock *sk = NULL;
 	_auto_(rtnl_link_put) struct rtnl_link *link = NULL;
 	int r;
 
 	if (ifindex <= 0)
 		return uw_error_set(err, -EINVAL, "interface index %d is not valid", ifindex);
-	r = nl_open(&sk, err);
+	r = nl_get(&sk, err);
 	if (r < 0)
 		return r;
 	r = rtnl_link_get_kernel(sk, ifindex, NULL, &link);
-	if (r < 0)
+	if (r < 0) {
+		nl_drop();
 		return uw_error_set(err, -ENODEV,
 				    "interface number %d does not exist (any more?): plug the phone in again",
 				    ifindex);
+	}
 	if (uw_strlcpy(buf, rtnl_link_get_name(link), len) >= len)
 		return uw_error_set(err, -E2BIG, "buffer too small for an interface name");
 	return 0;
@@ -197,19 +301,15 @@ int uw_nl_link_name(int ifindex, char *buf, size_t len, struct uw_error *err)
 
 int uw_nl_link_is_up(const char *ifname, struct uw_error *err)
 {
-	_auto_(nl_socket_free) struct nl_sock *sk = NULL;
 	_auto_(rtnl_link_put) struct rtnl_link *link = NULL;
-	int r;
+	int r = link_fetch(ifname, &link, err);
 
-	r = link_open(ifname, &sk, &link, err);
-	if (r < 0)
-		return r;
-	return (rtnl_link_get_flags(link) & IFF_UP) ? 1 : 0;
+	return r < 0 ? r : (rtnl_link_get_flags(link) & IFF_UP) ? 1 : 0;
 }
 
 int uw_nl_link_set_up(const char *ifname, bool up, struct uw_error *err)
 {
-	_auto_(nl_socket_free) struct nl_sock *sk = NULL;
+	struct nl_sock *sk = NULL;
 	_auto_(rtnl_link_put) struct rtnl_link *link = NULL;
 	_auto_(rtnl_link_put) struct rtnl_link *change = NULL;
 	int r;
@@ -276,18 +376,37 @@ static int prepare(const char *ifname, unsigned plen, struct nl_sock **sk, int *
 	return 0;
 }
 
-int uw_nl_addr_probe(const char *ifname, struct in_addr a, unsigned plen, struct uw_error *err)
-{
-	_auto_(nl_socket_free) struct nl_sock *sk = NULL;
-	_auto_(nl_cache_free) struct nl_cache *cache = NULL;
-	int ifindex, r;
+static int dst_check(struct in_addr dst, unsigned plen, struct uw_error *err);
 
-	r = prepare(ifname, plen, &sk, &ifindex, err);
+/*
+ * The start of a probe: @ifname's index (prepare), then what the kernel
+ * lists into *cache: its addresses, or (@routes) its IPv4 routes, after
+ * checking @dst/@plen is a network address.
+ */
+static int probe_list(const char *ifname, unsigned plen, bool routes, struct in_addr dst,
+		      int *ifindex, struct nl_cache **cache, struct uw_error *err)
+{
+	struct nl_sock *sk;
+	int r = prepare(ifname, plen, &sk, ifindex, err);
+
+	if (r >= 0 && routes)
+		r = dst_check(dst, plen, err);
 	if (r < 0)
 		return r;
-	r = rtnl_addr_alloc_cache(sk, &cache);
+	r = routes ? rtnl_route_alloc_cache(sk, AF_INET, 0, cache) : rtnl_addr_alloc_cache(sk, cache);
 	if (r < 0)
-		return uw_error_set(err, nle_to_errno(r), "cannot list addresses: %s", nl_geterror(r));
+		return uw_error_set(err, nl_failed(r), "cannot list %s: %s", routes ? "routes" : "addresses",
+				    nl_geterror(r));
+	return 0;
+}
+
+int uw_nl_addr_probe(const char *ifname, struct in_addr a, unsigned plen, struct uw_error *err)
+{
+	_auto_(nl_cache_free) struct nl_cache *cache = NULL;
+	int ifindex, r = probe_list(ifname, plen, false, a, &ifindex, &cache, err);
+
+	if (r < 0)
+		return r;
 	for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
 		struct rtnl_addr *ra = (struct rtnl_addr *)o;
 		struct nl_addr *local = rtnl_addr_get_local(ra);
@@ -302,20 +421,64 @@ int uw_nl_addr_probe(const char *ifname, struct in_addr a, unsigned plen, struct
 	return 0;
 }
 
+/* The sentences for a failed add or delete of one address or route. */
+struct change_words {
+	char exists[96];   /* an add of what is there */
+	char absent[128];  /* a delete of what is not */
+	char failed[128];  /* anything else, followed by the reason */
+};
+
+/*
+ * The answer to a failed add or delete on @ifname, from the kernel's errno
+ * @r (@absent: the one it gives for "no such thing"): -EEXIST and -ENOENT
+ * are answers the callers expect; a vanished interface says what to do.
+ */
+static int change_failed(int r, int absent, bool add, const char *ifname,
+			 const struct change_words *w, struct uw_error *err)
+{
+	if (r == absent)
+		r = -ENOENT;
+	if (r == -ENODEV)
+		return nodev_error(err, ifname);
+	if (add && r == -EEXIST)
+		return uw_error_set(err, -EEXIST, "%s", w->exists);
+	if (!add && r == -ENOENT)
+		return uw_error_set(err, -ENOENT, "%s", w->absent);
+	return uw_error_set(err, r, "%s: %s%s", w->failed, strerror(-r),
+			    r == -EPERM ? " (run as root)" : "");
+}
+
+/*
+ * The start of an add or delete of @a/@plen on @ifname: the thread's socket
+ * and the link's index (prepare), @a/@plen checked as a network address for
+ * a route, then as libnl's address and as text (INET_ADDRSTRLEN) for the
+ * messages.
+ */
+static int change_start(const char *ifname, struct in_addr a, unsigned plen, bool route,
+			struct nl_sock **sk, int *ifindex, struct nl_addr **na, char *txt,
+			struct uw_error *err)
+{
+	int r = prepare(ifname, plen, sk, ifindex, err);
+
+	if (r >= 0 && route)
+		r = dst_check(a, plen, err);
+	if (r < 0)
+		return r;
+	inet_ntop(AF_INET, &a, txt, INET_ADDRSTRLEN);
+	return nladdr_v4(a, plen, na, err);
+}
+
 static int addr_change(const char *ifname, struct in_addr a, unsigned plen, bool add,
 		       struct uw_error *err)
 {
-	_auto_(nl_socket_free) struct nl_sock *sk = NULL;
+	struct nl_sock *sk = NULL;
 	_auto_(rtnl_addr_put) struct rtnl_addr *ra = NULL;
 	_auto_(nl_addr_put) struct nl_addr *local = NULL;
+	struct change_words w;
 	char txt[INET_ADDRSTRLEN];
 	int ifindex, r;
 
-	r = prepare(ifname, plen, &sk, &ifindex, err);
-	if (r < 0)
-		return r;
-	inet_ntop(AF_INET, &a, txt, sizeof(txt));
-	r = nladdr_v4(a, plen, &local, err);
+	r = change_start(ifname, a, plen, false, &sk, &ifindex, &local, txt, err);
 	if (r < 0)
 		return r;
 	ra = rtnl_addr_alloc();
@@ -333,20 +496,13 @@ static int addr_change(const char *ifname, struct in_addr a, unsigned plen, bool
 	r = add ? rtnl_addr_add(sk, ra, NLM_F_EXCL) : rtnl_addr_delete(sk, ra, 0);
 	if (r >= 0)
 		return 0;
-	r = kerr(r);
-	if (r == -EADDRNOTAVAIL)
-		r = -ENOENT;
-	if (r == -ENODEV)
-		return nodev_error(err, ifname);
-	if (add && r == -EEXIST)
-		return uw_error_set(err, -EEXIST, "address %s/%u is already on %s", txt, plen, ifname);
 	/* Deleting an absent address: the kernel says EADDRNOTAVAIL. */
-	if (!add && r == -ENOENT)
-		return uw_error_set(err, -ENOENT, "address %s/%u is not on %s (nothing to remove)",
-				    txt, plen, ifname);
-	return uw_error_set(err, r, "cannot %s address %s/%u %s %s: %s%s", add ? "add" : "remove",
-			    txt, plen, add ? "to" : "from", ifname, strerror(-r),
-			    r == -EPERM ? " (run as root)" : "");
+	snprintf(w.exists, sizeof(w.exists), "address %s/%u is already on %s", txt, plen, ifname);
+	snprintf(w.absent, sizeof(w.absent), "address %s/%u is not on %s (nothing to remove)", txt,
+		 plen, ifname);
+	snprintf(w.failed, sizeof(w.failed), "cannot %s address %s/%u %s %s", add ? "add" : "remove",
+		 txt, plen, add ? "to" : "from", ifname);
+	return change_failed(kerr(r), -EADDRNOTAVAIL, add, ifname, &w, err);
 }
 
 int uw_nl_addr_add(const char *ifname, struct in_addr a, unsigned plen, struct uw_error *err)
@@ -400,19 +556,11 @@ static bool route_matches(struct rtnl_route *rt, int ifindex, struct in_addr dst
 
 int uw_nl_route_probe(const char *ifname, struct in_addr dst, unsigned plen, struct uw_error *err)
 {
-	_auto_(nl_socket_free) struct nl_sock *sk = NULL;
 	_auto_(nl_cache_free) struct nl_cache *cache = NULL;
-	int ifindex, r;
+	int ifindex, r = probe_list(ifname, plen, true, dst, &ifindex, &cache, err);
 
-	r = prepare(ifname, plen, &sk, &ifindex, err);
 	if (r < 0)
 		return r;
-	r = dst_check(dst, plen, err);
-	if (r < 0)
-		return r;
-	r = rtnl_route_alloc_cache(sk, AF_INET, 0, &cache);
-	if (r < 0)
-		return uw_error_set(err, nle_to_errno(r), "cannot list routes: %s", nl_geterror(r));
 	for (struct nl_object *o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o))
 		if (route_matches((struct rtnl_route *)o, ifindex, dst, plen))
 			return 1;
@@ -422,21 +570,15 @@ int uw_nl_route_probe(const char *ifname, struct in_addr dst, unsigned plen, str
 static int route_change(const char *ifname, struct in_addr dst, unsigned plen, bool add,
 			struct uw_error *err)
 {
-	_auto_(nl_socket_free) struct nl_sock *sk = NULL;
+	struct nl_sock *sk = NULL;
 	_auto_(rtnl_route_put) struct rtnl_route *rt = NULL;
 	_auto_(nl_addr_put) struct nl_addr *d = NULL;
 	struct rtnl_nexthop *nh;
+	struct change_words w;
 	char txt[INET_ADDRSTRLEN];
 	int ifindex, r;
 
-	r = prepare(ifname, plen, &sk, &ifindex, err);
-	if (r < 0)
-		return r;
-	r = dst_check(dst, plen, err);
-	if (r < 0)
-		return r;
-	inet_ntop(AF_INET, &dst, txt, sizeof(txt));
-	r = nladdr_v4(dst, plen, &d, err);
+	r = change_start(ifname, dst, plen, true, &sk, &ifindex, &d, txt, err);
 	if (r < 0)
 		return r;
 	rt = rtnl_route_alloc();
@@ -465,19 +607,13 @@ static int route_change(const char *ifname, struct in_addr dst, unsigned plen, b
 	r = add ? rtnl_route_add(sk, rt, NLM_F_EXCL) : rtnl_route_delete(sk, rt, 0);
 	if (r >= 0)
 		return 0;
-	r = kerr(r);
-	if (r == -ESRCH)
-		r = -ENOENT;
-	if (r == -ENODEV)
-		return nodev_error(err, ifname);
-	if (add && r == -EEXIST)
-		return uw_error_set(err, -EEXIST, "route %s/%u is already in the main table", txt, plen);
 	/* The kernel answers ESRCH for "no such route". */
-	if (!add && r == -ENOENT)
-		return uw_error_set(err, -ENOENT, "there is no route %s/%u dev %s (nothing to remove)",
-				    txt, plen, ifname);
-	return uw_error_set(err, r, "cannot %s route %s/%u dev %s: %s%s", add ? "add" : "delete",
-			    txt, plen, ifname, strerror(-r), r == -EPERM ? " (run as root)" : "");
+	snprintf(w.exists, sizeof(w.exists), "route %s/%u is already in the main table", txt, plen);
+	snprintf(w.absent, sizeof(w.absent), "there is no route %s/%u dev %s (nothing to remove)", txt,
+		 plen, ifname);
+	snprintf(w.failed, sizeof(w.failed), "cannot %s route %s/%u dev %s", add ? "add" : "delete",
+		 txt, plen, ifname);
+	return change_failed(kerr(r), -ESRCH, add, ifname, &w, err);
 }
 
 int uw_nl_route_add(const char *ifname, struct in_addr dst, unsigned plen, struct uw_error *err)
@@ -673,7 +809,7 @@ void uw_nl_monitor_free(struct uw_nl_monitor *mon)
 int uw_nl_monitor_new(struct uw_nl_monitor **out, struct uw_error *err)
 {
 	_auto_(uw_nl_monitor_free) struct uw_nl_monitor *m = uw_malloc0(sizeof(*m));
-	_auto_(nl_socket_free) struct nl_sock *dump = NULL;
+	struct nl_sock *dump = NULL;
 	_auto_(nl_cache_free) struct nl_cache *links = NULL;
 	int r;
 
@@ -693,14 +829,14 @@ int uw_nl_monitor_new(struct uw_nl_monitor **out, struct uw_error *err)
 		return uw_error_set(err, nle_to_errno(r), "cannot subscribe to link events: %s",
 				    nl_geterror(r));
 	/* Join first, dump second: a link that appears in between is in the
-	 * dump and reported as CHANGED, but none is missed. The dump uses its
-	 * own socket so its replies never mix with events. */
-	r = nl_open(&dump, err);
+	 * dump and reported as CHANGED, but none is missed. The dump uses the
+	 * thread's request socket so its replies never mix with events. */
+	r = nl_get(&dump, err);
 	if (r < 0)
 		return r;
 	r = rtnl_link_alloc_cache(dump, AF_UNSPEC, &links);
 	if (r < 0)
-		return uw_error_set(err, nle_to_errno(r), "cannot list interfaces: %s", nl_geterror(r));
+		return uw_error_set(err, nl_failed(r), "cannot list interfaces: %s", nl_geterror(r));
 	for (struct nl_object *o = nl_cache_get_first(links); o; o = nl_cache_get_next(o))
 		known_add(m, rtnl_link_get_ifindex((struct rtnl_link *)o));
 	*out = uw_steal_ptr(&m);
@@ -767,14 +903,14 @@ static void link_fill(struct rtnl_link *l, struct uw_nl_link *o)
 
 int uw_nl_dump(struct uw_nl_dump *d, unsigned what, struct uw_error *err)
 {
-	_auto_(nl_socket_free) struct nl_sock *sk = NULL;
+	struct nl_sock *sk = NULL;
 	_auto_(nl_cache_free) struct nl_cache *links = NULL;
 	_auto_(nl_cache_free) struct nl_cache *addrs = NULL;
 	_auto_(nl_cache_free) struct nl_cache *routes = NULL;
 	int r;
 
 	memset(d, 0, sizeof(*d));
-	r = nl_open(&sk, err);
+	r = nl_get(&sk, err);
 	if (r < 0)
 		return r;
 	if (what & UW_NL_DUMP_LINKS)
@@ -861,9 +997,9 @@ int uw_nl_dump_default_ifindex(const struct uw_nl_dump *d)
 
 int uw_nl_link_get(int ifindex, struct uw_nl_link *out, struct uw_error *err)
 {
-	_auto_(nl_socket_free) struct nl_sock *sk = NULL;
+	struct nl_sock *sk = NULL;
 	struct rtnl_link *l = NULL;
-	int r = nl_open(&sk, err);
+	int r = nl_get(&sk, err);
 
 	if (r < 0)
 		return r;

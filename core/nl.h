@@ -4,9 +4,11 @@
 /*
  * Small handles over the kernel's routing netlink (libnl-route-3) and over
  * /proc/sys. No libnl type leaves core/nl.c: callers name interfaces by name
- * and addresses by struct in_addr. Every call opens its own short-lived
- * netlink socket, so the functions are independent of each other and act on
- * the network namespace the calling thread is in at the time of the call.
+ * and addresses by struct in_addr. The routing calls share one netlink
+ * socket per thread (opened on first use, and again after a failure or when
+ * the thread has moved to another network namespace), so the functions are
+ * independent of each other and act on the network namespace the calling
+ * thread is in at the time of the call.
  *
  * Conventions: "already there" is an answer, not a failure (-EEXIST from an
  * add, -ENOENT from a delete); a vanished interface is -ENODEV with a
