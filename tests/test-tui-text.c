@@ -13,28 +13,32 @@ static int setup_utf8(void **state)
 
 static void test_decode(void **state)
 {
-	wchar_t wc;
-
-	assert_int_equal(uw_tui_utf8_decode("a", 1, &wc), 1);
-	assert_int_equal(wc, 'a');
-	assert_int_equal(uw_tui_utf8_decode("é", 2, &wc), 2);
-	assert_int_equal(wc, 0xE9);
-	assert_int_equal(uw_tui_utf8_decode("—x", 4, &wc), 3);
-	assert_int_equal(wc, 0x2014);
-	assert_int_equal(uw_tui_utf8_decode("😀", 4, &wc), 4);
-	assert_int_equal(wc, 0x1F600);
 	/* Truncated, stray continuation, overlong and surrogate: U+FFFD, and
 	 * always at least one byte of progress. */
-	assert_int_equal(uw_tui_utf8_decode("\xE2\x80", 2, &wc), 1);
-	assert_int_equal(wc, 0xFFFD);
-	assert_int_equal(uw_tui_utf8_decode("\x80", 1, &wc), 1);
-	assert_int_equal(wc, 0xFFFD);
-	assert_int_equal(uw_tui_utf8_decode("\xC0\xAF", 2, &wc), 2);
-	assert_int_equal(wc, 0xFFFD);
-	assert_int_equal(uw_tui_utf8_decode("\xED\xA0\x80", 3, &wc), 3);
-	assert_int_equal(wc, 0xFFFD);
-	assert_int_equal(uw_tui_utf8_decode("\xE2" "ab", 3, &wc), 1);
-	assert_int_equal(wc, 0xFFFD);
+	static const struct {
+		const char *s;
+		size_t len, used;
+		wchar_t wc;
+	} cases[] = {
+		{ "a", 1, 1, 'a' },
+		{ "é", 2, 2, 0xE9 },
+		{ "—x", 4, 3, 0x2014 },
+		{ "😀", 4, 4, 0x1F600 },
+		{ "\xE2\x80", 2, 1, 0xFFFD },
+		{ "\x80", 1, 1, 0xFFFD },
+		{ "\xC0\xAF", 2, 2, 0xFFFD },
+		{ "\xED\xA0\x80", 3, 3, 0xFFFD },
+		{ "\xE2" "ab", 3, 1, 0xFFFD },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		wchar_t wc = 0;
+		size_t used = uw_tui_utf8_decode(cases[i].s, cases[i].len, &wc);
+
+		if (used != cases[i].used || wc != cases[i].wc)
+			fail_msg("case %zu: %zu bytes, U+%04X; not %zu, U+%04X", i, used, (unsigned)wc,
+				 cases[i].used, (unsigned)cases[i].wc);
+	}
 }
 
 static void test_width(void **state)
