@@ -78,9 +78,12 @@ struct uw_widget *uw_wizard_gate_new(const char *(*check)(void *ud), void *ud)
 	return &g->base;
 }
 
-void uw_wizard_add_choice(struct uw_wizard *w, struct uw_widget_textview *t, struct uw_widget_radio *r,
+void uw_wizard_add_choice(struct uw_wizard *w, const char *text, int rows, struct uw_widget_radio *r,
 			  struct uw_widget_field *f, const char *(*gate)(void *ud))
 {
+	struct uw_widget_textview *t = uw_widget_textview_new(text);
+
+	uw_widget_textview_set_rows(t, rows);
 	uw_tui_frame_add(w->frame, uw_wizard_gate_new(gate, NULL));
 	uw_tui_frame_add(w->frame, uw_widget_textview_widget(t));
 	uw_tui_frame_add(w->frame, uw_widget_radio_widget(r));
@@ -417,6 +420,8 @@ int uw_wizard_main(void)
 		int r = uw_tui_frame_run(w.frame);
 		bool signalled = uw_tui_loop_quitting(w.loop);
 		r = s->leave(&w, signalled ? UW_TUI_QUIT : r);
+		if (s->state)
+			memset(s->state, 0, s->state_size);
 		if (signalled || w.quit) {
 			if (!w.quit) { /* SIGHUP or a lost terminal: the loop ended itself */
 				w.exit_code = 128 + SIGHUP;
