@@ -15,6 +15,7 @@
 # trailing blanks dropped and tabs expanded; the files' "Generated at" second
 # is the one thing that differs in truth (each made them at its own moment).
 # A screen that formatted any of these texts itself would differ here.
+# Also: $USBNET_WIZARD_KEY_TIMES records keys and redraws, never through a link.
 source "$(dirname "$0")/lib.sh"
 source "$UW_ROOT/tests/sys/wizlib.sh"
 
@@ -121,5 +122,25 @@ k q; expect "quit asks" "Revert and quit"
 k Left; k Enter
 wiz_end "revert and quit" 0
 check_eq "the desktop is as before" "$before" "$(desk_state)"
+
+# $USBNET_WIZARD_KEY_TIMES (bench/wizard-start.sh's in-process keypress to
+# redraw): a line per key read and per terminal update, in that order; a name
+# that is already there (here a link to a file) is never written through.
+wiz_start USBNET_WIZARD_KEY_TIMES="$T/keytimes"
+expect "key times: welcome" "Step 1 of 9: Welcome"
+k Down; k Up; sleep 0.3
+k q; wiz_end "key times: quit" 0
+keys=$(grep -c '^key [0-9]*$' "$T/keytimes" 2>/dev/null)
+after=$(awk '$1 == "key" {k = $2; p = 1} $1 == "draw" && p {if ($2 >= k) n++; p = 0} END {print n + 0}' "$T/keytimes" 2>/dev/null)
+if [ "${keys:-0}" -ge 3 ] && [ "$after" -ge 3 ]; then ok "key times: $keys keys, each followed by a later draw"
+else not_ok "key times: $keys keys, $after followed by a draw"; sed 's/^/#   /' "$T/keytimes" | head; fi
+[ "$(stat -c %a "$T/keytimes")" = 600 ] && ok "key times: the file is the wizard's own (0600)" ||
+	not_ok "key times: mode $(stat -c %a "$T/keytimes")"
+echo victim >"$T/victim"; ln -s "$T/victim" "$T/keylink"
+wiz_start USBNET_WIZARD_KEY_TIMES="$T/keylink"
+expect "key times through a link: the wizard still runs" "Step 1 of 9: Welcome"
+k Down; k q; wiz_end "key times through a link: quit" 0
+[ "$(cat "$T/victim")" = victim ] && [ -L "$T/keylink" ] && ok "key times: nothing written through the link" ||
+	not_ok "key times: the link's target was written: $(head -c 200 "$T/victim")"
 tb_down
 t_finish
