@@ -118,7 +118,10 @@ thou() { sed ':a;s/\B[0-9]\{3\}\>/,&/;ta' <<<"$1"; }
 	echo "  against one \`ssh\` call running the same five commands; each fault made in the testbed, timed"
 	echo "  until \`check\` ends with every verdict given."
 	echo "- **wizard** (bench/wizard-start.sh): started in an 80x24 tmux pane; time until the wizard has"
-	echo "  drawn its first screen; peak RSS from \`/usr/bin/time -v\`."
+	echo "  drawn its first screen; peak RSS from \`/usr/bin/time -v\`. Keypress to redraw (Down and Up on the"
+	echo "  first screen, 10 keys a start): from the wizard's own times (\`USBNET_WIZARD_KEY_TIMES\`: each key"
+	echo "  read and each completed \`doupdate()\`, CLOCK_MONOTONIC), a key to the next update; and as seen"
+	echo "  through tmux (polling its pane: tmux's own latency included)."
 	echo
 	echo "Machine:"
 	echo
