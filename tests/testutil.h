@@ -128,11 +128,11 @@ static inline void uw_test_shf(const char *fmt, ...)
 	uw_test_sh(cmd);
 }
 
-/* The output of a fixed test command made from @fmt (malloc'd, NULL on failure). */
+/* The output of a fixed test command made from @fmt (malloc'd; asserts it ran). */
 static inline char *uw_test_capturef(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static inline char *uw_test_capturef(const char *fmt, ...)
 {
-	char cmd[2048];
+	char cmd[2048], *out;
 	va_list ap;
 	int n;
 
@@ -140,7 +140,9 @@ static inline char *uw_test_capturef(const char *fmt, ...)
 	n = vsnprintf(cmd, sizeof(cmd), fmt, ap);
 	va_end(ap);
 	assert_true(n > 0 && (size_t)n < sizeof(cmd));
-	return uw_test_capture(cmd);
+	out = uw_test_capture(cmd);
+	assert_non_null(out);
+	return out;
 }
 
 /*
