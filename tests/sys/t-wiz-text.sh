@@ -130,12 +130,16 @@ wiz_start USBNET_WIZARD_KEY_TIMES="$T/keytimes"
 expect "key times: welcome" "Step 1 of 9: Welcome"
 k Down; k Up; sleep 0.3
 k q; wiz_end "key times: quit" 0
-keys=$(grep -c '^key [0-9]*$' "$T/keytimes" 2>/dev/null)
-after=$(awk '$1 == "key" {k = $2; p = 1} $1 == "draw" && p {if ($2 >= k) n++; p = 0} END {print n + 0}' "$T/keytimes" 2>/dev/null)
-if [ "${keys:-0}" -ge 3 ] && [ "$after" -ge 3 ]; then ok "key times: $keys keys, each followed by a later draw"
-else not_ok "key times: $keys keys, $after followed by a draw"; sed 's/^/#   /' "$T/keytimes" | head; fi
-[ "$(stat -c %a "$T/keytimes")" = 600 ] && ok "key times: the file is the wizard's own (0600)" ||
-	not_ok "key times: mode $(stat -c %a "$T/keytimes")"
+if [ -f "$T/keytimes" ]; then
+	keys=$(grep -c '^key [0-9]*$' "$T/keytimes")
+	after=$(awk '$1 == "key" {k = $2; p = 1} $1 == "draw" && p {if ($2 >= k) n++; p = 0} END {print n + 0}' "$T/keytimes")
+	if [ "$keys" -ge 3 ] && [ "$after" -ge 3 ]; then ok "key times: $keys keys, each followed by a later draw"
+	else not_ok "key times: $keys keys, $after followed by a draw"; sed 's/^/#   /' "$T/keytimes" | head; fi
+	[ "$(stat -c %a "$T/keytimes")" = 600 ] && ok "key times: the file is the wizard's own (0600)" ||
+		not_ok "key times: mode $(stat -c %a "$T/keytimes")"
+else
+	not_ok "key times: the wizard wrote no $T/keytimes"
+fi
 echo victim >"$T/victim"; ln -s "$T/victim" "$T/keylink"
 wiz_start USBNET_WIZARD_KEY_TIMES="$T/keylink"
 expect "key times through a link: the wizard still runs" "Step 1 of 9: Welcome"
