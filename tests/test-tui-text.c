@@ -171,6 +171,19 @@ static void test_wrap_hanging_indent(void **state)
 	assert_int_equal(l[1].indent, 0);
 }
 
+/* Tabs become the spaces a terminal shows for them, counted from each
+ * line's start (the wizard showed persist's files without their tabs). */
+static void test_expand_tabs(void **state)
+{
+	char *s = uw_tui_text_expand_tabs("\taddress x\nab\tc\n\u00e9\td\n1234567\t|\t\t|");
+
+	assert_string_equal(s, "        address x\nab      c\n\u00e9       d\n1234567 |               |");
+	free(s);
+	s = uw_tui_text_expand_tabs("");
+	assert_string_equal(s, "");
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -182,6 +195,7 @@ int main(void)
 		cmocka_unit_test(test_wrap_newlines_and_count),
 		cmocka_unit_test(test_wrap_wide),
 		cmocka_unit_test(test_wrap_hanging_indent),
+		cmocka_unit_test(test_expand_tabs),
 	};
 	return cmocka_run_group_tests_name("tui-text", tests, setup_utf8, NULL);
 }
