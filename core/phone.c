@@ -836,7 +836,7 @@ int uw_phone_run(struct uw_phone *p, const char *cmd, const char *input,
 /* One job: its command (single-quoted for eval), the end line, the job's index. */
 #define SHARED_JOB_END "'; printf '\\n%s %%s\\n' \"$?\"; } 2>&1 </dev/null | uw_u %zu &\n"
 /* A job that has sent this much by its deadline is still answering (see below). */
-#define SHARED_BUSY_BYTES (16 * 1024)
+#define SHARED_BUSY_BYTES (4 * 1024)
 /* A line longer than this is passed on in pieces (it cannot be an end line). */
 #define SHARED_LINE_MAX 4096
 
