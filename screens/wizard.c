@@ -363,7 +363,9 @@ static int divert_stderr(void)
 
 	if (saved < 0)
 		return -1;
-	fd = path && *path ? open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600) : -1;
+	/* Often run as root with the name from the environment: never through a
+	 * link (a dangling one would have made its target). */
+	fd = path && *path ? open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600) : -1;
 	if (fd < 0)
 		fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	if (fd < 0 || dup2(fd, STDERR_FILENO) < 0) {

@@ -138,16 +138,27 @@ static bool nft_usable(void)
 		}                                                                   \
 	} while (0)
 
+/* The seven-step plan (nftables must be usable, else the test is skipped),
+ * and the namespace's state before it, in *@before. */
+static struct uw_plan *nft_plan(char **before)
+{
+	struct uw_plan *p;
+
+	NEED_NFT();
+	p = calloc(1, sizeof(*p));
+	make_plan(p);
+	*before = snapshot();
+	return p;
+}
+
 /* Apply, check every change is there, revert, check the before-state. */
 static void test_apply_revert_roundtrip(void **state)
 {
-	_auto_(free) struct uw_plan *p = calloc(1, sizeof(*p));
-	_auto_(free) char *before = NULL, *during = NULL;
+	_auto_(free) char *before = NULL;
+	_auto_(free) struct uw_plan *p = nft_plan(&before);
+	_auto_(free) char *during = NULL;
 	struct uw_error e;
 
-	NEED_NFT();
-	make_plan(p);
-	before = snapshot();
 	uw_error_clear(&e);
 	assert_int_equal(uw_apply(p, NULL, NULL, NULL, &e), 0);
 	during = snapshot();
@@ -163,12 +174,9 @@ static void test_apply_revert_roundtrip(void **state)
 /* Any one step failing: everything before it is undone, the journal goes. */
 static void test_rollback_each_step_fails(void **state)
 {
-	_auto_(free) struct uw_plan *p = calloc(1, sizeof(*p));
 	_auto_(free) char *before = NULL;
+	_auto_(free) struct uw_plan *p = nft_plan(&before);
 
-	NEED_NFT();
-	make_plan(p);
-	before = snapshot();
 	for (size_t k = 1; k <= p->n; k++) {
 		struct uw_error e;
 		char f[64];
@@ -187,14 +195,11 @@ static void test_rollback_each_step_fails(void **state)
  * exist): the steps before it are undone, nothing of the batch stays. */
 static void test_rollback_refused_batch(void **state)
 {
-	_auto_(free) struct uw_plan *p = calloc(1, sizeof(*p));
 	_auto_(free) char *before = NULL;
+	_auto_(free) struct uw_plan *p = nft_plan(&before);
 	struct uw_error e;
 
-	NEED_NFT();
-	make_plan(p);
 	strcpy(p->actions[5].rule.chain, "inet nosuchtable forward");
-	before = snapshot();
 	uw_error_clear(&e);
 	assert_true(uw_apply(p, NULL, NULL, NULL, &e) < 0);
 	assert_non_null(strstr(e.msg, "Step "));
@@ -204,12 +209,9 @@ static void test_rollback_refused_batch(void **state)
 /* Killed right after the begin record of step k: revert undoes all. */
 static void test_kill_after_begin_then_revert(void **state)
 {
-	_auto_(free) struct uw_plan *p = calloc(1, sizeof(*p));
 	_auto_(free) char *before = NULL;
+	_auto_(free) struct uw_plan *p = nft_plan(&before);
 
-	NEED_NFT();
-	make_plan(p);
-	before = snapshot();
 	for (size_t k = 1; k <= p->n; k++) {
 		struct uw_journal *j = calloc(1, sizeof(*j));
 		struct uw_error e;
@@ -308,15 +310,12 @@ static void test_replay_begin_done_undo(void **state)
  */
 static void test_torn_record(void **state)
 {
-	_auto_(free) struct uw_plan *p = calloc(1, sizeof(*p));
 	_auto_(free) char *before = NULL;
+	_auto_(free) struct uw_plan *p = nft_plan(&before);
 	struct uw_journal *j = calloc(1, sizeof(*j));
 	struct uw_error e;
 	int fd;
 
-	NEED_NFT();
-	make_plan(p);
-	before = snapshot();
 	uw_error_clear(&e);
 	assert_int_equal(uw_apply(p, NULL, NULL, NULL, &e), 0);
 	/* The begin record of a further step, cut short. */

@@ -20,6 +20,15 @@ static struct in_addr ip(const char *s)
 	return a;
 }
 
+/* Does the fixed command @cmd print @text? */
+static bool prints(const char *cmd, const char *text)
+{
+	_auto_(free) char *out = uw_test_capture(cmd);
+
+	assert_non_null(out);
+	return strstr(out, text) != NULL;
+}
+
 static void test_bad_names_rejected(void **state)
 {
 	struct uw_error e;
@@ -79,9 +88,7 @@ static void test_link_index_and_up(void **state)
 	assert_int_equal(uw_nl_link_is_up("tnl1a", &e), 0);
 	assert_int_equal(uw_nl_link_set_up("tnl1a", true, &e), 0);
 	assert_int_equal(uw_nl_link_is_up("tnl1a", &e), 1);
-	char *out = uw_test_capturef("ip -o link show tnl1a");
-	assert_non_null(strstr(out, ",UP"));
-	free(out);
+	assert_true(prints("ip -o link show tnl1a", ",UP"));
 	/* Setting the state it already has is fine. */
 	assert_int_equal(uw_nl_link_set_up("tnl1a", true, &e), 0);
 	assert_int_equal(uw_nl_link_set_up("tnl1a", false, &e), 0);
@@ -101,7 +108,6 @@ static void test_link_index_and_up(void **state)
 static void test_addr_add_probe_del(void **state)
 {
 	struct uw_error e;
-	char *out;
 
 	uw_test_shf("ip link add tnl2a type veth peer name tnl2b");
 	assert_int_equal(uw_nl_addr_probe("tnl2a", ip("192.168.0.200"), 24, &e), 0);
@@ -112,9 +118,7 @@ static void test_addr_add_probe_del(void **state)
 	/* Not on the peer. */
 	assert_int_equal(uw_nl_addr_probe("tnl2b", ip("192.168.0.200"), 24, &e), 0);
 
-	out = uw_test_capturef("ip -4 -o addr show dev tnl2a");
-	assert_non_null(strstr(out, "inet 192.168.0.200/24 "));
-	free(out);
+	assert_true(prints("ip -4 -o addr show dev tnl2a", "inet 192.168.0.200/24 "));
 
 	uw_error_clear(&e);
 	assert_int_equal(uw_nl_addr_add("tnl2a", ip("192.168.0.200"), 24, &e), -EEXIST);
@@ -122,16 +126,12 @@ static void test_addr_add_probe_del(void **state)
 
 	/* A /32 next to it. */
 	assert_int_equal(uw_nl_addr_add("tnl2a", ip("192.168.0.201"), 32, &e), 0);
-	out = uw_test_capturef("ip -4 -o addr show dev tnl2a");
-	assert_non_null(strstr(out, "inet 192.168.0.201/32 "));
-	free(out);
+	assert_true(prints("ip -4 -o addr show dev tnl2a", "inet 192.168.0.201/32 "));
 
 	assert_int_equal(uw_nl_addr_del("tnl2a", ip("192.168.0.200"), 24, &e), 0);
 	assert_int_equal(uw_nl_addr_probe("tnl2a", ip("192.168.0.200"), 24, &e), 0);
-	out = uw_test_capturef("ip -4 -o addr show dev tnl2a");
-	assert_null(strstr(out, "192.168.0.200"));
-	assert_non_null(strstr(out, "192.168.0.201/32"));
-	free(out);
+	assert_false(prints("ip -4 -o addr show dev tnl2a", "192.168.0.200"));
+	assert_true(prints("ip -4 -o addr show dev tnl2a", "192.168.0.201/32"));
 	uw_error_clear(&e);
 	assert_int_equal(uw_nl_addr_del("tnl2a", ip("192.168.0.200"), 24, &e), -ENOENT);
 	assert_non_null(strstr(e.msg, "is not on tnl2a"));
@@ -144,7 +144,6 @@ static void test_addr_add_probe_del(void **state)
 static void test_route_add_probe_del(void **state)
 {
 	struct uw_error e;
-	char *out;
 
 	uw_test_shf("ip link add tnl3a type veth peer name tnl3b");
 	/* The kernel refuses routes through a down device (ENETDOWN). */
@@ -159,9 +158,7 @@ static void test_route_add_probe_del(void **state)
 	assert_int_equal(uw_nl_route_probe("tnl3b", ip("192.168.0.202"), 32, &e), 0);
 	assert_int_equal(uw_nl_route_probe("tnl3a", ip("192.168.0.203"), 32, &e), 0);
 	/* Shown by `ip route show ... proto boot` like a route `ip route add` made. */
-	out = uw_test_capturef("ip -4 route show dev tnl3a proto boot");
-	assert_non_null(strstr(out, "192.168.0.202 scope link"));
-	free(out);
+	assert_true(prints("ip -4 route show dev tnl3a proto boot", "192.168.0.202 scope link"));
 	uw_error_clear(&e);
 	assert_int_equal(uw_nl_route_add("tnl3a", ip("192.168.0.202"), 32, &e), -EEXIST);
 	assert_non_null(strstr(e.msg, "already"));
@@ -171,9 +168,7 @@ static void test_route_add_probe_del(void **state)
 	assert_int_equal(uw_nl_route_probe("tnl3a", ip("203.0.113.0"), 29, &e), 1);
 	assert_int_equal(uw_nl_route_add("tnl3a", ip("203.0.113.5"), 29, &e), -EINVAL);
 	assert_non_null(strstr(e.msg, "203.0.113.0/29"));
-	out = uw_test_capturef("ip -4 route show dev tnl3a proto boot");
-	assert_non_null(strstr(out, "203.0.113.0/29 scope link"));
-	free(out);
+	assert_true(prints("ip -4 route show dev tnl3a proto boot", "203.0.113.0/29 scope link"));
 
 	/* A route made by `ip route` (proto boot) or by the kernel for an
 	 * address (proto kernel) is deleted as well. */
@@ -186,11 +181,9 @@ static void test_route_add_probe_del(void **state)
 	uw_error_clear(&e);
 	assert_int_equal(uw_nl_route_del("tnl3a", ip("192.168.0.202"), 32, &e), -ENOENT);
 	assert_non_null(strstr(e.msg, "no route 192.168.0.202/32 dev tnl3a"));
-	out = uw_test_capturef("ip -4 route show dev tnl3a");
-	assert_null(strstr(out, "192.168.0.202"));
-	assert_null(strstr(out, "198.51.100.0"));
-	assert_non_null(strstr(out, "203.0.113.0/29"));
-	free(out);
+	assert_false(prints("ip -4 route show dev tnl3a", "192.168.0.202"));
+	assert_false(prints("ip -4 route show dev tnl3a", "198.51.100.0"));
+	assert_true(prints("ip -4 route show dev tnl3a", "203.0.113.0/29"));
 	uw_test_shf("ip link del tnl3a");
 }
 

@@ -217,10 +217,7 @@ static void test_user_key(void **state)
 {
 	_auto_(free) char *priv = in(sshdir, "id_ed25519");
 	_auto_(free) char *pub = in(sshdir, "id_ed25519.pub");
-	_auto_(free) char *line = NULL;
-	_auto_(free) char *again = NULL;
-	_auto_(free) char *derived = NULL;
-	_auto_(free) char *pubtext = NULL;
+	_auto_(free) char *line = NULL, *again = NULL, *derived = NULL, *pubtext = NULL;
 	struct uw_error e;
 	char *out = NULL;
 	size_t typeb64;
@@ -468,11 +465,7 @@ static void test_known_hosts_changed(void **state)
 {
 	_auto_(free) char *kh = in(sshdir, "known_hosts");
 	_auto_(free) char *hashed_src = in(tmp, "hashed");
-	_auto_(free) char *before = NULL;
-	_auto_(free) char *after = NULL;
-	_auto_(free) char *first = NULL;
-	_auto_(free) char *hashed = NULL;
-	_auto_(free) char *other = NULL;
+	_auto_(free) char *before = NULL, *after = NULL, *first = NULL, *hashed = NULL, *other = NULL;
 	struct asked a = { .answer = UW_PHONE_HOSTKEY_ACCEPT };
 	struct uw_phone *p;
 	struct uw_error e;

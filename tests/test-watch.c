@@ -89,12 +89,29 @@ static void pump(struct uw_watch *w)
 	}
 }
 
+/* Change the links (a fixed command), then hand watch the events. */
+static void act(struct uw_watch *w, const char *cmd)
+{
+	uw_test_sh(cmd);
+	pump(w);
+}
+
 /* The kernel state watch changes, as text (two equal snapshots: same state). */
 static char *snapshot(void)
 {
 	return uw_test_capture("ip -o -4 addr show; ip -o link show | grep -o '^[0-9]*: [^:@]*\\|<[^>]*>'; "
 			       "ip route show table all | grep -v '^local\\|^broadcast\\|^multicast'; "
 			       "sysctl -n net.ipv4.ip_forward; nft list ruleset");
+}
+
+/* The namespace as @before, and no journal left (@when: after what). */
+static void assert_as_before(const char *before, const char *when)
+{
+	_auto_(free) char *after = snapshot();
+
+	if (strcmp(before, after))
+		fail_msg("%s:\n--- before\n%s--- after\n%s", when, before, after);
+	assert_int_equal(access(jpath, F_OK), -1);
 }
 
 /* Has @ifname the desktop's address? */
@@ -139,6 +156,15 @@ static struct uw_watch *start(const struct uw_profile *p, struct log *l)
 	return w;
 }
 
+/* Watching for a veth named like @pattern. */
+static struct uw_watch *start_name(const char *pattern, struct log *l)
+{
+	struct uw_profile p;
+
+	profile_by_name(&p, pattern);
+	return start(&p, l);
+}
+
 static void stop(struct uw_watch *w)
 {
 	struct uw_error e;
@@ -153,13 +179,9 @@ static void stop(struct uw_watch *w)
 static void test_plug_unplug(void **state)
 {
 	_auto_(free) char *before = snapshot();
-	_auto_(free) char *after = NULL;
 	struct log l = { 0 };
-	struct uw_profile p;
-	struct uw_watch *w;
+	struct uw_watch *w = start_name("usb*", &l);
 
-	profile_by_name(&p, "usb*");
-	w = start(&p, &l);
 	expect_msgs(&l, 0, UW_WATCH_INFO, "watching for the profile's gadget", 1);
 	assert_false(uw_watch_active(w));
 	assert_int_equal(uw_watch_stats(w)->applied, 0);
@@ -167,8 +189,7 @@ static void test_plug_unplug(void **state)
 	for (int cycle = 1; cycle <= 2; cycle++) {
 		size_t mark = l.n;
 
-		uw_test_sh("ip link add usb0 type veth peer name wpeer0");
-		pump(w);
+		act(w, "ip link add usb0 type veth peer name wpeer0");
 		expect_msgs(&l, mark, UW_WATCH_APPLIED, "usb0 was plugged in: applied the profile to usb0", 1);
 		assert_true(uw_watch_active(w));
 		assert_int_equal(uw_watch_stats(w)->applied, (unsigned)cycle);
@@ -177,17 +198,11 @@ static void test_plug_unplug(void **state)
 		assert_true(journal_live());
 
 		mark = l.n;
-		uw_test_sh("ip link del usb0");
-		pump(w);
+		act(w, "ip link del usb0");
 		expect_msgs(&l, mark, UW_WATCH_REVERTED, "usb0 was unplugged: reverted", 1);
 		assert_false(uw_watch_active(w));
 		assert_int_equal(uw_watch_stats(w)->reverted, (unsigned)cycle);
-		assert_false(journal_live());
-		after = snapshot();
-		if (strcmp(before, after))
-			fail_msg("after unplug %d:\n--- before\n%s--- after\n%s", cycle, before, after);
-		free(after);
-		after = NULL;
+		assert_as_before(before, cycle == 1 ? "after the first unplug" : "after the second unplug");
 	}
 	assert_int_equal(uw_watch_stats(w)->failed, 0);
 	stop(w);
@@ -198,16 +213,11 @@ static void test_plug_unplug(void **state)
 static void test_not_ours_ignored(void **state)
 {
 	_auto_(free) char *before = snapshot();
-	_auto_(free) char *after = NULL;
 	struct log l = { 0 };
-	struct uw_profile p;
-	struct uw_watch *w;
+	struct uw_watch *w = start_name("usb*", &l);
 
-	profile_by_name(&p, "usb*");
-	w = start(&p, &l);
 	uw_test_sh("ip link add eth9 type veth peer name wpeer9");
-	uw_test_sh("ip link add usb3 type bridge");
-	pump(w);
+	act(w, "ip link add usb3 type bridge");
 	expect_msgs(&l, 0, UW_WATCH_INFO, "eth9 appeared (driver veth); not the profile's gadget, ignored", 1);
 	expect_msgs(&l, 0, UW_WATCH_INFO, "wpeer9 appeared (driver veth); not the profile's gadget, ignored", 1);
 	expect_msgs(&l, 0, UW_WATCH_INFO, "usb3 appeared (not a USB gadget); not the profile's gadget, ignored", 1);
@@ -216,14 +226,12 @@ static void test_not_ours_ignored(void **state)
 	uw_test_sh("ip link set eth9 up && ip link set wpeer9 up && ip link set usb3 up && "
 		   "ip link set eth9 down && ip link set wpeer9 down && ip link set usb3 down");
 	pump(w);
-	uw_test_sh("ip link del eth9 && ip link del usb3");
-	pump(w);
+	act(w, "ip link del eth9 && ip link del usb3");
 	assert_int_equal(uw_watch_stats(w)->applied, 0);
 	assert_int_equal(uw_watch_stats(w)->reverted, 0);
 	assert_int_equal(uw_watch_stats(w)->failed, 0);
 	assert_true(uw_watch_stats(w)->events >= 6);
-	after = snapshot();
-	assert_string_equal(before, after);
+	assert_as_before(before, "after links not ours came and went");
 	stop(w);
 }
 
@@ -232,19 +240,14 @@ static void test_not_ours_ignored(void **state)
 static void test_second_gadget_and_link_changes(void **state)
 {
 	struct log l = { 0 };
-	struct uw_profile p;
-	struct uw_watch *w;
+	struct uw_watch *w = start_name("usb*", &l);
 	size_t mark;
 
-	profile_by_name(&p, "usb*");
-	w = start(&p, &l);
-	uw_test_sh("ip link add usb0 type veth peer name wpeer0");
-	pump(w);
+	act(w, "ip link add usb0 type veth peer name wpeer0");
 	assert_true(uw_watch_active(w));
 
 	mark = l.n;
-	uw_test_sh("ip link add usb1 type veth peer name wpeer1");
-	pump(w);
+	act(w, "ip link add usb1 type veth peer name wpeer1");
 	expect_msgs(&l, mark, UW_WATCH_INFO, "usb1 appeared; ignored while the profile is on usb0", 1);
 	assert_int_equal(uw_watch_stats(w)->applied, 1);
 	assert_false(addr_on("usb1"));
@@ -252,29 +255,24 @@ static void test_second_gadget_and_link_changes(void **state)
 
 	/* Down and up again (a flaky cable, the phone's USB reset): same gadget. */
 	mark = l.n;
-	uw_test_sh("ip link set usb0 down && ip link set usb0 up");
-	pump(w);
+	act(w, "ip link set usb0 down && ip link set usb0 up");
 	assert_int_equal(l.n, mark);
 	assert_int_equal(uw_watch_stats(w)->reverted, 0);
 	assert_true(uw_watch_active(w));
 
 	/* The second gadget going does not touch the first's setup. */
-	uw_test_sh("ip link del usb1");
-	pump(w);
+	act(w, "ip link del usb1");
 	assert_int_equal(uw_watch_stats(w)->reverted, 0);
 	assert_true(addr_on("usb0"));
 	assert_true(rules_for("usb0"));
 
-	uw_test_sh("ip link del usb0");
-	pump(w);
+	act(w, "ip link del usb0");
 	assert_false(uw_watch_active(w));
 	/* With nothing set up, a gadget plugged in now is taken. */
 	mark = l.n;
-	uw_test_sh("ip link add usb1 type veth peer name wpeer1");
-	pump(w);
+	act(w, "ip link add usb1 type veth peer name wpeer1");
 	expect_msgs(&l, mark, UW_WATCH_APPLIED, "applied the profile to usb1", 1);
-	uw_test_sh("ip link del usb1");
-	pump(w);
+	act(w, "ip link del usb1");
 	assert_int_equal(uw_watch_stats(w)->applied, 2);
 	assert_int_equal(uw_watch_stats(w)->reverted, 2);
 	assert_int_equal(uw_watch_stats(w)->failed, 0);
@@ -286,31 +284,21 @@ static void test_second_gadget_and_link_changes(void **state)
 static void test_rename_while_active(void **state)
 {
 	_auto_(free) char *before = snapshot();
-	_auto_(free) char *after = NULL;
 	struct log l = { 0 };
 	struct uw_profile p;
 	struct uw_watch *w;
 	size_t mark;
 	unsigned idx;
 
-	/* (the match has no name: a renamed gadget must still be ours) */
-	uw_profile_init(&p);
-	{
-		struct uw_error e;
-
-		uw_error_clear(&e);
-		assert_int_equal(uw_profile_set_match_driver(&p, "veth", &e), 0);
-		assert_int_equal(uw_profile_set_match_name(&p, "[ue][sn][bx]*", &e), 0);
-	}
+	/* (a pattern that takes usb0 and enxrename0: the renamed gadget is still ours) */
+	profile_by_name(&p, "[ue][sn][bx]*");
 	w = start(&p, &l);
-	uw_test_sh("ip link add usb0 type veth peer name wpeer0");
-	pump(w);
+	act(w, "ip link add usb0 type veth peer name wpeer0");
 	assert_true(uw_watch_active(w));
 	idx = if_nametoindex("usb0");
 
 	mark = l.n;
-	uw_test_sh("ip link set usb0 down && ip link set usb0 name enxrename0");
-	pump(w);
+	act(w, "ip link set usb0 down && ip link set usb0 name enxrename0");
 	expect_msgs(&l, mark, UW_WATCH_INFO, "usb0 was renamed to enxrename0", 1);
 	expect_msgs(&l, mark, UW_WATCH_REVERTED, "usb0 was renamed to enxrename0: reverted", 1);
 	expect_msgs(&l, mark, UW_WATCH_APPLIED,
@@ -342,23 +330,17 @@ static void test_rename_while_active(void **state)
 		assert_null(strstr(flags, ",UP"));
 	}
 	uw_test_sh("ip link del enxrename0");
-	after = snapshot();
-	assert_string_equal(before, after);
+	assert_as_before(before, "after stop and unplug");
 
 	/* Unplugged after a rename: reverted under the new name. */
 	memset(&l, 0, sizeof(l));
 	w = start(&p, &l);
 	uw_test_sh("ip link add usb0 type veth peer name wpeer0");
-	uw_test_sh("ip link set usb0 name enxrename0");
-	pump(w);
+	act(w, "ip link set usb0 name enxrename0");
 	mark = l.n;
-	uw_test_sh("ip link del enxrename0");
-	pump(w);
+	act(w, "ip link del enxrename0");
 	expect_msgs(&l, mark, UW_WATCH_REVERTED, "enxrename0 was unplugged: reverted", 1);
-	assert_false(journal_live());
-	free(after);
-	after = snapshot();
-	assert_string_equal(before, after);
+	assert_as_before(before, "after a rename and unplug");
 	assert_int_equal(uw_watch_stats(w)->failed, 0);
 	stop(w);
 }
@@ -397,25 +379,21 @@ static void test_match_by_usb_ids(void **state)
 	expect_msgs(&l, mark, UW_WATCH_APPLIED, "frx7 was plugged in: applied the profile to frx7", 1);
 	assert_true(addr_on("frx7"));
 	assert_false(addr_on("usb5"));
-	uw_test_sh("ip link del frx7");
-	pump(w);
+	act(w, "ip link del frx7");
 	assert_false(uw_watch_active(w));
 
 	/* A link with no ids (nothing in sysfs) is not the profile's; renamed to a
 	 * name whose sysfs entry has the profile's ids, it is ("appeared"). */
 	mark = l.n;
-	uw_test_sh("ip link add gad0 type veth peer name wpeer8");
-	pump(w);
+	act(w, "ip link add gad0 type veth peer name wpeer8");
 	expect_msgs(&l, mark, UW_WATCH_INFO, "gad0 appeared (driver veth); not the profile's gadget", 1);
 	assert_false(uw_watch_active(w));
 	uw_test_fake_usb(sysfs, "gad1", "rndis_host", "1457", "5122", (int)if_nametoindex("gad0"));
-	uw_test_sh("ip link set gad0 name gad1");
-	pump(w);
+	act(w, "ip link set gad0 name gad1");
 	expect_msgs(&l, mark, UW_WATCH_APPLIED, "gad1 appeared: applied the profile to gad1", 1);
 	assert_true(addr_on("gad1"));
 
-	uw_test_sh("ip link del gad1 && ip link del usb5");
-	pump(w);
+	act(w, "ip link del gad1 && ip link del usb5");
 	assert_false(uw_watch_active(w));
 	assert_int_equal(uw_watch_stats(w)->applied, 2);
 	assert_int_equal(uw_watch_stats(w)->reverted, 2);
@@ -429,7 +407,6 @@ static void test_match_by_usb_ids(void **state)
 static void test_start_present_leftover_and_stop(void **state)
 {
 	_auto_(free) char *before = NULL;
-	_auto_(free) char *after = NULL;
 	struct log l = { 0 };
 	struct uw_profile p;
 	struct uw_watch *w;
@@ -453,9 +430,7 @@ static void test_start_present_leftover_and_stop(void **state)
 	assert_true(rules_for("usb0"));
 
 	stop(w);
-	assert_false(journal_live());
-	after = snapshot();
-	assert_string_equal(before, after);
+	assert_as_before(before, "after stop");
 	uw_test_sh("ip link del usb0");
 }
 

@@ -113,18 +113,27 @@ static inline void uw_test_src_path(char *out, size_t len, const char *rel)
 	snprintf(out, len, "%s/%s", exe, rel);
 }
 
-/* Run a fixed test command made from @fmt (never user input); assert it exits 0. */
+/* A fixed test command (never user input) made from @fmt and @ap into @cmd. */
+#define UW_TEST_CMD_MAX 2048
+static inline void uw_test_vcmd(char cmd[UW_TEST_CMD_MAX], const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+static inline void uw_test_vcmd(char cmd[UW_TEST_CMD_MAX], const char *fmt, va_list ap)
+{
+	int n = vsnprintf(cmd, UW_TEST_CMD_MAX, fmt, ap);
+
+	assert_true(n > 0 && n < UW_TEST_CMD_MAX);
+}
+
+/* Run a fixed test command made from @fmt; assert it exits 0. */
 static inline void uw_test_shf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static inline void uw_test_shf(const char *fmt, ...)
 {
-	char cmd[2048];
+	char cmd[UW_TEST_CMD_MAX];
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	uw_test_vcmd(cmd, fmt, ap);
 	va_end(ap);
-	assert_true(n > 0 && (size_t)n < sizeof(cmd));
 	uw_test_sh(cmd);
 }
 
@@ -132,14 +141,12 @@ static inline void uw_test_shf(const char *fmt, ...)
 static inline char *uw_test_capturef(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static inline char *uw_test_capturef(const char *fmt, ...)
 {
-	char cmd[2048], *out;
+	char cmd[UW_TEST_CMD_MAX], *out;
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	uw_test_vcmd(cmd, fmt, ap);
 	va_end(ap);
-	assert_true(n > 0 && (size_t)n < sizeof(cmd));
 	out = uw_test_capture(cmd);
 	assert_non_null(out);
 	return out;

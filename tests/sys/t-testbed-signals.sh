@@ -21,15 +21,6 @@ alive() {
 	[ -n "$1" ] && [ "$(pid_stamp "${1%% *}")" = "$1" ] &&
 		[ "$(sed -E 's/^.*\) //' "/proc/${1%% *}/stat" 2>/dev/null | cut -d' ' -f1)" != Z ]
 }
-# wait_for SECONDS CMD... : poll a condition in the test, bounded.
-wait_for() {
-	local t=$1; shift
-	local end=$((SECONDS + t))
-	while ! "$@" >/dev/null 2>&1; do
-		[ $SECONDS -ge $end ] && return 1
-		sleep 0.05
-	done
-}
 
 run_case() { # LABEL TB_UP-SWITCHES...
 	local label=$1; shift

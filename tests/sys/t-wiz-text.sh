@@ -15,7 +15,8 @@
 # trailing blanks dropped and tabs expanded; the files' "Generated at" second
 # is the one thing that differs in truth (each made them at its own moment).
 # A screen that formatted any of these texts itself would differ here.
-# Also: $USBNET_WIZARD_KEY_TIMES records keys and redraws, never through a link.
+# Also: $USBNET_WIZARD_KEY_TIMES records keys and redraws; it and
+# $USBNET_WIZARD_STDERR are never opened through a link.
 source "$(dirname "$0")/lib.sh"
 source "$UW_ROOT/tests/sys/wizlib.sh"
 
@@ -146,5 +147,12 @@ expect "key times through a link: the wizard still runs" "Step 1 of 9: Welcome"
 k Down; k q; wiz_end "key times through a link: quit" 0
 [ "$(cat "$T/victim")" = victim ] && [ -L "$T/keylink" ] && ok "key times: nothing written through the link" ||
 	not_ok "key times: the link's target was written: $(head -c 200 "$T/victim")"
+# The same for $USBNET_WIZARD_STDERR: a dangling link's target is not made.
+ln -s "$T/made-through-link" "$T/errlink"
+wiz_start USBNET_WIZARD_STDERR="$T/errlink"
+expect "stderr through a link: the wizard still runs" "Step 1 of 9: Welcome"
+k q; wiz_end "stderr through a link: quit" 0
+[ ! -e "$T/made-through-link" ] && ok "stderr: nothing made through the link" ||
+	not_ok "stderr: the wizard made $T/made-through-link through the link"
 tb_down
 t_finish
