@@ -323,6 +323,62 @@ static int rescue(const struct opts *o, const struct uw_phone_options *po,
 	return -EHOSTUNREACH;
 }
 
+/*
+ * Everything the command line says, checked before anything touches the
+ * network (bad input changes nothing), and the parameters of the checks
+ * made from it: the interface (@iface_buf when looked up), the addresses,
+ * the nameservers the resolv.conf fix writes (in @host_ns when not given).
+ * 0, or -EINVAL with @e saying what is wrong.
+ */
+static int check_input(int argc, char **argv, struct opts *o, struct uw_phonecheck_params *prm,
+		       char host_ns[][64], char *iface_buf, size_t iface_len, struct uw_error *e)
+{
+	/* An IPv4 address is checked here; an IPv6 one (fe80::...%usb0) goes to libssh as is. */
+	const char *const *which[] = { &o->phone_ip, &o->desktop_ip, &o->ping_ip };
+	static const char *const what[] = { "phone address (--phone-ip)", "desktop address (--desktop-ip)",
+					    "outside address (--ping-ip)" };
+	struct in_addr a;
+	struct uw_phonefix f;
+	int rc;
+
+	if (optind < argc)
+		return uw_error_set(e, -EINVAL, "unexpected argument '%s' (see --help).", argv[optind]);
+	if (o->persist)
+		gadget_iface(o, iface_buf, iface_len);
+	else if (o->iface && uw_ifname_check(o->iface, e) < 0)
+		return -EINVAL;
+	for (size_t i = 0; i < UW_ARRAY_SIZE(which); i++) {
+		if (strchr(*which[i], ':') && i == 0)
+			continue;
+		if (uw_ip4_parse(*which[i], &a, what[i], e) < 0)
+			return -EINVAL;
+	}
+	prm->desktop_ip = o->desktop_ip;
+	prm->outside_ip = o->ping_ip;
+	prm->test_name = o->test_name;
+	prm->iface = o->iface;
+	if (o->dns) {
+		if (parse_dns(o->dns, prm) < 0)
+			return uw_error_set(e, -EINVAL, "--dns takes at most %d addresses.", UW_PHONECHECK_MAX_NS);
+	} else {
+		/* The live setup's DNS choice decides what the resolv.conf fix writes
+		 * (its --dns static servers, the proxy's desktop address), by the rule
+		 * the wizard uses; with no setup live, the desktop's own upstream. */
+		struct uw_choices live;
+		int n;
+
+		if (uw_live_choices(&live, NULL, 0) == 1)
+			n = uw_phonecheck_fix_nameservers(&live, host_ns, UW_PHONECHECK_MAX_NS);
+		else
+			n = uw_phonecheck_host_nameservers(host_ns, UW_PHONECHECK_MAX_NS);
+		for (int i = 0; i < n; i++)
+			prm->nameservers[prm->n_nameservers++] = host_ns[i];
+	}
+	rc = uw_phonefix_prepare(UW_FIX_ROUTE, prm, NULL, &f, e);
+	uw_phonefix_fini(&f);
+	return rc < 0 ? -EINVAL : 0;
+}
+
 static int run(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -403,65 +459,9 @@ static int run(int argc, char **argv)
 			return UW_EXIT_USAGE;
 		}
 	}
-	if (optind < argc) {
-		uw_cli_error("check", "unexpected argument '%s' (see --help).", argv[optind]);
-		return UW_EXIT_USAGE;
-	}
-	if (o.persist)
-		gadget_iface(&o, iface_buf, sizeof(iface_buf));
-	else if (o.iface && uw_ifname_check(o.iface, &e) < 0) {
+	if (check_input(argc, argv, &o, &prm, host_ns, iface_buf, sizeof(iface_buf), &e) < 0) {
 		uw_cli_error("check", "%s", e.msg);
 		return UW_EXIT_USAGE;
-	}
-	{
-		/* An IPv4 address is checked here; an IPv6 one (fe80::...%usb0) goes to libssh as is. */
-		struct in_addr a;
-		struct uw_error ve;
-		const char *const *which[] = { &o.phone_ip, &o.desktop_ip, &o.ping_ip };
-		static const char *const what[] = { "phone address (--phone-ip)",
-						    "desktop address (--desktop-ip)", "outside address (--ping-ip)" };
-		for (size_t i = 0; i < sizeof(which) / sizeof(which[0]); i++) {
-			if (strchr(*which[i], ':') && i == 0)
-				continue;
-			if (uw_ip4_parse(*which[i], &a, what[i], &ve) < 0) {
-				uw_cli_error("check", "%s", ve.msg);
-				return UW_EXIT_USAGE;
-			}
-		}
-	}
-	prm.desktop_ip = o.desktop_ip;
-	prm.outside_ip = o.ping_ip;
-	prm.test_name = o.test_name;
-	prm.iface = o.iface;
-	if (o.dns) {
-		if (parse_dns(o.dns, &prm) < 0) {
-			uw_cli_error("check", "--dns takes at most %d addresses.", UW_PHONECHECK_MAX_NS);
-			return UW_EXIT_USAGE;
-		}
-	} else {
-		/* The live setup's DNS choice decides what the resolv.conf fix writes
-		 * (its --dns static servers, the proxy's desktop address), by the rule
-		 * the wizard uses; with no setup live, the desktop's own upstream. */
-		struct uw_choices live;
-		int n;
-
-		if (uw_live_choices(&live, NULL, 0) == 1)
-			n = uw_phonecheck_fix_nameservers(&live, host_ns, UW_PHONECHECK_MAX_NS);
-		else
-			n = uw_phonecheck_host_nameservers(host_ns, UW_PHONECHECK_MAX_NS);
-		for (int i = 0; i < n; i++)
-			prm.nameservers[prm.n_nameservers++] = host_ns[i];
-	}
-	/* Validate everything before touching the network: bad input changes nothing. */
-	{
-		struct uw_phonefix f;
-
-		rc = uw_phonefix_prepare(UW_FIX_ROUTE, &prm, NULL, &f, &e);
-		uw_phonefix_fini(&f);
-		if (rc < 0) {
-			uw_cli_error("check", "%s", e.msg);
-			return UW_EXIT_USAGE;
-		}
 	}
 
 	po.host = o.phone_ip;

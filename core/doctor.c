@@ -395,20 +395,19 @@ struct doctor_run {
 	bool have_iface, have_plan;
 };
 
-static void check_journal(struct doctor_run *c)
+static void check_journal(struct doctor_run *c, struct uw_doctor *d, const struct uw_facts *fa)
 {
 	struct uw_finding *f;
 
 	if (!c->journal_error[0])
 		return;
-	f = add(c->d, "journal", UW_DOC_WARN, "The journal cannot be read");
+	f = add(d, "journal", UW_DOC_WARN, "The journal cannot be read");
 	SETF(f, evidence, "%s", c->journal_error);
 	SETF(f, explanation, "usbnet-wizard cannot tell what it set up earlier.");
 }
 
-static void check_phone_iface(struct doctor_run *c)
+static void check_phone_iface(struct doctor_run *c, struct uw_doctor *d, const struct uw_facts *fa)
 {
-	struct uw_doctor *d = c->d;
 	struct uw_finding *f;
 
 	/* The phone's interface. */
@@ -440,10 +439,8 @@ static void check_phone_iface(struct doctor_run *c)
 	}
 }
 
-static void check_plan(struct doctor_run *c)
+static void check_plan(struct doctor_run *c, struct uw_doctor *d, const struct uw_facts *fa)
 {
-	struct uw_doctor *d = c->d;
-	struct uw_facts *fa = c->fa;
 	struct uw_plan *plan = c->plan;
 	struct uw_plan *dnsplan = c->dnsplan;
 	struct uw_error e;
@@ -452,7 +449,7 @@ static void check_plan(struct doctor_run *c)
 
 	uw_error_clear(&e);
 	if (c->have_iface) {
-		r = full_plan(&d->choices, false, false, fa, plan, &e);
+		r = full_plan(&d->choices, false, false, c->fa, plan, &e);
 		c->have_plan = r == 0;
 		if (!c->have_plan) {
 			f = add(d, "plan", UW_DOC_ERROR, "No setup can be planned on this host");
@@ -460,15 +457,13 @@ static void check_plan(struct doctor_run *c)
 			SETF(f, explanation, "The checks that compare the host with the setup were skipped.");
 		}
 		uw_error_clear(&e);
-		if (full_plan(&d->choices, true, false, fa, dnsplan, &e) < 0)
+		if (full_plan(&d->choices, true, false, c->fa, dnsplan, &e) < 0)
 			dnsplan->n = 0;
 	}
 }
 
-static void check_setup(struct doctor_run *c)
+static void check_setup(struct doctor_run *c, struct uw_doctor *d, const struct uw_facts *fa)
 {
-	struct uw_doctor *d = c->d;
-	const struct uw_facts *fa = c->fa;
 	const struct uw_journal *j = c->j;
 	struct uw_plan *plan = c->plan;
 	const char *hs = c->hs;
@@ -504,10 +499,8 @@ static void check_setup(struct doctor_run *c)
 	}
 }
 
-static void check_ip_forward(struct doctor_run *c)
+static void check_ip_forward(struct doctor_run *c, struct uw_doctor *d, const struct uw_facts *fa)
 {
-	struct uw_doctor *d = c->d;
-	const struct uw_facts *fa = c->fa;
 	struct uw_finding *f;
 
 	/* ip_forward. */
@@ -530,10 +523,8 @@ static void check_ip_forward(struct doctor_run *c)
 	}
 }
 
-static void check_nat(struct doctor_run *c)
+static void check_nat(struct doctor_run *c, struct uw_doctor *d, const struct uw_facts *fa)
 {
-	struct uw_doctor *d = c->d;
-	const struct uw_facts *fa = c->fa;
 	struct uw_plan *plan = c->plan;
 	const char *ps = c->ps;
 	char miss[400];
@@ -584,10 +575,8 @@ static void check_nat(struct doctor_run *c)
 	}
 }
 
-static void check_forward(struct doctor_run *c)
+static void check_forward(struct doctor_run *c, struct uw_doctor *d, const struct uw_facts *fa)
 {
-	struct uw_doctor *d = c->d;
-	const struct uw_facts *fa = c->fa;
 	struct uw_plan *plan = c->plan;
 	char miss[400];
 	struct uw_finding *f;
@@ -680,10 +669,8 @@ static void check_forward(struct doctor_run *c)
 	}
 }
 
-static void check_rp_filter(struct doctor_run *c)
+static void check_rp_filter(struct doctor_run *c, struct uw_doctor *d, const struct uw_facts *fa)
 {
-	struct uw_doctor *d = c->d;
-	const struct uw_facts *fa = c->fa;
 	const char *ps = c->ps;
 	struct uw_finding *f;
 
@@ -713,10 +700,8 @@ static void check_rp_filter(struct doctor_run *c)
 	}
 }
 
-static void check_overlap(struct doctor_run *c)
+static void check_overlap(struct doctor_run *c, struct uw_doctor *d, const struct uw_facts *fa)
 {
-	struct uw_doctor *d = c->d;
-	const struct uw_facts *fa = c->fa;
 	struct uw_plan *plan = c->plan;
 	const char *hs = c->hs;
 	const char *ps = c->ps;
@@ -756,10 +741,8 @@ static void check_overlap(struct doctor_run *c)
 	}
 }
 
-static void check_dns(struct doctor_run *c)
+static void check_dns(struct doctor_run *c, struct uw_doctor *d, const struct uw_facts *fa)
 {
-	struct uw_doctor *d = c->d;
-	const struct uw_facts *fa = c->fa;
 	struct uw_plan *dnsplan = c->dnsplan;
 	const char *hs = c->hs;
 	struct uw_finding *f;
@@ -785,10 +768,8 @@ static void check_dns(struct doctor_run *c)
 	}
 }
 
-static void check_firewalld(struct doctor_run *c)
+static void check_firewalld(struct doctor_run *c, struct uw_doctor *d, const struct uw_facts *fa)
 {
-	struct uw_doctor *d = c->d;
-	const struct uw_facts *fa = c->fa;
 	const struct uw_journal *j = c->j;
 	struct uw_plan *plan = c->plan;
 
@@ -797,9 +778,8 @@ static void check_firewalld(struct doctor_run *c)
 		firewalld_findings(d, fa, j, plan, c->have_iface, c->have_plan);
 }
 
-static void check_nm(struct doctor_run *c)
+static void check_nm(struct doctor_run *c, struct uw_doctor *d, const struct uw_facts *fa)
 {
-	struct uw_doctor *d = c->d;
 	const struct uw_journal *j = c->j;
 	const struct uw_candidate *cands = c->cands;
 	size_t n_cands = c->n_cands;
@@ -892,9 +872,9 @@ static void check_nm(struct doctor_run *c)
 	}
 }
 
-static void check_kernel(struct doctor_run *c)
+static void check_kernel(struct doctor_run *c, struct uw_doctor *d, const struct uw_facts *fa)
 {
-	kernel_findings(c->d, c->o);
+	kernel_findings(d, c->o);
 }
 
 /*
@@ -905,7 +885,8 @@ static void check_kernel(struct doctor_run *c)
  */
 static const struct doctor_check {
 	const char *ids;
-	void (*run)(struct doctor_run *c);
+	/* @d and @fa are c->d and c->fa, which every check reads. */
+	void (*run)(struct doctor_run *c, struct uw_doctor *d, const struct uw_facts *fa);
 } checks[] = {
 	{ "journal", check_journal },
 	{ "phone-iface", check_phone_iface },
@@ -957,7 +938,7 @@ int uw_doctor_run(const struct uw_doctor_opts *o, struct uw_doctor *d, struct uw
 	uw_ip4_str(d->choices.phone_ip, c.ps);
 
 	for (size_t i = 0; i < UW_ARRAY_SIZE(checks); i++)
-		checks[i].run(&c);
+		checks[i].run(&c, d, c.fa);
 	r = 0;
 out:
 	uw_candidates_free(c.cands);

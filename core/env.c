@@ -25,6 +25,7 @@ const struct uw_env_info uw_env_table[UW_ENV__COUNT] = {
 	S(KERNEL_CONFIG, "the kernel configuration doctor reads (default /boot/config-$(uname -r))"),
 	S(DEMO, "set by make demo: the wizard's closing words say the demo's changes go"),
 	S(FAULT, "fault injection for the crash and rollback tests only"),
+	S(KEY_TIMES, "a new file the wizard writes the time of each key and screen update to (benchmarks)"),
 };
 #undef S
 #undef N

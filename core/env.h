@@ -26,6 +26,7 @@ enum uw_env {
 	UW_ENV_KERNEL_CONFIG,
 	UW_ENV_DEMO,
 	UW_ENV_FAULT,
+	UW_ENV_KEY_TIMES,
 	UW_ENV__COUNT,
 };
 

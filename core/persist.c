@@ -181,14 +181,32 @@ static void header(struct uw_strbuf *b, const struct gen *g, const char *what)
 		  "installed again.\n");
 }
 
-static struct uw_persist_file *add_file(struct gen *g, const char *path, unsigned mode, struct uw_strbuf *b)
+/*
+ * One more file, at the path @path_fmt makes (most name the interface),
+ * holding what @b has (which is left empty for the next file), or nothing
+ * for a link.
+ */
+/* A shell script's first lines: the interpreter, then the header. */
+static void script_header(struct uw_strbuf *b, const struct gen *g, const char *what)
+{
+	uw_strbuf_append(b, "#!/bin/sh\n");
+	header(b, g, what);
+}
+
+static struct uw_persist_file *add_file(struct gen *g, unsigned mode, struct uw_strbuf *b, const char *path_fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static struct uw_persist_file *add_file(struct gen *g, unsigned mode, struct uw_strbuf *b, const char *path_fmt, ...)
 {
 	struct uw_persist_file *f;
+	va_list ap;
 
 	g->files = uw_realloc(g->files, (g->n + 1) * sizeof(*g->files));
 	f = &g->files[g->n++];
 	memset(f, 0, sizeof(*f));
-	uw_strlcpy(f->path, path, sizeof(f->path));
+	va_start(ap, path_fmt);
+	vsnprintf(f->path, sizeof(f->path), path_fmt, ap);
+	va_end(ap);
 	f->mode = mode;
 	f->content = b ? uw_strbuf_steal(b) : NULL;
 	return f;
@@ -196,7 +214,7 @@ static struct uw_persist_file *add_file(struct gen *g, const char *path, unsigne
 
 static void add_link(struct gen *g, const char *path, const char *target)
 {
-	struct uw_persist_file *f = add_file(g, path, 0777, NULL);
+	struct uw_persist_file *f = add_file(g, 0777, NULL, "%s", path);
 
 	uw_strlcpy(f->link_target, target, sizeof(f->link_target));
 }
@@ -300,8 +318,7 @@ static void hook_script(struct gen *g, enum hook_mode mode)
 	char net[UW_IP4_STRLEN], up[UW_IP4_STRLEN] = "";
 	bool have_sysctl = false, dns_follows = false;
 
-	uw_strbuf_printf(&b, "#!/bin/sh\n");
-	header(&b, g, "hook script run when the phone's interface comes and goes");
+	script_header(&b, g, "hook script run when the phone's interface comes and goes");
 	uw_strbuf_printf(&b, "#\n# Usage: %s start|stop\n", g->hook);
 	uw_strbuf_printf(&b, "# 'start' applies the steps below; 'stop' undoes all of them. 'start' first removes\n"
 		   "# our own tagged rules, so running it twice never duplicates a rule, and only rules\n"
@@ -441,7 +458,7 @@ static void hook_script(struct gen *g, enum hook_mode mode)
 	uw_strbuf_printf(&b, "\treturn 0\n}\n\n");
 	uw_strbuf_printf(&b, "case \"$1\" in\nstart) start ;;\nstop) stop ;;\n"
 		   "*) echo \"usage: $0 start|stop\" >&2; exit 2 ;;\nesac\n");
-	add_file(g, g->hook, 0755, &b);
+	add_file(g, 0755, &b, "%s", g->hook);
 }
 
 /* ---- targets -------------------------------------------------------------- */
@@ -495,7 +512,7 @@ static bool nm_shared(const struct gen *g)
 static void gen_nm(struct gen *g)
 {
 	_auto_strbuf_ struct uw_strbuf b = UW_STRBUF_INIT;
-	char path[256], uuid[40];
+	char uuid[40];
 	bool shared = nm_shared(g);
 
 	header(&b, g, "NetworkManager connection for the phone's USB link");
@@ -524,21 +541,18 @@ static void gen_nm(struct gen *g)
 	/* The phone is not a way to the internet: never a default route. */
 	uw_strbuf_printf(&b, "never-default=true\n\n[ipv6]\n# Link-local only: the rescue path (fe80::...%%%s) "
 		   "when IPv4 is broken.\nmethod=link-local\n", g->ifc);
-	snprintf(path, sizeof(path), UW_PERSIST_NM_CONN_DIR "/usbnet-wizard-%s.nmconnection", g->ifc);
 	/* NetworkManager ignores keyfiles readable by others: 0600 is required. */
-	add_file(g, path, 0600, &b);
+	add_file(g, 0600, &b, UW_PERSIST_NM_CONN_DIR "/usbnet-wizard-%s.nmconnection", g->ifc);
 	naming_rule(g);
 	if (shared)
 		return;
 
-	uw_strbuf_printf(&b, "#!/bin/sh\n");
-	header(&b, g, "NetworkManager dispatcher script");
+	script_header(&b, g, "NetworkManager dispatcher script");
 	uw_strbuf_printf(&b, "# NetworkManager runs this with the interface and the action; it must be owned by\n"
 		   "# root and not writable by others, or NetworkManager skips it.\n");
 	uw_strbuf_printf(&b, "[ \"$1\" = \"%s\" ] || exit 0\ncase \"$2\" in\nup) exec %s start ;;\n"
 		   "down|pre-down) exec %s stop ;;\nesac\nexit 0\n", g->ifc, g->hook, g->hook);
-	snprintf(path, sizeof(path), "/etc/NetworkManager/dispatcher.d/90-usbnet-wizard-%s", g->ifc);
-	add_file(g, path, 0755, &b);
+	add_file(g, 0755, &b, "/etc/NetworkManager/dispatcher.d/90-usbnet-wizard-%s", g->ifc);
 	hook_script(g, HOOK_FW);
 }
 
@@ -546,7 +560,6 @@ static void udev_rule(struct gen *g, const char *why)
 {
 	const struct uw_preset *pr = g->plan->choices.preset;
 	_auto_strbuf_ struct uw_strbuf b = UW_STRBUF_INIT;
-	char path[256];
 
 	header(&b, g, why);
 	uw_strbuf_printf(&b, "#\n# Add: matched by the gadget's USB ids (never by MAC: some gadgets make a new one\n"
@@ -565,8 +578,7 @@ static void udev_rule(struct gen *g, const char *why)
 		       g->ifc, g->hook);
 	uw_strbuf_printf(&b, "SUBSYSTEM==\"net\", ACTION==\"remove\", ENV{INTERFACE}==\"%s\", RUN+=\"%s stop\"\n",
 	       g->ifc, g->hook);
-	snprintf(path, sizeof(path), "/etc/udev/rules.d/91-usbnet-wizard-%s.rules", g->ifc);
-	add_file(g, path, 0644, &b);
+	add_file(g, 0644, &b, "/etc/udev/rules.d/91-usbnet-wizard-%s.rules", g->ifc);
 }
 
 /*
@@ -581,7 +593,6 @@ static void naming_rule(struct gen *g)
 {
 	const struct uw_preset *pr = g->plan->choices.preset;
 	_auto_strbuf_ struct uw_strbuf b = UW_STRBUF_INIT;
-	char path[256];
 
 	if (!pr || !pr->usb_vendor || !pr->usb_product)
 		return;
@@ -592,8 +603,7 @@ static void naming_rule(struct gen *g)
 		   "# 73-usb-net-by-mac.rules and 80-net-setup-link.rules do not apply.\n", g->ifc);
 	uw_strbuf_printf(&b, "SUBSYSTEM==\"net\", ACTION==\"add\", ATTRS{idVendor}==\"%04x\", "
 		   "ATTRS{idProduct}==\"%04x\", NAME=\"%s\"\n", pr->usb_vendor, pr->usb_product, g->ifc);
-	snprintf(path, sizeof(path), "/etc/udev/rules.d/70-usbnet-wizard-%s-name.rules", g->ifc);
-	add_file(g, path, 0644, &b);
+	add_file(g, 0644, &b, "/etc/udev/rules.d/70-usbnet-wizard-%s-name.rules", g->ifc);
 }
 
 static void gen_nm_unmanaged(struct gen *g)
@@ -604,7 +614,7 @@ static void gen_nm_unmanaged(struct gen *g)
 	uw_strbuf_printf(&b, "# Without this NetworkManager takes the new interface a few seconds after it appears\n"
 		   "# and replaces the address; the udev rule and hook script configure it instead.\n");
 	uw_strbuf_printf(&b, "\n[keyfile]\nunmanaged-devices=interface-name:%s\n", g->ifc);
-	add_file(g, "/etc/NetworkManager/conf.d/90-usbnet-wizard-unmanaged.conf", 0644, &b);
+	add_file(g, 0644, &b, "/etc/NetworkManager/conf.d/90-usbnet-wizard-unmanaged.conf");
 	udev_rule(g, "udev rule that configures the phone's interface when it appears");
 	hook_script(g, HOOK_FULL);
 }
@@ -613,7 +623,6 @@ static void gen_networkd(struct gen *g)
 {
 	const struct uw_preset *pr = g->plan->choices.preset;
 	_auto_strbuf_ struct uw_strbuf b = UW_STRBUF_INIT;
-	char path[256];
 
 	if (pr && pr->usb_vendor && pr->usb_product) {
 		header(&b, g, "systemd .link file naming the gadget");
@@ -621,8 +630,7 @@ static void gen_networkd(struct gen *g)
 			   "# gadgets make a new one on every plug), so the name stays %s.\n", g->ifc);
 		uw_strbuf_printf(&b, "\n[Match]\nProperty=ID_VENDOR_ID=%04x ID_MODEL_ID=%04x\n\n[Link]\nNamePolicy=\n"
 			   "Name=%s\n", pr->usb_vendor, pr->usb_product, g->ifc);
-		snprintf(path, sizeof(path), "/etc/systemd/network/10-usbnet-wizard-%s.link", g->ifc);
-		add_file(g, path, 0644, &b);
+		add_file(g, 0644, &b, "/etc/systemd/network/10-usbnet-wizard-%s.link", g->ifc);
 	}
 
 	header(&b, g, "systemd-networkd configuration of the phone's USB link");
@@ -635,8 +643,7 @@ static void gen_networkd(struct gen *g)
 	       g->ifc, g->host, g->plen, g->ifc);
 	if (has_route(g->plan))
 		uw_strbuf_printf(&b, "\n[Route]\nDestination=%s/32\nScope=link\n", g->phone);
-	snprintf(path, sizeof(path), "/etc/systemd/network/10-usbnet-wizard-%s.network", g->ifc);
-	add_file(g, path, 0644, &b);
+	add_file(g, 0644, &b, "/etc/systemd/network/10-usbnet-wizard-%s.network", g->ifc);
 
 	header(&b, g, "unit running the hook script while the phone's interface exists");
 	uw_strbuf_printf(&b, "# BindsTo= the device: unplugging stops the unit, which runs the 'stop' half.\n");
@@ -645,8 +652,7 @@ static void gen_networkd(struct gen *g)
 		   "[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=%s start\nExecStop=%s stop\n\n"
 		   "[Install]\nWantedBy=sys-subsystem-net-devices-%s.device\n",
 	       g->ifc, g->ifc, g->ifc, g->hook, g->hook, g->ifc);
-	snprintf(path, sizeof(path), "/etc/systemd/system/usbnet-wizard-%s.service", g->ifc);
-	add_file(g, path, 0644, &b);
+	add_file(g, 0644, &b, "/etc/systemd/system/usbnet-wizard-%s.service", g->ifc);
 	/* What `systemctl enable` would make, written directly so install needs no
 	 * running systemd (and works under a root prefix). */
 	char link[256], target[256];
@@ -661,7 +667,6 @@ static void gen_networkd(struct gen *g)
 static void gen_ifupdown(struct gen *g)
 {
 	_auto_strbuf_ struct uw_strbuf b = UW_STRBUF_INIT;
-	char path[256];
 
 	header(&b, g, "ifupdown stanza for the phone's USB link");
 	uw_strbuf_printf(&b, "# Read through 'source /etc/network/interfaces.d/*' in /etc/network/interfaces\n"
@@ -671,8 +676,7 @@ static void gen_ifupdown(struct gen *g)
 	uw_strbuf_printf(&b, "allow-hotplug %s\niface %s inet static\n\taddress %s/%u\n\tpost-up %s start\n"
 		   "\tpre-down %s stop\n",
 	       g->ifc, g->ifc, g->host, g->plen, g->hook, g->hook);
-	snprintf(path, sizeof(path), "/etc/network/interfaces.d/usbnet-wizard-%s", g->ifc);
-	add_file(g, path, 0644, &b);
+	add_file(g, 0644, &b, "/etc/network/interfaces.d/usbnet-wizard-%s", g->ifc);
 	naming_rule(g);
 	hook_script(g, HOOK_ROUTE_FW);
 }
@@ -680,23 +684,20 @@ static void gen_ifupdown(struct gen *g)
 static void gen_ifcfg(struct gen *g)
 {
 	_auto_strbuf_ struct uw_strbuf b = UW_STRBUF_INIT;
-	char path[256];
 
 	header(&b, g, "network-scripts configuration of the phone's USB link");
 	uw_strbuf_printf(&b, "# NM_CONTROLLED=no keeps NetworkManager from taking the interface a few seconds\n"
 		   "# after it appears; /sbin/ifup-local and /sbin/ifdown-local run the hook script.\n");
 	uw_strbuf_printf(&b, "DEVICE=%s\nBOOTPROTO=none\nONBOOT=yes\nHOTPLUG=yes\nIPADDR=%s\nPREFIX=%u\n"
 		   "DEFROUTE=no\nNM_CONTROLLED=no\n", g->ifc, g->host, g->plen);
-	snprintf(path, sizeof(path), "/etc/sysconfig/network-scripts/ifcfg-%s", g->ifc);
-	add_file(g, path, 0644, &b);
+	add_file(g, 0644, &b, "/etc/sysconfig/network-scripts/ifcfg-%s", g->ifc);
 
 	for (int down = 0; down < 2; down++) {
-		uw_strbuf_printf(&b, "#!/bin/sh\n");
-		header(&b, g, down ? "ifdown-local hook" : "ifup-local hook");
+		script_header(&b, g, down ? "ifdown-local hook" : "ifup-local hook");
 		uw_strbuf_printf(&b, "# The network scripts run this with the interface name after every if%s.\n"
 			   "[ \"$1\" = \"%s\" ] || exit 0\nexec %s %s\n",
 		       down ? "down" : "up", g->ifc, g->hook, down ? "stop" : "start");
-		add_file(g, down ? "/sbin/ifdown-local" : "/sbin/ifup-local", 0755, &b);
+		add_file(g, 0755, &b, "/sbin/if%s-local", down ? "down" : "up");
 	}
 	naming_rule(g);
 	hook_script(g, HOOK_ROUTE_FW);
@@ -705,7 +706,7 @@ static void gen_ifcfg(struct gen *g)
 static void gen_openrc(struct gen *g)
 {
 	_auto_strbuf_ struct uw_strbuf b = UW_STRBUF_INIT;
-	char path[256], link[256];
+	char link[256];
 
 	header(&b, g, "netifrc configuration of the phone's USB link");
 	uw_strbuf_printf(&b, "# OpenRC reads /etc/conf.d/net.%s for the net.%s service, so /etc/conf.d/net\n"
@@ -715,8 +716,7 @@ static void gen_openrc(struct gen *g)
 		   "\t%s start\n\treturn 0\n}\n\npredown() {\n\t[ \"${IFACE}\" = \"%s\" ] || return 0\n"
 		   "\t%s stop\n\treturn 0\n}\n",
 	       g->ifc, g->host, g->plen, g->ifc, g->hook, g->ifc, g->hook);
-	snprintf(path, sizeof(path), "/etc/conf.d/net.%s", g->ifc);
-	add_file(g, path, 0644, &b);
+	add_file(g, 0644, &b, "/etc/conf.d/net.%s", g->ifc);
 	snprintf(link, sizeof(link), "/etc/init.d/net.%s", g->ifc);
 	add_link(g, link, "net.lo");
 	naming_rule(g);
@@ -743,10 +743,9 @@ static void gen_devd(struct gen *g)
 		   "};\n\nnotify 100 {\n\tmatch \"system\" \"IFNET\";\n\tmatch \"subsystem\" \"cdce[0-9]+\";\n"
 		   "\tmatch \"type\" \"DETACH\";\n\taction \"/usr/local/etc/devd/usbnet-wizard.sh $subsystem stop\";\n"
 		   "};\n");
-	add_file(g, "/usr/local/etc/devd/usbnet-wizard.conf", 0644, &b);
+	add_file(g, 0644, &b, "/usr/local/etc/devd/usbnet-wizard.conf");
 
-	uw_strbuf_printf(&b, "#!/bin/sh\n");
-	header(&b, g, "FreeBSD hook run by devd");
+	script_header(&b, g, "FreeBSD hook run by devd");
 	uw_strbuf_printf(&b, "# Sharing on FreeBSD needs pf: add to /etc/pf.conf (and pf_enable=\"YES\" in rc.conf)\n"
 		   "#   nat on %s from %s/%u to any -> (%s)\n"
 		   "# The interface name there is the FreeBSD one of your uplink (em0, wlan0, ...).\n",
@@ -762,7 +761,7 @@ static void gen_devd(struct gen *g)
 	if (c->nat)
 		uw_strbuf_printf(&b, "\t# forwarding is left on: other interfaces may need it\n");
 	uw_strbuf_printf(&b, "\t;;\nesac\nexit 0\n");
-	add_file(g, "/usr/local/etc/devd/usbnet-wizard.sh", 0755, &b);
+	add_file(g, 0755, &b, "/usr/local/etc/devd/usbnet-wizard.sh");
 }
 
 /* @plan with the phone's interface @from called @to everywhere. */

@@ -174,11 +174,14 @@ static bool ping_unanswered(const char *out)
 	       !strstr(out, "bad address") && !strstr(out, "annot") && strstr(out, "ransmitted");
 }
 
-/* How long a ping without an answer waited: the phone's own wait, or ours
- * when the phone did not even end its ping by the local deadline. */
-static const char *waited(const struct run *run, enum uw_check_id id)
+/* When ping @id got no answer in time (it waited in vain, or did not even end
+ * by the local deadline): how long it waited, for "Not answered in time";
+ * NULL when it ended otherwise (an answer, an error, unreachable). */
+static const char *ping_waited(const struct run *run, enum uw_check_id id)
 {
-	return late(run, id) ? CHECK_DEADLINE_TEXT : "1 s";
+	if (late(run, id))
+		return CHECK_DEADLINE_TEXT;
+	return ping_unanswered(out_of(run, id)) ? "1 s" : NULL;
 }
 
 /* A command the phone did not finish by the local deadline: no verdict but that. */
@@ -199,17 +202,17 @@ static char *cmd_host(const struct uw_phonecheck_params *prm)
 static void judge_host(struct run *run, struct uw_check *c)
 {
 	const struct uw_phonecheck_params *prm = run->prm;
-	const char *out = out_of(run, UW_CHECK_HOST_REACH);
+	const char *w;
 
-	if (uw_phonecheck_parse_ping(out))
+	if (uw_phonecheck_parse_ping(out_of(run, UW_CHECK_HOST_REACH)))
 		set(c, UW_CHECK_PASS, UW_FIX_NONE, "The phone gets answers from the desktop at %s.",
 		    prm->desktop_ip);
-	else if (late(run, UW_CHECK_HOST_REACH) || ping_unanswered(out))
+	else if ((w = ping_waited(run, UW_CHECK_HOST_REACH)))
 		set(c, UW_CHECK_FAIL, UW_FIX_HOST_SIDE, "Not answered in time: the phone pinged the "
 		    "desktop at %s and got no answer within %s. The desktop's side of the USB "
 		    "link is not configured with that address, the phone's address is in another "
 		    "subnet, or a firewall drops ping. Apply the desktop side first.",
-		    prm->desktop_ip, waited(run, UW_CHECK_HOST_REACH));
+		    prm->desktop_ip, w);
 	else
 		set(c, UW_CHECK_FAIL, UW_FIX_HOST_SIDE,
 		    "The phone gets no answer from the desktop at %s. The desktop's side of the "
@@ -273,6 +276,7 @@ static void judge_outside(struct run *run, struct uw_check *c)
 {
 	const struct uw_phonecheck_params *prm = run->prm;
 	char gw[64], dev[64];
+	const char *w;
 	bool has_route;
 
 	if (outside_ok(run))
@@ -287,13 +291,12 @@ static void judge_outside(struct run *run, struct uw_check *c)
 		set(c, UW_CHECK_FAIL, UW_FIX_ROUTE,
 		    "The phone cannot reach %s: its default route does not go via the desktop.",
 		    prm->outside_ip);
-	else if (late(run, UW_CHECK_OUTSIDE) || ping_unanswered(out_of(run, UW_CHECK_OUTSIDE)))
+	else if ((w = ping_waited(run, UW_CHECK_OUTSIDE)))
 		set(c, UW_CHECK_FAIL, UW_FIX_HOST_SIDE,
 		    "Not answered in time: the phone reaches the desktop but got no answer from %s "
 		    "within %s: the desktop does not forward or masquerade the phone's traffic "
 		    "(NAT, ip_forward, or a FORWARD policy of DROP), or a firewall on the way "
-		    "drops ping. Apply the desktop side.", prm->outside_ip,
-		    waited(run, UW_CHECK_OUTSIDE));
+		    "drops ping. Apply the desktop side.", prm->outside_ip, w);
 	else
 		set(c, UW_CHECK_FAIL, UW_FIX_HOST_SIDE,
 		    "The phone reaches the desktop but not %s: the desktop does not forward or "

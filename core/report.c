@@ -316,9 +316,16 @@ static void include_file(struct uw_strbuf *b, const char *path, size_t max)
 	fclose(f);
 }
 
-static void sec_system(struct uw_report *r, const struct uw_report_opts *o)
+/* What the sections share: the options and what earlier sections found. */
+struct report_run {
+	const struct uw_report_opts *o;
+	char iface[UW_IFNAME_MAX];      /* the likeliest phone interface (Detected interfaces) */
+	char phone_ip[UW_IP4_STRLEN];   /* the default choices' phone address (Plan) */
+};
+
+static void sec_system(struct report_run *run, struct uw_strbuf *b)
 {
-	_auto_strbuf_ struct uw_strbuf b = UW_STRBUF_INIT;
+	const struct uw_report_opts *o = run->o;
 	struct utsname u;
 	char ts[64];
 	time_t now = time(NULL);
@@ -326,17 +333,16 @@ static void sec_system(struct uw_report *r, const struct uw_report_opts *o)
 
 	gmtime_r(&now, &tm);
 	strftime(ts, sizeof(ts), "%Y-%m-%d %H:%M:%S UTC", &tm);
-	uw_strbuf_printf(&b, "usbnet-wizard %s, report made %s\n", o->version ? o->version : "?", ts);
+	uw_strbuf_printf(b, "usbnet-wizard %s, report made %s\n", o->version ? o->version : "?", ts);
 	if (uname(&u) == 0)
-		uw_strbuf_printf(&b, "kernel: %s %s %s (%s)\n", u.sysname, u.release, u.machine, u.version);
-	uw_strbuf_printf(&b, "distribution (/etc/os-release):\n");
-	include_file(&b, "/etc/os-release", 40);
-	section(r, "System", &b);
+		uw_strbuf_printf(b, "kernel: %s %s %s (%s)\n", u.sysname, u.release, u.machine, u.version);
+	uw_strbuf_printf(b, "distribution (/etc/os-release):\n");
+	include_file(b, "/etc/os-release", 40);
 }
 
-static void sec_detect(struct uw_report *r, char *iface, size_t len)
+/* Also finds the interface the later sections look at. */
+static void sec_detect(struct report_run *run, struct uw_strbuf *b)
 {
-	_auto_strbuf_ struct uw_strbuf b = UW_STRBUF_INIT;
 	struct uw_candidate *c = NULL;
 	size_t n = 0;
 	struct uw_error e;
@@ -344,30 +350,28 @@ static void sec_detect(struct uw_report *r, char *iface, size_t len)
 
 	uw_error_clear(&e);
 	if (uw_detect_scan(&c, &n, &e) < 0)
-		uw_strbuf_printf(&b, "detection failed: %s\n", e.msg);
+		uw_strbuf_printf(b, "detection failed: %s\n", e.msg);
 	else if (!n)
-		uw_strbuf_printf(&b, "no candidate interface (the phone is not plugged in, or not booted)\n");
+		uw_strbuf_printf(b, "no candidate interface (the phone is not plugged in, or not booted)\n");
 	for (size_t i = 0; i < n; i++) {
-		uw_strbuf_printf(&b, "%s: score %d%s, driver %s, %s, carrier %s, MAC %s\n", c[i].ifname, c[i].score,
+		uw_strbuf_printf(b, "%s: score %d%s, driver %s, %s, carrier %s, MAC %s\n", c[i].ifname, c[i].score,
 			  c[i].likely ? " (likely the phone)" : "", c[i].driver[0] ? c[i].driver : "?",
 			  c[i].admin_up ? "up" : "down", c[i].carrier ? "yes" : "no", c[i].mac);
 		if (c[i].has_usb_id)
-			uw_strbuf_printf(&b, "  USB %04x:%04x %s\n", c[i].usb_vendor, c[i].usb_product, c[i].usb_name);
+			uw_strbuf_printf(b, "  USB %04x:%04x %s\n", c[i].usb_vendor, c[i].usb_product, c[i].usb_name);
 		for (size_t k = 0; k < c[i].n_addrs; k++)
-			uw_strbuf_printf(&b, "  address %s/%u\n", uw_ip4_str(c[i].addrs[k], a), c[i].plens[k]);
-		uw_strbuf_printf(&b, "  manager: %s\n", c[i].manager_note);
+			uw_strbuf_printf(b, "  address %s/%u\n", uw_ip4_str(c[i].addrs[k], a), c[i].plens[k]);
+		uw_strbuf_printf(b, "  manager: %s\n", c[i].manager_note);
 		for (size_t k = 0; k < c[i].n_reasons; k++)
-			uw_strbuf_printf(&b, "  - %s\n", c[i].reasons[k]);
+			uw_strbuf_printf(b, "  - %s\n", c[i].reasons[k]);
 	}
 	if (n)
-		uw_strlcpy(iface, c[0].ifname, len);
+		uw_strlcpy(run->iface, c[0].ifname, sizeof(run->iface));
 	uw_candidates_free(c);
-	section(r, "Detected interfaces", &b);
 }
 
-static void sec_inventory(struct uw_report *r)
+static void sec_inventory(struct report_run *run, struct uw_strbuf *b)
 {
-	_auto_strbuf_ struct uw_strbuf b = UW_STRBUF_INIT;
 	struct uw_inventory inv;
 	struct uw_fw_inventory *fw = uw_malloc0(sizeof(*fw));
 	struct uw_error e;
@@ -376,57 +380,57 @@ static void sec_inventory(struct uw_report *r)
 	memset(&inv, 0, sizeof(inv));
 	uw_error_clear(&e);
 	if (uw_inventory_read(&inv, &e) < 0) {
-		uw_strbuf_printf(&b, "inventory failed: %s\n", e.msg);
+		uw_strbuf_printf(b, "inventory failed: %s\n", e.msg);
 	} else {
-		uw_strbuf_printf(&b, "addresses:\n");
+		uw_strbuf_printf(b, "addresses:\n");
 		for (size_t i = 0; i < inv.n_addrs; i++)
-			uw_strbuf_printf(&b, "  %s %s/%u\n", inv.addrs[i].ifname, uw_ip4_str(inv.addrs[i].addr, a),
+			uw_strbuf_printf(b, "  %s %s/%u\n", inv.addrs[i].ifname, uw_ip4_str(inv.addrs[i].addr, a),
 				  inv.addrs[i].plen);
-		uw_strbuf_printf(&b, "routes (main table):\n");
+		uw_strbuf_printf(b, "routes (main table):\n");
 		for (size_t i = 0; i < inv.n_routes; i++) {
 			const struct uw_inv_route *rt = &inv.routes[i];
-			uw_strbuf_printf(&b, "  %s/%u%s%s dev %s metric %u\n", uw_ip4_str(rt->dst, a), rt->plen,
+			uw_strbuf_printf(b, "  %s/%u%s%s dev %s metric %u\n", uw_ip4_str(rt->dst, a), rt->plen,
 				  rt->has_gateway ? " via " : "", rt->has_gateway ? uw_ip4_str(rt->gateway, g) : "",
 				  rt->dev, rt->metric);
 		}
-		uw_strbuf_printf(&b, "default route: %s\n", inv.has_default ? inv.default_ifname : "none");
-		uw_strbuf_printf(&b, "ip_forward: %d; rp_filter all=%d default=%d\n", inv.ip_forward, inv.rp_filter_all,
+		uw_strbuf_printf(b, "default route: %s\n", inv.has_default ? inv.default_ifname : "none");
+		uw_strbuf_printf(b, "ip_forward: %d; rp_filter all=%d default=%d\n", inv.ip_forward, inv.rp_filter_all,
 			  inv.rp_filter_default);
-		uw_strbuf_printf(&b, "NetworkManager running: %s\n", inv.nm_running ? "yes" : "no");
-		uw_strbuf_printf(&b, "DNS: %s%s\n", inv.dns_stub ? "loopback stub. " : "", inv.dns_note);
-		include_file(&b, inv.resolv_path, 40);
+		uw_strbuf_printf(b, "NetworkManager running: %s\n", inv.nm_running ? "yes" : "no");
+		uw_strbuf_printf(b, "DNS: %s%s\n", inv.dns_stub ? "loopback stub. " : "", inv.dns_note);
+		include_file(b, inv.resolv_path, 40);
 		if (inv.dns_stub && inv.upstream_path[0])
-			include_file(&b, inv.upstream_path, 40);
+			include_file(b, inv.upstream_path, 40);
 	}
 	uw_inventory_fini(&inv);
 	uw_error_clear(&e);
 	if (uw_fw_inventory_read(fw, &e) < 0) {
-		uw_strbuf_printf(&b, "firewall: cannot be read: %s\n", e.msg);
+		uw_strbuf_printf(b, "firewall: cannot be read: %s\n", e.msg);
 	} else {
-		uw_strbuf_printf(&b, "firewall in use: %s\n", uw_fw_backend_name(fw->in_use));
-		uw_strbuf_printf(&b, "  legacy iptables: %s, %u rule(s) (%u ours), FORWARD policy %s\n",
+		uw_strbuf_printf(b, "firewall in use: %s\n", uw_fw_backend_name(fw->in_use));
+		uw_strbuf_printf(b, "  legacy iptables: %s, %u rule(s) (%u ours), FORWARD policy %s\n",
 			  fw->legacy_readable ? "readable" : "not readable", fw->legacy_rules, fw->legacy_ours,
 			  fw->legacy_forward_policy[0] ? fw->legacy_forward_policy : "-");
-		uw_strbuf_printf(&b, "  nftables: %s, %u other table(s), %u rule(s) in them, our table %s\n",
+		uw_strbuf_printf(b, "  nftables: %s, %u other table(s), %u rule(s) in them, our table %s\n",
 			  fw->nft_available ? "available" : "not available", fw->nft_tables, fw->nft_rules_foreign,
 			  fw->nft_has_ours ? "present" : "absent");
 		for (unsigned i = 0; i < fw->n_drops; i++)
-			uw_strbuf_printf(&b, "  drops forwarded traffic: %s \"%s\"%s%s\n", uw_fw_backend_name(fw->drops[i].backend),
+			uw_strbuf_printf(b, "  drops forwarded traffic: %s \"%s\"%s%s\n", uw_fw_backend_name(fw->drops[i].backend),
 				  fw->drops[i].chain, fw->drops[i].policy_drop ? " (policy drop)" : "",
 				  fw->drops[i].has_drop_rule ? " (drop rules)" : "");
-		uw_strbuf_printf(&b, "  docker DOCKER-USER: %s; firewalld: %s; other masquerades: %u\n",
+		uw_strbuf_printf(b, "  docker DOCKER-USER: %s; firewalld: %s; other masquerades: %u\n",
 			  fw->docker_user ? "yes" : "no", fw->firewalld_running ? "running" : "no",
 			  fw->foreign_masquerade);
 		for (unsigned i = 0; i < fw->n_notes; i++)
-			uw_strbuf_printf(&b, "  * %s\n", fw->notes[i]);
+			uw_strbuf_printf(b, "  * %s\n", fw->notes[i]);
 	}
 	free(fw);
-	section(r, "Host inventory", &b);
 }
 
-static void sec_plan(struct uw_report *r, const char *iface, char *phone_ip, size_t plen)
+/* Also sets the phone's address the phone check tries. */
+static void sec_plan(struct report_run *run, struct uw_strbuf *b)
 {
-	_auto_strbuf_ struct uw_strbuf b = UW_STRBUF_INIT;
+	const char *iface = run->iface;
 	struct uw_facts *fa = uw_malloc0(sizeof(*fa));
 	struct uw_plan *p = uw_malloc0(sizeof(*p));
 	struct uw_choices c;
@@ -434,34 +438,31 @@ static void sec_plan(struct uw_report *r, const char *iface, char *phone_ip, siz
 
 	uw_error_clear(&e);
 	uw_choices_init(&c);
-	uw_ip4_str(c.phone_ip, phone_ip);
-	(void)plen;
+	uw_ip4_str(c.phone_ip, run->phone_ip);
 	if (!iface[0]) {
-		uw_strbuf_printf(&b, "no phone interface: no plan\n");
+		uw_strbuf_printf(b, "no phone interface: no plan\n");
 	} else if (uw_choices_set_iface(&c, iface, &e) < 0 || uw_facts_read(fa, &e) < 0 ||
 		   uw_plan_build(&c, fa, p, &e) < 0) {
-		uw_strbuf_printf(&b, "no plan for %s with the default choices: %s\n", iface, e.msg);
+		uw_strbuf_printf(b, "no plan for %s with the default choices: %s\n", iface, e.msg);
 	} else {
-		uw_strbuf_printf(&b, "default choices (preset %s) on %s:\n", p->choices.preset->id, iface);
-		uw_text_plan_summary(p, &b);
+		uw_strbuf_printf(b, "default choices (preset %s) on %s:\n", p->choices.preset->id, iface);
+		uw_text_plan_summary(p, b);
 	}
 	free(fa);
 	free(p);
-	section(r, "Plan for the default choices", &b);
 }
 
-static void sec_journal(struct uw_report *r)
+static void sec_journal(struct report_run *run, struct uw_strbuf *b)
 {
-	_auto_strbuf_ struct uw_strbuf b = UW_STRBUF_INIT;
 	struct uw_journal *j = uw_malloc0(sizeof(*j));
 	struct uw_error e;
 	char d[512];
 
 	uw_error_clear(&e);
 	if (uw_journal_read(j, &e) < 0)
-		uw_strbuf_printf(&b, "journal unreadable: %s\n", e.msg);
+		uw_strbuf_printf(b, "journal unreadable: %s\n", e.msg);
 	else if (!j->exists)
-		uw_strbuf_printf(&b, "no journal in %s: nothing applied by usbnet-wizard is live\n", uw_rundir());
+		uw_strbuf_printf(b, "no journal in %s: nothing applied by usbnet-wizard is live\n", uw_rundir());
 	else {
 		char when[40] = "?";
 		time_t t = (time_t)j->started;
@@ -469,54 +470,48 @@ static void sec_journal(struct uw_report *r)
 
 		if (t > 0 && gmtime_r(&t, &tm))
 			strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
-		uw_strbuf_printf(&b, "journal in %s: %zu live step(s), written by pid %ld, started %s%s\n", uw_rundir(),
+		uw_strbuf_printf(b, "journal in %s: %zu live step(s), written by pid %ld, started %s%s\n", uw_rundir(),
 			  j->n_live, j->pid, when, j->other_netns ? " (another network namespace)" : "");
 		for (size_t i = 0; i < j->n_live; i++) {
 			uw_action_describe(&j->live[i], d, sizeof(d));
-			uw_strbuf_printf(&b, "  %s%s\n", d, j->complete[i] ? "" : " (begun, not finished)");
+			uw_strbuf_printf(b, "  %s%s\n", d, j->complete[i] ? "" : " (begun, not finished)");
 		}
 		if (j->damaged)
-			uw_strbuf_printf(&b, "  %u damaged line(s) skipped (the first is line %d): torn by a crash?\n",
+			uw_strbuf_printf(b, "  %u damaged line(s) skipped (the first is line %d): torn by a crash?\n",
 				  j->damaged, j->damaged_line);
 	}
 	free(j);
-	section(r, "Journal", &b);
 }
 
-static void sec_doctor(struct uw_report *r)
+static void sec_doctor(struct report_run *run, struct uw_strbuf *b)
 {
-	_auto_strbuf_ struct uw_strbuf b = UW_STRBUF_INIT;
 	struct uw_doctor *d = uw_malloc0(sizeof(*d));
 	struct uw_error e;
 
 	uw_error_clear(&e);
 	if (uw_doctor_run(NULL, d, &e) < 0)
-		uw_strbuf_printf(&b, "doctor failed: %s\n", e.msg);
+		uw_strbuf_printf(b, "doctor failed: %s\n", e.msg);
 	else
-		uw_text_doctor_findings(d, &b);
+		uw_text_doctor_findings(d, b);
 	free(d);
-	section(r, "Doctor", &b);
 }
 
-static void sec_profile(struct uw_report *r)
+static void sec_profile(struct report_run *run, struct uw_strbuf *b)
 {
-	_auto_strbuf_ struct uw_strbuf b = UW_STRBUF_INIT;
 	struct uw_profile p;
 	struct uw_error e;
 
 	uw_error_clear(&e);
 	if (uw_profile_load(NULL, &p, &e) < 0)
-		uw_strbuf_printf(&b, "%s\n", e.msg);
+		uw_strbuf_printf(b, "%s\n", e.msg);
 	else
-		uw_strbuf_printf(&b, "loads cleanly\n");
-	include_file(&b, uw_profile_path(), 60);
-	section(r, "Saved profile", &b);
+		uw_strbuf_printf(b, "loads cleanly\n");
+	include_file(b, uw_profile_path(), 60);
 }
 
 /* Names only: the content of an ssh directory is nobody else's business. */
-static void sec_ssh(struct uw_report *r)
+static void sec_ssh(struct report_run *run, struct uw_strbuf *b)
 {
-	_auto_strbuf_ struct uw_strbuf b = UW_STRBUF_INIT;
 	_auto_(free) char *dir = uw_phone_ssh_dir();
 	_auto_(free) char *shown = uw_sanitize_dup(dir, 0);
 	struct uw_userdir d = { .fd = -1 };
@@ -532,25 +527,25 @@ static void sec_ssh(struct uw_report *r)
 	if (!dh) {
 		_auto_(free) char *why = uw_sanitize_dup(e.msg, 0);
 
-		uw_strbuf_printf(&b, "%s\n", why);
+		uw_strbuf_printf(b, "%s\n", why);
 	} else {
-		uw_strbuf_printf(&b, "%s holds (names only, never content):\n", shown);
+		uw_strbuf_printf(b, "%s holds (names only, never content):\n", shown);
 		while ((de = readdir(dh))) {
 			if (de->d_name[0] == '.')
 				continue;
 			/* Anyone who can write there names the files: one inert line each. */
 			_auto_(free) char *name = uw_sanitize_dup(de->d_name, 0);
-			uw_strbuf_printf(&b, "  %s%s\n", name, strstr(de->d_name, ".pub") ? " (public key)" :
+			uw_strbuf_printf(b, "  %s%s\n", name, strstr(de->d_name, ".pub") ? " (public key)" :
 				  !strncmp(de->d_name, "id_", 3) ? " (a private key, never included)" : "");
 		}
 		closedir(dh);
 	}
-	section(r, "ssh directory", &b);
 }
 
-static void sec_phone(struct uw_report *r, const struct uw_report_opts *o, const char *phone_ip, const char *iface)
+static void sec_phone(struct report_run *run, struct uw_strbuf *b)
 {
-	_auto_strbuf_ struct uw_strbuf b = UW_STRBUF_INIT;
+	const struct uw_report_opts *o = run->o;
+	const char *iface = run->iface;
 	struct uw_phone_options po = { 0 };
 	struct uw_phone *ph = NULL;
 	struct uw_check checks[UW_CHECK__COUNT];
@@ -558,13 +553,12 @@ static void sec_phone(struct uw_report *r, const struct uw_report_opts *o, const
 	struct uw_error e;
 
 	uw_error_clear(&e);
-	po.host = o->phone_ip ? o->phone_ip : phone_ip;
+	po.host = o->phone_ip ? o->phone_ip : run->phone_ip;
 	po.timeout_s = o->timeout_s ? o->timeout_s : 5;
 	/* No password callback: the report never asks for, holds or sends a password. */
-	uw_strbuf_printf(&b, "phone %s (blank-password login and keys only)\n", po.host);
+	uw_strbuf_printf(b, "phone %s (blank-password login and keys only)\n", po.host);
 	if (uw_phone_connect(&po, &ph, &e) < 0) {
-		uw_strbuf_printf(&b, "could not log in: %s\n", e.msg);
-		section(r, "Phone check", &b);
+		uw_strbuf_printf(b, "could not log in: %s\n", e.msg);
 		return;
 	}
 	pp.desktop_ip = "192.168.0.200";
@@ -582,28 +576,42 @@ static void sec_phone(struct uw_report *r, const struct uw_report_opts *o, const
 		pp.desktop_ip = uw_ip4_str(c.host_ip, hs);
 	}
 	uw_phonecheck_run(ph, &pp, checks, &e);
-	uw_text_checks(checks, UW_CHECK__COUNT, &b);
+	uw_text_checks(checks, UW_CHECK__COUNT, b);
 	for (int i = 0; i < UW_CHECK__COUNT; i++)
 		uw_check_fini(&checks[i]);
 	uw_phone_free(ph);
-	section(r, "Phone check", &b);
 }
+
+/* The sections, in order; each writes its body into @b. */
+static const struct {
+	const char *title;
+	void (*write)(struct report_run *run, struct uw_strbuf *b);
+	bool phone;                 /* only when the phone check is asked for */
+} sections[] = {
+	{ "System", sec_system, false },
+	{ "Detected interfaces", sec_detect, false },
+	{ "Host inventory", sec_inventory, false },
+	{ "Plan for the default choices", sec_plan, false },
+	{ "Journal", sec_journal, false },
+	{ "Doctor", sec_doctor, false },
+	{ "Saved profile", sec_profile, false },
+	{ "ssh directory", sec_ssh, false },
+	{ "Phone check", sec_phone, true },
+};
 
 int uw_report_build(const struct uw_report_opts *o, struct uw_report *r, struct uw_error *err)
 {
-	char iface[UW_IFNAME_MAX] = "", phone_ip[UW_IP4_STRLEN] = "";
+	struct report_run run = { .o = o };
 
 	memset(r, 0, sizeof(*r));
-	sec_system(r, o);
-	sec_detect(r, iface, sizeof(iface));
-	sec_inventory(r);
-	sec_plan(r, iface, phone_ip, sizeof(phone_ip));
-	sec_journal(r);
-	sec_doctor(r);
-	sec_profile(r);
-	sec_ssh(r);
-	if (o->phone)
-		sec_phone(r, o, phone_ip, iface);
+	for (size_t i = 0; i < UW_ARRAY_SIZE(sections); i++) {
+		_auto_strbuf_ struct uw_strbuf b = UW_STRBUF_INIT;
+
+		if (sections[i].phone && !o->phone)
+			continue;
+		sections[i].write(&run, &b);
+		section(r, sections[i].title, &b);
+	}
 	return 0;
 }
 

@@ -193,10 +193,9 @@ static void start_countdown(struct uw_wizard *w, long long deadline_ms)
 	show_outcome("Applied, on trial: everything is undone when the countdown ends, even if the "
 		     "terminal closes or the wizard is stopped, unless you press Keep. Check first that "
 		     "you can still reach this computer; 'sudo usbnet-wizard confirm' keeps it too.");
-	uw_widget_buttons_clear(uw_tui_frame_buttons(w->frame));
-	uw_widget_buttons_add(uw_tui_frame_buttons(w->frame), "Revert now", UW_TUI_BACK);
-	uw_widget_buttons_add(uw_tui_frame_buttons(w->frame), "Keep", UW_TUI_NEXT);
-	uw_widget_buttons_focus(uw_tui_frame_buttons(w->frame), UW_TUI_NEXT);
+	static const struct uw_widget_button_def row[] = { { "Revert now", UW_TUI_BACK }, { "Keep", UW_TUI_NEXT } };
+
+	uw_widget_buttons_set(uw_tui_frame_buttons(w->frame), row, UW_ARRAY_SIZE(row), UW_TUI_NEXT);
 }
 
 static bool start(struct uw_tui_loop *loop, void *ud)
@@ -312,7 +311,6 @@ static int leave(struct uw_wizard *w, int result)
 	if (s.st == COUNTDOWN && result == UW_TUI_NEXT)
 		result = keep(w);
 	uw_strbuf_fini(&s.log);
-	memset(&s, 0, sizeof(s));
 	return result;
 }
 
@@ -327,5 +325,5 @@ const struct uw_screen uw_scr_apply = {
 		"process of its own, so it happens even if this terminal closes, the connection "
 		"drops or the wizard is stopped; 'sudo usbnet-wizard confirm' keeps the changes "
 		"from another terminal, and 'usbnet-wizard status' shows the deadline.",
-	.enter = enter, .leave = leave,
+	.enter = enter, .leave = leave, .state = &s, .state_size = sizeof(s),
 };

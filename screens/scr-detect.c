@@ -180,7 +180,6 @@ static int leave(struct uw_wizard *w, int result)
 		uw_tui_loop_remove_fd(w->loop, s.mon_id);
 	uw_nl_monitor_free(s.mon);
 	uw_candidates_free(s.cands);
-	memset(&s, 0, sizeof(s));
 	return result;
 }
 
@@ -194,5 +193,5 @@ const struct uw_screen uw_scr_detect = {
 		"predictable names and random MAC addresses change on every plug.\n\n"
 		"If nothing is found, check the cable, and that the phone is booted with USB "
 		"networking on. This screen listens for new interfaces and updates by itself.",
-	.enter = enter, .leave = leave,
+	.enter = enter, .leave = leave, .state = &s, .state_size = sizeof(s),
 };

@@ -7,9 +7,16 @@
 #include "screens/wizard.h"
 #include "tui/field.h"
 #include "tui/radio.h"
-#include "tui/textview.h"
 
 /* Radio order = enum uw_dns_mode order. */
+static const struct uw_widget_radio_choice modes[] = {
+	{ "Proxy through this computer (recommended)",
+	  "The phone asks this computer; queries go on to its real upstream server." },
+	{ "Nameservers I type", "The phone check offers to write them to the phone's resolv.conf." },
+	{ "Copy this computer's nameservers", "The phone asks the same servers as this computer, directly." },
+	{ "Leave DNS alone", "Nothing is set up for names; the phone keeps what it has." },
+};
+
 static struct {
 	struct uw_wizard *w;
 	struct uw_widget_radio *radio;
@@ -61,18 +68,7 @@ static void enter(struct uw_wizard *w)
 	snprintf(text, sizeof(text), "How should the phone look up names?%s%s",
 		 fit_why[0] ? " " : w->facts_ok && w->facts->dns_note[0] ? " " : "",
 		 fit_why[0] ? fit_why : w->facts_ok ? w->facts->dns_note : "");
-	struct uw_widget_textview *t = uw_widget_textview_new(text);
-	uw_widget_textview_set_rows(t, 3);
-	s.radio = uw_widget_radio_new();
-	uw_widget_radio_add(s.radio, "Proxy through this computer (recommended)",
-			    "The phone asks this computer; queries go on to its real upstream server.");
-	uw_widget_radio_add(s.radio, "Nameservers I type",
-			    "The phone check offers to write them to the phone's resolv.conf.");
-	uw_widget_radio_add(s.radio, "Copy this computer's nameservers",
-			    "The phone asks the same servers as this computer, directly.");
-	uw_widget_radio_add(s.radio, "Leave DNS alone",
-			    "Nothing is set up for names; the phone keeps what it has.");
-	uw_widget_radio_set_selected(s.radio, (size_t)fit);
+	s.radio = uw_widget_radio_new_choices(modes, UW_ARRAY_SIZE(modes), (size_t)fit);
 	for (unsigned i = 0; i < w->draft.n_dns_servers; i++) {
 		size_t l = strlen(servers);
 		snprintf(servers + l, sizeof(servers) - l, "%s%s", i ? ", " : "",
@@ -83,7 +79,7 @@ static void enter(struct uw_wizard *w)
 	s.field = uw_widget_field_new("Nameservers:", servers, 50);
 	check_servers.w = w;
 	uw_widget_field_set_validate(s.field, uw_wizard_field_check, &check_servers);
-	uw_wizard_add_choice(w, t, s.radio, s.field, gate);
+	uw_wizard_add_choice(w, text, 3, s.radio, s.field, gate);
 }
 
 static int leave(struct uw_wizard *w, int result)

@@ -36,6 +36,10 @@ static int last_button = UW_TUI_NEXT;
 
 static void enter(struct uw_wizard *w)
 {
+	static const struct uw_widget_button_def row[] = {
+		{ "Back", UW_TUI_BACK }, { "Quit", UW_TUI_NEXT }, { "Revert", BTN_REVERT },
+		{ "Permanent", BTN_PERSIST }, { "Doctor", BTN_DOCTOR }, { "Report", BTN_REPORT },
+	};
 	struct uw_widget_buttons *b = uw_tui_frame_buttons(w->frame);
 	bool live = uw_wizard_changes_live();
 	char text[1200];
@@ -53,14 +57,7 @@ static void enter(struct uw_wizard *w)
 	struct uw_widget_textview *t = uw_widget_textview_new(text);
 	uw_widget_textview_set_rows(t, 12);
 	uw_tui_frame_add(w->frame, uw_widget_textview_widget(t));
-	uw_widget_buttons_clear(b);
-	uw_widget_buttons_add(b, "Back", UW_TUI_BACK);
-	uw_widget_buttons_add(b, "Quit", UW_TUI_NEXT);
-	uw_widget_buttons_add(b, "Revert", BTN_REVERT);
-	uw_widget_buttons_add(b, "Permanent", BTN_PERSIST);
-	uw_widget_buttons_add(b, "Doctor", BTN_DOCTOR);
-	uw_widget_buttons_add(b, "Report", BTN_REPORT);
-	uw_widget_buttons_focus(b, last_button);
+	uw_widget_buttons_set(b, row, UW_ARRAY_SIZE(row), last_button);
 	if (!live)
 		uw_widget_buttons_set_enabled(b, BTN_REVERT, false, "nothing is in place to revert.");
 	if (!w->plan_ok)

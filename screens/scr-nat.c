@@ -8,7 +8,11 @@
 #include "screens/wizard.h"
 #include "tui/field.h"
 #include "tui/radio.h"
-#include "tui/textview.h"
+
+static const struct uw_widget_radio_choice sharing[] = {
+	{ "Share the connection (NAT)", "The phone gets online through this computer. Needed for the phone checks." },
+	{ "Do not share", "Only this computer and the phone talk (ssh still works)." },
+};
 
 static struct {
 	struct uw_wizard *w;
@@ -72,18 +76,11 @@ static void enter(struct uw_wizard *w)
 		 "Its traffic is masqueraded (NAT) out of your connection%s%s%s, and IPv4 forwarding "
 		 "is switched on.", def[0] ? " (the default route goes out of " : "", def,
 		 def[0] ? ")" : "");
-	struct uw_widget_textview *t = uw_widget_textview_new(text);
-	uw_widget_textview_set_rows(t, 3);
-	s.radio = uw_widget_radio_new();
-	uw_widget_radio_add(s.radio, "Share the connection (NAT)",
-			    "The phone gets online through this computer. Needed for the phone checks.");
-	uw_widget_radio_add(s.radio, "Do not share",
-			    "Only this computer and the phone talk (ssh still works).");
-	uw_widget_radio_set_selected(s.radio, w->draft.nat ? 0 : 1);
+	s.radio = uw_widget_radio_new_choices(sharing, UW_ARRAY_SIZE(sharing), w->draft.nat ? 0 : 1);
 	s.field = uw_widget_field_new("Outgoing interface:", w->draft.out_iface[0] ? w->draft.out_iface : def,
 				      15);
 	uw_widget_field_set_validate(s.field, valid_out, NULL);
-	uw_wizard_add_choice(w, t, s.radio, s.field, gate);
+	uw_wizard_add_choice(w, text, 3, s.radio, s.field, gate);
 }
 
 static int leave(struct uw_wizard *w, int result)

@@ -6,11 +6,17 @@
 #include "screens/wizard.h"
 #include "tui/field.h"
 #include "tui/radio.h"
-#include "tui/textview.h"
 
 #define CUSTOM 3
 
 static const unsigned plens[] = { 24, 29, 32 };
+static const struct uw_widget_radio_choice masks[] = {
+	{ "255.255.255.0   (/24)", "The FreeRunner default; fine unless your LAN uses the same subnet." },
+	{ "255.255.255.248 (/29)", "A narrow subnet: only .200 to .207 belong to the USB link." },
+	{ "255.255.255.255 (/32 plus a route to the phone)",
+	  "No subnet at all: one address and a host route to the phone." },
+	{ "Custom", "Type a netmask or a prefix length below." },
+};
 
 static struct {
 	struct uw_wizard *w;
@@ -38,26 +44,16 @@ static void enter(struct uw_wizard *w)
 	snprintf(text, sizeof(text), "The netmask of the USB link. This computer gets %s and the "
 		 "phone %s on %s.", uw_ip4_str(w->draft.host_ip, ip), uw_ip4_str(w->draft.phone_ip, ph),
 		 w->draft.iface[0] ? w->draft.iface : "the phone's interface");
-	struct uw_widget_textview *t = uw_widget_textview_new(text);
-	uw_widget_textview_set_rows(t, 2);
-	s.radio = uw_widget_radio_new();
-	uw_widget_radio_add(s.radio, "255.255.255.0   (/24)",
-			    "The FreeRunner default; fine unless your LAN uses the same subnet.");
-	uw_widget_radio_add(s.radio, "255.255.255.248 (/29)",
-			    "A narrow subnet: only .200 to .207 belong to the USB link.");
-	uw_widget_radio_add(s.radio, "255.255.255.255 (/32 plus a route to the phone)",
-			    "No subnet at all: one address and a host route to the phone.");
-	uw_widget_radio_add(s.radio, "Custom", "Type a netmask or a prefix length below.");
 	for (size_t i = 0; i < UW_ARRAY_SIZE(plens); i++)
 		if (plen == plens[i])
 			sel = i;
 	if (sel == CUSTOM)
 		snprintf(cur, sizeof(cur), "/%u", plen);
-	uw_widget_radio_set_selected(s.radio, sel);
+	s.radio = uw_widget_radio_new_choices(masks, UW_ARRAY_SIZE(masks), sel);
 	s.field = uw_widget_field_new("Netmask:", cur, 18);
 	check_mask.w = w;
 	uw_widget_field_set_validate(s.field, uw_wizard_field_check, &check_mask);
-	uw_wizard_add_choice(w, t, s.radio, s.field, gate);
+	uw_wizard_add_choice(w, text, 2, s.radio, s.field, gate);
 }
 
 static int leave(struct uw_wizard *w, int result)

@@ -303,6 +303,9 @@ static void init(struct uw_wizard *w)
 
 static void enter(struct uw_wizard *w)
 {
+	static const struct uw_widget_button_def row[] = {
+		{ "Back", UW_TUI_BACK }, { "Next", UW_TUI_NEXT }, { "Fix...", BTN_FIX }, { "Check again", BTN_AGAIN },
+	};
 	struct uw_widget_buttons *b = uw_tui_frame_buttons(w->frame);
 
 	s.list = uw_widget_checklist_new();
@@ -321,12 +324,7 @@ static void enter(struct uw_wizard *w)
 	uw_tui_frame_add(w->frame, uw_wizard_gate_new(gate, NULL));
 	uw_tui_frame_add(w->frame, uw_widget_checklist_widget(s.list));
 	uw_tui_frame_add(w->frame, uw_widget_textview_widget(s.note));
-	uw_widget_buttons_clear(b);
-	uw_widget_buttons_add(b, "Back", UW_TUI_BACK);
-	uw_widget_buttons_add(b, "Next", UW_TUI_NEXT);
-	uw_widget_buttons_add(b, "Fix...", BTN_FIX);
-	uw_widget_buttons_add(b, "Check again", BTN_AGAIN);
-	uw_widget_buttons_focus(b, UW_TUI_NEXT);
+	uw_widget_buttons_set(b, row, UW_ARRAY_SIZE(row), UW_TUI_NEXT);
 	uw_tui_frame_set_hints(w->frame, "Enter Next  Up/Down Details  Tab Move  Esc Back  F1 Help  q Quit");
 	uw_tui_frame_focus(w->frame, 1);
 	if (!s.active)

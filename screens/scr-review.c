@@ -42,6 +42,10 @@ static char *plan_text(const struct uw_plan *p)
 
 static void enter(struct uw_wizard *w)
 {
+	static const struct uw_widget_button_def row[] = {
+		{ "Back", UW_TUI_BACK }, { "Apply", UW_TUI_NEXT }, { "Apply with auto-revert", BTN_AUTO },
+		{ "Save as script", BTN_SAVE },
+	};
 	struct uw_error err;
 	struct uw_widget_buttons *b = uw_tui_frame_buttons(w->frame);
 	_auto_(free) char *text = NULL;
@@ -66,12 +70,7 @@ static void enter(struct uw_wizard *w)
 	s.text = t;
 	uw_tui_frame_add(w->frame, uw_wizard_gate_new(gate, NULL));
 	uw_tui_frame_add(w->frame, uw_widget_textview_widget(t));
-	uw_widget_buttons_clear(b);
-	uw_widget_buttons_add(b, "Back", UW_TUI_BACK);
-	uw_widget_buttons_add(b, "Apply", UW_TUI_NEXT);
-	uw_widget_buttons_add(b, "Apply with auto-revert", BTN_AUTO);
-	uw_widget_buttons_add(b, "Save as script", BTN_SAVE);
-	uw_widget_buttons_focus(b, UW_TUI_NEXT);
+	uw_widget_buttons_set(b, row, UW_ARRAY_SIZE(row), UW_TUI_NEXT);
 	if (!w->plan_ok) {
 		uw_widget_buttons_set_enabled(b, BTN_AUTO, false, "the plan cannot be made.");
 		uw_widget_buttons_set_enabled(b, BTN_SAVE, false, "the plan cannot be made.");

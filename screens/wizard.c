@@ -78,9 +78,12 @@ struct uw_widget *uw_wizard_gate_new(const char *(*check)(void *ud), void *ud)
 	return &g->base;
 }
 
-void uw_wizard_add_choice(struct uw_wizard *w, struct uw_widget_textview *t, struct uw_widget_radio *r,
+void uw_wizard_add_choice(struct uw_wizard *w, const char *text, int rows, struct uw_widget_radio *r,
 			  struct uw_widget_field *f, const char *(*gate)(void *ud))
 {
+	struct uw_widget_textview *t = uw_widget_textview_new(text);
+
+	uw_widget_textview_set_rows(t, rows);
 	uw_tui_frame_add(w->frame, uw_wizard_gate_new(gate, NULL));
 	uw_tui_frame_add(w->frame, uw_widget_textview_widget(t));
 	uw_tui_frame_add(w->frame, uw_widget_radio_widget(r));
@@ -360,7 +363,9 @@ static int divert_stderr(void)
 
 	if (saved < 0)
 		return -1;
-	fd = path && *path ? open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600) : -1;
+	/* Often run as root with the name from the environment: never through a
+	 * link (a dangling one would have made its target). */
+	fd = path && *path ? open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600) : -1;
 	if (fd < 0)
 		fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	if (fd < 0 || dup2(fd, STDERR_FILENO) < 0) {
@@ -371,6 +376,21 @@ static int divert_stderr(void)
 	}
 	close(fd);
 	return saved;
+}
+
+/*
+ * $USBNET_WIZARD_KEY_TIMES: the benchmark's file for the loop's key and
+ * redraw times (tui/loop.h). The wizard often runs as root and the name
+ * comes from the environment: only a new file is made (O_EXCL), never
+ * through a link, so no existing file is ever written. Returns the fd, or -1.
+ */
+static int open_key_times(void)
+{
+	const char *path = uw_env_get(UW_ENV_KEY_TIMES);
+
+	if (!path || !*path)
+		return -1;
+	return open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 }
 
 static void restore_stderr(int saved)
@@ -385,7 +405,7 @@ int uw_wizard_main(void)
 {
 	struct uw_wizard w = { .exit_code = 0 };
 	struct uw_error err;
-	int saved_stderr;
+	int saved_stderr, key_times;
 
 	uw_error_clear(&err);
 	if (uw_tui_term_init(NULL, &err) < 0) {
@@ -402,6 +422,8 @@ int uw_wizard_main(void)
 		return UW_EXIT_FAIL;
 	}
 	w.frame = uw_tui_frame_new(w.loop, "usbnet-wizard");
+	key_times = open_key_times();
+	uw_tui_loop_set_trace_fd(w.loop, key_times);
 	uw_tui_loop_set_signal_handler(w.loop, on_signal, &w);
 	w.facts = uw_malloc0(sizeof(*w.facts));
 	w.plan = uw_malloc0(sizeof(*w.plan));
@@ -417,6 +439,8 @@ int uw_wizard_main(void)
 		int r = uw_tui_frame_run(w.frame);
 		bool signalled = uw_tui_loop_quitting(w.loop);
 		r = s->leave(&w, signalled ? UW_TUI_QUIT : r);
+		if (s->state)
+			memset(s->state, 0, s->state_size);
 		if (signalled || w.quit) {
 			if (!w.quit) { /* SIGHUP or a lost terminal: the loop ended itself */
 				w.exit_code = 128 + SIGHUP;
@@ -434,6 +458,8 @@ int uw_wizard_main(void)
 	}
 	uw_tui_frame_free(w.frame);
 	uw_tui_loop_free(w.loop);
+	if (key_times >= 0)
+		close(key_times);
 	uw_tui_term_fini();
 	restore_stderr(saved_stderr);
 	if (w.exit_note)

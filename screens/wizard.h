@@ -64,6 +64,10 @@ struct uw_screen {
 	 * UW_TUI_BACK, UW_TUI_QUIT or UW_WIZ_STAY. @result is what the frame
 	 * returned (a UW_TUI_* value or a custom button id). */
 	int (*leave)(struct uw_wizard *w, int result);
+	/* Optional: the screen's own state, zeroed by the app after leave()
+	 * (the screen starts afresh next time; NULL: it keeps its state). */
+	void *state;
+	size_t state_size;
 };
 
 /*
@@ -122,11 +126,12 @@ struct uw_widget_radio;
 struct uw_widget_field;
 
 /*
- * Lay out a choice screen (Netmask, NAT, DNS): the explanation @t, the radio
- * list @r and the field @f that @gate shows or hides as the choice changes
- * (and whose sentence, if any, disables Next). The list gets the focus.
+ * Lay out a choice screen (Netmask, NAT, DNS): the explanation @text in
+ * @rows rows (when the screen is short), the radio list @r and the field @f
+ * that @gate shows or hides as the choice changes (and whose sentence, if
+ * any, disables Next). The list gets the focus.
  */
-void uw_wizard_add_choice(struct uw_wizard *w, struct uw_widget_textview *t, struct uw_widget_radio *r,
+void uw_wizard_add_choice(struct uw_wizard *w, const char *text, int rows, struct uw_widget_radio *r,
 			  struct uw_widget_field *f, const char *(*gate)(void *ud));
 
 /*

@@ -64,6 +64,17 @@ static char *snapshot(void)
 			       "; sysctl -n net.ipv4.ip_forward; nft list ruleset");
 }
 
+/* The namespace exactly as @before and no journal left: all was undone.
+ * @when says after what (in the failure's message). */
+static void assert_as_before(const char *before, const char *when)
+{
+	_auto_(free) char *after = snapshot();
+
+	if (strcmp(before, after))
+		fail_msg("%s the state differs:\n--- before\n%s--- after\n%s", when, before, after);
+	assert_int_equal(access(jpath, F_OK), -1);
+}
+
 static void rule(struct uw_action *a, enum uw_fw_rule_kind kind)
 {
 	memset(a, 0, sizeof(*a));
@@ -127,16 +138,27 @@ static bool nft_usable(void)
 		}                                                                   \
 	} while (0)
 
+/* The seven-step plan (nftables must be usable, else the test is skipped),
+ * and the namespace's state before it, in *@before. */
+static struct uw_plan *nft_plan(char **before)
+{
+	struct uw_plan *p;
+
+	NEED_NFT();
+	p = calloc(1, sizeof(*p));
+	make_plan(p);
+	*before = snapshot();
+	return p;
+}
+
 /* Apply, check every change is there, revert, check the before-state. */
 static void test_apply_revert_roundtrip(void **state)
 {
-	_auto_(free) struct uw_plan *p = calloc(1, sizeof(*p));
-	_auto_(free) char *before = NULL, *during = NULL, *after = NULL;
+	_auto_(free) char *before = NULL;
+	_auto_(free) struct uw_plan *p = nft_plan(&before);
+	_auto_(free) char *during = NULL;
 	struct uw_error e;
 
-	NEED_NFT();
-	make_plan(p);
-	before = snapshot();
 	uw_error_clear(&e);
 	assert_int_equal(uw_apply(p, NULL, NULL, NULL, &e), 0);
 	during = snapshot();
@@ -146,35 +168,26 @@ static void test_apply_revert_roundtrip(void **state)
 	assert_non_null(strstr(during, "masquerade comment \"usbnet-wizard\""));
 	assert_non_null(strstr(during, "dnat to 10.255.255.53"));
 	assert_int_equal(uw_revert(NULL, NULL, NULL, &e), (int)p->n);
-	after = snapshot();
-	assert_string_equal(before, after);
-	assert_int_equal(access(jpath, F_OK), -1);
+	assert_as_before(before, "after apply and revert");
 }
 
 /* Any one step failing: everything before it is undone, the journal goes. */
 static void test_rollback_each_step_fails(void **state)
 {
-	_auto_(free) struct uw_plan *p = calloc(1, sizeof(*p));
 	_auto_(free) char *before = NULL;
+	_auto_(free) struct uw_plan *p = nft_plan(&before);
 
-	NEED_NFT();
-	make_plan(p);
-	before = snapshot();
 	for (size_t k = 1; k <= p->n; k++) {
-		_auto_(free) char *after = NULL;
 		struct uw_error e;
-		char f[32];
+		char f[64];
 
 		snprintf(f, sizeof(f), "fail:%zu", k);
 		setenv("USBNET_WIZARD_FAULT", f, 1);
 		uw_error_clear(&e);
 		assert_int_equal(uw_apply(p, NULL, NULL, NULL, &e), -EIO);
 		assert_non_null(strstr(e.msg, "simulated failure"));
-		after = snapshot();
-		if (strcmp(before, after))
-			fail_msg("after a failure at step %zu the state differs:\n--- before\n%s--- after\n%s",
-				 k, before, after);
-		assert_int_equal(access(jpath, F_OK), -1);
+		snprintf(f, sizeof(f), "after a failure at step %zu", k);
+		assert_as_before(before, f);
 	}
 }
 
@@ -182,36 +195,27 @@ static void test_rollback_each_step_fails(void **state)
  * exist): the steps before it are undone, nothing of the batch stays. */
 static void test_rollback_refused_batch(void **state)
 {
-	_auto_(free) struct uw_plan *p = calloc(1, sizeof(*p));
-	_auto_(free) char *before = NULL, *after = NULL;
+	_auto_(free) char *before = NULL;
+	_auto_(free) struct uw_plan *p = nft_plan(&before);
 	struct uw_error e;
 
-	NEED_NFT();
-	make_plan(p);
 	strcpy(p->actions[5].rule.chain, "inet nosuchtable forward");
-	before = snapshot();
 	uw_error_clear(&e);
 	assert_true(uw_apply(p, NULL, NULL, NULL, &e) < 0);
 	assert_non_null(strstr(e.msg, "Step "));
-	after = snapshot();
-	assert_string_equal(before, after);
-	assert_int_equal(access(jpath, F_OK), -1);
+	assert_as_before(before, "after the refused batch");
 }
 
 /* Killed right after the begin record of step k: revert undoes all. */
 static void test_kill_after_begin_then_revert(void **state)
 {
-	_auto_(free) struct uw_plan *p = calloc(1, sizeof(*p));
 	_auto_(free) char *before = NULL;
+	_auto_(free) struct uw_plan *p = nft_plan(&before);
 
-	NEED_NFT();
-	make_plan(p);
-	before = snapshot();
 	for (size_t k = 1; k <= p->n; k++) {
-		_auto_(free) char *after = NULL;
 		struct uw_journal *j = calloc(1, sizeof(*j));
 		struct uw_error e;
-		char f[40];
+		char f[64];
 		int st;
 		pid_t pid;
 
@@ -232,11 +236,8 @@ static void test_kill_after_begin_then_revert(void **state)
 		assert_false(j->complete[j->n_live - 1]);
 		free(j);
 		assert_true(uw_revert(NULL, NULL, NULL, &e) >= 0);
-		after = snapshot();
-		if (strcmp(before, after))
-			fail_msg("revert after a kill at step %zu left:\n--- before\n%s--- after\n%s", k,
-				 before, after);
-		assert_int_equal(access(jpath, F_OK), -1);
+		snprintf(f, sizeof(f), "revert after a kill at step %zu:", k);
+		assert_as_before(before, f);
 	}
 }
 
@@ -309,15 +310,12 @@ static void test_replay_begin_done_undo(void **state)
  */
 static void test_torn_record(void **state)
 {
-	_auto_(free) struct uw_plan *p = calloc(1, sizeof(*p));
-	_auto_(free) char *before = NULL, *after = NULL;
+	_auto_(free) char *before = NULL;
+	_auto_(free) struct uw_plan *p = nft_plan(&before);
 	struct uw_journal *j = calloc(1, sizeof(*j));
 	struct uw_error e;
 	int fd;
 
-	NEED_NFT();
-	make_plan(p);
-	before = snapshot();
 	uw_error_clear(&e);
 	assert_int_equal(uw_apply(p, NULL, NULL, NULL, &e), 0);
 	/* The begin record of a further step, cut short. */
@@ -335,9 +333,7 @@ static void test_torn_record(void **state)
 	assert_int_equal(j->damaged, 1);
 	free(j);
 	assert_int_equal(uw_revert(NULL, NULL, NULL, &e), (int)p->n);
-	after = snapshot();
-	assert_string_equal(before, after);
-	assert_int_equal(access(jpath, F_OK), -1);
+	assert_as_before(before, "after the torn record's revert");
 }
 
 int main(void)

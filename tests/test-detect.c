@@ -16,18 +16,6 @@
 static char sysfs[] = "/tmp/uw-detect-sysfs-XXXXXX";
 static char nmdir[] = "/tmp/uw-detect-nm-XXXXXX";
 
-static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void sh(const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	uw_test_sh(cmd);
-}
-
 static const struct uw_candidate *find(const struct uw_candidate *c, size_t n, const char *name,
 				       size_t *pos)
 {
@@ -56,17 +44,17 @@ static void test_rank_by_name(void **state)
 	size_t n, p_usb, p_enx, p_eth;
 	const struct uw_candidate *usb, *enx, *eth;
 
-	sh("ip link add usb0 type veth peer name dpeer0");
+	uw_test_shf("ip link add usb0 type veth peer name dpeer0");
 	/* The brief said enx02aabbccddeeff: 17 characters, longer than any
 	 * interface name can be; a real enx name has the 12 hex digits of a MAC. */
-	sh("ip link add enx02aabbccddee address 02:aa:bb:cc:dd:ee type veth peer name dpeer1");
-	sh("ip link add eth7 type veth peer name eth8");
-	sh("ip link add br7 type bridge");
-	sh("ip link add dport0 type veth peer name dport1 && ip link set dport0 master br7");
+	uw_test_shf("ip link add enx02aabbccddee address 02:aa:bb:cc:dd:ee type veth peer name dpeer1");
+	uw_test_shf("ip link add eth7 type veth peer name eth8");
+	uw_test_shf("ip link add br7 type bridge");
+	uw_test_shf("ip link add dport0 type veth peer name dport1 && ip link set dport0 master br7");
 	/* The uplink: holds the default route, so it is never the phone. */
-	sh("ip link add up0 type veth peer name up0p && ip link set up0 up && ip link set up0p up");
-	sh("ip addr add 203.0.113.2/24 dev up0 && ip route add default via 203.0.113.1");
-	sh("ip link set usb0 up && ip link set dpeer0 up && ip addr add 192.168.0.200/24 dev usb0");
+	uw_test_shf("ip link add up0 type veth peer name up0p && ip link set up0 up && ip link set up0p up");
+	uw_test_shf("ip addr add 203.0.113.2/24 dev up0 && ip route add default via 203.0.113.1");
+	uw_test_shf("ip link set usb0 up && ip link set dpeer0 up && ip addr add 192.168.0.200/24 dev usb0");
 
 	assert_int_equal(uw_detect_scan(&c, &n, &e), 0);
 	usb = find(c, n, "usb0", &p_usb);
@@ -106,21 +94,8 @@ static void test_rank_by_name(void **state)
 	assert_int_equal(usb->manager, UW_MANAGER_NONE);
 	assert_non_null(strstr(usb->manager_note, "not running"));
 
-	sh("ip link del usb0 && ip link del enx02aabbccddee && ip link del eth7 && ip link del br7 "
+	uw_test_shf("ip link del usb0 && ip link del enx02aabbccddee && ip link del eth7 && ip link del br7 "
 	   "&& ip link del dport0 && ip link del up0");
-}
-
-/* A fake USB gadget in the fake sysfs: class/net/IF -> device under a USB
- * device with ids, device/driver -> a driver directory. */
-static void fake_usb(const char *ifname, const char *driver, const char *vid, const char *pid,
-		     int ifindex)
-{
-	sh("set -e; cd %s; d=devices/pci0000:00/usb1/1-%s; mkdir -p $d/1-%s:1.0 bus/usb/drivers/%s "
-	   "class/net/%s; echo %s > $d/idVendor; echo %s > $d/idProduct; "
-	   "ln -sfn ../../../../../bus/usb/drivers/%s $d/1-%s:1.0/driver; "
-	   "ln -sfn ../../../$d/1-%s:1.0 class/net/%s/device; echo %d > class/net/%s/ifindex",
-	   sysfs, ifname, ifname, driver, ifname, vid, pid, driver, ifname, ifname, ifname,
-	   ifindex, ifname);
 }
 
 static void test_rank_by_sysfs(void **state)
@@ -130,16 +105,16 @@ static void test_rank_by_sysfs(void **state)
 	size_t n;
 	const struct uw_candidate *fr, *usb0, *ndis, *stale;
 
-	sh("ip link add usb0 type veth peer name spe0");
-	sh("ip link add usb1 type veth peer name spe1");
-	sh("ip link add foo3 type veth peer name spe3");
-	sh("ip link add usb4 type veth peer name spe4");
-	fake_usb("usb1", "cdc_ether", "1457", "5122", (int)if_nametoindex("usb1"));
+	uw_test_shf("ip link add usb0 type veth peer name spe0");
+	uw_test_shf("ip link add usb1 type veth peer name spe1");
+	uw_test_shf("ip link add foo3 type veth peer name spe3");
+	uw_test_shf("ip link add usb4 type veth peer name spe4");
+	uw_test_fake_usb(sysfs, "usb1", "cdc_ether", "1457", "5122", (int)if_nametoindex("usb1"));
 	/* Odd name, but an RNDIS driver and a USB id: still found, above usb0. */
-	fake_usb("foo3", "rndis_host", "1234", "abcd", (int)if_nametoindex("foo3"));
+	uw_test_fake_usb(sysfs, "foo3", "rndis_host", "1234", "abcd", (int)if_nametoindex("foo3"));
 	/* An entry whose ifindex disagrees (sysfs of another namespace) is
 	 * not believed. */
-	fake_usb("usb4", "cdc_ether", "1457", "5122", 99999);
+	uw_test_fake_usb(sysfs, "usb4", "cdc_ether", "1457", "5122", 99999);
 
 	assert_int_equal(uw_detect_scan(&c, &n, &e), 0);
 	assert_true(n >= 4);
@@ -171,8 +146,8 @@ static void test_rank_by_sysfs(void **state)
 	assert_false(stale->has_usb_id);
 	assert_int_equal(stale->score, usb0->score);
 
-	sh("ip link del usb0 && ip link del usb1 && ip link del foo3 && ip link del usb4");
-	sh("rm -rf %s/class %s/devices %s/bus", sysfs, sysfs, sysfs);
+	uw_test_shf("ip link del usb0 && ip link del usb1 && ip link del foo3 && ip link del usb4");
+	uw_test_shf("rm -rf %s/class %s/devices %s/bus", sysfs, sysfs, sysfs);
 }
 
 static void test_networkmanager_state(void **state)
@@ -182,14 +157,14 @@ static void test_networkmanager_state(void **state)
 	size_t n;
 	const struct uw_candidate *a, *b, *u;
 
-	sh("ip link add usb0 type veth peer name nmp0");
-	sh("ip link add usb1 type veth peer name nmp1");
-	sh("ip link add usb2 type veth peer name nmp2");
+	uw_test_shf("ip link add usb0 type veth peer name nmp0");
+	uw_test_shf("ip link add usb1 type veth peer name nmp1");
+	uw_test_shf("ip link add usb2 type veth peer name nmp2");
 	assert_false(uw_detect_nm_running());
 	/* A live pid (ours) in the pid file means "running". */
-	sh("mkdir -p %s/devices && echo %d > %s/NetworkManager.pid", nmdir, (int)getpid(), nmdir);
-	sh("printf '[device]\\nmanaged=true\\n' > %s/devices/%u", nmdir, if_nametoindex("usb0"));
-	sh("printf '[device]\\nmanaged=false\\n' > %s/devices/%u", nmdir, if_nametoindex("usb1"));
+	uw_test_shf("mkdir -p %s/devices && echo %d > %s/NetworkManager.pid", nmdir, (int)getpid(), nmdir);
+	uw_test_shf("printf '[device]\\nmanaged=true\\n' > %s/devices/%u", nmdir, if_nametoindex("usb0"));
+	uw_test_shf("printf '[device]\\nmanaged=false\\n' > %s/devices/%u", nmdir, if_nametoindex("usb1"));
 	assert_true(uw_detect_nm_running());
 
 	assert_int_equal(uw_detect_scan(&c, &n, &e), 0);
@@ -206,10 +181,10 @@ static void test_networkmanager_state(void **state)
 	assert_int_equal(u->manager, UW_MANAGER_NM_UNKNOWN);
 
 	/* A dead pid is not a running NetworkManager. */
-	sh("echo 999999999 > %s/NetworkManager.pid", nmdir);
+	uw_test_shf("echo 999999999 > %s/NetworkManager.pid", nmdir);
 	assert_false(uw_detect_nm_running());
-	sh("rm -rf %s/devices %s/NetworkManager.pid", nmdir, nmdir);
-	sh("ip link del usb0 && ip link del usb1 && ip link del usb2");
+	uw_test_shf("rm -rf %s/devices %s/NetworkManager.pid", nmdir, nmdir);
+	uw_test_shf("ip link del usb0 && ip link del usb1 && ip link del usb2");
 }
 
 static long long now_ms(void)
@@ -250,7 +225,7 @@ static void test_wait_returns_new_link(void **state)
 	void *res;
 
 	/* Present before the wait: never returned, even named usb*. */
-	sh("ip link add usb6 type veth peer name wpeer6");
+	uw_test_shf("ip link add usb6 type veth peer name wpeer6");
 	t0 = now_ms();
 	assert_int_equal(pthread_create(&t, NULL, plug_later, &p), 0);
 	assert_int_equal(uw_detect_wait(5000, NULL, &c, &e), 0);
@@ -263,7 +238,7 @@ static void test_wait_returns_new_link(void **state)
 	/* It returned when the link appeared, not at the timeout. */
 	assert_true(dt >= 190);
 	assert_true(dt < 2000);
-	sh("ip link del usb7 && ip link del usb6");
+	uw_test_shf("ip link del usb7 && ip link del usb6");
 }
 
 static void test_wait_skips_non_candidates(void **state)
@@ -283,7 +258,7 @@ static void test_wait_skips_non_candidates(void **state)
 	pthread_join(t, &res);
 	assert_null(res);
 	assert_string_equal(c.ifname, "usb9");
-	sh("ip link del zq1 && ip link del usb8 && ip link del usb9");
+	uw_test_shf("ip link del zq1 && ip link del usb8 && ip link del usb9");
 }
 
 static void test_wait_timeout(void **state)
@@ -292,13 +267,13 @@ static void test_wait_timeout(void **state)
 	struct uw_error e;
 	long long t0 = now_ms(), dt;
 
-	sh("ip link add usb5 type veth peer name wpeer5");
+	uw_test_shf("ip link add usb5 type veth peer name wpeer5");
 	uw_error_clear(&e);
 	assert_int_equal(uw_detect_wait(300, NULL, &c, &e), -ETIMEDOUT);
 	dt = now_ms() - t0;
 	assert_true(dt >= 290 && dt < 2000);
 	assert_non_null(strstr(e.msg, "no new network interface appeared"));
-	sh("ip link del usb5");
+	uw_test_shf("ip link del usb5");
 }
 
 static int setup(void **state)
@@ -307,15 +282,8 @@ static int setup(void **state)
 		return -1;
 	setenv("USBNET_WIZARD_SYSFS", sysfs, 1);
 	setenv("USBNET_WIZARD_NM_RUNDIR", nmdir, 1);
-	/* No system bus to ask (a socket that does not exist): NetworkManager's
-	 * state is then the run-file guess these tests check. The real daemon
-	 * on a real bus is t-nm.sh's. */
-	{
-		char bus[300];
-
-		snprintf(bus, sizeof(bus), "unix:path=%s/no-bus", nmdir);
-		setenv("DBUS_SYSTEM_BUS_ADDRESS", bus, 1);
-	}
+	/* NetworkManager's state is then the run-file guess these tests check. */
+	uw_test_no_system_bus(nmdir);
 	return 0;
 }
 

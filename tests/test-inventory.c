@@ -15,18 +15,6 @@
 static char dir[] = "/tmp/uw-inv-XXXXXX";
 static char resolv[256], resolved[256];
 
-static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void sh(const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	uw_test_sh(cmd);
-}
-
 static void write_file(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "w");
@@ -71,15 +59,15 @@ static void test_addresses_routes_default(void **state)
 	assert_int_equal(inv.n_addrs, 1);
 	uw_inventory_fini(&inv);
 
-	sh("ip link add up0 type veth peer name up0p && ip link set up0 up && ip link set up0p up");
-	sh("ip link add usb0 type veth peer name ph0 && ip link set usb0 up && ip link set ph0 up");
-	sh("ip link add up1 type veth peer name up1p && ip link set up1 up && ip link set up1p up");
-	sh("ip addr add 203.0.113.2/24 dev up0 && ip addr add 198.51.100.2/24 dev up1");
-	sh("ip route add default via 203.0.113.1 metric 100");
-	sh("ip route add default via 198.51.100.1 metric 600");
-	sh("ip route add 198.51.100.128/25 via 203.0.113.254 dev up0 metric 7");
-	sh("ip addr add 192.168.0.200/29 dev usb0");
-	sh("ip route add 192.168.0.202/32 dev usb0 scope link");
+	uw_test_shf("ip link add up0 type veth peer name up0p && ip link set up0 up && ip link set up0p up");
+	uw_test_shf("ip link add usb0 type veth peer name ph0 && ip link set usb0 up && ip link set ph0 up");
+	uw_test_shf("ip link add up1 type veth peer name up1p && ip link set up1 up && ip link set up1p up");
+	uw_test_shf("ip addr add 203.0.113.2/24 dev up0 && ip addr add 198.51.100.2/24 dev up1");
+	uw_test_shf("ip route add default via 203.0.113.1 metric 100");
+	uw_test_shf("ip route add default via 198.51.100.1 metric 600");
+	uw_test_shf("ip route add 198.51.100.128/25 via 203.0.113.254 dev up0 metric 7");
+	uw_test_shf("ip addr add 192.168.0.200/29 dev usb0");
+	uw_test_shf("ip route add 192.168.0.202/32 dev usb0 scope link");
 
 	assert_int_equal(uw_inventory_read(&inv, &e), 0);
 	assert_true(has_addr(&inv, "up0", "203.0.113.2", 24));
@@ -121,7 +109,7 @@ static void test_addresses_routes_default(void **state)
 	assert_null(route(&inv, "127.0.0.0", 8)); /* local table, not main */
 	uw_inventory_fini(&inv);
 	assert_null(inv.routes);
-	sh("ip link del up0 && ip link del up1 && ip link del usb0");
+	uw_test_shf("ip link del up0 && ip link del up1 && ip link del usb0");
 }
 
 static void test_forward_and_rp_filter(void **state)
@@ -130,7 +118,7 @@ static void test_forward_and_rp_filter(void **state)
 	struct uw_error e;
 
 	write_file(resolv, "nameserver 198.51.100.53\n");
-	sh("ip link add usb0 type veth peer name ph0");
+	uw_test_shf("ip link add usb0 type veth peer name ph0");
 	assert_int_equal(uw_sysctl_write("net.ipv4.ip_forward", "0", &e), 0);
 	assert_int_equal(uw_sysctl_write("net.ipv4.conf.all.rp_filter", "0", &e), 0);
 	assert_int_equal(uw_sysctl_write("net.ipv4.conf.usb0.rp_filter", "0", &e), 0);
@@ -157,7 +145,7 @@ static void test_forward_and_rp_filter(void **state)
 	assert_int_equal(uw_inventory_rp_filter(&inv, "nosuch"), -1);
 	uw_inventory_fini(&inv);
 	assert_int_equal(uw_sysctl_write("net.ipv4.ip_forward", "0", &e), 0);
-	sh("ip link del usb0");
+	uw_test_shf("ip link del usb0");
 }
 
 static void test_dns_plain(void **state)
@@ -294,15 +282,8 @@ static int setup(void **state)
 	setenv("USBNET_WIZARD_RESOLV_CONF", resolv, 1);
 	setenv("USBNET_WIZARD_RESOLVED_CONF", resolved, 1);
 	setenv("USBNET_WIZARD_NM_RUNDIR", dir, 1);
-	/* No system bus to ask (a socket that does not exist): NetworkManager's
-	 * state is then the run-file guess these tests check. The real daemon
-	 * on a real bus is t-nm.sh's. */
-	{
-		char bus[300];
-
-		snprintf(bus, sizeof(bus), "unix:path=%s/no-bus", dir);
-		setenv("DBUS_SYSTEM_BUS_ADDRESS", bus, 1);
-	}
+	/* NetworkManager's state is then the run-file guess these tests check. */
+	uw_test_no_system_bus(dir);
 	return 0;
 }
 

@@ -20,31 +20,13 @@ static struct in_addr ip(const char *s)
 	return a;
 }
 
-static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void sh(const char *fmt, ...)
+/* Does the fixed command @cmd print @text? */
+static bool prints(const char *cmd, const char *text)
 {
-	char cmd[512];
-	va_list ap;
+	_auto_(free) char *out = uw_test_capture(cmd);
 
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	uw_test_sh(cmd);
-}
-
-static char *capture(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *capture(const char *fmt, ...)
-{
-	char cmd[512];
-	va_list ap;
-	char *out;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	out = uw_test_capture(cmd);
 	assert_non_null(out);
-	return out;
+	return strstr(out, text) != NULL;
 }
 
 static void test_bad_names_rejected(void **state)
@@ -96,7 +78,7 @@ static void test_link_index_and_up(void **state)
 	char name[UW_NL_IFNAME_MAX];
 	int idx;
 
-	sh("ip link add tnl1a type veth peer name tnl1b");
+	uw_test_shf("ip link add tnl1a type veth peer name tnl1b");
 	idx = uw_nl_link_index("tnl1a", &e);
 	assert_true(idx > 0);
 	assert_int_equal(idx, (int)if_nametoindex("tnl1a"));
@@ -106,9 +88,7 @@ static void test_link_index_and_up(void **state)
 	assert_int_equal(uw_nl_link_is_up("tnl1a", &e), 0);
 	assert_int_equal(uw_nl_link_set_up("tnl1a", true, &e), 0);
 	assert_int_equal(uw_nl_link_is_up("tnl1a", &e), 1);
-	char *out = capture("ip -o link show tnl1a");
-	assert_non_null(strstr(out, ",UP"));
-	free(out);
+	assert_true(prints("ip -o link show tnl1a", ",UP"));
 	/* Setting the state it already has is fine. */
 	assert_int_equal(uw_nl_link_set_up("tnl1a", true, &e), 0);
 	assert_int_equal(uw_nl_link_set_up("tnl1a", false, &e), 0);
@@ -117,10 +97,10 @@ static void test_link_index_and_up(void **state)
 	assert_int_equal(uw_nl_link_is_up("tnl1b", &e), 0);
 
 	/* Renamed: the index stays, the name follows. */
-	sh("ip link set tnl1a name tnl1r");
+	uw_test_shf("ip link set tnl1a name tnl1r");
 	assert_int_equal(uw_nl_link_name(idx, name, sizeof(name), &e), 0);
 	assert_string_equal(name, "tnl1r");
-	sh("ip link del tnl1r");
+	uw_test_shf("ip link del tnl1r");
 	assert_int_equal(uw_nl_link_name(idx, name, sizeof(name), &e), -ENODEV);
 	assert_int_equal(uw_nl_link_index("tnl1r", &e), -ENODEV);
 }
@@ -128,9 +108,8 @@ static void test_link_index_and_up(void **state)
 static void test_addr_add_probe_del(void **state)
 {
 	struct uw_error e;
-	char *out;
 
-	sh("ip link add tnl2a type veth peer name tnl2b");
+	uw_test_shf("ip link add tnl2a type veth peer name tnl2b");
 	assert_int_equal(uw_nl_addr_probe("tnl2a", ip("192.168.0.200"), 24, &e), 0);
 	assert_int_equal(uw_nl_addr_add("tnl2a", ip("192.168.0.200"), 24, &e), 0);
 	assert_int_equal(uw_nl_addr_probe("tnl2a", ip("192.168.0.200"), 24, &e), 1);
@@ -139,9 +118,7 @@ static void test_addr_add_probe_del(void **state)
 	/* Not on the peer. */
 	assert_int_equal(uw_nl_addr_probe("tnl2b", ip("192.168.0.200"), 24, &e), 0);
 
-	out = capture("ip -4 -o addr show dev tnl2a");
-	assert_non_null(strstr(out, "inet 192.168.0.200/24 "));
-	free(out);
+	assert_true(prints("ip -4 -o addr show dev tnl2a", "inet 192.168.0.200/24 "));
 
 	uw_error_clear(&e);
 	assert_int_equal(uw_nl_addr_add("tnl2a", ip("192.168.0.200"), 24, &e), -EEXIST);
@@ -149,31 +126,26 @@ static void test_addr_add_probe_del(void **state)
 
 	/* A /32 next to it. */
 	assert_int_equal(uw_nl_addr_add("tnl2a", ip("192.168.0.201"), 32, &e), 0);
-	out = capture("ip -4 -o addr show dev tnl2a");
-	assert_non_null(strstr(out, "inet 192.168.0.201/32 "));
-	free(out);
+	assert_true(prints("ip -4 -o addr show dev tnl2a", "inet 192.168.0.201/32 "));
 
 	assert_int_equal(uw_nl_addr_del("tnl2a", ip("192.168.0.200"), 24, &e), 0);
 	assert_int_equal(uw_nl_addr_probe("tnl2a", ip("192.168.0.200"), 24, &e), 0);
-	out = capture("ip -4 -o addr show dev tnl2a");
-	assert_null(strstr(out, "192.168.0.200"));
-	assert_non_null(strstr(out, "192.168.0.201/32"));
-	free(out);
+	assert_false(prints("ip -4 -o addr show dev tnl2a", "192.168.0.200"));
+	assert_true(prints("ip -4 -o addr show dev tnl2a", "192.168.0.201/32"));
 	uw_error_clear(&e);
 	assert_int_equal(uw_nl_addr_del("tnl2a", ip("192.168.0.200"), 24, &e), -ENOENT);
 	assert_non_null(strstr(e.msg, "is not on tnl2a"));
 
 	assert_int_equal(uw_nl_addr_add("tnl2a", ip("192.168.0.200"), 33, &e), -EINVAL);
 	assert_non_null(strstr(e.msg, "/33"));
-	sh("ip link del tnl2a");
+	uw_test_shf("ip link del tnl2a");
 }
 
 static void test_route_add_probe_del(void **state)
 {
 	struct uw_error e;
-	char *out;
 
-	sh("ip link add tnl3a type veth peer name tnl3b");
+	uw_test_shf("ip link add tnl3a type veth peer name tnl3b");
 	/* The kernel refuses routes through a down device (ENETDOWN). */
 	uw_error_clear(&e);
 	assert_int_equal(uw_nl_route_add("tnl3a", ip("192.168.0.202"), 32, &e), -ENETDOWN);
@@ -186,9 +158,7 @@ static void test_route_add_probe_del(void **state)
 	assert_int_equal(uw_nl_route_probe("tnl3b", ip("192.168.0.202"), 32, &e), 0);
 	assert_int_equal(uw_nl_route_probe("tnl3a", ip("192.168.0.203"), 32, &e), 0);
 	/* Shown by `ip route show ... proto boot` like a route `ip route add` made. */
-	out = capture("ip -4 route show dev tnl3a proto boot");
-	assert_non_null(strstr(out, "192.168.0.202 scope link"));
-	free(out);
+	assert_true(prints("ip -4 route show dev tnl3a proto boot", "192.168.0.202 scope link"));
 	uw_error_clear(&e);
 	assert_int_equal(uw_nl_route_add("tnl3a", ip("192.168.0.202"), 32, &e), -EEXIST);
 	assert_non_null(strstr(e.msg, "already"));
@@ -198,13 +168,11 @@ static void test_route_add_probe_del(void **state)
 	assert_int_equal(uw_nl_route_probe("tnl3a", ip("203.0.113.0"), 29, &e), 1);
 	assert_int_equal(uw_nl_route_add("tnl3a", ip("203.0.113.5"), 29, &e), -EINVAL);
 	assert_non_null(strstr(e.msg, "203.0.113.0/29"));
-	out = capture("ip -4 route show dev tnl3a proto boot");
-	assert_non_null(strstr(out, "203.0.113.0/29 scope link"));
-	free(out);
+	assert_true(prints("ip -4 route show dev tnl3a proto boot", "203.0.113.0/29 scope link"));
 
 	/* A route made by `ip route` (proto boot) or by the kernel for an
 	 * address (proto kernel) is deleted as well. */
-	sh("ip route add 198.51.100.0/24 dev tnl3a scope link");
+	uw_test_shf("ip route add 198.51.100.0/24 dev tnl3a scope link");
 	assert_int_equal(uw_nl_route_probe("tnl3a", ip("198.51.100.0"), 24, &e), 1);
 	assert_int_equal(uw_nl_route_del("tnl3a", ip("198.51.100.0"), 24, &e), 0);
 
@@ -213,12 +181,10 @@ static void test_route_add_probe_del(void **state)
 	uw_error_clear(&e);
 	assert_int_equal(uw_nl_route_del("tnl3a", ip("192.168.0.202"), 32, &e), -ENOENT);
 	assert_non_null(strstr(e.msg, "no route 192.168.0.202/32 dev tnl3a"));
-	out = capture("ip -4 route show dev tnl3a");
-	assert_null(strstr(out, "192.168.0.202"));
-	assert_null(strstr(out, "198.51.100.0"));
-	assert_non_null(strstr(out, "203.0.113.0/29"));
-	free(out);
-	sh("ip link del tnl3a");
+	assert_false(prints("ip -4 route show dev tnl3a", "192.168.0.202"));
+	assert_false(prints("ip -4 route show dev tnl3a", "198.51.100.0"));
+	assert_true(prints("ip -4 route show dev tnl3a", "203.0.113.0/29"));
+	uw_test_shf("ip link del tnl3a");
 }
 
 static void test_sysctl(void **state)
@@ -233,7 +199,7 @@ static void test_sysctl(void **state)
 	assert_int_equal(uw_sysctl_write("net.ipv4.ip_forward", "1", &e), 0);
 	assert_int_equal(uw_sysctl_read("net.ipv4.ip_forward", buf, sizeof(buf), &e), 0);
 	assert_string_equal(buf, "1");
-	out = capture("cat /proc/sys/net/ipv4/ip_forward");
+	out = uw_test_capturef("cat /proc/sys/net/ipv4/ip_forward");
 	assert_string_equal(out, "1\n");
 	free(out);
 	assert_int_equal(uw_sysctl_write("net.ipv4.ip_forward", "0", &e), 0);
@@ -243,11 +209,11 @@ static void test_sysctl(void **state)
 	assert_int_equal(uw_sysctl_write("net.ipv4.ip_forward", "abc", &e), -EINVAL);
 	assert_non_null(strstr(e.msg, "ip_forward"));
 
-	sh("ip link add tnl4a type veth peer name tnl4b");
+	uw_test_shf("ip link add tnl4a type veth peer name tnl4b");
 	assert_int_equal(uw_sysctl_write("net.ipv4.conf.tnl4a.rp_filter", "2", &e), 0);
 	assert_int_equal(uw_sysctl_read("net.ipv4.conf.tnl4a.rp_filter", buf, sizeof(buf), &e), 0);
 	assert_string_equal(buf, "2");
-	sh("ip link del tnl4a");
+	uw_test_shf("ip link del tnl4a");
 	uw_error_clear(&e);
 	assert_int_equal(uw_sysctl_read("net.ipv4.conf.tnl4a.rp_filter", buf, sizeof(buf), &e),
 			 -ENOENT);
@@ -260,11 +226,11 @@ static void test_interface_vanishes(void **state)
 {
 	struct uw_error e;
 
-	sh("ip link add usb0 type veth peer name tnl5b");
+	uw_test_shf("ip link add usb0 type veth peer name tnl5b");
 	assert_true(uw_nl_link_index("usb0", &e) > 0);
 	assert_int_equal(uw_nl_link_set_up("usb0", true, &e), 0);
 	assert_int_equal(uw_nl_addr_add("usb0", ip("192.168.0.200"), 24, &e), 0);
-	sh("ip link del usb0");
+	uw_test_shf("ip link del usb0");
 	const int want = -ENODEV;
 	const char *msg = "interface usb0 does not exist (any more?): plug the phone in again, "
 			  "or pick another interface with --iface";
@@ -325,13 +291,13 @@ static void test_monitor(void **state)
 	struct uw_error e;
 	const struct uw_link_event *ev;
 
-	sh("ip link add tnl6old type veth peer name tnl6oldp");
+	uw_test_shf("ip link add tnl6old type veth peer name tnl6oldp");
 	assert_int_equal(uw_nl_monitor_new(&m, &e), 0);
 	assert_true(uw_nl_monitor_fd(m) >= 0);
 	/* Nothing pending: 0 events, no blocking. */
 	assert_int_equal(uw_nl_monitor_dispatch(m, collect, &s, &e), 0);
 
-	sh("ip link add tnl6a type veth peer name tnl6b");
+	uw_test_shf("ip link add tnl6a type veth peer name tnl6b");
 	ev = wait_for(m, &s, UW_LINK_NEW, "tnl6a");
 	assert_non_null(ev);
 	assert_int_equal(ev->ifindex, (int)if_nametoindex("tnl6a"));
@@ -339,20 +305,20 @@ static void test_monitor(void **state)
 	assert_non_null(find(&s, UW_LINK_NEW, "tnl6b"));
 
 	/* A link that existed before the monitor is only ever CHANGED. */
-	sh("ip link set tnl6old up");
+	uw_test_shf("ip link set tnl6old up");
 	ev = wait_for(m, &s, UW_LINK_CHANGED, "tnl6old");
 	assert_non_null(ev);
 	assert_null(find(&s, UW_LINK_NEW, "tnl6old"));
 
 	s.n = 0;
-	sh("ip link set tnl6a up");
+	uw_test_shf("ip link set tnl6a up");
 	ev = wait_for(m, &s, UW_LINK_CHANGED, "tnl6a");
 	assert_non_null(ev);
 	assert_true(ev->admin_up);
 
-	sh("ip link del tnl6a");
+	uw_test_shf("ip link del tnl6a");
 	assert_non_null(wait_for(m, &s, UW_LINK_DEL, "tnl6a"));
-	sh("ip link del tnl6old");
+	uw_test_shf("ip link del tnl6old");
 }
 
 struct nft_seen {

@@ -2,47 +2,18 @@
 /* core/overlap.c from hand-made facts: the free subnet from the pool (issue
  * 12 item 5: with the phone's own address in use on the LAN, a block that is
  * free here is proposed, as ConnMan and systemd-networkd pick one). */
-#include "tests/testutil.h"
+#include "tests/testfacts.h"
 
 #include <arpa/inet.h>
 
 #include "core/overlap.h"
 #include "core/plan.h"
 
-static struct in_addr A(const char *s)
-{
-	struct in_addr a;
-	assert_int_equal(inet_pton(AF_INET, s, &a), 1);
-	return a;
-}
-
 static const char *S(struct in_addr a)
 {
 	static char buf[4][UW_IP4_STRLEN];
 	static int k;
 	return uw_ip4_str(a, buf[k++ % 4]);
-}
-
-static void add_route(struct uw_facts *f, const char *net, unsigned plen, const char *dev, const char *gw)
-{
-	struct uw_facts_route *r = &f->routes[f->n_routes++];
-	memset(r, 0, sizeof(*r));
-	r->net.addr = A(net);
-	r->net.plen = plen;
-	strcpy(r->dev, dev);
-	if (gw)
-		r->gateway = A(gw);
-}
-
-static void add_addr(struct uw_facts *f, const char *a, unsigned plen, const char *dev)
-{
-	struct uw_facts_route *r = &f->routes[f->n_routes++];
-	memset(r, 0, sizeof(*r));
-	r->is_address = true;
-	r->address = A(a);
-	r->net.plen = plen;
-	r->net.addr = uw_ip4_network(r->address, plen);
-	strcpy(r->dev, dev);
 }
 
 /* The testbed's --overlap desktop, with 192.168.0.202 added on lan0. */

@@ -81,6 +81,21 @@ static void build_plan(const struct variant *v, struct uw_plan *plan)
 		assert_int_equal(plan->choices.plen, 32);
 }
 
+/* The files of @target made from variant @v's plan at @when (*n of them). */
+static struct uw_persist_file *generate(const struct variant *v, enum uw_persist_target target,
+					time_t when, size_t *n)
+{
+	_auto_(free) struct uw_plan *plan = calloc(1, sizeof(*plan));
+	struct uw_persist_file *files = NULL;
+	struct uw_error err;
+
+	build_plan(v, plan);
+	uw_error_clear(&err);
+	if (uw_persist_generate(target, plan, when, &files, n, &err) < 0)
+		fail_msg("%s for %s: %s", uw_persist_target_name(target), v->name, err.msg);
+	return files;
+}
+
 /* "/etc/a/b" -> "etc_a_b" */
 static void flat_name(const char *path, char *out, size_t len)
 {
@@ -202,14 +217,11 @@ static void test_golden(void **state)
 /* The firewall lines use the plan's backend and our tag; stop undoes start. */
 static void test_hook_content(void **state)
 {
-	struct uw_plan *plan = calloc(1, sizeof(*plan));
 	struct uw_persist_file *files;
-	struct uw_error err;
 	const char *hook = NULL;
 	size_t n;
 
-	build_plan(&variants[1], plan); /* legacy */
-	assert_int_equal(uw_persist_generate(UW_PERSIST_IFUPDOWN, plan, FIXED_TIME, &files, &n, &err), 0);
+	files = generate(&variants[1], UW_PERSIST_IFUPDOWN, FIXED_TIME, &n); /* legacy */
 	for (size_t i = 0; i < n; i++)
 		if (!strcmp(files[i].path, "/etc/usbnet-wizard/hook-usb0"))
 			hook = files[i].content;
@@ -227,15 +239,13 @@ static void test_hook_content(void **state)
 	assert_null(strstr(hook, " -F")); /* never a flush */
 	uw_persist_files_free(files, n);
 
-	build_plan(&variants[0], plan); /* nft */
-	assert_int_equal(uw_persist_generate(UW_PERSIST_UDEV, plan, FIXED_TIME, &files, &n, &err), 0);
+	files = generate(&variants[0], UW_PERSIST_UDEV, FIXED_TIME, &n); /* nft */
 	assert_int_equal(n, 2);
 	assert_non_null(strstr(files[1].content, "nft 'add rule ip usbnet-wizard"));
 	assert_null(strstr(files[1].content, "iptables"));
 	assert_non_null(strstr(files[1].content, "ip addr replace 192.168.0.200/24 dev usb0"));
 	assert_non_null(strstr(files[0].content, "ATTRS{idVendor}==\"1457\", ATTRS{idProduct}==\"5122\""));
 	uw_persist_files_free(files, n);
-	free(plan);
 }
 
 static const char *content_of(struct uw_persist_file *files, size_t n, const char *suffix);
@@ -341,39 +351,35 @@ static char *mk_root(void)
 	return strdup(tmpl);
 }
 
+/* Each step adds what a system's own tool leaves behind; the target detected
+ * after it. */
 static void test_detect(void **state)
 {
-	char *root = mk_root(), p[PATH_MAX + 100], why[200];
+	static const struct {
+		const char *make;
+		enum uw_persist_target want;
+	} steps[] = {
+		{ NULL, UW_PERSIST_UDEV },
+		{ "mkdir -p etc/conf.d && touch etc/conf.d/net", UW_PERSIST_OPENRC },
+		{ "mkdir -p etc/sysconfig/network-scripts", UW_PERSIST_IFCFG },
+		{ "mkdir -p etc/network && touch etc/network/interfaces", UW_PERSIST_IFUPDOWN },
+		{ "mkdir -p run/systemd/netif/links", UW_PERSIST_NETWORKD },
+		/* NetworkManager installed but not running does not count ... */
+		{ "mkdir -p etc/NetworkManager", UW_PERSIST_NETWORKD },
+		/* ... running does. */
+		{ "mkdir -p run/NetworkManager/devices", UW_PERSIST_NM },
+	};
+	char *root = mk_root(), why[200];
 	enum uw_persist_target t;
 
-	uw_persist_detect(root, &t, why, sizeof(why));
-	assert_int_equal(t, UW_PERSIST_UDEV);
-	snprintf(p, sizeof(p), "mkdir -p %s/etc/conf.d && touch %s/etc/conf.d/net", root, root);
-	uw_test_sh(p);
-	uw_persist_detect(root, &t, why, sizeof(why));
-	assert_int_equal(t, UW_PERSIST_OPENRC);
-	snprintf(p, sizeof(p), "mkdir -p %s/etc/sysconfig/network-scripts", root);
-	uw_test_sh(p);
-	uw_persist_detect(root, &t, why, sizeof(why));
-	assert_int_equal(t, UW_PERSIST_IFCFG);
-	snprintf(p, sizeof(p), "mkdir -p %s/etc/network && touch %s/etc/network/interfaces", root, root);
-	uw_test_sh(p);
-	uw_persist_detect(root, &t, why, sizeof(why));
-	assert_int_equal(t, UW_PERSIST_IFUPDOWN);
-	snprintf(p, sizeof(p), "mkdir -p %s/run/systemd/netif/links", root);
-	uw_test_sh(p);
-	uw_persist_detect(root, &t, why, sizeof(why));
-	assert_int_equal(t, UW_PERSIST_NETWORKD);
-	/* NetworkManager installed but not running does not count ... */
-	snprintf(p, sizeof(p), "mkdir -p %s/etc/NetworkManager", root);
-	uw_test_sh(p);
-	uw_persist_detect(root, &t, why, sizeof(why));
-	assert_int_equal(t, UW_PERSIST_NETWORKD);
-	/* ... running does. */
-	snprintf(p, sizeof(p), "mkdir -p %s/run/NetworkManager/devices", root);
-	uw_test_sh(p);
-	uw_persist_detect(root, &t, why, sizeof(why));
-	assert_int_equal(t, UW_PERSIST_NM);
+	for (size_t i = 0; i < UW_ARRAY_SIZE(steps); i++) {
+		if (steps[i].make)
+			uw_test_shf("cd '%s' && %s", root, steps[i].make);
+		uw_persist_detect(root, &t, why, sizeof(why));
+		if (t != steps[i].want)
+			fail_msg("after '%s': %s, not %s", steps[i].make ? steps[i].make : "nothing",
+				 uw_persist_target_name(t), uw_persist_target_name(steps[i].want));
+	}
 	assert_non_null(strstr(why, "NetworkManager"));
 	rm_rf(root);
 	free(root);
@@ -391,14 +397,12 @@ static char *tree(const char *root)
 
 static void test_install_roundtrip(void **state)
 {
-	struct uw_plan *plan = calloc(1, sizeof(*plan));
 	struct uw_persist_file *files;
 	char *root = mk_root(), p[PATH_MAX + 200], *before, *after, *s;
 	struct uw_error err;
 	struct stat st;
 	size_t n;
 
-	build_plan(&variants[0], plan);
 	/* Someone's own ifup-local, and an unrelated file in a dir we write to. */
 	snprintf(p, sizeof(p), "mkdir -p %s/sbin %s/etc/sysconfig/network-scripts && "
 		 "printf '#!/bin/sh\\necho mine\\n' > %s/sbin/ifup-local && chmod 0700 %s/sbin/ifup-local && "
@@ -406,7 +410,7 @@ static void test_install_roundtrip(void **state)
 	uw_test_sh(p);
 	before = tree(root);
 
-	assert_int_equal(uw_persist_generate(UW_PERSIST_IFCFG, plan, FIXED_TIME, &files, &n, &err), 0);
+	files = generate(&variants[0], UW_PERSIST_IFCFG, FIXED_TIME, &n);
 	if (uw_persist_install(files, n, root, &err) < 0)
 		fail_msg("install: %s", err.msg);
 	assert_true(uw_persist_installed(root));
@@ -434,7 +438,7 @@ static void test_install_roundtrip(void **state)
 	assert_int_equal(uw_persist_uninstall(root, &err), -ENOENT);
 
 	/* networkd: a symlink, directories created and removed again. */
-	assert_int_equal(uw_persist_generate(UW_PERSIST_NETWORKD, plan, FIXED_TIME, &files, &n, &err), 0);
+	files = generate(&variants[0], UW_PERSIST_NETWORKD, FIXED_TIME, &n);
 	assert_int_equal(uw_persist_install(files, n, root, &err), 0);
 	snprintf(p, sizeof(p), "%s/etc/systemd/system/sys-subsystem-net-devices-usb0.device.wants/"
 		 "usbnet-wizard-usb0.service", root);
@@ -452,7 +456,6 @@ static void test_install_roundtrip(void **state)
 	free(before);
 	rm_rf(root);
 	free(root);
-	free(plan);
 }
 
 static void test_install_refusals(void **state)
@@ -515,9 +518,7 @@ static const char *content_of(struct uw_persist_file *files, size_t n, const cha
 
 static void test_ifupdown_tool(void **state)
 {
-	struct uw_plan *plan = calloc(1, sizeof(*plan));
 	struct uw_persist_file *files;
-	struct uw_error err;
 	char path[] = "/tmp/uw-ifq.XXXXXX", cmd[300], *out;
 	size_t n;
 	int fd;
@@ -526,12 +527,10 @@ static void test_ifupdown_tool(void **state)
 	const char *ifquery = have("ifquery") ? "ifquery" :
 			      access("build/tools/sbin/ifquery", X_OK) == 0 ? "build/tools/sbin/ifquery" : NULL;
 	if (!ifquery) {
-		free(plan);
 		skip(); /* needs Debian's ifupdown package's ifquery */
 	}
 	for (size_t v = 0; v < UW_ARRAY_SIZE(variants); v++) {
-		build_plan(&variants[v], plan);
-		assert_int_equal(uw_persist_generate(UW_PERSIST_IFUPDOWN, plan, 0, &files, &n, &err), 0);
+		files = generate(&variants[v], UW_PERSIST_IFUPDOWN, 0, &n);
 		fd = mkstemp(path);
 		assert_true(fd >= 0);
 		assert_true(write(fd, files[0].content, strlen(files[0].content)) > 0);
@@ -558,7 +557,6 @@ static void test_ifupdown_tool(void **state)
 		free(out);
 		uw_persist_files_free(files, n);
 	}
-	free(plan);
 }
 
 /*
@@ -570,7 +568,6 @@ static void test_ifupdown_tool(void **state)
  */
 static void test_networkd_tool(void **state)
 {
-	struct uw_plan *plan = calloc(1, sizeof(*plan));
 	struct uw_persist_file *files;
 	struct uw_error err;
 	const char *bin = "/lib/systemd/systemd-networkd";
@@ -578,11 +575,9 @@ static void test_networkd_tool(void **state)
 	size_t n, checked = 0;
 
 	if (access(bin, X_OK) != 0 || !have("systemd-analyze")) {
-		free(plan);
 		skip(); /* needs the systemd package */
 	}
-	build_plan(&variants[2], plan); /* with [Route] */
-	assert_int_equal(uw_persist_generate(UW_PERSIST_NETWORKD, plan, 0, &files, &n, &err), 0);
+	files = generate(&variants[2], UW_PERSIST_NETWORKD, 0, &n); /* with [Route] */
 	copy = strdup(content_of(files, n, ".network"));
 	for (char *line = strtok(copy, "\n"); line; line = strtok(NULL, "\n")) {
 		if (line[0] == '#')
@@ -619,7 +614,6 @@ static void test_networkd_tool(void **state)
 	rm_rf(root);
 	free(root);
 	uw_persist_files_free(files, n);
-	free(plan);
 }
 
 /*
@@ -676,7 +670,6 @@ static bool udev_line_ok(const char *line)
 
 static void test_udev_rule_syntax(void **state)
 {
-	struct uw_plan *plan = calloc(1, sizeof(*plan));
 	struct uw_persist_file *files;
 	struct uw_error err;
 	char *copy;
@@ -692,8 +685,7 @@ static void test_udev_rule_syntax(void **state)
 	for (int t = 0; t < UW_PERSIST__COUNT; t++) {
 		if (t != UW_PERSIST_UDEV && t != UW_PERSIST_NM_UNMANAGED)
 			continue;
-		build_plan(&variants[0], plan);
-		assert_int_equal(uw_persist_generate(t, plan, 0, &files, &n, &err), 0);
+		files = generate(&variants[0], t, 0, &n);
 		copy = strdup(content_of(files, n, ".rules"));
 		for (char *line = strtok(copy, "\n"); line; line = strtok(NULL, "\n")) {
 			if (line[0] == '#')
@@ -708,8 +700,7 @@ static void test_udev_rule_syntax(void **state)
 	assert_int_equal(rules, 4);
 	if (have("udevadm") && system("udevadm verify --help >/dev/null 2>&1") == 0) {
 		/* systemd >= 253: the real verifier too. */
-		build_plan(&variants[0], plan);
-		assert_int_equal(uw_persist_generate(UW_PERSIST_UDEV, plan, 0, &files, &n, &err), 0);
+		files = generate(&variants[0], UW_PERSIST_UDEV, 0, &n);
 		char *root = mk_root(), cmd[PATH_MAX + 100];
 		assert_int_equal(uw_persist_install(files, n, root, &err), 0);
 		snprintf(cmd, sizeof(cmd), "udevadm verify --no-style %s%s", root, files[0].path);
@@ -719,7 +710,6 @@ static void test_udev_rule_syntax(void **state)
 		free(root);
 		uw_persist_files_free(files, n);
 	}
-	free(plan);
 }
 
 /* ---- the hook against the kernel, in a private namespace ----------------- */
@@ -728,12 +718,10 @@ static void run_hook_cycle(const struct variant *v, const char *statedir, const 
 {
 	struct uw_plan *plan = calloc(1, sizeof(*plan));
 	struct uw_persist_file *files;
-	struct uw_error err;
 	char cmd[PATH_MAX + 300], *out;
 	size_t n;
 
-	build_plan(v, plan);
-	assert_int_equal(uw_persist_generate(UW_PERSIST_UDEV, plan, FIXED_TIME, &files, &n, &err), 0);
+	files = generate(v, UW_PERSIST_UDEV, FIXED_TIME, &n);
 	write_all(hookpath, files[1].content);
 	chmod(hookpath, 0755);
 	uw_persist_files_free(files, n);

@@ -384,6 +384,24 @@ static void fake_progress(enum uw_check_id id, const struct uw_check *c, void *u
 #define PING_NONE "PING x (x): 56 data bytes\n\n--- x ping statistics ---\n" \
 		  "1 packets transmitted, 0 packets received, 100% packet loss\n"
 
+/* The phone's answers to the checklist's five commands, in its order: the
+ * ping of the desktop, the routes, the ping of the outside, resolv.conf and
+ * the lookup. */
+static void answers(struct fake_phone *f, const char *desktop_ping, const char *routes,
+		    const char *outside_ping, const char *resolv, const char *lookup)
+{
+	static const char *const cmds[] = { "ping -c1 -w1 192.168.0.200", "ip route",
+					    "ping -c1 -w1 203.0.113.1", "cat /etc/resolv.conf",
+					    "if command -v nslookup" };
+	const char *const out[] = { desktop_ping, routes, outside_ping, resolv, lookup };
+
+	memset(f, 0, sizeof(*f));
+	for (size_t i = 0; i < UW_ARRAY_SIZE(cmds); i++) {
+		f->answers[i][0] = cmds[i];
+		f->answers[i][1] = out[i];
+	}
+}
+
 static const struct uw_phonecheck_params fake_params = {
 	.desktop_ip = "192.168.0.200", .outside_ip = "203.0.113.1",
 	.test_name = "phone-test.example", .iface = "usb0",
@@ -402,17 +420,14 @@ static void fini_all(struct uw_check *c)
  * lookup is done, the outside until the desktop and the route are known. */
 static void test_progress_order(void **state)
 {
-	struct fake_phone f = { .answers = {
-		{ "ping -c1 -w1 192.168.0.200", PING_OK },
-		{ "ip route", "192.168.0.0/24 dev usb0 scope link src 192.168.0.202\n" },
-		{ "ping -c1 -w1 203.0.113.1", "ping: sendto: Network is unreachable\n" },
-		{ "cat /etc/resolv.conf", "nameserver 192.168.0.200\n" },
-		{ "if command -v nslookup", "nslookup: can't resolve 'phone-test.example'\n" },
-	} };
+	struct fake_phone f;
 	struct uw_phonecheck_params p = fake_params;
 	struct uw_check c[UW_CHECK__COUNT];
 	struct uw_error e;
 
+	answers(&f, PING_OK, "192.168.0.0/24 dev usb0 scope link src 192.168.0.202\n",
+		"ping: sendto: Network is unreachable\n", "nameserver 192.168.0.200\n",
+		"nslookup: can't resolve 'phone-test.example'\n");
 	p.progress = fake_progress;
 	p.progress_ud = &f;
 	assert_int_equal(uw_phonecheck_run_with(fake_run, &f, &p, c, &e), 0);
@@ -442,13 +457,8 @@ static void test_progress_order(void **state)
 	fini_all(c);
 
 	/* All well: every check passes, in order. */
-	memset(&f, 0, sizeof(f));
-	f.answers[0][0] = "ping -c1 -w1 192.168.0.200"; f.answers[0][1] = PING_OK;
-	f.answers[1][0] = "ip route"; f.answers[1][1] = "default via 192.168.0.200 dev usb0\n";
-	f.answers[2][0] = "ping -c1 -w1 203.0.113.1"; f.answers[2][1] = PING_OK;
-	f.answers[3][0] = "cat /etc/resolv.conf"; f.answers[3][1] = "nameserver 203.0.113.53\n";
-	f.answers[4][0] = "if command -v nslookup";
-	f.answers[4][1] = "203.0.113.1     phone-test.example\n";
+	answers(&f, PING_OK, "default via 192.168.0.200 dev usb0\n", PING_OK,
+		"nameserver 203.0.113.53\n", "203.0.113.1     phone-test.example\n");
 	assert_int_equal(uw_phonecheck_run_with(fake_run, &f, &p, c, &e), 0);
 	assert_string_equal(f.log,
 		"start 0; start 1; start 2; start 3; start 4; "
@@ -471,17 +481,13 @@ static void test_progress_order(void **state)
  * server that answers "no such name" is not called late. */
 static void test_dns_not_answered_in_time(void **state)
 {
-	struct fake_phone f = { .answers = {
-		{ "ping -c1 -w1 192.168.0.200", PING_OK },
-		{ "ip route", "default via 192.168.0.200 dev usb0\n" },
-		{ "ping -c1 -w1 203.0.113.1", PING_OK },
-		{ "cat /etc/resolv.conf", "nameserver 203.0.113.99\n" },
-		{ "if command -v nslookup", "uw-lookup-exit 124\n" },
-	} };
+	struct fake_phone f;
 	struct uw_phonecheck_params p = fake_params;
 	struct uw_check c[UW_CHECK__COUNT];
 	struct uw_error e;
 
+	answers(&f, PING_OK, "default via 192.168.0.200 dev usb0\n", PING_OK,
+		"nameserver 203.0.113.99\n", "uw-lookup-exit 124\n");
 	assert_int_equal(uw_phonecheck_run_with(fake_run, &f, &p, c, &e), 0);
 	assert_int_equal(c[UW_CHECK_DNS].status, UW_CHECK_FAIL);
 	assert_int_equal(c[UW_CHECK_DNS].fix, UW_FIX_RESOLV);
@@ -491,13 +497,9 @@ static void test_dns_not_answered_in_time(void **state)
 	assert_non_null(strstr(c[UW_CHECK_RESOLV].explanation, "Not answered in time: "));
 	fini_all(c);
 
-	memset(&f, 0, sizeof(f));
-	f.answers[0][0] = "ping -c1 -w1 192.168.0.200"; f.answers[0][1] = PING_OK;
-	f.answers[1][0] = "ip route"; f.answers[1][1] = "default via 192.168.0.200 dev usb0\n";
-	f.answers[2][0] = "ping -c1 -w1 203.0.113.1"; f.answers[2][1] = PING_OK;
-	f.answers[3][0] = "cat /etc/resolv.conf"; f.answers[3][1] = "nameserver 203.0.113.99\n";
-	f.answers[4][0] = "if command -v nslookup";
-	f.answers[4][1] = "nslookup: can't resolve 'phone-test.example'\nuw-lookup-exit 1\n";
+	answers(&f, PING_OK, "default via 192.168.0.200 dev usb0\n", PING_OK,
+		"nameserver 203.0.113.99\n",
+		"nslookup: can't resolve 'phone-test.example'\nuw-lookup-exit 1\n");
 	assert_int_equal(uw_phonecheck_run_with(fake_run, &f, &p, c, &e), 0);
 	assert_int_equal(c[UW_CHECK_DNS].status, UW_CHECK_FAIL);
 	assert_null(strstr(c[UW_CHECK_DNS].explanation, "in time"));
@@ -541,17 +543,14 @@ static void test_progress_lost(void **state)
  * happened; every check gets exactly one verdict. */
 static void test_fault_verdicts(void **state)
 {
-	struct fake_phone f = { .answers = {
-		{ "ping -c1 -w1 192.168.0.200", PING_NONE },
-		{ "ip route", "default via 192.168.0.200 dev usb0\n" },
-		{ "ping -c1 -w1 203.0.113.1", PING_NONE },
-		{ "cat /etc/resolv.conf", "nameserver 203.0.113.53\n" },
-		{ "if command -v nslookup", "203.0.113.1     phone-test.example\nuw-lookup-exit 0\n" },
-	} };
+	struct fake_phone f;
 	struct uw_phonecheck_params p = fake_params;
 	struct uw_check c[UW_CHECK__COUNT];
 	struct uw_error e;
 
+	answers(&f, PING_NONE, "default via 192.168.0.200 dev usb0\n", PING_NONE,
+		"nameserver 203.0.113.53\n",
+		"203.0.113.1     phone-test.example\nuw-lookup-exit 0\n");
 	/* The phone's firewall drops the replies: its pings wait their second in vain. */
 	p.progress = fake_progress;
 	p.progress_ud = &f;

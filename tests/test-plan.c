@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Plan building, overlap and journal lines, from hand-made facts (no system access). */
-#include "tests/testutil.h"
+#include "tests/testfacts.h"
 
 #include <arpa/inet.h>
 
@@ -8,35 +8,6 @@
 #include "core/journal.h"
 #include "core/plan.h"
 #include "core/text.h"
-
-static struct in_addr A(const char *s)
-{
-	struct in_addr a;
-	assert_int_equal(inet_pton(AF_INET, s, &a), 1);
-	return a;
-}
-
-static void add_route(struct uw_facts *f, const char *net, unsigned plen, const char *dev, const char *gw)
-{
-	struct uw_facts_route *r = &f->routes[f->n_routes++];
-	memset(r, 0, sizeof(*r));
-	r->net.addr = A(net);
-	r->net.plen = plen;
-	strcpy(r->dev, dev);
-	if (gw)
-		r->gateway = A(gw);
-}
-
-static void add_addr(struct uw_facts *f, const char *a, unsigned plen, const char *dev)
-{
-	struct uw_facts_route *r = &f->routes[f->n_routes++];
-	memset(r, 0, sizeof(*r));
-	r->is_address = true;
-	r->address = A(a);
-	r->net.plen = plen;
-	r->net.addr = uw_ip4_network(r->address, plen);
-	strcpy(r->dev, dev);
-}
 
 /* A desktop on 198.51.100.0/24 via lan0, nftables, DNS 203.0.113.53. */
 static struct uw_facts *desk(bool overlap)

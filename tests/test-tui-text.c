@@ -13,28 +13,32 @@ static int setup_utf8(void **state)
 
 static void test_decode(void **state)
 {
-	wchar_t wc;
-
-	assert_int_equal(uw_tui_utf8_decode("a", 1, &wc), 1);
-	assert_int_equal(wc, 'a');
-	assert_int_equal(uw_tui_utf8_decode("é", 2, &wc), 2);
-	assert_int_equal(wc, 0xE9);
-	assert_int_equal(uw_tui_utf8_decode("—x", 4, &wc), 3);
-	assert_int_equal(wc, 0x2014);
-	assert_int_equal(uw_tui_utf8_decode("😀", 4, &wc), 4);
-	assert_int_equal(wc, 0x1F600);
 	/* Truncated, stray continuation, overlong and surrogate: U+FFFD, and
 	 * always at least one byte of progress. */
-	assert_int_equal(uw_tui_utf8_decode("\xE2\x80", 2, &wc), 1);
-	assert_int_equal(wc, 0xFFFD);
-	assert_int_equal(uw_tui_utf8_decode("\x80", 1, &wc), 1);
-	assert_int_equal(wc, 0xFFFD);
-	assert_int_equal(uw_tui_utf8_decode("\xC0\xAF", 2, &wc), 2);
-	assert_int_equal(wc, 0xFFFD);
-	assert_int_equal(uw_tui_utf8_decode("\xED\xA0\x80", 3, &wc), 3);
-	assert_int_equal(wc, 0xFFFD);
-	assert_int_equal(uw_tui_utf8_decode("\xE2" "ab", 3, &wc), 1);
-	assert_int_equal(wc, 0xFFFD);
+	static const struct {
+		const char *s;
+		size_t len, used;
+		wchar_t wc;
+	} cases[] = {
+		{ "a", 1, 1, 'a' },
+		{ "é", 2, 2, 0xE9 },
+		{ "—x", 4, 3, 0x2014 },
+		{ "😀", 4, 4, 0x1F600 },
+		{ "\xE2\x80", 2, 1, 0xFFFD },
+		{ "\x80", 1, 1, 0xFFFD },
+		{ "\xC0\xAF", 2, 2, 0xFFFD },
+		{ "\xED\xA0\x80", 3, 3, 0xFFFD },
+		{ "\xE2" "ab", 3, 1, 0xFFFD },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		wchar_t wc = 0;
+		size_t used = uw_tui_utf8_decode(cases[i].s, cases[i].len, &wc);
+
+		if (used != cases[i].used || wc != cases[i].wc)
+			fail_msg("case %zu: %zu bytes, U+%04X; not %zu, U+%04X", i, used, (unsigned)wc,
+				 cases[i].used, (unsigned)cases[i].wc);
+	}
 }
 
 static void test_width(void **state)
@@ -70,47 +74,42 @@ static char *line_str(const char *s, const struct uw_tui_line *l)
 	return buf;
 }
 
+/* @s wrapped at @width columns is exactly the lines @want (NULL-terminated). */
+static void assert_wraps(const char *s, size_t width, const char *const *want)
+{
+	struct uw_tui_line l[16];
+	size_t n = uw_tui_text_wrap(s, width, l, sizeof(l) / sizeof(l[0])), k = 0;
+
+	while (want[k])
+		k++;
+	if (n != k)
+		fail_msg("\"%s\" at %zu columns: %zu lines, not %zu", s, width, n, k);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(line_str(s, &l[i]), want[i]))
+			fail_msg("\"%s\" at %zu columns, line %zu: \"%s\", not \"%s\"", s, width, i,
+				 line_str(s, &l[i]), want[i]);
+}
+#define WRAPS(s, width, ...) assert_wraps(s, width, (const char *const[]){ __VA_ARGS__, NULL })
+
 static void test_wrap_words(void **state)
 {
-	const char *s = "Choose the netmask of the USB link";
-	struct uw_tui_line l[8];
-	size_t n = uw_tui_text_wrap(s, 12, l, 8);
-
-	assert_int_equal(n, 3);
-	assert_string_equal(line_str(s, &l[0]), "Choose the");
-	assert_string_equal(line_str(s, &l[1]), "netmask of");
-	assert_string_equal(line_str(s, &l[2]), "the USB link"); /* exactly 12 columns */
+	/* (the last line exactly 12 columns) */
+	WRAPS("Choose the netmask of the USB link", 12, "Choose the", "netmask of", "the USB link");
 }
 
 static void test_wrap_exact_and_long(void **state)
 {
-	struct uw_tui_line l[8];
-	const char *s = "abcdefghijkl xy";
-	size_t n = uw_tui_text_wrap(s, 5, l, 8);
-
 	/* A word longer than the line is cut hard. */
-	assert_int_equal(n, 3);
-	assert_string_equal(line_str(s, &l[0]), "abcde");
-	assert_string_equal(line_str(s, &l[1]), "fghij");
-	assert_string_equal(line_str(s, &l[2]), "kl xy");
-
-	const char *t = "12345 678";
-	n = uw_tui_text_wrap(t, 5, l, 8);
-	assert_int_equal(n, 2);
-	assert_string_equal(line_str(t, &l[0]), "12345");
-	assert_string_equal(line_str(t, &l[1]), "678");
+	WRAPS("abcdefghijkl xy", 5, "abcde", "fghij", "kl xy");
+	WRAPS("12345 678", 5, "12345", "678");
 }
 
 static void test_wrap_newlines_and_count(void **state)
 {
 	struct uw_tui_line l[8];
 	const char *s = "one\n\ntwo three";
-	size_t n = uw_tui_text_wrap(s, 40, l, 8);
 
-	assert_int_equal(n, 3);
-	assert_string_equal(line_str(s, &l[0]), "one");
-	assert_string_equal(line_str(s, &l[1]), "");
-	assert_string_equal(line_str(s, &l[2]), "two three");
+	WRAPS(s, 40, "one", "", "two three");
 	/* Counting only, and a too-small array: the count stays right. */
 	/* "one", "", "two", "thre", "e" */
 	assert_int_equal(uw_tui_text_wrap(s, 4, NULL, 0), 5);
@@ -126,10 +125,9 @@ static void test_wrap_wide(void **state)
 	size_t n = uw_tui_text_wrap(s, 5, l, 8);
 
 	/* Five columns hold two wide characters, never half of one. */
-	assert_int_equal(n, 4);
+	WRAPS(s, 5, "日本", "語テ", "キス", "ト");
 	for (size_t i = 0; i < n; i++)
 		assert_true(uw_tui_text_width(line_str(s, &l[i])) <= 5);
-	assert_string_equal(line_str(s, &l[0]), "日本");
 	/* A line one column wide still makes progress with wide characters. */
 	assert_int_equal(uw_tui_text_wrap(s, 1, l, 8), 7);
 }
@@ -141,18 +139,14 @@ static void test_wrap_hanging_indent(void **state)
 	const char *s = " 1. Give the desktop an address\n    $ ip addr add 192.168.0.200/24 dev usb0";
 	size_t n = uw_tui_text_wrap(s, 24, l, 8);
 
-	assert_int_equal(n, 5);
-	assert_string_equal(line_str(s, &l[0]), " 1. Give the desktop an");
+	/* "address" continued under its text, after " 1. "; the command's
+	 * "192.168..." after "    $ ", 6 columns narrower: "dev" no longer fits */
+	WRAPS(s, 24, " 1. Give the desktop an", "address", "    $ ip addr add", "192.168.0.200/24",
+	      "dev usb0");
 	assert_int_equal(l[0].indent, 0);
-	/* continued under its text, after " 1. " */
-	assert_string_equal(line_str(s, &l[1]), "address");
 	assert_int_equal(l[1].indent, 4);
-	assert_string_equal(line_str(s, &l[2]), "    $ ip addr add");
 	assert_int_equal(l[2].indent, 0);
-	/* after "    $ ", and 6 columns narrower: "dev" no longer fits */
-	assert_string_equal(line_str(s, &l[3]), "192.168.0.200/24");
 	assert_int_equal(l[3].indent, 6);
-	assert_string_equal(line_str(s, &l[4]), "dev usb0");
 	for (size_t i = 0; i < n; i++)
 		assert_true(l[i].indent + uw_tui_text_width(line_str(s, &l[i])) <= 24);
 	/* Plain text and markers too wide for half the line: no indent. */
@@ -171,6 +165,19 @@ static void test_wrap_hanging_indent(void **state)
 	assert_int_equal(l[1].indent, 0);
 }
 
+/* Tabs become the spaces a terminal shows for them, counted from each
+ * line's start (the wizard showed persist's files without their tabs). */
+static void test_expand_tabs(void **state)
+{
+	char *s = uw_tui_text_expand_tabs("\taddress x\nab\tc\n\u00e9\td\n1234567\t|\t\t|");
+
+	assert_string_equal(s, "        address x\nab      c\n\u00e9       d\n1234567 |               |");
+	free(s);
+	s = uw_tui_text_expand_tabs("");
+	assert_string_equal(s, "");
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -182,6 +189,7 @@ int main(void)
 		cmocka_unit_test(test_wrap_newlines_and_count),
 		cmocka_unit_test(test_wrap_wide),
 		cmocka_unit_test(test_wrap_hanging_indent),
+		cmocka_unit_test(test_expand_tabs),
 	};
 	return cmocka_run_group_tests_name("tui-text", tests, setup_utf8, NULL);
 }

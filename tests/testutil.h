@@ -112,3 +112,73 @@ static inline void uw_test_src_path(char *out, size_t len, const char *rel)
 		*strrchr(exe, '/') = '\0';
 	snprintf(out, len, "%s/%s", exe, rel);
 }
+
+/* A fixed test command (never user input) made from @fmt and @ap into @cmd. */
+#define UW_TEST_CMD_MAX 2048
+static inline void uw_test_vcmd(char cmd[UW_TEST_CMD_MAX], const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+static inline void uw_test_vcmd(char cmd[UW_TEST_CMD_MAX], const char *fmt, va_list ap)
+{
+	int n = vsnprintf(cmd, UW_TEST_CMD_MAX, fmt, ap);
+
+	assert_true(n > 0 && n < UW_TEST_CMD_MAX);
+}
+
+/* Run a fixed test command made from @fmt; assert it exits 0. */
+static inline void uw_test_shf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static inline void uw_test_shf(const char *fmt, ...)
+{
+	char cmd[UW_TEST_CMD_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	uw_test_vcmd(cmd, fmt, ap);
+	va_end(ap);
+	uw_test_sh(cmd);
+}
+
+/* The output of a fixed test command made from @fmt (malloc'd; asserts it ran). */
+static inline char *uw_test_capturef(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static inline char *uw_test_capturef(const char *fmt, ...)
+{
+	char cmd[UW_TEST_CMD_MAX], *out;
+	va_list ap;
+
+	va_start(ap, fmt);
+	uw_test_vcmd(cmd, fmt, ap);
+	va_end(ap);
+	out = uw_test_capture(cmd);
+	assert_non_null(out);
+	return out;
+}
+
+/*
+ * No system bus to ask: DBUS_SYSTEM_BUS_ADDRESS names a socket under @dir
+ * that does not exist, so nothing a test runs talks to the machine's own
+ * NetworkManager or firewalld (the real daemons on a private bus are the
+ * testbed's: t-nm.sh, t-firewalld.sh).
+ */
+static inline void uw_test_no_system_bus(const char *dir)
+{
+	char bus[600];
+
+	snprintf(bus, sizeof(bus), "unix:path=%s/no-bus", dir);
+	setenv("DBUS_SYSTEM_BUS_ADDRESS", bus, 1);
+}
+
+/*
+ * A fake USB gadget in the fake sysfs tree @sysfs (USBNET_WIZARD_SYSFS):
+ * class/net/IF -> a USB interface under a device with ids @vid:@pid, whose
+ * driver link names @driver, and IF's ifindex (detection believes an entry
+ * only when it agrees with netlink's).
+ */
+static inline void uw_test_fake_usb(const char *sysfs, const char *ifname, const char *driver,
+				    const char *vid, const char *pid, int ifindex)
+{
+	uw_test_shf("set -e; cd %s; d=devices/pci0000:00/usb1/1-%s; mkdir -p $d/1-%s:1.0 "
+		    "bus/usb/drivers/%s class/net/%s; echo %s > $d/idVendor; echo %s > $d/idProduct; "
+		    "ln -sfn ../../../../../bus/usb/drivers/%s $d/1-%s:1.0/driver; "
+		    "ln -sfn ../../../$d/1-%s:1.0 class/net/%s/device; echo %d > class/net/%s/ifindex",
+		    sysfs, ifname, ifname, driver, ifname, vid, pid, driver, ifname, ifname, ifname,
+		    ifindex, ifname);
+}

@@ -8,20 +8,24 @@
 #include <stdio.h>
 #include <string.h>
 
+/* The note says why the button is disabled. */
 struct button {
-	char *label;
-	char *reason;
+	struct uw_tui_list_item base;
 	int id;
 	bool enabled;
 };
 
 struct uw_widget_buttons {
 	struct uw_widget base;
-	struct button *b;
 	struct uw_tui_list l; /* the focused button: drawn focused, pressed by Enter */
 	int activated;
 	bool centered;
 };
+
+static struct button *button(const struct uw_widget_buttons *b, size_t i)
+{
+	return uw_tui_list_at(&b->l, i);
+}
 
 static int buttons_size(struct uw_widget *w, int width)
 {
@@ -35,13 +39,13 @@ static void buttons_draw(struct uw_widget *w, bool focused)
 	const struct button *why = NULL;
 
 	for (size_t i = 0; i < b->l.n; i++)
-		total += uw_tui_text_width(b->b[i].label) + 4 + 2;
+		total += uw_tui_text_width(button(b, i)->base.label) + 4 + 2;
 	x = b->centered ? w->x + (w->w - total + 2) / 2 : w->x + w->w - total;
 	if (x < w->x)
 		x = w->x;
 	for (size_t i = 0; i < b->l.n; i++) {
-		const struct button *bt = &b->b[i];
-		int lw = uw_tui_text_width(bt->label);
+		const struct button *bt = button(b, i);
+		int lw = uw_tui_text_width(bt->base.label);
 		bool cur = focused && i == b->l.sel;
 		int role = cur ? UW_TUI_FOCUS : bt->enabled ? UW_TUI_NORMAL : UW_TUI_DIM;
 
@@ -53,24 +57,24 @@ static void buttons_draw(struct uw_widget *w, bool focused)
 
 		uw_widget_attr_on(role);
 		uw_tui_puts(stdscr, w->y + w->h - 1, x, 2, open);
-		uw_tui_puts(stdscr, w->y + w->h - 1, x + 2, lw, bt->label);
+		uw_tui_puts(stdscr, w->y + w->h - 1, x + 2, lw, bt->base.label);
 		uw_tui_puts(stdscr, w->y + w->h - 1, x + 2 + lw, 2, close);
 		uw_widget_attr_off(role);
 		x += lw + 4 + 2;
 		/* The focused disabled button's reason wins, else the first. */
-		if (!bt->enabled && bt->reason && (!why || cur))
+		if (!bt->enabled && bt->base.note && (!why || cur))
 			why = bt;
 	}
 	if (why && w->h > 1) {
 		char line[320];
 
-		snprintf(line, sizeof(line), "%s is unavailable: %s", why->label, why->reason);
+		snprintf(line, sizeof(line), "%s is unavailable: %s", why->base.label, why->base.note);
 		/*
 		 * One row: when it does not fit, the reason alone (it says what to
 		 * do), and if even that is too long, cut it visibly ("...").
 		 */
 		if (uw_tui_text_width(line) > w->w) {
-			snprintf(line, sizeof(line), "%s", why->reason);
+			snprintf(line, sizeof(line), "%s", why->base.note);
 			if (line[0] >= 'a' && line[0] <= 'z')
 				line[0] = (char)(line[0] - 'a' + 'A');
 		}
@@ -102,32 +106,21 @@ static unsigned buttons_key(struct uw_widget *w, int key)
 		return UW_TUI_HANDLED; /* at the end already: stay (Up/Down/Tab leave the row) */
 	switch (key) {
 	case '\r': case '\n': case UW_KEY(KEY_ENTER): case ' ':
-		if (!b->b[b->l.sel].enabled) {
+		if (!button(b, b->l.sel)->enabled) {
 			beep();
 			return UW_TUI_HANDLED;
 		}
-		b->activated = b->b[b->l.sel].id;
+		b->activated = button(b, b->l.sel)->id;
 		return UW_TUI_HANDLED | UW_TUI_ACTIVATE;
 	}
 	return UW_TUI_IGNORED;
-}
-
-static void free_buttons(struct uw_widget_buttons *b)
-{
-	for (size_t i = 0; i < b->l.n; i++) {
-		free(b->b[i].label);
-		free(b->b[i].reason);
-	}
-	free(b->b);
-	b->b = NULL;
-	uw_tui_list_reset(&b->l);
 }
 
 static void buttons_destroy(struct uw_widget *w)
 {
 	struct uw_widget_buttons *b = (struct uw_widget_buttons *)w;
 
-	free_buttons(b);
+	uw_tui_list_reset(&b->l);
 	free(b);
 }
 
@@ -151,25 +144,33 @@ struct uw_widget_buttons *uw_widget_buttons_new(void)
 
 size_t uw_widget_buttons_add(struct uw_widget_buttons *b, const char *label, int id)
 {
-	size_t i = b->l.n;
+	struct button *bt = uw_tui_list_add(&b->l, sizeof(*bt), label, NULL);
 
-	b->b = uw_realloc(b->b, (i + 1) * sizeof(*b->b));
-	b->b[i] = (struct button){ .label = uw_strdup(label), .id = id, .enabled = true };
-	uw_tui_list_grow(&b->l);
-	return i;
+	bt->id = id;
+	bt->enabled = true;
+	return b->l.n - 1;
 }
 
 void uw_widget_buttons_clear(struct uw_widget_buttons *b)
 {
-	free_buttons(b);
+	uw_tui_list_reset(&b->l);
 	b->activated = 0;
+}
+
+void uw_widget_buttons_set(struct uw_widget_buttons *b, const struct uw_widget_button_def *defs, size_t n,
+			   int focus)
+{
+	uw_widget_buttons_clear(b);
+	for (size_t i = 0; i < n; i++)
+		uw_widget_buttons_add(b, defs[i].label, defs[i].id);
+	uw_widget_buttons_focus(b, focus);
 }
 
 static struct button *find(const struct uw_widget_buttons *b, int id)
 {
 	for (size_t i = 0; i < b->l.n; i++)
-		if (b->b[i].id == id)
-			return &b->b[i];
+		if (button(b, i)->id == id)
+			return button(b, i);
 	return NULL;
 }
 
@@ -181,10 +182,7 @@ void uw_widget_buttons_set_enabled(struct uw_widget_buttons *b, int id, bool ena
 	if (!bt)
 		return;
 	bt->enabled = enabled;
-	if (bt->reason && reason && !strcmp(bt->reason, reason))
-		return;
-	free(bt->reason);
-	bt->reason = uw_strdup(reason);
+	uw_tui_list_set_note(&b->l, (size_t)(bt - button(b, 0)), reason);
 }
 
 bool uw_widget_buttons_enabled(const struct uw_widget_buttons *b, int id)
@@ -197,7 +195,7 @@ bool uw_widget_buttons_enabled(const struct uw_widget_buttons *b, int id)
 void uw_widget_buttons_focus(struct uw_widget_buttons *b, int id)
 {
 	for (size_t i = 0; i < b->l.n; i++)
-		if (b->b[i].id == id)
+		if (button(b, i)->id == id)
 			uw_tui_list_set(&b->l, i);
 }
 
@@ -218,5 +216,5 @@ void uw_widget_buttons_set_centered(struct uw_widget_buttons *b, bool centered)
 
 const char *uw_widget_buttons_focused_label(const struct uw_widget_buttons *b)
 {
-	return b->l.sel < b->l.n ? b->b[b->l.sel].label : NULL;
+	return b->l.sel < b->l.n ? button(b, b->l.sel)->base.label : NULL;
 }

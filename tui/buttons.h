@@ -33,6 +33,17 @@ size_t uw_widget_buttons_add(struct uw_widget_buttons *b, const char *label, int
 /* Remove every button. */
 void uw_widget_buttons_clear(struct uw_widget_buttons *b);
 
+/* A button of a row given as a table (uw_widget_buttons_set). */
+struct uw_widget_button_def {
+	const char *label;
+	int id;
+};
+
+/* Replace the row with the @n buttons of @defs (all enabled), in that
+ * order, and focus the one with the id @focus. */
+void uw_widget_buttons_set(struct uw_widget_buttons *b, const struct uw_widget_button_def *defs, size_t n,
+			   int focus);
+
 /* Enable or disable the button with @id; @reason (copied, may be NULL)
  * says why it is disabled. Unknown ids are ignored. */
 void uw_widget_buttons_set_enabled(struct uw_widget_buttons *b, int id, bool enabled,

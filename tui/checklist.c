@@ -4,25 +4,30 @@
 #include "tui/text.h"
 #include "core/util.h"
 
+/* The note is the detail shown under the list for the highlighted item. */
 struct check_item {
-	char *label, *detail;
+	struct uw_tui_list_item base;
 	enum uw_tui_status st;
 	bool checkable, checked;
 };
 
 struct uw_widget_checklist {
 	struct uw_widget base;
-	struct check_item *items;
 	struct uw_tui_list l; /* the highlighted item, whose detail shows */
 	unsigned frame;
 };
+
+static struct check_item *item(const struct uw_widget_checklist *c, size_t i)
+{
+	return uw_tui_list_at(&c->l, i);
+}
 
 /* Rows the highlighted item's detail takes at @width (at least two): the
  * list asks for room for all of it, so the sentence is never cut (a login
  * error says what to check in its last words). */
 static int detail_rows(const struct uw_widget_checklist *c, int width)
 {
-	const char *d = c->l.n ? c->items[c->l.sel].detail : NULL;
+	const char *d = c->l.n ? item(c, c->l.sel)->base.note : NULL;
 	size_t n = d ? uw_tui_text_wrap(d, width - 2, NULL, 0) : 0;
 
 	return n > 2 ? (int)n : 2;
@@ -54,7 +59,7 @@ static void checklist_draw(struct uw_widget *w, bool focused)
 	uw_tui_list_scroll(&c->l, rows);
 	for (int i = 0; i < rows && c->l.top + (size_t)i < c->l.n; i++) {
 		size_t k = c->l.top + (size_t)i;
-		struct check_item *it = &c->items[k];
+		struct check_item *it = item(c, k);
 		int y = w->y + i, x = w->x + 1;
 		int role = uw_tui_status_role(it->st);
 
@@ -68,7 +73,7 @@ static void checklist_draw(struct uw_widget *w, bool focused)
 		bool cur = focused && k == c->l.sel;
 		/* Unfocused, the selected item is still the one whose details show
 		 * below (Up/Down from the buttons move it): underline it. */
-		bool sel = !focused && k == c->l.sel && c->items[k].detail && w->h > 3;
+		bool sel = !focused && k == c->l.sel && item(c, k)->base.note && w->h > 3;
 		if (cur)
 			uw_widget_attr_on(UW_TUI_FOCUS);
 		else if (sel)
@@ -77,7 +82,7 @@ static void checklist_draw(struct uw_widget *w, bool focused)
 			uw_tui_puts(stdscr, y, x, 3, it->checked ? g->check_on : g->check_off);
 			x += 4;
 		}
-		uw_tui_puts_cut(stdscr, y, x, w->x + w->w - x - 1, it->label);
+		uw_tui_puts_cut(stdscr, y, x, w->x + w->w - x - 1, it->base.label);
 		if (cur)
 			uw_widget_attr_off(UW_TUI_FOCUS);
 		else if (sel)
@@ -86,10 +91,10 @@ static void checklist_draw(struct uw_widget *w, bool focused)
 	/* The detail gets every row below the items: wrapped whole when that is
 	 * room enough, else what fits with the last line cut visibly. */
 	int drows = w->h - rows - 1;
-	if (c->l.n && c->items[c->l.sel].detail && drows > 0) {
-		struct check_item *it = &c->items[c->l.sel];
+	if (c->l.n && item(c, c->l.sel)->base.note && drows > 0) {
+		struct check_item *it = item(c, c->l.sel);
 		struct uw_tui_line *lines = uw_malloc0((size_t)drows * sizeof(*lines));
-		size_t nl = uw_tui_text_wrap(it->detail, w->w - 2, lines, (size_t)drows);
+		size_t nl = uw_tui_text_wrap(it->base.note, w->w - 2, lines, (size_t)drows);
 		int role = it->st == UW_TUI_FAIL ? UW_TUI_ERROR :
 			   it->st == UW_TUI_WARNING ? UW_TUI_WARN : UW_TUI_DIM;
 
@@ -99,9 +104,9 @@ static void checklist_draw(struct uw_widget *w, bool focused)
 			int cols = w->w - 2 - lines[i].indent;
 
 			if (i + 1 == (size_t)drows && nl > (size_t)drows)
-				uw_tui_puts_cut(stdscr, y, x, cols, it->detail + lines[i].off);
+				uw_tui_puts_cut(stdscr, y, x, cols, it->base.note + lines[i].off);
 			else
-				uw_tui_put(stdscr, y, x, cols, it->detail + lines[i].off, lines[i].len);
+				uw_tui_put(stdscr, y, x, cols, it->base.note + lines[i].off, lines[i].len);
 		}
 		uw_widget_attr_off(role);
 		free(lines);
@@ -113,9 +118,11 @@ static unsigned checklist_key(struct uw_widget *w, int key)
 	struct uw_widget_checklist *c = (struct uw_widget_checklist *)w;
 
 	if (key == ' ' && c->l.n) {
-		if (!c->items[c->l.sel].checkable)
+		struct check_item *it = item(c, c->l.sel);
+
+		if (!it->checkable)
 			return UW_TUI_IGNORED;
-		c->items[c->l.sel].checked = !c->items[c->l.sel].checked;
+		it->checked = !it->checked;
 		return UW_TUI_HANDLED | UW_TUI_REDRAW;
 	}
 	return uw_tui_list_key(&c->l, key);
@@ -125,11 +132,7 @@ static void checklist_destroy(struct uw_widget *w)
 {
 	struct uw_widget_checklist *c = (struct uw_widget_checklist *)w;
 
-	for (size_t i = 0; i < c->l.n; i++) {
-		free(c->items[i].label);
-		free(c->items[i].detail);
-	}
-	free(c->items);
+	uw_tui_list_reset(&c->l);
 	free(c);
 }
 
@@ -153,12 +156,10 @@ struct uw_widget_checklist *uw_widget_checklist_new(void)
 
 size_t uw_widget_checklist_add(struct uw_widget_checklist *c, const char *label)
 {
-	size_t i = c->l.n;
+	struct check_item *it = uw_tui_list_add(&c->l, sizeof(*it), label, NULL);
 
-	c->items = uw_realloc(c->items, (i + 1) * sizeof(*c->items));
-	c->items[i] = (struct check_item){ .label = uw_strdup(label), .st = UW_TUI_PENDING };
-	uw_tui_list_grow(&c->l);
-	return i;
+	it->st = UW_TUI_PENDING;
+	return c->l.n - 1;
 }
 
 void uw_widget_checklist_set(struct uw_widget_checklist *c, size_t i, enum uw_tui_status st,
@@ -166,33 +167,32 @@ void uw_widget_checklist_set(struct uw_widget_checklist *c, size_t i, enum uw_tu
 {
 	if (i >= c->l.n || (unsigned)st >= UW_TUI_STATUS_COUNT)
 		return;
-	c->items[i].st = st;
-	free(c->items[i].detail);
-	c->items[i].detail = uw_strdup(detail);
+	item(c, i)->st = st;
+	uw_tui_list_set_note(&c->l, i, detail);
 }
 
 void uw_widget_checklist_set_checkable(struct uw_widget_checklist *c, size_t i, bool checked)
 {
 	if (i >= c->l.n)
 		return;
-	c->items[i].checkable = true;
-	c->items[i].checked = checked;
+	item(c, i)->checkable = true;
+	item(c, i)->checked = checked;
 }
 
 bool uw_widget_checklist_checked(const struct uw_widget_checklist *c, size_t i)
 {
-	return i < c->l.n && c->items[i].checkable && c->items[i].checked;
+	return i < c->l.n && item(c, i)->checkable && item(c, i)->checked;
 }
 
 enum uw_tui_status uw_widget_checklist_status(const struct uw_widget_checklist *c, size_t i)
 {
-	return i < c->l.n ? c->items[i].st : UW_TUI_PENDING;
+	return i < c->l.n ? item(c, i)->st : UW_TUI_PENDING;
 }
 
 bool uw_widget_checklist_finished(const struct uw_widget_checklist *c)
 {
 	for (size_t i = 0; i < c->l.n; i++)
-		if (c->items[i].st == UW_TUI_PENDING || c->items[i].st == UW_TUI_RUNNING)
+		if (item(c, i)->st == UW_TUI_PENDING || item(c, i)->st == UW_TUI_RUNNING)
 			return false;
 	return true;
 }
@@ -203,7 +203,7 @@ bool uw_widget_checklist_tick(struct uw_widget_checklist *c)
 
 	c->frame++;
 	for (size_t i = 0; i < c->l.n; i++)
-		running |= c->items[i].st == UW_TUI_RUNNING;
+		running |= item(c, i)->st == UW_TUI_RUNNING;
 	return running;
 }
 

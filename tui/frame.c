@@ -311,10 +311,9 @@ static unsigned frame_key(struct uw_tui_layer *layer, int key)
 
 static void reset_buttons(struct uw_tui_frame *f)
 {
-	uw_widget_buttons_clear(f->buttons);
-	uw_widget_buttons_add(f->buttons, "Back", UW_TUI_BACK);
-	uw_widget_buttons_add(f->buttons, "Next", UW_TUI_NEXT);
-	uw_widget_buttons_focus(f->buttons, UW_TUI_NEXT);
+	static const struct uw_widget_button_def row[] = { { "Back", UW_TUI_BACK }, { "Next", UW_TUI_NEXT } };
+
+	uw_widget_buttons_set(f->buttons, row, UW_ARRAY_SIZE(row), UW_TUI_NEXT);
 }
 
 struct uw_tui_frame *uw_tui_frame_new(struct uw_tui_loop *loop, const char *app_name)

@@ -18,15 +18,12 @@
 
 #include "tui/buttons.h"
 #include "tui/loop.h"
+#include "tui/theme.h"
 #include "tui/widget.h"
 
 struct uw_tui_frame;
 
 /* Rectangles of the frame's parts (rows/cols in screen cells). */
-struct uw_tui_rect {
-	int y, x, h, w;
-};
-
 struct uw_tui_frame_layout {
 	struct uw_tui_rect title, box, body, buttons, footer;
 };

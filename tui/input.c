@@ -26,24 +26,10 @@ struct uw_tui_input {
 static void input_draw(struct uw_tui_layer *layer)
 {
 	struct uw_tui_input *p = (struct uw_tui_input *)layer;
-	struct uw_tui_line lines[4];
-	int wmax = p->secret ? 60 : 70;
-	int w = COLS - 4 < wmax ? COLS - 4 : wmax;
-	size_t nl = uw_tui_text_wrap(p->prompt, w - 4, lines, 4);
-
-	if (nl > 4)
-		nl = 4;
-	int h = (int)nl + 7;
-	int y = (LINES - h) / 2, x = (COLS - w) / 2;
-	if (y < 0)
-		y = 0;
-	if (x < 0)
-		x = 0;
-	uw_tui_dialog_frame(stdscr, y, x, h, w, p->title);
-	for (size_t i = 0; i < nl; i++)
-		uw_tui_put(stdscr, y + 2 + (int)i, x + 2 + lines[i].indent, w - 4 - lines[i].indent,
-			   p->prompt + lines[i].off, lines[i].len);
-	int fy = y + 3 + (int)nl;
+	struct uw_tui_rect box;
+	/* Under the prompt: a blank row, the field, a blank row, the keys. */
+	int fy = uw_tui_dialog_text(p->title, p->prompt, p->secret ? 60 : 70, 4, 4, &box) + 1;
+	int x = box.x, w = box.w;
 	struct uw_widget *fw = uw_widget_field_widget(p->field);
 
 	/* "[" two columns in from the border, the text to three from the other. */

@@ -3,14 +3,55 @@
 #include "tui/loop.h"
 
 #include <ncurses.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
 
 void uw_tui_list_grow(struct uw_tui_list *l)
 {
 	l->n++;
 }
 
+void *uw_tui_list_add(struct uw_tui_list *l, size_t item_size, const char *label, const char *note)
+{
+	struct uw_tui_list_item *it;
+
+	l->item_size = item_size;
+	l->items = uw_realloc(l->items, (l->n + 1) * item_size);
+	it = (struct uw_tui_list_item *)((char *)l->items + l->n * item_size);
+	memset(it, 0, item_size);
+	it->label = uw_strdup(label);
+	it->note = uw_strdup(note);
+	uw_tui_list_grow(l);
+	return it;
+}
+
+void *uw_tui_list_at(const struct uw_tui_list *l, size_t i)
+{
+	return (char *)l->items + i * l->item_size;
+}
+
+void uw_tui_list_set_note(struct uw_tui_list *l, size_t i, const char *note)
+{
+	struct uw_tui_list_item *it = uw_tui_list_at(l, i);
+
+	if (it->note && note && !strcmp(it->note, note))
+		return;
+	free(it->note);
+	it->note = uw_strdup(note);
+}
+
 void uw_tui_list_reset(struct uw_tui_list *l)
 {
+	for (size_t i = 0; l->items && i < l->n; i++) {
+		struct uw_tui_list_item *it = uw_tui_list_at(l, i);
+
+		free(it->label);
+		free(it->note);
+	}
+	free(l->items);
+	l->items = NULL;
 	l->n = l->sel = l->top = 0;
 }
 

@@ -132,6 +132,14 @@ int uw_tui_loop_run_layer(struct uw_tui_loop *loop, struct uw_tui_layer *layer);
  */
 void uw_tui_loop_forget_layer(struct uw_tui_loop *loop, struct uw_tui_layer *layer);
 
+/*
+ * Write a line to @fd (-1: stop) per key read, "key NS\n", and per completed
+ * terminal update (doupdate), "draw NS\n", NS being CLOCK_MONOTONIC in
+ * nanoseconds: keypress-to-redraw measured inside the process, without a
+ * terminal multiplexer's polling in the figure. The fd stays the caller's.
+ */
+void uw_tui_loop_set_trace_fd(struct uw_tui_loop *loop, int fd);
+
 /* Ask every running uw_tui_loop_run*() to return @code. */
 void uw_tui_loop_quit(struct uw_tui_loop *loop, int code);
 

@@ -24,27 +24,12 @@ struct uw_tui_msgbox {
 static void msgbox_draw(struct uw_tui_layer *layer)
 {
 	struct uw_tui_msgbox *m = (struct uw_tui_msgbox *)layer;
-	struct uw_tui_line lines[BOX_MAX_LINES];
-	int w = COLS - 4 < BOX_MAX_WIDTH ? COLS - 4 : BOX_MAX_WIDTH;
+	struct uw_tui_rect box;
 
-	if (w < 20)
-		w = COLS > 2 ? COLS : 2;
-	size_t nl = uw_tui_text_wrap(m->text, w - 4, lines, BOX_MAX_LINES);
-	if (nl > BOX_MAX_LINES)
-		nl = BOX_MAX_LINES;
-	int h = (int)nl + 5; /* border, blank, text, blank, buttons, border */
-	int y = (LINES - h) / 2, x = (COLS - w) / 2;
-
-	if (y < 0)
-		y = 0;
-	if (x < 0)
-		x = 0;
-	uw_tui_dialog_frame(stdscr, y, x, h, w, m->title);
-	for (size_t i = 0; i < nl; i++)
-		uw_tui_put(stdscr, y + 2 + (int)i, x + 2 + lines[i].indent, w - 4 - lines[i].indent,
-			   m->text + lines[i].off, lines[i].len);
+	/* Under the text: a blank row and the buttons. */
+	uw_tui_dialog_text(m->title, m->text, BOX_MAX_WIDTH, BOX_MAX_LINES, 2, &box);
 	struct uw_widget *row = uw_widget_buttons_widget(m->row);
-	uw_widget_place(row, y + h - 2, x, 1, w);
+	uw_widget_place(row, box.y + box.h - 2, box.x, 1, box.w);
 	uw_widget_draw(row, true);
 }
 

@@ -5,15 +5,16 @@
 #include "tui/theme.h"
 #include "core/util.h"
 
-struct radio_item {
-	char *label, *help;
-};
-
+/* A choice: its label and its help (the note). */
 struct uw_widget_radio {
 	struct uw_widget base;
-	struct radio_item *items;
 	struct uw_tui_list l; /* the cursor is the choice */
 };
+
+static const struct uw_tui_list_item *item(const struct uw_widget_radio *r, size_t i)
+{
+	return uw_tui_list_at(&r->l, i);
+}
 
 static int radio_size(struct uw_widget *w, int width)
 {
@@ -39,16 +40,16 @@ static void radio_draw(struct uw_widget *w, bool focused)
 		uw_widget_attr_on(role);
 		mvwhline(stdscr, w->y + i, w->x, ' ', w->w);
 		uw_tui_puts(stdscr, w->y + i, w->x + 1, 3, cur ? g->radio_on : g->radio_off);
-		uw_tui_puts_cut(stdscr, w->y + i, w->x + 5, w->w - 6, r->items[k].label);
+		uw_tui_puts_cut(stdscr, w->y + i, w->x + 5, w->w - 6, item(r, k)->label);
 		uw_widget_attr_off(role);
 	}
 	if (r->l.top > 0)
 		uw_tui_puts(stdscr, w->y, w->x + w->w - 1, 1, g->more_up);
 	if (r->l.top + (size_t)rows < r->l.n)
 		uw_tui_puts(stdscr, w->y + rows - 1, w->x + w->w - 1, 1, g->more_down);
-	if (r->l.n && r->items[r->l.sel].help && w->h > 3) {
+	if (r->l.n && item(r, r->l.sel)->note && w->h > 3) {
 		struct uw_tui_line lines[2];
-		const char *help = r->items[r->l.sel].help;
+		const char *help = item(r, r->l.sel)->note;
 		size_t nl = uw_tui_text_wrap(help, w->w - 2, lines, 2);
 
 		uw_widget_attr_on(UW_TUI_DIM);
@@ -76,11 +77,7 @@ static void radio_destroy(struct uw_widget *w)
 {
 	struct uw_widget_radio *r = (struct uw_widget_radio *)w;
 
-	for (size_t i = 0; i < r->l.n; i++) {
-		free(r->items[i].label);
-		free(r->items[i].help);
-	}
-	free(r->items);
+	uw_tui_list_reset(&r->l);
 	free(r);
 }
 
@@ -103,13 +100,18 @@ struct uw_widget_radio *uw_widget_radio_new(void)
 
 size_t uw_widget_radio_add(struct uw_widget_radio *r, const char *label, const char *help)
 {
-	size_t i = r->l.n;
+	uw_tui_list_add(&r->l, sizeof(struct uw_tui_list_item), label, help);
+	return r->l.n - 1;
+}
 
-	r->items = uw_realloc(r->items, (i + 1) * sizeof(*r->items));
-	r->items[i].label = uw_strdup(label);
-	r->items[i].help = uw_strdup(help);
-	uw_tui_list_grow(&r->l);
-	return i;
+struct uw_widget_radio *uw_widget_radio_new_choices(const struct uw_widget_radio_choice *c, size_t n, size_t sel)
+{
+	struct uw_widget_radio *r = uw_widget_radio_new();
+
+	for (size_t i = 0; i < n; i++)
+		uw_widget_radio_add(r, c[i].label, c[i].help);
+	uw_widget_radio_set_selected(r, sel);
+	return r;
 }
 
 void uw_widget_radio_set_selected(struct uw_widget_radio *r, size_t i)

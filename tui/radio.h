@@ -17,6 +17,15 @@ struct uw_widget_radio;
 /* A new, empty radio list. */
 struct uw_widget_radio *uw_widget_radio_new(void);
 
+/* A choice given as a table (uw_widget_radio_new_choices). */
+struct uw_widget_radio_choice {
+	const char *label;
+	const char *help;
+};
+
+/* A radio list of the @n choices of @c, choice @sel selected. */
+struct uw_widget_radio *uw_widget_radio_new_choices(const struct uw_widget_radio_choice *c, size_t n, size_t sel);
+
 /* Append a choice (strings are copied); returns its index. */
 size_t uw_widget_radio_add(struct uw_widget_radio *r, const char *label, const char *help);
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "tui/text.h"
 #include "tui/theme.h"
+#include "core/util.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -168,6 +169,34 @@ size_t uw_tui_text_wrap(const char *s, int width, struct uw_tui_line *lines, siz
 		para = end + 1;
 	}
 	return n;
+}
+
+char *uw_tui_text_expand_tabs(const char *s)
+{
+	size_t len = strlen(s), tabs = 0, o = 0;
+	int col = 0;
+	char *out;
+
+	for (size_t i = 0; i < len; i++)
+		tabs += s[i] == '\t';
+	out = uw_malloc0(len + tabs * 7 + 1);
+	for (size_t i = 0; i < len;) {
+		wchar_t wc;
+		size_t n = uw_tui_utf8_decode(s + i, len - i, &wc);
+
+		if (s[i] == '\t') {
+			do
+				out[o++] = ' ';
+			while (++col % 8);
+		} else {
+			memcpy(out + o, s + i, n);
+			o += n;
+			col = s[i] == '\n' ? 0 : col + uw_tui_char_width(wc);
+		}
+		i += n;
+	}
+	out[o] = '\0';
+	return out;
 }
 
 int uw_tui_put(WINDOW *win, int y, int x, int cols, const char *s, size_t len)

@@ -61,6 +61,14 @@ struct uw_tui_line {
 size_t uw_tui_text_wrap(const char *s, int width, struct uw_tui_line *lines, size_t max);
 
 /*
+ * @s with each tab replaced by the spaces to the next multiple of 8 columns
+ * from the start of its line, as a terminal shows the text `cat` prints
+ * (curses would count from the window's edge, and the wrapper and the drawing
+ * count a tab as no column at all). malloc'd.
+ */
+char *uw_tui_text_expand_tabs(const char *s);
+
+/*
  * Draw @len bytes of UTF-8 text at (@y, @x) in @win, clipped to @cols columns.
  * In a non-UTF-8 terminal non-ASCII characters are drawn as '?'. Returns the
  * columns written.

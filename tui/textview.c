@@ -140,14 +140,15 @@ struct uw_widget_textview *uw_widget_textview_new(const char *text)
 	t->base.cls = &textview_class;
 	t->base.focusable = true;
 	t->rows = 10;
-	t->text = uw_strdup(text ? text : "");
+	/* Tabs as a terminal shows them (persist's files have tabs). */
+	t->text = uw_tui_text_expand_tabs(text ? text : "");
 	return t;
 }
 
 void uw_widget_textview_set_text(struct uw_widget_textview *t, const char *text)
 {
 	free(t->text);
-	t->text = uw_strdup(text ? text : "");
+	t->text = uw_tui_text_expand_tabs(text ? text : "");
 	free(t->lines);
 	t->lines = NULL;
 	t->top = 0;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "tui/theme.h"
 #include "tui/text.h"
+#include "core/util.h"
 
 static const struct uw_tui_glyphs glyphs_utf8 = {
 	.utf8 = true,
@@ -138,6 +139,31 @@ void uw_tui_dialog_frame(WINDOW *win, int y, int x, int h, int w, const char *ti
 		mvwaddch(win, y, x + 3 + tw, ' ');
 		wattroff(win, A_BOLD);
 	}
+}
+
+int uw_tui_dialog_text(const char *title, const char *text, int max_w, int max_lines, int rows_below,
+		       struct uw_tui_rect *box)
+{
+	struct uw_tui_line lines[16];
+	int w = COLS - 4 < max_w ? COLS - 4 : max_w;
+	size_t max = max_lines > 0 && (size_t)max_lines < UW_ARRAY_SIZE(lines) ? (size_t)max_lines :
+		     UW_ARRAY_SIZE(lines);
+
+	if (w < 20)
+		w = COLS > 2 ? COLS : 2;
+	size_t nl = uw_tui_text_wrap(text, w - 4, lines, max);
+	if (nl > max)
+		nl = max;
+	/* border, blank, the text, what the dialog puts below, border */
+	box->h = (int)nl + 3 + rows_below;
+	box->w = w;
+	box->y = (LINES - box->h) / 2 > 0 ? (LINES - box->h) / 2 : 0;
+	box->x = (COLS - w) / 2 > 0 ? (COLS - w) / 2 : 0;
+	uw_tui_dialog_frame(stdscr, box->y, box->x, box->h, w, title);
+	for (size_t i = 0; i < nl; i++)
+		uw_tui_put(stdscr, box->y + 2 + (int)i, box->x + 2 + lines[i].indent, w - 4 - lines[i].indent,
+			   text + lines[i].off, lines[i].len);
+	return box->y + 2 + (int)nl;
 }
 
 void uw_tui_box(WINDOW *win, int y, int x, int h, int w)

@@ -80,6 +80,22 @@ void uw_tui_box(WINDOW *win, int y, int x, int h, int w);
  */
 void uw_tui_dialog_frame(WINDOW *win, int y, int x, int h, int w, const char *title);
 
+/* A rectangle of cells on the screen (a dialog's box, a frame's parts). */
+struct uw_tui_rect {
+	int y, x, h, w;
+};
+
+/*
+ * A dialog centred on stdscr with @text at its top (message boxes, input
+ * boxes): @max_w columns at most (and COLS - 4; the whole width when that
+ * leaves under 20), the text wrapped two columns in from the borders and cut
+ * to @max_lines lines (at most 16), after a blank row, and @rows_below rows
+ * under it for the dialog's own widgets. Draws the frame (uw_tui_dialog_frame)
+ * and the text, fills *@box, and returns the first row under the text.
+ */
+int uw_tui_dialog_text(const char *title, const char *text, int max_w, int max_lines, int rows_below,
+		       struct uw_tui_rect *box);
+
 /* Draw a horizontal line of @w cells. */
 void uw_tui_hline(WINDOW *win, int y, int x, int w);
 

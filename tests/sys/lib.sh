@@ -33,6 +33,60 @@ check_eq() {
 		not_ok "$1"; diff <(echo "$2") <(echo "$3") | sed 's/^/#   /' | head -40; fi
 }
 
+# wait_for SECONDS CMD... : poll a condition (in the test, not in the program)
+# every $WAIT_STEP seconds (default 0.05), for at most SECONDS.
+wait_for() {
+	local t=$1; shift
+	local end=$((SECONDS + t))
+	while ! "$@" >/dev/null 2>&1; do
+		[ $SECONDS -ge $end ] && return 1
+		sleep "${WAIT_STEP:-0.05}"
+	done
+}
+
+# ---- the real desktop daemons' state (testbed --nm, --firewalld) -------------
+# For before/after comparisons: what NetworkManager and firewalld hold.
+
+# NetworkManager's view of devices and connections; its activation steps
+# ("connecting (prepare)", "(configuring)", "(getting IP configuration)") as
+# one word. With NM_ANY_UUID set, connection UUIDs are left out (a replugged
+# gadget's automatic connection gets a new one from its new MAC).
+nm_view() {
+	tb_nmcli -t -f DEVICE,TYPE,STATE,CONNECTION device | sed -E 's/:connecting \([^)]*\):/:connecting:/' | sort
+	if [ -n "${NM_ANY_UUID:-}" ]; then
+		tb_nmcli -t -f NAME,UUID,TYPE,DEVICE connection | sed -E 's/:[0-9a-f]{8}-[0-9a-f-]{27}:/:UUID:/' | sort
+	else
+		tb_nmcli -t -f NAME,UUID,TYPE,DEVICE connection | sort
+	fi
+}
+nm_view_is() { [ "$(nm_view)" == "$1" ]; }
+# NetworkManager has taken usb0 (its automatic connection is on it).
+nm_took_usb0() { [ -n "$(tb_nmcli -g GENERAL.CONNECTION device show usb0 2>/dev/null)" ]; }
+
+# firewalld's runtime zones (with their interfaces) and its permanent
+# configuration directory (names, modes and bytes of every file); fwd_state
+# adds the runtime policies (firewall-cmd takes seconds on a busy machine:
+# checks made many times use the quick one).
+fwd_state_quick() {
+	echo "## zones";    tb_fwcmd --list-all-zones
+	echo "## permanent dir"
+	(cd "$TB_FW_ETC" && find . -printf '%p %M %s\n' | sort && find . -type f -exec sha256sum {} + | sort)
+}
+fwd_state() {
+	fwd_state_quick
+	echo "## policies"; tb_fwcmd --list-all-policies
+}
+# IFACE (default usb0) is in firewalld's zone nm-shared.
+in_zone() { [ "$(tb_fwcmd --get-zone-of-interface="${1:-usb0}" 2>/dev/null)" = nm-shared ]; }
+# No firewalld keeper in this testbed's desktop namespace (other tests may run their own).
+no_keeper() {
+	local p
+	for p in $(ip netns pids "$TB_DESK"); do
+		tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q '__firewalld-keeper' && return 1
+	done
+	return 0
+}
+
 # A picture of one namespace's network state, for before/after comparisons.
 # Counters are stripped: they change with traffic, not with configuration.
 ns_state() { # [ns] — empty means the machine's own namespace (read only!)

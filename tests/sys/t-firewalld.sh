@@ -16,41 +16,10 @@ source "$(dirname "$0")/lib.sh"
 # (the phone's host key goes into the testbed's own ssh directory)
 W() { tb_desk env USBNET_WIZARD_SSH_DIR="$TB_DIR/ssh" "$UW_BIN" "$@" </dev/null; }
 
-# wait_for SECONDS CMD... : poll a condition in the test (not in the program), bounded.
-wait_for() {
-	local t=$1; shift
-	local end=$((SECONDS + t))
-	while ! "$@" >/dev/null 2>&1; do
-		[ $SECONDS -ge $end ] && return 1
-		sleep 0.05
-	done
-}
 
-# What firewalld holds: its runtime zones (with their interfaces) and the
-# permanent configuration directory (names, modes and bytes of every file);
-# fwd_state adds the runtime policies. (firewall-cmd takes seconds on a busy
-# machine: the checks after each killed step use the quick one.)
-fwd_state_quick() {
-	echo "## zones";    tb_fwcmd --list-all-zones
-	echo "## permanent dir"
-	(cd "$TB_FW_ETC" && find . -printf '%p %M %s\n' | sort && find . -type f -exec sha256sum {} + | sort)
-}
-fwd_state() {
-	fwd_state_quick
-	echo "## policies"; tb_fwcmd --list-all-policies
-}
-zone_of_usb0() { tb_fwcmd --get-zone-of-interface=usb0 2>/dev/null; }
-in_zone() { [ "$(zone_of_usb0)" = nm-shared ]; }
+# (what firewalld holds: fwd_state, fwd_state_quick, in_zone, no_keeper in lib.sh)
 keeper_pid() { cat "$USBNET_WIZARD_RUNDIR/firewalld-keeper-usb0" 2>/dev/null; }
 keeper_alive() { local p; p=$(keeper_pid) && [ -n "$p" ] && kill -0 "$p" 2>/dev/null; }
-# No keeper process in this testbed's desktop namespace (other tests may run their own).
-no_keeper() {
-	local p
-	for p in $(ip netns pids "$TB_DESK"); do
-		tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q '__firewalld-keeper' && return 1
-	done
-	return 0
-}
 
 tb_up --firewalld || { not_ok "testbed with firewalld"; t_finish; }
 before=$(fwd_state)

@@ -15,26 +15,11 @@
 source "$(dirname "$0")/lib.sh"
 
 W() { tb_desk env USBNET_WIZARD_SSH_DIR="$TB_DIR/ssh" "$UW_BIN" "$@" </dev/null; }
-wait_for() {
-	local t=$1; shift
-	local end=$((SECONDS + t))
-	while ! "$@" >/dev/null 2>&1; do
-		[ $SECONDS -ge $end ] && return 1
-		sleep 0.1
-	done
-}
-# NetworkManager's view (activation sub-states as one word; a replugged
-# gadget's automatic connection gets a UUID from its new MAC: left out),
-# then firewalld's runtime zones and permanent directory.
-nm_view() {
-	tb_nmcli -t -f DEVICE,TYPE,STATE,CONNECTION device | sed -E 's/:connecting \([^)]*\):/:connecting:/' | sort
-	tb_nmcli -t -f NAME,UUID,TYPE,DEVICE connection | sed -E 's/:[0-9a-f]{8}-[0-9a-f-]{27}:/:UUID:/' | sort
-}
-fwd_view() {
-	tb_fwcmd --list-all-zones
-	(cd "$TB_FW_ETC" && find . -printf '%p %M %s\n' | sort && find . -type f -exec sha256sum {} + | sort)
-}
-state() { echo "## NetworkManager"; nm_view; echo "## firewalld"; fwd_view; }
+# NetworkManager's view (a replugged gadget's automatic connection gets a
+# UUID from its new MAC: left out), then firewalld's runtime zones and
+# permanent directory (lib.sh).
+NM_ANY_UUID=1
+state() { echo "## NetworkManager"; nm_view; echo "## firewalld"; fwd_state_quick; }
 # Under watch, with gadgets coming and going: the default zone's interfaces
 # are NetworkManager's doing (its automatic connection binds the device there
 # and it drops or keeps that binding as the device comes, goes and is renamed);
@@ -54,17 +39,9 @@ settled() { wait_for 30 state_is "$1"; }
 show_diff() { diff <(echo "$1") <(${4:-state}) | head -${3:-12} | sed "s/^/#   $2: /"; }
 watch_settled() { wait_for 30 watch_state_is "$1"; }
 unmanaged() { [ "$(tb_nmcli -g GENERAL.STATE device show "$1" 2>/dev/null)" = "10 (unmanaged)" ]; }
-zone_is() { [ "$(tb_fwcmd --get-zone-of-interface="$1" 2>/dev/null)" = nm-shared ]; }
-no_keeper() {
-	local p
-	for p in $(ip netns pids "$TB_DESK"); do
-		tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q '__firewalld-keeper' && return 1
-	done
-	return 0
-}
 
 tb_up --nm --firewalld || { not_ok "testbed with NetworkManager and firewalld"; t_finish; }
-wait_for 10 bash -c "[ -n \"\$(ip netns exec $TB_DESK env DBUS_SYSTEM_BUS_ADDRESS=$DBUS_SYSTEM_BUS_ADDRESS nmcli -g GENERAL.CONNECTION device show usb0)\" ]"
+wait_for 10 nm_took_usb0
 before=$(state)
 grep -q '^usb0:ethernet:connecting:Wired connection 1$' <<<"$before" &&
 	ok "NetworkManager takes usb0 (Wired connection 1), firewalld runs" ||
@@ -115,10 +92,10 @@ has_addr() { tb_desk ip -4 -o addr show dev "$1" | grep -q "$TB_HOST_IP/"; }
 online() { # IFACE CYCLE: the setup on IFACE is live and complete, with both daemons
 	nm_journaled "$1" || bad+=" $2: no NetworkManager step journaled for $1;"
 	wait_for 10 unmanaged "$1" || bad+=" $2: NetworkManager manages $1;"
-	wait_for 10 zone_is "$1" || bad+=" $2: $1 not in nm-shared;"
+	wait_for 10 in_zone "$1" || bad+=" $2: $1 not in nm-shared;"
 	has_addr "$1" || bad+=" $2: no address on $1;"
 	tb_fwcmd --reload >/dev/null 2>&1 || bad+=" $2: reload failed;"
-	wait_for 10 zone_is "$1" || bad+=" $2: $1 not back in nm-shared after the reload;"
+	wait_for 10 in_zone "$1" || bad+=" $2: $1 not back in nm-shared after the reload;"
 	tb_phone_ping "$TB_PING_IP" >/dev/null 2>&1 || bad+=" $2: the phone does not get out;"
 }
 bad=""

@@ -11,24 +11,8 @@ SSHD=$(mktemp -d /tmp/uw-nm-ssh.XXXXXX)
 trap 'rm -rf "$SSHD"' EXIT
 uwc() { tb_desk env USBNET_WIZARD_SSH_DIR="$SSHD" "$UW_BIN" check --ping-ip "$TB_PING_IP" \
 	--test-name "$TB_TEST_NAME" --no-rescue "$@" </dev/null; }
-wait_for() {
-	local t=$1; shift
-	local end=$((SECONDS + t))
-	while ! "$@" >/dev/null 2>&1; do
-		[ $SECONDS -ge $end ] && return 1
-		sleep 0.1
-	done
-}
-# NetworkManager's view of devices and connections. Its activation moves
-# through "connecting (prepare)", "(configuring)", "(getting IP
-# configuration)": one word for those.
-nm_view() {
-	tb_nmcli -t -f DEVICE,TYPE,STATE,CONNECTION device | sed -E 's/:connecting \([^)]*\):/:connecting:/' | sort
-	tb_nmcli -t -f NAME,UUID,TYPE,DEVICE connection | sort
-}
 # After a revert NetworkManager takes usb0 back and starts its activation
-# again; wait (bounded) until its view has settled where it was.
-nm_view_is() { [ "$(nm_view)" == "$1" ]; }
+# again; wait (bounded) until its view (nm_view, lib.sh) has settled where it was.
 check_nm_back() { # NAME BEFORE
 	wait_for 30 nm_view_is "$2"
 	check_eq "$1" "$2" "$(nm_view)"
@@ -37,7 +21,7 @@ usb0_state() { tb_nmcli -g GENERAL.STATE device show usb0 | sed -E 's/^[0-9]+ \(
 has_addr() { tb_desk ip -4 -o addr show dev usb0 | grep -q "$TB_HOST_IP/"; }
 
 tb_up --nm || { not_ok "testbed comes up with NetworkManager"; t_finish; }
-wait_for 10 bash -c "[ \"\$(ip netns exec $TB_DESK env DBUS_SYSTEM_BUS_ADDRESS=$DBUS_SYSTEM_BUS_ADDRESS nmcli -g GENERAL.CONNECTION device show usb0)\" != '' ]"
+wait_for 10 nm_took_usb0
 before=$(nm_view)
 grep -q '^usb0:ethernet:connecting:Wired connection 1$' <<<"$before" \
 	&& ok "NetworkManager takes usb0 and starts DHCP on it (Wired connection 1)" \

@@ -18,36 +18,17 @@
 source "$(dirname "$0")/lib.sh"
 
 W() { tb_desk "$UW_BIN" "$@" </dev/null; }
-wait_for() {
-	local t=$1; shift
-	local end=$((SECONDS + t))
-	while ! "$@" >/dev/null 2>&1; do
-		[ $SECONDS -ge $end ] && return 1
-		sleep 0.1
-	done
-}
 # NetworkManager's view (a replugged gadget's automatic connection gets a
-# UUID from its new MAC: left out), firewalld's runtime and permanent state,
-# and the desktop's file tree.
-nm_view() {
-	tb_nmcli -t -f DEVICE,TYPE,STATE,CONNECTION device | sed -E 's/:connecting \([^)]*\):/:connecting:/' | sort
-	tb_nmcli -t -f NAME,UUID,TYPE,DEVICE connection | sed -E 's/:[0-9a-f]{8}-[0-9a-f-]{27}:/:UUID:/' | sort
-}
-fwd_state() {
-	echo "## zones";    tb_fwcmd --list-all-zones
-	echo "## policies"; tb_fwcmd --list-all-policies
-	echo "## permanent dir"
-	(cd "$TB_FW_ETC" && find . -printf '%p %M %s\n' | sort && find . -type f -exec sha256sum {} + | sort)
-}
+# UUID from its new MAC: left out), firewalld's runtime and permanent state
+# (lib.sh), and the desktop's file tree.
+NM_ANY_UUID=1
 root_tree() { (cd "$TB_ROOT" && find . -printf '%p %M %s\n' | sort); }
-nm_view_is() { [ "$(nm_view)" == "$1" ]; }
 usb0_on() { [ "$(tb_nmcli -g GENERAL.STATE,GENERAL.CONNECTION device show usb0 2>/dev/null | tr '\n' ' ')" = "100 (connected) $1 " ]; }
-in_zone() { [ "$(tb_fwcmd --get-zone-of-interface=usb0 2>/dev/null)" = nm-shared ]; }
 online() { tb_phone_ping "$TB_PING_IP" >/dev/null 2>&1; }
 resolves() { tb_phone getent ahostsv4 "$TB_TEST_NAME" | grep -q "$TB_TEST_NAME_IP"; }
 
 tb_up --nm --firewalld || { not_ok "testbed with NetworkManager and firewalld"; t_finish; }
-wait_for 10 bash -c "[ -n \"\$(ip netns exec $TB_DESK env DBUS_SYSTEM_BUS_ADDRESS=$DBUS_SYSTEM_BUS_ADDRESS nmcli -g GENERAL.CONNECTION device show usb0)\" ]"
+wait_for 10 nm_took_usb0
 before_nm=$(nm_view)
 before_fw=$(fwd_state)
 before_root=$(root_tree)

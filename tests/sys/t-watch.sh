@@ -10,15 +10,7 @@ CYCLES=${WATCH_CYCLES:-200}
 VG_CYCLES=${WATCH_VG_CYCLES:-20}
 desk_state() { ns_state "$TB_DESK" | sed -E 's#link/ether [0-9a-f:]+ brd [0-9a-f:]+##'; }
 
-# wait_for SECONDS CMD... : poll a condition in the test (not in the program), bounded.
-wait_for() {
-	local t=$1; shift
-	local end=$((SECONDS + t))
-	while ! "$@" >/dev/null 2>&1; do
-		[ $SECONDS -ge $end ] && return 1
-		sleep 0.02
-	done
-}
+WAIT_STEP=0.02
 no_table() { ! tb_desk nft list table ip usbnet-wizard; }
 has_table() { tb_desk nft list table ip usbnet-wizard; }
 applied_count() { grep -c 'APPLIED' "$1"; }

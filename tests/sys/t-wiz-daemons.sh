@@ -13,14 +13,6 @@
 source "$(dirname "$0")/lib.sh"
 source "$UW_ROOT/tests/sys/wizlib.sh"
 
-wait_for() {
-	local t=$1; shift
-	local end=$((SECONDS + t))
-	while ! "$@" >/dev/null 2>&1; do
-		[ $SECONDS -ge $end ] && return 1
-		sleep 0.1
-	done
-}
 # Every phone check, from the CLI, with the host key the wizard remembered.
 phone_checks() {
 	tb_desk env USBNET_WIZARD_SSH_DIR="$SSHD" "$UW_BIN" check --ping-ip "$TB_PING_IP" \
@@ -52,15 +44,10 @@ wizard_revert() { # LABEL
 }
 
 # ---- NetworkManager ----------------------------------------------------------
-nm_view() {
-	tb_nmcli -t -f DEVICE,TYPE,STATE,CONNECTION device | sed -E 's/:connecting \([^)]*\):/:connecting:/' | sort
-	tb_nmcli -t -f NAME,UUID,TYPE,DEVICE connection | sort
-}
-nm_view_is() { [ "$(nm_view)" == "$1" ]; }
 
 tb_up --nm || { not_ok "testbed with NetworkManager"; exit 1; }
 trap cleanup EXIT
-wait_for 10 bash -c "[ -n \"\$(ip netns exec $TB_DESK env DBUS_SYSTEM_BUS_ADDRESS=$DBUS_SYSTEM_BUS_ADDRESS nmcli -g GENERAL.CONNECTION device show usb0)\" ]"
+wait_for 10 nm_took_usb0
 before=$(nm_view)
 grep -q '^usb0:ethernet:connecting:Wired connection 1$' <<<"$before" &&
 	ok "[nm] NetworkManager takes usb0 (Wired connection 1) before the wizard starts" ||
@@ -88,20 +75,6 @@ check_fails "[nm] ... and usb0 has no address of ours" has_addr
 tb_down
 
 # ---- firewalld -----------------------------------------------------------------
-fwd_state() {
-	echo "## zones";    tb_fwcmd --list-all-zones
-	echo "## policies"; tb_fwcmd --list-all-policies
-	echo "## permanent dir"
-	(cd "$TB_FW_ETC" && find . -printf '%p %M %s\n' | sort && find . -type f -exec sha256sum {} + | sort)
-}
-in_zone() { [ "$(tb_fwcmd --get-zone-of-interface=usb0 2>/dev/null)" = nm-shared ]; }
-no_keeper() {
-	local p
-	for p in $(ip netns pids "$TB_DESK"); do
-		tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q '__firewalld-keeper' && return 1
-	done
-	return 0
-}
 
 tb_up --firewalld || { not_ok "testbed with firewalld"; exit 1; }
 trap cleanup EXIT

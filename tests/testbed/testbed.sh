@@ -473,15 +473,34 @@ NFT
 }
 
 tb_down() {
+	# A run being stopped signals the test's whole process group, and again a
+	# few seconds later: that second INT, TERM or HUP must not cut the
+	# teardown short and leave namespaces and a dropbear behind. They are
+	# ignored while it runs (its own commands, `ip netns del` among them,
+	# inherit that), and the caller's traps come back at the end (on a signal
+	# its EXIT trap then runs as the shell dies of the signal).
+	local entry_traps
+	entry_traps=$(trap -p INT TERM HUP)
+	trap '' INT TERM HUP
+	_tb_teardown
+	trap - INT TERM HUP
 	if [ -n "${_tb_saved_traps+set}" ]; then
-		# Back to the caller's traps (on a signal its EXIT trap then runs as
-		# the shell dies of the signal).
-		trap - EXIT INT TERM HUP
+		trap - EXIT
 		eval "$_tb_saved_traps"
 		unset _tb_saved_traps
+	else
+		eval "$entry_traps"
 	fi
+	return 0
+}
+
+# TB_TEARDOWN_HOOK (tests only): a command run half way through the teardown,
+# the daemons stopped but the namespaces still there (t-testbed-signals.sh
+# holds the teardown there while it sends the second signal).
+_tb_teardown() {
 	[ -n "${TB_ID:-}" ] || return 0
 	_tb_daemons_stop
+	[ -n "${TB_TEARDOWN_HOOK:-}" ] && eval "$TB_TEARDOWN_HOOK"
 	local ns
 	for ns in "$TB_DESK" "$TB_PHONE" "$TB_UP"; do
 		_tb_kill_ns_procs "$ns"
