@@ -229,12 +229,12 @@ static void test_read_some_same_as_full(void **state)
 
 	write_file(resolv, "nameserver 127.0.0.53\n");
 	write_file(resolved, "nameserver 203.0.113.53\n");
-	sh("ip link add usb0 type veth peer name ph0 && ip link set usb0 up && ip link set ph0 up");
-	sh("ip addr add 192.168.0.200/24 dev usb0 && ip route add default via 192.168.0.1 metric 5");
+	uw_test_shf("ip link add usb0 type veth peer name ph0 && ip link set usb0 up && ip link set ph0 up");
+	uw_test_shf("ip addr add 192.168.0.200/24 dev usb0 && ip route add default via 192.168.0.1 metric 5");
 	assert_int_equal(uw_sysctl_write("net.ipv4.ip_forward", "1", &e), 0);
 	assert_int_equal(uw_sysctl_write("net.ipv4.conf.all.rp_filter", "1", &e), 0);
 	/* A live pid (ours) as NetworkManager's: the full read says it runs. */
-	sh("echo %d > %s/NetworkManager.pid", (int)getpid(), dir);
+	uw_test_shf("echo %d > %s/NetworkManager.pid", (int)getpid(), dir);
 
 	assert_int_equal(uw_inventory_read(&full, &e), 0);
 	assert_int_equal(uw_inventory_read_some(&some, UW_INV_SKIP_NM | UW_INV_SKIP_RP_FILTER, &e), 0);
@@ -267,10 +267,10 @@ static void test_read_some_same_as_full(void **state)
 	uw_inventory_fini(&full);
 	uw_inventory_fini(&some);
 
-	sh("rm -f %s/NetworkManager.pid", dir);
+	uw_test_shf("rm -f %s/NetworkManager.pid", dir);
 	assert_int_equal(uw_sysctl_write("net.ipv4.ip_forward", "0", &e), 0);
 	assert_int_equal(uw_sysctl_write("net.ipv4.conf.all.rp_filter", "0", &e), 0);
-	sh("ip link del usb0");
+	uw_test_shf("ip link del usb0");
 }
 
 static int setup(void **state)
