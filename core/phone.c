@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -492,6 +493,7 @@ struct cut_channel {
 	ssh_channel ch;
 	struct ssh_channel_callbacks_struct cb;
 	struct run_ctx c;
+	bool ending;               /* its command answered: it ends any moment now */
 	struct cut_channel *next;
 };
 
@@ -501,11 +503,12 @@ static int on_data_drop(ssh_session session, ssh_channel channel, void *data, ui
 	return (int)len;
 }
 
-static void linger_add(struct uw_phone *p, ssh_channel ch)
+static void linger_add(struct uw_phone *p, ssh_channel ch, bool ending)
 {
 	struct cut_channel *l = uw_malloc0(sizeof(*l));
 
 	l->ch = ch;
+	l->ending = ending;
 	l->cb = (struct ssh_channel_callbacks_struct){
 		.userdata = &l->c,
 		.channel_data_function = on_data_drop,
@@ -535,6 +538,44 @@ static void linger_reap(struct uw_phone *p)
 		ssh_channel_free(l->ch);
 		*lp = l->next;
 		free(l);
+	}
+}
+
+/*
+ * Wait (500 ms at most) for the lingering channels whose command has
+ * answered to end, before a new channel is opened: dropbear 2022.83 closes
+ * a session channel that has not started its command yet when another
+ * channel's process exits at that moment (it takes the new channel for one
+ * whose process has exited), and the new command then fails as if the phone
+ * had gone away. A shared script's shell exits just after its last job's end
+ * line, which is when the next command (a fix, say) opens its channel.
+ */
+static void linger_settle(struct uw_phone *p)
+{
+	long long end = uw_now_ms() + 500;
+	ssh_event ev = NULL;
+
+	for (;;) {
+		bool pending = false;
+		long long left;
+
+		linger_reap(p);
+		for (struct cut_channel *l = p->linger; l; l = l->next)
+			pending |= l->ending;
+		left = end - uw_now_ms();
+		if (!pending || left <= 0 || p->dead || !ssh_is_connected(p->session))
+			break;
+		if (!ev) {
+			ev = ssh_event_new();
+			if (!ev || ssh_event_add_session(ev, p->session) != SSH_OK)
+				break;
+		}
+		if (ssh_event_dopoll(ev, (int)(left < 50 ? left : 50)) == SSH_ERROR)
+			break;
+	}
+	if (ev) {
+		ssh_event_remove_session(ev, p->session);
+		ssh_event_free(ev);
 	}
 }
 
@@ -575,7 +616,7 @@ static void job_finish(struct uw_phone *p, struct uw_phone_job *job, struct job_
 			 * anything on. */
 			ssh_channel_free(jc->ch);
 		} else if (jc->timed_out && !jc->c.closed) {
-			linger_add(p, jc->ch);
+			linger_add(p, jc->ch, false);
 		} else {
 			ssh_channel_close(jc->ch);
 			ssh_channel_free(jc->ch);
@@ -657,6 +698,7 @@ int uw_phone_run_all(struct uw_phone *p, struct uw_phone_job *jobs, size_t n,
 				  "the cable and connect again.");
 		goto gone;
 	}
+	linger_settle(p);
 	/*
 	 * Non-blocking while the jobs run: every channel's open and exec go out
 	 * at once (no round trip waited for per channel), and no libssh call
@@ -774,3 +816,351 @@ int uw_phone_run(struct uw_phone *p, const char *cmd, const char *input,
 	return rc;
 }
 
+
+/* ---- several commands in one channel (uw_phone_run_shared) ------------- */
+
+/*
+ * The script uw_phone_run_shared sends: each job's command runs in the
+ * background, its stdout and stderr merged, every line of it tagged "N|"
+ * (N: the job's index) by a loop of shell builtins, then a line
+ * "N|MARKER STATUS" with the command's exit status. A line is written by one
+ * printf, one write(2) of under PIPE_BUF bytes, so the jobs' lines never
+ * interleave mid-line. The newline printed before the marker ends a last
+ * line that had none; it is taken off again here, so the output arrives
+ * byte for byte (but for NUL bytes, which a shell variable cannot hold).
+ * Only POSIX sh: dash, bash and busybox ash all run it.
+ */
+#define SHARED_HEAD                                                           \
+	"uw_u(){ while IFS= read -r uw_l || [ -n \"$uw_l\" ]; do "            \
+	"printf '%s|%s\\n' \"$1\" \"$uw_l\"; done; }\n"
+/* One job: its command (single-quoted for eval), the end line, the job's index. */
+#define SHARED_JOB_END "'; printf '\\n%s %%s\\n' \"$?\"; } 2>&1 </dev/null | uw_u %zu &\n"
+/* A job that has sent this much by its deadline is still answering (see below). */
+#define SHARED_BUSY_BYTES (4 * 1024)
+/* A line longer than this is passed on in pieces (it cannot be an end line). */
+#define SHARED_LINE_MAX 4096
+
+struct shared_job {
+	struct stream out;
+	bool truncated, ended, draining, timed_out, done;
+	int exit_status;
+	long long deadline;
+};
+
+struct shared_ctx {
+	struct run_ctx c;          /* the channel's own EOF, CLOSE and exit status */
+	struct shared_job *sj;
+	size_t n;
+	char marker[32];           /* "uw-end-" and 16 random hex digits */
+	char line[SHARED_LINE_MAX];
+	size_t len;
+	long cont;                 /* a long line goes on: to this job; -2 nowhere; -1 none */
+};
+
+static void stream_add(struct stream *st, bool *truncated, const char *data, size_t len)
+{
+	size_t room = UW_PHONE_OUTPUT_MAX - st->len, n = len;
+
+	if (n > room) {
+		n = room;
+		*truncated = true;
+	}
+	if (!n)
+		return;
+	st->buf = uw_realloc(st->buf, st->len + n + 1);
+	memcpy(st->buf + st->len, data, n);
+	st->len += n;
+	st->buf[st->len] = '\0';
+}
+
+/* One line (or, @whole false, the first piece of a long one) from the phone. */
+static void shared_line(struct shared_ctx *x, const char *l, size_t len, bool whole)
+{
+	size_t mlen = strlen(x->marker), i = 0;
+	struct shared_job *j;
+	unsigned long id = 0;
+
+	if (x->cont != -1) {       /* the rest of a long line */
+		if (x->cont >= 0 && !x->sj[x->cont].ended) {
+			j = &x->sj[x->cont];
+			stream_add(&j->out, &j->truncated, l, len);
+			if (whole)
+				stream_add(&j->out, &j->truncated, "\n", 1);
+		}
+		if (whole)
+			x->cont = -1;
+		return;
+	}
+	while (i < len && i < 8 && l[i] >= '0' && l[i] <= '9')
+		id = id * 10 + (unsigned long)(l[i++] - '0');
+	if (i == 0 || i >= len || l[i] != '|' || id >= x->n || x->sj[id].ended) {
+		/* Not ours (the shell's own complaint, say): dropped. */
+		if (!whole)
+			x->cont = -2;
+		return;
+	}
+	j = &x->sj[id];
+	l += i + 1;
+	len -= i + 1;
+	if (whole && len > mlen + 1 && !memcmp(l, x->marker, mlen) && l[mlen] == ' ') {
+		char num[12] = "";
+
+		memcpy(num, l + mlen + 1, len - mlen - 1 < sizeof(num) ? len - mlen - 1 : sizeof(num) - 1);
+		j->exit_status = atoi(num);
+		j->ended = true;
+		/* The newline printed before the end line. */
+		if (j->out.len && j->out.buf[j->out.len - 1] == '\n' && !j->truncated)
+			j->out.buf[--j->out.len] = '\0';
+		return;
+	}
+	stream_add(&j->out, &j->truncated, l, len);
+	if (whole)
+		stream_add(&j->out, &j->truncated, "\n", 1);
+	else
+		x->cont = (long)id;
+}
+
+static int on_data_shared(ssh_session session, ssh_channel channel, void *data, uint32_t len,
+			  int is_stderr, void *userdata)
+{
+	struct shared_ctx *x = userdata;
+	const char *d = data;
+
+	/* The script's own stderr (a shell that cannot run it) is no job's. */
+	if (is_stderr)
+		return (int)len;
+	for (uint32_t i = 0; i < len; i++) {
+		if (d[i] == '\n') {
+			shared_line(x, x->line, x->len, true);
+			x->len = 0;
+			continue;
+		}
+		if (x->len == sizeof(x->line)) {
+			shared_line(x, x->line, x->len, false);
+			x->len = 0;
+		}
+		x->line[x->len++] = d[i];
+	}
+	return (int)len;
+}
+
+static void shared_finish(struct shared_ctx *x, struct uw_phone_job *jobs, size_t i, int rc,
+			  uw_phone_job_done_fn done, void *ud)
+{
+	struct shared_job *j = &x->sj[i];
+	struct uw_phone_result *res = &jobs[i].res;
+
+	j->done = true;
+	res->out = finish_stream(&j->out);
+	res->err = uw_strdup("");
+	res->truncated = j->truncated;
+	res->timed_out = j->timed_out;
+	res->exit_status = j->ended ? j->exit_status : -1;
+	jobs[i].rc = rc;
+	jobs[i].done = true;
+	if (done)
+		done(i, &jobs[i], ud);
+}
+
+/*
+ * The script for @jobs. Each job is a pipeline started in the background
+ * straight from the script's shell (two processes: the command's side and
+ * the tagging loop's), not a function call, which would add a subshell.
+ */
+static char *shared_script(const char *marker, const struct uw_phone_job *jobs, size_t n)
+{
+	char *s = uw_strdup(SHARED_HEAD);
+	size_t len = strlen(s);
+
+	for (size_t i = 0; i < n; i++) {
+		const char *c = jobs[i].cmd;
+		size_t q = 0;
+
+		for (const char *t = c; *t; t++)
+			q += *t == '\'';
+		s = uw_realloc(s, len + strlen(c) + 3 * q + strlen(marker) + sizeof(SHARED_JOB_END) + 40);
+		len += (size_t)sprintf(s + len, "{ eval '");
+		for (const char *t = c; *t; t++) {
+			if (*t == '\'') {
+				memcpy(s + len, "'\\''", 4);
+				len += 4;
+			} else {
+				s[len++] = *t;
+			}
+		}
+		len += (size_t)sprintf(s + len, SHARED_JOB_END, marker, i);
+	}
+	s = uw_realloc(s, len + 6);
+	memcpy(s + len, "wait\n", 6);
+	return s;
+}
+
+int uw_phone_run_shared(struct uw_phone *p, struct uw_phone_job *jobs, size_t n,
+			uw_phone_job_done_fn done, void *ud, struct uw_error *err)
+{
+	_auto_(free) struct shared_job *sj = NULL;
+	_auto_(free) char *script = NULL;
+	struct shared_ctx x = { .n = n, .cont = -1 };
+	struct uw_phone_job sh = { 0 };
+	struct job_ctx jc = { .st = J_OPEN };
+	ssh_event ev = NULL;
+	size_t left = n;
+	long long now = uw_now_ms();
+	unsigned char rnd[8];
+	bool unplugged = false;
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (jobs[i].input)
+			return uw_phone_run_all(p, jobs, n, done, ud, err);
+	if (n == 0)
+		return 0;
+	sj = uw_malloc0(n * sizeof(*sj));
+	x.sj = sj;
+	for (size_t i = 0; i < n; i++) {
+		memset(&jobs[i].res, 0, sizeof(jobs[i].res));
+		jobs[i].res.exit_status = -1;
+		jobs[i].rc = 0;
+		jobs[i].done = false;
+		sj[i].deadline = now + (jobs[i].deadline_ms ? (long long)jobs[i].deadline_ms :
+					(long long)p->timeout_s * 1000);
+	}
+	/* The end line is not guessable from what the commands print. */
+	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+		for (size_t i = 0; i < sizeof(rnd); i++)
+			rnd[i] = (unsigned char)(now >> (i * 3)) ^ (unsigned char)getpid();
+	snprintf(x.marker, sizeof(x.marker), "uw-end-%02x%02x%02x%02x%02x%02x%02x%02x", rnd[0],
+		 rnd[1], rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
+	script = shared_script(x.marker, jobs, n);
+	sh.cmd = script;
+	if (p->dead || !ssh_is_connected(p->session)) {
+		rc = uw_error_set(err, -ECONNRESET, "The connection to the phone is gone. Check "
+				  "the cable and connect again.");
+		goto gone;
+	}
+	linger_settle(p);
+	/* Non-blocking, as in uw_phone_run_all. */
+	ssh_set_blocking(p->session, 0);
+	jc.ch = ssh_channel_new(p->session);
+	if (!jc.ch) {
+		rc = lost(p, err, "opening a channel");
+		goto gone;
+	}
+	x.c.exit_status = -1;
+	jc.cb = (struct ssh_channel_callbacks_struct){
+		.userdata = &x,
+		.channel_data_function = on_data_shared,
+		.channel_eof_function = on_eof,
+		.channel_close_function = on_close,
+		.channel_exit_status_function = on_exit_status,
+	};
+	ssh_callbacks_init(&jc.cb);
+	ssh_set_channel_callbacks(jc.ch, &jc.cb);
+	rc = job_step(p, &sh, &jc, err);
+	if (rc < 0)
+		goto gone;
+	ev = ssh_event_new();
+	if (!ev || ssh_event_add_session(ev, p->session) != SSH_OK) {
+		rc = uw_error_set(err, -ENOMEM, "Cannot wait for the phone's answer.");
+		goto gone;
+	}
+	while (left) {
+		long long wait = 50;
+		char ifname[IF_NAMESIZE];
+		/* The shell has ended: what has not ended by now never will. */
+		bool over = x.c.closed || (x.c.eof && x.c.got_status);
+
+		now = uw_now_ms();
+		linger_reap(p);
+		rc = job_step(p, &sh, &jc, err);
+		if (rc < 0)
+			goto gone;
+		for (size_t i = 0; i < n; i++) {
+			struct shared_job *j = &sj[i];
+
+			if (j->done)
+				continue;
+			if (j->ended || over) {
+				shared_finish(&x, jobs, i, 0, done, ud);
+				left--;
+				continue;
+			}
+			/* Over the cap: the rest is dropped as it comes, for 2 s at
+			 * most, as in uw_phone_run_all. */
+			if (j->truncated && !j->draining) {
+				j->draining = true;
+				if (j->deadline - now > 2000)
+					j->deadline = now + 2000;
+			}
+			/*
+			 * Still sending plenty at its deadline: it is answering, just
+			 * through the tagging loop, which reads a byte per read(2)
+			 * (on a loaded phone 64 KiB take over a second, where one
+			 * channel's cat takes milliseconds). It gets the same 2 s to
+			 * reach the cap; only what is still short of it then was cut
+			 * by time.
+			 */
+			if (j->deadline <= now && !j->draining && j->out.len >= SHARED_BUSY_BYTES) {
+				j->draining = true;
+				j->deadline = now + 2000;
+			}
+			if (j->deadline <= now) {
+				j->timed_out = !j->truncated;
+				shared_finish(&x, jobs, i, 0, done, ud);
+				left--;
+				continue;
+			}
+			if (j->deadline - now < wait)
+				wait = j->deadline - now;
+		}
+		if (!left)
+			break;
+		if (link_gone(p, ifname)) {
+			p->dead = unplugged = true;
+			rc = uw_error_set(err, -ECONNRESET, "The phone was unplugged: %s, the link to "
+					  "it, %s. Plug it in again (check the cable), then run the "
+					  "check again.", ifname[0] ? ifname : "the interface",
+					  ifname[0] && if_nametoindex(ifname) ? "lost its carrier" :
+					  "went away");
+			goto gone;
+		}
+		if (ssh_event_dopoll(ev, (int)wait) == SSH_ERROR || !ssh_is_connected(p->session)) {
+			rc = lost(p, err, "running a command");
+			goto gone;
+		}
+	}
+	rc = 0;
+	goto out;
+gone:
+	for (size_t i = 0; i < n; i++)
+		if (!sj[i].done)
+			shared_finish(&x, jobs, i, unplugged ? -ENOLINK : rc, done, ud);
+out:
+	if (jc.ch) {
+		bool live = !p->dead && ssh_is_connected(p->session);
+
+		ssh_remove_channel_callbacks(jc.ch, &jc.cb);
+		if (jc.st == J_OPEN || !live) {
+			ssh_channel_free(jc.ch);
+		} else if (!x.c.closed && !(x.c.eof && x.c.got_status)) {
+			/* The shell still runs (a command cut at its deadline, or
+			 * the last job's end line just ahead of the shell's exit):
+			 * closing it now would end the session (see struct
+			 * cut_channel); it lingers until the phone ends it. */
+			bool ending = true;
+
+			for (size_t i = 0; i < n; i++)
+				ending &= sj[i].ended;
+			linger_add(p, jc.ch, ending);
+		} else {
+			ssh_channel_close(jc.ch);
+			ssh_channel_free(jc.ch);
+		}
+	}
+	if (ev) {
+		ssh_event_remove_session(ev, p->session);
+		ssh_event_free(ev);
+	}
+	ssh_set_blocking(p->session, 1);
+	return rc;
+}

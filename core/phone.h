@@ -173,6 +173,21 @@ typedef void (*uw_phone_job_done_fn)(size_t i, struct uw_phone_job *job, void *u
 int uw_phone_run_all(struct uw_phone *p, struct uw_phone_job *jobs, size_t n,
 		     uw_phone_job_done_fn done, void *ud, struct uw_error *err);
 
+/*
+ * As uw_phone_run_all, but the @n jobs share ONE channel and one shell on
+ * the phone: a short POSIX sh script starts each command in the background
+ * and tags every line of its output with the job's number, and a random
+ * end line carries its exit status; the lines are sorted back to their jobs
+ * here. A phone pays for one channel (dropbear forks, reseeds and starts a
+ * shell per channel: ~20 ms each on the testbed) instead of @n. Each job keeps
+ * its own deadline, cap and result; a job's stderr is merged into its
+ * res.out (as with 2>&1; res.err stays empty); no job may have input. For
+ * commands whose output is text lines (a line over 4 KiB may interleave with
+ * another job's output).
+ */
+int uw_phone_run_shared(struct uw_phone *p, struct uw_phone_job *jobs, size_t n,
+			uw_phone_job_done_fn done, void *ud, struct uw_error *err);
+
 /* Free the strings in @res and zero it. */
 void uw_phone_result_fini(struct uw_phone_result *res);
 
