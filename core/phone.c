@@ -239,7 +239,7 @@ static int connect_early(const char *host, unsigned port, int *early_errno)
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
 				  .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV };
 	struct addrinfo *ai = NULL;
-	char ps[8];
+	char ps[12];
 	int fd = -1, one = 1;
 
 	*early_errno = 0;
