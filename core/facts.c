@@ -31,7 +31,9 @@ int uw_facts_read(struct uw_facts *f, struct uw_error *err)
 	int r;
 
 	memset(f, 0, sizeof(*f));
-	r = uw_inventory_read(inv, err);
+	/* NetworkManager is asked below (uw_facts_read_nm), and no plan uses
+	 * rp_filter: the inventory's own reads of both are left out. */
+	r = uw_inventory_read_some(inv, UW_INV_SKIP_NM | UW_INV_SKIP_RP_FILTER, err);
 	if (r < 0) {
 		free(inv);
 		return r;

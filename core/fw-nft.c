@@ -22,6 +22,7 @@
 #undef _GNU_SOURCE
 #include <nftables/libnftables.h>
 
+#include "core/apply.h"
 #include "core/dynlib.h"
 #include "core/fw-backend.h"
 #include "core/ip4.h"
@@ -30,7 +31,9 @@
 #include "core/util.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sys/stat.h>
 #include <stdarg.h>
@@ -305,6 +308,245 @@ static void walk(const char *listing, struct walker *w)
 				w->chain_end(w, &c);
 		}
 	}
+}
+
+/* ---- the inventory's chain facts, kept while the ruleset is unchanged ---- */
+
+/*
+ * Reading a chain's rules costs the kernel time that grows with the square of
+ * the chain's length: a netlink dump comes in rounds of at most 32 KiB (about
+ * 70 rules), and each round walks the chain again from its first rule to
+ * where the last one stopped. Three chains of 16,700 rules took 130 ms of an
+ * apply, most of it in that walk (perf: __nf_tables_dump_rules), and no
+ * request asks for less than every rule of a chain.
+ *
+ * So what the inventory keeps of each chain it read raw (its rule count, our
+ * rules in it, whether it drops) is saved in <rundir>/nft-facts, stamped with
+ * the ruleset's generation and the network namespace's cookie
+ * (uw_nl_nft_generation). The kernel changes the generation at every commit,
+ * whoever makes it (nft, iptables-nft, firewalld, docker), so the file is used
+ * only while the ruleset is exactly the one it describes. Our own commits
+ * carry it forward when the generation moved by exactly one across them (no
+ * one else committed in between), adding or taking away our rules in the
+ * chains they touched. The facts are saved only when the generation read
+ * before the chains were listed is the one read after their rules were read.
+ * A chain holding a foreign masquerade is never kept: what that rule matches
+ * is read from nft's text each time.
+ */
+#define FACTS_MAGIC "usbnet-wizard-nft-facts 1"
+#define FACTS_MAX 256
+
+struct fact {
+	char fam[16], table[64], chain[64];
+	unsigned rules, ours;
+	bool drop;
+};
+
+struct facts {
+	unsigned long long cookie;
+	unsigned gen;
+	size_t n;
+	struct fact v[FACTS_MAX];
+};
+
+static void facts_path(char *buf, size_t len, bool tmp)
+{
+	if (tmp)
+		snprintf(buf, len, "%s/.nft-facts.%ld", uw_rundir(), (long)getpid());
+	else
+		snprintf(buf, len, "%s/nft-facts", uw_rundir());
+}
+
+/* Names kept in the file: one word of the characters nft itself prints bare. */
+static bool fact_name_ok(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("_-.$", *s))
+			return false;
+	return true;
+}
+
+static struct fact *fact_find(struct facts *f, const char *fam, const char *table, const char *chain)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (!strcmp(f->v[i].fam, fam) && !strcmp(f->v[i].table, table) &&
+		    !strcmp(f->v[i].chain, chain))
+			return &f->v[i];
+	return NULL;
+}
+
+static void fact_put(struct facts *f, const struct chain_info *c, unsigned ours)
+{
+	struct fact *x;
+
+	if (f->n >= FACTS_MAX || !fact_name_ok(c->fam) || !fact_name_ok(c->table) ||
+	    !fact_name_ok(c->chain) || fact_find(f, c->fam, c->table, c->chain))
+		return;
+	x = &f->v[f->n++];
+	uw_strlcpy(x->fam, c->fam, sizeof(x->fam));
+	uw_strlcpy(x->table, c->table, sizeof(x->table));
+	uw_strlcpy(x->chain, c->chain, sizeof(x->chain));
+	x->rules = c->rules;
+	x->ours = ours;
+	x->drop = c->has_drop_rule;
+}
+
+/*
+ * The saved facts: true when the file is there, ours (this user's, written by
+ * no one else) and whole. Anything else reads as no facts: the chains are
+ * then read from the kernel, as without the file.
+ */
+static bool facts_load(struct facts *f)
+{
+	char path[512], buf[4096], *line, *save = NULL;
+	_auto_(free) char *text = NULL;
+	size_t len = 0;
+	struct stat st;
+	bool head = false, end = false;
+	int fd;
+
+	memset(f, 0, sizeof(*f));
+	facts_path(path, sizeof(path), false);
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
+	    (st.st_mode & 022) || st.st_size > 64 * 1024) {
+		close(fd);
+		return false;
+	}
+	text = uw_malloc0((size_t)st.st_size + 1);
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+
+		if (n <= 0 || len + (size_t)n > (size_t)st.st_size)
+			break;
+		memcpy(text + len, buf, (size_t)n);
+		len += (size_t)n;
+	}
+	close(fd);
+	text[len] = '\0';
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		struct fact x;
+		int drop;
+
+		memset(&x, 0, sizeof(x));
+		if (!head) {
+			head = !strcmp(line, FACTS_MAGIC);
+			if (!head)
+				return false;
+		} else if (!strncmp(line, "gen ", 4)) {
+			if (sscanf(line, "gen %u netns %llu", &f->gen, &f->cookie) != 2)
+				return false;
+		} else if (!strcmp(line, "end")) {
+			end = true;
+		} else if (f->n < FACTS_MAX &&
+			   sscanf(line, "chain %15s %63s %63s rules %u ours %u drop %d", x.fam, x.table,
+				  x.chain, &x.rules, &x.ours, &drop) == 6) {
+			x.drop = drop != 0;
+			f->v[f->n++] = x;
+		} else {
+			return false;
+		}
+	}
+	/* No "end": the file is cut short (it is written whole and renamed
+	 * into place, but a disk may still fill up). */
+	return head && end && f->cookie;
+}
+
+/* Save @f whole (a temporary file renamed over the old one), or not at all.
+ * Into the runtime directory only when it exists: apply makes it. */
+static void facts_save(const struct facts *f)
+{
+	char path[512], tmp[512];
+	_auto_strbuf_ struct uw_strbuf b = UW_STRBUF_INIT;
+	struct stat st;
+	ssize_t w;
+	int fd;
+
+	if (stat(uw_rundir(), &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
+		return;
+	uw_strbuf_printf(&b, FACTS_MAGIC "\ngen %u netns %llu\n", f->gen, f->cookie);
+	for (size_t i = 0; i < f->n; i++)
+		uw_strbuf_printf(&b, "chain %s %s %s rules %u ours %u drop %d\n", f->v[i].fam,
+				 f->v[i].table, f->v[i].chain, f->v[i].rules, f->v[i].ours, f->v[i].drop);
+	uw_strbuf_append(&b, "end\n");
+	facts_path(tmp, sizeof(tmp), true);
+	facts_path(path, sizeof(path), false);
+	unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return;
+	w = write(fd, b.s, b.len);
+	if (close(fd) < 0 || w != (ssize_t)b.len || rename(tmp, path) < 0)
+		unlink(tmp);
+}
+
+/* Our rules in a foreign chain that a commit adds (+1) or deletes (-1). */
+struct fact_change {
+	char fam[16], table[64], chain[64];
+	int d;
+};
+
+static unsigned gen_next(unsigned g)
+{
+	return g + 1 ? g + 1 : 1; /* the kernel skips 0 */
+}
+
+/*
+ * After our commit from generation @g0: carry the saved facts forward when
+ * they were those of @g0 and nothing but our commit came since; otherwise
+ * leave them, stale (their generation is no longer the ruleset's).
+ */
+static void facts_advance(unsigned g0, const struct fact_change *ch, size_t n)
+{
+	_auto_(free) struct facts *f = uw_malloc0(sizeof(*f));
+	unsigned long long cookie;
+	unsigned g1;
+
+	if (!facts_load(f) || f->gen != g0 || uw_nl_nft_generation(&g1, &cookie, NULL) < 0 ||
+	    f->cookie != cookie || g1 != gen_next(g0))
+		return;
+	for (size_t i = 0; i < n; i++) {
+		struct fact *x = fact_find(f, ch[i].fam, ch[i].table, ch[i].chain);
+
+		if (!x)
+			continue;
+		if (ch[i].d < 0 && (x->rules == 0 || x->ours == 0))
+			return; /* not what the facts said: leave them stale */
+		x->rules += (unsigned)ch[i].d;
+		x->ours += (unsigned)ch[i].d;
+	}
+	f->gen = g1;
+	facts_save(f);
+}
+
+/* Run the transaction @cmd; the saved facts follow it (@ch: our rules it
+ * adds to or deletes from foreign chains). */
+static int nft_commit(const char *cmd, const struct fact_change *ch, size_t n, struct uw_error *err)
+{
+	unsigned g0;
+	bool known = uw_nl_nft_generation(&g0, NULL, NULL) == 0;
+	int r = nft_run(cmd, 0, NULL, err);
+
+	if (r == 0 && known)
+		facts_advance(g0, ch, n);
+	return r;
+}
+
+static void change_add(struct fact_change **v, size_t *n, const char *fam, const char *table,
+		       const char *chain, int d)
+{
+	struct fact_change *c;
+
+	*v = uw_realloc(*v, (*n + 1) * sizeof(**v));
+	c = &(*v)[(*n)++];
+	uw_strlcpy(c->fam, fam, sizeof(c->fam));
+	uw_strlcpy(c->table, table, sizeof(c->table));
+	uw_strlcpy(c->chain, chain, sizeof(c->chain));
+	c->d = d;
 }
 
 /* ---- our rules in nft words ---- */
@@ -596,7 +838,14 @@ static int nft_add_many(const struct uw_fw_rule *rules, size_t n, int *res, size
 		idx[m++] = i;
 	}
 	if (r == 0 && m) {
-		r = nft_run(cmd.s, 0, NULL, err);
+		_auto_(free) struct fact_change *ch = NULL;
+		size_t n_ch = 0;
+
+		for (size_t k = 0; k < m; k++)
+			if (!b.wh[idx[k]].own)
+				change_add(&ch, &n_ch, b.wh[idx[k]].fam, b.wh[idx[k]].table,
+					   b.wh[idx[k]].chain, +1);
+		r = nft_commit(cmd.s, ch, n_ch, err);
 		if (r < 0)
 			*bad = guilty(&b, idx, m, err ? err->msg : "");
 	}
@@ -607,6 +856,8 @@ static int nft_add_many(const struct uw_fw_rule *rules, size_t n, int *res, size
 static int nft_del_many(const struct uw_fw_rule *rules, size_t n, int *res, struct uw_error *err)
 {
 	_auto_strbuf_ struct uw_strbuf cmd = UW_STRBUF_INIT;
+	_auto_(free) struct fact_change *ch = NULL;
+	size_t n_ch = 0;
 	unsigned own_del = 0;
 	struct batch b;
 	int r;
@@ -627,11 +878,13 @@ static int nft_del_many(const struct uw_fw_rule *rules, size_t n, int *res, stru
 			continue;
 		uw_strbuf_printf(&cmd, "delete rule %s %s %s handle %lu\n", b.wh[i].fam, b.wh[i].table,
 		       b.wh[i].chain, b.handle[i]);
+		if (!b.wh[i].own)
+			change_add(&ch, &n_ch, b.wh[i].fam, b.wh[i].table, b.wh[i].chain, -1);
 	}
 	if (r == 0 && own_del && own_del == b.l.own_rules)
 		uw_strbuf_printf(&cmd, "delete table " OUR_FAMILY " " UW_FW_NFT_TABLE "\n");
 	if (r == 0 && cmd.len)
-		r = nft_run(cmd.s, 0, NULL, err);
+		r = nft_commit(cmd.s, ch, n_ch, err);
 	batch_free(&b);
 	return r;
 }
@@ -669,7 +922,7 @@ static int nft_drop_empty_table(struct uw_error *err)
 	walk(out, &w);
 	if (rules)
 		return 0;
-	r = nft_run("delete table " OUR_FAMILY " " UW_FW_NFT_TABLE "\n", 0, NULL, err);
+	r = nft_commit("delete table " OUR_FAMILY " " UW_FW_NFT_TABLE "\n", NULL, 0, err);
 	return r < 0 ? r : 1;
 }
 
@@ -679,6 +932,8 @@ struct cleanup {
 	struct uw_strbuf cmd;
 	int removed;
 	bool have_table;
+	struct fact_change *ch;
+	size_t n_ch;
 };
 
 static void cleanup_table_cb(struct walker *w, const char *fam, const char *name)
@@ -703,6 +958,7 @@ static void cleanup_rule_cb(struct walker *w, const struct chain_info *ci, const
 		return;
 	uw_strbuf_printf(&c->cmd, "delete rule %s %s %s handle %lu\n", ci->fam, ci->table, ci->chain,
 			 handle);
+	change_add(&c->ch, &c->n_ch, ci->fam, ci->table, ci->chain, -1);
 	c->removed++;
 }
 
@@ -720,8 +976,9 @@ static int nft_remove_all_ours(struct uw_error *err)
 	if (c.have_table)
 		uw_strbuf_append(&c.cmd, "delete table " OUR_FAMILY " " UW_FW_NFT_TABLE "\n");
 	if (c.cmd.len)
-		r = nft_run(c.cmd.s, 0, NULL, err);
+		r = nft_commit(c.cmd.s, c.ch, c.n_ch, err);
 	uw_strbuf_fini(&c.cmd);
+	free(c.ch);
 	return r < 0 ? r : c.removed;
 }
 
@@ -906,7 +1163,8 @@ static void raw_rule_cb(const struct uw_nl_nft_rule *r, void *ud)
  * a negative errno; the caller then reads the whole ruleset instead (a chain
  * may have gone between the two reads).
  */
-static int read_picks(struct uw_fw_inventory *inv, const struct picks *p, struct uw_error *err)
+static int read_picks(struct uw_fw_inventory *inv, const struct picks *p, struct facts *saved,
+		      struct facts *seen, size_t *n_read, struct uw_error *err)
 {
 	struct walker w = { .rule = inv_rule_cb, .chain_end = inv_chain_cb, .data = inv };
 	struct walker iw = { .data = inv };
@@ -916,12 +1174,22 @@ static int read_picks(struct uw_fw_inventory *inv, const struct picks *p, struct
 		struct raw_chain rc = { .c = *c };
 		_auto_(free) char *cmd = NULL;
 		_auto_(free) char *out = NULL;
+		const struct fact *x = saved ? fact_find(saved, c->fam, c->table, c->chain) : NULL;
 		int r;
 
-		r = uw_nl_nft_chain_rules(c->fam, c->table, c->chain, raw_rule_cb, &rc, err);
-		if (r < 0)
-			return r;
+		if (x) {
+			/* Kept from a read of this very ruleset (its generation). */
+			rc.c.rules = x->rules;
+			rc.c.has_drop_rule = x->drop;
+			rc.ours = x->ours;
+		} else {
+			r = uw_nl_nft_chain_rules(c->fam, c->table, c->chain, raw_rule_cb, &rc, err);
+			if (r < 0)
+				return r;
+			(*n_read)++;
+		}
 		if (!rc.masq) {
+			fact_put(seen, &rc.c, rc.ours);
 			inv->nft_rules_foreign += rc.c.rules;
 			inv->nft_ours_foreign_chains += rc.ours;
 			inv_chain_cb(&iw, &rc.c);
@@ -943,10 +1211,19 @@ static int inventory_quick(struct uw_fw_inventory *inv, struct uw_error *err)
 {
 	_auto_(free) char *out = NULL;
 	_auto_(free) struct uw_fw_inventory *before = uw_malloc0(sizeof(*before));
+	_auto_(free) struct facts *saved = uw_malloc0(sizeof(*saved));
+	_auto_(free) struct facts *seen = uw_malloc0(sizeof(*seen));
 	struct picks p = { .inv = inv };
 	struct walker w = { .table = pick_table_cb, .chain_end = pick_chain_cb, .data = &p };
+	unsigned long long cookie = 0;
+	unsigned g0 = 0, g1 = 0;
+	bool known = uw_nl_nft_generation(&g0, &cookie, NULL) == 0;
+	size_t n_read = 0;
 	int r;
 
+	/* The facts saved by an earlier run count only for this very ruleset. */
+	if (!known || !facts_load(saved) || saved->cookie != cookie || saved->gen != g0)
+		saved->n = 0;
 	/* `list chains`, not `list tables`: in 1.0.6 the latter fetches every
 	 * rule too (as slow as `list ruleset`); `list chains` also prints
 	 * tables without chains. */
@@ -955,8 +1232,15 @@ static int inventory_quick(struct uw_fw_inventory *inv, struct uw_error *err)
 		return r;
 	*before = *inv;
 	walk(out, &w);
-	r = read_picks(inv, &p, err);
+	r = read_picks(inv, &p, saved->n ? saved : NULL, seen, &n_read, err);
 	free(p.v);
+	/* Save what was read from the kernel, when no commit came between the
+	 * listing of the chains and the last of their rules. */
+	if (r == 0 && known && n_read && uw_nl_nft_generation(&g1, NULL, NULL) == 0 && g1 == g0) {
+		seen->gen = g0;
+		seen->cookie = cookie;
+		facts_save(seen);
+	}
 	if (r < 0) {
 		/* Start the nft part again from the whole ruleset. */
 		*inv = *before;

@@ -94,6 +94,11 @@ static const char *link_name(const struct uw_inventory *inv, int ifindex)
 
 int uw_inventory_read(struct uw_inventory *inv, struct uw_error *err)
 {
+	return uw_inventory_read_some(inv, 0, err);
+}
+
+int uw_inventory_read_some(struct uw_inventory *inv, unsigned skip, struct uw_error *err)
+{
 	struct uw_nl_dump d;
 	char name[96];
 	int r;
@@ -112,7 +117,7 @@ int uw_inventory_read(struct uw_inventory *inv, struct uw_error *err)
 		il->admin_up = d.links[i].flags & IFF_UP;
 		il->rp_filter = -1;
 		/* Names with a dot cannot be written in dotted sysctl form. */
-		if (!strchr(il->ifname, '.')) {
+		if (!(skip & UW_INV_SKIP_RP_FILTER) && !strchr(il->ifname, '.')) {
 			snprintf(name, sizeof(name), "net.ipv4.conf.%s.rp_filter", il->ifname);
 			il->rp_filter = sysctl_int(name);
 		}
@@ -152,10 +157,14 @@ int uw_inventory_read(struct uw_inventory *inv, struct uw_error *err)
 	uw_nl_dump_fini(&d);
 
 	inv->ip_forward = sysctl_int("net.ipv4.ip_forward");
-	inv->rp_filter_all = sysctl_int("net.ipv4.conf.all.rp_filter");
-	inv->rp_filter_default = sysctl_int("net.ipv4.conf.default.rp_filter");
+	inv->rp_filter_all = inv->rp_filter_default = -1;
+	if (!(skip & UW_INV_SKIP_RP_FILTER)) {
+		inv->rp_filter_all = sysctl_int("net.ipv4.conf.all.rp_filter");
+		inv->rp_filter_default = sysctl_int("net.ipv4.conf.default.rp_filter");
+	}
 	read_dns(inv);
-	inv->nm_running = uw_detect_nm_running();
+	if (!(skip & UW_INV_SKIP_NM))
+		inv->nm_running = uw_detect_nm_running();
 	return 0;
 }
 

@@ -82,6 +82,21 @@ struct uw_inventory {
  */
 int uw_inventory_read(struct uw_inventory *inv, struct uw_error *err);
 
+/*
+ * What a caller may leave out of uw_inventory_read_some: each costs reads
+ * a plan never uses. NetworkManager's presence is a D-Bus call and, with no
+ * bus, a scan of every process's comm in /proc; rp_filter is one /proc/sys
+ * file per link.
+ */
+enum {
+	UW_INV_SKIP_NM = 1 << 0,         /* nm_running stays false */
+	UW_INV_SKIP_RP_FILTER = 1 << 1,  /* every rp_filter field stays -1 */
+};
+
+/* uw_inventory_read without the parts named in @skip (UW_INV_SKIP_*); the
+ * rest is read exactly as uw_inventory_read reads it. */
+int uw_inventory_read_some(struct uw_inventory *inv, unsigned skip, struct uw_error *err);
+
 /* Free what uw_inventory_read allocated and zero @inv. */
 void uw_inventory_fini(struct uw_inventory *inv);
 

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <arpa/inet.h>
 
 #include <netlink/netlink.h>
@@ -1283,4 +1284,84 @@ int uw_nl_nft_tables(const char *our_family, const char *our_table, bool *ours,
 		return said ? r : uw_error_set(err, r, "cannot list the nftables tables: %s", strerror(-r));
 	*ours = d.ours;
 	return d.n;
+}
+
+#ifndef SO_NETNS_COOKIE
+#define SO_NETNS_COOKIE 71
+#endif
+
+int uw_nl_nft_generation(unsigned *gen, unsigned long long *netns_cookie, struct uw_error *err)
+{
+	_auto_(nl_socket_free) struct nl_sock *sk = nl_socket_alloc();
+	struct nfgenmsg g = { .nfgen_family = AF_UNSPEC, .version = NFNETLINK_V0 };
+	struct nl_msg *msg;
+	struct sockaddr_nl peer;
+	unsigned char *buf = NULL;
+	struct nlmsghdr *nlh;
+	int r, n;
+	bool found = false;
+
+	if (!sk)
+		return uw_error_set(err, -ENOMEM, "out of memory opening a netlink socket");
+	nl_socket_disable_auto_ack(sk);
+	r = nl_connect(sk, NETLINK_NETFILTER);
+	if (r < 0)
+		return uw_error_set(err, nle_to_errno(r), "cannot talk to the kernel's netfilter "
+				    "netlink: %s", nl_geterror(r));
+	if (netns_cookie) {
+		unsigned long long c = 0;
+		socklen_t len = sizeof(c);
+
+		if (getsockopt(nl_socket_get_fd(sk), SOL_SOCKET, SO_NETNS_COOKIE, &c, &len) < 0 ||
+		    len != sizeof(c))
+			return uw_error_set(err, -ENOPROTOOPT, "this kernel names no network namespace "
+					    "cookie");
+		*netns_cookie = c;
+	}
+	if (!gen)
+		return 0;
+	msg = nlmsg_alloc_simple((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETGEN, 0);
+	if (!msg || nlmsg_append(msg, &g, sizeof(g), NLMSG_ALIGNTO) < 0) {
+		nlmsg_free(msg);
+		return uw_error_set(err, -ENOMEM, "out of memory building a netlink message");
+	}
+	r = nl_send_auto(sk, msg);
+	nlmsg_free(msg);
+	if (r < 0)
+		return uw_error_set(err, nle_to_errno(r), "cannot ask nftables for its generation: %s",
+				    nl_geterror(r));
+	n = nl_recv(sk, &peer, &buf, NULL);
+	if (n <= 0) {
+		free(buf);
+		return uw_error_set(err, n < 0 ? nle_to_errno(n) : -EIO, "no answer from nftables "
+				    "about its generation");
+	}
+	for (nlh = (struct nlmsghdr *)buf; !found && nlmsg_ok(nlh, n); nlh = nlmsg_next(nlh, &n)) {
+		struct nlattr *a;
+		int rem;
+
+		if (nlh->nlmsg_type == NLMSG_ERROR) {
+			struct nlmsgerr *e = nlmsg_data(nlh);
+
+			if (e->error) {
+				r = e->error < 0 ? e->error : -e->error;
+				free(buf);
+				return uw_error_set(err, r, "nftables did not tell its generation: %s",
+						    strerror(-r));
+			}
+			continue;
+		}
+		if (nlh->nlmsg_type != ((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWGEN))
+			continue;
+		nla_for_each_attr(a, nlmsg_attrdata(nlh, sizeof(struct nfgenmsg)),
+				  nlmsg_attrlen(nlh, sizeof(struct nfgenmsg)), rem)
+			if (nla_type(a) == NFTA_GEN_ID && nla_len(a) >= 4) {
+				*gen = ntohl(nla_get_u32(a));
+				found = true;
+			}
+	}
+	free(buf);
+	if (!found)
+		return uw_error_set(err, -EIO, "nftables' answer held no generation");
+	return 0;
 }

@@ -175,6 +175,16 @@ int uw_nl_nft_chain_rules(const char *family, const char *table, const char *cha
 int uw_nl_nft_tables(const char *our_family, const char *our_table, bool *ours,
 		     struct uw_error *err);
 
+/*
+ * The nftables ruleset's generation (NFT_MSG_GETGEN: the kernel adds one at
+ * every committed transaction, whoever commits it, and at nothing else) and
+ * the cookie of the network namespace it belongs to (SO_NETNS_COOKIE:
+ * unique while the system runs, unlike the namespace's inode number, which
+ * a new namespace may get again). Either may be NULL. Returns 0 or a
+ * negative errno (a kernel without netns cookies: -ENOPROTOOPT).
+ */
+int uw_nl_nft_generation(unsigned *gen, unsigned long long *netns_cookie, struct uw_error *err);
+
 /* Link events. */
 enum uw_link_event_type {
 	UW_LINK_NEW,     /* an interface appeared (index not seen before) */

@@ -11,6 +11,7 @@
 #include "tests/testutil.h"
 #include "core/error.h"
 #include "core/fw.h"
+#include "core/nl.h"
 #include "core/util.h"
 
 #include <arpa/inet.h>
@@ -551,6 +552,113 @@ static void test_inventory_quick_counts_when_nothing_skipped(void **state)
 	free(full), free(quick);
 }
 
+/* ---- the quick inventory's chain facts kept in <rundir>/nft-facts ---- */
+
+static char rundir[64];
+
+static char *facts_text(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "cat %s/nft-facts 2>/dev/null", rundir);
+	return uw_test_capture(cmd);
+}
+
+/* Rewrite the saved facts with sed expression @expr (same owner and mode). */
+static void facts_edit(const char *expr)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "sed -i -e '%s' %s/nft-facts", expr, rundir);
+	uw_test_sh(cmd);
+}
+
+static void quick_equals_full(void)
+{
+	struct uw_fw_inventory *full = calloc(1, sizeof(*full)), *quick = calloc(1, sizeof(*quick));
+	struct uw_error e;
+
+	assert_int_equal(uw_fw_inventory_read(full, &e), 0);
+	assert_int_equal(uw_fw_inventory_read_quick(quick, &e), 0);
+	inventory_same_facts(full, quick);
+	assert_int_equal(quick->nft_rules_foreign, full->nft_rules_foreign - 41);
+	free(full), free(quick);
+}
+
+/*
+ * The facts are used only for the ruleset they were read from: any commit
+ * by someone else makes them stale, our own commits carry them forward, and
+ * a file of another namespace, or one anyone may write, is not believed.
+ * Each step is checked against the full read (which never uses the file);
+ * a planted wrong count proves when the file was used and when not.
+ */
+static void test_inventory_kept_facts_follow_changes(void **state)
+{
+	struct uw_fw_inventory *quick = calloc(1, sizeof(*quick));
+	struct uw_fw_rule ours = fwd("usb0", "up0", "inet host fw");
+	struct uw_error e;
+	unsigned gen;
+	char *t, cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "rm -f %s/nft-facts", rundir);
+	uw_test_sh(cmd);
+	uw_test_sh(nft_spread);
+	assert_int_equal(uw_fw_rule_add(UW_FW_NFTABLES, &ours, &e), 0);
+	quick_equals_full();
+	/* Saved, stamped with this ruleset's generation. */
+	assert_int_equal(uw_nl_nft_generation(&gen, NULL, &e), 0);
+	t = facts_text();
+	snprintf(cmd, sizeof(cmd), "\ngen %u netns ", gen);
+	assert_non_null(strstr(t, cmd));
+	assert_non_null(strstr(t, "\nchain inet host fw rules 2 ours 1 drop 1\n"));
+	/* The masquerade's chain is read from nft's text each time. */
+	assert_null(strstr(t, "masq_jumped"));
+	free(t);
+
+	/* Used while the ruleset is unchanged: a planted count shows through. */
+	facts_edit("s/^chain ip many fwd2 rules 1 /chain ip many fwd2 rules 1001 /");
+	assert_int_equal(uw_fw_inventory_read_quick(quick, &e), 0);
+	/* fw 2 (with ours), post 1, masq_jumped 1, fwd2 1: 5, and the planted 1000 */
+	assert_int_equal(quick->nft_rules_foreign, 5 + 1000);
+	assert_int_equal(quick->nft_ours_foreign_chains, 1);
+
+	/* Someone else's commit: read again, the planted count is gone. */
+	uw_test_sh("nft add rule ip many fwd2 ip saddr 10.9.9.9 drop");
+	quick_equals_full();
+	t = facts_text();
+	assert_non_null(strstr(t, "\nchain ip many fwd2 rules 2 ours 0 drop 1\n"));
+	free(t);
+
+	/* Our own commit (our accept leaves the foreign chain) carries the facts
+	 * to the new generation, with our rule taken away. */
+	assert_int_equal(uw_fw_rule_del(UW_FW_NFTABLES, &ours, &e), 0);
+	assert_int_equal(uw_nl_nft_generation(&gen, NULL, &e), 0);
+	t = facts_text();
+	snprintf(cmd, sizeof(cmd), "\ngen %u netns ", gen);
+	assert_non_null(strstr(t, cmd));
+	assert_non_null(strstr(t, "\nchain inet host fw rules 1 ours 0 drop 1\n"));
+	free(t);
+	quick_equals_full();
+	/* And back in. */
+	assert_int_equal(uw_fw_rule_add(UW_FW_NFTABLES, &ours, &e), 0);
+	t = facts_text();
+	assert_non_null(strstr(t, "\nchain inet host fw rules 2 ours 1 drop 1\n"));
+	free(t);
+	quick_equals_full();
+
+	/* Not believed: a file others may write, or another namespace's. */
+	facts_edit("s/^chain ip many fwd2 rules 2 /chain ip many fwd2 rules 1002 /");
+	snprintf(cmd, sizeof(cmd), "chmod 0666 %s/nft-facts", rundir);
+	uw_test_sh(cmd);
+	quick_equals_full();
+	snprintf(cmd, sizeof(cmd), "chmod 0600 %s/nft-facts", rundir);
+	uw_test_sh(cmd);
+	facts_edit("s/^chain ip many fwd2 rules 2 /chain ip many fwd2 rules 1002 /");
+	facts_edit("s/ netns \\([0-9]*\\)$/ netns 1\\1/");
+	quick_equals_full();
+	free(quick);
+}
+
 /*
  * What the quick read relies on: the kernel refuses a masquerade in any base
  * chain but a nat one on postrouting, directly or through a jump. If a kernel
@@ -696,6 +804,7 @@ int main(void)
 		cmocka_unit_test_setup(test_inventory_nft, fresh_netns),
 		cmocka_unit_test_setup(test_inventory_quick_keeps_facts, fresh_netns),
 		cmocka_unit_test_setup(test_inventory_quick_counts_when_nothing_skipped, fresh_netns),
+		cmocka_unit_test_setup(test_inventory_kept_facts_follow_changes, fresh_netns),
 		cmocka_unit_test_setup(test_kernel_refuses_masquerade_off_postrouting, fresh_netns),
 		cmocka_unit_test_setup(test_nft_forward_accept_lets_traffic_through, fresh_netns),
 		cmocka_unit_test_setup(test_legacy_lock_held, fresh_netns),
@@ -711,7 +820,20 @@ int main(void)
 		return 1;
 	close(fd);
 	setenv("XTABLES_LOCKFILE", lockfile, 1);
+	/* The quick inventory keeps its chain facts in the runtime directory:
+	 * ours, never the machine's /run/usbnet-wizard. */
+	snprintf(rundir, sizeof(rundir), "/tmp/uw-test-fw-run-XXXXXX");
+	if (!mkdtemp(rundir))
+		return 1;
+	setenv("USBNET_WIZARD_RUNDIR", rundir, 1);
 	r = cmocka_run_group_tests_name("fw", tests, NULL, NULL);
 	unlink(lockfile);
+	{
+		char cmd[128];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", rundir);
+		if (system(cmd) != 0)
+			r = 1;
+	}
 	return r;
 }

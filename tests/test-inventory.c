@@ -217,6 +217,62 @@ static void test_dns_missing_or_empty(void **state)
 	uw_inventory_fini(&inv);
 }
 
+/*
+ * The facts' read (uw_inventory_read_some, skipping NetworkManager and
+ * rp_filter) reports every other field exactly as the full read does, and
+ * leaves the skipped ones at "unknown".
+ */
+static void test_read_some_same_as_full(void **state)
+{
+	struct uw_inventory full, some;
+	struct uw_error e;
+
+	write_file(resolv, "nameserver 127.0.0.53\n");
+	write_file(resolved, "nameserver 203.0.113.53\n");
+	uw_test_shf("ip link add usb0 type veth peer name ph0 && ip link set usb0 up && ip link set ph0 up");
+	uw_test_shf("ip addr add 192.168.0.200/24 dev usb0 && ip route add default via 192.168.0.1 metric 5");
+	assert_int_equal(uw_sysctl_write("net.ipv4.ip_forward", "1", &e), 0);
+	assert_int_equal(uw_sysctl_write("net.ipv4.conf.all.rp_filter", "1", &e), 0);
+	/* A live pid (ours) as NetworkManager's: the full read says it runs. */
+	uw_test_shf("echo %d > %s/NetworkManager.pid", (int)getpid(), dir);
+
+	assert_int_equal(uw_inventory_read(&full, &e), 0);
+	assert_int_equal(uw_inventory_read_some(&some, UW_INV_SKIP_NM | UW_INV_SKIP_RP_FILTER, &e), 0);
+	assert_true(full.nm_running);
+	assert_false(some.nm_running);
+	assert_int_equal(full.rp_filter_all, 1);
+	assert_int_equal(some.rp_filter_all, -1);
+	assert_int_equal(some.rp_filter_default, -1);
+	assert_int_equal(uw_inventory_rp_filter(&some, "usb0"), -1);
+
+	assert_int_equal(some.n_links, full.n_links);
+	for (size_t i = 0; i < full.n_links; i++) {
+		assert_string_equal(some.links[i].ifname, full.links[i].ifname);
+		assert_int_equal(some.links[i].ifindex, full.links[i].ifindex);
+		assert_int_equal(some.links[i].admin_up, full.links[i].admin_up);
+		assert_int_equal(some.links[i].rp_filter, -1);
+	}
+	assert_int_equal(some.n_addrs, full.n_addrs);
+	assert_memory_equal(some.addrs, full.addrs, full.n_addrs * sizeof(*full.addrs));
+	assert_int_equal(some.n_routes, full.n_routes);
+	assert_memory_equal(some.routes, full.routes, full.n_routes * sizeof(*full.routes));
+	assert_true(some.has_default);
+	assert_memory_equal(&some.default_route, &full.default_route, sizeof(full.default_route));
+	assert_string_equal(some.default_ifname, "usb0");
+	assert_int_equal(some.ip_forward, 1);
+	assert_int_equal(some.ip_forward, full.ip_forward);
+	assert_true(some.dns_stub && some.have_upstream);
+	assert_string_equal(some.dns_note, full.dns_note);
+	assert_memory_equal(uw_inventory_dns(&some), uw_inventory_dns(&full), sizeof(struct uw_resolv));
+	uw_inventory_fini(&full);
+	uw_inventory_fini(&some);
+
+	uw_test_shf("rm -f %s/NetworkManager.pid", dir);
+	assert_int_equal(uw_sysctl_write("net.ipv4.ip_forward", "0", &e), 0);
+	assert_int_equal(uw_sysctl_write("net.ipv4.conf.all.rp_filter", "0", &e), 0);
+	uw_test_shf("ip link del usb0");
+}
+
 static int setup(void **state)
 {
 	if (!mkdtemp(dir))
@@ -247,6 +303,7 @@ int main(void)
 		cmocka_unit_test(test_dns_plain),
 		cmocka_unit_test(test_dns_stub_to_upstream),
 		cmocka_unit_test(test_dns_missing_or_empty),
+		cmocka_unit_test(test_read_some_same_as_full),
 	};
 
 	uw_test_private_netns();
