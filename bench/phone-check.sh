@@ -7,7 +7,8 @@
 #    verdict (the process ends), median of FRUNS runs: a dead DNS server
 #    (--phone-bad-resolv), no default route on the phone (--phone-no-route),
 #    the phone's firewall dropping ping, dropbear stopped, and the phone
-#    unplugged mid-check (timed from the unplug).
+#    unplugged mid-check (timed from the unplug);
+#  - CPU per healthy check on each side (phone, desktop), for both clients.
 # Everything in a bash inside the desktop namespace (bench/lib.sh in_desk).
 #
 #   bash bench/phone-check.sh [RUNS] [FRUNS]   (default 21 and 5)
@@ -52,6 +53,35 @@ result phone_check_ours_ms "$m_ours"
 result phone_check_openssh_ms "$m_theirs"
 result phone_check_ratio "$(ratio "$m_ours" "$m_theirs")"
 result phone_check_runs "$RUNS"
+
+# CPU per check, which a loaded machine does not inflate the way it does wall
+# time: on the phone's side, what dropbear and everything it started spent
+# (the listener's cutime+cstime collect every reaped descendant: session,
+# channels, shells, commands); on the desktop's side, the client process's own
+# (bash's `times` for its children). CRUNS runs of one side at a time, so no
+# session still being reaped is counted to the other.
+CRUNS=$RUNS
+dpid=$(cat "$TB_DIR/dropbear.pid")
+ticks() { awk '{print $16 + $17}' "/proc/$dpid/stat"; }
+cpu_side() { # FUNC: "phone-ms client-ms" per run
+	local a b c
+	a=$(ticks)
+	c=$(in_desk "$1" 'for i in $(seq 1 '"$CRUNS"'); do '"$1"'; done; times' | tail -1)
+	sleep 0.3
+	b=$(ticks)
+	awk -v d=$((b - a)) -v n="$CRUNS" -v hz="$(getconf CLK_TCK)" -v c="$c" 'BEGIN {
+		split(c, t, " "); u = t[1]; s = t[2]
+		sub(/s$/, "", u); sub(/s$/, "", s); split(u, um, "m"); split(s, sm, "m")
+		printf "%.1f %.1f", d * 1000 / hz / n, (um[1] * 60 + um[2] + sm[1] * 60 + sm[2]) * 1000 / n }'
+}
+read -r po co <<<"$(cpu_side ours)"
+read -r pt ct <<<"$(cpu_side theirs)"
+printf 'phone-check [healthy, CPU per check, %d runs each]: usbnet-wizard phone side %s ms + desktop side %s ms; openssh phone side %s ms + desktop side %s ms\n' \
+	"$CRUNS" "$po" "$co" "$pt" "$ct"
+result phone_check_phone_cpu_ours_ms "$po"
+result phone_check_phone_cpu_openssh_ms "$pt"
+result phone_check_desk_cpu_ours_ms "$co"
+result phone_check_desk_cpu_openssh_ms "$ct"
 
 # fault NAME: FRUNS timed checks (already set up), median and the verdicts seen
 fault() {

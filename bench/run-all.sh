@@ -44,6 +44,7 @@ declare -A R=()
 while read -r _ k v; do R[$k]=$v; done < <(cat "$out"/*.txt | grep '^RESULT ')
 v() { echo "${R[$1]:-n/a}"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.2f", a/b; else print "n/a"}'; }
+sum() { awk -v a="${R[$1]:-0}" -v b="${R[$2]:-0}" 'BEGIN {print a + b}'; }
 growth() { awk -v a="${R[$1]:-}" -v b="${R[$2]:-}" 'BEGIN {if (a != "" && b > 0) printf "%.1fx", a/b; else print "n/a"}'; }
 
 cpu=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1)
@@ -79,6 +80,7 @@ thou() { sed ':a;s/\B[0-9]\{3\}\>/,&/;ta' <<<"$1"; }
 	echo "| apply + revert, legacy host with $(thou "$n") host rules ($(v many_rules_runs) pairs) | $(v many_rules_legacy_ours_ms) ms (apply $(v many_rules_legacy_ours_apply_ms)) | seed recipe (iptables-legacy) on the same host: $(v many_rules_legacy_shell_ms) ms (apply $(v many_rules_legacy_shell_apply_ms)) | $(v many_rules_legacy_ratio) |"
 	echo "| \`watch\`: phone plugged in to profile applied ($(v watch_runs) cycles) | $(v watch_plug_applied_ms) ms (max $(v watch_plug_applied_max_ms) ms); unplug to reverted $(v watch_unplug_reverted_ms) ms | — | — |"
 	echo "| \`check\` on a healthy phone: connect + 5 checks ($(v phone_check_runs) pairs) | $(v phone_check_ours_ms) ms (libssh) | openssh client, the same checks in one call: $(v phone_check_openssh_ms) ms | $(v phone_check_ratio) |"
+	echo "| \`check\` on a healthy phone: CPU per check, phone side (dropbear and what it starts) + desktop side | $(v phone_check_phone_cpu_ours_ms) + $(v phone_check_desk_cpu_ours_ms) ms | openssh client: $(v phone_check_phone_cpu_openssh_ms) + $(v phone_check_desk_cpu_openssh_ms) ms | $(ratio "$(sum phone_check_phone_cpu_ours_ms phone_check_desk_cpu_ours_ms)" "$(sum phone_check_phone_cpu_openssh_ms phone_check_desk_cpu_openssh_ms)") |"
 	for f in dead_dns ping_dropped no_route dropbear_stopped unplugged; do
 		case $f in
 		dead_dns) d="a dead DNS server in the phone's resolv.conf" ;;

@@ -21,6 +21,7 @@ struct uw_phone {
 	enum uw_phone_auth auth;
 	unsigned timeout_s;
 	bool dead;                 /* the connection broke: every run fails fast */
+	int own_fd;                /* the TCP socket we opened and hand to libssh (-1: none) */
 	struct cut_channel *linger;     /* channels cut at a deadline, left to end on the phone */
 	int link_ifindex;          /* the link the session runs over (0: unknown) */
 	char link_name[IF_NAMESIZE]; /* its name when last seen */

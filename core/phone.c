@@ -13,7 +13,9 @@
 #include <fcntl.h>
 #include <ifaddrs.h>
 #include <net/if.h>
+#include <netdb.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -78,27 +80,41 @@ int uw_phone_open_ssh_dir(const char *dir, bool create, struct uw_userdir *d, st
 	return 0;
 }
 
+/* The sentence for a connection to the phone that failed with @e (@detail: why, in words). */
+static int connect_failed(int e, const char *detail, const char *host, unsigned port,
+			  unsigned timeout_s, struct uw_error *err)
+{
+	if (e == ECONNREFUSED)
+		return uw_error_set(err, -ECONNREFUSED, "The phone at %s refused a connection on "
+				    "port %u (%s). Is the ssh server (dropbear) running on the phone, "
+				    "and is the port right?", host, port, detail);
+	if (e == ETIMEDOUT)
+		return uw_error_set(err, -ETIMEDOUT, "The phone at %s did not answer on port %u "
+				    "within %u s. Check the cable, that the phone's USB networking "
+				    "is on, and the address ('usbnet-wizard check' also looks for the phone by its IPv6 link-local address).", host,
+				    port, timeout_s);
+	if (e == EHOSTUNREACH)
+		return uw_error_set(err, -EHOSTUNREACH, "No route to the phone at %s (%s). The "
+				    "desktop side of the USB link is probably not configured yet.",
+				    host, detail);
+	return uw_error_set(err, -EHOSTUNREACH, "Could not connect to the phone at %s port %u: "
+			    "%s.", host, port, detail);
+}
+
 /* Map a failed ssh_connect to an errno and a sentence. */
 static int connect_error(ssh_session s, const char *host, unsigned port, unsigned timeout_s,
 			 struct uw_error *err)
 {
 	const char *m = ssh_get_error(s);
+	int e = 0;
 
 	if (strstr(m, "refused"))
-		return uw_error_set(err, -ECONNREFUSED, "The phone at %s refused a connection on "
-				    "port %u (%s). Is the ssh server (dropbear) running on the phone, "
-				    "and is the port right?", host, port, m);
-	if (strstr(m, "imeout") || strstr(m, "timed out"))
-		return uw_error_set(err, -ETIMEDOUT, "The phone at %s did not answer on port %u "
-				    "within %u s. Check the cable, that the phone's USB networking "
-				    "is on, and the address ('usbnet-wizard check' also looks for the phone by its IPv6 link-local address).", host,
-				    port, timeout_s);
-	if (strstr(m, "unreachable") || strstr(m, "No route"))
-		return uw_error_set(err, -EHOSTUNREACH, "No route to the phone at %s (%s). The "
-				    "desktop side of the USB link is probably not configured yet.",
-				    host, m);
-	return uw_error_set(err, -EHOSTUNREACH, "Could not connect to the phone at %s port %u: "
-			    "%s.", host, port, m);
+		e = ECONNREFUSED;
+	else if (strstr(m, "imeout") || strstr(m, "timed out"))
+		e = ETIMEDOUT;
+	else if (strstr(m, "unreachable") || strstr(m, "No route"))
+		e = EHOSTUNREACH;
+	return connect_failed(e, m, host, port, timeout_s, err);
 }
 
 /* Does the phone take the public key beside @name (NAME.pub)? -1: no .pub to ask with. */
@@ -212,6 +228,62 @@ lost:
 			    "%s.", ssh_get_error(p->session));
 }
 
+/*
+ * Start the TCP connection to a numeric @host (non-blocking): the phone's
+ * sshd accepts, forks and reseeds (~10 ms on the testbed) while libssh and
+ * its crypto libraries are loaded here, instead of after. -1 for a host
+ * name (libssh resolves and connects as before) or when no socket can be made.
+ */
+static int connect_early(const char *host, unsigned port, int *early_errno)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
+				  .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV };
+	struct addrinfo *ai = NULL;
+	char ps[12];
+	int fd = -1, one = 1;
+
+	*early_errno = 0;
+	snprintf(ps, sizeof(ps), "%u", port);
+	if (getaddrinfo(host, ps, &hints, &ai) != 0 || !ai)
+		return -1;
+	fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd >= 0) {
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		/* Refused or unreachable at once: connect_finish says so. */
+		if (connect(fd, ai->ai_addr, ai->ai_addrlen) < 0 && errno != EINPROGRESS)
+			*early_errno = errno;
+	}
+	freeaddrinfo(ai);
+	return fd;
+}
+
+/*
+ * Wait (@timeout_s at most) for connect_early's connection; then the socket
+ * blocks, as libssh's own does once connected. 0, or the same sentences as
+ * connect_error.
+ */
+static int connect_finish(int fd, int early_errno, const char *host, unsigned port,
+			  unsigned timeout_s, struct uw_error *err)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+	int e = early_errno, r = 1, fl;
+	socklen_t len = sizeof(e);
+
+	while (!e && (r = poll(&pfd, 1, (int)timeout_s * 1000)) < 0 && errno == EINTR)
+		;
+	if (!e && r == 0)
+		e = ETIMEDOUT;
+	else if (!e && (r < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len) < 0))
+		e = errno;
+	if (e)
+		return connect_failed(e == ENETUNREACH ? EHOSTUNREACH : e, strerror(e), host,
+				      port, timeout_s, err);
+	fl = fcntl(fd, F_GETFL);
+	if (fl >= 0)
+		fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	return 0;
+}
+
 int uw_phone_connect(const struct uw_phone_options *o, struct uw_phone **out,
 		     struct uw_error *err)
 {
@@ -229,12 +301,14 @@ int uw_phone_connect(const struct uw_phone_options *o, struct uw_phone **out,
 	struct uw_userdir sd = { .fd = -1 };
 	struct uw_phone *p;
 	long timeout = timeout_s;
-	int iport = (int)port, one = 1, rc;
+	int iport = (int)port, one = 1, rc, early_errno = 0;
+	_auto_fd_ int early = -1;
 	bool no = false;
 
 	*out = NULL;
 	if (port == 0 || port > 65535)
 		return uw_error_set(err, -EINVAL, "The port %u is not a TCP port (1-65535).", port);
+	early = connect_early(host, port, &early_errno);
 	rc = uw_ssh_load(err);
 	if (rc < 0)
 		return rc;
@@ -279,12 +353,25 @@ int uw_phone_connect(const struct uw_phone_options *o, struct uw_phone **out,
 		return uw_error_set(err, -EINVAL, "Bad ssh option (host '%s', user '%s'): %s.",
 				    host, user, ssh_get_error(s));
 	}
+	if (early >= 0) {
+		rc = connect_finish(early, early_errno, host, port, timeout_s, err);
+		if (rc == 0 && ssh_options_set(s, SSH_OPTIONS_FD, &early) < 0)
+			rc = uw_error_set(err, -EINVAL, "Bad ssh option (socket): %s.",
+					  ssh_get_error(s));
+		if (rc < 0) {
+			uw_userdir_close(&sd);
+			return rc;
+		}
+	}
 	if (ssh_connect(s) != SSH_OK) {
 		uw_userdir_close(&sd);
 		return connect_error(s, host, port, timeout_s, err);
 	}
 
 	p = uw_malloc0(sizeof(*p));
+	/* libssh does not close a socket it was given: uw_phone_free does. */
+	p->own_fd = early;
+	early = -1;
 	p->session = uw_steal_ptr(&s);
 	p->sshdir = sd;
 	p->timeout_s = timeout_s;
@@ -319,6 +406,8 @@ void uw_phone_free(struct uw_phone *p)
 		ssh_disconnect(p->session);
 		ssh_free(p->session);
 	}
+	if (p->own_fd >= 0)
+		close(p->own_fd);
 	uw_userdir_close(&p->sshdir);
 	free(p);
 }

@@ -349,8 +349,18 @@ static void sshd_start(const char *key)
 static void sshd_stop(void)
 {
 	if (sshd_pid > 0) {
+		/* dropbear can miss a TERM (one that lands just before it waits
+		 * for a connection): KILL after a while, never wait unbounded. */
 		kill(sshd_pid, SIGTERM);
-		waitpid(sshd_pid, NULL, 0);
+		for (int i = 0; i < 100 && waitpid(sshd_pid, NULL, WNOHANG) == 0; i++) {
+			struct timespec ts = { 0, 20 * 1000000L };
+
+			nanosleep(&ts, NULL);
+			if (i == 99) {
+				kill(sshd_pid, SIGKILL);
+				waitpid(sshd_pid, NULL, 0);
+			}
+		}
 		sshd_pid = -1;
 	}
 	for (int i = 0; i < 200 && port_open(); i++) {
@@ -627,11 +637,25 @@ static void test_run_all(void **state)
 	struct uw_error e;
 	bool seen[UW_ARRAY_SIZE(jobs)] = { false };
 
+	char *cmds[UW_ARRAY_SIZE(jobs)];
+
+	/* Each command waits (bounded) until all have started: dropbear closes
+	 * a channel not yet started when another channel's process exits at
+	 * that moment (see core/phone.c), which would fail this run at random. */
+	uw_test_shf("rm -rf '%s/started' && mkdir '%s/started'", tmp, tmp);
+	for (size_t i = 0; i < UW_ARRAY_SIZE(jobs); i++) {
+		cmds[i] = uw_strdup_printf("touch '%s/started/%zu'; n=0; while [ $(ls '%s/started' | wc -l) "
+					   "-lt %zu ] && [ $n -lt 400 ]; do sleep 0.05; n=$((n+1)); done; %s",
+					   tmp, i, tmp, UW_ARRAY_SIZE(jobs), jobs[i].cmd);
+		jobs[i].cmd = cmds[i];
+	}
 	fresh_sshdir();
 	p = session(30);
 	uw_error_clear(&e);
 	if (uw_phone_run_all(p, jobs, UW_ARRAY_SIZE(jobs), on_done, &o, &e) != 0)
 		fail_msg("run_all: %s", e.msg);
+	for (size_t i = 0; i < UW_ARRAY_SIZE(jobs); i++)
+		free(cmds[i]);
 
 	assert_int_equal(o.n, UW_ARRAY_SIZE(jobs));
 	assert_true(o.done_flag_set);
