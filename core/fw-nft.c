@@ -685,8 +685,10 @@ static int locate_rules(struct locate *l, bool *missing, struct uw_error *err)
 	if (own && uw_nl_nft_tables(OUR_FAMILY, UW_FW_NFT_TABLE, &own, NULL) < 0)
 		own = true;
 	/* All of our table in one listing (with its rule count: a delete
-	 * needs to know whether the table empties). */
-	if (own) {
+	 * needs to know whether the table empties). When the table is not
+	 * there (every fresh apply), one netlink question says so without
+	 * libnftables parsing a command and building its cache. */
+	if (own && uw_nl_nft_table_exists(OUR_FAMILY, UW_FW_NFT_TABLE, NULL) != 0) {
 		_auto_(free) char *out = NULL;
 
 		r = nft_run("list table " OUR_FAMILY " " UW_FW_NFT_TABLE, NFT_CTX_OUTPUT_HANDLE, &out,

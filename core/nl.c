@@ -1365,3 +1365,60 @@ int uw_nl_nft_generation(unsigned *gen, unsigned long long *netns_cookie, struct
 		return uw_error_set(err, -EIO, "nftables' answer held no generation");
 	return 0;
 }
+
+int uw_nl_nft_table_exists(const char *family, const char *table, struct uw_error *err)
+{
+	_auto_(nl_socket_free) struct nl_sock *sk = nl_socket_alloc();
+	struct nfgenmsg g = { .version = NFNETLINK_V0 };
+	struct nl_msg *msg;
+	struct sockaddr_nl peer;
+	unsigned char *buf = NULL;
+	struct nlmsghdr *nlh;
+	int fam = nft_family(family), r, n, ret = -EIO;
+
+	if (fam < 0)
+		return uw_error_set(err, -EINVAL, "\"%.16s\" is not an nftables family.", family);
+	if (!sk)
+		return uw_error_set(err, -ENOMEM, "out of memory opening a netlink socket");
+	g.nfgen_family = (unsigned char)fam;
+	nl_socket_disable_auto_ack(sk);
+	r = nl_connect(sk, NETLINK_NETFILTER);
+	if (r < 0)
+		return uw_error_set(err, nle_to_errno(r), "cannot talk to the kernel's netfilter "
+				    "netlink: %s", nl_geterror(r));
+	msg = nlmsg_alloc_simple((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETTABLE, NLM_F_ACK);
+	if (!msg || nlmsg_append(msg, &g, sizeof(g), NLMSG_ALIGNTO) < 0 ||
+	    nla_put_string(msg, NFTA_TABLE_NAME, table) < 0) {
+		nlmsg_free(msg);
+		return uw_error_set(err, -ENOMEM, "out of memory building a netlink message");
+	}
+	r = nl_send_auto(sk, msg);
+	nlmsg_free(msg);
+	if (r < 0)
+		return uw_error_set(err, nle_to_errno(r), "cannot ask nftables for a table: %s",
+				    nl_geterror(r));
+	/* The table, then the ack; or only an error. */
+	n = nl_recv(sk, &peer, &buf, NULL);
+	if (n <= 0) {
+		free(buf);
+		return uw_error_set(err, n < 0 ? nle_to_errno(n) : -EIO, "no answer from nftables");
+	}
+	for (nlh = (struct nlmsghdr *)buf; nlmsg_ok(nlh, n); nlh = nlmsg_next(nlh, &n)) {
+		if (nlh->nlmsg_type == ((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWTABLE)) {
+			ret = 1;
+			break;
+		}
+		if (nlh->nlmsg_type == NLMSG_ERROR) {
+			struct nlmsgerr *e = nlmsg_data(nlh);
+			int code = e->error < 0 ? e->error : -e->error;
+
+			ret = code == -ENOENT ? 0 : code ? code : ret;
+			break;
+		}
+	}
+	free(buf);
+	if (ret < 0)
+		return uw_error_set(err, ret, "cannot ask nftables for table %s %s: %s", family, table,
+				    strerror(-ret));
+	return ret;
+}

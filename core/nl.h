@@ -185,6 +185,10 @@ int uw_nl_nft_tables(const char *our_family, const char *our_table, bool *ours,
  */
 int uw_nl_nft_generation(unsigned *gen, unsigned long long *netns_cookie, struct uw_error *err);
 
+/* Does nftables table @table of @family exist? 1 yes, 0 no, or a negative
+ * errno (one NFT_MSG_GETTABLE, without libnftables building its cache). */
+int uw_nl_nft_table_exists(const char *family, const char *table, struct uw_error *err);
+
 /* Link events. */
 enum uw_link_event_type {
 	UW_LINK_NEW,     /* an interface appeared (index not seen before) */

@@ -552,6 +552,25 @@ static void test_inventory_quick_counts_when_nothing_skipped(void **state)
 	free(full), free(quick);
 }
 
+/* The one-question check that lets a fresh apply skip listing our table. */
+static void test_nft_table_exists(void **state)
+{
+	struct uw_fw_rule own = masq();
+	struct uw_error e;
+
+	assert_int_equal(uw_nl_nft_table_exists("ip", "usbnet-wizard", &e), 0);
+	/* Absent: the probe finds nothing (and lists nothing). */
+	assert_int_equal(uw_fw_rule_probe(UW_FW_NFTABLES, &own, &e), 0);
+	assert_int_equal(uw_fw_rule_add(UW_FW_NFTABLES, &own, &e), 0);
+	assert_int_equal(uw_nl_nft_table_exists("ip", "usbnet-wizard", &e), 1);
+	assert_int_equal(uw_fw_rule_probe(UW_FW_NFTABLES, &own, &e), 1);
+	/* Same name, other family: another table. */
+	assert_int_equal(uw_nl_nft_table_exists("inet", "usbnet-wizard", &e), 0);
+	assert_int_equal(uw_nl_nft_table_exists("nope", "usbnet-wizard", &e), -EINVAL);
+	assert_int_equal(uw_fw_rule_del(UW_FW_NFTABLES, &own, &e), 0);
+	assert_int_equal(uw_nl_nft_table_exists("ip", "usbnet-wizard", &e), 0);
+}
+
 /* ---- the quick inventory's chain facts kept in <rundir>/nft-facts ---- */
 
 static char rundir[64];
@@ -805,6 +824,7 @@ int main(void)
 		cmocka_unit_test_setup(test_inventory_quick_keeps_facts, fresh_netns),
 		cmocka_unit_test_setup(test_inventory_quick_counts_when_nothing_skipped, fresh_netns),
 		cmocka_unit_test_setup(test_inventory_kept_facts_follow_changes, fresh_netns),
+		cmocka_unit_test_setup(test_nft_table_exists, fresh_netns),
 		cmocka_unit_test_setup(test_kernel_refuses_masquerade_off_postrouting, fresh_netns),
 		cmocka_unit_test_setup(test_nft_forward_accept_lets_traffic_through, fresh_netns),
 		cmocka_unit_test_setup(test_legacy_lock_held, fresh_netns),
