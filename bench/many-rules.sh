@@ -59,6 +59,20 @@ count() { # fw: the host's rules, as listed
 	else bd nft list ruleset | grep -c -E '(accept|return|jump hostreg)$'; fi
 }
 
+# cold_runs RUNS: like ours_runs, but before each apply another program
+# commits to the ruleset (a table added and deleted, untimed), so the apply
+# cannot use its saved chain facts (<rundir>/nft-facts, stamped with the
+# ruleset's generation) and reads the host's chains again: what the first
+# apply after a change by anyone else pays. Timed into $TB_DIR/c.
+cold_runs() {
+	local i
+	for i in $(seq 1 "$1"); do
+		nft add table inet uwbench_bump && nft delete table inet uwbench_bump || return 1
+		time_us "$UW_BIN" apply >>"$TB_DIR/c" || { echo "bench: apply failed" >&2; return 1; }
+		"$UW_BIN" revert >/dev/null 2>&1 || { echo "bench: revert failed" >&2; return 1; }
+	done
+}
+
 # nftables: the growth of apply (and revert) from 0 to N host rules.
 for n in 0 "$N"; do
 	tb_up --fw nft >/dev/null || { echo "bench: testbed did not come up" >&2; exit 1; }
@@ -73,6 +87,12 @@ for n in 0 "$N"; do
 		"$n" "$have" "$RUNS" "$a" "$r"
 	result "many_rules_nft_${n}_apply_ms" "$a"
 	result "many_rules_nft_${n}_revert_ms" "$r"
+	: >"$TB_DIR/c"
+	in_desk cold_runs "cold_runs $RUNS" || { echo "bench: (nft, $n host rules, cold)" >&2; exit 1; }
+	[ "$(desk_state)" == "$before" ] || { echo "bench: not back to the before-state (nft, $n, cold)" >&2; exit 1; }
+	c=$(median_ms <"$TB_DIR/c")
+	printf 'many-rules [nft host, %d host rules, %d runs]: first apply after a change by another program %s ms\n' "$n" "$RUNS" "$c"
+	result "many_rules_nft_${n}_cold_apply_ms" "$c"
 	tb_down
 done
 
