@@ -570,6 +570,29 @@ static bool link_gone(struct uw_phone *p, char name[IF_NAMESIZE])
 }
 
 /*
+ * One wait of a command runner's loop: the link first (an unplugged phone
+ * gets no TCP reset, only silence), then the session's events for up to
+ * @wait ms. 0, or an error with *@unplugged set when the link went away.
+ */
+static int wait_on_phone(struct uw_phone *p, ssh_event ev, long long wait, bool *unplugged,
+			 struct uw_error *err)
+{
+	char ifname[IF_NAMESIZE];
+
+	if (link_gone(p, ifname)) {
+		p->dead = *unplugged = true;
+		return uw_error_set(err, -ECONNRESET, "The phone was unplugged: %s, the link to "
+				    "it, %s. Plug it in again (check the cable), then run the "
+				    "check again.", ifname[0] ? ifname : "the interface",
+				    ifname[0] && if_nametoindex(ifname) ? "lost its carrier" :
+				    "went away");
+	}
+	if (ssh_event_dopoll(ev, (int)wait) == SSH_ERROR || !ssh_is_connected(p->session))
+		return lost(p, err, "running a command");
+	return 0;
+}
+
+/*
  * A channel whose command was cut at our deadline is not closed while the
  * command still runs on the phone: dropbear ends the whole session when a
  * channel is closed under a live child (the lookup still waiting for a dead
@@ -822,7 +845,6 @@ int uw_phone_run_all(struct uw_phone *p, struct uw_phone_job *jobs, size_t n,
 	}
 	while (left) {
 		long long wait = 50;
-		char ifname[IF_NAMESIZE];
 
 		now = uw_now_ms();
 		linger_reap(p);
@@ -863,19 +885,9 @@ int uw_phone_run_all(struct uw_phone *p, struct uw_phone_job *jobs, size_t n,
 		}
 		if (!left)
 			break;
-		if (link_gone(p, ifname)) {
-			p->dead = unplugged = true;
-			rc = uw_error_set(err, -ECONNRESET, "The phone was unplugged: %s, the link to "
-					  "it, %s. Plug it in again (check the cable), then run the "
-					  "check again.", ifname[0] ? ifname : "the interface",
-					  ifname[0] && if_nametoindex(ifname) ? "lost its carrier" :
-					  "went away");
+		rc = wait_on_phone(p, ev, wait, &unplugged, err);
+		if (rc < 0)
 			goto gone;
-		}
-		if (ssh_event_dopoll(ev, (int)wait) == SSH_ERROR || !ssh_is_connected(p->session)) {
-			rc = lost(p, err, "running a command");
-			goto gone;
-		}
 	}
 	rc = 0;
 	goto out;
@@ -1155,7 +1167,6 @@ int uw_phone_run_shared(struct uw_phone *p, struct uw_phone_job *jobs, size_t n,
 	}
 	while (left) {
 		long long wait = 50;
-		char ifname[IF_NAMESIZE];
 		/* The shell has ended: what has not ended by now never will. */
 		bool over = x.c.closed || (x.c.eof && x.c.got_status);
 
@@ -1204,19 +1215,9 @@ int uw_phone_run_shared(struct uw_phone *p, struct uw_phone_job *jobs, size_t n,
 		}
 		if (!left)
 			break;
-		if (link_gone(p, ifname)) {
-			p->dead = unplugged = true;
-			rc = uw_error_set(err, -ECONNRESET, "The phone was unplugged: %s, the link to "
-					  "it, %s. Plug it in again (check the cable), then run the "
-					  "check again.", ifname[0] ? ifname : "the interface",
-					  ifname[0] && if_nametoindex(ifname) ? "lost its carrier" :
-					  "went away");
+		rc = wait_on_phone(p, ev, wait, &unplugged, err);
+		if (rc < 0)
 			goto gone;
-		}
-		if (ssh_event_dopoll(ev, (int)wait) == SSH_ERROR || !ssh_is_connected(p->session)) {
-			rc = lost(p, err, "running a command");
-			goto gone;
-		}
 	}
 	rc = 0;
 	goto out;
