@@ -1,10 +1,12 @@
 #!/bin/bash
 # The wizard shows the text the CLI prints, byte for byte (issue 13): core/text.c
-# renders the plan, the doctor's findings and the persist file list once, and
-# the screens only present it. In a terminal wide and tall enough that
+# renders the plan, the check results, the doctor's findings and the persist
+# file list once, and the screens only present it. In a terminal wide and tall enough that
 # nothing wraps or scrolls (480x140), against the testbed:
 # - Review's plan is `usbnet-wizard plan` without its first line ("Preset:
 #   ..., detected: ..."; the wizard has its own screens for those);
+# - Phone check shows under each check the detail `check` prints under its
+#   title (the title and mark are the checklist's own);
 # - Done's Doctor box is `usbnet-wizard doctor` for the same live setup,
 #   from its findings to their count (its heading and closing words are its own);
 # - Done's Permanent box is `usbnet-wizard persist --show --root R` without
@@ -87,6 +89,25 @@ same_text "Review shows the plan as 'plan' prints it, byte for byte" "$T/plan.wa
 k Enter; expect "apply finishes" "The desktop side is ready" 20
 k Enter; expect "host key" "Trust this key"
 k Enter; expect "every phone check passes" "Every check passed" 45
+# The Phone check screen: under each check, the detail `check` prints under
+# the check's title (core/text.c's uw_text_check_detail), for the same phone
+# and the same known host key (the wizard's ssh directory).
+tb_desk env USBNET_WIZARD_SSH_DIR="$SSHD" USBNET_WIZARD_RUNDIR="$USBNET_WIZARD_RUNDIR" \
+	"$UW_BIN" check --ping-ip "$TB_PING_IP" --test-name "$TB_TEST_NAME" --no-rescue \
+	</dev/null >"$T/check.cli" 2>&1
+n=$(grep -c -E '^\[( ok |FAIL|warn|skip)\] ' "$T/check.cli")
+if [ "$n" -ge 5 ] && ! grep -q -E '^\[(FAIL|warn)\] ' "$T/check.cli"; then ok "check passes too ($n checks)"
+else not_ok "check passes too"; sed 's/^/#   /' "$T/check.cli"; fi
+# One file per check: its detail lines, without check's 7-column indent.
+awk -v d="$T/check" '/^\[( ok |FAIL|warn|skip)\] /{f=sprintf("%s.%02d", d, ++i); printf "" >f; next}
+	f && /^       /{print substr($0, 8) >>f}' "$T/check.cli"
+# The screen shows the details of one line at a time; Down on the buttons
+# moves from the login's line to the next check's.
+for f in "$T"/check.[0-9][0-9]; do
+	[ -s "$f" ] || { not_ok "check's detail for ${f##*.}"; continue; }
+	k Down; tmx_wait "$(head -1 "$f")" 5 >/dev/null
+	same_text "Phone check shows check $((10#${f##*.}))'s detail as 'check' prints it: $(head -c 50 "$f" | head -1)" "$f"
+done
 k Enter; expect "done" "Step 9 of 9: Done"
 
 # Done's buttons: Back Quit Revert Permanent Doctor Report, Quit focused.
