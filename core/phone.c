@@ -934,8 +934,16 @@ int uw_phone_run(struct uw_phone *p, const char *cmd, const char *input,
 #define SHARED_HEAD                                                           \
 	"uw_u(){ while IFS= read -r uw_l || [ -n \"$uw_l\" ]; do "            \
 	"printf '%s|%s\\n' \"$1\" \"$uw_l\"; done; }\n"
-/* One job: its command (single-quoted for eval), the end line, the job's index. */
-#define SHARED_JOB_END "'; printf '\\n%s %%s\\n' \"$?\"; } 2>&1 </dev/null | uw_u %zu &\n"
+/*
+ * One job: the end line is printed by an EXIT trap of the job's own subshell,
+ * so a command that calls `exit` still ends with its status (a `{ }` group
+ * would do in dash, but bash runs no EXIT trap in the first element of a
+ * background pipeline; `( )` costs no extra fork there: both shells run the
+ * pipeline's element as that subshell); then its command (single-quoted for
+ * eval) and the job's index.
+ */
+#define SHARED_JOB_START "( trap 'printf \"\\n%s %%s\\n\" \"$?\"' EXIT; eval '"
+#define SHARED_JOB_END "'; ) 2>&1 </dev/null | uw_u %zu &\n"
 /* A job that has sent this much by its deadline is still answering (see below). */
 #define SHARED_BUSY_BYTES (4 * 1024)
 /* A line longer than this is passed on in pieces (it cannot be an end line). */
@@ -1079,8 +1087,9 @@ static char *shared_script(const char *marker, const struct uw_phone_job *jobs, 
 
 		for (const char *t = c; *t; t++)
 			q += *t == '\'';
-		s = uw_realloc(s, len + strlen(c) + 3 * q + strlen(marker) + sizeof(SHARED_JOB_END) + 40);
-		len += (size_t)sprintf(s + len, "{ eval '");
+		s = uw_realloc(s, len + strlen(c) + 3 * q + strlen(marker) + sizeof(SHARED_JOB_START) +
+				  sizeof(SHARED_JOB_END) + 40);
+		len += (size_t)sprintf(s + len, SHARED_JOB_START, marker);
 		for (const char *t = c; *t; t++) {
 			if (*t == '\'') {
 				memcpy(s + len, "'\\''", 4);
@@ -1089,7 +1098,7 @@ static char *shared_script(const char *marker, const struct uw_phone_job *jobs, 
 				s[len++] = *t;
 			}
 		}
-		len += (size_t)sprintf(s + len, SHARED_JOB_END, marker, i);
+		len += (size_t)sprintf(s + len, SHARED_JOB_END, i);
 	}
 	s = uw_realloc(s, len + 6);
 	memcpy(s + len, "wait\n", 6);

@@ -692,6 +692,83 @@ static void test_run_all(void **state)
 	kill_pidfile("sleeper.pid");
 }
 
+/*
+ * The shared channel (uw_phone_run_shared, what `check` uses): the lines of
+ * six commands running at once in one shell on the phone are sorted back to
+ * their own job: interleaved lines, a last line with no newline, lines that
+ * hold the runner's own separator characters ('|', a tag-like "3 "), an empty
+ * output, stderr merged into out, each job's exit status, the cap, control
+ * characters cleaned, and one job cut at its own deadline while the others
+ * keep their real results. Every job is told once.
+ */
+static void test_run_shared(void **state)
+{
+	_auto_(free) char *sleeper = uw_strdup_printf("echo $$ >'%s/sleeper2.pid'; exec sleep 30", tmp);
+	struct uw_phone_job jobs[] = {
+		{ .cmd = "for i in 1 2 3 4 5; do echo a$i; sleep 0.02; done" },
+		{ .cmd = "for i in 1 2 3 4 5; do echo b$i; sleep 0.02; done; printf 'no newline'; exit 7" },
+		{ .cmd = "echo '0|x|1'; echo '3 not a tag'; echo out; echo err >&2" },
+		{ .cmd = "true" },
+		{ .cmd = sleeper, .deadline_ms = 1500 },
+		{ .cmd = "printf 'a\033[31mb\007c\n'; head -c 100000 /dev/zero | tr '\\0' z | fold -w 100" },
+	};
+	struct order o = { .done_flag_set = true };
+	struct uw_phone_result r;
+	struct uw_phone *p;
+	struct uw_error e;
+	bool seen[UW_ARRAY_SIZE(jobs)] = { false };
+
+	fresh_sshdir();
+	p = session(30);
+	uw_error_clear(&e);
+	if (uw_phone_run_shared(p, jobs, UW_ARRAY_SIZE(jobs), on_done, &o, &e) != 0)
+		fail_msg("run_shared: %s", e.msg);
+
+	assert_int_equal(o.n, UW_ARRAY_SIZE(jobs));
+	assert_true(o.done_flag_set);
+	for (size_t i = 0; i < o.n; i++) {
+		assert_false(seen[o.idx[i]]);
+		seen[o.idx[i]] = true;
+	}
+	for (size_t i = 0; i < UW_ARRAY_SIZE(jobs); i++) {
+		if (jobs[i].res.timed_out != (i == 4))
+			print_message("job %zu: timed_out %d, exit %d, out '%.200s'\n", i,
+				      jobs[i].res.timed_out, jobs[i].res.exit_status,
+				      jobs[i].res.out ? jobs[i].res.out : "(null)");
+		assert_true(jobs[i].done);
+		assert_int_equal(jobs[i].rc, 0);
+		assert_int_equal(jobs[i].res.timed_out, i == 4);
+	}
+	assert_string_equal(jobs[0].res.out, "a1\na2\na3\na4\na5\n");
+	assert_int_equal(jobs[0].res.exit_status, 0);
+	assert_string_equal(jobs[1].res.out, "b1\nb2\nb3\nb4\nb5\nno newline");
+	assert_int_equal(jobs[1].res.exit_status, 7);
+	assert_non_null(strstr(jobs[2].res.out, "0|x|1\n3 not a tag\nout\n"));
+	assert_non_null(strstr(jobs[2].res.out, "err\n"));
+	assert_int_equal(strlen(jobs[2].res.out), strlen("0|x|1\n3 not a tag\nout\nerr\n"));
+	assert_int_equal(jobs[2].res.exit_status, 0);
+	assert_string_equal(jobs[3].res.out, "");
+	assert_int_equal(jobs[3].res.exit_status, 0);
+	assert_int_equal(jobs[4].res.exit_status, -1);
+	assert_null(strchr(jobs[5].res.out, '\033'));
+	assert_null(strchr(jobs[5].res.out, '\007'));
+	assert_true(strncmp(jobs[5].res.out, "a", 1) == 0 && strchr(jobs[5].res.out, 'c'));
+	assert_true(jobs[5].res.truncated);
+	assert_int_equal(strlen(jobs[5].res.out), UW_PHONE_OUTPUT_MAX);
+	for (size_t i = 0; i < UW_ARRAY_SIZE(jobs); i++) {
+		if (i != 2)
+			assert_string_equal(jobs[i].res.err ? jobs[i].res.err : "", "");
+		uw_phone_result_fini(&jobs[i].res);
+	}
+
+	/* The cut job still runs on the server; the session goes on. */
+	assert_int_equal(uw_phone_run(p, "echo again", NULL, &r, &e), 0);
+	assert_string_equal(r.out, "again\n");
+	uw_phone_result_fini(&r);
+	uw_phone_free(p);
+	kill_pidfile("sleeper2.pid");
+}
+
 /* A job with no deadline of its own is cut at the session timeout. */
 static void test_run_session_timeout(void **state)
 {
@@ -975,6 +1052,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_known_hosts_changed, server_back),
 		cmocka_unit_test(test_known_hosts_link_refused),
 		cmocka_unit_test(test_run_all),
+		cmocka_unit_test(test_run_shared),
 		cmocka_unit_test(test_run_session_timeout),
 		cmocka_unit_test(test_run_phone_gone),
 		cmocka_unit_test(test_install_key),
