@@ -183,7 +183,9 @@ int uw_phone_run_all(struct uw_phone *p, struct uw_phone_job *jobs, size_t n,
  * its own deadline, cap and result; a job's stderr is merged into its
  * res.out (as with 2>&1; res.err stays empty); no job may have input. For
  * commands whose output is text lines (a line over 4 KiB may interleave with
- * another job's output).
+ * another job's output). A command may call `exit`, but must not set its own
+ * EXIT trap or `exec` (the job's end line is printed by that trap): such a
+ * job would be cut at its deadline.
  */
 int uw_phone_run_shared(struct uw_phone *p, struct uw_phone_job *jobs, size_t n,
 			uw_phone_job_done_fn done, void *ud, struct uw_error *err);
