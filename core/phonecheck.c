@@ -306,9 +306,11 @@ static void judge_outside(struct run *run, struct uw_check *c)
 		    "DROP). Apply the desktop side.", prm->outside_ip);
 }
 
+/* resolv.conf as it is, read by the shell's own builtins: no process to start. */
 static char *cmd_resolv(const struct uw_phonecheck_params *prm)
 {
-	return uw_strdup("cat /etc/resolv.conf 2>&1");
+	return uw_strdup("while IFS= read -r l || [ -n \"$l\" ]; do printf '%s\\n' \"$l\"; "
+			 "done 2>&1 </etc/resolv.conf");
 }
 
 /*
