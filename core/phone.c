@@ -955,6 +955,10 @@ int uw_phone_run(struct uw_phone *p, const char *cmd, const char *input,
 /* One job: its command on lines of its own (a comment in it ends there). */
 #define SHARED_JOB_START "( uw_o=$(exec 2>&1 </dev/null\n"
 #define SHARED_JOB_END "\n); uw_j %zu \"$uw_o\" $? ) &\n"
+/* A .stream job: every line tagged as it comes; the newline printed before
+ * the end line ends a last line that had none and is taken off again here. */
+#define SHARED_STREAM_START "{ (exec 2>&1 </dev/null\n"
+#define SHARED_STREAM_END "\n); printf '\\n%s %%s\\n' \"$?\"; } | uw_u %zu &\n"
 /* A job that has sent this much by its deadline is still answering (see below). */
 #define SHARED_BUSY_BYTES (4 * 1024)
 /* A line longer than this is passed on in pieces (it cannot be an end line). */
@@ -1148,12 +1152,18 @@ static char *shared_script(const char *marker, const struct uw_phone_job *jobs, 
 	for (size_t i = 0; i < n; i++) {
 		size_t clen = strlen(jobs[i].cmd);
 
-		s = uw_realloc(s, len + clen + sizeof(SHARED_JOB_START) + sizeof(SHARED_JOB_END) + 24);
-		memcpy(s + len, SHARED_JOB_START, sizeof(SHARED_JOB_START) - 1);
-		len += sizeof(SHARED_JOB_START) - 1;
+		const char *start = jobs[i].stream ? SHARED_STREAM_START : SHARED_JOB_START;
+
+		s = uw_realloc(s, len + clen + strlen(marker) + sizeof(SHARED_STREAM_START) +
+				  sizeof(SHARED_STREAM_END) + sizeof(SHARED_JOB_END) + 24);
+		memcpy(s + len, start, strlen(start));
+		len += strlen(start);
 		memcpy(s + len, jobs[i].cmd, clen);
 		len += clen;
-		len += (size_t)sprintf(s + len, SHARED_JOB_END, i);
+		if (jobs[i].stream)
+			len += (size_t)sprintf(s + len, SHARED_STREAM_END, marker, i);
+		else
+			len += (size_t)sprintf(s + len, SHARED_JOB_END, i);
 	}
 	s = uw_realloc(s, len + 6);
 	memcpy(s + len, "wait\n", 6);

@@ -150,6 +150,10 @@ struct uw_phone_job {
 	const char *cmd;           /* run on the phone */
 	const char *input;         /* fed on stdin (may be NULL) */
 	unsigned deadline_ms;      /* local deadline from the start (0: the session timeout) */
+	/* uw_phone_run_shared: output whose size the phone decides (a file's
+	 * content) is sent line by line as it comes, not captured whole first,
+	 * so the cap is reached in time (one process more on the phone). */
+	bool stream;
 	/* Filled by uw_phone_run_all: */
 	struct uw_phone_result res;
 	int rc;                    /* 0, or the phone is gone: -ENOLINK unplugged, -ECONNRESET */
@@ -184,7 +188,8 @@ int uw_phone_run_all(struct uw_phone *p, struct uw_phone_job *jobs, size_t n,
  * two processes a job, the command's included. Each job keeps its own
  * deadline, cap and result; a job's stderr is merged into its res.out (as
  * with 2>&1; res.err stays empty); as with $(...), the output loses its
- * trailing newlines; no job may have input. A command may call `exit`,
+ * trailing newlines (a .stream job's output comes line by line, byte for
+ * byte); no job may have input. A command may call `exit`,
  * `exec` or set traps (it runs in its own subshell), but is pasted into the
  * script as it is: it must be complete shell syntax, and its output comes
  * back when it ends (for commands whose output is bounded text: a line over

@@ -592,7 +592,7 @@ static void test_known_hosts_link_refused(void **state)
 /* ---- running commands ---------------------------------------------------- */
 
 struct order {
-	size_t n, idx[8];
+	size_t n, idx[12];
 	bool done_flag_set;
 };
 
@@ -702,7 +702,9 @@ static void test_run_all(void **state)
  * their deadline before issue 14's third round), an output over the frame
  * size (tagged line by line) up to the cap, control characters cleaned, and
  * one job cut at its own deadline while the others keep their real results.
- * As with $(...), trailing newlines are not kept. Every job is told once.
+ * As with $(...), trailing newlines are not kept, but for .stream jobs (sent
+ * as they come: byte for byte, up to the cap). Every
+ * job is told once.
  */
 static void test_run_shared(void **state)
 {
@@ -716,6 +718,9 @@ static void test_run_shared(void **state)
 		{ .cmd = "printf 'a\033[31mb\007c\n'; head -c 100000 /dev/zero | tr '\\0' z | fold -w 100" },
 		{ .cmd = "trap 'echo trapped; exit 3' EXIT; echo own trap", .deadline_ms = 5000 },
 		{ .cmd = "exec sh -c 'echo replaced; exit 4'", .deadline_ms = 5000 },
+		{ .cmd = "printf 'x|y\\n\\n'; exit 5", .stream = true },
+		{ .cmd = "head -c 100000 /dev/zero | tr '\\0' y | fold -w 50", .stream = true,
+		  .deadline_ms = 5000 },
 	};
 	struct order o = { .done_flag_set = true };
 	struct uw_phone_result r;
@@ -762,6 +767,10 @@ static void test_run_shared(void **state)
 	assert_int_equal(jobs[6].res.exit_status, 3);
 	assert_string_equal(jobs[7].res.out, "replaced");
 	assert_int_equal(jobs[7].res.exit_status, 4);
+	assert_string_equal(jobs[8].res.out, "x|y\n\n");
+	assert_int_equal(jobs[8].res.exit_status, 5);
+	assert_true(jobs[9].res.truncated);
+	assert_int_equal(strlen(jobs[9].res.out), UW_PHONE_OUTPUT_MAX);
 	for (size_t i = 0; i < UW_ARRAY_SIZE(jobs); i++) {
 		if (i != 2)
 			assert_string_equal(jobs[i].res.err ? jobs[i].res.err : "", "");

@@ -391,7 +391,7 @@ static void answers(struct fake_phone *f, const char *desktop_ping, const char *
 		    const char *outside_ping, const char *resolv, const char *lookup)
 {
 	static const char *const cmds[] = { "ping -c1 -w1 192.168.0.200", "ip route",
-					    "ping -c1 -w1 203.0.113.1", "while IFS= read -r l",
+					    "ping -c1 -w1 203.0.113.1", "cat /etc/resolv.conf",
 					    "if command -v nslookup" };
 	const char *const out[] = { desktop_ping, routes, outside_ping, resolv, lookup };
 
