@@ -1184,20 +1184,37 @@ struct chain_reads {
 	struct chain_read *v;
 	size_t n;
 	atomic_size_t next;    /* the next one to take */
+	atomic_uint dumps;     /* dumps started */
 };
+
+/* One chain's rules into @x (from nothing: a read again starts over). */
+static void chain_read_one(struct chain_reads *rs, struct chain_read *x)
+{
+	unsigned nth = atomic_fetch_add(&rs->dumps, 1) + 1;
+
+	x->rc.c.rules = 0;
+	x->rc.c.has_drop_rule = false;
+	x->rc.ours = 0;
+	x->rc.masq = false;
+	/* Tests only: the Nth dump of this read is reported as interrupted
+	 * by a commit, as the kernel would (see read_picks). */
+	if (uw_fault("nft-dump-intr", nth)) {
+		x->r = uw_error_set(&x->err, -EINTR, "simulated interrupted dump "
+				    "(USBNET_WIZARD_FAULT)");
+		return;
+	}
+	x->r = uw_nl_nft_chain_rules(x->rc.c.fam, x->rc.c.table, x->rc.c.chain, raw_rule_cb,
+				     &x->rc, &x->err);
+}
 
 static void *chain_read_worker(void *arg)
 {
 	struct chain_reads *rs = arg;
 	size_t i;
 
-	while ((i = atomic_fetch_add(&rs->next, 1)) < rs->n) {
-		struct chain_read *x = &rs->v[i];
-
-		if (x->want)
-			x->r = uw_nl_nft_chain_rules(x->rc.c.fam, x->rc.c.table, x->rc.c.chain,
-						     raw_rule_cb, &x->rc, &x->err);
-	}
+	while ((i = atomic_fetch_add(&rs->next, 1)) < rs->n)
+		if (rs->v[i].want)
+			chain_read_one(rs, &rs->v[i]);
 	return NULL;
 }
 
@@ -1297,6 +1314,13 @@ static int read_picks(struct uw_fw_inventory *inv, const struct picks *p, struct
 	}
 	if (wanted)
 		chain_reads_run(&rs, wanted);
+	/* A chain whose dump a commit interrupted is read again (a few times):
+	 * the fallback, libnftables' whole ruleset, costs seconds on a host with
+	 * tens of thousands of rules, and a busy firewall (a daemon starting at
+	 * boot) commits often. */
+	for (size_t i = 0; i < p->n; i++)
+		for (int again = 0; again < 3 && v[i].want && v[i].r == -EINTR; again++)
+			chain_read_one(&rs, &v[i]);
 
 	for (size_t i = 0; i < p->n; i++) {
 		struct raw_chain *rc = &v[i].rc;
