@@ -1022,6 +1022,197 @@ int uw_nl_link_get(int ifindex, struct uw_nl_link *out, struct uw_error *err)
 	return 0;
 }
 
+/* ---- the netfilter netlink socket, one per thread ---- */
+
+/*
+ * One NETLINK_NETFILTER socket per thread, shared by every nftables call
+ * and closed at exit (or when the thread moved to another namespace, or
+ * after a failed exchange). Closing such a socket is not free after a
+ * commit that deleted something: the kernel then finishes the commit's
+ * deferred work first (nft_rcv_nl_event flushes it, which waits for an RCU
+ * grace period: about 4.5 ms in a revert here, measured with strace -r). A
+ * revert that kept its socket until exit runs its remaining steps during
+ * that grace period instead of after it.
+ */
+struct nfnl_sock {
+	struct nl_sock *sk;
+	dev_t dev;
+	ino_t ino;
+};
+
+static pthread_key_t nfnl_key;
+static pthread_once_t nfnl_once = PTHREAD_ONCE_INIT;
+
+static void nfnl_sock_free(void *p)
+{
+	struct nfnl_sock *ns = p;
+
+	if (ns && ns->sk)
+		nl_socket_free(ns->sk);
+	free(ns);
+}
+
+static void nfnl_key_make(void)
+{
+	if (pthread_key_create(&nfnl_key, nfnl_sock_free) != 0)
+		abort();
+}
+
+__attribute__((destructor)) static void nfnl_sock_release(void)
+{
+	if (nfnl_once != PTHREAD_ONCE_INIT) {
+		nfnl_sock_free(pthread_getspecific(nfnl_key));
+		pthread_setspecific(nfnl_key, NULL);
+	}
+}
+
+/* After a failed or unfinished exchange: the next call opens a fresh socket. */
+static void nfnl_drop(void)
+{
+	struct nfnl_sock *ns;
+
+	pthread_once(&nfnl_once, nfnl_key_make);
+	ns = pthread_getspecific(nfnl_key);
+	if (ns && ns->sk) {
+		nl_socket_free(ns->sk);
+		ns->sk = NULL;
+	}
+}
+
+/* The calling thread's netfilter socket in its current network namespace. */
+static int nfnl_get(struct nl_sock **out, struct uw_error *err)
+{
+	struct nfnl_sock *ns;
+	struct stat st;
+	int r;
+
+	pthread_once(&nfnl_once, nfnl_key_make);
+	ns = pthread_getspecific(nfnl_key);
+	if (!ns) {
+		ns = uw_malloc0(sizeof(*ns));
+		pthread_setspecific(nfnl_key, ns);
+	}
+	if (stat("/proc/thread-self/ns/net", &st) < 0)
+		memset(&st, 0, sizeof(st));
+	if (ns->sk && (!st.st_ino || st.st_dev != ns->dev || st.st_ino != ns->ino)) {
+		nl_socket_free(ns->sk);
+		ns->sk = NULL;
+	}
+	if (!ns->sk) {
+		struct nl_sock *sk = nl_socket_alloc();
+
+		if (!sk)
+			return uw_error_set(err, -ENOMEM, "out of memory opening a netlink socket");
+		nl_socket_disable_auto_ack(sk);
+		r = nl_connect(sk, NETLINK_NETFILTER);
+		if (r < 0) {
+			nl_socket_free(sk);
+			return uw_error_set(err, nle_to_errno(r), "cannot talk to the kernel's netfilter "
+					    "netlink: %s", nl_geterror(r));
+		}
+		/* Big reads: a chain of tens of thousands of rules is a long dump. */
+		nl_socket_set_buffer_size(sk, 1 << 20, 0);
+		nl_socket_set_msg_buf_size(sk, 1 << 16);
+		ns->sk = sk;
+		ns->dev = st.st_dev;
+		ns->ino = st.st_ino;
+	}
+	*out = ns->sk;
+	return 0;
+}
+
+/* Send @msg (freed) on the thread's netfilter socket; *seq its sequence number. */
+static int nfnl_send(struct nl_msg *msg, struct nl_sock **sk, unsigned *seq, struct uw_error *err)
+{
+	int r = nfnl_get(sk, err);
+
+	if (r < 0) {
+		nlmsg_free(msg);
+		return r;
+	}
+	nl_complete_msg(*sk, msg);
+	*seq = nlmsg_hdr(msg)->nlmsg_seq;
+	r = nl_send(*sk, msg);
+	nlmsg_free(msg);
+	if (r < 0) {
+		nfnl_drop();
+		return uw_error_set(err, nle_to_errno(r), "cannot send to nftables: %s", nl_geterror(r));
+	}
+	return 0;
+}
+
+/*
+ * Send @msg (a request for one object, without NLM_F_ACK) and read its
+ * answer: the object (a message of type @reply, given to @fn) gives 1, an
+ * error its negative errno (*said false); 0 never. *said is true when the
+ * request could not even be made (a sentence is in @err then).
+ */
+static int nfnl_ask(struct nl_msg *msg, unsigned reply, void (*fn)(struct nlmsghdr *h, void *ud),
+		    void *ud, bool *said, struct uw_error *err)
+{
+	struct nl_sock *sk;
+	unsigned seq;
+	int r = nfnl_send(msg, &sk, &seq, err);
+
+	*said = true;
+	if (r < 0)
+		return r;
+	*said = false;
+	for (;;) {
+		struct sockaddr_nl peer;
+		unsigned char *buf = NULL;
+		struct nlmsghdr *nlh;
+		int n = nl_recv(sk, &peer, &buf, NULL), ret = 0;
+
+		if (n <= 0) {
+			free(buf);
+			nfnl_drop();
+			return n < 0 ? nle_to_errno(n) : -EIO;
+		}
+		for (nlh = (struct nlmsghdr *)buf; !ret && nlmsg_ok(nlh, n); nlh = nlmsg_next(nlh, &n)) {
+			if (nlh->nlmsg_seq != seq)
+				continue;   /* not an answer to this request */
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				struct nlmsgerr *e = nlmsg_data(nlh);
+
+				ret = e->error < 0 ? e->error : e->error ? -e->error : -EIO;
+			} else if (nlh->nlmsg_type == ((NFNL_SUBSYS_NFTABLES << 8) | reply)) {
+				if (fn)
+					fn(nlh, ud);
+				ret = 1;
+			}
+		}
+		free(buf);
+		if (ret < 0 && ret != -ENOENT)
+			nfnl_drop();
+		if (ret)
+			return ret;
+	}
+}
+
+/* A request of @type for @family with @n string attributes (type, value). */
+static struct nl_msg *nfnl_request(unsigned type, int flags, int family, size_t n, ...)
+{
+	struct nfgenmsg g = { .version = NFNETLINK_V0, .nfgen_family = (unsigned char)family };
+	struct nl_msg *msg = nlmsg_alloc_simple((NFNL_SUBSYS_NFTABLES << 8) | type, flags);
+	va_list ap;
+	bool ok = msg && nlmsg_append(msg, &g, sizeof(g), NLMSG_ALIGNTO) == 0;
+
+	va_start(ap, n);
+	for (size_t i = 0; ok && i < n; i++) {
+		int t = va_arg(ap, int);
+		const char *v = va_arg(ap, const char *);
+
+		ok = nla_put_string(msg, t, v) == 0;
+	}
+	va_end(ap);
+	if (!ok) {
+		nlmsg_free(msg);
+		msg = NULL;
+	}
+	return msg;
+}
+
 /* ---- nftables rules, raw (core/fw-nft.c's inventory) ---- */
 
 struct nft_dump {
@@ -1152,8 +1343,9 @@ static void nft_rule_msg(struct nlmsghdr *nlh, struct nft_dump *d)
 		d->cb(&r, d->ud);
 }
 
-/* Read the dump's replies until its end: 0, or a negative errno. */
-static int nft_dump_read(struct nl_sock *sk, struct nft_dump *d)
+/* Read the replies to request @seq until the end of its dump: 0, or a
+ * negative errno (the socket dropped: a reply may be left unread). */
+static int nft_dump_read(struct nl_sock *sk, unsigned seq, struct nft_dump *d)
 {
 	for (;;) {
 		struct sockaddr_nl peer;
@@ -1163,9 +1355,12 @@ static int nft_dump_read(struct nl_sock *sk, struct nft_dump *d)
 
 		if (n <= 0) {
 			free(buf);
+			nfnl_drop();
 			return n < 0 ? nle_to_errno(n) : -EIO;
 		}
 		for (nlh = (struct nlmsghdr *)buf; ret > 0 && nlmsg_ok(nlh, n); nlh = nlmsg_next(nlh, &n)) {
+			if (nlh->nlmsg_seq != seq)
+				continue;   /* not an answer to this request */
 			if (nlh->nlmsg_type == NLMSG_DONE) {
 				ret = 0;
 			} else if (nlh->nlmsg_type == NLMSG_ERROR) {
@@ -1177,6 +1372,8 @@ static int nft_dump_read(struct nl_sock *sk, struct nft_dump *d)
 			}
 		}
 		free(buf);
+		if (ret < 0)
+			nfnl_drop();
 		if (ret <= 0)
 			return ret;
 	}
@@ -1205,24 +1402,13 @@ static int nft_dump(unsigned type, unsigned reply, int family, unsigned attr_tab
 		    const char *table, unsigned attr_chain, const char *chain, struct nft_dump *d,
 		    bool *said, struct uw_error *err)
 {
-	_auto_(nl_socket_free) struct nl_sock *sk = nl_socket_alloc();
 	struct nfgenmsg g = { .version = NFNETLINK_V0, .nfgen_family = (unsigned char)family };
+	struct nl_sock *sk;
 	struct nl_msg *msg;
+	unsigned seq;
 	int r;
 
 	*said = true;
-	if (!sk)
-		return uw_error_set(err, -ENOMEM, "out of memory opening a netlink socket");
-	kernel_errno = 0;
-	nl_socket_modify_err_cb(sk, NL_CB_CUSTOM, remember_errno, NULL);
-	nl_socket_disable_auto_ack(sk);
-	r = nl_connect(sk, NETLINK_NETFILTER);
-	if (r < 0)
-		return uw_error_set(err, nle_to_errno(r), "cannot talk to the kernel's netfilter "
-				    "netlink: %s", nl_geterror(r));
-	/* Big reads: a chain of tens of thousands of rules is a long dump. */
-	nl_socket_set_buffer_size(sk, 1 << 20, 0);
-	nl_socket_set_msg_buf_size(sk, 1 << 16);
 	msg = nlmsg_alloc_simple((NFNL_SUBSYS_NFTABLES << 8) | type, NLM_F_DUMP);
 	if (!msg)
 		return uw_error_set(err, -ENOMEM, "out of memory building a netlink message");
@@ -1232,11 +1418,12 @@ static int nft_dump(unsigned type, unsigned reply, int family, unsigned attr_tab
 		nlmsg_free(msg);
 		return uw_error_set(err, -ENOMEM, "out of memory building a netlink message");
 	}
+	r = nfnl_send(msg, &sk, &seq, err);
+	if (r < 0)
+		return r;
 	*said = false;
 	d->type = reply;
-	r = nl_send_auto(sk, msg);
-	nlmsg_free(msg);
-	return r < 0 ? nle_to_errno(r) : nft_dump_read(sk, d);
+	return nft_dump_read(sk, seq, d);
 }
 
 int uw_nl_nft_chain_rules(const char *family, const char *table, const char *chain,
@@ -1295,28 +1482,40 @@ int uw_nl_nft_tables(const char *our_family, const char *our_table, bool *ours,
 #define SO_NETNS_COOKIE 71
 #endif
 
+struct gen_answer {
+	unsigned gen;
+	bool found;
+};
+
+static void gen_msg(struct nlmsghdr *nlh, void *ud)
+{
+	struct gen_answer *g = ud;
+	struct nlattr *a;
+	int rem;
+
+	nla_for_each_attr(a, nlmsg_attrdata(nlh, sizeof(struct nfgenmsg)),
+			  nlmsg_attrlen(nlh, sizeof(struct nfgenmsg)), rem)
+		if (nla_type(a) == NFTA_GEN_ID && nla_len(a) >= 4) {
+			g->gen = ntohl(nla_get_u32(a));
+			g->found = true;
+		}
+}
+
 int uw_nl_nft_generation(unsigned *gen, unsigned long long *netns_cookie, struct uw_error *err)
 {
-	_auto_(nl_socket_free) struct nl_sock *sk = nl_socket_alloc();
-	struct nfgenmsg g = { .nfgen_family = AF_UNSPEC, .version = NFNETLINK_V0 };
+	struct gen_answer ga = { 0 };
+	struct nl_sock *sk;
 	struct nl_msg *msg;
-	struct sockaddr_nl peer;
-	unsigned char *buf = NULL;
-	struct nlmsghdr *nlh;
-	int r, n;
-	bool found = false;
+	bool said;
+	int r;
 
-	if (!sk)
-		return uw_error_set(err, -ENOMEM, "out of memory opening a netlink socket");
-	nl_socket_disable_auto_ack(sk);
-	r = nl_connect(sk, NETLINK_NETFILTER);
-	if (r < 0)
-		return uw_error_set(err, nle_to_errno(r), "cannot talk to the kernel's netfilter "
-				    "netlink: %s", nl_geterror(r));
 	if (netns_cookie) {
 		unsigned long long c = 0;
 		socklen_t len = sizeof(c);
 
+		r = nfnl_get(&sk, err);
+		if (r < 0)
+			return r;
 		if (getsockopt(nl_socket_get_fd(sk), SOL_SOCKET, SO_NETNS_COOKIE, &c, &len) < 0 ||
 		    len != sizeof(c))
 			return uw_error_set(err, -ENOPROTOOPT, "this kernel names no network namespace "
@@ -1325,107 +1524,37 @@ int uw_nl_nft_generation(unsigned *gen, unsigned long long *netns_cookie, struct
 	}
 	if (!gen)
 		return 0;
-	msg = nlmsg_alloc_simple((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETGEN, 0);
-	if (!msg || nlmsg_append(msg, &g, sizeof(g), NLMSG_ALIGNTO) < 0) {
-		nlmsg_free(msg);
+	msg = nfnl_request(NFT_MSG_GETGEN, 0, AF_UNSPEC, 0);
+	if (!msg)
 		return uw_error_set(err, -ENOMEM, "out of memory building a netlink message");
-	}
-	r = nl_send_auto(sk, msg);
-	nlmsg_free(msg);
+	r = nfnl_ask(msg, NFT_MSG_NEWGEN, gen_msg, &ga, &said, err);
 	if (r < 0)
-		return uw_error_set(err, nle_to_errno(r), "cannot ask nftables for its generation: %s",
-				    nl_geterror(r));
-	n = nl_recv(sk, &peer, &buf, NULL);
-	if (n <= 0) {
-		free(buf);
-		return uw_error_set(err, n < 0 ? nle_to_errno(n) : -EIO, "no answer from nftables "
-				    "about its generation");
-	}
-	for (nlh = (struct nlmsghdr *)buf; !found && nlmsg_ok(nlh, n); nlh = nlmsg_next(nlh, &n)) {
-		struct nlattr *a;
-		int rem;
-
-		if (nlh->nlmsg_type == NLMSG_ERROR) {
-			struct nlmsgerr *e = nlmsg_data(nlh);
-
-			if (e->error) {
-				r = e->error < 0 ? e->error : -e->error;
-				free(buf);
-				return uw_error_set(err, r, "nftables did not tell its generation: %s",
-						    strerror(-r));
-			}
-			continue;
-		}
-		if (nlh->nlmsg_type != ((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWGEN))
-			continue;
-		nla_for_each_attr(a, nlmsg_attrdata(nlh, sizeof(struct nfgenmsg)),
-				  nlmsg_attrlen(nlh, sizeof(struct nfgenmsg)), rem)
-			if (nla_type(a) == NFTA_GEN_ID && nla_len(a) >= 4) {
-				*gen = ntohl(nla_get_u32(a));
-				found = true;
-			}
-	}
-	free(buf);
-	if (!found)
+		return said ? r : uw_error_set(err, r, "nftables did not tell its generation: %s",
+					       strerror(-r));
+	if (!ga.found)
 		return uw_error_set(err, -EIO, "nftables' answer held no generation");
+	*gen = ga.gen;
 	return 0;
 }
 
 int uw_nl_nft_table_exists(const char *family, const char *table, struct uw_error *err)
 {
-	_auto_(nl_socket_free) struct nl_sock *sk = nl_socket_alloc();
-	struct nfgenmsg g = { .version = NFNETLINK_V0 };
+	int fam = nft_family(family), r;
 	struct nl_msg *msg;
-	struct sockaddr_nl peer;
-	unsigned char *buf = NULL;
-	struct nlmsghdr *nlh;
-	int fam = nft_family(family), r, n, ret = -EIO;
+	bool said;
 
 	if (fam < 0)
 		return uw_error_set(err, -EINVAL, "\"%.16s\" is not an nftables family.", family);
-	if (!sk)
-		return uw_error_set(err, -ENOMEM, "out of memory opening a netlink socket");
-	g.nfgen_family = (unsigned char)fam;
-	nl_socket_disable_auto_ack(sk);
-	r = nl_connect(sk, NETLINK_NETFILTER);
-	if (r < 0)
-		return uw_error_set(err, nle_to_errno(r), "cannot talk to the kernel's netfilter "
-				    "netlink: %s", nl_geterror(r));
-	msg = nlmsg_alloc_simple((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETTABLE, NLM_F_ACK);
-	if (!msg || nlmsg_append(msg, &g, sizeof(g), NLMSG_ALIGNTO) < 0 ||
-	    nla_put_string(msg, NFTA_TABLE_NAME, table) < 0) {
-		nlmsg_free(msg);
+	msg = nfnl_request(NFT_MSG_GETTABLE, 0, fam, 1, NFTA_TABLE_NAME, table);
+	if (!msg)
 		return uw_error_set(err, -ENOMEM, "out of memory building a netlink message");
-	}
-	r = nl_send_auto(sk, msg);
-	nlmsg_free(msg);
+	r = nfnl_ask(msg, NFT_MSG_NEWTABLE, NULL, NULL, &said, err);
+	if (r == -ENOENT)
+		return 0;
 	if (r < 0)
-		return uw_error_set(err, nle_to_errno(r), "cannot ask nftables for a table: %s",
-				    nl_geterror(r));
-	/* The table, then the ack; or only an error. */
-	n = nl_recv(sk, &peer, &buf, NULL);
-	if (n <= 0) {
-		free(buf);
-		return uw_error_set(err, n < 0 ? nle_to_errno(n) : -EIO, "no answer from nftables");
-	}
-	for (nlh = (struct nlmsghdr *)buf; nlmsg_ok(nlh, n); nlh = nlmsg_next(nlh, &n)) {
-		if (nlh->nlmsg_type == ((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWTABLE)) {
-			ret = 1;
-			break;
-		}
-		if (nlh->nlmsg_type == NLMSG_ERROR) {
-			struct nlmsgerr *e = nlmsg_data(nlh);
-			int code = e->error < 0 ? e->error : -e->error;
-
-			ret = code == -ENOENT ? 0 : code ? code : ret;
-			break;
-		}
-	}
-	free(buf);
-	if (ret < 0)
-		return uw_error_set(err, ret, "cannot ask nftables for table %s %s: %s", family, table,
-				    strerror(-ret));
-	return ret;
+		return said ? r : uw_error_set(err, r, "cannot ask nftables for table %s %s: %s", family,
+					       table, strerror(-r));
+	return 1;
 }
 
 /* ---- nftables written and read raw (core/fw-nft.c's apply and revert) ---- */
@@ -1543,70 +1672,26 @@ int uw_nl_nft_chains(void (*cb)(const struct uw_nl_nft_chain *c, void *ud), void
 	return cd.d.n;
 }
 
-/* One request, one object or an error back: 1 found, 0 ENOENT, or <0. */
-static int nft_get_one(unsigned type, unsigned reply, int fam, const char *table,
-		       unsigned attr_table, const char *name, unsigned attr_name, struct uw_error *err)
-{
-	_auto_(nl_socket_free) struct nl_sock *sk = nl_socket_alloc();
-	struct nfgenmsg g = { .version = NFNETLINK_V0, .nfgen_family = (unsigned char)fam };
-	struct nl_msg *msg;
-	struct sockaddr_nl peer;
-	unsigned char *buf = NULL;
-	struct nlmsghdr *nlh;
-	int r, n, ret = -EIO;
-
-	if (!sk)
-		return uw_error_set(err, -ENOMEM, "out of memory opening a netlink socket");
-	nl_socket_disable_auto_ack(sk);
-	r = nl_connect(sk, NETLINK_NETFILTER);
-	if (r < 0)
-		return uw_error_set(err, nle_to_errno(r), "cannot talk to the kernel's netfilter "
-				    "netlink: %s", nl_geterror(r));
-	msg = nlmsg_alloc_simple((NFNL_SUBSYS_NFTABLES << 8) | type, NLM_F_ACK);
-	if (!msg || nlmsg_append(msg, &g, sizeof(g), NLMSG_ALIGNTO) < 0 ||
-	    nla_put_string(msg, (int)attr_table, table) < 0 ||
-	    (name && nla_put_string(msg, (int)attr_name, name) < 0)) {
-		nlmsg_free(msg);
-		return uw_error_set(err, -ENOMEM, "out of memory building a netlink message");
-	}
-	r = nl_send_auto(sk, msg);
-	nlmsg_free(msg);
-	if (r < 0)
-		return uw_error_set(err, nle_to_errno(r), "cannot ask nftables: %s", nl_geterror(r));
-	n = nl_recv(sk, &peer, &buf, NULL);
-	if (n <= 0) {
-		free(buf);
-		return uw_error_set(err, n < 0 ? nle_to_errno(n) : -EIO, "no answer from nftables");
-	}
-	for (nlh = (struct nlmsghdr *)buf; nlmsg_ok(nlh, n); nlh = nlmsg_next(nlh, &n)) {
-		if (nlh->nlmsg_type == ((NFNL_SUBSYS_NFTABLES << 8) | reply)) {
-			ret = 1;
-			break;
-		}
-		if (nlh->nlmsg_type == NLMSG_ERROR) {
-			struct nlmsgerr *e = nlmsg_data(nlh);
-			int code = e->error < 0 ? e->error : -e->error;
-
-			ret = code == -ENOENT ? 0 : code ? code : ret;
-			break;
-		}
-	}
-	free(buf);
-	if (ret < 0)
-		return uw_error_set(err, ret, "cannot ask nftables about %s%s%s: %s", table,
-				    name ? " " : "", name ? name : "", strerror(-ret));
-	return ret;
-}
-
 int uw_nl_nft_chain_exists(const char *family, const char *table, const char *chain,
 			   struct uw_error *err)
 {
-	int fam = nft_family(family);
+	int fam = nft_family(family), r;
+	struct nl_msg *msg;
+	bool said;
 
 	if (fam < 0)
 		return uw_error_set(err, -EINVAL, "\"%.16s\" is not an nftables family.", family);
-	return nft_get_one(NFT_MSG_GETCHAIN, NFT_MSG_NEWCHAIN, fam, table, NFTA_CHAIN_TABLE, chain,
-			   NFTA_CHAIN_NAME, err);
+	msg = nfnl_request(NFT_MSG_GETCHAIN, 0, fam, 2, NFTA_CHAIN_TABLE, table, NFTA_CHAIN_NAME,
+			   chain);
+	if (!msg)
+		return uw_error_set(err, -ENOMEM, "out of memory building a netlink message");
+	r = nfnl_ask(msg, NFT_MSG_NEWCHAIN, NULL, NULL, &said, err);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return said ? r : uw_error_set(err, r, "cannot ask nftables for chain %s %s %s: %s",
+					       family, table, chain, strerror(-r));
+	return 1;
 }
 
 bool uw_nl_nft_plain_equal(const struct uw_nl_nft_plain *a, const struct uw_nl_nft_plain *b)
@@ -2038,7 +2123,6 @@ static void batch_msg_end(struct uw_nl_nft_batch *b, struct nl_msg *msg, bool ok
 		return;
 	}
 	h = nlmsg_hdr(msg);
-	h->nlmsg_seq = (uint32_t)b->n + 1;   /* 0 is the batch's begin */
 	b->msgs = uw_realloc(b->msgs, (b->n + 1) * sizeof(*b->msgs));
 	b->msgs[b->n].tag = tag;
 	va_start(ap, fmt);
@@ -2298,10 +2382,11 @@ static void batch_mark(struct uw_strbuf *out, unsigned type, uint32_t seq)
 
 int uw_nl_nft_batch_commit(struct uw_nl_nft_batch *b, int *bad_tag, struct uw_error *err)
 {
-	_auto_(nl_socket_free) struct nl_sock *sk = nl_socket_alloc();
 	_auto_strbuf_ struct uw_strbuf out = UW_STRBUF_INIT;
-	int r, failed = 0;
+	struct nl_sock *sk;
+	int r, fd, fl, failed = 0;
 	size_t bad = SIZE_MAX;
+	uint32_t base;
 
 	if (bad_tag)
 		*bad_tag = -1;
@@ -2309,22 +2394,37 @@ int uw_nl_nft_batch_commit(struct uw_nl_nft_batch *b, int *bad_tag, struct uw_er
 		return 0;
 	if (b->nomem)
 		return uw_error_set(err, -ENOMEM, "out of memory building an nftables change");
-	if (!sk)
-		return uw_error_set(err, -ENOMEM, "out of memory opening a netlink socket");
-	r = nl_connect(sk, NETLINK_NETFILTER);
+	r = nfnl_get(&sk, err);
 	if (r < 0)
-		return uw_error_set(err, nle_to_errno(r), "cannot talk to the kernel's netfilter "
-				    "netlink: %s", nl_geterror(r));
-	batch_mark(&out, NFNL_MSG_BATCH_BEGIN, 0);
+		return r;
+	/* Sequence numbers of this socket's own, past any earlier request's. */
+	base = nl_socket_use_seq(sk);
+	for (size_t i = 0; i < b->n; i++)
+		nl_socket_use_seq(sk);
+	nl_socket_use_seq(sk);
+	batch_mark(&out, NFNL_MSG_BATCH_BEGIN, base);
+	for (size_t off = 0, i = 0; off < b->buf.len; i++) {
+		struct nlmsghdr *h = (struct nlmsghdr *)(b->buf.s + off);
+
+		h->nlmsg_seq = base + 1 + (uint32_t)i;
+		off += NLMSG_ALIGN(h->nlmsg_len);
+	}
 	uw_strbuf_append_len(&out, b->buf.s, b->buf.len);
-	batch_mark(&out, NFNL_MSG_BATCH_END, (uint32_t)b->n + 1);
+	batch_mark(&out, NFNL_MSG_BATCH_END, base + (uint32_t)b->n + 1);
 	/* The kernel handles the whole batch inside this send, commit or
 	 * abort included: every answer is waiting when it returns. */
 	r = nl_sendto(sk, out.s, out.len);
-	if (r < 0)
+	if (r < 0) {
+		nfnl_drop();
 		return uw_error_set(err, nle_to_errno(r), "cannot send the change to nftables: %s",
 				    nl_geterror(r));
-	nl_socket_set_nonblocking(sk);
+	}
+	fd = nl_socket_get_fd(sk);
+	fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) {
+		nfnl_drop();
+		return uw_error_set(err, -errno, "cannot read nftables' answer: %s", strerror(errno));
+	}
 	for (;;) {
 		struct sockaddr_nl peer;
 		unsigned char *buf = NULL;
@@ -2335,24 +2435,27 @@ int uw_nl_nft_batch_commit(struct uw_nl_nft_batch *b, int *bad_tag, struct uw_er
 			free(buf);
 			if (n == -NLE_AGAIN || n == 0)
 				break;
+			nfnl_drop();
 			return uw_error_set(err, nle_to_errno(n), "no answer from nftables: %s",
 					    nl_geterror(n));
 		}
 		for (nlh = (struct nlmsghdr *)buf; nlmsg_ok(nlh, n); nlh = nlmsg_next(nlh, &n)) {
 			struct nlmsgerr *e;
 
-			if (nlh->nlmsg_type != NLMSG_ERROR)
+			if (nlh->nlmsg_type != NLMSG_ERROR || nlh->nlmsg_seq < base ||
+			    nlh->nlmsg_seq > base + b->n + 1)
 				continue;
 			e = nlmsg_data(nlh);
 			if (!e->error || failed)
 				continue;
 			failed = e->error < 0 ? e->error : -e->error;
 			/* (the begin's sequence number: the commit itself failed) */
-			if (nlh->nlmsg_seq >= 1 && nlh->nlmsg_seq <= b->n)
-				bad = nlh->nlmsg_seq - 1;
+			if (nlh->nlmsg_seq > base && nlh->nlmsg_seq <= base + b->n)
+				bad = nlh->nlmsg_seq - base - 1;
 		}
 		free(buf);
 	}
+	fcntl(fd, F_SETFL, fl);
 	if (!failed)
 		return 0;
 	if (bad != SIZE_MAX) {
