@@ -44,6 +44,19 @@ static bool takes_arg(const char *o)
 	return false;
 }
 
+static void dump_fini_autoptr(struct uw_nl_dump *d)
+{
+	uw_nl_dump_fini(d);
+}
+
+static bool dump_has(const struct uw_nl_dump *d, const char *ifname)
+{
+	for (size_t i = 0; i < d->n_links; i++)
+		if (!strcmp(d->links[i].ifname, ifname))
+			return true;
+	return false;
+}
+
 int uw_cli_plan_from_args(int argc, char **argv, struct uw_plan *plan, struct uw_facts *facts,
 			  struct uw_cli_plan_opts *o,
 			  int (*extra)(const char *opt, const char *arg, void *ud), void *ud,
@@ -58,6 +71,7 @@ int uw_cli_plan_from_args_base(int argc, char **argv, const struct uw_choices *b
 			       struct uw_error *err)
 {
 	struct uw_choices c;
+	_auto_(dump_fini) struct uw_nl_dump d = { 0 };
 	bool servers_given = false, dns_named = false;
 	int r;
 
@@ -153,7 +167,12 @@ int uw_cli_plan_from_args_base(int argc, char **argv, const struct uw_choices *b
 		return UW_EXIT_USAGE;
 	}
 
-	r = uw_facts_read(facts, err);
+	/* One read of the kernel's links, addresses and routes serves the facts,
+	 * the check that the interface exists and detection. */
+	r = uw_nl_dump(&d, UW_NL_DUMP_LINKS | UW_NL_DUMP_ADDRS | UW_NL_DUMP_ROUTES, err);
+	if (r < 0)
+		return UW_EXIT_FAIL;
+	r = uw_facts_read_dump(facts, &d, err);
 	if (r < 0)
 		return UW_EXIT_FAIL;
 
@@ -162,7 +181,7 @@ int uw_cli_plan_from_args_base(int argc, char **argv, const struct uw_choices *b
 	 * exist now; persist and profile may describe a phone not plugged in.
 	 * Said first, before an overlap with some other interface confuses it.
 	 */
-	if (c.iface[0] && !extra && uw_nl_link_index(c.iface, NULL) < 0) {
+	if (c.iface[0] && !extra && !dump_has(&d, c.iface)) {
 		uw_error_set(err, -ENODEV, "The interface %s does not exist (is the phone plugged in and "
 			     "booted?). 'usbnet-wizard detect' lists the candidates.", c.iface);
 		return UW_EXIT_NOTFOUND;
@@ -171,9 +190,7 @@ int uw_cli_plan_from_args_base(int argc, char **argv, const struct uw_choices *b
 		struct uw_candidate *cands = NULL;
 		size_t n = 0;
 
-		r = uw_detect_scan(&cands, &n, err);
-		if (r < 0)
-			return UW_EXIT_FAIL;
+		uw_detect_scan_dump(&d, &cands, &n);
 		if (n == 0) {
 			uw_candidates_free(cands);
 			uw_error_set(err, -ENODEV, "No phone interface was found. Plug the phone in and boot it "

@@ -38,7 +38,8 @@ static void stamp(FILE *f)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	localtime_r(&ts.tv_sec, &tm);
 	strftime(b, sizeof(b), "%Y-%m-%d %H:%M:%S", &tm);
-	fprintf(f, "%s.%03ld ", b, ts.tv_nsec / 1000000);
+	/* Microseconds: bench/watch-latency.sh reads its intervals from these stamps. */
+	fprintf(f, "%s.%06ld ", b, ts.tv_nsec / 1000);
 }
 
 static void on_msg(void *ud, enum uw_watch_msg kind, const char *text)

@@ -395,7 +395,7 @@ static void nm_state(struct uw_candidate *c)
 }
 
 struct scan_ctx {
-	struct uw_nl_dump d;        /* addresses and routes */
+	const struct uw_nl_dump *d; /* addresses and routes */
 	int default_ifindex;
 	bool identity_only;    /* uw_detect_identify: who manages it is not asked */
 };
@@ -427,8 +427,8 @@ static bool evaluate(const struct uw_nl_link *link, const struct scan_ctx *ctx, 
 		snprintf(c->mac, sizeof(c->mac), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2],
 			 m[3], m[4], m[5]);
 	}
-	for (size_t i = 0; i < ctx->d.n_addrs; i++) {
-		const struct uw_nl_addr4 *a = &ctx->d.addrs[i];
+	for (size_t i = 0; i < ctx->d->n_addrs; i++) {
+		const struct uw_nl_addr4 *a = &ctx->d->addrs[i];
 
 		if (a->ifindex != c->ifindex || c->n_addrs >= UW_DETECT_MAX_ADDRS)
 			continue;
@@ -488,39 +488,39 @@ static int cmp_candidates(const void *a, const void *b)
 	return strcmp(x->ifname, y->ifname);
 }
 
-/* Addresses and routes (for the default route's interface). */
-static int open_ctx(struct scan_ctx *ctx, unsigned also, struct uw_error *err)
-{
-	int r = uw_nl_dump(&ctx->d, UW_NL_DUMP_ADDRS | UW_NL_DUMP_ROUTES | also, err);
-
-	if (r < 0)
-		return r;
-	ctx->default_ifindex = uw_nl_dump_default_ifindex(&ctx->d);
-	return 0;
-}
-
-static int scan(struct uw_candidate **out, size_t *n, bool identity_only, struct uw_error *err)
+static void scan_dump(const struct uw_nl_dump *d, bool identity_only, struct uw_candidate **out,
+		      size_t *n)
 {
 	_auto_(free) struct uw_candidate *v = NULL;
-	struct scan_ctx ctx = { .identity_only = identity_only };
+	struct scan_ctx ctx = { .d = d, .default_ifindex = uw_nl_dump_default_ifindex(d),
+				.identity_only = identity_only };
 	size_t count = 0;
-	int r;
 
 	*out = NULL;
 	*n = 0;
-	r = open_ctx(&ctx, UW_NL_DUMP_LINKS, err);
-	if (r < 0)
-		return r;
-	v = uw_malloc0((ctx.d.n_links + 1) * sizeof(*v));
-	for (size_t i = 0; i < ctx.d.n_links; i++)
-		if (evaluate(&ctx.d.links[i], &ctx, &v[count]))
+	v = uw_malloc0((d->n_links + 1) * sizeof(*v));
+	for (size_t i = 0; i < d->n_links; i++)
+		if (evaluate(&d->links[i], &ctx, &v[count]))
 			count++;
-	uw_nl_dump_fini(&ctx.d);
 	qsort(v, count, sizeof(*v), cmp_candidates);
 	if (count) {
 		*out = uw_steal_ptr(&v);
 		*n = count;
 	}
+}
+
+static int scan(struct uw_candidate **out, size_t *n, bool identity_only, struct uw_error *err)
+{
+	struct uw_nl_dump d;
+	int r;
+
+	*out = NULL;
+	*n = 0;
+	r = uw_nl_dump(&d, UW_NL_DUMP_LINKS | UW_NL_DUMP_ADDRS | UW_NL_DUMP_ROUTES, err);
+	if (r < 0)
+		return r;
+	scan_dump(&d, identity_only, out, n);
+	uw_nl_dump_fini(&d);
 	return 0;
 }
 
@@ -532,6 +532,28 @@ int uw_detect_scan(struct uw_candidate **out, size_t *n, struct uw_error *err)
 int uw_detect_identify(struct uw_candidate **out, size_t *n, struct uw_error *err)
 {
 	return scan(out, n, true, err);
+}
+
+void uw_detect_scan_dump(const struct uw_nl_dump *d, struct uw_candidate **out, size_t *n)
+{
+	scan_dump(d, false, out, n);
+}
+
+void uw_detect_identify_dump(const struct uw_nl_dump *d, struct uw_candidate **out, size_t *n)
+{
+	scan_dump(d, true, out, n);
+}
+
+int uw_detect_identify_one(const struct uw_nl_dump *d, int ifindex, struct uw_candidate *out)
+{
+	struct scan_ctx ctx = { .d = d, .default_ifindex = uw_nl_dump_default_ifindex(d),
+				.identity_only = true };
+
+	for (size_t i = 0; i < d->n_links; i++)
+		if (d->links[i].ifindex == ifindex)
+			return evaluate(&d->links[i], &ctx, out) ? 1 : 0;
+	memset(out, 0, sizeof(*out));
+	return -ENODEV;
 }
 
 void uw_candidates_free(struct uw_candidate *c)
@@ -631,7 +653,8 @@ int uw_detect_wait(int timeout_ms, const char *const *exclude, struct uw_candida
 		}
 		for (size_t i = 0; i < w.n_pending; i++) {
 			struct uw_nl_link link;
-			struct scan_ctx ctx = { 0 };
+			struct uw_nl_dump d;
+			struct scan_ctx ctx = { .d = &d };
 			bool ok;
 
 			if (int_in(old, n_old, w.pending[i]))
@@ -640,11 +663,12 @@ int uw_detect_wait(int timeout_ms, const char *const *exclude, struct uw_candida
 			 * already be stale, and the link may be gone again. */
 			if (uw_nl_link_get(w.pending[i], &link, NULL) < 0)
 				continue;
-			r = open_ctx(&ctx, 0, err);
+			r = uw_nl_dump(&d, UW_NL_DUMP_ADDRS | UW_NL_DUMP_ROUTES, err);
 			if (r < 0)
 				return r;
+			ctx.default_ifindex = uw_nl_dump_default_ifindex(&d);
 			ok = evaluate(&link, &ctx, out);
-			uw_nl_dump_fini(&ctx.d);
+			uw_nl_dump_fini(&d);
 			if (ok && out->score > 0 && !excluded(out->ifname, exclude))
 				return 0;
 		}

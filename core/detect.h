@@ -82,6 +82,24 @@ int uw_detect_scan(struct uw_candidate **out, size_t *n, struct uw_error *err);
  */
 int uw_detect_identify(struct uw_candidate **out, size_t *n, struct uw_error *err);
 
+/*
+ * uw_detect_scan and uw_detect_identify on @d, a uw_nl_dump (core/nl.h) of
+ * links, addresses and routes the caller made and frees, instead of a dump
+ * of their own: one read of the kernel serves detection and the plan's facts
+ * (uw_facts_read_dump) together. Never fail (no candidate: NULL and 0).
+ */
+struct uw_nl_dump;
+void uw_detect_scan_dump(const struct uw_nl_dump *d, struct uw_candidate **out, size_t *n);
+void uw_detect_identify_dump(const struct uw_nl_dump *d, struct uw_candidate **out, size_t *n);
+
+/*
+ * uw_detect_identify for the one link @ifindex of @d (as above): the other
+ * links' drivers and USB ids are not looked up. 1 and @out filled when it
+ * is a candidate, 0 when it is not (loopback, a bridge, the uplink...; only
+ * @out's ifname and ifindex are set), -ENODEV when @d has no such link.
+ */
+int uw_detect_identify_one(const struct uw_nl_dump *d, int ifindex, struct uw_candidate *out);
+
 /* Free what uw_detect_scan returned (NULL is fine). */
 void uw_candidates_free(struct uw_candidate *c);
 UW_DEFINE_CLEANUP(struct uw_candidate, uw_candidates_free)

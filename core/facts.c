@@ -2,11 +2,10 @@
 /*
  * uw_facts_read: the plan's view of the live host, taken from the host
  * inventory (core/inventory.h) and the firewall inventory (core/fw.h).
- * Read-only.
+ * Read-only. uw_facts_read_dump takes the kernel's links, addresses and
+ * routes from a dump the caller made (and may also give to detection).
  */
 #include "core/facts.h"
-
-#include <net/if.h>
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -15,6 +14,7 @@
 #include <string.h>
 
 #include "core/inventory.h"
+#include "core/nl.h"
 #include "core/nm.h"
 #include "core/util.h"
 
@@ -27,17 +27,34 @@ static void add_dns(struct uw_facts *f, const struct uw_resolv *rv)
 
 int uw_facts_read(struct uw_facts *f, struct uw_error *err)
 {
+	struct uw_nl_dump d;
+	int r = uw_nl_dump(&d, UW_NL_DUMP_LINKS | UW_NL_DUMP_ADDRS | UW_NL_DUMP_ROUTES, err);
+
+	if (r < 0) {
+		memset(f, 0, sizeof(*f));
+		return r;
+	}
+	r = uw_facts_read_dump(f, &d, err);
+	uw_nl_dump_fini(&d);
+	return r;
+}
+
+static int cmp_link_index(const void *a, const void *b)
+{
+	const struct uw_nl_link *x = *(const struct uw_nl_link *const *)a;
+	const struct uw_nl_link *y = *(const struct uw_nl_link *const *)b;
+
+	return (x->ifindex > y->ifindex) - (x->ifindex < y->ifindex);
+}
+
+int uw_facts_read_dump(struct uw_facts *f, const struct uw_nl_dump *d, struct uw_error *err)
+{
 	struct uw_inventory *inv = uw_malloc0(sizeof(*inv));
-	int r;
 
 	memset(f, 0, sizeof(*f));
 	/* NetworkManager is asked below (uw_facts_read_nm), and no plan uses
 	 * rp_filter: the inventory's own reads of both are left out. */
-	r = uw_inventory_read_some(inv, UW_INV_SKIP_NM | UW_INV_SKIP_RP_FILTER, err);
-	if (r < 0) {
-		free(inv);
-		return r;
-	}
+	uw_inventory_from_dump(inv, d, UW_INV_SKIP_NM | UW_INV_SKIP_RP_FILTER);
 	for (size_t i = 0; i < inv->n_addrs && f->n_routes < UW_FACTS_MAX_ROUTES; i++) {
 		struct uw_facts_route *fr = &f->routes[f->n_routes++];
 		memset(fr, 0, sizeof(*fr));
@@ -57,14 +74,16 @@ int uw_facts_read(struct uw_facts *f, struct uw_error *err)
 		uw_strlcpy(fr->dev, inv->routes[i].dev, sizeof(fr->dev));
 	}
 	{
-		struct if_nameindex *ni = if_nameindex();
+		/* The links from the same dump, in index order (as if_nameindex
+		 * lists them, which asked the kernel once more). */
+		_auto_(free) const struct uw_nl_link **v = uw_malloc0((d->n_links + 1) * sizeof(*v));
 
-		if (ni) {
-			f->have_links = true;
-			for (struct if_nameindex *i = ni; i->if_index && f->n_links < UW_FACTS_MAX_LINKS; i++)
-				uw_strlcpy(f->links[f->n_links++], i->if_name, UW_IFNAME_MAX);
-			if_freenameindex(ni);
-		}
+		for (size_t i = 0; i < d->n_links; i++)
+			v[i] = &d->links[i];
+		qsort(v, d->n_links, sizeof(*v), cmp_link_index);
+		f->have_links = true;
+		for (size_t i = 0; i < d->n_links && f->n_links < UW_FACTS_MAX_LINKS; i++)
+			uw_strlcpy(f->links[f->n_links++], v[i]->ifname, UW_IFNAME_MAX);
 	}
 	if (inv->has_default) {
 		uw_strlcpy(f->default_iface, inv->default_ifname, sizeof(f->default_iface));

@@ -57,6 +57,15 @@ struct uw_facts {
 /* Fill @f from the running system (the calling thread's namespace). */
 int uw_facts_read(struct uw_facts *f, struct uw_error *err);
 
+/*
+ * uw_facts_read with the kernel's links, addresses and routes taken from @d,
+ * a uw_nl_dump (core/nl.h) of all three that the caller made and frees: one
+ * read of the kernel serves the facts and detection (uw_detect_scan_dump)
+ * alike. Everything else is read as uw_facts_read reads it.
+ */
+struct uw_nl_dump;
+int uw_facts_read_dump(struct uw_facts *f, const struct uw_nl_dump *d, struct uw_error *err);
+
 /* Refresh only the NetworkManager facts (watch: after NetworkManager took a
  * new interface). */
 void uw_facts_read_nm(struct uw_facts *f);

@@ -1189,51 +1189,125 @@ static void raw_rule_cb(const struct uw_nl_nft_rule *r, void *ud)
 }
 
 /*
+ * The picked chains whose rules must come from the kernel, read side by side.
+ * A rule dump costs the kernel time that grows with the square of the
+ * chain's length (see the facts above), and one chain's dump cannot be split,
+ * but the dumps of different chains are independent: each on a thread and a
+ * socket of its own, they run on as many cores as there are. Each thread
+ * only fills its own struct chain_read; the inventory is put together from
+ * them afterwards, in the order of the picks, by the calling thread alone.
+ */
+#define READ_THREADS_MAX 4
+
+struct chain_read {
+	struct raw_chain rc;
+	bool want;             /* no saved fact: read it */
+	int r;                 /* uw_nl_nft_chain_rules' result */
+	struct uw_error err;
+};
+
+struct chain_reads {
+	struct chain_read *v;
+	size_t n;
+	atomic_size_t next;    /* the next one to take */
+};
+
+static void *chain_read_worker(void *arg)
+{
+	struct chain_reads *rs = arg;
+	size_t i;
+
+	while ((i = atomic_fetch_add(&rs->next, 1)) < rs->n) {
+		struct chain_read *x = &rs->v[i];
+
+		if (x->want)
+			x->r = uw_nl_nft_chain_rules(x->rc.c.fam, x->rc.c.table, x->rc.c.chain,
+						     raw_rule_cb, &x->rc, &x->err);
+	}
+	return NULL;
+}
+
+/* Read every wanted chain of @rs: one thread per chain up to READ_THREADS_MAX
+ * (more threads than cores still helps: the chains differ in length, and the
+ * kernel shares the cores out among them), the caller being one of them. */
+static void chain_reads_run(struct chain_reads *rs, size_t wanted)
+{
+	pthread_t t[READ_THREADS_MAX - 1];
+	size_t n = 0, want = wanted < READ_THREADS_MAX ? wanted : READ_THREADS_MAX;
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		want = 1;
+	for (; n + 1 < want; n++)
+		if (pthread_create(&t[n], NULL, chain_read_worker, rs) != 0)
+			break;   /* fewer threads: the rest is read here */
+	chain_read_worker(rs);
+	while (n)
+		pthread_join(t[--n], NULL);
+}
+
+/*
  * Read the picked chains' rules into @inv: each chain with one kernel dump
  * filtered by table and chain, looked at raw (a drop or reject verdict, a
  * masquerade, our comment), not turned into text by libnftables, which is
- * where the time of a 50,000-rule chain went. A chain holding a foreign
- * masquerade is listed as text after all: what that rule matches (source,
- * outgoing interface) is read from nft's own words (masq_parse). Returns 0 or
- * a negative errno; the caller then reads the whole ruleset instead (a chain
- * may have gone between the two reads).
+ * where the time of a 50,000-rule chain went; the chains side by side
+ * (chain_reads_run). A chain holding a foreign masquerade is listed as text
+ * after all: what that rule matches (source, outgoing interface) is read from
+ * nft's own words (masq_parse). Returns 0 or a negative errno; the caller
+ * then reads the whole ruleset instead (a chain may have gone between the two
+ * reads, or changed while it was read: uw_nl_nft_chain_rules says -EINTR).
  */
 static int read_picks(struct uw_fw_inventory *inv, const struct picks *p, struct facts *saved,
 		      struct facts *seen, size_t *n_read, struct uw_error *err)
 {
 	struct walker w = { .rule = inv_rule_cb, .chain_end = inv_chain_cb, .data = inv };
 	struct walker iw = { .data = inv };
+	_auto_(free) struct chain_read *v = p->n ? uw_malloc0(p->n * sizeof(*v)) : NULL;
+	struct chain_reads rs = { .v = v, .n = p->n };
+	size_t wanted = 0;
 
 	for (size_t i = 0; i < p->n; i++) {
 		const struct chain_info *c = &p->v[i].c;
-		struct raw_chain rc = { .c = *c };
-		_auto_(free) char *cmd = NULL;
-		_auto_(free) char *out = NULL;
 		const struct fact *x = saved ? fact_find(saved, c->fam, c->table, c->chain) : NULL;
-		int r;
 
+		v[i].rc.c = *c;
 		if (x) {
 			/* Kept from a read of this very ruleset (its generation). */
-			rc.c.rules = x->rules;
-			rc.c.has_drop_rule = x->drop;
-			rc.ours = x->ours;
+			v[i].rc.c.rules = x->rules;
+			v[i].rc.c.has_drop_rule = x->drop;
+			v[i].rc.ours = x->ours;
 		} else {
-			r = uw_nl_nft_chain_rules(c->fam, c->table, c->chain, raw_rule_cb, &rc, err);
-			if (r < 0)
-				return r;
+			v[i].want = true;
+			wanted++;
+		}
+	}
+	if (wanted)
+		chain_reads_run(&rs, wanted);
+
+	for (size_t i = 0; i < p->n; i++) {
+		struct raw_chain *rc = &v[i].rc;
+		_auto_(free) char *cmd = NULL;
+		_auto_(free) char *out = NULL;
+		int r;
+
+		if (v[i].want) {
+			if (v[i].r < 0) {
+				if (err)
+					*err = v[i].err;
+				return v[i].r;
+			}
 			(*n_read)++;
 		}
-		if (!rc.masq) {
-			fact_put(seen, &rc.c, rc.ours);
-			inv->nft_rules_foreign += rc.c.rules;
-			inv->nft_ours_foreign_chains += rc.ours;
-			inv_chain_cb(&iw, &rc.c);
+		if (!rc->masq) {
+			fact_put(seen, &rc->c, rc->ours);
+			inv->nft_rules_foreign += rc->c.rules;
+			inv->nft_ours_foreign_chains += rc->ours;
+			inv_chain_cb(&iw, &rc->c);
 			continue;
 		}
 		/* libnftables 1.0.6 cannot name a chain whose name is one of its
 		 * keywords (`list chain inet t fwd` is a syntax error): then this
 		 * fails and the caller reads the whole ruleset. */
-		cmd = uw_strdup_printf("list chain %s %s %s", c->fam, c->table, c->chain);
+		cmd = uw_strdup_printf("list chain %s %s %s", rc->c.fam, rc->c.table, rc->c.chain);
 		r = nft_run(cmd, 0, &out, err);
 		if (r < 0)
 			return r;

@@ -100,14 +100,23 @@ int uw_inventory_read(struct uw_inventory *inv, struct uw_error *err)
 int uw_inventory_read_some(struct uw_inventory *inv, unsigned skip, struct uw_error *err)
 {
 	struct uw_nl_dump d;
-	char name[96];
 	int r;
 
 	memset(inv, 0, sizeof(*inv));
 	r = uw_nl_dump(&d, UW_NL_DUMP_LINKS | UW_NL_DUMP_ADDRS | UW_NL_DUMP_ROUTES, err);
 	if (r < 0)
 		return r;
+	uw_inventory_from_dump(inv, &d, skip);
+	uw_nl_dump_fini(&d);
+	return 0;
+}
 
+void uw_inventory_from_dump(struct uw_inventory *inv, const struct uw_nl_dump *dp, unsigned skip)
+{
+	const struct uw_nl_dump d = *dp;
+	char name[96];
+
+	memset(inv, 0, sizeof(*inv));
 	inv->links = uw_malloc0((d.n_links + 1) * sizeof(*inv->links));
 	for (size_t i = 0; i < d.n_links; i++) {
 		struct uw_inv_link *il = &inv->links[inv->n_links++];
@@ -154,7 +163,6 @@ int uw_inventory_read_some(struct uw_inventory *inv, unsigned skip, struct uw_er
 			uw_strlcpy(inv->default_ifname, ir->dev, sizeof(inv->default_ifname));
 		}
 	}
-	uw_nl_dump_fini(&d);
 
 	inv->ip_forward = sysctl_int("net.ipv4.ip_forward");
 	inv->rp_filter_all = inv->rp_filter_default = -1;
@@ -165,7 +173,6 @@ int uw_inventory_read_some(struct uw_inventory *inv, unsigned skip, struct uw_er
 	read_dns(inv);
 	if (!(skip & UW_INV_SKIP_NM))
 		inv->nm_running = uw_detect_nm_running();
-	return 0;
 }
 
 void uw_inventory_fini(struct uw_inventory *inv)

@@ -97,6 +97,14 @@ enum {
  * rest is read exactly as uw_inventory_read reads it. */
 int uw_inventory_read_some(struct uw_inventory *inv, unsigned skip, struct uw_error *err);
 
+/* uw_inventory_read_some with the kernel's links, addresses and routes
+ * taken from @d (a uw_nl_dump of all three, core/nl.h) instead of a dump of
+ * its own: one dump can serve the inventory and detection together. The
+ * sysctls, resolv.conf and the rest are read as uw_inventory_read_some reads
+ * them. @d stays the caller's. */
+struct uw_nl_dump;
+void uw_inventory_from_dump(struct uw_inventory *inv, const struct uw_nl_dump *d, unsigned skip);
+
 /* Free what uw_inventory_read allocated and zero @inv. */
 void uw_inventory_fini(struct uw_inventory *inv);
 

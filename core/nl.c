@@ -1248,18 +1248,28 @@ static void udata_comment(const unsigned char *p, int len, char *out, size_t out
 	}
 }
 
-/* An immediate expression's data: a drop verdict? */
+/* The first attribute of type @type inside @nest, or NULL. */
+static struct nlattr *nested_find(struct nlattr *nest, int type)
+{
+	struct nlattr *a;
+	int rem;
+
+	nla_for_each_nested(a, nest, rem)
+		if (nla_type(a) == type)
+			return a;
+	return NULL;
+}
+
+/* An immediate expression's data: a drop verdict? (Walked, not parsed into
+ * tables: nearly every rule ends in one.) */
 static bool immediate_drop(struct nlattr *data)
 {
-	struct nlattr *tb[NFTA_IMMEDIATE_MAX + 1], *dt[NFTA_DATA_MAX + 1], *vt[NFTA_VERDICT_MAX + 1];
+	struct nlattr *d = nested_find(data, NFTA_IMMEDIATE_DATA), *v, *c;
 
-	if (nla_parse_nested(tb, NFTA_IMMEDIATE_MAX, data, NULL) < 0 || !tb[NFTA_IMMEDIATE_DATA] ||
-	    nla_parse_nested(dt, NFTA_DATA_MAX, tb[NFTA_IMMEDIATE_DATA], NULL) < 0 ||
-	    !dt[NFTA_DATA_VERDICT] ||
-	    nla_parse_nested(vt, NFTA_VERDICT_MAX, dt[NFTA_DATA_VERDICT], NULL) < 0 ||
-	    !vt[NFTA_VERDICT_CODE] || nla_len(vt[NFTA_VERDICT_CODE]) < 4)
+	if (!d || !(v = nested_find(d, NFTA_DATA_VERDICT)) ||
+	    !(c = nested_find(v, NFTA_VERDICT_CODE)) || nla_len(c) < 4)
 		return false;
-	return (int)ntohl(nla_get_u32(vt[NFTA_VERDICT_CODE])) == NF_DROP;
+	return (int)ntohl(nla_get_u32(c)) == NF_DROP;
 }
 
 /* An x_tables target inside an nftables rule (iptables-nft writes
@@ -1343,25 +1353,53 @@ static void nft_rule_msg(struct nlmsghdr *nlh, struct nft_dump *d)
 		d->cb(&r, d->ud);
 }
 
-/* Read the replies to request @seq until the end of its dump: 0, or a
- * negative errno (the socket dropped: a reply may be left unread). */
+/*
+ * Read the replies to request @seq until the end of its dump: 0, or a
+ * negative errno (the thread's socket is dropped then: a reply may be left
+ * unread); -EINTR when the ruleset changed between two rounds of the dump
+ * (the kernel marks the messages NLM_F_DUMP_INTR): what came before may then
+ * not fit what came after, so the caller must not trust any of it.
+ *
+ * One buffer for every round, read with recv() directly (no allocation per
+ * round). It is 64 KiB because the kernel sizes each round by the largest
+ * read the socket has seen, up to 32 KiB: a smaller buffer means more rounds,
+ * and each round of a rule dump walks the chain again from its first rule.
+ */
+#define NFT_DUMP_BUF (64 * 1024)
+
 static int nft_dump_read(struct nl_sock *sk, unsigned seq, struct nft_dump *d)
 {
+	_auto_(free) unsigned char *buf = malloc(NFT_DUMP_BUF);
+	int fd = nl_socket_get_fd(sk);
+
+	if (!buf) {
+		nfnl_drop();
+		return -ENOMEM;
+	}
 	for (;;) {
 		struct sockaddr_nl peer;
-		unsigned char *buf = NULL;
+		socklen_t plen = sizeof(peer);
 		struct nlmsghdr *nlh;
-		int n = nl_recv(sk, &peer, &buf, NULL), ret = 1;
+		ssize_t got = recvfrom(fd, buf, NFT_DUMP_BUF, 0, (struct sockaddr *)&peer, &plen);
+		int n, ret = 1;
 
-		if (n <= 0) {
-			free(buf);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0) {
+			int e = got < 0 ? -errno : -EIO;
+
 			nfnl_drop();
-			return n < 0 ? nle_to_errno(n) : -EIO;
+			return e;
 		}
+		if (peer.nl_pid != 0)
+			continue;   /* not the kernel */
+		n = (int)got;
 		for (nlh = (struct nlmsghdr *)buf; ret > 0 && nlmsg_ok(nlh, n); nlh = nlmsg_next(nlh, &n)) {
 			if (nlh->nlmsg_seq != seq)
 				continue;   /* not an answer to this request */
-			if (nlh->nlmsg_type == NLMSG_DONE) {
+			if (nlh->nlmsg_flags & NLM_F_DUMP_INTR) {
+				ret = -EINTR;
+			} else if (nlh->nlmsg_type == NLMSG_DONE) {
 				ret = 0;
 			} else if (nlh->nlmsg_type == NLMSG_ERROR) {
 				struct nlmsgerr *e = nlmsg_data(nlh);
@@ -1371,7 +1409,6 @@ static int nft_dump_read(struct nl_sock *sk, unsigned seq, struct nft_dump *d)
 				d->msg(nlh, d);
 			}
 		}
-		free(buf);
 		if (ret < 0)
 			nfnl_drop();
 		if (ret <= 0)
@@ -1438,6 +1475,9 @@ int uw_nl_nft_chain_rules(const char *family, const char *table, const char *cha
 		return uw_error_set(err, -EINVAL, "\"%.16s\" is not an nftables family.", family);
 	r = nft_dump(NFT_MSG_GETRULE, NFT_MSG_NEWRULE, fam, NFTA_RULE_TABLE, table, NFTA_RULE_CHAIN,
 		     chain, &d, &said, err);
+	if (r == -EINTR)
+		return uw_error_set(err, r, "the nftables ruleset changed while the rules of chain "
+				    "%s %s %s were read; read them again", family, table, chain);
 	if (r < 0 && !said)
 		return uw_error_set(err, r, "cannot read the rules of nftables chain %s %s %s: %s",
 				    family, table, chain, strerror(-r));

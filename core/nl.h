@@ -160,7 +160,10 @@ struct uw_nl_nft_rule {
  * Call @cb for each rule of chain @chain of table @table in @family ("ip",
  * "inet", "ip6", "arp", "bridge", "netdev"). Returns the number of rules
  * or a negative errno. The kernel filters a dump, it does not look the chain
- * up: a chain or table that does not exist lists no rule (0).
+ * up: a chain or table that does not exist lists no rule (0). -EINTR when the
+ * ruleset changed while the chain was read (between two rounds of the dump):
+ * the rules already given to @cb are then not to be trusted. Safe to call
+ * from several threads at once (each call has its own socket).
  */
 int uw_nl_nft_chain_rules(const char *family, const char *table, const char *chain,
 			  void (*cb)(const struct uw_nl_nft_rule *r, void *ud), void *ud,

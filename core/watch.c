@@ -56,7 +56,9 @@ static int do_revert(struct uw_watch *w, const char *why, const char *renamed_to
 	int r, n;
 
 	uw_error_clear(&e);
-	n = live_steps(j, &e);
+	/* The journal's steps are needed only to undo them under a new name
+	 * (below); uw_revert reads the journal itself. */
+	n = renamed_to ? live_steps(j, &e) : 0;
 	if (n < 0) {
 		say(w, UW_WATCH_FAILED, "cannot read the journal: %s", e.msg);
 		w->stats.failed++;
@@ -100,7 +102,10 @@ static int do_revert(struct uw_watch *w, const char *why, const char *renamed_to
 	return 0;
 }
 
-static void do_apply(struct uw_watch *w, int ifindex, const char *ifname, const char *why)
+/* Apply the profile to @ifname. @d: the kernel's links, addresses and routes
+ * just read (the dump the gadget was recognised in), or NULL to read them. */
+static void do_apply(struct uw_watch *w, int ifindex, const char *ifname, const char *why,
+		     const struct uw_nl_dump *d)
 {
 	struct uw_facts *facts = uw_malloc0(sizeof(*facts));
 	struct uw_plan *plan = uw_malloc0(sizeof(*plan));
@@ -111,7 +116,7 @@ static void do_apply(struct uw_watch *w, int ifindex, const char *ifname, const 
 
 	uw_error_clear(&e);
 	uw_strlcpy(c.iface, ifname, sizeof(c.iface));
-	r = uw_facts_read(facts, &e);
+	r = d ? uw_facts_read_dump(facts, d, &e) : uw_facts_read(facts, &e);
 	/* NetworkManager takes a new interface a moment after it appears: when it
 	 * runs, wait (bounded) until it has, so the plan tells it to leave the
 	 * interface alone instead of missing it. */
@@ -154,57 +159,64 @@ static void do_apply(struct uw_watch *w, int ifindex, const char *ifname, const 
 
 /*
  * Is @ifindex the profile's gadget? Detection scores and identifies it
- * (driver, USB ids, name); the profile's match section decides. 1 yes, 0 no,
- * <0 when the scan failed. @name gets its current name.
+ * (driver, USB ids, name) from @d; the profile's match section decides. 1
+ * yes, 0 no. @name gets its current name.
  */
-static int is_ours(struct uw_watch *w, int ifindex, char *name, size_t len, char *why, size_t wlen)
+static int is_ours(struct uw_watch *w, const struct uw_nl_dump *d, int ifindex, char *name,
+		   size_t len, char *why, size_t wlen)
 {
-	_auto_(uw_candidates_free) struct uw_candidate *c = NULL;
-	size_t n = 0;
+	struct uw_candidate c;
 	/* Identification only: who manages the link is read with the facts, once, in do_apply. */
-	int r = uw_detect_identify(&c, &n, NULL);
+	int r = uw_detect_identify_one(d, ifindex, &c);
 
+	name[0] = why[0] = '\0';
 	if (r < 0)
-		return r;
-	for (size_t i = 0; i < n; i++) {
-		if (c[i].ifindex != ifindex)
-			continue;
-		uw_strlcpy(name, c[i].ifname, len);
-		snprintf(why, wlen, "driver %s%s%s", c[i].driver[0] ? c[i].driver : "unknown",
-			 c[i].has_usb_id ? ", USB " : "", c[i].has_usb_id ? c[i].usb_name : "");
-		if (c[i].has_usb_id && !c[i].usb_name[0])
-			snprintf(why + strlen(why), wlen - strlen(why), "%04x:%04x", c[i].usb_vendor,
-				 c[i].usb_product);
-		return uw_profile_match(&w->profile, &c[i]) ? 1 : 0;
-	}
-	/* Not a candidate at all (loopback, a bridge, the uplink...). */
-	why[0] = '\0';
-	if (uw_nl_link_name(ifindex, name, len, NULL) < 0)
-		name[0] = '\0';
-	return 0;
+		return 0; /* gone again already */
+	uw_strlcpy(name, c.ifname, len);
+	if (r == 0)
+		return 0; /* not a candidate at all (loopback, a bridge, the uplink...) */
+	snprintf(why, wlen, "driver %s%s%s", c.driver[0] ? c.driver : "unknown",
+		 c.has_usb_id ? ", USB " : "", c.has_usb_id ? c.usb_name : "");
+	if (c.has_usb_id && !c.usb_name[0])
+		snprintf(why + strlen(why), wlen - strlen(why), "%04x:%04x", c.usb_vendor, c.usb_product);
+	return uw_profile_match(&w->profile, &c) ? 1 : 0;
+}
+
+/* The kernel's links, addresses and routes, in one read that serves both
+ * recognising the gadget and the plan's facts. */
+static int read_links(struct uw_nl_dump *d)
+{
+	return uw_nl_dump(d, UW_NL_DUMP_LINKS | UW_NL_DUMP_ADDRS | UW_NL_DUMP_ROUTES, NULL);
 }
 
 /* Set up the first matching gadget that is plugged in now (start, or after lost events). */
 static void scan_present(struct uw_watch *w, const char *why)
 {
 	_auto_(uw_candidates_free) struct uw_candidate *c = NULL;
+	struct uw_nl_dump d;
 	size_t n = 0;
+	bool tried = false;
 
-	if (uw_detect_identify(&c, &n, NULL) < 0)
+	if (read_links(&d) < 0)
 		return;
+	uw_detect_identify_dump(&d, &c, &n);
 	for (size_t i = 0; i < n && !w->active; i++) {
 		if (!uw_profile_match(&w->profile, &c[i]))
 			continue;
 		char name[UW_NL_IFNAME_MAX];
 		uw_strlcpy(name, c[i].ifname, sizeof(name));
-		do_apply(w, c[i].ifindex, name, why);
+		/* Only the first apply may use the dump: a failed one may have changed things. */
+		do_apply(w, c[i].ifindex, name, why, tried ? NULL : &d);
+		tried = true;
 	}
+	uw_nl_dump_fini(&d);
 }
 
 static void on_event(const struct uw_link_event *ev, void *ud)
 {
 	struct uw_watch *w = ud;
 	char name[UW_NL_IFNAME_MAX], why[128];
+	struct uw_nl_dump d;
 	int r;
 
 	w->stats.events++;
@@ -222,7 +234,7 @@ static void on_event(const struct uw_link_event *ev, void *ud)
 			snprintf(msg, sizeof(msg), "%s was renamed to %s", old, ev->ifname);
 			say(w, UW_WATCH_INFO, "%s", msg);
 			if (do_revert(w, msg, ev->ifname) == 0)
-				do_apply(w, ev->ifindex, ev->ifname, msg);
+				do_apply(w, ev->ifindex, ev->ifname, msg, NULL);
 		}
 		return;
 	}
@@ -232,18 +244,21 @@ static void on_event(const struct uw_link_event *ev, void *ud)
 			    w->ifname);
 		return;
 	}
-	/* No setup live: a new interface, or a known one renamed into a match. */
-	r = is_ours(w, ev->ifindex, name, sizeof(name), why, sizeof(why));
-	if (r < 0)
+	/* No setup live: a new interface, or a known one renamed into a match.
+	 * One read of the kernel recognises it and gives the plan its facts. */
+	if (read_links(&d) < 0)
 		return;
+	r = is_ours(w, &d, ev->ifindex, name, sizeof(name), why, sizeof(why));
 	if (r == 0) {
 		if (ev->type == UW_LINK_NEW)
 			say(w, UW_WATCH_INFO, "%s appeared (%s); not the profile's gadget, ignored",
 			    name[0] ? name : ev->ifname, why[0] ? why : "not a USB gadget");
-		return;
+	} else {
+		snprintf(why, sizeof(why), "%s %s", name,
+			 ev->type == UW_LINK_NEW ? "was plugged in" : "appeared");
+		do_apply(w, ev->ifindex, name, why, &d);
 	}
-	snprintf(why, sizeof(why), "%s %s", name, ev->type == UW_LINK_NEW ? "was plugged in" : "appeared");
-	do_apply(w, ev->ifindex, name, why);
+	uw_nl_dump_fini(&d);
 }
 
 int uw_watch_new(const struct uw_profile *p, uw_watch_msg_fn cb, void *ud, struct uw_watch **out,
@@ -303,7 +318,7 @@ int uw_watch_dispatch(struct uw_watch *w, struct uw_error *err)
 			char msg[96];
 			snprintf(msg, sizeof(msg), "%s was renamed to %s", w->ifname, name);
 			if (do_revert(w, msg, name) == 0)
-				do_apply(w, w->ifindex, name, msg);
+				do_apply(w, w->ifindex, name, msg, NULL);
 		}
 	}
 	if (!w->active)

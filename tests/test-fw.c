@@ -740,6 +740,50 @@ static void test_nft_table_exists(void **state)
 	assert_int_equal(uw_nl_nft_table_exists("ip", "usbnet-wizard", &e), 0);
 }
 
+/*
+ * Long chains (each many rounds of a rule dump) are read side by side, one
+ * thread each: the facts put together from them must be the full read's,
+ * each chain's in its own place: the drop at the end of one forward chain
+ * and not in the other, our accept deep in a regular chain, a masquerade at
+ * the end of a postrouting chain behind 300 rules.
+ */
+static const char nft_long[] =
+	"{ echo 'add table ip long'\n"
+	"  echo 'add chain ip long fw { type filter hook forward priority 3; policy accept; }'\n"
+	"  echo 'add chain ip long fw2 { type filter hook forward priority 4; policy accept; }'\n"
+	"  echo 'add chain ip long post { type nat hook postrouting priority 100; policy accept; }'\n"
+	"  for c in r1 r2 r3; do echo \"add chain ip long $c\"; done\n"
+	"  for i in $(seq 1 300); do\n"
+	"    for c in fw fw2 post r1 r2 r3; do\n"
+	"      echo \"add rule ip long $c ip saddr 10.3.$((i / 256)).$((i % 256)) tcp dport $i return\"\n"
+	"    done\n"
+	"  done\n"
+	"  echo 'add rule ip long fw ip saddr 10.9.9.9 drop'\n"
+	"  echo 'add rule ip long post oifname \"up0\" masquerade'\n"
+	"} | nft -f -\n";
+
+static void test_inventory_quick_reads_long_chains_side_by_side(void **state)
+{
+	struct uw_fw_inventory *full = calloc(1, sizeof(*full)), *quick = calloc(1, sizeof(*quick));
+	struct uw_fw_rule left = fwd("usb0", "", "ip long r2");
+	struct uw_error e;
+
+	uw_test_sh(nft_long);
+	assert_int_equal(uw_fw_rule_add(UW_FW_NFTABLES, &left, &e), 0);
+	assert_int_equal(uw_fw_inventory_read(full, &e), 0);
+	assert_int_equal(uw_fw_inventory_read_quick(quick, &e), 0);
+	inventory_same_facts(full, quick);
+	assert_true(quick->nft_rules_counted);
+	assert_int_equal(quick->nft_rules_foreign, 6 * 300 + 2 + 1);
+	assert_int_equal(full->nft_rules_foreign, quick->nft_rules_foreign);
+	assert_int_equal(quick->nft_ours_foreign_chains, 1);
+	assert_int_equal(quick->foreign_masquerade, 1);
+	assert_int_equal(quick->n_drops, 1);
+	assert_string_equal(quick->drops[0].chain, "ip long fw");
+	assert_true(quick->drops[0].has_drop_rule);
+	free(full), free(quick);
+}
+
 /* ---- the quick inventory's chain facts kept in <rundir>/nft-facts ---- */
 
 static char rundir[64];
@@ -995,6 +1039,7 @@ int main(void)
 		cmocka_unit_test_setup(test_inventory_nft, fresh_netns),
 		cmocka_unit_test_setup(test_inventory_quick_keeps_facts, fresh_netns),
 		cmocka_unit_test_setup(test_inventory_quick_counts_when_nothing_skipped, fresh_netns),
+		cmocka_unit_test_setup(test_inventory_quick_reads_long_chains_side_by_side, fresh_netns),
 		cmocka_unit_test_setup(test_inventory_kept_facts_follow_changes, fresh_netns),
 		cmocka_unit_test_setup(test_nft_table_exists, fresh_netns),
 		cmocka_unit_test_setup(test_kernel_refuses_masquerade_off_postrouting, fresh_netns),

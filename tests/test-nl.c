@@ -380,6 +380,70 @@ static void test_nft_chain_rules(void **state)
 	assert_int_equal(system("nft delete table inet t"), 0);
 }
 
+/*
+ * A chain far longer than one round of the dump (about 70 of these rules fit
+ * in a round): every rule comes, the drop at the very end and our tag deep
+ * inside included.
+ */
+static void test_nft_chain_rules_many_rounds(void **state)
+{
+	struct nft_seen s = { 0 };
+	struct uw_error e;
+
+	if (system("nft list ruleset >/dev/null 2>&1") != 0)
+		skip();
+	assert_int_equal(system("{ echo 'add table inet big'; echo 'add chain inet big c'; "
+				"for i in $(seq 1 1500); do "
+				"echo \"add rule inet big c ip saddr 10.1.$((i / 256)).$((i % 256)) "
+				"tcp dport $((1024 + i)) accept\"; "
+				"[ $i = 1234 ] && echo 'add rule inet big c iifname \"x0\" accept "
+				"comment \"usbnet-wizard\"'; done; "
+				"echo 'add rule inet big c oifname \"x1\" masquerade'; "
+				"echo 'add rule inet big c ip saddr 10.9.9.9 drop'; } | nft -f -"), 0);
+	assert_int_equal(uw_nl_nft_chain_rules("inet", "big", "c", seen_cb, &s, &e), 1503);
+	assert_int_equal(s.n, 1503);
+	assert_int_equal(s.ours, 1);
+	assert_int_equal(s.masq, 1);
+	assert_int_equal(s.drops, 1);
+	assert_int_equal(system("nft delete table inet big"), 0);
+}
+
+/* Commits into the ruleset on the first rule it is given. */
+static void commit_cb(const struct uw_nl_nft_rule *r, void *ud)
+{
+	unsigned *n = ud;
+
+	if ((*n)++ == 0)
+		assert_int_equal(system("nft add rule inet big c ip saddr 10.9.9.8 drop"), 0);
+}
+
+/*
+ * The ruleset changed between two rounds of a dump: what was read no longer
+ * fits together (the kernel counts its place by position, so a rule inserted
+ * before it is read twice, one deleted makes another skipped), and the read
+ * says so (-EINTR) instead of returning it.
+ */
+static void test_nft_chain_rules_changed_mid_read(void **state)
+{
+	unsigned n = 0;
+	struct uw_error e;
+
+	if (system("nft list ruleset >/dev/null 2>&1") != 0)
+		skip();
+	assert_int_equal(system("{ echo 'add table inet big'; echo 'add chain inet big c'; "
+				"for i in $(seq 1 500); do "
+				"echo \"add rule inet big c ip saddr 10.2.$((i / 256)).$((i % 256)) "
+				"accept\"; done; } | nft -f -"), 0);
+	uw_error_clear(&e);
+	assert_int_equal(uw_nl_nft_chain_rules("inet", "big", "c", commit_cb, &n, &e), -EINTR);
+	assert_non_null(strstr(e.msg, "changed while the rules of chain inet big c were read"));
+	assert_true(n >= 1 && n < 500);
+	/* Unchanged since: read whole again. */
+	n = 0;
+	assert_int_equal(uw_nl_nft_chain_rules("inet", "big", "c", NULL, NULL, &e), 501);
+	assert_int_equal(system("nft delete table inet big"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -391,6 +455,8 @@ int main(void)
 		cmocka_unit_test(test_interface_vanishes),
 		cmocka_unit_test(test_monitor),
 		cmocka_unit_test(test_nft_chain_rules),
+		cmocka_unit_test(test_nft_chain_rules_many_rounds),
+		cmocka_unit_test(test_nft_chain_rules_changed_mid_read),
 	};
 
 	uw_test_private_netns();
