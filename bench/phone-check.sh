@@ -8,7 +8,8 @@
 #    (--phone-bad-resolv), no default route on the phone (--phone-no-route),
 #    the phone's firewall dropping ping, dropbear stopped, and the phone
 #    unplugged mid-check (timed from the unplug);
-#  - CPU per healthy check on each side (phone, desktop), for both clients.
+#  - CPU per healthy check on each side (phone, desktop), for both clients,
+#    and on the phone for a bare login (the per-login floor dropbear sets).
 # Everything in a bash inside the desktop namespace (bench/lib.sh in_desk).
 #
 #   bash bench/phone-check.sh [RUNS] [FRUNS]   (default 21 and 5)
@@ -30,6 +31,14 @@ theirs() {
 		"root@$TB_PHONE_IP" "ping -c1 -W2 $TB_HOST_IP; ip route || route -n; \
 		ping -c1 -W2 $TB_PING_IP; cat /etc/resolv.conf; getent hosts $TB_TEST_NAME" \
 		</dev/null >/dev/null 2>&1
+}
+# The phone's per-login floor: a login that runs only `true`, with the key
+# exchange libssh uses (curve25519; openssh's default, sntrup761, costs
+# dropbear far more). What a check costs the phone above it is the checks'.
+bare() {
+	ssh -q -o BatchMode=yes -o StrictHostKeyChecking=accept-new \
+		-o UserKnownHostsFile="$TB_DIR/ssh/known_hosts.openssh" -F /dev/null \
+		-o KexAlgorithms=curve25519-sha256 "root@$TB_PHONE_IP" true </dev/null >/dev/null 2>&1
 }
 up() { # testbed options...
 	tb_up "$@" >/dev/null || { echo "bench: testbed did not come up" >&2; exit 1; }
@@ -76,12 +85,14 @@ cpu_side() { # FUNC: "phone-ms client-ms" per run
 }
 read -r po co <<<"$(cpu_side ours)"
 read -r pt ct <<<"$(cpu_side theirs)"
-printf 'phone-check [healthy, CPU per check, %d runs each]: usbnet-wizard phone side %s ms + desktop side %s ms; openssh phone side %s ms + desktop side %s ms\n' \
-	"$CRUNS" "$po" "$co" "$pt" "$ct"
+read -r pb _ <<<"$(cpu_side bare)"
+printf 'phone-check [healthy, CPU per check, %d runs each]: usbnet-wizard phone side %s ms + desktop side %s ms; openssh phone side %s ms + desktop side %s ms; a bare dropbear login (curve25519, runs true) %s ms on the phone\n' \
+	"$CRUNS" "$po" "$co" "$pt" "$ct" "$pb"
 result phone_check_phone_cpu_ours_ms "$po"
 result phone_check_phone_cpu_openssh_ms "$pt"
 result phone_check_desk_cpu_ours_ms "$co"
 result phone_check_desk_cpu_openssh_ms "$ct"
+result phone_check_phone_cpu_bare_login_ms "$pb"
 
 # fault NAME: FRUNS timed checks (already set up), median and the verdicts seen
 fault() {

@@ -34,6 +34,7 @@
 
 #include "core/apply.h"
 #include "core/dynlib.h"
+#include "core/env.h"
 #include "core/fw-backend.h"
 #include "core/ip4.h"
 #include "core/nl.h"
@@ -45,6 +46,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <sys/stat.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -326,9 +328,14 @@ static void walk(const char *listing, struct walker *w)
  * Reading a chain's rules costs the kernel time that grows with the square of
  * the chain's length: a netlink dump comes in rounds of at most 32 KiB (about
  * 70 rules), and each round walks the chain again from its first rule to
- * where the last one stopped. Three chains of 16,700 rules took 130 ms of an
- * apply, most of it in that walk (perf: __nf_tables_dump_rules), and no
- * request asks for less than every rule of a chain.
+ * where the last one stopped. Three chains of 16,700 rules took 120 ms of an
+ * apply read one after the other, more than half of it in that walk (perf:
+ * __nf_tables_dump_rules); no request asks for less than every rule of a
+ * chain, resumes a dump at a rule handle (kernel 6.18 resumes by position),
+ * or makes a round bigger (32 KiB is netlink's cap). A bare dump of those
+ * three chains, rules received and thrown away, costs the same 120 ms: the
+ * time is the kernel's. What can be won is spreading it over the cores (the
+ * chains are read side by side, see read_picks) and not reading at all.
  *
  * So what the inventory keeps of each chain it read raw (its rule count, our
  * rules in it, whether it drops) is saved in <rundir>/nft-facts, stamped with
@@ -1193,7 +1200,7 @@ static void raw_rule_cb(const struct uw_nl_nft_rule *r, void *ud)
  * A rule dump costs the kernel time that grows with the square of the
  * chain's length (see the facts above), and one chain's dump cannot be split,
  * but the dumps of different chains are independent: each on a thread and a
- * socket of its own, they run on as many cores as there are. Each thread
+ * socket of its own, they run on as many cores as are idle. Each thread
  * only fills its own struct chain_read; the inventory is put together from
  * them afterwards, in the order of the picks, by the calling thread alone.
  */
@@ -1210,33 +1217,91 @@ struct chain_reads {
 	struct chain_read *v;
 	size_t n;
 	atomic_size_t next;    /* the next one to take */
+	atomic_uint dumps;     /* dumps started */
 };
+
+/* One chain's rules into @x (from nothing: a read again starts over). */
+static void chain_read_one(struct chain_reads *rs, struct chain_read *x)
+{
+	unsigned nth = atomic_fetch_add(&rs->dumps, 1) + 1;
+
+	x->rc.c.rules = 0;
+	x->rc.c.has_drop_rule = false;
+	x->rc.ours = 0;
+	x->rc.masq = false;
+	/* Tests only: the Nth dump of this read is reported as interrupted
+	 * by a commit, as the kernel would (see read_picks). */
+	if (uw_fault("nft-dump-intr", nth)) {
+		x->r = uw_error_set(&x->err, -EINTR, "simulated interrupted dump "
+				    "(USBNET_WIZARD_FAULT)");
+		return;
+	}
+	x->r = uw_nl_nft_chain_rules(x->rc.c.fam, x->rc.c.table, x->rc.c.chain, raw_rule_cb,
+				     &x->rc, &x->err);
+}
 
 static void *chain_read_worker(void *arg)
 {
 	struct chain_reads *rs = arg;
 	size_t i;
 
-	while ((i = atomic_fetch_add(&rs->next, 1)) < rs->n) {
-		struct chain_read *x = &rs->v[i];
-
-		if (x->want)
-			x->r = uw_nl_nft_chain_rules(x->rc.c.fam, x->rc.c.table, x->rc.c.chain,
-						     raw_rule_cb, &x->rc, &x->err);
-	}
+	while ((i = atomic_fetch_add(&rs->next, 1)) < rs->n)
+		if (rs->v[i].want)
+			chain_read_one(rs, &rs->v[i]);
 	return NULL;
 }
 
-/* Read every wanted chain of @rs: one thread per chain up to READ_THREADS_MAX
- * (more threads than cores still helps: the chains differ in length, and the
- * kernel shares the cores out among them), the caller being one of them. */
+/*
+ * How many threads to read @wanted chains with: side by side only on cores
+ * that nothing else wants right now (the runnable tasks in /proc/loadavg,
+ * ourselves aside). On 2 idle cores three chains of 16,700 rules took 69 ms
+ * side by side against 120 ms one after the other; on the same cores with a
+ * load of 8, side by side took 545 ms (median of 10) against 369 ms: the
+ * kernel's walk of a chain is bound by memory, our threads then share one
+ * slice of the CPU and evict each other's chain from the caches. More threads
+ * than idle cores still pays on an idle machine (3 on 2 cores: the chains
+ * differ in length, and the kernel shares the cores out among them).
+ */
+static size_t read_threads(size_t wanted)
+{
+	cpu_set_t set;
+	long cpus = sched_getaffinity(0, sizeof(set), &set) == 0 ? CPU_COUNT(&set)
+								 : sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned running = 0, total = 0;
+	double l1, l5, l15;
+	long idle;
+	size_t n = wanted < READ_THREADS_MAX ? wanted : READ_THREADS_MAX;
+	const char *fault = uw_env_get(UW_ENV_FAULT);
+	unsigned forced;
+	FILE *f;
+
+	/* Tests only: as many threads as if that many cores were idle, so that
+	 * the side-by-side read is tested on a busy machine too. */
+	if (fault && sscanf(fault, "nft-read-threads:%u", &forced) == 1 && forced >= 1)
+		return n < forced ? n : forced;
+	f = fopen("/proc/loadavg", "re");
+	if (!f)
+		return 1;
+	if (fscanf(f, "%lf %lf %lf %u/%u", &l1, &l5, &l15, &running, &total) != 5)
+		running = 0;
+	fclose(f);
+	if (running == 0)
+		return 1;
+	idle = cpus - (long)(running - 1);   /* running counts us */
+	if (idle < 2)
+		return 1;
+	if ((long)n > idle + 1)
+		n = (size_t)idle + 1;
+	return n;
+}
+
+/* Read every wanted chain of @rs, on read_threads() threads, the caller
+ * being one of them. */
 static void chain_reads_run(struct chain_reads *rs, size_t wanted)
 {
 	pthread_t t[READ_THREADS_MAX - 1];
-	size_t n = 0, want = wanted < READ_THREADS_MAX ? wanted : READ_THREADS_MAX;
+	size_t n = 0, want = wanted > 1 ? read_threads(wanted) : 1;
 
-	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
-		want = 1;
 	for (; n + 1 < want; n++)
 		if (pthread_create(&t[n], NULL, chain_read_worker, rs) != 0)
 			break;   /* fewer threads: the rest is read here */
@@ -1250,7 +1315,7 @@ static void chain_reads_run(struct chain_reads *rs, size_t wanted)
  * filtered by table and chain, looked at raw (a drop or reject verdict, a
  * masquerade, our comment), not turned into text by libnftables, which is
  * where the time of a 50,000-rule chain went; the chains side by side
- * (chain_reads_run). A chain holding a foreign masquerade is listed as text
+ * while cores are idle (read_threads). A chain holding a foreign masquerade is listed as text
  * after all: what that rule matches (source, outgoing interface) is read from
  * nft's own words (masq_parse). Returns 0 or a negative errno; the caller
  * then reads the whole ruleset instead (a chain may have gone between the two
@@ -1282,6 +1347,13 @@ static int read_picks(struct uw_fw_inventory *inv, const struct picks *p, struct
 	}
 	if (wanted)
 		chain_reads_run(&rs, wanted);
+	/* A chain whose dump a commit interrupted is read again (a few times):
+	 * the fallback, libnftables' whole ruleset, costs seconds on a host with
+	 * tens of thousands of rules, and a busy firewall (a daemon starting at
+	 * boot) commits often. */
+	for (size_t i = 0; i < p->n; i++)
+		for (int again = 0; again < 3 && v[i].want && v[i].r == -EINTR; again++)
+			chain_read_one(&rs, &v[i]);
 
 	for (size_t i = 0; i < p->n; i++) {
 		struct raw_chain *rc = &v[i].rc;

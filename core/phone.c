@@ -921,29 +921,44 @@ int uw_phone_run(struct uw_phone *p, const char *cmd, const char *input,
 /* ---- several commands in one channel (uw_phone_run_shared) ------------- */
 
 /*
- * The script uw_phone_run_shared sends: each job's command runs in the
- * background, its stdout and stderr merged, every line of it tagged "N|"
- * (N: the job's index) by a loop of shell builtins, then a line
- * "N|MARKER STATUS" with the command's exit status. A line is written by one
- * printf, one write(2) of under PIPE_BUF bytes, so the jobs' lines never
- * interleave mid-line. The newline printed before the marker ends a last
- * line that had none; it is taken off again here, so the output arrives
- * byte for byte (but for NUL bytes, which a shell variable cannot hold).
+ * The script uw_phone_run_shared sends. Each job runs in the background in
+ * its own subshell, its stdout and stderr captured by a command substitution
+ * whose last command the shell execs (no fork of its own: two processes a
+ * job, the command included); when it ends, its output goes out as ONE frame
+ * written by one printf:
+ *
+ *     MARKER N\n  OUTPUT\n  MARKER N STATUS\n
+ *
+ * One write(2) of under PIPE_BUF bytes, so frames of jobs ending at the same
+ * moment never interleave. An output of over SHARED_FRAME_CHARS characters
+ * (a write that could be split) goes out the old way instead: every line
+ * tagged "N|" by a loop of shell builtins, then "N|MARKER STATUS". The
+ * marker is random: no output can forge an end. As with $(...), the output
+ * loses its trailing newlines and NUL bytes. LC_ALL=C: the commands load no
+ * locale files (and print the messages the parsers know).
+ *
+ * Until issue 14's third round each job was `( trap ... EXIT; eval CMD )
+ * | tag-loop &`: three processes a job and a read(2) per byte of output,
+ * which on the testbed cost the phone more CPU than the commands themselves.
  * Only POSIX sh: dash, bash and busybox ash all run it.
  */
 #define SHARED_HEAD                                                           \
+	"export LC_ALL=C\n"                                                   \
 	"uw_u(){ while IFS= read -r uw_l || [ -n \"$uw_l\" ]; do "            \
-	"printf '%s|%s\\n' \"$1\" \"$uw_l\"; done; }\n"
-/*
- * One job: the end line is printed by an EXIT trap of the job's own subshell,
- * so a command that calls `exit` still ends with its status (a `{ }` group
- * would do in dash, but bash runs no EXIT trap in the first element of a
- * background pipeline; `( )` costs no extra fork there: both shells run the
- * pipeline's element as that subshell); then its command (single-quoted for
- * eval) and the job's index.
- */
-#define SHARED_JOB_START "( trap 'printf \"\\n%s %%s\\n\" \"$?\"' EXIT; eval '"
-#define SHARED_JOB_END "'; ) 2>&1 </dev/null | uw_u %zu &\n"
+	"printf '%%s|%%s\\n' \"$1\" \"$uw_l\"; done; }\n"                     \
+	"uw_j(){ if [ ${#2} -le %d ]; then "                                  \
+	"printf '%s %%s\\n%%s\\n%s %%s %%s\\n' \"$1\" \"$2\" \"$1\" \"$3\"; " \
+	"else printf '%%s\\n' \"$2\" | uw_u \"$1\"; "                         \
+	"printf '%%s|%s %%s\\n' \"$1\" \"$3\"; fi; }\n"
+/* At most 4 bytes a character: a frame stays well under PIPE_BUF (4096). */
+#define SHARED_FRAME_CHARS 800
+/* One job: its command on lines of its own (a comment in it ends there). */
+#define SHARED_JOB_START "( uw_o=$(exec 2>&1 </dev/null\n"
+#define SHARED_JOB_END "\n); uw_j %zu \"$uw_o\" $? ) &\n"
+/* A .stream job: every line tagged as it comes; the newline printed before
+ * the end line ends a last line that had none and is taken off again here. */
+#define SHARED_STREAM_START "{ (exec 2>&1 </dev/null\n"
+#define SHARED_STREAM_END "\n); printf '\\n%s %%s\\n' \"$?\"; } | uw_u %zu &\n"
 /* A job that has sent this much by its deadline is still answering (see below). */
 #define SHARED_BUSY_BYTES (4 * 1024)
 /* A line longer than this is passed on in pieces (it cannot be an end line). */
@@ -964,6 +979,7 @@ struct shared_ctx {
 	char line[SHARED_LINE_MAX];
 	size_t len;
 	long cont;                 /* a long line goes on: to this job; -2 nowhere; -1 none */
+	long body;                 /* inside this job's frame; -1 none */
 };
 
 static void stream_add(struct stream *st, bool *truncated, const char *data, size_t len)
@@ -982,13 +998,67 @@ static void stream_add(struct stream *st, bool *truncated, const char *data, siz
 	st->buf[st->len] = '\0';
 }
 
+/* Job @id's end: its status, and off with the newline printed before the end line. */
+static void shared_end(struct shared_job *j, const char *num, size_t len)
+{
+	char buf[12] = "";
+
+	memcpy(buf, num, len < sizeof(buf) ? len : sizeof(buf) - 1);
+	j->exit_status = atoi(buf);
+	j->ended = true;
+	if (j->out.len && j->out.buf[j->out.len - 1] == '\n' && !j->truncated)
+		j->out.buf[--j->out.len] = '\0';
+}
+
+/*
+ * "MARKER N" (@status NULL) or "MARKER N STATUS" (@status set to STATUS):
+ * a frame's first or last line. The job number is returned, -1 if @l is
+ * neither.
+ */
+static long shared_frame_line(const struct shared_ctx *x, const char *l, size_t len,
+			      const char **status, size_t *status_len)
+{
+	size_t mlen = strlen(x->marker), i;
+	unsigned long id = 0;
+
+	*status = NULL;
+	if (len < mlen + 2 || memcmp(l, x->marker, mlen) || l[mlen] != ' ')
+		return -1;
+	for (i = mlen + 1; i < len && i < mlen + 9 && l[i] >= '0' && l[i] <= '9'; i++)
+		id = id * 10 + (unsigned long)(l[i] - '0');
+	if (i == mlen + 1 || id >= x->n)
+		return -1;
+	if (i < len) {
+		if (l[i] != ' ' || i + 1 >= len)
+			return -1;
+		*status = l + i + 1;
+		*status_len = len - i - 1;
+	}
+	return (long)id;
+}
+
 /* One line (or, @whole false, the first piece of a long one) from the phone. */
 static void shared_line(struct shared_ctx *x, const char *l, size_t len, bool whole)
 {
-	size_t mlen = strlen(x->marker), i = 0;
+	size_t mlen = strlen(x->marker), i = 0, slen = 0;
+	const char *status;
 	struct shared_job *j;
 	unsigned long id = 0;
+	long fid;
 
+	if (x->body >= 0) {        /* inside job x->body's frame */
+		j = &x->sj[x->body];
+		fid = whole ? shared_frame_line(x, l, len, &status, &slen) : -1;
+		if (fid == x->body && status) {
+			shared_end(j, status, slen);
+			x->body = -1;
+			return;
+		}
+		stream_add(&j->out, &j->truncated, l, len);
+		if (whole)
+			stream_add(&j->out, &j->truncated, "\n", 1);
+		return;
+	}
 	if (x->cont != -1) {       /* the rest of a long line */
 		if (x->cont >= 0 && !x->sj[x->cont].ended) {
 			j = &x->sj[x->cont];
@@ -998,6 +1068,11 @@ static void shared_line(struct shared_ctx *x, const char *l, size_t len, bool wh
 		}
 		if (whole)
 			x->cont = -1;
+		return;
+	}
+	if (whole && (fid = shared_frame_line(x, l, len, &status, &slen)) >= 0) {
+		if (!status && !x->sj[fid].ended)
+			x->body = fid;     /* a frame begins */
 		return;
 	}
 	while (i < len && i < 8 && l[i] >= '0' && l[i] <= '9')
@@ -1012,14 +1087,7 @@ static void shared_line(struct shared_ctx *x, const char *l, size_t len, bool wh
 	l += i + 1;
 	len -= i + 1;
 	if (whole && len > mlen + 1 && !memcmp(l, x->marker, mlen) && l[mlen] == ' ') {
-		char num[12] = "";
-
-		memcpy(num, l + mlen + 1, len - mlen - 1 < sizeof(num) ? len - mlen - 1 : sizeof(num) - 1);
-		j->exit_status = atoi(num);
-		j->ended = true;
-		/* The newline printed before the end line. */
-		if (j->out.len && j->out.buf[j->out.len - 1] == '\n' && !j->truncated)
-			j->out.buf[--j->out.len] = '\0';
+		shared_end(j, l + mlen + 1, len - mlen - 1);
 		return;
 	}
 	stream_add(&j->out, &j->truncated, l, len);
@@ -1072,33 +1140,30 @@ static void shared_finish(struct shared_ctx *x, struct uw_phone_job *jobs, size_
 }
 
 /*
- * The script for @jobs. Each job is a pipeline started in the background
- * straight from the script's shell (two processes: the command's side and
- * the tagging loop's), not a function call, which would add a subshell.
+ * The script for @jobs. Each job is started in the background straight from
+ * the script's shell, its command as it is (not through eval, which would
+ * cost the shell a fork before the command's exec).
  */
 static char *shared_script(const char *marker, const struct uw_phone_job *jobs, size_t n)
 {
-	char *s = uw_strdup(SHARED_HEAD);
+	char *s = uw_strdup_printf(SHARED_HEAD, SHARED_FRAME_CHARS, marker, marker, marker);
 	size_t len = strlen(s);
 
 	for (size_t i = 0; i < n; i++) {
-		const char *c = jobs[i].cmd;
-		size_t q = 0;
+		size_t clen = strlen(jobs[i].cmd);
 
-		for (const char *t = c; *t; t++)
-			q += *t == '\'';
-		s = uw_realloc(s, len + strlen(c) + 3 * q + strlen(marker) + sizeof(SHARED_JOB_START) +
-				  sizeof(SHARED_JOB_END) + 40);
-		len += (size_t)sprintf(s + len, SHARED_JOB_START, marker);
-		for (const char *t = c; *t; t++) {
-			if (*t == '\'') {
-				memcpy(s + len, "'\\''", 4);
-				len += 4;
-			} else {
-				s[len++] = *t;
-			}
-		}
-		len += (size_t)sprintf(s + len, SHARED_JOB_END, i);
+		const char *start = jobs[i].stream ? SHARED_STREAM_START : SHARED_JOB_START;
+
+		s = uw_realloc(s, len + clen + strlen(marker) + sizeof(SHARED_STREAM_START) +
+				  sizeof(SHARED_STREAM_END) + sizeof(SHARED_JOB_END) + 24);
+		memcpy(s + len, start, strlen(start));
+		len += strlen(start);
+		memcpy(s + len, jobs[i].cmd, clen);
+		len += clen;
+		if (jobs[i].stream)
+			len += (size_t)sprintf(s + len, SHARED_STREAM_END, marker, i);
+		else
+			len += (size_t)sprintf(s + len, SHARED_JOB_END, i);
 	}
 	s = uw_realloc(s, len + 6);
 	memcpy(s + len, "wait\n", 6);
@@ -1110,7 +1175,7 @@ int uw_phone_run_shared(struct uw_phone *p, struct uw_phone_job *jobs, size_t n,
 {
 	_auto_(free) struct shared_job *sj = NULL;
 	_auto_(free) char *script = NULL;
-	struct shared_ctx x = { .n = n, .cont = -1 };
+	struct shared_ctx x = { .n = n, .cont = -1, .body = -1 };
 	struct uw_phone_job sh = { 0 };
 	struct job_ctx jc = { .st = J_OPEN };
 	ssh_event ev = NULL;

@@ -150,6 +150,10 @@ struct uw_phone_job {
 	const char *cmd;           /* run on the phone */
 	const char *input;         /* fed on stdin (may be NULL) */
 	unsigned deadline_ms;      /* local deadline from the start (0: the session timeout) */
+	/* uw_phone_run_shared: output whose size the phone decides (a file's
+	 * content) is sent line by line as it comes, not captured whole first,
+	 * so the cap is reached in time (one process more on the phone). */
+	bool stream;
 	/* Filled by uw_phone_run_all: */
 	struct uw_phone_result res;
 	int rc;                    /* 0, or the phone is gone: -ENOLINK unplugged, -ECONNRESET */
@@ -175,17 +179,22 @@ int uw_phone_run_all(struct uw_phone *p, struct uw_phone_job *jobs, size_t n,
 
 /*
  * As uw_phone_run_all, but the @n jobs share ONE channel and one shell on
- * the phone: a short POSIX sh script starts each command in the background
- * and tags every line of its output with the job's number, and a random
- * end line carries its exit status; the lines are sorted back to their jobs
- * here. A phone pays for one channel (dropbear forks, reseeds and starts a
- * shell per channel: ~20 ms each on the testbed) instead of @n. Each job keeps
- * its own deadline, cap and result; a job's stderr is merged into its
- * res.out (as with 2>&1; res.err stays empty); no job may have input. For
- * commands whose output is text lines (a line over 4 KiB may interleave with
- * another job's output). A command may call `exit`, but must not set its own
- * EXIT trap or `exec` (the job's end line is printed by that trap): such a
- * job would be cut at its deadline.
+ * the phone: a short POSIX sh script starts each command in the background,
+ * captures its output ($(...)) and sends it back in one frame marked with a
+ * random line and its exit status (an output of over 800 characters: every
+ * line tagged with the job's number instead); they are sorted back to their
+ * jobs here. A phone pays for one channel (dropbear forks, reseeds and
+ * starts a shell per channel: ~20 ms each on the testbed) instead of @n, and
+ * two processes a job, the command's included. Each job keeps its own
+ * deadline, cap and result; a job's stderr is merged into its res.out (as
+ * with 2>&1; res.err stays empty); as with $(...), the output loses its
+ * trailing newlines (a .stream job's output comes line by line, byte for
+ * byte); no job may have input. A command may call `exit`,
+ * `exec` or set traps (it runs in its own subshell), but is pasted into the
+ * script as it is: it must be complete shell syntax, and its output comes
+ * back when it ends (for commands whose output is bounded text: a line over
+ * 4 KiB may interleave with another job's output). The script exports
+ * LC_ALL=C.
  */
 int uw_phone_run_shared(struct uw_phone *p, struct uw_phone_job *jobs, size_t n,
 			uw_phone_job_done_fn done, void *ud, struct uw_error *err);

@@ -306,6 +306,11 @@ static void judge_outside(struct run *run, struct uw_check *c)
 		    "DROP). Apply the desktop side.", prm->outside_ip);
 }
 
+/*
+ * resolv.conf as it is. cat, not a loop of the shell's `read` (no process,
+ * but a read(2) per byte): the phone decides the file's size, and a huge one
+ * must still reach the 64 KiB cap in time (t-phone-bigout).
+ */
 static char *cmd_resolv(const struct uw_phonecheck_params *prm)
 {
 	return uw_strdup("cat /etc/resolv.conf 2>&1");
@@ -530,7 +535,9 @@ int uw_phonecheck_run_with(uw_phonecheck_runner_fn exec, void *exec_ud,
 	for (int i = 0; i < UW_CHECK__COUNT; i++) {
 		run->cmds[i] = checks_table[i].command(prm);
 		run->jobs[i] = (struct uw_phone_job){ .cmd = run->cmds[i],
-						      .deadline_ms = CHECK_DEADLINE_MS };
+						      .deadline_ms = CHECK_DEADLINE_MS,
+						      /* a file of any size */
+						      .stream = i == UW_CHECK_RESOLV };
 	}
 	/* Every command goes out now: every check is running. */
 	for (int i = 0; prm->progress && i < UW_CHECK__COUNT; i++)

@@ -740,6 +740,9 @@ static void test_nft_table_exists(void **state)
 	assert_int_equal(uw_nl_nft_table_exists("ip", "usbnet-wizard", &e), 0);
 }
 
+/* The run directory of every test here (main), where the nft facts are kept. */
+static char rundir[64];
+
 /*
  * Long chains (each many rounds of a rule dump) are read side by side, one
  * thread each: the facts put together from them must be the full read's,
@@ -771,22 +774,65 @@ static void test_inventory_quick_reads_long_chains_side_by_side(void **state)
 	uw_test_sh(nft_long);
 	assert_int_equal(uw_fw_rule_add(UW_FW_NFTABLES, &left, &e), 0);
 	assert_int_equal(uw_fw_inventory_read(full, &e), 0);
+	/* On 4 threads and on 1, whatever the machine's load (the saved facts
+	 * removed before each read, so that each reads every chain). */
+	for (const char **t = (const char *[]){ "nft-read-threads:4", "nft-read-threads:1", NULL };
+	     *t; t++) {
+		char cmd[128];
+
+		snprintf(cmd, sizeof(cmd), "rm -f %s/nft-facts", rundir);
+		uw_test_sh(cmd);
+		setenv("USBNET_WIZARD_FAULT", *t, 1);
+		memset(quick, 0, sizeof(*quick));
+		assert_int_equal(uw_fw_inventory_read_quick(quick, &e), 0);
+		unsetenv("USBNET_WIZARD_FAULT");
+		inventory_same_facts(full, quick);
+		assert_true(quick->nft_rules_counted);
+		assert_int_equal(quick->nft_rules_foreign, 6 * 300 + 2 + 1);
+		assert_int_equal(full->nft_rules_foreign, quick->nft_rules_foreign);
+		assert_int_equal(quick->nft_ours_foreign_chains, 1);
+		assert_int_equal(quick->foreign_masquerade, 1);
+		assert_int_equal(quick->n_drops, 1);
+		assert_string_equal(quick->drops[0].chain, "ip long fw");
+		assert_true(quick->drops[0].has_drop_rule);
+	}
+	free(full), free(quick);
+}
+
+/*
+ * A commit between two rounds of a chain's dump (the kernel then marks it
+ * interrupted): that chain is read again, not the whole ruleset through
+ * libnftables (seconds on a host with 50,000 rules). The facts are the full
+ * read's, and they are saved, which the fallback to the whole ruleset does
+ * not do.
+ */
+static char *facts_text(void);
+
+static void test_inventory_quick_reads_interrupted_chain_again(void **state)
+{
+	struct uw_fw_inventory *full = calloc(1, sizeof(*full)), *quick = calloc(1, sizeof(*quick));
+	struct uw_error e;
+	char cmd[128], *t;
+
+	uw_test_sh(nft_long);
+	assert_int_equal(uw_fw_inventory_read(full, &e), 0);
+	snprintf(cmd, sizeof(cmd), "rm -f %s/nft-facts", rundir);
+	uw_test_sh(cmd);
+	setenv("USBNET_WIZARD_FAULT", "nft-dump-intr:2", 1);
 	assert_int_equal(uw_fw_inventory_read_quick(quick, &e), 0);
+	unsetenv("USBNET_WIZARD_FAULT");
 	inventory_same_facts(full, quick);
-	assert_true(quick->nft_rules_counted);
-	assert_int_equal(quick->nft_rules_foreign, 6 * 300 + 2 + 1);
-	assert_int_equal(full->nft_rules_foreign, quick->nft_rules_foreign);
-	assert_int_equal(quick->nft_ours_foreign_chains, 1);
-	assert_int_equal(quick->foreign_masquerade, 1);
+	assert_int_equal(quick->nft_rules_foreign, 6 * 300 + 2);
 	assert_int_equal(quick->n_drops, 1);
-	assert_string_equal(quick->drops[0].chain, "ip long fw");
-	assert_true(quick->drops[0].has_drop_rule);
+	t = facts_text();
+	assert_non_null(t);
+	assert_non_null(strstr(t, "\nchain ip long fw rules 301 ours 0 drop 1\n"));
+	assert_non_null(strstr(t, "\nchain ip long r3 rules 300 ours 0 drop 0\n"));
+	free(t);
 	free(full), free(quick);
 }
 
 /* ---- the quick inventory's chain facts kept in <rundir>/nft-facts ---- */
-
-static char rundir[64];
 
 static char *facts_text(void)
 {
@@ -1040,6 +1086,7 @@ int main(void)
 		cmocka_unit_test_setup(test_inventory_quick_keeps_facts, fresh_netns),
 		cmocka_unit_test_setup(test_inventory_quick_counts_when_nothing_skipped, fresh_netns),
 		cmocka_unit_test_setup(test_inventory_quick_reads_long_chains_side_by_side, fresh_netns),
+		cmocka_unit_test_setup(test_inventory_quick_reads_interrupted_chain_again, fresh_netns),
 		cmocka_unit_test_setup(test_inventory_kept_facts_follow_changes, fresh_netns),
 		cmocka_unit_test_setup(test_nft_table_exists, fresh_netns),
 		cmocka_unit_test_setup(test_kernel_refuses_masquerade_off_postrouting, fresh_netns),
