@@ -175,11 +175,64 @@ static void sleep_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
+/*
+ * Waiting for NetworkManager to change a device: woken by its signals
+ * (PropertiesChanged of its objects, DeviceAdded), not by a timer, so the
+ * answer is read the moment it is there. The matches are made before the
+ * first look, so a change between the look and the wait is not missed. A
+ * wait still ends after at most BACKSTOP_MS to look again, in case a change
+ * comes with no signal; and without the matches (the bus refused them) the
+ * old 50 ms polling is what is left.
+ */
+#define BACKSTOP_MS 250
+
+static int on_nm_signal(sd_bus_message *m, void *ud, sd_bus_error *e)
+{
+	return 0;
+}
+
+/* 1 the matches are in place, 0 not (then poll). @path NULL: every object. */
+static int watch_nm(sd_bus *bus, const char *path)
+{
+	if (sd_bus_match_signal(bus, NULL, UW_NM_BUSNAME, path, "org.freedesktop.DBus.Properties",
+				"PropertiesChanged", on_nm_signal, NULL) < 0)
+		return 0;
+	if (!path && sd_bus_match_signal(bus, NULL, UW_NM_BUSNAME, NM_PATH, NM_IFACE, "DeviceAdded",
+					 on_nm_signal, NULL) < 0)
+		return 0;
+	return 1;
+}
+
+/* Until a signal from NetworkManager (or any message) arrives, at most
+ * @ms; at once when one is already queued (it came in with a reply). */
+static void wait_nm(sd_bus *bus, bool signals, long long ms)
+{
+	int r;
+	bool got = false;
+
+	if (ms <= 0)
+		return;
+	if (!signals) {
+		sleep_ms(ms < 50 ? ms : 50);
+		return;
+	}
+	while ((r = sd_bus_process(bus, NULL)) > 0)
+		got = true;
+	if (got || r < 0)
+		return;
+	if (ms > BACKSTOP_MS)
+		ms = BACKSTOP_MS;
+	sd_bus_wait(bus, (uint64_t)ms * 1000);
+	while (sd_bus_process(bus, NULL) > 0)
+		;
+}
+
 int uw_nm_set_managed(const char *iface, bool managed, struct uw_error *err)
 {
 	_auto_(sd_bus) sd_bus *bus = NULL;
 	char path[256], what[96], why[UW_ERROR_MSG_MAX] = "";
 	uint32_t state = 0;
+	bool signals;
 	int r;
 
 	r = nm_bus(&bus, why, sizeof(why));
@@ -192,6 +245,8 @@ int uw_nm_set_managed(const char *iface, bool managed, struct uw_error *err)
 	if (r == 0)
 		return uw_error_set(err, -ENODEV, "NetworkManager has no device %s.", iface);
 	snprintf(what, sizeof(what), "NetworkManager's Managed property of %s", iface);
+	/* Before the change: its state's signals are then not missed. */
+	signals = !managed && watch_nm(bus, path);
 	r = uw_dbus_set_bool(bus, UW_NM_BUSNAME, path, NM_DEV_IFACE, "Managed", managed, what, err);
 	if (r < 0)
 		return r;
@@ -199,12 +254,14 @@ int uw_nm_set_managed(const char *iface, bool managed, struct uw_error *err)
 		return 0;
 	/* Let go: NetworkManager tears its activation down (state unmanaged)
 	 * before our address goes on. Bounded: 5 s. */
-	for (int i = 0; i < 100; i++) {
+	for (long long end = uw_now_ms() + 5000;;) {
 		if (uw_dbus_get_u32(bus, UW_NM_BUSNAME, path, NM_DEV_IFACE, "State", &state, what, NULL) < 0)
 			return 0; /* the device went away: nothing left to wait for */
 		if (state == NM_STATE_UNMANAGED)
 			return 0;
-		sleep_ms(50);
+		if (uw_now_ms() >= end)
+			break;
+		wait_nm(bus, signals, end - uw_now_ms());
 	}
 	return uw_error_set(err, -ETIMEDOUT, "NetworkManager accepted leaving %s alone but its device is "
 			    "still \"%s\" after 5 s. Check 'nmcli device status', then try again.", iface,
@@ -215,31 +272,38 @@ int uw_nm_wait_device(const char *iface, int timeout_ms, struct uw_error *err)
 {
 	_auto_(sd_bus) sd_bus *bus = NULL;
 	char path[256];
-	int r, known_at = -1;
+	long long start = uw_now_ms(), known_at = -1;
+	bool signals;
+	int r;
 
 	if (nm_bus(&bus, NULL, 0) <= 0)
 		return 0;
-	for (int waited = 0;; waited += 50) {
+	signals = watch_nm(bus, NULL);
+	for (;;) {
 		bool managed = false;
+		long long now, end = start + timeout_ms;
 
 		r = dev_path(bus, iface, path, sizeof(path), err);
 		if (r < 0)
 			return r;
+		now = uw_now_ms();
 		if (r > 0) {
 			/* A new device starts unmanaged and becomes managed a moment
 			 * later, when NetworkManager decides to take it: give that a
 			 * second before believing "unmanaged". */
 			if (known_at < 0)
-				known_at = waited;
+				known_at = now;
 			if (uw_dbus_get_bool(bus, UW_NM_BUSNAME, path, NM_DEV_IFACE, "Managed", &managed,
 					     "a device's state", NULL) == 0 && managed)
 				return 1;
-			if (waited - known_at >= 1000)
+			if (now - known_at >= 1000)
 				return 1;
+			if (known_at + 1000 < end)
+				end = known_at + 1000;
 		}
-		if (waited >= timeout_ms)
+		if (now >= start + timeout_ms)
 			return known_at >= 0;
-		sleep_ms(50);
+		wait_nm(bus, signals, end - now);
 	}
 }
 
