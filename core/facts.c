@@ -117,6 +117,8 @@ void uw_facts_read_nm(struct uw_facts *f)
 		f->nm_running = -1;
 	else if (n < 0)
 		f->nm_running = 1; /* it answered the bus but a question failed: it runs */
+	else if (n > 0)
+		f->nm_running = 1; /* it listed devices it manages: it runs (no second connection to ask) */
 	else
 		f->nm_running = uw_nm_presence(NULL, 0) == UW_NM_RUNNING;
 }

@@ -1,17 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * nftables backend through libnftables.
+ * nftables backend.
  *
- * libnftables speaks the nft language: we write the same commands a person
- * would type (which is also what uw_fw_rule_shell shows) and read back the
- * `list` output. Our rules live in table `ip usbnet-wizard`; a FORWARD_ACCEPT
- * for a foreign dropping chain goes into that chain, because an accept in our
- * own table does not override a drop in another table at the same hook.
+ * Apply and revert talk to the kernel raw (core/nl.h: one netlink batch per
+ * change, the chains and our rules read with netlink dumps), without
+ * libnftables: loading it, with libnftnl, libmnl, libxtables, libjansson and
+ * libgmp, and filling its cache cost a process more than the rest of an
+ * apply's firewall work. The rules are the ones we SHOW the user as nft
+ * commands (nft_shell): core/nl.c encodes each exactly as nft 1.0.6 encodes
+ * that text, and tests/test-fw.c compares the kernel's listing after our
+ * write with the one after the shown commands, byte for byte. Our rules live
+ * in table `ip usbnet-wizard`; a FORWARD_ACCEPT for a foreign dropping chain
+ * goes into that chain, because an accept in our own table does not
+ * override a drop in another table at the same hook.
  *
- * A rule is found by comparing nft's own printed form of each rule with the
- * text we write (nft prints our statements back in the order and spelling we
- * use below — the tests check this), so the comment tag is part of the
- * match and a foreign rule that differs only by its comment is never ours.
+ * A rule is ours when its comment is our tag and its statements decode to
+ * exactly the ones we write (core/nl.c decodes nothing else), so a foreign
+ * rule that differs from ours in anything, its comment included, is never
+ * taken for ours.
+ *
+ * libnftables is still what reads the nft language: the full inventory
+ * (`list ruleset`, for a report) and the text of a foreign masquerade, whose
+ * match the plan needs.
  *
  * nftables has no lock like the xtables one: each change is one atomic
  * transaction, and between our probe and our add another program could add
@@ -54,9 +64,9 @@
 
 /*
  * libnftables (with libnftnl, libmnl, libxtables, libjansson and libgmp) is
- * loaded on first use (core/dynlib.h): a legacy host, and a host whose
- * nftables holds nothing to read, never maps it. nft_run loads it; every
- * other call works on the context it made.
+ * loaded on first use (core/dynlib.h): apply and revert never map it, only a
+ * full inventory or a foreign masquerade's text does. nft_run loads it;
+ * every other call works on the context it made.
  */
 static struct uw_dynlib libnftables = UW_DYNLIB(UW_LIBNFTABLES_SONAME, "The nftables library", "",
 						"libnftables1");
@@ -530,14 +540,23 @@ static void facts_advance(unsigned g0, const struct fact_change *ch, size_t n)
 	facts_save(f);
 }
 
-/* Run the transaction @cmd; the saved facts follow it (@ch: our rules it
- * adds to or deletes from foreign chains). */
-static int nft_commit(const char *cmd, const struct fact_change *ch, size_t n, struct uw_error *err)
+/*
+ * Commit @b, one transaction (raw netlink, core/nl.h: no libnftables); the
+ * saved facts follow it (@ch: our rules it adds to or deletes from foreign
+ * chains). *bad_tag: the tag of the change refused, -1 none known.
+ */
+static int nft_commit(struct uw_nl_nft_batch *b, const struct fact_change *ch, size_t n,
+		      int *bad_tag, struct uw_error *err)
 {
 	unsigned g0;
-	bool known = uw_nl_nft_generation(&g0, NULL, NULL) == 0;
-	int r = nft_run(cmd, 0, NULL, err);
+	bool known;
+	int r;
 
+	if (!have_net_admin())
+		return uw_error_set(err, -EPERM, "Reading or changing nftables needs root "
+				    "(CAP_NET_ADMIN): run with sudo.");
+	known = uw_nl_nft_generation(&g0, NULL, NULL) == 0;
+	r = uw_nl_nft_batch_commit(b, bad_tag, err);
 	if (r == 0 && known)
 		facts_advance(g0, ch, n);
 	return r;
@@ -639,107 +658,136 @@ static void rule_body(const struct uw_fw_rule *r, char *buf, size_t len)
 #undef PUT
 }
 
+/* @r in the kernel's terms (core/nl.h), for writing and for finding it again. */
+static void plain_of(const struct uw_fw_rule *r, struct uw_nl_nft_plain *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->kind = r->kind == UW_FW_MASQUERADE ? UW_NL_NFT_MASQ :
+		  r->kind == UW_FW_DNAT ? UW_NL_NFT_DNAT : UW_NL_NFT_ACCEPT;
+	p->src = r->src;
+	p->src_len = r->src_len;
+	p->dst = r->dst;
+	p->dst_len = r->dst_len;
+	uw_strlcpy(p->iif, r->in_iface, sizeof(p->iif));
+	uw_strlcpy(p->oif, r->out_iface, sizeof(p->oif));
+	if (r->kind == UW_FW_DNAT) {
+		p->proto = r->proto;
+		p->dport = r->dport;
+		p->to = r->to;
+	}
+}
+
+/* Our chains' definitions, as the shell text spells them in nft words. */
+static void chain_hook(const char *chain, const char **type, const char **hook, int *prio)
+{
+	if (!strcmp(chain, "postrouting"))
+		*type = "nat", *hook = "postrouting", *prio = 100;      /* srcnat */
+	else if (!strcmp(chain, "prerouting"))
+		*type = "nat", *hook = "prerouting", *prio = -100;      /* dstnat */
+	else
+		*type = "filter", *hook = "forward", *prio = 0;         /* filter */
+}
+
 /*
  * Where each of @n rules is now: handle[i] (0 = absent), missing[i] when
  * its foreign chain does not exist, and *own_rules the number of rules in
- * our table (every rule there, ours by definition). One `list table` for
- * our table and one `list chain` per foreign chain named, whatever @n.
+ * our table (every rule there, ours by definition). One raw dump of our
+ * table's rules and one of each foreign chain named, whatever @n: a rule
+ * is ours when its comment is our tag and its statements are exactly those
+ * we write (core/nl.h decodes only that shape), so a foreign rule that
+ * differs from ours in anything nft would print is never taken.
  */
 struct locate {
 	size_t n;
 	const struct where *wh;
-	char (*body)[512];
+	const struct uw_nl_nft_plain *want;
 	unsigned long *handle;
-	const char *fam, *table;   /* the listing being walked */
 	unsigned own_rules;
 	bool counting_own;
 };
 
-static void locate_rule_cb(struct walker *w, const struct chain_info *c, const char *text,
-			   unsigned long handle)
+static void locate_rule_cb(const char *fam, const char *table, const struct uw_nl_nft_plain_rule *r,
+			   void *ud)
 {
-	struct locate *l = w->data;
+	struct locate *l = ud;
 
 	if (l->counting_own)
 		l->own_rules++;
+	if (strcmp(r->comment, UW_FW_TAG) != 0)
+		return;
 	for (size_t i = 0; i < l->n; i++) {
 		const struct where *wh = &l->wh[i];
 
-		if (l->handle[i] || strcmp(wh->fam, c->fam) || strcmp(wh->table, c->table) ||
-		    strcmp(wh->chain, c->chain) || strcmp(text, l->body[i]))
+		if (l->handle[i] || strcmp(wh->fam, fam) || strcmp(wh->table, table) ||
+		    strcmp(wh->chain, r->chain) || !uw_nl_nft_plain_equal(&r->r, &l->want[i]))
 			continue;
 		/* Each listed rule goes to one asked-for rule: two equal rules
 		 * asked for take two copies. */
-		l->handle[i] = handle ? handle : 1;
+		l->handle[i] = r->handle ? (unsigned long)r->handle : 1;
 		break;
 	}
 }
 
+static bool same_chain(const struct where *a, const struct where *b)
+{
+	return !strcmp(a->fam, b->fam) && !strcmp(a->table, b->table) && !strcmp(a->chain, b->chain);
+}
+
 static int locate_rules(struct locate *l, bool *missing, struct uw_error *err)
 {
-	struct walker w = { .rule = locate_rule_cb, .data = l };
 	bool own = false;
 	int r;
 
+	if (!have_net_admin())
+		return uw_error_set(err, -EPERM, "Reading or changing nftables needs root "
+				    "(CAP_NET_ADMIN): run with sudo.");
 	for (size_t i = 0; i < l->n; i++) {
 		l->handle[i] = 0;
 		missing[i] = false;
 		own |= l->wh[i].own;
 	}
 	l->own_rules = 0;
-	/* Our table not there (the kernel says so without libnftables): none
-	 * of our rules is, and there is nothing to list. */
-	if (own && uw_nl_nft_tables(OUR_FAMILY, UW_FW_NFT_TABLE, &own, NULL) < 0)
-		own = true;
-	/* All of our table in one listing (with its rule count: a delete
-	 * needs to know whether the table empties). When the table is not
-	 * there (every fresh apply), one netlink question says so without
-	 * libnftables parsing a command and building its cache. */
-	if (own && uw_nl_nft_table_exists(OUR_FAMILY, UW_FW_NFT_TABLE, NULL) != 0) {
-		_auto_(free) char *out = NULL;
-
-		r = nft_run("list table " OUR_FAMILY " " UW_FW_NFT_TABLE, NFT_CTX_OUTPUT_HANDLE, &out,
-			    err);
-		if (r == -ENOENT)
-			uw_error_clear(err);
-		else if (r < 0)
+	/* All of our table in one dump (with its rule count: a delete needs
+	 * to know whether the table empties). When the table is not there
+	 * (every fresh apply), one question says so. */
+	if (own) {
+		r = uw_nl_nft_table_exists(OUR_FAMILY, UW_FW_NFT_TABLE, err);
+		if (r < 0)
 			return r;
-		else {
+		if (r > 0) {
 			l->counting_own = true;
-			walk(out, &w);
+			r = uw_nl_nft_rules_plain(OUR_FAMILY, UW_FW_NFT_TABLE, NULL, UW_FW_TAG,
+						  locate_rule_cb, l, err);
 			l->counting_own = false;
+			if (r < 0)
+				return r;
 		}
 	}
 	for (size_t i = 0; i < l->n; i++) {
-		_auto_(free) char *cmd = NULL;
-		_auto_(free) char *out = NULL;
-		bool seen = false;
+		size_t k;
 
 		if (l->wh[i].own)
 			continue;
-		for (size_t k = 0; k < i && !seen; k++)
-			seen = !l->wh[k].own && !strcmp(l->wh[k].fam, l->wh[i].fam) &&
-			       !strcmp(l->wh[k].table, l->wh[i].table) &&
-			       !strcmp(l->wh[k].chain, l->wh[i].chain);
-		if (seen) {
-			for (size_t k = 0; k < i; k++)
-				if (!l->wh[k].own && !strcmp(l->wh[k].fam, l->wh[i].fam) &&
-				    !strcmp(l->wh[k].table, l->wh[i].table) &&
-				    !strcmp(l->wh[k].chain, l->wh[i].chain))
-					missing[i] = missing[k];
+		for (k = 0; k < i; k++)
+			if (!l->wh[k].own && same_chain(&l->wh[k], &l->wh[i]))
+				break;
+		if (k < i) {
+			missing[i] = missing[k];
 			continue;
 		}
-		cmd = uw_strdup_printf("list chain %s %s %s", l->wh[i].fam, l->wh[i].table,
-				       l->wh[i].chain);
-		r = nft_run(cmd, NFT_CTX_OUTPUT_HANDLE, &out, err);
-		if (r == -ENOENT) {
-			uw_error_clear(err);
+		/* A dump does not look the chain up (a chain that does not
+		 * exist lists no rule): ask first. */
+		r = uw_nl_nft_chain_exists(l->wh[i].fam, l->wh[i].table, l->wh[i].chain, err);
+		if (r < 0)
+			return r;
+		if (r == 0) {
 			missing[i] = true;
 			continue;
 		}
+		r = uw_nl_nft_rules_plain(l->wh[i].fam, l->wh[i].table, l->wh[i].chain, UW_FW_TAG,
+					  locate_rule_cb, l, err);
 		if (r < 0)
 			return r;
-		walk(out, &w);
 	}
 	return 0;
 }
@@ -747,7 +795,7 @@ static int locate_rules(struct locate *l, bool *missing, struct uw_error *err)
 struct batch {
 	size_t n;
 	struct where *wh;
-	char (*body)[512];
+	struct uw_nl_nft_plain *want;
 	unsigned long *handle;
 	bool *missing;
 	struct locate l;
@@ -757,20 +805,20 @@ static void batch_init(struct batch *b, const struct uw_fw_rule *rules, size_t n
 {
 	b->n = n;
 	b->wh = uw_malloc0(sizeof(*b->wh) * (n ? n : 1));
-	b->body = uw_malloc0(sizeof(*b->body) * (n ? n : 1));
+	b->want = uw_malloc0(sizeof(*b->want) * (n ? n : 1));
 	b->handle = uw_malloc0(sizeof(*b->handle) * (n ? n : 1));
 	b->missing = uw_malloc0(sizeof(*b->missing) * (n ? n : 1));
 	for (size_t i = 0; i < n; i++) {
 		where_of(&rules[i], &b->wh[i]);
-		rule_body(&rules[i], b->body[i], sizeof(b->body[i]));
+		plain_of(&rules[i], &b->want[i]);
 	}
-	b->l = (struct locate){ .n = n, .wh = b->wh, .body = b->body, .handle = b->handle };
+	b->l = (struct locate){ .n = n, .wh = b->wh, .want = b->want, .handle = b->handle };
 }
 
 static void batch_free(struct batch *b)
 {
 	free(b->wh);
-	free(b->body);
+	free(b->want);
 	free(b->handle);
 	free(b->missing);
 }
@@ -789,24 +837,21 @@ static int nft_probe_many(const struct uw_fw_rule *rules, size_t n, int *present
 	return r;
 }
 
-/* The failing rule: the first whose text nft quotes in its error. */
-static size_t guilty(const struct batch *b, const size_t *idx, size_t m, const char *msg)
-{
-	for (size_t k = 0; k < m; k++)
-		if (strstr(msg, b->body[idx[k]]))
-			return idx[k];
-	return m ? idx[0] : 0;
-}
-
+/*
+ * Every rule not yet there in one transaction: our table, its chains (an
+ * `add` of what exists is a no-op) and the rules in the order the shell
+ * text of each rule gives them, so that the kernel ends up holding exactly
+ * what those commands make (tests/test-fw.c compares both listings).
+ */
 static int nft_add_many(const struct uw_fw_rule *rules, size_t n, int *res, size_t *bad,
 		       struct uw_error *err)
 {
-	_auto_strbuf_ struct uw_strbuf cmd = UW_STRBUF_INIT;
+	_auto_(uw_nl_nft_batch_free) struct uw_nl_nft_batch *nb = uw_nl_nft_batch_new();
 	_auto_(free) size_t *idx = uw_malloc0(sizeof(size_t) * (n ? n : 1));
 	size_t m = 0;
 	bool table_done = false;
 	struct batch b;
-	int r;
+	int r, tag = -1;
 
 	*bad = 0;
 	batch_init(&b, rules, n);
@@ -826,24 +871,24 @@ static int nft_add_many(const struct uw_fw_rule *rules, size_t n, int *res, size
 		if (b.wh[i].own) {
 			bool chain_done = false;
 
-			/* `add` of an existing table or chain is a no-op, so one
-			 * transaction makes whatever is missing plus the rules. */
 			if (!table_done)
-				uw_strbuf_printf(&cmd, "add table %s %s\n", b.wh[i].fam, b.wh[i].table);
+				uw_nl_nft_batch_add_table(nb, b.wh[i].fam, b.wh[i].table, (int)i);
 			table_done = true;
 			for (size_t k = 0; k < m && !chain_done; k++)
 				chain_done = b.wh[idx[k]].own && !strcmp(b.wh[idx[k]].chain, b.wh[i].chain);
-			if (!chain_done)
-				uw_strbuf_printf(&cmd, "add chain %s %s %s %s\n", b.wh[i].fam, b.wh[i].table,
-				       b.wh[i].chain, b.wh[i].chain_def);
-			uw_strbuf_printf(&cmd, "add rule %s %s %s %s\n", b.wh[i].fam, b.wh[i].table,
-			       b.wh[i].chain, b.body[i]);
-		} else {
-			/* At the top of someone else's chain: after their drop it
-			 * would never be reached. */
-			uw_strbuf_printf(&cmd, "insert rule %s %s %s %s\n", b.wh[i].fam, b.wh[i].table,
-			       b.wh[i].chain, b.body[i]);
+			if (!chain_done) {
+				const char *type, *hook;
+				int prio;
+
+				chain_hook(b.wh[i].chain, &type, &hook, &prio);
+				uw_nl_nft_batch_add_chain(nb, b.wh[i].fam, b.wh[i].table, b.wh[i].chain,
+							  type, hook, prio, (int)i);
+			}
 		}
+		/* Someone else's chain: at its top, since after their drop it
+		 * would never be reached. */
+		uw_nl_nft_batch_add_rule(nb, b.wh[i].fam, b.wh[i].table, b.wh[i].chain, !b.wh[i].own,
+					 &b.want[i], UW_FW_TAG, (int)i);
 		idx[m++] = i;
 	}
 	if (r == 0 && m) {
@@ -854,9 +899,9 @@ static int nft_add_many(const struct uw_fw_rule *rules, size_t n, int *res, size
 			if (!b.wh[idx[k]].own)
 				change_add(&ch, &n_ch, b.wh[idx[k]].fam, b.wh[idx[k]].table,
 					   b.wh[idx[k]].chain, +1);
-		r = nft_commit(cmd.s, ch, n_ch, err);
+		r = nft_commit(nb, ch, n_ch, &tag, err);
 		if (r < 0)
-			*bad = guilty(&b, idx, m, err ? err->msg : "");
+			*bad = tag >= 0 ? (size_t)tag : idx[0];
 	}
 	batch_free(&b);
 	return r;
@@ -864,7 +909,7 @@ static int nft_add_many(const struct uw_fw_rule *rules, size_t n, int *res, size
 
 static int nft_del_many(const struct uw_fw_rule *rules, size_t n, int *res, struct uw_error *err)
 {
-	_auto_strbuf_ struct uw_strbuf cmd = UW_STRBUF_INIT;
+	_auto_(uw_nl_nft_batch_free) struct uw_nl_nft_batch *nb = uw_nl_nft_batch_new();
 	_auto_(free) struct fact_change *ch = NULL;
 	size_t n_ch = 0;
 	unsigned own_del = 0;
@@ -885,23 +930,23 @@ static int nft_del_many(const struct uw_fw_rule *rules, size_t n, int *res, stru
 		 * (nothing of ours lingers, not even for a moment). */
 		if (b.wh[i].own && own_del == b.l.own_rules)
 			continue;
-		uw_strbuf_printf(&cmd, "delete rule %s %s %s handle %lu\n", b.wh[i].fam, b.wh[i].table,
-		       b.wh[i].chain, b.handle[i]);
+		uw_nl_nft_batch_del_rule(nb, b.wh[i].fam, b.wh[i].table, b.wh[i].chain, b.handle[i],
+					 (int)i);
 		if (!b.wh[i].own)
 			change_add(&ch, &n_ch, b.wh[i].fam, b.wh[i].table, b.wh[i].chain, -1);
 	}
 	if (r == 0 && own_del && own_del == b.l.own_rules)
-		uw_strbuf_printf(&cmd, "delete table " OUR_FAMILY " " UW_FW_NFT_TABLE "\n");
-	if (r == 0 && cmd.len)
-		r = nft_commit(cmd.s, ch, n_ch, err);
+		uw_nl_nft_batch_del_table(nb, OUR_FAMILY, UW_FW_NFT_TABLE, -1);
+	if (r == 0 && uw_nl_nft_batch_count(nb))
+		r = nft_commit(nb, ch, n_ch, NULL, err);
 	batch_free(&b);
 	return r;
 }
 
-static void count_rule_cb(struct walker *w, const struct chain_info *c, const char *text,
-			  unsigned long handle)
+static void count_rule_cb(const char *fam, const char *table, const struct uw_nl_nft_plain_rule *r,
+			  void *ud)
 {
-	(*(unsigned *)w->data)++;
+	(*(unsigned *)ud)++;
 }
 
 /*
@@ -911,82 +956,72 @@ static void count_rule_cb(struct walker *w, const struct chain_info *c, const ch
  */
 static int nft_drop_empty_table(struct uw_error *err)
 {
-	_auto_(free) char *out = NULL;
+	_auto_(uw_nl_nft_batch_free) struct uw_nl_nft_batch *nb = NULL;
 	unsigned rules = 0;
-	struct walker w = { .rule = count_rule_cb, .data = &rules };
 	bool ours;
 	int r;
 
-	/* Asked of the kernel first: without our table, libnftables is not
-	 * even loaded. */
 	if (uw_nl_nft_tables(OUR_FAMILY, UW_FW_NFT_TABLE, &ours, NULL) >= 0 && !ours)
 		return 0;
-	r = nft_run("list table " OUR_FAMILY " " UW_FW_NFT_TABLE, 0, &out, err);
-	if (r == -ENOENT) {
+	r = uw_nl_nft_rules_plain(OUR_FAMILY, UW_FW_NFT_TABLE, NULL, NULL, count_rule_cb, &rules, err);
+	if (r < 0 || rules)
+		return r < 0 ? r : 0;
+	nb = uw_nl_nft_batch_new();
+	uw_nl_nft_batch_del_table(nb, OUR_FAMILY, UW_FW_NFT_TABLE, -1);
+	r = nft_commit(nb, NULL, 0, NULL, err);
+	if (r == -ENOENT) {   /* gone meanwhile */
 		uw_error_clear(err);
 		return 0;
 	}
-	if (r < 0)
-		return r;
-	walk(out, &w);
-	if (rules)
-		return 0;
-	r = nft_commit("delete table " OUR_FAMILY " " UW_FW_NFT_TABLE "\n", NULL, 0, err);
 	return r < 0 ? r : 1;
 }
 
 /* ---- cleanup ---- */
 
 struct cleanup {
-	struct uw_strbuf cmd;
+	struct uw_nl_nft_batch *b;
 	int removed;
-	bool have_table;
 	struct fact_change *ch;
 	size_t n_ch;
 };
 
-static void cleanup_table_cb(struct walker *w, const char *fam, const char *name)
+static void cleanup_rule_cb(const char *fam, const char *table, const struct uw_nl_nft_plain_rule *r,
+			    void *ud)
 {
-	struct cleanup *c = w->data;
+	struct cleanup *c = ud;
 
-	if (strcmp(fam, OUR_FAMILY) == 0 && strcmp(name, UW_FW_NFT_TABLE) == 0)
-		c->have_table = true;
-}
-
-static void cleanup_rule_cb(struct walker *w, const struct chain_info *ci, const char *text,
-			    unsigned long handle)
-{
-	struct cleanup *c = w->data;
-	bool own = strcmp(ci->fam, OUR_FAMILY) == 0 && strcmp(ci->table, UW_FW_NFT_TABLE) == 0;
-
-	if (own) {
+	if (!strcmp(fam, OUR_FAMILY) && !strcmp(table, UW_FW_NFT_TABLE)) {
 		c->removed++; /* goes with the table */
 		return;
 	}
-	if (!strstr(text, TAG_TEXT) || !handle)
+	if (strcmp(r->comment, UW_FW_TAG) != 0 || !r->handle)
 		return;
-	uw_strbuf_printf(&c->cmd, "delete rule %s %s %s handle %lu\n", ci->fam, ci->table, ci->chain,
-			 handle);
-	change_add(&c->ch, &c->n_ch, ci->fam, ci->table, ci->chain, -1);
+	uw_nl_nft_batch_del_rule(c->b, fam, table, r->chain, r->handle, -1);
+	change_add(&c->ch, &c->n_ch, fam, table, r->chain, -1);
 	c->removed++;
 }
 
+/* Every rule of every table read raw: our table goes whole, and each rule
+ * tagged by us elsewhere by its handle, in one transaction. */
 static int nft_remove_all_ours(struct uw_error *err)
 {
-	_auto_(free) char *out = NULL;
-	struct cleanup c = { 0 };
-	struct walker w = { .table = cleanup_table_cb, .rule = cleanup_rule_cb, .data = &c };
+	struct cleanup c = { .b = uw_nl_nft_batch_new() };
+	bool have_table = false;
 	int r;
 
-	r = nft_run("list ruleset", NFT_CTX_OUTPUT_HANDLE, &out, err);
-	if (r < 0)
-		return r;
-	walk(out, &w);
-	if (c.have_table)
-		uw_strbuf_append(&c.cmd, "delete table " OUR_FAMILY " " UW_FW_NFT_TABLE "\n");
-	if (c.cmd.len)
-		r = nft_commit(c.cmd.s, c.ch, c.n_ch, err);
-	uw_strbuf_fini(&c.cmd);
+	if (!have_net_admin()) {
+		uw_nl_nft_batch_free(c.b);
+		return uw_error_set(err, -EPERM, "Reading or changing nftables needs root "
+				    "(CAP_NET_ADMIN): run with sudo.");
+	}
+	r = uw_nl_nft_tables(OUR_FAMILY, UW_FW_NFT_TABLE, &have_table, err);
+	if (r >= 0)
+		r = uw_nl_nft_rules_plain(NULL, NULL, NULL, NULL, cleanup_rule_cb, &c, err);
+	if (r >= 0 && have_table)
+		uw_nl_nft_batch_del_table(c.b, OUR_FAMILY, UW_FW_NFT_TABLE, -1);
+	if (r >= 0 && uw_nl_nft_batch_count(c.b))
+		r = nft_commit(c.b, c.ch, c.n_ch, NULL, err);
+	uw_nl_nft_batch_free(c.b);
 	free(c.ch);
 	return r < 0 ? r : c.removed;
 }
@@ -1091,8 +1126,8 @@ static void inv_chain_cb(struct walker *w, const struct chain_info *c)
 }
 
 /*
- * The quick inventory reads `list chains` (no rules: a few ms whatever the
- * ruleset's size) and then the rules of only the chains where a fact can be:
+ * The quick inventory reads the chains raw (one NFT_MSG_GETCHAIN dump, no
+ * rules and no libnftables) and then the rules of only the chains where a fact can be:
  * regular chains (DOCKER-USER, and a masquerade reached by a jump), and base
  * chains on the forward hook (drops; our FORWARD_ACCEPTs, which the plan only
  * puts into forward-hook chains and DOCKER-USER) and the postrouting hook
@@ -1102,7 +1137,7 @@ static void inv_chain_cb(struct walker *w, const struct chain_info *c)
  * goes (the kernel's dump and libnftables' parsing, not our text walk).
  */
 struct pick {
-	struct chain_info c;   /* as `list chains` printed it: no rule read yet */
+	struct chain_info c;   /* as the chain dump gave it: no rule read yet */
 };
 
 struct picks {
@@ -1112,34 +1147,32 @@ struct picks {
 	bool skipped;   /* some foreign chain's rules are not read */
 };
 
-static void pick_table_cb(struct walker *w, const char *fam, const char *name)
+static void pick_chain_cb(const struct uw_nl_nft_chain *nc, void *ud)
 {
-	struct picks *p = w->data;
-	struct walker iw = { .data = p->inv };
-
-	inv_table_cb(&iw, fam, name);
-}
-
-static void pick_chain_cb(struct walker *w, const struct chain_info *c)
-{
-	struct picks *p = w->data;
+	struct picks *p = ud;
+	struct chain_info c;
 	struct pick *k;
 
-	if (is_ours(c->fam, c->table))
+	memset(&c, 0, sizeof(c));
+	uw_strlcpy(c.fam, nc->family, sizeof(c.fam));
+	uw_strlcpy(c.table, nc->table, sizeof(c.table));
+	uw_strlcpy(c.chain, nc->name, sizeof(c.chain));
+	uw_strlcpy(c.type, nc->type, sizeof(c.type));
+	uw_strlcpy(c.hook, nc->hook, sizeof(c.hook));
+	c.policy_drop = nc->policy_drop;
+	if (is_ours(c.fam, c.table))
 		return;
-	if (c->hook[0] && strcmp(c->hook, "forward") != 0 && strcmp(c->hook, "postrouting") != 0) {
+	if (c.hook[0] && strcmp(c.hook, "forward") != 0 && strcmp(c.hook, "postrouting") != 0) {
 		struct walker iw = { .data = p->inv };
 
 		/* Its rules are not read, but its name may still be DOCKER-USER. */
-		inv_chain_cb(&iw, c);
+		inv_chain_cb(&iw, &c);
 		p->skipped = true;
 		return;
 	}
 	p->v = uw_realloc(p->v, (p->n + 1) * sizeof(*p->v));
 	k = &p->v[p->n++];
-	k->c = *c;
-	k->c.rules = 0;
-	k->c.has_drop_rule = false;
+	k->c = c;
 }
 
 /* One picked chain's rules, read raw (core/nl.h): no text for each rule. */
@@ -1358,14 +1391,14 @@ static int read_picks(struct uw_fw_inventory *inv, const struct picks *p, struct
 	return 0;
 }
 
-static int inventory_quick(struct uw_fw_inventory *inv, struct uw_error *err)
+/* @tables, @ours: the kernel's table dump (uw_nl_nft_tables), already made. */
+static int inventory_quick(struct uw_fw_inventory *inv, unsigned tables, bool ours,
+			   struct uw_error *err)
 {
-	_auto_(free) char *out = NULL;
 	_auto_(free) struct uw_fw_inventory *before = uw_malloc0(sizeof(*before));
 	_auto_(free) struct facts *saved = uw_malloc0(sizeof(*saved));
 	_auto_(free) struct facts *seen = uw_malloc0(sizeof(*seen));
 	struct picks p = { .inv = inv };
-	struct walker w = { .table = pick_table_cb, .chain_end = pick_chain_cb, .data = &p };
 	unsigned long long cookie = 0;
 	unsigned g0 = 0, g1 = 0;
 	bool known = uw_nl_nft_generation(&g0, &cookie, NULL) == 0;
@@ -1375,14 +1408,17 @@ static int inventory_quick(struct uw_fw_inventory *inv, struct uw_error *err)
 	/* The facts saved by an earlier run count only for this very ruleset. */
 	if (!known || !facts_load(saved) || saved->cookie != cookie || saved->gen != g0)
 		saved->n = 0;
-	/* `list chains`, not `list tables`: in 1.0.6 the latter fetches every
-	 * rule too (as slow as `list ruleset`); `list chains` also prints
-	 * tables without chains. */
-	r = nft_run("list chains", 0, &out, err);
-	if (r < 0)
-		return r;
 	*before = *inv;
-	walk(out, &w);
+	inv->nft_tables += tables;
+	inv->nft_has_ours |= ours;
+	/* The chains raw: libnftables' `list chains` cost a process about 5 ms
+	 * to load the library and fill its cache before any chain was read. */
+	r = uw_nl_nft_chains(pick_chain_cb, &p, err);
+	if (r < 0) {
+		free(p.v);
+		*inv = *before;
+		return r;
+	}
 	r = read_picks(inv, &p, saved->n ? saved : NULL, seen, &n_read, err);
 	free(p.v);
 	/* Save what was read from the kernel, when no commit came between the
@@ -1402,8 +1438,8 @@ static int inventory_quick(struct uw_fw_inventory *inv, struct uw_error *err)
 	return 0;
 }
 
-static int nft_inventory_read(struct uw_fw_inventory *inv, bool full, struct walker *wk,
-			      char **outp, struct uw_error *err);
+static int nft_inventory_read(struct uw_fw_inventory *inv, bool full, unsigned tables, bool ours,
+			      struct walker *wk, char **outp, struct uw_error *err);
 
 static int nft_inventory(struct uw_fw_inventory *inv, bool full, struct uw_error *err)
 {
@@ -1420,7 +1456,7 @@ static int nft_inventory(struct uw_fw_inventory *inv, bool full, struct uw_error
 		inv->nft_rules_counted = true;
 		return 0;
 	}
-	r = nft_inventory_read(inv, full, &w, &out, err);
+	r = nft_inventory_read(inv, full, tables < 0 ? 0 : (unsigned)tables, ours, &w, &out, err);
 	/* libnftables missing or failing: what the kernel said still stands, so
 	 * that a host using nftables is not taken for a legacy one. */
 	if (r < 0 && tables >= 0) {
@@ -1431,13 +1467,14 @@ static int nft_inventory(struct uw_fw_inventory *inv, bool full, struct uw_error
 	return r;
 }
 
-static int nft_inventory_read(struct uw_fw_inventory *inv, bool full, struct walker *wk,
-			      char **outp, struct uw_error *err)
+static int nft_inventory_read(struct uw_fw_inventory *inv, bool full, unsigned tables, bool ours,
+			      struct walker *wk, char **outp, struct uw_error *err)
 {
 	int r = 1;
 
-	if (!full)
-		r = inventory_quick(inv, err);
+	/* (the kernel's table count is known only when its dump worked) */
+	if (!full && (tables || ours))
+		r = inventory_quick(inv, tables, ours, err);
 	if (r < 0)
 		return r;
 	if (r > 0) {

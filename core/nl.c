@@ -15,10 +15,14 @@
 #include <linux/if.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nf_nat.h>
 #include <linux/netfilter/nf_tables_compat.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/rtnetlink.h>
+#include <endian.h>
 #include <pthread.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -34,6 +38,7 @@
 #include <netlink/route/route.h>
 
 #include "core/ip4.h"
+#include "core/strbuf.h"
 #include "core/sysctlname.h"
 #include "core/util.h"
 
@@ -1017,6 +1022,197 @@ int uw_nl_link_get(int ifindex, struct uw_nl_link *out, struct uw_error *err)
 	return 0;
 }
 
+/* ---- the netfilter netlink socket, one per thread ---- */
+
+/*
+ * One NETLINK_NETFILTER socket per thread, shared by every nftables call
+ * and closed at exit (or when the thread moved to another namespace, or
+ * after a failed exchange). Closing such a socket is not free after a
+ * commit that deleted something: the kernel then finishes the commit's
+ * deferred work first (nft_rcv_nl_event flushes it, which waits for an RCU
+ * grace period: about 4.5 ms in a revert here, measured with strace -r). A
+ * revert that kept its socket until exit runs its remaining steps during
+ * that grace period instead of after it.
+ */
+struct nfnl_sock {
+	struct nl_sock *sk;
+	dev_t dev;
+	ino_t ino;
+};
+
+static pthread_key_t nfnl_key;
+static pthread_once_t nfnl_once = PTHREAD_ONCE_INIT;
+
+static void nfnl_sock_free(void *p)
+{
+	struct nfnl_sock *ns = p;
+
+	if (ns && ns->sk)
+		nl_socket_free(ns->sk);
+	free(ns);
+}
+
+static void nfnl_key_make(void)
+{
+	if (pthread_key_create(&nfnl_key, nfnl_sock_free) != 0)
+		abort();
+}
+
+__attribute__((destructor)) static void nfnl_sock_release(void)
+{
+	if (nfnl_once != PTHREAD_ONCE_INIT) {
+		nfnl_sock_free(pthread_getspecific(nfnl_key));
+		pthread_setspecific(nfnl_key, NULL);
+	}
+}
+
+/* After a failed or unfinished exchange: the next call opens a fresh socket. */
+static void nfnl_drop(void)
+{
+	struct nfnl_sock *ns;
+
+	pthread_once(&nfnl_once, nfnl_key_make);
+	ns = pthread_getspecific(nfnl_key);
+	if (ns && ns->sk) {
+		nl_socket_free(ns->sk);
+		ns->sk = NULL;
+	}
+}
+
+/* The calling thread's netfilter socket in its current network namespace. */
+static int nfnl_get(struct nl_sock **out, struct uw_error *err)
+{
+	struct nfnl_sock *ns;
+	struct stat st;
+	int r;
+
+	pthread_once(&nfnl_once, nfnl_key_make);
+	ns = pthread_getspecific(nfnl_key);
+	if (!ns) {
+		ns = uw_malloc0(sizeof(*ns));
+		pthread_setspecific(nfnl_key, ns);
+	}
+	if (stat("/proc/thread-self/ns/net", &st) < 0)
+		memset(&st, 0, sizeof(st));
+	if (ns->sk && (!st.st_ino || st.st_dev != ns->dev || st.st_ino != ns->ino)) {
+		nl_socket_free(ns->sk);
+		ns->sk = NULL;
+	}
+	if (!ns->sk) {
+		struct nl_sock *sk = nl_socket_alloc();
+
+		if (!sk)
+			return uw_error_set(err, -ENOMEM, "out of memory opening a netlink socket");
+		nl_socket_disable_auto_ack(sk);
+		r = nl_connect(sk, NETLINK_NETFILTER);
+		if (r < 0) {
+			nl_socket_free(sk);
+			return uw_error_set(err, nle_to_errno(r), "cannot talk to the kernel's netfilter "
+					    "netlink: %s", nl_geterror(r));
+		}
+		/* Big reads: a chain of tens of thousands of rules is a long dump. */
+		nl_socket_set_buffer_size(sk, 1 << 20, 0);
+		nl_socket_set_msg_buf_size(sk, 1 << 16);
+		ns->sk = sk;
+		ns->dev = st.st_dev;
+		ns->ino = st.st_ino;
+	}
+	*out = ns->sk;
+	return 0;
+}
+
+/* Send @msg (freed) on the thread's netfilter socket; *seq its sequence number. */
+static int nfnl_send(struct nl_msg *msg, struct nl_sock **sk, unsigned *seq, struct uw_error *err)
+{
+	int r = nfnl_get(sk, err);
+
+	if (r < 0) {
+		nlmsg_free(msg);
+		return r;
+	}
+	nl_complete_msg(*sk, msg);
+	*seq = nlmsg_hdr(msg)->nlmsg_seq;
+	r = nl_send(*sk, msg);
+	nlmsg_free(msg);
+	if (r < 0) {
+		nfnl_drop();
+		return uw_error_set(err, nle_to_errno(r), "cannot send to nftables: %s", nl_geterror(r));
+	}
+	return 0;
+}
+
+/*
+ * Send @msg (a request for one object, without NLM_F_ACK) and read its
+ * answer: the object (a message of type @reply, given to @fn) gives 1, an
+ * error its negative errno (*said false); 0 never. *said is true when the
+ * request could not even be made (a sentence is in @err then).
+ */
+static int nfnl_ask(struct nl_msg *msg, unsigned reply, void (*fn)(struct nlmsghdr *h, void *ud),
+		    void *ud, bool *said, struct uw_error *err)
+{
+	struct nl_sock *sk;
+	unsigned seq;
+	int r = nfnl_send(msg, &sk, &seq, err);
+
+	*said = true;
+	if (r < 0)
+		return r;
+	*said = false;
+	for (;;) {
+		struct sockaddr_nl peer;
+		unsigned char *buf = NULL;
+		struct nlmsghdr *nlh;
+		int n = nl_recv(sk, &peer, &buf, NULL), ret = 0;
+
+		if (n <= 0) {
+			free(buf);
+			nfnl_drop();
+			return n < 0 ? nle_to_errno(n) : -EIO;
+		}
+		for (nlh = (struct nlmsghdr *)buf; !ret && nlmsg_ok(nlh, n); nlh = nlmsg_next(nlh, &n)) {
+			if (nlh->nlmsg_seq != seq)
+				continue;   /* not an answer to this request */
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				struct nlmsgerr *e = nlmsg_data(nlh);
+
+				ret = e->error < 0 ? e->error : e->error ? -e->error : -EIO;
+			} else if (nlh->nlmsg_type == ((NFNL_SUBSYS_NFTABLES << 8) | reply)) {
+				if (fn)
+					fn(nlh, ud);
+				ret = 1;
+			}
+		}
+		free(buf);
+		if (ret < 0 && ret != -ENOENT)
+			nfnl_drop();
+		if (ret)
+			return ret;
+	}
+}
+
+/* A request of @type for @family with @n string attributes (type, value). */
+static struct nl_msg *nfnl_request(unsigned type, int flags, int family, size_t n, ...)
+{
+	struct nfgenmsg g = { .version = NFNETLINK_V0, .nfgen_family = (unsigned char)family };
+	struct nl_msg *msg = nlmsg_alloc_simple((NFNL_SUBSYS_NFTABLES << 8) | type, flags);
+	va_list ap;
+	bool ok = msg && nlmsg_append(msg, &g, sizeof(g), NLMSG_ALIGNTO) == 0;
+
+	va_start(ap, n);
+	for (size_t i = 0; ok && i < n; i++) {
+		int t = va_arg(ap, int);
+		const char *v = va_arg(ap, const char *);
+
+		ok = nla_put_string(msg, t, v) == 0;
+	}
+	va_end(ap);
+	if (!ok) {
+		nlmsg_free(msg);
+		msg = NULL;
+	}
+	return msg;
+}
+
 /* ---- nftables rules, raw (core/fw-nft.c's inventory) ---- */
 
 struct nft_dump {
@@ -1158,10 +1354,11 @@ static void nft_rule_msg(struct nlmsghdr *nlh, struct nft_dump *d)
 }
 
 /*
- * Read the dump's replies until its end: 0, or a negative errno; -EINTR when
- * the ruleset changed between two rounds of the dump (the kernel marks the
- * messages NLM_F_DUMP_INTR): what came before may then not fit what came
- * after, so the caller must not trust any of it.
+ * Read the replies to request @seq until the end of its dump: 0, or a
+ * negative errno (the thread's socket is dropped then: a reply may be left
+ * unread); -EINTR when the ruleset changed between two rounds of the dump
+ * (the kernel marks the messages NLM_F_DUMP_INTR): what came before may then
+ * not fit what came after, so the caller must not trust any of it.
  *
  * One buffer for every round, read with recv() directly (no allocation per
  * round). It is 64 KiB because the kernel sizes each round by the largest
@@ -1170,13 +1367,15 @@ static void nft_rule_msg(struct nlmsghdr *nlh, struct nft_dump *d)
  */
 #define NFT_DUMP_BUF (64 * 1024)
 
-static int nft_dump_read(struct nl_sock *sk, struct nft_dump *d)
+static int nft_dump_read(struct nl_sock *sk, unsigned seq, struct nft_dump *d)
 {
 	_auto_(free) unsigned char *buf = malloc(NFT_DUMP_BUF);
 	int fd = nl_socket_get_fd(sk);
 
-	if (!buf)
+	if (!buf) {
+		nfnl_drop();
 		return -ENOMEM;
+	}
 	for (;;) {
 		struct sockaddr_nl peer;
 		socklen_t plen = sizeof(peer);
@@ -1186,14 +1385,18 @@ static int nft_dump_read(struct nl_sock *sk, struct nft_dump *d)
 
 		if (got < 0 && errno == EINTR)
 			continue;
-		if (got < 0)
-			return -errno;
-		if (got == 0)
-			return -EIO;
+		if (got <= 0) {
+			int e = got < 0 ? -errno : -EIO;
+
+			nfnl_drop();
+			return e;
+		}
 		if (peer.nl_pid != 0)
 			continue;   /* not the kernel */
 		n = (int)got;
 		for (nlh = (struct nlmsghdr *)buf; ret > 0 && nlmsg_ok(nlh, n); nlh = nlmsg_next(nlh, &n)) {
+			if (nlh->nlmsg_seq != seq)
+				continue;   /* not an answer to this request */
 			if (nlh->nlmsg_flags & NLM_F_DUMP_INTR) {
 				ret = -EINTR;
 			} else if (nlh->nlmsg_type == NLMSG_DONE) {
@@ -1206,6 +1409,8 @@ static int nft_dump_read(struct nl_sock *sk, struct nft_dump *d)
 				d->msg(nlh, d);
 			}
 		}
+		if (ret < 0)
+			nfnl_drop();
 		if (ret <= 0)
 			return ret;
 	}
@@ -1234,23 +1439,13 @@ static int nft_dump(unsigned type, unsigned reply, int family, unsigned attr_tab
 		    const char *table, unsigned attr_chain, const char *chain, struct nft_dump *d,
 		    bool *said, struct uw_error *err)
 {
-	_auto_(nl_socket_free) struct nl_sock *sk = nl_socket_alloc();
 	struct nfgenmsg g = { .version = NFNETLINK_V0, .nfgen_family = (unsigned char)family };
+	struct nl_sock *sk;
 	struct nl_msg *msg;
+	unsigned seq;
 	int r;
 
 	*said = true;
-	if (!sk)
-		return uw_error_set(err, -ENOMEM, "out of memory opening a netlink socket");
-	kernel_errno = 0;
-	nl_socket_modify_err_cb(sk, NL_CB_CUSTOM, remember_errno, NULL);
-	nl_socket_disable_auto_ack(sk);
-	r = nl_connect(sk, NETLINK_NETFILTER);
-	if (r < 0)
-		return uw_error_set(err, nle_to_errno(r), "cannot talk to the kernel's netfilter "
-				    "netlink: %s", nl_geterror(r));
-	/* Big reads: a chain of tens of thousands of rules is a long dump. */
-	nl_socket_set_buffer_size(sk, 1 << 20, 0);
 	msg = nlmsg_alloc_simple((NFNL_SUBSYS_NFTABLES << 8) | type, NLM_F_DUMP);
 	if (!msg)
 		return uw_error_set(err, -ENOMEM, "out of memory building a netlink message");
@@ -1260,11 +1455,12 @@ static int nft_dump(unsigned type, unsigned reply, int family, unsigned attr_tab
 		nlmsg_free(msg);
 		return uw_error_set(err, -ENOMEM, "out of memory building a netlink message");
 	}
+	r = nfnl_send(msg, &sk, &seq, err);
+	if (r < 0)
+		return r;
 	*said = false;
 	d->type = reply;
-	r = nl_send_auto(sk, msg);
-	nlmsg_free(msg);
-	return r < 0 ? nle_to_errno(r) : nft_dump_read(sk, d);
+	return nft_dump_read(sk, seq, d);
 }
 
 int uw_nl_nft_chain_rules(const char *family, const char *table, const char *chain,
@@ -1326,28 +1522,40 @@ int uw_nl_nft_tables(const char *our_family, const char *our_table, bool *ours,
 #define SO_NETNS_COOKIE 71
 #endif
 
+struct gen_answer {
+	unsigned gen;
+	bool found;
+};
+
+static void gen_msg(struct nlmsghdr *nlh, void *ud)
+{
+	struct gen_answer *g = ud;
+	struct nlattr *a;
+	int rem;
+
+	nla_for_each_attr(a, nlmsg_attrdata(nlh, sizeof(struct nfgenmsg)),
+			  nlmsg_attrlen(nlh, sizeof(struct nfgenmsg)), rem)
+		if (nla_type(a) == NFTA_GEN_ID && nla_len(a) >= 4) {
+			g->gen = ntohl(nla_get_u32(a));
+			g->found = true;
+		}
+}
+
 int uw_nl_nft_generation(unsigned *gen, unsigned long long *netns_cookie, struct uw_error *err)
 {
-	_auto_(nl_socket_free) struct nl_sock *sk = nl_socket_alloc();
-	struct nfgenmsg g = { .nfgen_family = AF_UNSPEC, .version = NFNETLINK_V0 };
+	struct gen_answer ga = { 0 };
+	struct nl_sock *sk;
 	struct nl_msg *msg;
-	struct sockaddr_nl peer;
-	unsigned char *buf = NULL;
-	struct nlmsghdr *nlh;
-	int r, n;
-	bool found = false;
+	bool said;
+	int r;
 
-	if (!sk)
-		return uw_error_set(err, -ENOMEM, "out of memory opening a netlink socket");
-	nl_socket_disable_auto_ack(sk);
-	r = nl_connect(sk, NETLINK_NETFILTER);
-	if (r < 0)
-		return uw_error_set(err, nle_to_errno(r), "cannot talk to the kernel's netfilter "
-				    "netlink: %s", nl_geterror(r));
 	if (netns_cookie) {
 		unsigned long long c = 0;
 		socklen_t len = sizeof(c);
 
+		r = nfnl_get(&sk, err);
+		if (r < 0)
+			return r;
 		if (getsockopt(nl_socket_get_fd(sk), SOL_SOCKET, SO_NETNS_COOKIE, &c, &len) < 0 ||
 		    len != sizeof(c))
 			return uw_error_set(err, -ENOPROTOOPT, "this kernel names no network namespace "
@@ -1356,105 +1564,946 @@ int uw_nl_nft_generation(unsigned *gen, unsigned long long *netns_cookie, struct
 	}
 	if (!gen)
 		return 0;
-	msg = nlmsg_alloc_simple((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETGEN, 0);
-	if (!msg || nlmsg_append(msg, &g, sizeof(g), NLMSG_ALIGNTO) < 0) {
-		nlmsg_free(msg);
+	msg = nfnl_request(NFT_MSG_GETGEN, 0, AF_UNSPEC, 0);
+	if (!msg)
 		return uw_error_set(err, -ENOMEM, "out of memory building a netlink message");
-	}
-	r = nl_send_auto(sk, msg);
-	nlmsg_free(msg);
+	r = nfnl_ask(msg, NFT_MSG_NEWGEN, gen_msg, &ga, &said, err);
 	if (r < 0)
-		return uw_error_set(err, nle_to_errno(r), "cannot ask nftables for its generation: %s",
-				    nl_geterror(r));
-	n = nl_recv(sk, &peer, &buf, NULL);
-	if (n <= 0) {
-		free(buf);
-		return uw_error_set(err, n < 0 ? nle_to_errno(n) : -EIO, "no answer from nftables "
-				    "about its generation");
-	}
-	for (nlh = (struct nlmsghdr *)buf; !found && nlmsg_ok(nlh, n); nlh = nlmsg_next(nlh, &n)) {
-		struct nlattr *a;
-		int rem;
-
-		if (nlh->nlmsg_type == NLMSG_ERROR) {
-			struct nlmsgerr *e = nlmsg_data(nlh);
-
-			if (e->error) {
-				r = e->error < 0 ? e->error : -e->error;
-				free(buf);
-				return uw_error_set(err, r, "nftables did not tell its generation: %s",
-						    strerror(-r));
-			}
-			continue;
-		}
-		if (nlh->nlmsg_type != ((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWGEN))
-			continue;
-		nla_for_each_attr(a, nlmsg_attrdata(nlh, sizeof(struct nfgenmsg)),
-				  nlmsg_attrlen(nlh, sizeof(struct nfgenmsg)), rem)
-			if (nla_type(a) == NFTA_GEN_ID && nla_len(a) >= 4) {
-				*gen = ntohl(nla_get_u32(a));
-				found = true;
-			}
-	}
-	free(buf);
-	if (!found)
+		return said ? r : uw_error_set(err, r, "nftables did not tell its generation: %s",
+					       strerror(-r));
+	if (!ga.found)
 		return uw_error_set(err, -EIO, "nftables' answer held no generation");
+	*gen = ga.gen;
 	return 0;
 }
 
 int uw_nl_nft_table_exists(const char *family, const char *table, struct uw_error *err)
 {
-	_auto_(nl_socket_free) struct nl_sock *sk = nl_socket_alloc();
-	struct nfgenmsg g = { .version = NFNETLINK_V0 };
+	int fam = nft_family(family), r;
 	struct nl_msg *msg;
-	struct sockaddr_nl peer;
-	unsigned char *buf = NULL;
-	struct nlmsghdr *nlh;
-	int fam = nft_family(family), r, n, ret = -EIO;
+	bool said;
 
 	if (fam < 0)
 		return uw_error_set(err, -EINVAL, "\"%.16s\" is not an nftables family.", family);
-	if (!sk)
-		return uw_error_set(err, -ENOMEM, "out of memory opening a netlink socket");
-	g.nfgen_family = (unsigned char)fam;
-	nl_socket_disable_auto_ack(sk);
-	r = nl_connect(sk, NETLINK_NETFILTER);
-	if (r < 0)
-		return uw_error_set(err, nle_to_errno(r), "cannot talk to the kernel's netfilter "
-				    "netlink: %s", nl_geterror(r));
-	msg = nlmsg_alloc_simple((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETTABLE, NLM_F_ACK);
-	if (!msg || nlmsg_append(msg, &g, sizeof(g), NLMSG_ALIGNTO) < 0 ||
-	    nla_put_string(msg, NFTA_TABLE_NAME, table) < 0) {
-		nlmsg_free(msg);
+	msg = nfnl_request(NFT_MSG_GETTABLE, 0, fam, 1, NFTA_TABLE_NAME, table);
+	if (!msg)
 		return uw_error_set(err, -ENOMEM, "out of memory building a netlink message");
-	}
-	r = nl_send_auto(sk, msg);
-	nlmsg_free(msg);
+	r = nfnl_ask(msg, NFT_MSG_NEWTABLE, NULL, NULL, &said, err);
+	if (r == -ENOENT)
+		return 0;
 	if (r < 0)
-		return uw_error_set(err, nle_to_errno(r), "cannot ask nftables for a table: %s",
-				    nl_geterror(r));
-	/* The table, then the ack; or only an error. */
-	n = nl_recv(sk, &peer, &buf, NULL);
-	if (n <= 0) {
-		free(buf);
-		return uw_error_set(err, n < 0 ? nle_to_errno(n) : -EIO, "no answer from nftables");
-	}
-	for (nlh = (struct nlmsghdr *)buf; nlmsg_ok(nlh, n); nlh = nlmsg_next(nlh, &n)) {
-		if (nlh->nlmsg_type == ((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWTABLE)) {
-			ret = 1;
-			break;
-		}
-		if (nlh->nlmsg_type == NLMSG_ERROR) {
-			struct nlmsgerr *e = nlmsg_data(nlh);
-			int code = e->error < 0 ? e->error : -e->error;
+		return said ? r : uw_error_set(err, r, "cannot ask nftables for table %s %s: %s", family,
+					       table, strerror(-r));
+	return 1;
+}
 
-			ret = code == -ENOENT ? 0 : code ? code : ret;
+/* ---- nftables written and read raw (core/fw-nft.c's apply and revert) ---- */
+
+static const char *nft_family_name(int fam)
+{
+	switch (fam) {
+	case NFPROTO_IPV4: return "ip";
+	case NFPROTO_INET: return "inet";
+	case NFPROTO_IPV6: return "ip6";
+	case NFPROTO_ARP: return "arp";
+	case NFPROTO_BRIDGE: return "bridge";
+	case NFPROTO_NETDEV: return "netdev";
+	}
+	return NULL;
+}
+
+/* A hook's name as nft prints it, by family. */
+static const char *nft_hook_name(int fam, unsigned num)
+{
+	static const char *const inet[] = { "prerouting", "input", "forward", "output",
+					    "postrouting", "ingress" };
+	static const char *const arp[] = { "input", "output", "forward" };
+	static const char *const netdev[] = { "ingress", "egress" };
+
+	if (fam == NFPROTO_ARP)
+		return num < UW_ARRAY_SIZE(arp) ? arp[num] : "unknown";
+	if (fam == NFPROTO_NETDEV)
+		return num < UW_ARRAY_SIZE(netdev) ? netdev[num] : "unknown";
+	return num < UW_ARRAY_SIZE(inet) ? inet[num] : "unknown";
+}
+
+static int nft_hook_num(const char *name)
+{
+	static const char *const inet[] = { "prerouting", "input", "forward", "output",
+					    "postrouting" };
+
+	for (size_t i = 0; i < UW_ARRAY_SIZE(inet); i++)
+		if (!strcmp(name, inet[i]))
+			return (int)i;
+	return -1;
+}
+
+/* A NUL-terminated string attribute copied into @out (truncated), false if none. */
+static bool nla_str(const struct nlattr *a, char *out, size_t len)
+{
+	size_t n;
+
+	if (!a || nla_len(a) < 1 || !memchr(nla_data(a), '\0', (size_t)nla_len(a)))
+		return false;
+	n = strlen(nla_data(a));
+	if (n >= len)
+		n = len - 1;
+	memcpy(out, nla_data(a), n);
+	out[n] = '\0';
+	return true;
+}
+
+static bool nla_be32(const struct nlattr *a, uint32_t *v)
+{
+	if (!a || nla_len(a) < 4)
+		return false;
+	*v = ntohl(nla_get_u32((struct nlattr *)a));
+	return true;
+}
+
+/* uw_nl_nft_chains */
+struct chains_dump {
+	struct nft_dump d;
+	void (*cb)(const struct uw_nl_nft_chain *c, void *ud);
+	void *ud;
+};
+
+static void nft_chain_msg(struct nlmsghdr *nlh, struct nft_dump *d)
+{
+	struct chains_dump *cd = (struct chains_dump *)d;
+	struct nfgenmsg *g = nlmsg_data(nlh);
+	struct nlattr *tb[NFTA_CHAIN_MAX + 1];
+	struct uw_nl_nft_chain c;
+	const char *fam = nft_family_name(g->nfgen_family);
+	uint32_t v;
+
+	memset(&c, 0, sizeof(c));
+	if (!fam || nlmsg_parse(nlh, sizeof(*g), tb, NFTA_CHAIN_MAX, NULL) < 0 ||
+	    !nla_str(tb[NFTA_CHAIN_TABLE], c.table, sizeof(c.table)) ||
+	    !nla_str(tb[NFTA_CHAIN_NAME], c.name, sizeof(c.name)))
+		return;
+	uw_strlcpy(c.family, fam, sizeof(c.family));
+	if (tb[NFTA_CHAIN_HOOK]) {
+		struct nlattr *hk[NFTA_HOOK_MAX + 1];
+
+		if (nla_parse_nested(hk, NFTA_HOOK_MAX, tb[NFTA_CHAIN_HOOK], NULL) == 0 &&
+		    nla_be32(hk[NFTA_HOOK_HOOKNUM], &v))
+			uw_strlcpy(c.hook, nft_hook_name(g->nfgen_family, v), sizeof(c.hook));
+		nla_str(tb[NFTA_CHAIN_TYPE], c.type, sizeof(c.type));
+		if (nla_be32(tb[NFTA_CHAIN_POLICY], &v))
+			c.policy_drop = v == NF_DROP;
+	}
+	d->n++;
+	cd->cb(&c, cd->ud);
+}
+
+int uw_nl_nft_chains(void (*cb)(const struct uw_nl_nft_chain *c, void *ud), void *ud,
+		     struct uw_error *err)
+{
+	struct chains_dump cd = { .d = { .msg = nft_chain_msg }, .cb = cb, .ud = ud };
+	bool said;
+	int r;
+
+	r = nft_dump(NFT_MSG_GETCHAIN, NFT_MSG_NEWCHAIN, NFPROTO_UNSPEC, 0, NULL, 0, NULL, &cd.d,
+		     &said, err);
+	if (r < 0)
+		return said ? r : uw_error_set(err, r, "cannot list the nftables chains: %s",
+					       strerror(-r));
+	return cd.d.n;
+}
+
+int uw_nl_nft_chain_exists(const char *family, const char *table, const char *chain,
+			   struct uw_error *err)
+{
+	int fam = nft_family(family), r;
+	struct nl_msg *msg;
+	bool said;
+
+	if (fam < 0)
+		return uw_error_set(err, -EINVAL, "\"%.16s\" is not an nftables family.", family);
+	msg = nfnl_request(NFT_MSG_GETCHAIN, 0, fam, 2, NFTA_CHAIN_TABLE, table, NFTA_CHAIN_NAME,
+			   chain);
+	if (!msg)
+		return uw_error_set(err, -ENOMEM, "out of memory building a netlink message");
+	r = nfnl_ask(msg, NFT_MSG_NEWCHAIN, NULL, NULL, &said, err);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return said ? r : uw_error_set(err, r, "cannot ask nftables for chain %s %s %s: %s",
+					       family, table, chain, strerror(-r));
+	return 1;
+}
+
+bool uw_nl_nft_plain_equal(const struct uw_nl_nft_plain *a, const struct uw_nl_nft_plain *b)
+{
+	return a->kind == b->kind && a->kind != UW_NL_NFT_OTHER && a->src_len == b->src_len &&
+	       a->dst_len == b->dst_len && (!a->src_len || a->src.s_addr == b->src.s_addr) &&
+	       (!a->dst_len || a->dst.s_addr == b->dst.s_addr) && !strcmp(a->iif, b->iif) &&
+	       !strcmp(a->oif, b->oif) && a->proto == b->proto && a->dport == b->dport &&
+	       (a->kind != UW_NL_NFT_DNAT || a->to.s_addr == b->to.s_addr);
+}
+
+/* ---- decoding a kernel rule into the plain shape ---- */
+
+/* nft's first register (NFT_REG_1 of the 16-byte numbering) and its order of matches. */
+#define NFT_LOAD_REG 1u
+
+enum plain_stage { ST_START, ST_NFPROTO, ST_SRC, ST_DST, ST_IIF, ST_OIF, ST_L4, ST_DPORT,
+		   ST_IMM, ST_DONE };
+
+enum plain_load { LD_NONE, LD_NFPROTO, LD_SRC, LD_DST, LD_IIF, LD_OIF, LD_L4, LD_DPORT };
+
+struct plain_dec {
+	int fam;
+	struct uw_nl_nft_plain *p;
+	enum plain_stage stage;
+	enum plain_load load;   /* what the register holds, waiting for its cmp */
+	uint32_t reg;
+	unsigned load_len;      /* bytes loaded */
+	int masked;             /* prefix length from a bitwise, -1 none */
+	uint32_t imm_reg;       /* an address loaded for dnat */
+	struct in_addr imm;
+	bool have_imm;
+	bool nfproto;           /* an inet chain's "meta nfproto ipv4" seen */
+};
+
+/* A data attribute's value (NFTA_DATA_VALUE inside @a). */
+static const unsigned char *data_value(const struct nlattr *a, int *len)
+{
+	struct nlattr *dt[NFTA_DATA_MAX + 1];
+
+	if (!a || nla_parse_nested(dt, NFTA_DATA_MAX, (struct nlattr *)a, NULL) < 0 ||
+	    !dt[NFTA_DATA_VALUE])
+		return NULL;
+	*len = nla_len(dt[NFTA_DATA_VALUE]);
+	return nla_data(dt[NFTA_DATA_VALUE]);
+}
+
+static int mask_plen(const unsigned char *m)
+{
+	uint32_t v = ((uint32_t)m[0] << 24) | ((uint32_t)m[1] << 16) | ((uint32_t)m[2] << 8) | m[3];
+	int n = 0;
+
+	while (n < 32 && (v & (0x80000000u >> n)))
+		n++;
+	return n < 32 && (v << n) != 0 ? -1 : n;
+}
+
+/* Start a load of @what into @reg; its place in the order must come next. */
+static bool dec_load(struct plain_dec *d, enum plain_load what, enum plain_stage st, uint32_t reg,
+		     unsigned len)
+{
+	if (d->load != LD_NONE || d->stage >= st)
+		return false;
+	d->load = what;
+	d->reg = reg;
+	d->load_len = len;
+	d->masked = -1;
+	return true;
+}
+
+static bool dec_payload(struct plain_dec *d, struct nlattr **tb)
+{
+	uint32_t reg, base, off, len;
+
+	if (!nla_be32(tb[NFTA_PAYLOAD_DREG], &reg) || !nla_be32(tb[NFTA_PAYLOAD_BASE], &base) ||
+	    !nla_be32(tb[NFTA_PAYLOAD_OFFSET], &off) || !nla_be32(tb[NFTA_PAYLOAD_LEN], &len) ||
+	    tb[NFTA_PAYLOAD_SREG])
+		return false;
+	if (base == NFT_PAYLOAD_NETWORK_HEADER && (off == 12 || off == 16) && len >= 1 && len <= 4) {
+		/* An inet chain matches IPv4 fields only after its nfproto check. */
+		if (d->fam == NFPROTO_INET && !d->nfproto)
+			return false;
+		return dec_load(d, off == 12 ? LD_SRC : LD_DST, off == 12 ? ST_SRC : ST_DST, reg, len);
+	}
+	if (base == NFT_PAYLOAD_TRANSPORT_HEADER && off == 2 && len == 2 && d->stage == ST_L4)
+		return dec_load(d, LD_DPORT, ST_DPORT, reg, len);
+	return false;
+}
+
+static bool dec_meta(struct plain_dec *d, struct nlattr **tb)
+{
+	uint32_t reg, key;
+
+	if (!nla_be32(tb[NFTA_META_DREG], &reg) || !nla_be32(tb[NFTA_META_KEY], &key) ||
+	    tb[NFTA_META_SREG])
+		return false;
+	switch (key) {
+	case NFT_META_NFPROTO:
+		return d->fam == NFPROTO_INET && dec_load(d, LD_NFPROTO, ST_NFPROTO, reg, 1);
+	case NFT_META_IIFNAME:
+		return dec_load(d, LD_IIF, ST_IIF, reg, UW_NL_IFNAME_MAX);
+	case NFT_META_OIFNAME:
+		return dec_load(d, LD_OIF, ST_OIF, reg, UW_NL_IFNAME_MAX);
+	case NFT_META_L4PROTO:
+		return dec_load(d, LD_L4, ST_L4, reg, 1);
+	}
+	return false;
+}
+
+static bool dec_bitwise(struct plain_dec *d, struct nlattr **tb)
+{
+	uint32_t sreg, dreg, len, op = 0;
+	const unsigned char *mask, *xor;
+	int ml = 0, xl = 0;
+
+	if ((d->load != LD_SRC && d->load != LD_DST) || d->load_len != 4 || d->masked >= 0 ||
+	    !nla_be32(tb[NFTA_BITWISE_SREG], &sreg) || !nla_be32(tb[NFTA_BITWISE_DREG], &dreg) ||
+	    !nla_be32(tb[NFTA_BITWISE_LEN], &len) || sreg != d->reg || dreg != d->reg || len != 4 ||
+	    (tb[NFTA_BITWISE_OP] && (!nla_be32(tb[NFTA_BITWISE_OP], &op) || op != 0)) ||
+	    tb[NFTA_BITWISE_DATA])
+		return false;
+	mask = data_value(tb[NFTA_BITWISE_MASK], &ml);
+	xor = data_value(tb[NFTA_BITWISE_XOR], &xl);
+	if (!mask || !xor || ml != 4 || xl != 4 || xor[0] || xor[1] || xor[2] || xor[3])
+		return false;
+	d->masked = mask_plen(mask);
+	return d->masked > 0 && d->masked < 32;
+}
+
+static bool dec_cmp(struct plain_dec *d, struct nlattr **tb)
+{
+	struct uw_nl_nft_plain *p = d->p;
+	uint32_t reg, op;
+	const unsigned char *v;
+	int len = 0;
+
+	if (d->load == LD_NONE || !nla_be32(tb[NFTA_CMP_SREG], &reg) ||
+	    !nla_be32(tb[NFTA_CMP_OP], &op) || reg != d->reg || op != NFT_CMP_EQ)
+		return false;
+	v = data_value(tb[NFTA_CMP_DATA], &len);
+	if (!v || len != (int)d->load_len)
+		return false;
+	switch (d->load) {
+	case LD_NFPROTO:
+		if (v[0] != NFPROTO_IPV4)
+			return false;
+		d->stage = ST_NFPROTO;
+		d->nfproto = true;
+		break;
+	case LD_SRC:
+	case LD_DST: {
+		struct in_addr a = { 0 };
+		unsigned plen = d->masked >= 0 ? (unsigned)d->masked : (unsigned)len * 8;
+
+		/* nft loads whole bytes for a prefix on a byte boundary and masks
+		 * the rest: anything else would print differently. */
+		if ((d->masked >= 0) != (plen % 8 != 0))
+			return false;
+		memcpy(&a, v, (size_t)len);
+		if (d->load == LD_SRC)
+			p->src = a, p->src_len = plen, d->stage = ST_SRC;
+		else
+			p->dst = a, p->dst_len = plen, d->stage = ST_DST;
+		break;
+	}
+	case LD_IIF:
+	case LD_OIF: {
+		/* An exact name: NUL-padded to IFNAMSIZ (a shorter compare is a
+		 * wildcard, "usb*"). */
+		size_t n = strnlen((const char *)v, UW_NL_IFNAME_MAX);
+
+		if (n == 0 || n >= UW_NL_IFNAME_MAX)
+			return false;
+		for (size_t i = n; i < UW_NL_IFNAME_MAX; i++)
+			if (v[i])
+				return false;
+		memcpy(d->load == LD_IIF ? p->iif : p->oif, v, n + 1);
+		d->stage = d->load == LD_IIF ? ST_IIF : ST_OIF;
+		break;
+	}
+	case LD_L4:
+		if (v[0] != IPPROTO_TCP && v[0] != IPPROTO_UDP)
+			return false;
+		p->proto = v[0];
+		d->stage = ST_L4;
+		break;
+	case LD_DPORT:
+		p->dport = ((unsigned)v[0] << 8) | v[1];
+		d->stage = ST_DPORT;
+		break;
+	case LD_NONE:
+		return false;
+	}
+	d->load = LD_NONE;
+	return true;
+}
+
+static bool dec_immediate(struct plain_dec *d, struct nlattr **tb)
+{
+	struct nlattr *dt[NFTA_DATA_MAX + 1], *vt[NFTA_VERDICT_MAX + 1];
+	uint32_t reg, code;
+
+	if (d->load != LD_NONE || d->stage >= ST_IMM || !nla_be32(tb[NFTA_IMMEDIATE_DREG], &reg) ||
+	    !tb[NFTA_IMMEDIATE_DATA] ||
+	    nla_parse_nested(dt, NFTA_DATA_MAX, tb[NFTA_IMMEDIATE_DATA], NULL) < 0)
+		return false;
+	if (reg == NFT_REG_VERDICT) {
+		if (!dt[NFTA_DATA_VERDICT] ||
+		    nla_parse_nested(vt, NFTA_VERDICT_MAX, dt[NFTA_DATA_VERDICT], NULL) < 0 ||
+		    !nla_be32(vt[NFTA_VERDICT_CODE], &code) || code != NF_ACCEPT || vt[NFTA_VERDICT_CHAIN])
+			return false;
+		d->p->kind = UW_NL_NFT_ACCEPT;
+		d->stage = ST_DONE;
+		return true;
+	}
+	if (!dt[NFTA_DATA_VALUE] || nla_len(dt[NFTA_DATA_VALUE]) != 4 || d->stage != ST_DPORT)
+		return false;
+	memcpy(&d->imm, nla_data(dt[NFTA_DATA_VALUE]), 4);
+	d->imm_reg = reg;
+	d->have_imm = true;
+	d->stage = ST_IMM;
+	return true;
+}
+
+static bool dec_nat(struct plain_dec *d, struct nlattr **tb)
+{
+	uint32_t type, fam, rmin, rmax, flags = 0;
+
+	if (!d->have_imm || d->stage != ST_IMM || !nla_be32(tb[NFTA_NAT_TYPE], &type) ||
+	    !nla_be32(tb[NFTA_NAT_FAMILY], &fam) || !nla_be32(tb[NFTA_NAT_REG_ADDR_MIN], &rmin) ||
+	    type != NFT_NAT_DNAT || fam != NFPROTO_IPV4 || rmin != d->imm_reg ||
+	    (tb[NFTA_NAT_REG_ADDR_MAX] && (!nla_be32(tb[NFTA_NAT_REG_ADDR_MAX], &rmax) || rmax != rmin)) ||
+	    tb[NFTA_NAT_REG_PROTO_MIN] || tb[NFTA_NAT_REG_PROTO_MAX] ||
+	    (tb[NFTA_NAT_FLAGS] && (!nla_be32(tb[NFTA_NAT_FLAGS], &flags) ||
+				    (flags & ~(uint32_t)NF_NAT_RANGE_MAP_IPS))))
+		return false;
+	d->p->kind = UW_NL_NFT_DNAT;
+	d->p->to = d->imm;
+	d->stage = ST_DONE;
+	return true;
+}
+
+static bool dec_masq(struct plain_dec *d, struct nlattr **tb)
+{
+	uint32_t flags = 0;
+
+	if (d->load != LD_NONE || d->stage >= ST_L4 ||
+	    (tb[NFTA_MASQ_FLAGS] && (!nla_be32(tb[NFTA_MASQ_FLAGS], &flags) || flags)) ||
+	    tb[NFTA_MASQ_REG_PROTO_MIN] || tb[NFTA_MASQ_REG_PROTO_MAX])
+		return false;
+	d->p->kind = UW_NL_NFT_MASQ;
+	d->stage = ST_DONE;
+	return true;
+}
+
+/* The expressions of a rule (NFTA_RULE_EXPRESSIONS) into @p; OTHER unless plain. */
+static void plain_decode(int fam, struct nlattr *exprs, struct uw_nl_nft_plain *p)
+{
+	struct plain_dec d = { .fam = fam, .p = p, .masked = -1 };
+	struct nlattr *e;
+	int rem;
+
+	memset(p, 0, sizeof(*p));
+	nla_for_each_nested(e, exprs, rem) {
+		struct nlattr *et[NFTA_EXPR_MAX + 1], *tb[16];
+		char name[16];
+		bool ok = false;
+
+		if (d.stage == ST_DONE || nla_type(e) != NFTA_LIST_ELEM ||
+		    nla_parse_nested(et, NFTA_EXPR_MAX, e, NULL) < 0 ||
+		    !nla_str(et[NFTA_EXPR_NAME], name, sizeof(name)))
+			goto other;
+		memset(tb, 0, sizeof(tb));
+		if (et[NFTA_EXPR_DATA] && nla_parse_nested(tb, 15, et[NFTA_EXPR_DATA], NULL) < 0)
+			goto other;
+		if (!strcmp(name, "payload"))
+			ok = dec_payload(&d, tb);
+		else if (!strcmp(name, "meta"))
+			ok = dec_meta(&d, tb);
+		else if (!strcmp(name, "bitwise"))
+			ok = dec_bitwise(&d, tb);
+		else if (!strcmp(name, "cmp"))
+			ok = dec_cmp(&d, tb);
+		else if (!strcmp(name, "immediate"))
+			ok = dec_immediate(&d, tb);
+		else if (!strcmp(name, "nat"))
+			ok = dec_nat(&d, tb);
+		else if (!strcmp(name, "masq"))
+			ok = dec_masq(&d, tb);
+		if (!ok)
+			goto other;
+	}
+	/* A dnat rule needs its port, the others have none; an inet chain
+	 * checks nfproto exactly when it matches an address (as nft does). */
+	if (d.stage == ST_DONE && (p->kind == UW_NL_NFT_DNAT) == (p->proto != 0) &&
+	    d.nfproto == (fam == NFPROTO_INET && (p->src_len || p->dst_len)))
+		return;
+other:
+	memset(p, 0, sizeof(*p));
+}
+
+struct plain_dump {
+	struct nft_dump d;
+	const char *comment;
+	void (*cb)(const char *family, const char *table, const struct uw_nl_nft_plain_rule *r,
+		   void *ud);
+	void *ud;
+};
+
+static void nft_plain_msg(struct nlmsghdr *nlh, struct nft_dump *d)
+{
+	struct plain_dump *pd = (struct plain_dump *)d;
+	struct nfgenmsg *g = nlmsg_data(nlh);
+	struct nlattr *a, *exprs = NULL;
+	struct uw_nl_nft_plain_rule r;
+	char table[64] = "";
+	const char *fam = nft_family_name(g->nfgen_family);
+	int rem;
+
+	memset(&r, 0, sizeof(r));
+	nla_for_each_attr(a, nlmsg_attrdata(nlh, sizeof(*g)), nlmsg_attrlen(nlh, sizeof(*g)), rem) {
+		switch (nla_type(a)) {
+		case NFTA_RULE_TABLE:
+			nla_str(a, table, sizeof(table));
+			break;
+		case NFTA_RULE_CHAIN:
+			nla_str(a, r.chain, sizeof(r.chain));
+			break;
+		case NFTA_RULE_HANDLE:
+			if (nla_len(a) >= 8)
+				r.handle = be64toh(nla_get_u64(a));
+			break;
+		case NFTA_RULE_USERDATA:
+			udata_comment(nla_data(a), nla_len(a), r.comment, sizeof(r.comment));
+			break;
+		case NFTA_RULE_EXPRESSIONS:
+			exprs = a;
 			break;
 		}
 	}
-	free(buf);
-	if (ret < 0)
-		return uw_error_set(err, ret, "cannot ask nftables for table %s %s: %s", family, table,
-				    strerror(-ret));
-	return ret;
+	if (!fam)
+		return;
+	/* Only a rule with the comment asked for is decoded: a foreign chain
+	 * may hold thousands of others. */
+	if (exprs && pd->comment && !strcmp(r.comment, pd->comment))
+		plain_decode(g->nfgen_family, exprs, &r.r);
+	d->n++;
+	pd->cb(fam, table, &r, pd->ud);
+}
+
+int uw_nl_nft_rules_plain(const char *family, const char *table, const char *chain,
+			  const char *comment,
+			  void (*cb)(const char *family, const char *table,
+				     const struct uw_nl_nft_plain_rule *r, void *ud),
+			  void *ud, struct uw_error *err)
+{
+	struct plain_dump pd = { .d = { .msg = nft_plain_msg }, .comment = comment, .cb = cb,
+				 .ud = ud };
+	int fam = family ? nft_family(family) : NFPROTO_UNSPEC, r;
+	bool said;
+
+	if (fam < 0)
+		return uw_error_set(err, -EINVAL, "\"%.16s\" is not an nftables family.", family);
+	r = nft_dump(NFT_MSG_GETRULE, NFT_MSG_NEWRULE, fam, NFTA_RULE_TABLE, table, NFTA_RULE_CHAIN,
+		     table ? chain : NULL, &pd.d, &said, err);
+	if (r < 0 && !said)
+		return uw_error_set(err, r, "cannot read the nftables rules of %s %s%s%s: %s",
+				    family ? family : "every family", table ? table : "",
+				    chain ? " " : "", chain ? chain : "", strerror(-r));
+	return r < 0 ? r : pd.d.n;
+}
+
+/* ---- encoding the plain shape, as nft 1.0.6 does ---- */
+
+struct uw_nl_nft_batch {
+	struct uw_strbuf buf;        /* the messages, back to back */
+	size_t n;                    /* changes (begin and end not counted) */
+	struct batch_msg {
+		int tag;
+		char what[200];      /* "add a rule to ip usbnet-wizard postrouting" */
+	} *msgs;
+	bool nomem;
+};
+
+struct uw_nl_nft_batch *uw_nl_nft_batch_new(void)
+{
+	return uw_malloc0(sizeof(struct uw_nl_nft_batch));
+}
+
+void uw_nl_nft_batch_free(struct uw_nl_nft_batch *b)
+{
+	if (!b)
+		return;
+	uw_strbuf_fini(&b->buf);
+	free(b->msgs);
+	free(b);
+}
+
+size_t uw_nl_nft_batch_count(const struct uw_nl_nft_batch *b)
+{
+	return b->n;
+}
+
+static struct nl_msg *batch_msg_start(int fam, unsigned type, int flags)
+{
+	struct nfgenmsg g = { .version = NFNETLINK_V0, .nfgen_family = (unsigned char)fam };
+	struct nl_msg *msg = nlmsg_alloc_simple((NFNL_SUBSYS_NFTABLES << 8) | type,
+						NLM_F_REQUEST | NLM_F_ACK | flags);
+
+	if (msg && nlmsg_append(msg, &g, sizeof(g), NLMSG_ALIGNTO) < 0) {
+		nlmsg_free(msg);
+		msg = NULL;
+	}
+	return msg;
+}
+
+/* Append @msg (built without error: @ok) to the batch as change @what. */
+static void batch_msg_end(struct uw_nl_nft_batch *b, struct nl_msg *msg, bool ok, int tag,
+			  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void batch_msg_end(struct uw_nl_nft_batch *b, struct nl_msg *msg, bool ok, int tag,
+			  const char *fmt, ...)
+{
+	struct nlmsghdr *h;
+	va_list ap;
+
+	if (!msg || !ok) {
+		b->nomem = true;
+		nlmsg_free(msg);
+		return;
+	}
+	h = nlmsg_hdr(msg);
+	b->msgs = uw_realloc(b->msgs, (b->n + 1) * sizeof(*b->msgs));
+	b->msgs[b->n].tag = tag;
+	va_start(ap, fmt);
+	vsnprintf(b->msgs[b->n].what, sizeof(b->msgs[b->n].what), fmt, ap);
+	va_end(ap);
+	b->n++;
+	uw_strbuf_append_len(&b->buf, (const char *)h, NLMSG_ALIGN(h->nlmsg_len));
+	nlmsg_free(msg);
+}
+
+void uw_nl_nft_batch_add_table(struct uw_nl_nft_batch *b, const char *family, const char *table,
+			       int tag)
+{
+	struct nl_msg *msg = batch_msg_start(nft_family(family), NFT_MSG_NEWTABLE, NLM_F_CREATE);
+
+	batch_msg_end(b, msg, msg && nla_put_string(msg, NFTA_TABLE_NAME, table) == 0, tag,
+		      "add table %s %s", family, table);
+}
+
+void uw_nl_nft_batch_add_chain(struct uw_nl_nft_batch *b, const char *family, const char *table,
+			       const char *chain, const char *type, const char *hook, int prio,
+			       int tag)
+{
+	struct nl_msg *msg = batch_msg_start(nft_family(family), NFT_MSG_NEWCHAIN, NLM_F_CREATE);
+	struct nlattr *nest;
+	bool ok = msg && nft_hook_num(hook) >= 0 &&
+		  nla_put_string(msg, NFTA_CHAIN_TABLE, table) == 0 &&
+		  nla_put_string(msg, NFTA_CHAIN_NAME, chain) == 0;
+
+	if (ok) {
+		nest = nla_nest_start(msg, NFTA_CHAIN_HOOK);
+		ok = nest && nla_put_u32(msg, NFTA_HOOK_HOOKNUM, htonl((uint32_t)nft_hook_num(hook))) == 0 &&
+		     nla_put_u32(msg, NFTA_HOOK_PRIORITY, htonl((uint32_t)prio)) == 0;
+		if (ok)
+			nla_nest_end(msg, nest);
+	}
+	ok = ok && nla_put_u32(msg, NFTA_CHAIN_POLICY, htonl(NF_ACCEPT)) == 0 &&
+	     nla_put_string(msg, NFTA_CHAIN_TYPE, type) == 0;
+	batch_msg_end(b, msg, ok, tag, "add chain %s %s %s", family, table, chain);
+}
+
+/* One expression: NFTA_LIST_ELEM { NAME, DATA { attrs put by @fill } }. */
+struct expr_attr {
+	int type;
+	const void *data;   /* NULL: a be32 */
+	uint32_t v;
+	int len;
+	int nest;           /* > 0: wrap in NFTA_*_DATA nest @nest of NFTA_DATA_VALUE */
+};
+
+static bool put_expr(struct nl_msg *msg, const char *name, const struct expr_attr *at, size_t n)
+{
+	struct nlattr *elem = nla_nest_start(msg, NFTA_LIST_ELEM), *data;
+
+	if (!elem || nla_put_string(msg, NFTA_EXPR_NAME, name) < 0 ||
+	    !(data = nla_nest_start(msg, NFTA_EXPR_DATA)))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (at[i].nest) {
+			struct nlattr *d = nla_nest_start(msg, at[i].type);
+
+			if (!d || nla_put(msg, NFTA_DATA_VALUE, at[i].len, at[i].data) < 0)
+				return false;
+			nla_nest_end(msg, d);
+		} else if (at[i].data) {
+			if (nla_put(msg, at[i].type, at[i].len, at[i].data) < 0)
+				return false;
+		} else if (nla_put_u32(msg, at[i].type, htonl(at[i].v)) < 0) {
+			return false;
+		}
+	}
+	nla_nest_end(msg, data);
+	nla_nest_end(msg, elem);
+	return true;
+}
+
+#define BE32(t, val) { .type = (t), .v = (val) }
+#define VAL(t, p, l) { .type = (t), .data = (p), .len = (l), .nest = 1 }
+
+static bool put_load_cmp_payload(struct nl_msg *msg, unsigned base, unsigned off, unsigned len)
+{
+	struct expr_attr ld[] = { BE32(NFTA_PAYLOAD_DREG, NFT_LOAD_REG), BE32(NFTA_PAYLOAD_BASE, base),
+				  BE32(NFTA_PAYLOAD_OFFSET, off), BE32(NFTA_PAYLOAD_LEN, len) };
+
+	return put_expr(msg, "payload", ld, UW_ARRAY_SIZE(ld));
+}
+
+static bool put_cmp(struct nl_msg *msg, const void *v, int len)
+{
+	struct expr_attr c[] = { BE32(NFTA_CMP_SREG, NFT_LOAD_REG), BE32(NFTA_CMP_OP, NFT_CMP_EQ),
+				 VAL(NFTA_CMP_DATA, v, len) };
+
+	return put_expr(msg, "cmp", c, UW_ARRAY_SIZE(c));
+}
+
+static bool put_meta(struct nl_msg *msg, unsigned key)
+{
+	struct expr_attr m[] = { BE32(NFTA_META_DREG, NFT_LOAD_REG), BE32(NFTA_META_KEY, key) };
+
+	return put_expr(msg, "meta", m, UW_ARRAY_SIZE(m));
+}
+
+/* ip saddr/daddr A/L: whole bytes loaded and compared, a partial byte masked. */
+static bool put_addr(struct nl_msg *msg, unsigned off, struct in_addr a, unsigned plen)
+{
+	uint32_t mask = htonl(plen ? 0xffffffffu << (32 - plen) : 0), zero = 0;
+	struct in_addr m = { a.s_addr & mask };
+	unsigned len = plen % 8 ? 4 : plen / 8;
+
+	if (!put_load_cmp_payload(msg, NFT_PAYLOAD_NETWORK_HEADER, off, len))
+		return false;
+	if (plen % 8) {
+		struct expr_attr bw[] = { BE32(NFTA_BITWISE_SREG, NFT_LOAD_REG),
+					  BE32(NFTA_BITWISE_DREG, NFT_LOAD_REG), BE32(NFTA_BITWISE_LEN, 4),
+					  VAL(NFTA_BITWISE_MASK, &mask, 4), VAL(NFTA_BITWISE_XOR, &zero, 4) };
+
+		if (!put_expr(msg, "bitwise", bw, UW_ARRAY_SIZE(bw)))
+			return false;
+	}
+	return put_cmp(msg, &m, (int)len);
+}
+
+static bool put_ifname(struct nl_msg *msg, unsigned key, const char *name)
+{
+	char v[UW_NL_IFNAME_MAX] = { 0 };
+
+	uw_strlcpy(v, name, sizeof(v));
+	return put_meta(msg, key) && put_cmp(msg, v, (int)sizeof(v));
+}
+
+static bool put_plain(struct nl_msg *msg, int fam, const struct uw_nl_nft_plain *r)
+{
+	unsigned char u8;
+
+	if ((r->src_len || r->dst_len) && fam == NFPROTO_INET) {
+		u8 = NFPROTO_IPV4;
+		if (!put_meta(msg, NFT_META_NFPROTO) || !put_cmp(msg, &u8, 1))
+			return false;
+	}
+	if ((r->src_len && !put_addr(msg, 12, r->src, r->src_len)) ||
+	    (r->dst_len && !put_addr(msg, 16, r->dst, r->dst_len)) ||
+	    (r->iif[0] && !put_ifname(msg, NFT_META_IIFNAME, r->iif)) ||
+	    (r->oif[0] && !put_ifname(msg, NFT_META_OIFNAME, r->oif)))
+		return false;
+	if (r->proto) {
+		uint16_t port = htons((uint16_t)r->dport);
+
+		u8 = (unsigned char)r->proto;
+		if (!put_meta(msg, NFT_META_L4PROTO) || !put_cmp(msg, &u8, 1) ||
+		    !put_load_cmp_payload(msg, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2) ||
+		    !put_cmp(msg, &port, 2))
+			return false;
+	}
+	switch (r->kind) {
+	case UW_NL_NFT_ACCEPT: {
+		struct nlattr *elem = nla_nest_start(msg, NFTA_LIST_ELEM), *data, *d, *v;
+
+		if (!elem || nla_put_string(msg, NFTA_EXPR_NAME, "immediate") < 0 ||
+		    !(data = nla_nest_start(msg, NFTA_EXPR_DATA)) ||
+		    nla_put_u32(msg, NFTA_IMMEDIATE_DREG, htonl(NFT_REG_VERDICT)) < 0 ||
+		    !(d = nla_nest_start(msg, NFTA_IMMEDIATE_DATA)) ||
+		    !(v = nla_nest_start(msg, NFTA_DATA_VERDICT)) ||
+		    nla_put_u32(msg, NFTA_VERDICT_CODE, htonl(NF_ACCEPT)) < 0)
+			return false;
+		nla_nest_end(msg, v);
+		nla_nest_end(msg, d);
+		nla_nest_end(msg, data);
+		nla_nest_end(msg, elem);
+		return true;
+	}
+	case UW_NL_NFT_MASQ:
+		return put_expr(msg, "masq", NULL, 0);
+	case UW_NL_NFT_DNAT: {
+		struct expr_attr imm[] = { BE32(NFTA_IMMEDIATE_DREG, NFT_LOAD_REG),
+					   VAL(NFTA_IMMEDIATE_DATA, &r->to, 4) };
+		struct expr_attr nat[] = { BE32(NFTA_NAT_TYPE, NFT_NAT_DNAT),
+					   BE32(NFTA_NAT_FAMILY, NFPROTO_IPV4),
+					   BE32(NFTA_NAT_REG_ADDR_MIN, NFT_LOAD_REG) };
+
+		return put_expr(msg, "immediate", imm, UW_ARRAY_SIZE(imm)) &&
+		       put_expr(msg, "nat", nat, UW_ARRAY_SIZE(nat));
+	}
+	case UW_NL_NFT_OTHER:
+		break;
+	}
+	return false;
+}
+
+void uw_nl_nft_batch_add_rule(struct uw_nl_nft_batch *b, const char *family, const char *table,
+			      const char *chain, bool insert, const struct uw_nl_nft_plain *r,
+			      const char *comment, int tag)
+{
+	int fam = nft_family(family);
+	struct nl_msg *msg = batch_msg_start(fam, NFT_MSG_NEWRULE,
+					     NLM_F_CREATE | (insert ? 0 : NLM_F_APPEND));
+	struct nlattr *ex;
+	bool ok = msg && fam >= 0 && nla_put_string(msg, NFTA_RULE_TABLE, table) == 0 &&
+		  nla_put_string(msg, NFTA_RULE_CHAIN, chain) == 0 &&
+		  (ex = nla_nest_start(msg, NFTA_RULE_EXPRESSIONS)) && put_plain(msg, fam, r);
+
+	if (ok) {
+		/* The comment as libnftnl's user data: { type 0, length, text with its NUL }. */
+		unsigned char ud[2 + 128];
+		size_t n = strlen(comment) + 1;
+
+		nla_nest_end(msg, ex);
+		ok = n < 128;
+		if (ok) {
+			ud[0] = 0;
+			ud[1] = (unsigned char)n;
+			memcpy(ud + 2, comment, n);
+			ok = nla_put(msg, NFTA_RULE_USERDATA, (int)n + 2, ud) == 0;
+		}
+	}
+	batch_msg_end(b, msg, ok, tag, "%s a rule %s %s %s %s", insert ? "insert" : "add",
+		      insert ? "at the top of" : "into", family, table, chain);
+}
+
+void uw_nl_nft_batch_del_rule(struct uw_nl_nft_batch *b, const char *family, const char *table,
+			      const char *chain, unsigned long long handle, int tag)
+{
+	struct nl_msg *msg = batch_msg_start(nft_family(family), NFT_MSG_DELRULE, 0);
+
+	batch_msg_end(b, msg, msg && nla_put_string(msg, NFTA_RULE_TABLE, table) == 0 &&
+		      nla_put_string(msg, NFTA_RULE_CHAIN, chain) == 0 &&
+		      nla_put_u64(msg, NFTA_RULE_HANDLE, htobe64(handle)) == 0, tag,
+		      "delete rule %s %s %s handle %llu", family, table, chain, handle);
+}
+
+void uw_nl_nft_batch_del_table(struct uw_nl_nft_batch *b, const char *family, const char *table,
+			       int tag)
+{
+	struct nl_msg *msg = batch_msg_start(nft_family(family), NFT_MSG_DELTABLE, 0);
+
+	batch_msg_end(b, msg, msg && nla_put_string(msg, NFTA_TABLE_NAME, table) == 0, tag,
+		      "delete table %s %s", family, table);
+}
+
+/* The batch's begin (@type NFNL_MSG_BATCH_BEGIN) or end message. */
+static void batch_mark(struct uw_strbuf *out, unsigned type, uint32_t seq)
+{
+	struct {
+		struct nlmsghdr h;
+		struct nfgenmsg g;
+	} m;
+
+	memset(&m, 0, sizeof(m));
+	m.h.nlmsg_len = NLMSG_LENGTH(sizeof(m.g));
+	m.h.nlmsg_type = (uint16_t)type;
+	m.h.nlmsg_flags = NLM_F_REQUEST;
+	m.h.nlmsg_seq = seq;
+	m.g.nfgen_family = AF_UNSPEC;
+	m.g.version = NFNETLINK_V0;
+	m.g.res_id = htons(NFNL_SUBSYS_NFTABLES);
+	uw_strbuf_append_len(out, (const char *)&m, NLMSG_ALIGN(m.h.nlmsg_len));
+}
+
+int uw_nl_nft_batch_commit(struct uw_nl_nft_batch *b, int *bad_tag, struct uw_error *err)
+{
+	_auto_strbuf_ struct uw_strbuf out = UW_STRBUF_INIT;
+	struct nl_sock *sk;
+	int r, fd, fl, failed = 0;
+	size_t bad = SIZE_MAX;
+	uint32_t base;
+
+	if (bad_tag)
+		*bad_tag = -1;
+	if (b->n == 0)
+		return 0;
+	if (b->nomem)
+		return uw_error_set(err, -ENOMEM, "out of memory building an nftables change");
+	r = nfnl_get(&sk, err);
+	if (r < 0)
+		return r;
+	/* Sequence numbers of this socket's own, past any earlier request's. */
+	base = nl_socket_use_seq(sk);
+	for (size_t i = 0; i < b->n; i++)
+		nl_socket_use_seq(sk);
+	nl_socket_use_seq(sk);
+	batch_mark(&out, NFNL_MSG_BATCH_BEGIN, base);
+	for (size_t off = 0, i = 0; off < b->buf.len; i++) {
+		struct nlmsghdr *h = (struct nlmsghdr *)(b->buf.s + off);
+
+		h->nlmsg_seq = base + 1 + (uint32_t)i;
+		off += NLMSG_ALIGN(h->nlmsg_len);
+	}
+	uw_strbuf_append_len(&out, b->buf.s, b->buf.len);
+	batch_mark(&out, NFNL_MSG_BATCH_END, base + (uint32_t)b->n + 1);
+	/* The kernel handles the whole batch inside this send, commit or
+	 * abort included: every answer is waiting when it returns. */
+	r = nl_sendto(sk, out.s, out.len);
+	if (r < 0) {
+		nfnl_drop();
+		return uw_error_set(err, nle_to_errno(r), "cannot send the change to nftables: %s",
+				    nl_geterror(r));
+	}
+	fd = nl_socket_get_fd(sk);
+	fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) {
+		nfnl_drop();
+		return uw_error_set(err, -errno, "cannot read nftables' answer: %s", strerror(errno));
+	}
+	for (;;) {
+		struct sockaddr_nl peer;
+		unsigned char *buf = NULL;
+		struct nlmsghdr *nlh;
+		int n = nl_recv(sk, &peer, &buf, NULL);
+
+		if (n <= 0) {
+			free(buf);
+			if (n == -NLE_AGAIN || n == 0)
+				break;
+			nfnl_drop();
+			return uw_error_set(err, nle_to_errno(n), "no answer from nftables: %s",
+					    nl_geterror(n));
+		}
+		for (nlh = (struct nlmsghdr *)buf; nlmsg_ok(nlh, n); nlh = nlmsg_next(nlh, &n)) {
+			struct nlmsgerr *e;
+
+			if (nlh->nlmsg_type != NLMSG_ERROR || nlh->nlmsg_seq < base ||
+			    nlh->nlmsg_seq > base + b->n + 1)
+				continue;
+			e = nlmsg_data(nlh);
+			if (!e->error || failed)
+				continue;
+			failed = e->error < 0 ? e->error : -e->error;
+			/* (the begin's sequence number: the commit itself failed) */
+			if (nlh->nlmsg_seq > base && nlh->nlmsg_seq <= base + b->n)
+				bad = nlh->nlmsg_seq - base - 1;
+		}
+		free(buf);
+	}
+	fcntl(fd, F_SETFL, fl);
+	if (!failed)
+		return 0;
+	if (bad != SIZE_MAX) {
+		if (bad_tag)
+			*bad_tag = b->msgs[bad].tag;
+		return uw_error_set(err, failed, "nftables refused to %s: %s; nothing was changed.",
+				    b->msgs[bad].what, strerror(-failed));
+	}
+	return uw_error_set(err, failed, "nftables refused the change (%zu step(s)): %s; nothing "
+			    "was changed.", b->n, strerror(-failed));
 }

@@ -192,6 +192,114 @@ int uw_nl_nft_generation(unsigned *gen, unsigned long long *netns_cookie, struct
  * errno (one NFT_MSG_GETTABLE, without libnftables building its cache). */
 int uw_nl_nft_table_exists(const char *family, const char *table, struct uw_error *err);
 
+/*
+ * nftables written and read raw, for core/fw-nft.c's apply and revert: no
+ * libnftables (which costs a process several milliseconds to map, start
+ * and fill its cache) on the common path.
+ */
+
+/* One chain, as the kernel lists it (NFT_MSG_GETCHAIN). */
+struct uw_nl_nft_chain {
+	char family[8];              /* "ip", "inet", "ip6", "arp", "bridge", "netdev" */
+	char table[64], name[64];
+	char type[16];               /* "filter", "nat", "route"; "" for a regular chain */
+	char hook[16];               /* "prerouting" ... "egress"; "" for a regular chain */
+	bool policy_drop;
+};
+
+/* Call @cb for every chain of every table. Returns the number of chains or a
+ * negative errno (with a sentence). */
+int uw_nl_nft_chains(void (*cb)(const struct uw_nl_nft_chain *c, void *ud), void *ud,
+		     struct uw_error *err);
+
+/* Does chain @chain of nftables table @table of @family exist? 1, 0, or a
+ * negative errno (one NFT_MSG_GETCHAIN). */
+int uw_nl_nft_chain_exists(const char *family, const char *table, const char *chain,
+			   struct uw_error *err);
+
+/*
+ * A rule of the plain shape usbnet-wizard writes, in the order nft prints it:
+ * [ip saddr A/L] [ip daddr A/L] [iifname "I"] [oifname "O"]
+ * [tcp|udp dport P] then accept, masquerade or dnat to T. Encoded exactly as
+ * nft 1.0.6 encodes the same text (an inet chain's ip matches with their
+ * "meta nfproto ipv4" dependency); a kernel rule decodes into this only when
+ * it has this very shape, and kind is UW_NL_NFT_OTHER otherwise.
+ */
+enum uw_nl_nft_kind { UW_NL_NFT_OTHER = 0, UW_NL_NFT_ACCEPT, UW_NL_NFT_MASQ, UW_NL_NFT_DNAT };
+
+struct uw_nl_nft_plain {
+	enum uw_nl_nft_kind kind;
+	struct in_addr src, dst;     /* as matched; 0/0 when not matched */
+	unsigned src_len, dst_len;
+	char iif[UW_NL_IFNAME_MAX], oif[UW_NL_IFNAME_MAX];
+	int proto;                   /* IPPROTO_TCP / IPPROTO_UDP with dport, else 0 */
+	unsigned dport;
+	struct in_addr to;           /* dnat */
+};
+
+bool uw_nl_nft_plain_equal(const struct uw_nl_nft_plain *a, const struct uw_nl_nft_plain *b);
+
+/* A rule as the kernel dumps it: its chain, handle, comment and plain form. */
+struct uw_nl_nft_plain_rule {
+	char chain[64];
+	unsigned long long handle;
+	char comment[128];           /* "" none */
+	struct uw_nl_nft_plain r;    /* decoded only when @comment is the one asked for */
+};
+
+/*
+ * Call @cb for each rule of @family @table (@chain NULL: every chain of the
+ * table; @table NULL too: every rule of every table of @family, NULL: of
+ * every family). Rules whose comment is @comment are decoded into ->r (the
+ * others have kind UW_NL_NFT_OTHER). Returns the number of rules or a
+ * negative errno. A chain or table that does not exist lists no rule.
+ */
+int uw_nl_nft_rules_plain(const char *family, const char *table, const char *chain,
+			  const char *comment,
+			  void (*cb)(const char *family, const char *table,
+				     const struct uw_nl_nft_plain_rule *r, void *ud),
+			  void *ud, struct uw_error *err);
+
+/*
+ * One nftables transaction (a netlink batch: all or nothing), built up and
+ * then committed with one sendmsg. Each change carries a @tag of the
+ * caller's, given back for the change the kernel refused.
+ */
+struct uw_nl_nft_batch;
+
+struct uw_nl_nft_batch *uw_nl_nft_batch_new(void);
+void uw_nl_nft_batch_free(struct uw_nl_nft_batch *b);
+UW_DEFINE_CLEANUP(struct uw_nl_nft_batch, uw_nl_nft_batch_free)
+/* `add table F T` (nothing when it exists). */
+void uw_nl_nft_batch_add_table(struct uw_nl_nft_batch *b, const char *family, const char *table,
+			       int tag);
+/* `add chain F T C { type TYPE hook HOOK priority PRIO; policy accept; }` (nothing when
+ * it exists with that definition). @hook: "prerouting", "forward", "postrouting" ... */
+void uw_nl_nft_batch_add_chain(struct uw_nl_nft_batch *b, const char *family, const char *table,
+			       const char *chain, const char *type, const char *hook, int prio,
+			       int tag);
+/* `add rule` (@insert false: at the end) or `insert rule` (at the top) of
+ * @r with comment @comment. */
+void uw_nl_nft_batch_add_rule(struct uw_nl_nft_batch *b, const char *family, const char *table,
+			      const char *chain, bool insert, const struct uw_nl_nft_plain *r,
+			      const char *comment, int tag);
+/* `delete rule F T C handle H` */
+void uw_nl_nft_batch_del_rule(struct uw_nl_nft_batch *b, const char *family, const char *table,
+			      const char *chain, unsigned long long handle, int tag);
+/* `delete table F T` (with everything in it) */
+void uw_nl_nft_batch_del_table(struct uw_nl_nft_batch *b, const char *family, const char *table,
+			       int tag);
+/* Changes in the batch so far. */
+size_t uw_nl_nft_batch_count(const struct uw_nl_nft_batch *b);
+
+/*
+ * Commit the batch as one transaction. Returns 0, or a negative errno with a
+ * sentence naming the change refused ("nftables refused to add a rule to
+ * ip usbnet-wizard postrouting: ...") and its tag in *bad_tag (when not
+ * NULL; -1 when the whole batch was refused). Nothing is changed then.
+ */
+int uw_nl_nft_batch_commit(struct uw_nl_nft_batch *b, int *bad_tag, struct uw_error *err);
+
 /* Link events. */
 enum uw_link_event_type {
 	UW_LINK_NEW,     /* an interface appeared (index not seen before) */

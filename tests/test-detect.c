@@ -6,6 +6,7 @@
  */
 #include "tests/testutil.h"
 #include "core/detect.h"
+#include "core/facts.h"
 #include "core/nl.h"
 
 #include <arpa/inet.h>
@@ -276,6 +277,77 @@ static void test_wait_timeout(void **state)
 	uw_test_shf("ip link del usb5");
 }
 
+/*
+ * One dump of the kernel serves detection and the plan's facts (watch and
+ * apply read it once): what they make of it is what they make of a read of
+ * their own, and uw_detect_identify_one looks at just the one link.
+ */
+static void test_one_dump_serves_all(void **state)
+{
+	_auto_(uw_candidates_free) struct uw_candidate *own = NULL, *shared = NULL;
+	struct uw_facts *fa = uw_malloc0(sizeof(*fa)), *fb = uw_malloc0(sizeof(*fb));
+	struct uw_candidate one;
+	struct uw_nl_dump d;
+	struct uw_error e;
+	size_t n_own, n_shared;
+
+	uw_test_shf("ip link add usb0 type veth peer name dpeer0 && ip link set usb0 up && ip link set dpeer0 up");
+	uw_test_shf("ip addr add 192.168.0.200/24 dev usb0");
+	uw_test_shf("ip link add br7 type bridge");
+	uw_test_shf("ip link add up0 type veth peer name up0p && ip link set up0 up && ip link set up0p up");
+	uw_test_shf("ip addr add 203.0.113.2/24 dev up0 && ip route add default via 203.0.113.1");
+
+	uw_error_clear(&e);
+	assert_int_equal(uw_nl_dump(&d, UW_NL_DUMP_LINKS | UW_NL_DUMP_ADDRS | UW_NL_DUMP_ROUTES, &e), 0);
+	assert_int_equal(uw_detect_scan(&own, &n_own, &e), 0);
+	uw_detect_scan_dump(&d, &shared, &n_shared);
+	assert_int_equal(n_shared, n_own);
+	for (size_t i = 0; i < n_own; i++) {
+		assert_string_equal(shared[i].ifname, own[i].ifname);
+		assert_int_equal(shared[i].score, own[i].score);
+		assert_int_equal(shared[i].manager, own[i].manager);
+		assert_string_equal(shared[i].driver, own[i].driver);
+	}
+
+	/* The gadget alone: the same as the scan says of it. */
+	assert_int_equal(uw_detect_identify_one(&d, (int)if_nametoindex("usb0"), &one), 1);
+	assert_string_equal(one.ifname, "usb0");
+	assert_string_equal(one.driver, "veth");
+	assert_int_equal(one.score, find(own, n_own, "usb0", NULL)->score);
+	assert_int_equal(one.n_addrs, 1);
+	assert_int_equal(one.addrs[0].s_addr, inet_addr("192.168.0.200"));
+	assert_int_equal(one.manager, UW_MANAGER_NM_UNKNOWN); /* identification only */
+	/* Not candidates: named, but no; and a link the dump does not have. */
+	assert_int_equal(uw_detect_identify_one(&d, (int)if_nametoindex("br7"), &one), 0);
+	assert_string_equal(one.ifname, "br7");
+	assert_int_equal(uw_detect_identify_one(&d, (int)if_nametoindex("up0"), &one), 0);
+	assert_int_equal(uw_detect_identify_one(&d, (int)if_nametoindex("lo"), &one), 0);
+	assert_int_equal(uw_detect_identify_one(&d, 99999, &one), -ENODEV);
+
+	/* The plan's facts from the shared dump are the facts read alone. */
+	assert_int_equal(uw_facts_read(fa, &e), 0);
+	assert_int_equal(uw_facts_read_dump(fb, &d, &e), 0);
+	assert_int_equal(fb->n_routes, fa->n_routes);
+	assert_true(fa->n_routes >= 3); /* two addresses, and routes */
+	assert_memory_equal(fb->routes, fa->routes, fa->n_routes * sizeof(fa->routes[0]));
+	assert_true(fa->have_links && fb->have_links);
+	assert_int_equal(fb->n_links, fa->n_links);
+	for (size_t i = 0; i < fa->n_links; i++)
+		assert_string_equal(fb->links[i], fa->links[i]);
+	/* in index order, as if_nameindex lists them: lo first */
+	assert_string_equal(fb->links[0], "lo");
+	assert_string_equal(fb->default_iface, "up0");
+	assert_string_equal(fb->default_iface, fa->default_iface);
+	assert_int_equal(fb->default_gw.s_addr, fa->default_gw.s_addr);
+	assert_int_equal(fb->ip_forward, fa->ip_forward);
+	assert_int_equal(fb->n_dns, fa->n_dns);
+
+	uw_nl_dump_fini(&d);
+	free(fa);
+	free(fb);
+	uw_test_shf("ip link del usb0 && ip link del br7 && ip link del up0");
+}
+
 static int setup(void **state)
 {
 	if (!mkdtemp(sysfs) || !mkdtemp(nmdir))
@@ -304,6 +376,7 @@ int main(void)
 		cmocka_unit_test(test_wait_returns_new_link),
 		cmocka_unit_test(test_wait_skips_non_candidates),
 		cmocka_unit_test(test_wait_timeout),
+		cmocka_unit_test(test_one_dump_serves_all),
 	};
 
 	uw_test_private_netns();

@@ -91,8 +91,8 @@ static char *nft_listing(void)
 	return s;
 }
 
-/* Run @script in a second fresh namespace and return its listing. */
-static char *shell_listing(const char *script, bool legacy)
+/* Run @script in a second fresh namespace and return what @list prints there. */
+static char *shell_output(const char *script, const char *list)
 {
 	char path[] = "/tmp/uw-test-fw-XXXXXX";
 	int fd = mkstemp(path);
@@ -102,8 +102,7 @@ static char *shell_listing(const char *script, bool legacy)
 	assert_true(fd >= 0);
 	f = fdopen(fd, "w");
 	assert_non_null(f);
-	fprintf(f, "set -e\n%s\n%s\n", script,
-		legacy ? "iptables-legacy-save 2>&1 | grep -v '^#'" : "nft list ruleset 2>&1");
+	fprintf(f, "set -e\n%s\n%s\n", script, list);
 	fclose(f);
 	snprintf(cmd, sizeof(cmd), "unshare -n sh %s", path);
 	out = uw_test_capture(cmd);
@@ -111,6 +110,17 @@ static char *shell_listing(const char *script, bool legacy)
 	assert_non_null(out);
 	return out;
 }
+
+/* Run @script in a second fresh namespace and return its listing. */
+static char *shell_listing(const char *script, bool legacy)
+{
+	return shell_output(script, legacy ? "iptables-legacy-save 2>&1 | grep -v '^#'" :
+				    "nft list ruleset 2>&1");
+}
+
+/* The ruleset down to each rule's expressions as the kernel dumps them
+ * (registers, lengths, values, handles): more than `nft list` shows. */
+#define NFT_EXPRS "nft --debug=netlink list ruleset 2>&1"
 
 /* Append @line and a newline to the growing script *s. */
 static void script_add(char **s, const char *line)
@@ -329,6 +339,165 @@ static void test_nft_rules_own_table(void **state)
 static void test_nft_rules_foreign_chain(void **state)
 {
 	rules_roundtrip(UW_FW_NFTABLES, nft_foreign, "inet filter forward");
+}
+
+/*
+ * The whole plan's rules in one transaction (uw_fw_rules_add: one raw
+ * netlink batch), in our table and at the top of a foreign chain: the kernel
+ * holds exactly what the shell text we show makes, down to each rule's
+ * expressions and handles, and one batch removes them again.
+ */
+static void test_nft_batch_matches_shell(void **state)
+{
+	struct uw_fw_rule rules[] = { masq(), dnat(IPPROTO_TCP), dnat(IPPROTO_UDP),
+				      fwd("usb0", "", ""), fwd("", "usb0", ""),
+				      fwd("usb0", "up0", "inet filter forward"),
+				      fwd("", "usb0", "inet filter forward") };
+	size_t n = UW_ARRAY_SIZE(rules), bad = 99;
+	int res[UW_ARRAY_SIZE(rules)], present[UW_ARRAY_SIZE(rules)];
+	char *initial, *after, *oracle, *script = NULL;
+	struct uw_error e;
+
+	/* A source that is not a whole number of bytes (/20) is masked. */
+	rules[0].src_len = 20;
+	rules[0].src = ip4("10.1.16.0");
+	uw_test_sh(nft_foreign);
+	initial = uw_test_capture(NFT_EXPRS);
+	script_add(&script, nft_foreign);
+	if (uw_fw_rules_add(UW_FW_NFTABLES, rules, n, res, &bad, &e) != 0)
+		fail_msg("batch add: %s", e.msg);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(res[i], 0);
+		add_shell(&script, UW_FW_NFTABLES, &rules[i], true);
+	}
+	after = uw_test_capture(NFT_EXPRS);
+	oracle = shell_output(script, NFT_EXPRS);
+	assert_string_equal(after, oracle);
+	free(oracle);
+	free(after);
+	after = nft_listing();
+	oracle = shell_listing(script, false);
+	assert_string_equal(after, oracle);
+	free(oracle);
+	free(after);
+
+	assert_int_equal(uw_fw_rules_probe(UW_FW_NFTABLES, rules, n, present, &e), 0);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(present[i], 1);
+	assert_int_equal(uw_fw_rules_del(UW_FW_NFTABLES, rules, n, res, &e), 0);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(res[i], 0);
+	after = uw_test_capture(NFT_EXPRS);
+	assert_string_equal(after, initial);
+	free(after);
+	free(initial);
+	free(script);
+}
+
+/*
+ * Rules made by the shell text we show are ours: found (probe), left alone by
+ * an add, removed by a delete. Rules that differ from ours in anything nft
+ * prints (a wildcard name, a counter, another port or comment, a match of
+ * their own) are never taken for ours, and stay.
+ */
+static void test_nft_shell_rules_are_ours(void **state)
+{
+	struct uw_fw_rule rules[] = { masq(), dnat(IPPROTO_TCP), fwd("usb0", "", "inet filter forward") };
+	size_t n = UW_ARRAY_SIZE(rules), bad;
+	int res[UW_ARRAY_SIZE(rules)], present[UW_ARRAY_SIZE(rules)];
+	char *script = NULL, *before, *after;
+	struct uw_error e;
+
+	uw_test_sh(nft_foreign);
+	uw_test_sh("nft 'insert rule inet filter forward iifname \"usb*\" accept comment \"usbnet-wizard\"'\n"
+		   "nft 'insert rule inet filter forward iifname \"usb0\" counter accept comment "
+		   "\"usbnet-wizard\"'\n"
+		   "nft 'insert rule inet filter forward iifname \"usb0\" accept comment \"usbnet\"'\n"
+		   "nft 'insert rule inet filter forward iifname \"usb0\" oifname \"up0\" accept comment "
+		   "\"usbnet-wizard\"'\n"
+		   "nft 'insert rule inet filter forward meta l4proto tcp iifname \"usb0\" accept comment "
+		   "\"usbnet-wizard\"'\n"
+		   "nft 'insert rule inet filter forward iifname \"usb0\" drop comment \"usbnet-wizard\"'\n");
+	before = nft_listing();
+	assert_int_equal(uw_fw_rules_probe(UW_FW_NFTABLES, rules, n, present, &e), 0);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(present[i], 0);
+
+	for (size_t i = 0; i < n; i++)
+		add_shell(&script, UW_FW_NFTABLES, &rules[i], true);
+	uw_test_sh(script);
+	/* a near miss in our own table: another port */
+	uw_test_sh("nft 'add rule ip usbnet-wizard prerouting ip saddr 192.168.0.200/29 ip daddr "
+		   "192.168.0.200 iifname \"usb0\" tcp dport 54 dnat to 198.51.100.53 comment "
+		   "\"usbnet-wizard\"'");
+	assert_int_equal(uw_fw_rules_probe(UW_FW_NFTABLES, rules, n, present, &e), 0);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(present[i], 1);
+	after = nft_listing();
+	assert_int_equal(uw_fw_rules_add(UW_FW_NFTABLES, rules, n, res, &bad, &e), 0);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(res[i], 1);
+	free(before);
+	before = nft_listing();
+	assert_string_equal(before, after);
+	free(after);
+
+	/* Deleting ours leaves every near miss, and our table, which still
+	 * holds the port-54 rule. */
+	assert_int_equal(uw_fw_rules_del(UW_FW_NFTABLES, rules, n, res, &e), 0);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(res[i], 0);
+	after = nft_listing();
+	assert_null(strstr(after, "oifname \"up0\" masquerade comment \"usbnet-wizard\""));
+	assert_non_null(strstr(after, "tcp dport 54"));
+	assert_non_null(strstr(after, "iifname \"usb*\" accept comment \"usbnet-wizard\""));
+	assert_non_null(strstr(after, "iifname \"usb0\" counter packets 0 bytes 0 accept"));
+	assert_non_null(strstr(after, "iifname \"usb0\" accept comment \"usbnet\""));
+	assert_non_null(strstr(after, "iifname \"usb0\" oifname \"up0\" accept"));
+	assert_non_null(strstr(after, "meta l4proto tcp iifname \"usb0\" accept"));
+	assert_non_null(strstr(after, "iifname \"usb0\" drop comment"));
+	assert_null(strstr(after, "\tiifname \"usb0\" accept comment \"usbnet-wizard\""));
+	free(after);
+	free(before);
+	free(script);
+}
+
+/*
+ * A batch the kernel refuses changes nothing and names the rule it is about:
+ * here our prerouting chain exists as a filter chain (someone else made it),
+ * where the kernel takes no dnat. The masquerade before it in the same batch
+ * is not left behind. A foreign chain that does not exist is found before
+ * the kernel is asked.
+ */
+static void test_nft_refused_batch_changes_nothing(void **state)
+{
+	struct uw_fw_rule rules[] = { masq(), dnat(IPPROTO_TCP) };
+	struct uw_fw_rule r2[] = { masq(), fwd("usb0", "", "inet filter nosuch") };
+	int res[2];
+	size_t bad = 99;
+	struct uw_error e;
+	char *before, *after;
+
+	uw_test_sh(nft_foreign);
+	uw_test_sh("nft add table ip usbnet-wizard && nft 'add chain ip usbnet-wizard prerouting "
+		   "{ type filter hook prerouting priority 0; policy accept; }'");
+	before = nft_listing();
+	assert_true(uw_fw_rules_add(UW_FW_NFTABLES, rules, 2, res, &bad, &e) < 0);
+	assert_int_equal(bad, 1);
+	assert_non_null(strstr(e.msg, "nftables refused to"));
+	assert_non_null(strstr(e.msg, "ip usbnet-wizard prerouting"));
+	after = nft_listing();
+	assert_string_equal(before, after);
+	free(after);
+
+	bad = 99;
+	assert_int_equal(uw_fw_rules_add(UW_FW_NFTABLES, r2, 2, res, &bad, &e), -ENOENT);
+	assert_int_equal(bad, 1);
+	assert_non_null(strstr(e.msg, "inet filter nosuch"));
+	after = nft_listing();
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
 }
 
 static void test_nft_other_backend_untouched(void **state)
@@ -907,6 +1076,9 @@ int main(void)
 		cmocka_unit_test_setup(test_legacy_docker_user, fresh_netns),
 		cmocka_unit_test_setup(test_nft_rules_own_table, fresh_netns),
 		cmocka_unit_test_setup(test_nft_rules_foreign_chain, fresh_netns),
+		cmocka_unit_test_setup(test_nft_batch_matches_shell, fresh_netns),
+		cmocka_unit_test_setup(test_nft_shell_rules_are_ours, fresh_netns),
+		cmocka_unit_test_setup(test_nft_refused_batch_changes_nothing, fresh_netns),
 		cmocka_unit_test_setup(test_nft_other_backend_untouched, fresh_netns),
 		cmocka_unit_test_setup(test_inventory_empty_reads_only, fresh_netns),
 		cmocka_unit_test_setup(test_inventory_legacy, fresh_netns),
