@@ -548,6 +548,7 @@ static void facts_advance(unsigned g0, const struct fact_change *ch, size_t n)
 static int nft_commit(struct uw_nl_nft_batch *b, const struct fact_change *ch, size_t n,
 		      int *bad_tag, struct uw_error *err)
 {
+	static size_t batches;
 	unsigned g0;
 	bool known;
 	int r;
@@ -556,6 +557,11 @@ static int nft_commit(struct uw_nl_nft_batch *b, const struct fact_change *ch, s
 		return uw_error_set(err, -EPERM, "Reading or changing nftables needs root "
 				    "(CAP_NET_ADMIN): run with sudo.");
 	known = uw_nl_nft_generation(&g0, NULL, NULL) == 0;
+	/* For the rollback tests only (USBNET_WIZARD_FAULT=nft-batch-refused:N,
+	 * docs/testing.md): the Nth batch of the process ends with a change the
+	 * kernel refuses, so the kernel aborts the whole batch. */
+	if (uw_fault("nft-batch-refused", ++batches))
+		uw_nl_nft_batch_del_table(b, OUR_FAMILY, UW_FW_NFT_TABLE "-fault", -1);
 	r = uw_nl_nft_batch_commit(b, bad_tag, err);
 	if (r == 0 && known)
 		facts_advance(g0, ch, n);

@@ -57,6 +57,20 @@ for fw in nft legacy; do
 			not_ok "[$fw] kill -9 at revert step $n (rc $rc)"
 		fi
 	done
+	if [ $fw = nft ]; then
+		# The one nftables batch of the apply refused by the kernel (its
+		# last change): none of its rules stays, and the steps before it
+		# are rolled back.
+		out=$(USBNET_WIZARD_FAULT=nft-batch-refused:1 W apply 2>&1); rc=$?
+		if [ $rc = 1 ] && grep -q "Step $firstfw .*nftables refused to" <<<"$out" &&
+			grep -q 'The steps before it were undone' <<<"$out"; then
+			ok "[$fw] a refused nftables batch fails the firewall steps, saying so"
+		else
+			not_ok "[$fw] refused batch (rc $rc)"; tail -3 <<<"$out" | sed 's/^/#   /'
+		fi
+		check_eq "[$fw] ... none of its rules is left (the kernel aborted the whole batch)" "0" "$(ours)"
+		check_eq "[$fw] ... and the rollback leaves the desktop as it was" "$before" "$(desk_state)"
+	fi
 	if [ $fw = legacy ]; then
 		# libiptc's commit refused by the kernel (one commit per table: the
 		# 1st is filter's two forward accepts, the 2nd nat's masquerade and
