@@ -1260,7 +1260,7 @@ static void *chain_read_worker(void *arg)
 /*
  * How many threads to read @wanted chains with: side by side only on cores
  * that nothing else wants right now (the runnable tasks in /proc/loadavg,
- * ourselves aside). On 2 idle cores three chains of 16,700 rules took 69 ms
+ * ourselves aside) nor wanted lately (its one-minute load below the CPUs). On 2 idle cores three chains of 16,700 rules took 69 ms
  * side by side against 120 ms one after the other; on the same cores with a
  * load of 8, side by side took 545 ms (median of 10) against 369 ms: the
  * kernel's walk of a chain is bound by memory, our threads then share one
@@ -1291,7 +1291,10 @@ static size_t read_threads(size_t wanted)
 	if (fscanf(f, "%lf %lf %lf %u/%u", &l1, &l5, &l15, &running, &total) != 5)
 		running = 0;
 	fclose(f);
-	if (running == 0)
+	/* Busy now (runnable tasks other than us), or busy lately (the
+	 * one-minute load: the instant count alone misses a machine that is
+	 * busy in bursts, and side by side then measured slower still). */
+	if (running == 0 || l1 >= (double)cpus)
 		return 1;
 	idle = cpus - (long)(running - 1);   /* running counts us */
 	if (idle < 2)
