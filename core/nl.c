@@ -106,89 +106,119 @@ static int kerr(int nle)
 
 /* A connected NETLINK_ROUTE socket, with the kernel's own errno kept for our messages. */
 static int nl_open(struct nl_sock **out, struct uw_error *err);
+static int nfnl_open(struct nl_sock **out, struct uw_error *err);
 
 /*
- * One NETLINK_ROUTE socket per thread, reused by every call (an apply makes
- * a dozen): opened on first use, and again when the thread has moved to
- * another network namespace (a socket stays in the one it was opened in) or
- * after a failed exchange, which may leave replies unread (nl_drop).
+ * One socket of each kind per thread, reused by every call (an apply makes
+ * a dozen routing calls and several nftables ones): opened on first use,
+ * and again when the thread has moved to another network namespace (a
+ * socket stays in the one it was opened in) or after a failed exchange,
+ * which may leave replies unread (thread_sock_drop).
  */
-struct route_sock {
-	struct nl_sock *sk;
-	dev_t dev;
-	ino_t ino;
+enum { SOCK_ROUTE, SOCK_NETFILTER, SOCK_KINDS };
+
+static int (*const sock_open[SOCK_KINDS])(struct nl_sock **, struct uw_error *) = {
+	[SOCK_ROUTE] = nl_open,
+	[SOCK_NETFILTER] = nfnl_open,
 };
 
-static pthread_key_t route_key;
-static pthread_once_t route_once = PTHREAD_ONCE_INIT;
+struct thread_socks {
+	struct {
+		struct nl_sock *sk;
+		dev_t dev;
+		ino_t ino;
+	} s[SOCK_KINDS];
+};
 
-static void route_sock_free(void *p)
+static pthread_key_t socks_key;
+static pthread_once_t socks_once = PTHREAD_ONCE_INIT;
+
+static void thread_socks_free(void *p)
 {
-	struct route_sock *rs = p;
+	struct thread_socks *ts = p;
 
-	if (rs && rs->sk)
-		nl_socket_free(rs->sk);
-	free(rs);
+	for (size_t i = 0; ts && i < SOCK_KINDS; i++)
+		if (ts->s[i].sk)
+			nl_socket_free(ts->s[i].sk);
+	free(ts);
 }
 
-static void route_key_make(void)
+static void socks_key_make(void)
 {
-	if (pthread_key_create(&route_key, route_sock_free) != 0)
+	if (pthread_key_create(&socks_key, thread_socks_free) != 0)
 		abort();
 }
 
 /* The main thread's, which no thread-exit destructor frees. */
-__attribute__((destructor)) static void route_sock_release(void)
+__attribute__((destructor)) static void thread_socks_release(void)
 {
-	if (route_once != PTHREAD_ONCE_INIT) {
-		route_sock_free(pthread_getspecific(route_key));
-		pthread_setspecific(route_key, NULL);
+	if (socks_once != PTHREAD_ONCE_INIT) {
+		thread_socks_free(pthread_getspecific(socks_key));
+		pthread_setspecific(socks_key, NULL);
 	}
 }
 
-/* The calling thread's socket, in its current network namespace. */
-static int nl_get(struct nl_sock **out, struct uw_error *err)
+static struct thread_socks *thread_socks(void)
 {
-	struct route_sock *rs;
+	struct thread_socks *ts;
+
+	pthread_once(&socks_once, socks_key_make);
+	ts = pthread_getspecific(socks_key);
+	if (!ts) {
+		ts = uw_malloc0(sizeof(*ts));
+		pthread_setspecific(socks_key, ts);
+	}
+	return ts;
+}
+
+/* The calling thread's socket of @kind, in its current network namespace. */
+static int thread_sock_get(int kind, struct nl_sock **out, struct uw_error *err)
+{
+	struct thread_socks *ts = thread_socks();
 	struct stat st;
 	int r;
 
-	pthread_once(&route_once, route_key_make);
-	rs = pthread_getspecific(route_key);
-	if (!rs) {
-		rs = uw_malloc0(sizeof(*rs));
-		pthread_setspecific(route_key, rs);
-	}
 	/* (without a namespace to compare, never reused) */
 	if (stat("/proc/thread-self/ns/net", &st) < 0)
 		memset(&st, 0, sizeof(st));
-	if (rs->sk && (!st.st_ino || st.st_dev != rs->dev || st.st_ino != rs->ino)) {
-		nl_socket_free(rs->sk);
-		rs->sk = NULL;
+	if (ts->s[kind].sk &&
+	    (!st.st_ino || st.st_dev != ts->s[kind].dev || st.st_ino != ts->s[kind].ino)) {
+		nl_socket_free(ts->s[kind].sk);
+		ts->s[kind].sk = NULL;
 	}
-	if (!rs->sk) {
-		r = nl_open(&rs->sk, err);
+	if (!ts->s[kind].sk) {
+		r = sock_open[kind](&ts->s[kind].sk, err);
 		if (r < 0)
 			return r;
-		rs->dev = st.st_dev;
-		rs->ino = st.st_ino;
+		ts->s[kind].dev = st.st_dev;
+		ts->s[kind].ino = st.st_ino;
 	}
-	kernel_errno = 0;
-	*out = rs->sk;
+	*out = ts->s[kind].sk;
 	return 0;
 }
 
-/* After a failed exchange: the next call starts on a fresh socket. */
+/* After a failed or unfinished exchange: the next call opens a fresh socket. */
+static void thread_sock_drop(int kind)
+{
+	struct thread_socks *ts = thread_socks();
+
+	if (ts->s[kind].sk) {
+		nl_socket_free(ts->s[kind].sk);
+		ts->s[kind].sk = NULL;
+	}
+}
+
+static int nl_get(struct nl_sock **out, struct uw_error *err)
+{
+	int r = thread_sock_get(SOCK_ROUTE, out, err);
+
+	kernel_errno = 0;
+	return r;
+}
+
 static void nl_drop(void)
 {
-	struct route_sock *rs;
-
-	pthread_once(&route_once, route_key_make);
-	rs = pthread_getspecific(route_key);
-	if (rs && rs->sk) {
-		nl_socket_free(rs->sk);
-		rs->sk = NULL;
-	}
+	thread_sock_drop(SOCK_ROUTE);
 }
 
 /* libnl's failure @nle of an exchange on the thread's socket, as an errno. */
@@ -1034,91 +1064,36 @@ int uw_nl_link_get(int ifindex, struct uw_nl_link *out, struct uw_error *err)
  * revert that kept its socket until exit runs its remaining steps during
  * that grace period instead of after it.
  */
-struct nfnl_sock {
-	struct nl_sock *sk;
-	dev_t dev;
-	ino_t ino;
-};
-
-static pthread_key_t nfnl_key;
-static pthread_once_t nfnl_once = PTHREAD_ONCE_INIT;
-
-static void nfnl_sock_free(void *p)
+static int nfnl_open(struct nl_sock **out, struct uw_error *err)
 {
-	struct nfnl_sock *ns = p;
+	struct nl_sock *sk = nl_socket_alloc();
+	int r;
 
-	if (ns && ns->sk)
-		nl_socket_free(ns->sk);
-	free(ns);
-}
-
-static void nfnl_key_make(void)
-{
-	if (pthread_key_create(&nfnl_key, nfnl_sock_free) != 0)
-		abort();
-}
-
-__attribute__((destructor)) static void nfnl_sock_release(void)
-{
-	if (nfnl_once != PTHREAD_ONCE_INIT) {
-		nfnl_sock_free(pthread_getspecific(nfnl_key));
-		pthread_setspecific(nfnl_key, NULL);
+	if (!sk)
+		return uw_error_set(err, -ENOMEM, "out of memory opening a netlink socket");
+	nl_socket_disable_auto_ack(sk);
+	r = nl_connect(sk, NETLINK_NETFILTER);
+	if (r < 0) {
+		nl_socket_free(sk);
+		return uw_error_set(err, nle_to_errno(r), "cannot talk to the kernel's netfilter "
+				    "netlink: %s", nl_geterror(r));
 	}
+	/* Big reads: a chain of tens of thousands of rules is a long dump. */
+	nl_socket_set_buffer_size(sk, 1 << 20, 0);
+	nl_socket_set_msg_buf_size(sk, 1 << 16);
+	*out = sk;
+	return 0;
 }
 
-/* After a failed or unfinished exchange: the next call opens a fresh socket. */
 static void nfnl_drop(void)
 {
-	struct nfnl_sock *ns;
-
-	pthread_once(&nfnl_once, nfnl_key_make);
-	ns = pthread_getspecific(nfnl_key);
-	if (ns && ns->sk) {
-		nl_socket_free(ns->sk);
-		ns->sk = NULL;
-	}
+	thread_sock_drop(SOCK_NETFILTER);
 }
 
 /* The calling thread's netfilter socket in its current network namespace. */
 static int nfnl_get(struct nl_sock **out, struct uw_error *err)
 {
-	struct nfnl_sock *ns;
-	struct stat st;
-	int r;
-
-	pthread_once(&nfnl_once, nfnl_key_make);
-	ns = pthread_getspecific(nfnl_key);
-	if (!ns) {
-		ns = uw_malloc0(sizeof(*ns));
-		pthread_setspecific(nfnl_key, ns);
-	}
-	if (stat("/proc/thread-self/ns/net", &st) < 0)
-		memset(&st, 0, sizeof(st));
-	if (ns->sk && (!st.st_ino || st.st_dev != ns->dev || st.st_ino != ns->ino)) {
-		nl_socket_free(ns->sk);
-		ns->sk = NULL;
-	}
-	if (!ns->sk) {
-		struct nl_sock *sk = nl_socket_alloc();
-
-		if (!sk)
-			return uw_error_set(err, -ENOMEM, "out of memory opening a netlink socket");
-		nl_socket_disable_auto_ack(sk);
-		r = nl_connect(sk, NETLINK_NETFILTER);
-		if (r < 0) {
-			nl_socket_free(sk);
-			return uw_error_set(err, nle_to_errno(r), "cannot talk to the kernel's netfilter "
-					    "netlink: %s", nl_geterror(r));
-		}
-		/* Big reads: a chain of tens of thousands of rules is a long dump. */
-		nl_socket_set_buffer_size(sk, 1 << 20, 0);
-		nl_socket_set_msg_buf_size(sk, 1 << 16);
-		ns->sk = sk;
-		ns->dev = st.st_dev;
-		ns->ino = st.st_ino;
-	}
-	*out = ns->sk;
-	return 0;
+	return thread_sock_get(SOCK_NETFILTER, out, err);
 }
 
 /* Send @msg (freed) on the thread's netfilter socket; *seq its sequence number. */
