@@ -21,6 +21,7 @@
 #include <linux/rtnetlink.h>
 #include <endian.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -1196,6 +1197,12 @@ struct nft_dump {
 	void (*cb)(const struct uw_nl_nft_rule *r, void *ud);
 	void *ud;
 	int n;
+	/* Messages are handed to msg as they come (the inventory's long chain
+	 * reads, whose caller reads again itself); otherwise they are held
+	 * until the dump is whole, so an interrupted dump can be asked again
+	 * without anyone having seen half of it. */
+	bool stream;
+	struct uw_strbuf held;
 	/* uw_nl_nft_tables */
 	int our_family;
 	const char *our_table;
@@ -1381,7 +1388,11 @@ static int nft_dump_read(struct nl_sock *sk, unsigned seq, struct nft_dump *d)
 
 				ret = e->error ? (e->error < 0 ? e->error : -e->error) : 0;
 			} else if (nlh->nlmsg_type == ((NFNL_SUBSYS_NFTABLES << 8) | d->type)) {
-				d->msg(nlh, d);
+				if (d->stream)
+					d->msg(nlh, d);
+				else
+					uw_strbuf_append_len(&d->held, (const char *)nlh,
+							     NLMSG_ALIGN(nlh->nlmsg_len));
 			}
 		}
 		if (ret < 0)
@@ -1389,6 +1400,17 @@ static int nft_dump_read(struct nl_sock *sk, unsigned seq, struct nft_dump *d)
 		if (ret <= 0)
 			return ret;
 	}
+}
+
+/* The messages a whole, uninterrupted dump held back, to their reader. */
+static void nft_dump_deliver(struct nft_dump *d)
+{
+	int n = (int)d->held.len;
+
+	for (struct nlmsghdr *nlh = (struct nlmsghdr *)d->held.s; n > 0 && nlmsg_ok(nlh, n);
+	     nlh = nlmsg_next(nlh, &n))
+		d->msg(nlh, d);
+	uw_strbuf_fini(&d->held);
 }
 
 static int nft_family(const char *f)
@@ -1404,15 +1426,61 @@ static int nft_family(const char *f)
 	return -1;
 }
 
+static int nft_dump_once(unsigned type, unsigned reply, int family, unsigned attr_table,
+			 const char *table, unsigned attr_chain, const char *chain,
+			 struct nft_dump *d, bool *said, struct uw_error *err);
+
 /*
  * Send the nftables dump request @type for @family (with @table and @chain
  * as its filter when not NULL) and read its @reply messages into @d: 0 or a
  * negative errno, with a sentence in @err (and *said true) only when the
- * request could not even be made.
+ * request could not even be made, or the ruleset kept changing under it.
+ *
+ * A dump longer than one round that another program's commit interrupted
+ * (NLM_F_DUMP_INTR) is asked again, up to NFT_DUMP_TRIES times, unless @d
+ * streams (then the caller sees -EINTR and decides): a firewall manager
+ * busy beside us must not make our apply fail.
  */
+#define NFT_DUMP_TRIES 8
+
+/* Tests only (USBNET_WIZARD_FAULT=nft-held-dump-intr:N): the Nth whole
+ * held dump of the process is taken as interrupted, as the kernel marks a
+ * dump a commit came through. */
+static bool fault_dump_intr(void)
+{
+	static atomic_uint dumps;
+
+	return uw_fault("nft-held-dump-intr", atomic_fetch_add(&dumps, 1) + 1);
+}
+
 static int nft_dump(unsigned type, unsigned reply, int family, unsigned attr_table,
 		    const char *table, unsigned attr_chain, const char *chain, struct nft_dump *d,
 		    bool *said, struct uw_error *err)
+{
+	int r = -EINTR;
+
+	for (int i = 0; r == -EINTR && i < (d->stream ? 1 : NFT_DUMP_TRIES); i++) {
+		uw_strbuf_fini(&d->held);
+		r = nft_dump_once(type, reply, family, attr_table, table, attr_chain, chain, d,
+				  said, err);
+		if (r == 0 && !d->stream && fault_dump_intr())
+			r = -EINTR;
+	}
+	if (r == 0 && !d->stream)
+		nft_dump_deliver(d);
+	uw_strbuf_fini(&d->held);
+	if (r == -EINTR && !d->stream && !*said) {
+		*said = true;
+		return uw_error_set(err, r, "the nftables ruleset kept changing while it was read "
+				    "(%d tries); try again when the program changing it is done",
+				    NFT_DUMP_TRIES);
+	}
+	return r;
+}
+
+static int nft_dump_once(unsigned type, unsigned reply, int family, unsigned attr_table,
+			 const char *table, unsigned attr_chain, const char *chain,
+			 struct nft_dump *d, bool *said, struct uw_error *err)
 {
 	struct nfgenmsg g = { .version = NFNETLINK_V0, .nfgen_family = (unsigned char)family };
 	struct nl_sock *sk;
@@ -1442,7 +1510,7 @@ int uw_nl_nft_chain_rules(const char *family, const char *table, const char *cha
 			  void (*cb)(const struct uw_nl_nft_rule *r, void *ud), void *ud,
 			  struct uw_error *err)
 {
-	struct nft_dump d = { .msg = nft_rule_msg, .cb = cb, .ud = ud };
+	struct nft_dump d = { .msg = nft_rule_msg, .cb = cb, .ud = ud, .stream = true };
 	int fam = nft_family(family), r;
 	bool said;
 

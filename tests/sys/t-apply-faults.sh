@@ -70,6 +70,19 @@ for fw in nft legacy; do
 		fi
 		check_eq "[$fw] ... none of its rules is left (the kernel aborted the whole batch)" "0" "$(ours)"
 		check_eq "[$fw] ... and the rollback leaves the desktop as it was" "$before" "$(desk_state)"
+		# A dump of tables, chains or rules that another program's commit
+		# interrupted (the kernel marks it NLM_F_DUMP_INTR) is asked again:
+		# a firewall manager busy beside us must not fail the apply or the
+		# revert (t-concurrency met it for real, now and then).
+		for n in 1 2 3 4; do
+			out=$(USBNET_WIZARD_FAULT=nft-held-dump-intr:$n W apply 2>&1); rc=$?
+			check_eq "[$fw] apply with its dump #$n interrupted succeeds" "0" "$rc"
+			[ $rc = 0 ] || tail -3 <<<"$out" | sed 's/^/#   /'
+			check_eq "[$fw] ... with each of our rules once" "5" "$(ours)"
+			USBNET_WIZARD_FAULT=nft-held-dump-intr:$n W revert >/dev/null 2>&1; rc=$?
+			check_eq "[$fw] ... revert with its dump #$n interrupted succeeds" "0" "$rc"
+			check_eq "[$fw] ... and is back at the before-state" "$before" "$(desk_state)"
+		done
 	fi
 	if [ $fw = legacy ]; then
 		# libiptc's commit refused by the kernel (one commit per table: the
