@@ -172,7 +172,7 @@ int uw_cli_plan_from_args_base(int argc, char **argv, const struct uw_choices *b
 	r = uw_nl_dump(&d, UW_NL_DUMP_LINKS | UW_NL_DUMP_ADDRS | UW_NL_DUMP_ROUTES, err);
 	if (r < 0)
 		return UW_EXIT_FAIL;
-	r = uw_facts_read_dump(facts, &d, err);
+	r = uw_facts_read_dump_plan(facts, &d, err);
 	if (r < 0)
 		return UW_EXIT_FAIL;
 

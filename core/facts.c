@@ -47,7 +47,7 @@ static int cmp_link_index(const void *a, const void *b)
 	return (x->ifindex > y->ifindex) - (x->ifindex < y->ifindex);
 }
 
-int uw_facts_read_dump(struct uw_facts *f, const struct uw_nl_dump *d, struct uw_error *err)
+static int read_dump(struct uw_facts *f, const struct uw_nl_dump *d, bool plan_only)
 {
 	struct uw_inventory *inv = uw_malloc0(sizeof(*inv));
 
@@ -99,13 +99,23 @@ int uw_facts_read_dump(struct uw_facts *f, const struct uw_nl_dump *d, struct uw
 	/* The firewall may be unreadable (no root): the plan then falls back to nftables.
 	 * The quick read has every fact a plan uses; only the count of foreign
 	 * nft rules may be partial (doctor reads it in full when it shows it). */
-	if (uw_fw_inventory_read_quick(&f->fw, NULL) == 0)
+	if ((plan_only ? uw_fw_inventory_read_plan : uw_fw_inventory_read_quick)(&f->fw, NULL) == 0)
 		f->have_fw = true;
 	/* firewalld from its D-Bus interface (no bus, or not running: running stays false). */
 	uw_firewalld_read(&f->firewalld, NULL);
 	f->fw.firewalld_running = f->firewalld.running;
 	uw_facts_read_nm(f);
 	return 0;
+}
+
+int uw_facts_read_dump(struct uw_facts *f, const struct uw_nl_dump *d, struct uw_error *err)
+{
+	return read_dump(f, d, false);
+}
+
+int uw_facts_read_dump_plan(struct uw_facts *f, const struct uw_nl_dump *d, struct uw_error *err)
+{
+	return read_dump(f, d, true);
 }
 
 void uw_facts_read_nm(struct uw_facts *f)

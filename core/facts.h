@@ -66,6 +66,14 @@ int uw_facts_read(struct uw_facts *f, struct uw_error *err);
 struct uw_nl_dump;
 int uw_facts_read_dump(struct uw_facts *f, const struct uw_nl_dump *d, struct uw_error *err);
 
+/*
+ * uw_facts_read_dump for a plan and nothing else (plan, apply, watch): the
+ * firewall part is uw_fw_inventory_read_plan's, which leaves out the
+ * masquerades and rule counts a doctor or report shows. The plan made from
+ * it is the one uw_facts_read's facts make.
+ */
+int uw_facts_read_dump_plan(struct uw_facts *f, const struct uw_nl_dump *d, struct uw_error *err);
+
 /* Refresh only the NetworkManager facts (watch: after NetworkManager took a
  * new interface). */
 void uw_facts_read_nm(struct uw_facts *f);

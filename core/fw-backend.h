@@ -18,6 +18,13 @@
 
 #include <string.h>
 
+/* How much of the firewall an inventory reads (core/fw.h says what each leaves out). */
+enum uw_fw_read {
+	UW_FW_READ_FULL,    /* uw_fw_inventory_read */
+	UW_FW_READ_QUICK,   /* uw_fw_inventory_read_quick */
+	UW_FW_READ_PLAN,    /* uw_fw_inventory_read_plan */
+};
+
 struct uw_fw_ops {
 	enum uw_fw_backend be;
 	/* uw_fw_rules_probe / _add / _del, for rules already validated */
@@ -32,9 +39,10 @@ struct uw_fw_ops {
 	 * Fill this backend's fields of @inv (counts, masquerades, DOCKER-USER)
 	 * and append its dropping chains with uw_fw_backend_drop(): data only,
 	 * no sentence (core/fw.c writes the notes and the drops' why).
-	 * @full: read every rule (else see uw_fw_inventory_read_quick).
+	 * @how: every rule (UW_FW_READ_FULL), or what uw_fw_inventory_read_quick
+	 * or uw_fw_inventory_read_plan read.
 	 */
-	int (*inventory)(struct uw_fw_inventory *inv, bool full, struct uw_error *err);
+	int (*inventory)(struct uw_fw_inventory *inv, enum uw_fw_read how, struct uw_error *err);
 	/* Our table left empty removed: 1 removed, 0 nothing to do. NULL: no such thing. */
 	int (*drop_empty_table)(struct uw_error *err);
 	/* uw_fw_rule_shell for one valid rule */

@@ -603,7 +603,7 @@ static int iptc_remove_all_ours(struct uw_error *err)
 	return total;
 }
 
-static int iptc_inventory(struct uw_fw_inventory *inv, bool full, struct uw_error *err)
+static int iptc_inventory(struct uw_fw_inventory *inv, enum uw_fw_read how, struct uw_error *err)
 {
 	char tables[8][XT_TABLE_MAXNAMELEN];
 	int n = loaded_tables(tables, 8);

@@ -1141,6 +1141,12 @@ static void inv_chain_cb(struct walker *w, const struct chain_info *c)
  * prerouting, input, output, ingress and egress are skipped, and with them
  * the cost of dumping their rules, which is where the time of `list ruleset`
  * goes (the kernel's dump and libnftables' parsing, not our text walk).
+ *
+ * What a plan reads (uw_fw_inventory_read_plan: plan, apply, watch) skips
+ * more: every chain but the ip and inet forward-hook base chains, where the
+ * only facts a plan is made of are (the drops; DOCKER-USER counts by its
+ * name). On a host with 50,000 rules spread over forward, postrouting and a
+ * regular chain, that is one long dump instead of three (bench/many-rules.sh).
  */
 struct pick {
 	struct chain_info c;   /* as the chain dump gave it: no rule read yet */
@@ -1150,6 +1156,7 @@ struct picks {
 	struct uw_fw_inventory *inv;
 	struct pick *v;
 	size_t n;
+	bool plan;      /* uw_fw_inventory_read_plan: only the chains a plan uses */
 	bool skipped;   /* some foreign chain's rules are not read */
 };
 
@@ -1168,7 +1175,10 @@ static void pick_chain_cb(const struct uw_nl_nft_chain *nc, void *ud)
 	c.policy_drop = nc->policy_drop;
 	if (is_ours(c.fam, c.table))
 		return;
-	if (c.hook[0] && strcmp(c.hook, "forward") != 0 && strcmp(c.hook, "postrouting") != 0) {
+	/* A plan reads only drops on the IPv4 forward path (inv_chain_cb). */
+	if ((c.hook[0] && strcmp(c.hook, "forward") != 0 && strcmp(c.hook, "postrouting") != 0) ||
+	    (p->plan && (strcmp(c.hook, "forward") != 0 ||
+			 (strcmp(c.fam, "ip") != 0 && strcmp(c.fam, "inet") != 0)))) {
 		struct walker iw = { .data = p->inv };
 
 		/* Its rules are not read, but its name may still be DOCKER-USER. */
@@ -1398,13 +1408,13 @@ static int read_picks(struct uw_fw_inventory *inv, const struct picks *p, struct
 }
 
 /* @tables, @ours: the kernel's table dump (uw_nl_nft_tables), already made. */
-static int inventory_quick(struct uw_fw_inventory *inv, unsigned tables, bool ours,
+static int inventory_quick(struct uw_fw_inventory *inv, unsigned tables, bool ours, bool plan,
 			   struct uw_error *err)
 {
 	_auto_(free) struct uw_fw_inventory *before = uw_malloc0(sizeof(*before));
 	_auto_(free) struct facts *saved = uw_malloc0(sizeof(*saved));
 	_auto_(free) struct facts *seen = uw_malloc0(sizeof(*seen));
-	struct picks p = { .inv = inv };
+	struct picks p = { .inv = inv, .plan = plan };
 	unsigned long long cookie = 0;
 	unsigned g0 = 0, g1 = 0;
 	bool known = uw_nl_nft_generation(&g0, &cookie, NULL) == 0;
@@ -1444,10 +1454,10 @@ static int inventory_quick(struct uw_fw_inventory *inv, unsigned tables, bool ou
 	return 0;
 }
 
-static int nft_inventory_read(struct uw_fw_inventory *inv, bool full, unsigned tables, bool ours,
-			      struct walker *wk, char **outp, struct uw_error *err);
+static int nft_inventory_read(struct uw_fw_inventory *inv, enum uw_fw_read how, unsigned tables,
+			      bool ours, struct walker *wk, char **outp, struct uw_error *err);
 
-static int nft_inventory(struct uw_fw_inventory *inv, bool full, struct uw_error *err)
+static int nft_inventory(struct uw_fw_inventory *inv, enum uw_fw_read how, struct uw_error *err)
 {
 	_auto_(free) char *out = NULL;
 	struct walker w = { .table = inv_table_cb, .rule = inv_rule_cb,
@@ -1462,7 +1472,7 @@ static int nft_inventory(struct uw_fw_inventory *inv, bool full, struct uw_error
 		inv->nft_rules_counted = true;
 		return 0;
 	}
-	r = nft_inventory_read(inv, full, tables < 0 ? 0 : (unsigned)tables, ours, &w, &out, err);
+	r = nft_inventory_read(inv, how, tables < 0 ? 0 : (unsigned)tables, ours, &w, &out, err);
 	/* libnftables missing or failing: what the kernel said still stands, so
 	 * that a host using nftables is not taken for a legacy one. */
 	if (r < 0 && tables >= 0) {
@@ -1473,14 +1483,14 @@ static int nft_inventory(struct uw_fw_inventory *inv, bool full, struct uw_error
 	return r;
 }
 
-static int nft_inventory_read(struct uw_fw_inventory *inv, bool full, unsigned tables, bool ours,
-			      struct walker *wk, char **outp, struct uw_error *err)
+static int nft_inventory_read(struct uw_fw_inventory *inv, enum uw_fw_read how, unsigned tables,
+			      bool ours, struct walker *wk, char **outp, struct uw_error *err)
 {
 	int r = 1;
 
 	/* (the kernel's table count is known only when its dump worked) */
-	if (!full && (tables || ours))
-		r = inventory_quick(inv, tables, ours, err);
+	if (how != UW_FW_READ_FULL && (tables || ours))
+		r = inventory_quick(inv, tables, ours, how == UW_FW_READ_PLAN, err);
 	if (r < 0)
 		return r;
 	if (r > 0) {

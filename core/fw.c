@@ -434,7 +434,7 @@ static bool firewalld_running(void)
 	return fwd.running;
 }
 
-static int inventory_read(struct uw_fw_inventory *inv, bool full, struct uw_error *err)
+static int inventory_read(struct uw_fw_inventory *inv, enum uw_fw_read how, struct uw_error *err)
 {
 	struct uw_error e1, e2;
 	int r1, r2;
@@ -442,13 +442,13 @@ static int inventory_read(struct uw_fw_inventory *inv, bool full, struct uw_erro
 	memset(inv, 0, sizeof(*inv));
 	uw_error_clear(&e1);
 	uw_error_clear(&e2);
-	r1 = uw_fw_iptc_ops.inventory(inv, full, &e1);
+	r1 = uw_fw_iptc_ops.inventory(inv, how, &e1);
 	if (r1 < 0)
 		uw_fw_inventory_note(inv, "Could not read legacy iptables: %s", e1.msg);
 	else if (inv->legacy_ours)
 		uw_fw_inventory_note(inv, "%u rule(s) of ours are in legacy iptables (from an "
 				     "earlier run).", inv->legacy_ours);
-	r2 = uw_fw_nft_ops.inventory(inv, full, &e2);
+	r2 = uw_fw_nft_ops.inventory(inv, how, &e2);
 	if (r2 < 0)
 		uw_fw_inventory_note(inv, "Could not read nftables: %s", e2.msg);
 	else if (inv->nft_has_ours)
@@ -505,12 +505,17 @@ static int inventory_read(struct uw_fw_inventory *inv, bool full, struct uw_erro
 
 int uw_fw_inventory_read(struct uw_fw_inventory *inv, struct uw_error *err)
 {
-	return inventory_read(inv, true, err);
+	return inventory_read(inv, UW_FW_READ_FULL, err);
 }
 
 int uw_fw_inventory_read_quick(struct uw_fw_inventory *inv, struct uw_error *err)
 {
-	return inventory_read(inv, false, err);
+	return inventory_read(inv, UW_FW_READ_QUICK, err);
+}
+
+int uw_fw_inventory_read_plan(struct uw_fw_inventory *inv, struct uw_error *err)
+{
+	return inventory_read(inv, UW_FW_READ_PLAN, err);
 }
 
 const struct uw_fw_masq *uw_fw_inventory_masq_covering(const struct uw_fw_inventory *inv,

@@ -209,6 +209,21 @@ int uw_fw_inventory_read(struct uw_fw_inventory *inv, struct uw_error *err);
  */
 int uw_fw_inventory_read_quick(struct uw_fw_inventory *inv, struct uw_error *err);
 
+/*
+ * Only what a plan is made of (core/plan.c): the dropping chains on the IPv4
+ * forward path and DOCKER-USER, whole, exactly as uw_fw_inventory_read_quick
+ * finds them. The rules of nftables chains that hold nothing a plan uses
+ * are not read: postrouting (masquerades: the plan adds its own whatever
+ * else masquerades), regular chains (only DOCKER-USER's name counts), and
+ * forward chains of families other than ip and inet. So foreign_masquerade,
+ * masq[], nft_ours_foreign_chains and nft_rules_foreign leave out those
+ * chains (nft_rules_counted false): a doctor or a report uses the others.
+ * Why: on a host with tens of thousands of rules each chain's rules cost
+ * the kernel time that grows with the square of the chain's length. Same
+ * returns.
+ */
+int uw_fw_inventory_read_plan(struct uw_fw_inventory *inv, struct uw_error *err);
+
 /* "iptables-legacy", "nftables", "none", "auto". Never NULL. */
 const char *uw_fw_backend_name(enum uw_fw_backend be);
 

@@ -117,7 +117,7 @@ static void do_apply(struct uw_watch *w, int ifindex, const char *ifname, const 
 
 	uw_error_clear(&e);
 	uw_strlcpy(c.iface, ifname, sizeof(c.iface));
-	r = d ? uw_facts_read_dump(facts, d, &e) : uw_facts_read(facts, &e);
+	r = d ? uw_facts_read_dump_plan(facts, d, &e) : uw_facts_read(facts, &e);
 	/* NetworkManager takes a new interface a moment after it appears: when it
 	 * runs, wait (bounded) until it has, so the plan tells it to leave the
 	 * interface alone instead of missing it. */

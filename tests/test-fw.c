@@ -705,6 +705,57 @@ static void test_inventory_quick_keeps_facts(void **state)
 	free(full), free(quick);
 }
 
+/*
+ * What a plan reads (plan, apply, watch): the same drops, DOCKER-USER,
+ * tables and backend as the quick read, but none of the rules of the
+ * postrouting and regular chains (a plan adds its own masquerade whatever
+ * else masquerades), so neither the masquerade reached by a jump nor our
+ * accept left in a regular chain is seen.
+ */
+static void test_inventory_plan_reads_only_what_a_plan_uses(void **state)
+{
+	struct uw_fw_inventory *quick = calloc(1, sizeof(*quick)), *plan = calloc(1, sizeof(*plan));
+	struct uw_fw_rule left = fwd("usb0", "", "inet host fw");
+	struct uw_fw_rule left2 = fwd("", "usb0", "ip many a");
+	struct uw_error e;
+
+	uw_test_sh(nft_spread);
+	/* A drop in an IPv6-only forward chain: not on the phone's path. */
+	uw_test_sh("nft add table ip6 six && nft 'add chain ip6 six f6 { type filter hook forward "
+		   "priority 0; policy accept; }' && nft add rule ip6 six f6 drop");
+	assert_int_equal(uw_fw_rule_add(UW_FW_NFTABLES, &left, &e), 0);
+	assert_int_equal(uw_fw_rule_add(UW_FW_NFTABLES, &left2, &e), 0);
+
+	assert_int_equal(uw_fw_inventory_read_quick(quick, &e), 0);
+	assert_int_equal(uw_fw_inventory_read_plan(plan, &e), 0);
+	assert_int_equal(plan->nft_available, quick->nft_available);
+	assert_int_equal(plan->nft_tables, quick->nft_tables);
+	assert_int_equal(plan->nft_has_ours, quick->nft_has_ours);
+	assert_int_equal(plan->in_use, quick->in_use);
+	assert_int_equal(plan->docker_user, quick->docker_user);
+	assert_string_equal(plan->docker_user_chain, quick->docker_user_chain);
+	assert_int_equal(plan->n_drops, quick->n_drops);
+	for (unsigned i = 0; i < plan->n_drops; i++) {
+		assert_string_equal(plan->drops[i].chain, quick->drops[i].chain);
+		assert_int_equal(plan->drops[i].policy_drop, quick->drops[i].policy_drop);
+		assert_int_equal(plan->drops[i].has_drop_rule, quick->drops[i].has_drop_rule);
+		assert_string_equal(plan->drops[i].why, quick->drops[i].why);
+	}
+	assert_int_equal(plan->n_drops, 2);
+	assert_string_equal(plan->drops[0].chain, "inet host fw");
+	assert_true(plan->drops[0].has_drop_rule);
+	assert_true(plan->docker_user);
+	/* What the quick read has and the plan's does not. */
+	assert_int_equal(quick->foreign_masquerade, 1);
+	assert_int_equal(plan->foreign_masquerade, 0);
+	assert_int_equal(quick->nft_ours_foreign_chains, 2);
+	assert_int_equal(plan->nft_ours_foreign_chains, 1);
+	/* fw: its drop and our accept; fwd2: one rule. */
+	assert_int_equal(plan->nft_rules_foreign, 3);
+	assert_false(plan->nft_rules_counted);
+	free(quick), free(plan);
+}
+
 /* With nothing skipped the quick read counts every rule too. */
 static void test_inventory_quick_counts_when_nothing_skipped(void **state)
 {
@@ -1084,6 +1135,7 @@ int main(void)
 		cmocka_unit_test_setup(test_inventory_legacy, fresh_netns),
 		cmocka_unit_test_setup(test_inventory_nft, fresh_netns),
 		cmocka_unit_test_setup(test_inventory_quick_keeps_facts, fresh_netns),
+		cmocka_unit_test_setup(test_inventory_plan_reads_only_what_a_plan_uses, fresh_netns),
 		cmocka_unit_test_setup(test_inventory_quick_counts_when_nothing_skipped, fresh_netns),
 		cmocka_unit_test_setup(test_inventory_quick_reads_long_chains_side_by_side, fresh_netns),
 		cmocka_unit_test_setup(test_inventory_quick_reads_interrupted_chain_again, fresh_netns),
