@@ -38,6 +38,7 @@
 #include "core/fw-backend.h"
 #include "core/ip4.h"
 #include "core/nl.h"
+#include "core/sanitize.h"
 #include "core/strbuf.h"
 #include "core/util.h"
 
@@ -1086,6 +1087,7 @@ static void masq_parse(const char *text, struct uw_fw_masq *m)
 			v += *v == '"';
 			v[strcspn(v, "\"")] = '\0';
 			uw_strlcpy(m->out_iface, v, sizeof(m->out_iface));
+			uw_sanitize(m->out_iface, 0);
 		} else {
 			m->negated = true;
 			return;
@@ -1118,7 +1120,13 @@ static void inv_chain_cb(struct walker *w, const struct chain_info *c)
 
 	if (is_ours(c->fam, c->table))
 		return;
+	/* Names come from the kernel as whoever made them wrote them (raw
+	 * netlink, nft -j): any byte but NUL. The spec goes into plans,
+	 * notes and reports, so it is made safe to show here; a name changed
+	 * by that no longer passes uw_fw_rule_validate, and no rule is ever
+	 * written or shown for it (the plan says so instead). */
 	snprintf(spec, sizeof(spec), "%s %s %s", c->fam, c->table, c->chain);
+	uw_sanitize(spec, 0);
 	if (strcmp(c->fam, "ip") == 0 && strcmp(c->table, "filter") == 0 &&
 	    strcmp(c->chain, "DOCKER-USER") == 0 && !inv->docker_user) {
 		inv->docker_user = true;

@@ -65,6 +65,16 @@ static struct uw_action *add_fw(struct uw_plan *p, enum uw_fw_backend be, enum u
 	return a;
 }
 
+/* Can an accept for @iface go into @chain of @be (a name our commands may carry)? */
+static bool chain_usable(enum uw_fw_backend be, const char *chain, const char *iface)
+{
+	struct uw_fw_rule r = { .kind = UW_FW_FORWARD_ACCEPT };
+
+	uw_strlcpy(r.chain, chain, sizeof(r.chain));
+	uw_strlcpy(r.in_iface, iface, sizeof(r.in_iface));
+	return uw_fw_rule_validate(be, &r, NULL) == 0;
+}
+
 /* The DNS server the proxy forwards to: the host's first real upstream that
  * is reachable from outside the USB link. */
 static int pick_upstream(const struct uw_facts *f, const struct uw_ip4_net *usb, struct in_addr *out,
@@ -274,6 +284,16 @@ int uw_plan_build(const struct uw_choices *choices, const struct uw_facts *facts
 				/* firewalld's own chains: handled by the zone above. */
 				if (fd->running && fd->has_zone && uw_firewalld_owns_chain(fd, be, chain))
 					continue;
+				/* A name no command of ours may carry (the inventory made
+				 * it safe to show, see core/fw-nft.c): said, not written. */
+				if (!chain_usable(be, chain, c->iface)) {
+					note(plan, "The %s chain \"%s\" drops forwarded traffic, but its name "
+					     "holds characters usbnet-wizard never puts into a command: "
+					     "nothing is written there. Put an accept for %s at its top "
+					     "yourself, or rename the chain.", uw_fw_backend_name(be),
+					     chain, c->iface);
+					continue;
+				}
 				if (!first)
 					first = d;
 

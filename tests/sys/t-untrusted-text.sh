@@ -90,5 +90,48 @@ inert "check --json: the phone's output, valid UTF-8 JSON" "$TB_DIR/check2.json"
 D report --phone >"$TB_DIR/report2.txt" 2>&1
 inert "report --phone: the phone's output comes out inert" "$TB_DIR/report2.txt"
 tb_desk "$UW_BIN" revert >/dev/null 2>&1
+
+# Names in the desktop's firewall: whoever made them chose them (raw netlink
+# or `nft -j` take any byte but NUL). A dropping forward chain whose name holds
+# an OSC 52 clipboard write, a CSI and a C1 CSI, and a masquerade whose oifname
+# does, reach the plan, the doctor and the report: inert there, and no rule is
+# written into or shown for that chain.
+cat >"$TB_DIR/hostile.json" <<'J'
+{"nftables": [
+ {"add": {"table": {"family": "inet", "name": "hx"}}},
+ {"add": {"chain": {"family": "inet", "table": "hx", "name": "fw\u001b]52;c;aGk=\u0007\u009b2J\u001b[31m",
+   "type": "filter", "hook": "forward", "prio": 0, "policy": "drop"}}},
+ {"add": {"chain": {"family": "inet", "table": "hx", "name": "po",
+   "type": "nat", "hook": "postrouting", "prio": 100, "policy": "accept"}}},
+ {"add": {"rule": {"family": "inet", "table": "hx", "chain": "po", "expr": [
+   {"match": {"op": "==", "left": {"meta": {"key": "oifname"}}, "right": "e\u001b[2Jx"}},
+   {"masquerade": null}]}}}
+]}
+J
+tb_desk nft -j -f "$TB_DIR/hostile.json" || not_ok "the hostile names were loaded"
+tb_desk nft list table inet hx | grep -q $'fw\e]52' && ok "the kernel holds the hostile chain name" \
+	|| not_ok "hostile chain name in the kernel"
+before=$(tb_desk nft list ruleset | md5sum)
+tb_desk "$UW_BIN" plan >"$TB_DIR/plan-h.txt" 2>&1
+inert "plan: a hostile nftables chain name comes out inert" "$TB_DIR/plan-h.txt"
+grep -q 'chain "inet hx fw?]52;c;aGk=??2J?\[31m" drops forwarded traffic, but its name' "$TB_DIR/plan-h.txt" \
+	&& ok "plan names that chain, made safe, and says it writes nothing there" \
+	|| { not_ok "plan names the hostile chain"; cat -v "$TB_DIR/plan-h.txt" | sed 's/^/#   /'; }
+tb_desk "$UW_BIN" plan --json >"$TB_DIR/plan-h.json" 2>/dev/null
+inert "plan --json: valid UTF-8 JSON, no ESC or C1" "$TB_DIR/plan-h.json" --json
+tb_desk "$UW_BIN" doctor >"$TB_DIR/doctor-h.txt" 2>&1
+inert "doctor: the hostile names come out inert" "$TB_DIR/doctor-h.txt"
+tb_desk "$UW_BIN" doctor --json >"$TB_DIR/doctor-h.json" 2>/dev/null
+inert "doctor --json: valid UTF-8 JSON, no ESC or C1" "$TB_DIR/doctor-h.json" --json
+tb_desk "$UW_BIN" report >"$TB_DIR/report-h.txt" 2>&1
+inert "report: the hostile names come out inert" "$TB_DIR/report-h.txt"
+tb_desk "$UW_BIN" apply >"$TB_DIR/apply-h.txt" 2>&1 && ok "apply goes on beside the hostile chain" \
+	|| { not_ok "apply beside the hostile chain"; cat -v "$TB_DIR/apply-h.txt" | sed 's/^/#   /'; }
+inert "apply: the hostile names come out inert" "$TB_DIR/apply-h.txt"
+tb_desk nft list chain inet hx "$(printf 'fw\033]52;c;aGk=\a\302\2332J\033[31m')" >"$TB_DIR/hx.txt" 2>&1
+grep -q usbnet-wizard "$TB_DIR/hx.txt" && { not_ok "no rule of ours in the hostile chain"; cat -v "$TB_DIR/hx.txt" | sed 's/^/#   /'; } \
+	|| ok "no rule of ours in the hostile chain"
+tb_desk "$UW_BIN" revert >/dev/null 2>&1
+check_eq "the firewall is back as it was" "$before" "$(tb_desk nft list ruleset | md5sum)"
 tb_down
 t_finish
