@@ -77,7 +77,7 @@ thou() { sed ':a;s/\B[0-9]\{3\}\>/,&/;ta' <<<"$1"; }
 	done
 	n=$(v many_rules_n)
 	echo "| apply (revert), nftables host with $(thou "$n") host rules in forward, postrouting and a regular chain ($(v many_rules_runs) runs) | $(v many_rules_nft_${n}_apply_ms) ms ($(v many_rules_nft_${n}_revert_ms) ms) | same host with no rules: $(v many_rules_nft_0_apply_ms) ms ($(v many_rules_nft_0_revert_ms) ms) | apply $(growth many_rules_nft_${n}_apply_ms many_rules_nft_0_apply_ms) |"
-	echo "| apply, nftables host with $(thou "$n") host rules, the first after another program changed the ruleset (saved chain facts stale, every chain read; $(v many_rules_runs) runs) | $(v many_rules_nft_${n}_cold_apply_ms) ms | same on the host with no rules: $(v many_rules_nft_0_cold_apply_ms) ms | apply $(growth many_rules_nft_${n}_cold_apply_ms many_rules_nft_0_cold_apply_ms) |"
+	echo "| apply, nftables host with $(thou "$n") host rules, the first after another program changed the ruleset (saved chain facts stale: the rules of the forward chain, the only one a plan needs, read again; $(v many_rules_runs) runs) | $(v many_rules_nft_${n}_cold_apply_ms) ms | same on the host with no rules: $(v many_rules_nft_0_cold_apply_ms) ms | apply $(growth many_rules_nft_${n}_cold_apply_ms many_rules_nft_0_cold_apply_ms) |"
 	echo "| apply + revert, legacy host with $(thou "$n") host rules ($(v many_rules_runs) pairs) | $(v many_rules_legacy_ours_ms) ms (apply $(v many_rules_legacy_ours_apply_ms)) | seed recipe (iptables-legacy) on the same host: $(v many_rules_legacy_shell_ms) ms (apply $(v many_rules_legacy_shell_apply_ms)) | $(v many_rules_legacy_ratio) |"
 	echo "| \`watch\`: the kernel creates the phone's link to profile applied ($(v watch_runs) cycles) | $(v watch_plug_applied_ms) ms (max $(v watch_plug_applied_max_ms) ms); link deleted to reverted $(v watch_unplug_reverted_ms) ms | goal: 10 ms | $(ratio "$(v watch_plug_applied_ms)" 10) |"
 	echo "| \`watch\`: the first plug after it started; its own CPU per plug (median, from /proc/PID/schedstat) | $(v watch_first_plug_applied_ms) ms; CPU $(v watch_cpu_per_plug_ms) ms | — | — |"
@@ -116,7 +116,8 @@ thou() { sed ':a;s/\B[0-9]\{3\}\>/,&/;ta' <<<"$1"; }
 	echo "  reverse. The desktop is checked to be back at its before-state at the end."
 	echo "- **many rules** (bench/many-rules.sh): a third of the host rules in the forward base chain, a"
 	echo "  third in the nat postrouting chain, a third in a regular chain jumped to from forward, loaded"
-	echo "  with \`nft -f\` / \`iptables-legacy-restore\` before timing: where the inventory must read them."
+	echo "  with \`nft -f\` / \`iptables-legacy-restore\` before timing: where the doctor's and the wizard's"
+	echo "  inventory reads them; what apply reads for its plan is the forward chain's alone (the drops)."
 	echo "- **watch** (bench/watch-latency.sh): bench/link-stamp creates the phone's link over rtnetlink and"
 	echo "  stamps the clock just before its request (the kernel sends watch the RTM_NEWLINK before it"
 	echo "  acknowledges; creating the link took the kernel $(v watch_kernel_add_ms) ms, inside the figure); to the µs"
