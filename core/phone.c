@@ -1175,18 +1175,20 @@ static void shared_finish(struct shared_ctx *x, struct uw_phone_job *jobs, size_
 /*
  * The script for @jobs. Each job is started in the background straight from
  * the script's shell, its command as it is (not through eval, which would
- * cost the shell a fork before the command's exec).
+ * cost the shell a fork before the command's exec): the .first jobs, then
+ * the others, each in their order in @jobs.
  */
-static char *shared_script(const char *marker, const struct uw_phone_job *jobs, size_t n)
+char *uw_phone_shared_script(const char *marker, const struct uw_phone_job *jobs, size_t n)
 {
 	char *s = uw_strdup_printf(SHARED_HEAD, SHARED_FRAME_CHARS, marker, marker, marker);
 	size_t len = strlen(s);
 
-	for (size_t i = 0; i < n; i++) {
-		size_t clen = strlen(jobs[i].cmd);
-
+	for (size_t k = 0; k < 2 * n; k++) {
+		size_t i = k % n, clen = strlen(jobs[i].cmd);
 		const char *start = jobs[i].stream ? SHARED_STREAM_START : SHARED_JOB_START;
 
+		if (jobs[i].first != (k < n))
+			continue;
 		s = uw_realloc(s, len + clen + strlen(marker) + sizeof(SHARED_STREAM_START) +
 				  sizeof(SHARED_STREAM_END) + sizeof(SHARED_JOB_END) + 24);
 		memcpy(s + len, start, strlen(start));
@@ -1239,7 +1241,7 @@ int uw_phone_run_shared(struct uw_phone *p, struct uw_phone_job *jobs, size_t n,
 			rnd[i] = (unsigned char)(now >> (i * 3)) ^ (unsigned char)getpid();
 	snprintf(x.marker, sizeof(x.marker), "uw-end-%02x%02x%02x%02x%02x%02x%02x%02x", rnd[0],
 		 rnd[1], rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
-	script = shared_script(x.marker, jobs, n);
+	script = uw_phone_shared_script(x.marker, jobs, n);
 	sh.cmd = script;
 	if (p->dead || !ssh_is_connected(p->session)) {
 		rc = uw_error_set(err, -ECONNRESET, "The connection to the phone is gone. Check "

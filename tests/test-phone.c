@@ -15,6 +15,7 @@
  *     phone's entries go (hashed ones too), comments and other hosts stay;
  *     a known_hosts link is refused and its target untouched;
  *   - running commands: output, errors, exit status, stdin, the output cap,
+ *     the shared script's start order (.first jobs first),
  *     control characters cleaned, per-job deadlines and the session timeout
  *     (a cut job lingers, the session still works), the phone going away
  *     mid-run (every unfinished job told, later runs fail at once);
@@ -35,6 +36,7 @@
 #include <time.h>
 
 #include "core/phone.h"
+#include "core/phone-private.h"
 #include "core/util.h"
 
 
@@ -787,6 +789,38 @@ static void test_run_shared(void **state)
 	kill_pidfile("sleeper2.pid");
 }
 
+/*
+ * The shared script starts the .first jobs before the others (the phone
+ * checks' lookup: its chain of programs is the longest), each group in the
+ * jobs' order; every job once.
+ */
+static void test_shared_script_order(void **state)
+{
+	struct uw_phone_job jobs[] = {
+		{ .cmd = "echo job-a" },
+		{ .cmd = "echo job-b", .first = true },
+		{ .cmd = "echo job-c", .stream = true },
+		{ .cmd = "echo job-d", .first = true },
+	};
+	_auto_(free) char *s = uw_phone_shared_script("uw-end-0123456789abcdef", jobs, 4);
+	const char *a = strstr(s, "job-a"), *b = strstr(s, "job-b"), *c = strstr(s, "job-c"),
+		   *d = strstr(s, "job-d");
+
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_non_null(c);
+	assert_non_null(d);
+	assert_true(b < d && d < a && a < c);
+	assert_null(strstr(a + 1, "job-a"));
+	assert_null(strstr(b + 1, "job-b"));
+	assert_null(strstr(c + 1, "job-c"));
+	assert_null(strstr(d + 1, "job-d"));
+	/* Each keeps its own number in its frame. */
+	assert_non_null(strstr(b, "uw_j 1 "));
+	assert_non_null(strstr(d, "uw_j 3 "));
+	assert_non_null(strstr(c, "uw_u 2 "));
+}
+
 /* A job with no deadline of its own is cut at the session timeout. */
 static void test_run_session_timeout(void **state)
 {
@@ -1140,6 +1174,7 @@ int main(void)
 		cmocka_unit_test(test_known_hosts_link_refused),
 		cmocka_unit_test(test_run_all),
 		cmocka_unit_test(test_run_shared),
+		cmocka_unit_test(test_shared_script_order),
 		cmocka_unit_test(test_run_session_timeout),
 		cmocka_unit_test(test_run_phone_gone),
 		cmocka_unit_test(test_connect_silent_server),
