@@ -79,3 +79,9 @@ extern const char *const uw_phone_key_names[UW_PHONE_N_KEYS];
  * an encrypted key's passphrase is asked; without, such a key does not load.
  */
 ssh_key uw_phone_load_private_key(struct uw_userdir *d, const char *name, struct uw_phone *p);
+
+/*
+ * The sh script uw_phone_run_shared sends for @jobs, its end lines marked
+ * with @marker (malloc'd). Here for the tests: what starts first.
+ */
+char *uw_phone_shared_script(const char *marker, const struct uw_phone_job *jobs, size_t n);

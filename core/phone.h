@@ -154,6 +154,10 @@ struct uw_phone_job {
 	 * content) is sent line by line as it comes, not captured whole first,
 	 * so the cap is reached in time (one process more on the phone). */
 	bool stream;
+	/* uw_phone_run_shared: started before the jobs without it. For the job
+	 * with the longest chain of programs (one that starts another): on a
+	 * busy phone the jobs started first get the CPU first. */
+	bool first;
 	/* Filled by uw_phone_run_all: */
 	struct uw_phone_result res;
 	int rc;                    /* 0, or the phone is gone: -ENOLINK unplugged, -ECONNRESET */

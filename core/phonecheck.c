@@ -537,7 +537,11 @@ int uw_phonecheck_run_with(uw_phonecheck_runner_fn exec, void *exec_ud,
 		run->jobs[i] = (struct uw_phone_job){ .cmd = run->cmds[i],
 						      .deadline_ms = CHECK_DEADLINE_MS,
 						      /* a file of any size */
-						      .stream = i == UW_CHECK_RESOLV };
+						      .stream = i == UW_CHECK_RESOLV,
+						      /* its chain is the longest (timeout
+						       * starting the lookup): on a busy
+						       * phone it ended last */
+						      .first = i == UW_CHECK_DNS };
 	}
 	/* Every command goes out now: every check is running. */
 	for (int i = 0; prm->progress && i < UW_CHECK__COUNT; i++)

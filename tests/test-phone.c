@@ -15,9 +15,12 @@
  *     phone's entries go (hashed ones too), comments and other hosts stay;
  *     a known_hosts link is refused and its target untouched;
  *   - running commands: output, errors, exit status, stdin, the output cap,
+ *     the shared script's start order (.first jobs first),
  *     control characters cleaned, per-job deadlines and the session timeout
  *     (a cut job lingers, the session still works), the phone going away
  *     mid-run (every unfinished job told, later runs fail at once);
+ *   - connecting to a server that never sends its banner, or nothing after
+ *     it: the timeout holds;
  *   - installing a key in authorized_keys (once), bad keys refused;
  *   - the IPv6 link-local search: a neighbour in another namespace found,
  *     our own address never, no answer is 0, no such interface an error.
@@ -33,6 +36,7 @@
 #include <time.h>
 
 #include "core/phone.h"
+#include "core/phone-private.h"
 #include "core/util.h"
 
 
@@ -785,6 +789,38 @@ static void test_run_shared(void **state)
 	kill_pidfile("sleeper2.pid");
 }
 
+/*
+ * The shared script starts the .first jobs before the others (the phone
+ * checks' lookup: its chain of programs is the longest), each group in the
+ * jobs' order; every job once.
+ */
+static void test_shared_script_order(void **state)
+{
+	struct uw_phone_job jobs[] = {
+		{ .cmd = "echo job-a" },
+		{ .cmd = "echo job-b", .first = true },
+		{ .cmd = "echo job-c", .stream = true },
+		{ .cmd = "echo job-d", .first = true },
+	};
+	_auto_(free) char *s = uw_phone_shared_script("uw-end-0123456789abcdef", jobs, 4);
+	const char *a = strstr(s, "job-a"), *b = strstr(s, "job-b"), *c = strstr(s, "job-c"),
+		   *d = strstr(s, "job-d");
+
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_non_null(c);
+	assert_non_null(d);
+	assert_true(b < d && d < a && a < c);
+	assert_null(strstr(a + 1, "job-a"));
+	assert_null(strstr(b + 1, "job-b"));
+	assert_null(strstr(c + 1, "job-c"));
+	assert_null(strstr(d + 1, "job-d"));
+	/* Each keeps its own number in its frame. */
+	assert_non_null(strstr(b, "uw_j 1 "));
+	assert_non_null(strstr(d, "uw_j 3 "));
+	assert_non_null(strstr(c, "uw_u 2 "));
+}
+
 /* A job with no deadline of its own is cut at the session timeout. */
 static void test_run_session_timeout(void **state)
 {
@@ -839,6 +875,75 @@ static void test_run_phone_gone(void **state)
 	uw_phone_result_fini(&r);
 	uw_phone_free(p);
 	kill_pidfile("sleeper.pid");
+}
+
+/* ---- connecting ------------------------------------------------------------ */
+
+static long long ms_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (t1.tv_sec - t0->tv_sec) * 1000LL + (t1.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/*
+ * uw_phone_connect sends our banner with a non-blocking ssh_connect, starts
+ * the crypto library while the server's banner is on its way, and finishes
+ * with a blocking one: the session timeout must still hold for that second
+ * part. A server that takes the connection but never says a word (its
+ * kernel completes the handshake; no one accepts), and one that sends its
+ * banner at once and then nothing: both end in the timeout's sentence,
+ * after the timeout and not long after it (bounds far apart: not a
+ * timing assertion, a hang or an early give-up would both fail it).
+ */
+static void test_connect_silent_server(void **state)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(2299) };
+	int one = 1, lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct uw_phone_options o = { .host = "127.0.0.1", .port = 2299, .timeout_s = 1,
+				      .ssh_dir = sshdir };
+	struct uw_phone *p = NULL;
+	struct timespec t0;
+	struct uw_error e;
+	long long ms;
+	pid_t pid;
+
+	fresh_sshdir();
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_true(lfd >= 0);
+	assert_int_equal(setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)), 0);
+	assert_int_equal(bind(lfd, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(listen(lfd, 4), 0);
+
+	for (int banner = 0; banner < 2; banner++) {
+		pid = -1;
+		if (banner) {
+			pid = fork();
+			assert_true(pid >= 0);
+			if (pid == 0) {
+				int c = accept(lfd, NULL, NULL);
+
+				if (c >= 0 && write(c, "SSH-2.0-silent\r\n", 16) == 16)
+					pause();
+				_exit(0);
+			}
+		}
+		uw_error_clear(&e);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		assert_true(uw_phone_connect(&o, &p, &e) < 0);
+		ms = ms_since(&t0);
+		assert_null(p);
+		if (!strstr(e.msg, "did not answer on port 2299 within 1 s"))
+			fail_msg("banner %d: %s", banner, e.msg);
+		if (ms < 900 || ms > 8000)
+			fail_msg("banner %d: gave up after %lld ms (timeout 1 s)", banner, ms);
+		if (pid > 0) {
+			kill(pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+		}
+	}
+	close(lfd);
 }
 
 /* ---- installing a key on the phone --------------------------------------- */
@@ -1069,8 +1174,10 @@ int main(void)
 		cmocka_unit_test(test_known_hosts_link_refused),
 		cmocka_unit_test(test_run_all),
 		cmocka_unit_test(test_run_shared),
+		cmocka_unit_test(test_shared_script_order),
 		cmocka_unit_test(test_run_session_timeout),
 		cmocka_unit_test(test_run_phone_gone),
+		cmocka_unit_test(test_connect_silent_server),
 		cmocka_unit_test(test_install_key),
 		cmocka_unit_test(test_link_local),
 	};

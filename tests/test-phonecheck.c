@@ -333,6 +333,10 @@ static int fake_run(void *ud, struct uw_phone_job *jobs, size_t n, uw_phone_job_
 		const char *cmd = job->cmd, *answer = "sh: not found\n";
 
 		assert_true(i < n);
+		/* resolv.conf streamed (any size); the lookup, the longest chain
+		 * of programs, started before the others. */
+		assert_int_equal(job->stream, i == UW_CHECK_RESOLV);
+		assert_int_equal(job->first, i == UW_CHECK_DNS);
 		memset(&job->res, 0, sizeof(job->res));
 		job->res.err = uw_strdup("");
 		job->res.exit_status = 0;
