@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "core/env.h"
+#include "core/ip4.h"
 #include "core/nl.h"
 #include "core/nm.h"
 
@@ -410,6 +411,12 @@ static bool evaluate(const struct uw_nl_link *link, const struct scan_ctx *ctx, 
 	uw_strlcpy(c->ifname, link->ifname, sizeof(c->ifname));
 	c->ifindex = link->ifindex;
 	if ((flags & IFF_LOOPBACK) || link->arptype != ARPHRD_ETHER)
+		return false;
+	/* The kernel takes any byte but '/', ':', white space and NUL in a
+	 * name (an ESC too); no phone's interface is named so, and no command
+	 * of ours takes such a name (uw_ifname_check): not listed, so it never
+	 * reaches a terminal either. */
+	if (uw_ifname_check(link->ifname, NULL) < 0)
 		return false;
 	for (size_t i = 0; link->kind[0] && i < UW_ARRAY_SIZE(skip_kinds); i++)
 		if (!strcmp(link->kind, skip_kinds[i]))

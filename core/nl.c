@@ -39,6 +39,7 @@
 #include <netlink/route/route.h>
 
 #include "core/ip4.h"
+#include "core/sanitize.h"
 #include "core/strbuf.h"
 #include "core/sysctlname.h"
 #include "core/util.h"
@@ -816,8 +817,10 @@ static int monitor_valid(struct nl_msg *msg, void *arg)
 	ev.ifindex = ifi->ifi_index;
 	ev.admin_up = ifi->ifi_flags & IFF_UP;
 	ev.lower_up = ifi->ifi_flags & IFF_LOWER_UP;
-	if (tb[IFLA_IFNAME])
+	if (tb[IFLA_IFNAME]) {
 		uw_strlcpy(ev.ifname, nla_get_string(tb[IFLA_IFNAME]), sizeof(ev.ifname));
+		uw_sanitize(ev.ifname, 0);   /* see link_fill */
+	}
 	if (h->nlmsg_type == RTM_DELLINK) {
 		ev.type = UW_LINK_DEL;
 		known_del(m, ev.ifindex);
@@ -926,6 +929,11 @@ static void link_fill(struct rtnl_link *l, struct uw_nl_link *o)
 
 	memset(o, 0, sizeof(*o));
 	uw_strlcpy(o->ifname, rtnl_link_get_name(l) ? rtnl_link_get_name(l) : "", sizeof(o->ifname));
+	/* The kernel takes any byte but '/', ':', white space and NUL in a
+	 * name, an ESC too, and every listing of ours shows names (routes and
+	 * addresses by their link's): made safe to show here, once. Only such
+	 * a name changes, and no command of ours takes one (uw_ifname_check). */
+	uw_sanitize(o->ifname, 0);
 	o->ifindex = rtnl_link_get_ifindex(l);
 	o->flags = rtnl_link_get_flags(l);
 	o->arptype = rtnl_link_get_arptype(l);

@@ -133,5 +133,24 @@ grep -q usbnet-wizard "$TB_DIR/hx.txt" && { not_ok "no rule of ours in the hosti
 	|| ok "no rule of ours in the hostile chain"
 tb_desk "$UW_BIN" revert >/dev/null 2>&1
 check_eq "the firewall is back as it was" "$before" "$(tb_desk nft list ruleset | md5sum)"
+
+# Interface names: the kernel takes any byte but '/', ':', white space and NUL
+# (an ESC too). A veth pair named with an OSC 52 write and a CSI, one end
+# holding an address in the phone's subnet and a route: never a phone
+# candidate, and inert wherever a name or a route of it is shown.
+H1=$(printf 'e\033]52;c;aGk=\a'); H2=$(printf 'u\033[2J')
+tb_desk ip link add "$H1" type veth peer name "$H2" && tb_desk ip addr add 192.168.0.77/24 dev "$H1" \
+	&& tb_desk ip link set "$H1" up && ok "hostile interface names made" || not_ok "hostile interface names"
+for c in detect "detect --json" status plan "plan --json" doctor "doctor --json" report "report --json"; do
+	# shellcheck disable=SC2086
+	tb_desk "$UW_BIN" $c >"$TB_DIR/ifn.out" 2>&1
+	case $c in *--json) inert "$c beside hostile interface names" "$TB_DIR/ifn.out" --json ;;
+	*) inert "$c beside hostile interface names" "$TB_DIR/ifn.out" ;; esac
+done
+tb_desk "$UW_BIN" detect >"$TB_DIR/ifn.out" 2>&1
+grep -q '^\* usb0 ' "$TB_DIR/ifn.out" && ! grep -q 'e?]52' "$TB_DIR/ifn.out" \
+	&& ok "detect: usb0 is the phone, the hostile links are no candidates" \
+	|| { not_ok "detect beside hostile names"; cat -v "$TB_DIR/ifn.out" | sed 's/^/#   /'; }
+tb_desk ip link del "$H1"
 tb_down
 t_finish
