@@ -1238,6 +1238,24 @@ static void udata_comment(const unsigned char *p, int len, char *out, size_t out
 	}
 }
 
+/* A rule message's handle or comment attribute @a, into *@handle or
+ * @comment: true when @a was one of those two (every rule reader wants
+ * them; the rest of a rule each reads its own way). */
+static inline bool rule_id_attr(const struct nlattr *a, unsigned long long *handle, char *comment,
+				size_t len)
+{
+	switch (nla_type(a)) {
+	case NFTA_RULE_HANDLE:
+		if (nla_len(a) >= 8)
+			*handle = be64toh(nla_get_u64(a));
+		return true;
+	case NFTA_RULE_USERDATA:
+		udata_comment(nla_data(a), nla_len(a), comment, len);
+		return true;
+	}
+	return false;
+}
+
 /* The first attribute of type @type inside @nest, or NULL. */
 static struct nlattr *nested_find(struct nlattr *nest, int type)
 {
@@ -1294,14 +1312,9 @@ static void nft_rule_msg(struct nlmsghdr *nlh, struct nft_dump *d)
 		struct nlattr *e;
 		int rem2;
 
+		if (rule_id_attr(a, &r.handle, r.comment, sizeof(r.comment)))
+			continue;
 		switch (nla_type(a)) {
-		case NFTA_RULE_HANDLE:
-			if (nla_len(a) >= 8)
-				r.handle = be64toh(nla_get_u64(a));
-			break;
-		case NFTA_RULE_USERDATA:
-			udata_comment(nla_data(a), nla_len(a), r.comment, sizeof(r.comment));
-			break;
 		case NFTA_RULE_EXPRESSIONS:
 			nla_for_each_nested(e, a, rem2) {
 				struct nlattr *x, *name = NULL, *data = NULL;
@@ -2104,19 +2117,14 @@ static void nft_plain_msg(struct nlmsghdr *nlh, struct nft_dump *d)
 
 	memset(&r, 0, sizeof(r));
 	nla_for_each_attr(a, nlmsg_attrdata(nlh, sizeof(*g)), nlmsg_attrlen(nlh, sizeof(*g)), rem) {
+		if (rule_id_attr(a, &r.handle, r.comment, sizeof(r.comment)))
+			continue;
 		switch (nla_type(a)) {
 		case NFTA_RULE_TABLE:
 			nla_str(a, table, sizeof(table));
 			break;
 		case NFTA_RULE_CHAIN:
 			nla_str(a, r.chain, sizeof(r.chain));
-			break;
-		case NFTA_RULE_HANDLE:
-			if (nla_len(a) >= 8)
-				r.handle = be64toh(nla_get_u64(a));
-			break;
-		case NFTA_RULE_USERDATA:
-			udata_comment(nla_data(a), nla_len(a), r.comment, sizeof(r.comment));
 			break;
 		case NFTA_RULE_EXPRESSIONS:
 			exprs = a;
